@@ -1,0 +1,23 @@
+"""The shape every loader hands to the model mappers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scanner.values import Span, SpannedDict
+
+
+@dataclass
+class RawResource:
+    """One resource after evaluation, before it becomes a model object.
+
+    ``type``: ``aws_instance`` (Terraform HCL, .tf.json and plans alike) or
+    ``AWS::EC2::Instance``. ``body``: the evaluated arguments (Terraform: nested blocks are
+    lists of SpannedDict, as in plan JSON) or Properties (CloudFormation), with lines.
+    ``assumptions``: why its existence or count rests on an unknown."""
+
+    address: str
+    type: str
+    body: SpannedDict
+    span: Span
+    assumptions: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,528 @@
+"""Provider-neutral AWS objects that both the Terraform and the CloudFormation loaders fill.
+
+No analysis asks "was this Terraform or CloudFormation?": it reads these dataclasses.
+
+Conventions
+-----------
+* ``address``: what the user sees: the Terraform address relative to the scanned root
+  module (``aws_instance.web[0]``, ``module.app.aws_instance.this``) or the CloudFormation
+  logical ID (``WebServer``; nested stacks: ``Network.PublicSubnet``). Nested objects that
+  are written inside another resource (an inline ingress block, a route inside a route
+  table, a CloudFormation ``Targets`` item) get a derived address such as
+  ``aws_security_group.web.ingress[0]``.
+* ``kind``: the resource type as written (``aws_instance``, ``AWS::EC2::Instance``).
+* ``span``: the whole block; ``attr_spans``: the line of each attribute, keyed by the
+  *model field name* (``http_tokens``, ``associate_public_ip``, ``cidrs`` ...), so a
+  finding can point at the line to change. ``span_of(field)`` falls back to ``span``.
+* A reference field holds a ``Ref``: a ``ResourceRef`` (resolved by the graph), a literal
+  string written in the template (an id ``sg-0abc``, a name, an ARN) or ``Unknown``.
+* Scalars that may be unknown are ``X | Unknown | None``; ``None`` means "not set"
+  (AWS's default applies), which is different from ``Unknown`` ("set, but to something
+  we cannot know offline").
+* ``assumptions``: why this object's existence or shape rests on an unknown
+  ("count is unknown: assumed one instance").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+from scanner.values import ResourceRef, Span, Unknown
+
+Ref = Union[ResourceRef, str, Unknown]  # noqa: UP007 (a runtime alias on 3.10)
+MaybeBool = Union[bool, Unknown, None]  # noqa: UP007
+MaybeStr = Union[str, Unknown, None]  # noqa: UP007
+MaybeInt = Union[int, Unknown, None]  # noqa: UP007
+Cidr = Union[str, Unknown]  # noqa: UP007
+
+ConfigurationKind = Literal["terraform", "terraform-plan", "cloudformation", "cdk"]
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Resource:
+    address: str
+    kind: str
+    span: Span
+    attr_spans: Mapping[str, Span] = field(default_factory=dict)
+    assumptions: tuple[str, ...] = ()
+    name: MaybeStr = None  # the AWS name (name / GroupName / RoleName / Name tag)
+
+    def span_of(self, *fields: str) -> Span:
+        for name in fields:
+            found = self.attr_spans.get(name)
+            if found is not None:
+                return found
+        return self.span
+
+
+# --- workloads -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class MetadataOptions:
+    """``metadata_options`` / ``MetadataOptions``. ``None`` fields take AWS's default
+    (tokens optional, endpoint enabled) unless an account default says otherwise."""
+
+    span: Span
+    attr_spans: Mapping[str, Span] = field(default_factory=dict)
+    http_tokens: MaybeStr = None  # "required" | "optional"
+    http_endpoint: MaybeStr = None  # "enabled" | "disabled"
+
+    def span_of(self, *fields: str) -> Span:
+        for name in fields:
+            found = self.attr_spans.get(name)
+            if found is not None:
+                return found
+        return self.span
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Instance(Resource):
+    subnet: Ref | None = None
+    security_groups: tuple[Ref, ...] = ()  # vpc_security_group_ids, security_groups, SecurityGroupIds
+    associate_public_ip: MaybeBool = None
+    ipv6_address_count: MaybeInt = None  # ipv6_address_count, or len(ipv6_addresses)
+    metadata: MetadataOptions | None = None
+    launch_template: Ref | None = None
+    instance_profile: Ref | None = None  # iam_instance_profile (a name or a reference)
+    image: Ref | None = None  # ami-..., data.aws_ami ref, "resolve:ssm:...", Unknown
+    user_data: MaybeStr = None
+    network_interfaces: tuple[Ref, ...] = ()  # ENIs attached at launch
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class LaunchTemplate(Resource):
+    """A launch template, or a launch configuration (``is_launch_configuration``)."""
+
+    is_launch_configuration: bool = False
+    metadata: MetadataOptions | None = None
+    security_groups: tuple[Ref, ...] = ()
+    associate_public_ip: MaybeBool = None
+    ipv6_address_count: MaybeInt = None
+    subnet: Ref | None = None  # network_interfaces[0].subnet_id
+    instance_profile: Ref | None = None
+    image: Ref | None = None
+    user_data: MaybeStr = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class AutoScalingGroup(Resource):
+    launch_template: Ref | None = None  # launch_template / mixed_instances_policy
+    launch_configuration: Ref | None = None
+    subnets: tuple[Ref, ...] = ()  # vpc_zone_identifier / VPCZoneIdentifier
+    availability_zones: tuple[str | Unknown, ...] = ()
+    target_groups: tuple[Ref, ...] = ()  # target_group_arns / TargetGroupARNs
+    load_balancers: tuple[Ref, ...] = ()  # classic: load_balancers / LoadBalancerNames
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class InstanceMetadataDefaults(Resource):
+    """``aws_ec2_instance_metadata_defaults``: the account/region default."""
+
+    http_tokens: MaybeStr = None
+    http_endpoint: MaybeStr = None
+
+
+# --- VPC, subnets, routing -------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Vpc(Resource):
+    cidr_blocks: tuple[Cidr, ...] = ()
+    ipv6_cidr_blocks: tuple[Cidr, ...] = ()
+    is_default: bool = False  # aws_default_vpc
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class VpcCidrAssociation(Resource):
+    """aws_vpc_ipv4_cidr_block_association, aws_vpc_ipv6_cidr_block_association, AWS::EC2::VPCCidrBlock."""
+
+    vpc: Ref | None = None
+    cidr: MaybeStr = None
+    ipv6_cidr: MaybeStr = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Subnet(Resource):
+    vpc: Ref | None = None
+    cidr: MaybeStr = None
+    ipv6_cidr: MaybeStr = None
+    map_public_ip_on_launch: MaybeBool = None
+    assign_ipv6_on_creation: MaybeBool = None
+    is_default: bool = False  # aws_default_subnet
+
+
+RouteTargetKind = Literal[
+    "gateway",  # gateway_id: an internet gateway or a virtual private gateway
+    "egress_only_gateway",
+    "nat_gateway",
+    "vpc_peering",
+    "transit_gateway",
+    "instance",
+    "network_interface",
+    "vpc_endpoint",
+    "local",
+    "other",
+]
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Route(Resource):
+    """A route: inline in a route table (``route_table`` None) or standalone (aws_route,
+    AWS::EC2::Route) pointing at its table."""
+
+    route_table: Ref | None = None
+    destination: MaybeStr = None  # IPv4 CIDR
+    ipv6_destination: MaybeStr = None
+    prefix_list: Ref | None = None
+    target: Ref | None = None
+    target_kind: RouteTargetKind = "other"
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class RouteTable(Resource):
+    vpc: Ref | None = None
+    routes: tuple[Route, ...] = ()
+    is_main: bool = False  # aws_default_route_table
+    propagating_vgws: tuple[Ref, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class RouteTableAssociation(Resource):
+    route_table: Ref | None = None
+    subnet: Ref | None = None
+    gateway: Ref | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class MainRouteTableAssociation(Resource):
+    vpc: Ref | None = None
+    route_table: Ref | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class InternetGateway(Resource):
+    vpc: Ref | None = None
+    egress_only: bool = False  # aws_egress_only_internet_gateway carries no inbound traffic
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class GatewayAttachment(Resource):
+    """aws_internet_gateway_attachment, aws_vpn_gateway_attachment, AWS::EC2::VPCGatewayAttachment."""
+
+    vpc: Ref | None = None
+    gateway: Ref | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class NatGateway(Resource):
+    subnet: Ref | None = None
+    private: bool = False  # connectivity_type = "private"
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class VpcPeering(Resource):
+    vpc: Ref | None = None
+    peer_vpc: Ref | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class VpnGateway(Resource):
+    vpc: Ref | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class VpnGatewayRoutePropagation(Resource):
+    """aws_vpn_gateway_route_propagation, AWS::EC2::VPNGatewayRoutePropagation."""
+
+    vpn_gateway: Ref | None = None
+    route_tables: tuple[Ref, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class VpnConnection(Resource):
+    """A site-to-site VPN; its static routes name the on-premises CIDRs."""
+
+    vpn_gateway: Ref | None = None
+    static_routes: tuple[Cidr, ...] = ()
+
+
+# --- network ACLs ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class AclEntry(Resource):
+    """One NACL rule: inline (``acl`` None) or standalone (aws_network_acl_rule,
+    AWS::EC2::NetworkAclEntry). ``protocol`` is normalised to an IANA number as a string
+    ("6" tcp, "17" udp, "1" icmp, "58" icmpv6) or "-1" for all."""
+
+    acl: Ref | None = None
+    rule_number: MaybeInt = None
+    egress: bool = False
+    protocol: MaybeStr = None
+    allow: MaybeBool = None
+    cidr: MaybeStr = None
+    ipv6_cidr: MaybeStr = None
+    from_port: MaybeInt = None
+    to_port: MaybeInt = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class NetworkAcl(Resource):
+    vpc: Ref | None = None
+    subnets: tuple[Ref, ...] = ()
+    entries: tuple[AclEntry, ...] = ()
+    is_default: bool = False  # aws_default_network_acl
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class NetworkAclAssociation(Resource):
+    acl: Ref | None = None
+    subnet: Ref | None = None
+
+
+# --- security groups ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class SecurityGroupRule(Resource):
+    """One security group rule. Inline blocks live in ``SecurityGroup.rules`` (``group``
+    None); aws_security_group_rule, aws_vpc_security_group_{ingress,egress}_rule and
+    AWS::EC2::SecurityGroup{Ingress,Egress} are standalone with ``group`` set.
+
+    ``protocol`` is normalised like AclEntry's ("6", "17", "1", "58", "-1"). For "-1" the
+    ports are 0-65535 whatever the template says."""
+
+    group: Ref | None = None
+    ingress: bool = True
+    protocol: MaybeStr = None
+    from_port: MaybeInt = None
+    to_port: MaybeInt = None
+    cidrs: tuple[Cidr, ...] = ()
+    ipv6_cidrs: tuple[Cidr, ...] = ()
+    source_groups: tuple[Ref, ...] = ()
+    prefix_lists: tuple[Ref, ...] = ()
+    self_source: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class SecurityGroup(Resource):
+    vpc: Ref | None = None
+    rules: tuple[SecurityGroupRule, ...] = ()
+    is_default: bool = False  # aws_default_security_group
+    # Terraform removes AWS's default allow-all egress when a group is managed by it; a
+    # CloudFormation group without SecurityGroupEgress keeps it. True: the implicit
+    # allow-all egress applies.
+    implicit_egress_all: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class NetworkInterface(Resource):
+    subnet: Ref | None = None
+    security_groups: tuple[Ref, ...] = ()
+    attached_instance: Ref | None = None  # inline attachment block / AWS::EC2::NetworkInterface has none
+    ipv6_address_count: MaybeInt = None
+    public_ip: MaybeBool = None  # only known for ENIs defined inline in a launch spec
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class NetworkInterfaceAttachment(Resource):
+    instance: Ref | None = None
+    network_interface: Ref | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class SecurityGroupAttachment(Resource):
+    """aws_network_interface_sg_attachment."""
+
+    security_group: Ref | None = None
+    network_interface: Ref | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class ElasticIp(Resource):
+    instance: Ref | None = None
+    network_interface: Ref | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class EipAssociation(Resource):
+    eip: Ref | None = None
+    instance: Ref | None = None
+    network_interface: Ref | None = None
+
+
+# --- load balancers ------------------------------------------------------------------------
+
+LoadBalancerType = Literal["application", "network", "gateway", "classic"]
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Listener(Resource):
+    """aws_lb_listener / AWS::ElasticLoadBalancingV2::Listener, or a classic LB's inline
+    listener (``instance_port`` set, ``target_groups`` empty)."""
+
+    load_balancer: Ref | None = None
+    port: MaybeInt = None
+    protocol: MaybeStr = None
+    target_groups: tuple[Ref, ...] = ()
+    instance_port: MaybeInt = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class ListenerRule(Resource):
+    listener: Ref | None = None
+    target_groups: tuple[Ref, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class LoadBalancer(Resource):
+    lb_type: LoadBalancerType = "application"
+    internal: MaybeBool = None  # None: not set, AWS default is internet-facing
+    subnets: tuple[Ref, ...] = ()  # subnets and subnet_mapping
+    security_groups: tuple[Ref, ...] = ()
+    listeners: tuple[Listener, ...] = ()  # classic LBs only
+    instances: tuple[Ref, ...] = ()  # classic LBs only
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class TargetGroup(Resource):
+    port: MaybeInt = None
+    protocol: MaybeStr = None
+    target_type: MaybeStr = None  # instance | ip | lambda | alb
+    vpc: Ref | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class TargetGroupAttachment(Resource):
+    """aws_lb_target_group_attachment, or one item of a CloudFormation TargetGroup's Targets."""
+
+    target_group: Ref | None = None
+    target: Ref | None = None
+    port: MaybeInt = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class AutoScalingAttachment(Resource):
+    """aws_autoscaling_attachment / aws_autoscaling_traffic_source_attachment."""
+
+    auto_scaling_group: Ref | None = None
+    target_group: Ref | None = None
+    load_balancer: Ref | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class ClassicLbAttachment(Resource):
+    """aws_elb_attachment."""
+
+    load_balancer: Ref | None = None
+    instance: Ref | None = None
+
+
+# --- IAM -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Statement:
+    """One policy statement. A list field is None when the key is absent; items may be
+    Unknown. ``span`` points at the statement (or the whole document when statements have
+    no lines of their own, e.g. a heredoc)."""
+
+    span: Span
+    attr_spans: Mapping[str, Span] = field(default_factory=dict)
+    sid: MaybeStr = None
+    effect: MaybeStr = None  # "Allow" | "Deny"
+    actions: tuple[str | Unknown, ...] | None = None
+    not_actions: tuple[str | Unknown, ...] | None = None
+    resources: tuple[str | Unknown, ...] | None = None
+    not_resources: tuple[str | Unknown, ...] | None = None
+    has_condition: bool = False
+
+    def span_of(self, *fields: str) -> Span:
+        for name in fields:
+            found = self.attr_spans.get(name)
+            if found is not None:
+                return found
+        return self.span
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Policy(Resource):
+    """An IAM policy document: inline on a role (``Role.inline_policies``), a role policy
+    (aws_iam_role_policy, AWS::IAM::Policy, ``roles`` set) or a customer managed policy
+    (aws_iam_policy, AWS::IAM::ManagedPolicy; ``managed`` True, attached through
+    ``PolicyAttachment`` or its own ``roles``). ``document`` is Unknown when the document
+    cannot be read offline; then ``statements`` is empty."""
+
+    statements: tuple[Statement, ...] = ()
+    document_unknown: Unknown | None = None
+    roles: tuple[Ref, ...] = ()
+    managed: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class PolicyAttachment(Resource):
+    """A managed policy attached to a role: aws_iam_role_policy_attachment,
+    aws_iam_policy_attachment (one per role), an item of managed_policy_arns /
+    ManagedPolicyArns. ``policy`` is a literal ARN (AWS managed:
+    ``arn:aws:iam::aws:policy/AdministratorAccess``), a reference to a Policy, or Unknown."""
+
+    role: Ref | None = None
+    policy: Ref | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Role(Resource):
+    inline_policies: tuple[Policy, ...] = ()
+    attachments: tuple[PolicyAttachment, ...] = ()  # from managed_policy_arns / ManagedPolicyArns
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class InstanceProfile(Resource):
+    roles: tuple[Ref, ...] = ()
+
+
+# --- a loaded configuration -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """A file (or part of one) that could not be read. ``line`` is 1-based, 0 if unknown."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """An inline ``iacscan:ignore``: rule ids it silences for ``address`` (a resource
+    address, or a prefix such as ``aws_instance.web`` covering ``aws_instance.web[0]``)."""
+
+    rule_ids: tuple[str, ...]
+    address: str
+    reason: str
+    span: Span
+
+
+@dataclass
+class Configuration:
+    """One Terraform root module, plan, CloudFormation template (with its nested stacks)
+    or CDK app: the unit that becomes one graph.
+
+    ``name`` is the configuration's path relative to the scanned root (POSIX);
+    ``files`` every file it read, relative to the same root."""
+
+    name: str
+    kind: ConfigurationKind
+    files: list[str] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    unknown_values: int = 0  # how many values stayed Unknown while loading

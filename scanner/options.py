@@ -1,0 +1,38 @@
+"""Everything a scan can be told, from the command line or ``[tool.iacscan]``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """``root``: spans and reports name files relative to it (POSIX). Nothing is read
+    outside it: module sources, ``file()``, nested stack URLs and symlinks that leave it
+    are refused and reported."""
+
+    root: Path
+    var_files: tuple[Path, ...] = ()
+    variables: Mapping[str, str] = field(default_factory=dict)  # --var NAME=VALUE (raw text, HCL-parsed)
+    parameters: Mapping[str, str] = field(default_factory=dict)  # --parameter Key=Value
+    authorized_ports: frozenset[int] = frozenset({80, 443})
+    plan_source: Path | None = None  # --source DIR for a plan's .tf files
+    max_file_bytes: int = 20 * 1024 * 1024
+    skip_rules: frozenset[str] = frozenset()
+
+    def display_path(self, path: Path) -> str:
+        """The path as reports show it: relative to ``root`` when inside it."""
+        resolved = path.resolve()
+        try:
+            return resolved.relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return resolved.as_posix()
+
+    def inside_root(self, path: Path) -> bool:
+        try:
+            path.resolve().relative_to(self.root.resolve())
+        except (ValueError, OSError, RuntimeError):
+            return False
+        return True

@@ -1,0 +1,127 @@
+"""Values as loaders produce them: plain Python data, plus what is not known offline.
+
+A loader turns every template into the same shapes: ``dict`` / ``list`` / ``str`` /
+``int`` / ``float`` / ``bool`` / ``None``, plus two markers:
+
+* ``ResourceRef``: a reference to another resource of the same configuration
+  (``aws_security_group.web.id``, ``!Ref WebSG``). It becomes a graph edge.
+* ``Unknown``: a value Terraform or CloudFormation only knows at apply time, or that
+  comes from outside the configuration (a data source, remote state, a variable
+  without a value). Never a guess: analyses that meet one say their result rests on it.
+
+Mappings and lists that come from a template are ``SpannedDict`` / ``SpannedList``:
+ordinary ``dict`` / ``list`` that also remember where they, and each key or item,
+were written. ``span_of()`` reads that back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Where something is written: a file (path relative to the scanned root, POSIX
+    separators) and its first and last line, both 1-based and inclusive."""
+
+    file: str
+    line: int
+    end_line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    """A reference to another resource in the same configuration.
+
+    ``address`` is the referenced resource's address as the user sees it
+    (``aws_subnet.public[0]``, ``module.net.aws_subnet.this["a"]``, ``PublicSubnet``);
+    ``attribute`` the attribute read from it (``id``, ``arn``, ``name``, ``GroupId`` ...).
+    """
+
+    address: str
+    attribute: str = "id"
+
+    def __str__(self) -> str:
+        return f"{self.address}.{self.attribute}"
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value that cannot be known offline.
+
+    ``reason`` says why in words a user understands ("data.aws_ami.ubuntu.id is only
+    known after apply", "variable allowed_cidr has no value"). ``refs`` lists resources
+    the value was computed from, so edges are not lost (``"${aws_vpc.main.id}-x"``).
+    """
+
+    reason: str
+    refs: tuple[ResourceRef, ...] = ()
+
+    def __str__(self) -> str:
+        return f"(unknown: {self.reason})"
+
+
+class SpannedDict(dict[str, Any]):
+    """A mapping read from a template. ``span`` covers the whole mapping (a block, an
+    object, a YAML map); ``key_spans[key]`` the line(s) of that key's entry."""
+
+    __slots__ = ("key_spans", "span")
+
+    def __init__(self, *args: Any, span: Span | None = None,
+                 key_spans: dict[str, Span] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.span = span
+        self.key_spans: dict[str, Span] = key_spans if key_spans is not None else {}
+
+
+class SpannedList(list[Any]):
+    """A list read from a template. ``span`` covers the list; ``item_spans[i]`` item i
+    (may be shorter than the list when an item's place is not known)."""
+
+    __slots__ = ("item_spans", "span")
+
+    def __init__(self, *args: Any, span: Span | None = None,
+                 item_spans: list[Span | None] | None = None) -> None:
+        super().__init__(*args)
+        self.span = span
+        self.item_spans: list[Span | None] = item_spans if item_spans is not None else []
+
+
+def span_of(container: Any, key: str | int | None = None, default: Span | None = None) -> Span | None:
+    """The span of ``container[key]`` (or of ``container`` itself when key is None),
+    falling back to the container's own span, then to ``default``."""
+    if key is not None:
+        if isinstance(container, SpannedDict) and isinstance(key, str):
+            found = container.key_spans.get(key)
+            if found is not None:
+                return found
+        if isinstance(container, SpannedList) and isinstance(key, int):
+            if 0 <= key < len(container.item_spans):
+                item = container.item_spans[key]
+                if item is not None:
+                    return item
+    own = getattr(container, "span", None)
+    if isinstance(own, Span):
+        return own
+    return default
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
+
+
+class EncodedJson(str):
+    """The text of ``jsonencode(...)`` or of an ``aws_iam_policy_document``'s ``json``,
+    that still carries the spanned value it was encoded from (``decoded``), so a policy
+    statement written as an HCL object keeps its own lines."""
+
+    decoded: Any
+
+    def __new__(cls, text: str, decoded: Any) -> EncodedJson:
+        self = super().__new__(cls, text)
+        self.decoded = decoded
+        return self

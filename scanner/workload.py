@@ -1,0 +1,126 @@
+"""What the graph knows about one workload, resolved: the view every analysis reads.
+
+``graph.workload_contexts(graph)`` builds one per ``Instance`` / ``AutoScalingGroup``.
+Each list holds only what resolved to an object of the configuration; what did not
+(a literal ``sg-0abc`` id, a data source, an Unknown) is named in ``unresolved`` so a trait
+built on the rest can say it rests on an assumption.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scanner.model import (
+    AutoScalingGroup,
+    EipAssociation,
+    ElasticIp,
+    Instance,
+    InstanceMetadataDefaults,
+    InstanceProfile,
+    LaunchTemplate,
+    Listener,
+    LoadBalancer,
+    NetworkAcl,
+    NetworkInterface,
+    Policy,
+    PolicyAttachment,
+    Role,
+    RouteTable,
+    SecurityGroup,
+    SecurityGroupRule,
+    Subnet,
+    TargetGroup,
+    Vpc,
+)
+from scanner.values import Span
+
+
+@dataclass(frozen=True)
+class AttachedGroup:
+    """A security group on the workload, with all its rules (inline and standalone) and
+    the line where the workload (or its launch template / ENI) attaches it."""
+
+    group: SecurityGroup
+    rules: tuple[SecurityGroupRule, ...]
+    attached_at: Span
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One subnet the workload runs in (an ASG has several), with its routing and NACL.
+
+    ``subnet`` is None for the default VPC's subnets (no subnet given). ``route_table`` is
+    the explicitly associated table, else the VPC's main table (None when the
+    configuration does not define one: then AWS's implicit main table applies, which has
+    only the local route; in the default VPC it also routes 0.0.0.0/0 to the default IGW:
+    ``default_vpc`` True). ``network_acl`` likewise (None: the default NACL, allow all)."""
+
+    subnet: Subnet | None
+    vpc: Vpc | None
+    route_table: RouteTable | None
+    route_table_is_main: bool
+    network_acl: NetworkAcl | None
+    default_vpc: bool
+
+
+@dataclass(frozen=True)
+class ResolvedPolicy:
+    """A policy that applies to the role: an inline / role / customer managed ``Policy``
+    (``policy`` set) or an AWS managed policy known by ARN only (``arn`` set).
+    ``attached_at`` is the line that attaches it (the managed_policy_arns item, the
+    attachment resource, the inline block)."""
+
+    attached_at: Span
+    attached_by: str  # address of the attaching resource
+    policy: Policy | None = None
+    arn: str | None = None
+
+
+@dataclass(frozen=True)
+class RoleContext:
+    role: Role
+    policies: tuple[ResolvedPolicy, ...]
+
+
+@dataclass(frozen=True)
+class LoadBalancerRoute:
+    """A path from a load balancer listener to this workload."""
+
+    load_balancer: LoadBalancer
+    listener: Listener
+    target_group: TargetGroup | None  # None for a classic LB
+    target_port: int | None  # the port traffic arrives on at the workload
+    lb_placements: tuple[Placement, ...]
+    lb_security_groups: tuple[AttachedGroup, ...]
+    attached_at: Span  # the attachment / target_group_arns / Targets line
+
+
+@dataclass(frozen=True)
+class WorkloadContext:
+    workload: Instance | AutoScalingGroup
+    configuration: str
+    launch_template: LaunchTemplate | None = None
+    metadata_defaults: InstanceMetadataDefaults | None = None
+    security_groups: tuple[AttachedGroup, ...] = ()
+    network_interfaces: tuple[NetworkInterface, ...] = ()
+    placements: tuple[Placement, ...] = ()
+    instance_profile: InstanceProfile | None = None
+    roles: tuple[RoleContext, ...] = ()
+    elastic_ips: tuple[ElasticIp | EipAssociation, ...] = ()
+    load_balancer_routes: tuple[LoadBalancerRoute, ...] = ()
+    unresolved: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def address(self) -> str:
+        return self.workload.address
+
+
+__all__ = [
+    "AttachedGroup",
+    "LoadBalancerRoute",
+    "Placement",
+    "PolicyAttachment",
+    "ResolvedPolicy",
+    "RoleContext",
+    "WorkloadContext",
+]
