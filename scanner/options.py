@@ -21,6 +21,8 @@ class ScanOptions:
     plan_source: Path | None = None  # --source DIR for a plan's .tf files
     max_file_bytes: int = 20 * 1024 * 1024
     skip_rules: frozenset[str] = frozenset()
+    cache_dir: Path | None = None  # None: no parse cache (--no-cache)
+    jobs: int = 1  # worker processes for loading configurations
 
     def display_path(self, path: Path) -> str:
         """The path as reports show it: relative to ``root`` when inside it."""

@@ -5,11 +5,15 @@ The CLI calls ``scan()``; reports read the ``ScanResult``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanner.model import Configuration, LoadError
-from scanner.traits import Exposure
+from scanner.model import AutoScalingGroup, Configuration, Instance, LoadError
+from scanner.options import ScanOptions
+from scanner.traits import Exposure, Trait
+
+Progress = Callable[[str], None]
 
 
 @dataclass
@@ -17,5 +21,132 @@ class ScanResult:
     root: Path
     configurations: list[Configuration] = field(default_factory=list)
     exposures: list[Exposure] = field(default_factory=list)
-    errors: list[LoadError] = field(default_factory=list)  # every configuration's, plus discovery's
+    errors: list[LoadError] = field(default_factory=list)  # discovery's; each configuration keeps its own
     notices: list[str] = field(default_factory=list)
+
+    @property
+    def all_errors(self) -> list[LoadError]:
+        return [*self.errors, *(e for c in self.configurations for e in c.errors)]
+
+
+@dataclass(frozen=True)
+class LoadJob:
+    """One unit of loading work: a Terraform root module, a plan, a cdk.out, or all
+    CloudFormation templates together (nested stacks and ImportValue cross them)."""
+
+    kind: str  # "terraform" | "terraform-plan" | "cdk" | "cloudformation"
+    paths: tuple[Path, ...]
+
+
+def run_load_job(job: LoadJob, options: ScanOptions) -> list[Configuration]:
+    """Run one job; a loader bug becomes an error on that configuration, never a lost scan."""
+    try:
+        if job.kind == "terraform":
+            from scanner.loaders.terraform_module import load_terraform_configuration
+
+            return [load_terraform_configuration(job.paths[0], options)]
+        if job.kind == "terraform-plan":
+            from scanner.loaders.terraform_plan import load_plan
+
+            return [load_plan(job.paths[0], options)]
+        if job.kind == "cdk":
+            from scanner.loaders.cdk import load_cdk_out
+
+            return load_cdk_out(job.paths[0], options)
+        from scanner.loaders.cloudformation import load_templates
+
+        return load_templates(list(job.paths), options)
+    except Exception as error:
+        shown = options.display_path(job.paths[0])
+        kind = "cloudformation" if job.kind == "cloudformation" else job.kind
+        return [Configuration(name=shown, kind=kind,  # type: ignore[arg-type]
+                              errors=[LoadError(shown, 0, f"internal error while loading: {error!r}")])]
+
+
+def load_configurations(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] = (),
+                        progress: Progress | None = None) -> tuple[list[Configuration], list[LoadError], list[str]]:
+    """Every configuration under ``paths``, sorted by name whatever order the workers finish
+    in; a configuration that fails to load entirely still appears, carrying its errors."""
+    from scanner.discovery import discover
+
+    found = discover(paths, options, excludes)
+    jobs = [LoadJob("terraform", (folder,)) for folder in found.terraform_modules]
+    jobs += [LoadJob("terraform-plan", (plan,)) for plan in found.plans]
+    jobs += [LoadJob("cdk", (out,)) for out in found.cdk_outs]
+    if found.templates:
+        jobs.append(LoadJob("cloudformation", tuple(found.templates)))
+
+    configurations: list[Configuration] = []
+    if options.jobs > 1 and len(jobs) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(options.jobs, len(jobs))) as pool:
+            futures = [pool.submit(run_load_job, job, options) for job in jobs]
+            for job, future in zip(jobs, futures, strict=True):
+                if progress:
+                    progress(options.display_path(job.paths[0]))
+                try:
+                    configurations.extend(future.result())
+                except Exception as error:  # a worker that died (memory, signal)
+                    shown = options.display_path(job.paths[0])
+                    configurations.append(Configuration(name=shown, kind="terraform", errors=[
+                        LoadError(shown, 0, f"loading failed in a worker process: {error!r}")]))
+    else:
+        for job in jobs:
+            if progress:
+                progress(options.display_path(job.paths[0]))
+            configurations.extend(run_load_job(job, options))
+    configurations.sort(key=lambda c: c.name)
+    return configurations, found.errors, found.notices
+
+
+def analyse(configuration: Configuration, options: ScanOptions, vulnerability_data: object | None = None
+            ) -> tuple[list[Exposure], list[str]]:
+    """Traits of every workload of one configuration, combined into exposures."""
+    from scanner.analyses.iam import role_traits
+    from scanner.analyses.imds import imds_traits
+    from scanner.analyses.public_ip import public_ip_traits
+    from scanner.analyses.reachability import reachability_traits
+    from scanner.analyses.security_groups import security_group_traits
+    from scanner.exposure import build_exposure
+    from scanner.graph import build_graph, workload_contexts
+    from scanner.rules import remediation as remediation_for
+
+    notices: list[str] = []
+    graph = build_graph(configuration)
+    exposures: list[Exposure] = []
+    for ctx in workload_contexts(graph, configuration):
+        traits: list[Trait] = []
+        traits += imds_traits(ctx)
+        traits += role_traits(ctx)
+        traits += security_group_traits(ctx, options.authorized_ports)
+        traits += public_ip_traits(ctx)
+        traits += reachability_traits(ctx)
+        if vulnerability_data is not None:
+            from scanner.analyses.vulnerabilities import vulnerability_traits
+
+            found, vuln_notices = vulnerability_traits(ctx, vulnerability_data)  # type: ignore[arg-type]
+            traits += found
+            notices += vuln_notices
+        traits = [t for t in traits if t.rule_id not in options.skip_rules]
+        assert isinstance(ctx.workload, (Instance, AutoScalingGroup))
+        exposure = build_exposure(configuration.name, ctx.workload, traits, remediation_for)
+        if exposure is not None:
+            exposures.append(exposure)
+    return exposures, notices
+
+
+def scan(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] = (),
+         vulnerability_data: object | None = None, progress: Progress | None = None) -> ScanResult:
+    configurations, errors, notices = load_configurations(paths, options, excludes, progress)
+    result = ScanResult(root=options.root, configurations=configurations, errors=errors, notices=notices)
+    for configuration in configurations:
+        try:
+            exposures, found_notices = analyse(configuration, options, vulnerability_data)
+        except Exception as error:  # an analysis bug must not lose the other configurations
+            configuration.errors.append(LoadError(configuration.name, 0, f"internal error while analysing: {error!r}"))
+            continue
+        result.exposures.extend(exposures)
+        result.notices.extend(n for n in found_notices if n not in result.notices)
+    result.exposures.sort(key=lambda e: (-e.severity, e.configuration, e.workload))
+    return result

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from scanner.model import (
+    AclEntry,
     AutoScalingGroup,
     EipAssociation,
     ElasticIp,
@@ -24,7 +25,9 @@ from scanner.model import (
     NetworkInterface,
     Policy,
     PolicyAttachment,
+    Resource,
     Role,
+    Route,
     RouteTable,
     SecurityGroup,
     SecurityGroupRule,
@@ -32,7 +35,7 @@ from scanner.model import (
     TargetGroup,
     Vpc,
 )
-from scanner.values import Span
+from scanner.values import Span, Unknown
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,24 @@ class AttachedGroup:
     group: SecurityGroup
     rules: tuple[SecurityGroupRule, ...]
     attached_at: Span
+
+
+@dataclass(frozen=True)
+class ResolvedRoute:
+    """A route in effect in a table: inline, standalone (aws_route / AWS::EC2::Route) or
+    propagated from a virtual private gateway (``propagated_by``: the propagating_vgws
+    line's owner or the propagation resource; its destination is a VPN static route, or
+    Unknown when the VPN's routes are not known).
+
+    ``target_kind``: internet_gateway | egress_only_gateway | vpn_gateway | nat_gateway |
+    vpc_peering | transit_gateway | instance | network_interface | vpc_endpoint | local |
+    other | unknown (decided by the resolved target's type, or a literal igw-/vgw- id)."""
+
+    route: Route
+    target_kind: str
+    target_address: str  # the resolved address, or the literal / unknown text as written
+    target: Resource | None = None
+    propagated_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +82,15 @@ class Placement:
     route_table_is_main: bool
     network_acl: NetworkAcl | None
     default_vpc: bool
+    # Resolved facts (filled by graph.workload_contexts): every route in effect in the
+    # table (for the default VPC: 0.0.0.0/0 to its internet gateway), every entry of the
+    # NACL (inline and standalone; empty with network_acl None: the default allow-all),
+    # the VPC's CIDRs (cidr_blocks plus CIDR associations), and why any of it is unknown.
+    routes: tuple[ResolvedRoute, ...] = ()
+    acl_entries: tuple[AclEntry, ...] = ()
+    vpc_cidrs: tuple[str | Unknown, ...] = ()
+    vpc_ipv6_cidrs: tuple[str | Unknown, ...] = ()
+    unresolved: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +151,7 @@ __all__ = [
     "Placement",
     "PolicyAttachment",
     "ResolvedPolicy",
+    "ResolvedRoute",
     "RoleContext",
     "WorkloadContext",
 ]

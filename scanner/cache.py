@@ -1,0 +1,86 @@
+"""A content-addressed cache of parse results.
+
+Key: the SHA-256 of the file's bytes, the parser's name and the tool version, so an
+edited file misses and a new iacscan never reads an old format. Entries are written to a
+temporary file and renamed into place (atomic on POSIX and Windows), so concurrent scans
+never see half an entry; an entry that cannot be read is ignored and rewritten.
+
+Location: ``--cache-dir``, else ``$XDG_CACHE_HOME/iacscan``, else ``~/.cache/iacscan``.
+The cache holds only what iacscan itself wrote there; it is the user's own folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from scanner import __version__
+
+T = TypeVar("T")
+FORMAT = "1"
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "iacscan"
+
+
+class ParseCache:
+    """``directory`` None disables caching (``--no-cache``)."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, data: bytes, parser: str) -> str:
+        digest = hashlib.sha256()
+        digest.update(f"{parser}\0{__version__}\0{FORMAT}\0".encode())
+        digest.update(data)
+        return digest.hexdigest()
+
+    def get_or_compute(self, data: bytes, parser: str, compute: Callable[[], T]) -> T:
+        if self.directory is None:
+            return compute()
+        key = self.key(data, parser)
+        entry = self.directory / key[:2] / f"{key}.pickle"
+        found = self._read(entry)
+        if found is not None:
+            self.hits += 1
+            return found
+        self.misses += 1
+        value = compute()
+        self._write(entry, value)
+        return value
+
+    def _read(self, entry: Path) -> Any:
+        try:
+            with entry.open("rb") as handle:
+                stored = pickle.load(handle)
+        except FileNotFoundError:
+            return None
+        except Exception:  # a corrupted or foreign entry: ignore it, it is rewritten below
+            return None
+        if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != FORMAT:
+            return None
+        return stored[1]
+
+    def _write(self, entry: Path, value: Any) -> None:
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".pickle")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    pickle.dump((FORMAT, value), out, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, entry)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
+            # A read-only or full cache folder must not fail the scan.
+            return

@@ -1,0 +1,311 @@
+"""The command line: wires the stages together, nothing more."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from scanner import __version__
+from scanner.model import LoadError
+from scanner.options import ScanOptions
+from scanner.settings import FileSettings, SettingsError, find_settings_file, load_settings
+
+if TYPE_CHECKING:
+    from scanner.scan import ScanResult
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Offline exposure scanner for EC2 workloads in Terraform and CloudFormation.")
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FAIL_ON_LEVELS = {"low": 1, "medium": 2, "high": 3, "critical": 4, "none": 99}
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+class GraphFormat(str, Enum):
+    dot = "dot"
+    json = "json"
+    graphml = "graphml"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"iacscan {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """iacscan reads Terraform and CloudFormation before deployment and reports, per EC2
+    workload, how exposed it will be and the fix that matters most."""
+
+
+def _root_for(paths: list[Path]) -> Path:
+    """Reports name files relative to the current folder when every path is inside it
+    (what GitHub code scanning expects when run at the repository root), else relative to
+    the paths' common folder."""
+    cwd = Path.cwd().resolve()
+    resolved = [p.resolve() for p in paths]
+    if all(p == cwd or cwd in p.parents for p in resolved):
+        return cwd
+    common = Path(os.path.commonpath([str(p) for p in resolved]))
+    return common if common.is_dir() else common.parent
+
+
+def _key_values(items: list[str], flag: str) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"{flag} takes NAME=VALUE, not {item!r}")
+        result[key] = value
+    return result
+
+
+def _ports(text: str) -> frozenset[int]:
+    ports: set[int] = set()
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        low, _, high = part.partition("-")
+        try:
+            start, end = int(low), int(high or low)
+        except ValueError:
+            raise typer.BadParameter(f"--authorized-ports takes ports like 80,443 or 8000-8080, not {part!r}") from None
+        if not 0 <= start <= end <= 65535:
+            raise typer.BadParameter(f"--authorized-ports: {part!r} is not a port range")
+        ports.update(range(start, end + 1))
+    return frozenset(ports)
+
+
+def _settings(root: Path, config: Path | None) -> FileSettings:
+    path = config or find_settings_file(root)
+    return load_settings(path) if path else FileSettings()
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="Folders and files to scan.")],
+    output_format: Annotated[Optional[OutputFormat], typer.Option("--format", "-f", help="Report format.")] = None,  # noqa: UP045
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report here.")] = None,  # noqa: UP045
+    fail_on: Annotated[Optional[str], typer.Option(help="low|medium|high|critical|none (default low).")] = None,  # noqa: UP045
+    authorized_ports: Annotated[Optional[str], typer.Option(help="Ports open to the world that are fine (default 80,443).")] = None,  # noqa: UP045,E501
+    var: Annotated[Optional[list[str]], typer.Option("--var", help="Terraform variable NAME=VALUE.")] = None,  # noqa: UP045
+    var_file: Annotated[Optional[list[Path]], typer.Option("--var-file", help="Terraform .tfvars file.")] = None,  # noqa: UP045
+    parameter: Annotated[Optional[list[str]], typer.Option("--parameter", help="CloudFormation parameter Key=Value.")] = None,  # noqa: UP045,E501
+    source: Annotated[Optional[Path], typer.Option("--source", help="The .tf folder behind a plan JSON.")] = None,  # noqa: UP045
+    skip_rule: Annotated[Optional[list[str]], typer.Option("--skip-rule", help="A rule id not to report.")] = None,  # noqa: UP045
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of paths not to scan.")] = None,  # noqa: UP045
+    baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Report only findings not in this baseline.")] = None,  # noqa: UP045,E501
+    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Record current findings here.")] = None,  # noqa: UP045,E501
+    show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="Show suppressed findings in text.")] = False,  # noqa: E501
+    sbom: Annotated[Optional[list[str]], typer.Option("--sbom", help="AMI=SBOM file (CycloneDX or SPDX JSON).")] = None,  # noqa: UP045
+    inspector: Annotated[Optional[list[Path]], typer.Option("--inspector", help="Amazon Inspector findings export.")] = None,  # noqa: UP045,E501
+    vuln_db: Annotated[Optional[Path], typer.Option("--vuln-db", help="OSV records: a folder or zip.")] = None,  # noqa: UP045
+    kev: Annotated[Optional[Path], typer.Option("--kev", help="CISA KEV catalog JSON.")] = None,  # noqa: UP045
+    epss: Annotated[Optional[Path], typer.Option("--epss", help="EPSS scores CSV.")] = None,  # noqa: UP045
+    epss_threshold: Annotated[Optional[float], typer.Option(help="EPSS score that makes a CVE likely exploited (0.1).")] = None,  # noqa: UP045,E501
+    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (default .iacscan.toml or pyproject.toml).")] = None,  # noqa: UP045,E501
+    max_file_size: Annotated[int, typer.Option(help="Largest file read, in bytes.")] = 20 * 1024 * 1024,
+) -> None:
+    """Scan Terraform and CloudFormation for EC2 exposures."""
+    from scanner.scan import scan as run_scan
+
+    err = Console(stderr=True)
+    root = _root_for(paths)
+    try:
+        settings = _settings(root, config)
+    except SettingsError as error:
+        err.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    fail_level = fail_on or settings.fail_on or "low"
+    if fail_level not in FAIL_ON_LEVELS:
+        err.print(f"[red]error:[/red] --fail-on must be one of {', '.join(FAIL_ON_LEVELS)}", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
+    if authorized_ports is not None:
+        ports = _ports(authorized_ports)
+    elif settings.authorized_ports is not None:
+        ports = frozenset(settings.authorized_ports)
+    else:
+        ports = frozenset({80, 443})
+    options = ScanOptions(
+        root=root,
+        var_files=tuple(settings.var_files) + tuple(p.resolve() for p in var_file or ()),
+        variables=_key_values(var or [], "--var"),
+        parameters={**settings.parameters, **_key_values(parameter or [], "--parameter")},
+        authorized_ports=ports,
+        plan_source=source.resolve() if source else None,
+        max_file_bytes=max_file_size,
+        skip_rules=frozenset(settings.skip_rules) | frozenset(skip_rule or ()),
+    )
+    vulnerability_data = _load_vulnerability_data(
+        options, settings, sbom or [], inspector or [], vuln_db, kev, epss, epss_threshold)
+    progress = _progress_reporter(err)
+    result = run_scan(list(paths), options, tuple(settings.exclude) + tuple(exclude or ()),
+                      vulnerability_data=vulnerability_data[0], progress=progress)
+    result.notices.extend(vulnerability_data[1])
+    result.errors.extend(vulnerability_data[2])
+
+    from scanner.baseline import only_new, read_baseline, write_baseline_file
+    from scanner.suppressions import SuppressionIndex
+
+    known: set[str] | None = None
+    if baseline is not None:
+        try:
+            known = read_baseline(baseline)
+        except ValueError as error:
+            err.print(f"[red]error:[/red] {error}", highlight=False)
+            raise typer.Exit(EXIT_USAGE) from None
+    if write_baseline is not None:
+        write_baseline_file(write_baseline, result)
+    shown = only_new(result, known) if known is not None else result
+
+    chosen = output_format or OutputFormat(settings.format or "text")
+    if chosen is OutputFormat.sarif:
+        _write(render_sarif_text(result, known), output)
+    elif chosen is OutputFormat.json:
+        _write(render_json_text(shown), output)
+    else:
+        _write_text_report(shown, output, show_suppressed)
+
+    if not result.configurations and result.all_errors:
+        raise typer.Exit(EXIT_USAGE)
+    threshold = FAIL_ON_LEVELS[fail_level]
+    suppressed = SuppressionIndex.of(shown)
+    failing = [e for e in shown.exposures if int(e.severity) >= threshold and not suppressed.for_exposure(e)]
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _load_vulnerability_data(options: ScanOptions, settings: FileSettings, sboms: list[str], inspector: list[Path],
+                             vuln_db: Path | None, kev: Path | None, epss: Path | None,
+                             epss_threshold: float | None) -> tuple[object | None, list[str], list[LoadError]]:
+    from scanner.vulndata import VulnerabilitySources, load_vulnerability_data
+
+    sources = VulnerabilitySources(
+        sboms={**settings.sboms, **{k: Path(v) for k, v in _key_values(sboms, "--sbom").items()}},
+        inspector_exports=tuple(settings.inspector_exports) + tuple(inspector),
+        osv_db=vuln_db or settings.vuln_db,
+        kev=kev or settings.kev,
+        epss=epss or settings.epss,
+        epss_threshold=epss_threshold if epss_threshold is not None else (settings.epss_threshold or 0.1),
+    )
+    data, errors, notices = load_vulnerability_data(sources, options.root)
+    return data, notices, errors
+
+
+def _progress_reporter(err: Console) -> Callable[[str], None] | None:
+    """Progress on stderr, only on a terminal: pipelines and CI logs stay clean."""
+    if not err.is_terminal:
+        return None
+
+    def report(what: str) -> None:
+        err.print(f"[dim]loading {what}[/dim]", highlight=False)
+
+    return report
+
+
+def render_sarif_text(result: ScanResult, known: set[str] | None) -> str:
+    from scanner.reports.sarif import render_sarif
+
+    return render_sarif(result, baseline=known)
+
+
+def render_json_text(result: ScanResult) -> str:
+    from scanner.reports.json_report import render_json
+
+    return render_json(result)
+
+
+def _write(text: str, output: Path | None) -> None:
+    text = text if text.endswith("\n") else text + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def _write_text_report(result: ScanResult, output: Path | None, show_suppressed: bool) -> None:
+    from scanner.reports.text import render_text
+
+    if output is None:
+        render_text(result, Console(), show_suppressed=show_suppressed)
+        return
+    with output.open("w", encoding="utf-8") as handle:
+        render_text(result, Console(file=handle, width=120, no_color=True), show_suppressed=show_suppressed)
+
+
+@app.command()
+def graph(
+    path: Annotated[Path, typer.Argument(help="A folder or file: its configurations are drawn.")],
+    output_format: Annotated[GraphFormat, typer.Option("--format", "-f")] = GraphFormat.dot,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,  # noqa: UP045
+) -> None:
+    """Export the resource graph (dot renders with Graphviz: dot -Tsvg graph.dot -o graph.svg)."""
+    from scanner.graph import build_graph, export_graph
+    from scanner.scan import load_configurations
+
+    root = _root_for([path])
+    options = ScanOptions(root=root)
+    configurations, errors, _notices = load_configurations([path], options)
+    err = Console(stderr=True)
+    for error in [*errors, *(e for c in configurations for e in c.errors)]:
+        err.print(f"[yellow]warning:[/yellow] {error}", highlight=False)
+    if not configurations:
+        err.print("[red]error:[/red] no Terraform or CloudFormation configuration found", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
+    parts = [export_graph(build_graph(c), output_format.value) for c in configurations]
+    text = parts[0] if len(parts) == 1 else _join_graphs(parts, output_format)
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def _join_graphs(parts: list[str], fmt: GraphFormat) -> str:
+    if fmt is GraphFormat.json:
+        return "[\n" + ",\n".join(parts) + "\n]\n"
+    return "\n".join(parts)
+
+
+@app.command()
+def explain(
+    path: Annotated[Path, typer.Argument(help="The folder or file that holds the workload.")],
+    resource: Annotated[str, typer.Argument(help="The workload's address (aws_instance.web, WebServer).")],
+) -> None:
+    """Every path from the internet to one workload, where each is cut, its traits and fixes."""
+    from scanner.explain import explain_workload
+
+    root = _root_for([path])
+    code = explain_workload([path], ScanOptions(root=root), resource, Console())
+    raise typer.Exit(code)
+
+
+@app.command()
+def rules() -> None:
+    """List the rules with their severity and a one-line description."""
+    from scanner.rules import all_rules
+
+    console = Console()
+    for rule in all_rules():
+        score = "" if rule.security_severity is None else f"{rule.security_severity:.1f}"
+        console.print(f"{rule.id:<36} {score:>4}  {rule.short_description}", highlight=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

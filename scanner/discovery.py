@@ -1,0 +1,174 @@
+"""Which configurations a set of paths holds.
+
+Each Terraform root module (a folder with ``.tf`` / ``.tf.json`` files that no other
+scanned module calls as a local module), each ``terraform show -json`` plan, each
+CloudFormation template (found by content, not by extension) and each CDK ``cdk.out``
+is its own configuration. Nothing outside ``options.root`` is read, symlink loops are
+cut, and the walk order does not depend on the file system's listing order.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scanner.model import LoadError
+from scanner.options import ScanOptions
+
+SKIPPED_FOLDERS = frozenset({".git", ".terraform", "node_modules", ".venv", "venv", "__pycache__", ".tox",
+                             ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis", ".idea", ".vscode"})
+TERRAFORM_SUFFIXES = (".tf", ".tf.json")
+TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+LOCAL_MODULE_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.{1,2}/[^"]*)"', re.MULTILINE)
+LOCAL_MODULE_SOURCE_JSON = re.compile(r'"source"\s*:\s*"(\.{1,2}/[^"]*)"')
+
+
+@dataclass
+class Discovered:
+    terraform_modules: list[Path] = field(default_factory=list)
+    plans: list[Path] = field(default_factory=list)
+    templates: list[Path] = field(default_factory=list)
+    cdk_outs: list[Path] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def is_excluded(path: Path, options: ScanOptions, excludes: tuple[str, ...]) -> bool:
+    shown = options.display_path(path)
+    return any(fnmatch.fnmatch(shown, pattern) or fnmatch.fnmatch(path.name, pattern) for pattern in excludes)
+
+
+def discover(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] = ()) -> Discovered:
+    """Walk ``paths`` (files or folders). A file stands for the configuration it belongs
+    to: a ``.tf`` / ``.tfvars`` file for its whole module folder (a changed file is checked
+    with its context), a template or plan for itself."""
+    from scanner.loaders.cloudformation import is_cloudformation_template
+    from scanner.loaders.terraform_plan import is_terraform_plan
+
+    found = Discovered()
+    tf_folders: set[Path] = set()
+    explicit_tf_folders: set[Path] = set()
+    candidate_files: list[Path] = []
+    cdk_outs: set[Path] = set()
+
+    for given in paths:
+        if not given.exists():
+            found.errors.append(LoadError(str(given), 0, "no such file or folder"))
+            continue
+        if not options.inside_root(given):
+            found.errors.append(LoadError(str(given), 0, f"outside the scanned root {options.root}; not read"))
+            continue
+        if given.is_file():
+            if is_excluded(given, options, excludes):
+                continue
+            name = given.name
+            if name.endswith(TERRAFORM_SUFFIXES) or name.endswith(TFVARS_SUFFIXES):
+                explicit_tf_folders.add(given.resolve().parent)
+            elif given.parent.name == "cdk.out" or name == "manifest.json" and (given.parent / "cdk.out").exists():
+                cdk_outs.add(given.resolve().parent)
+            else:
+                candidate_files.append(given.resolve())
+            continue
+        for folder, files in _walk(given.resolve(), options, found):
+            if is_excluded(folder, options, excludes) and folder != given.resolve():
+                continue
+            if folder.name == "cdk.out" and "manifest.json" in files:
+                cdk_outs.add(folder)
+                continue
+            if any(f.endswith(TERRAFORM_SUFFIXES) for f in files):
+                tf_folders.add(folder)
+            for name in files:
+                if name.endswith(TEMPLATE_SUFFIXES):
+                    path = folder / name
+                    if not is_excluded(path, options, excludes):
+                        candidate_files.append(path)
+
+    called = _called_local_modules(tf_folders)
+    found.terraform_modules = sorted((tf_folders - called) | explicit_tf_folders)
+    found.cdk_outs = sorted(cdk_outs)
+    for path in sorted(set(candidate_files)):
+        if any(_is_relative_to(path, out) for out in cdk_outs):
+            continue
+        if path.name.endswith(".json") and is_terraform_plan(path):
+            found.plans.append(path)
+        elif is_cloudformation_template(path):
+            found.templates.append(path)
+    return found
+
+
+def _walk(top: Path, options: ScanOptions, found: Discovered) -> list[tuple[Path, list[str]]]:
+    """Folders below ``top`` (itself included) with their file names, sorted; symlinks that
+    leave the root or loop are not followed."""
+    result: list[tuple[Path, list[str]]] = []
+    seen: set[Path] = set()
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            real = folder.resolve()
+        except (OSError, RuntimeError):
+            found.notices.append(f"{options.display_path(folder)}: cannot resolve this folder (symlink loop?); skipped")
+            continue
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as error:
+            found.errors.append(LoadError(options.display_path(folder), 0, f"cannot list folder: {error.strerror}"))
+            continue
+        files: list[str] = []
+        subfolders: list[Path] = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                if entry.is_symlink():
+                    target = path.resolve()
+                    if not options.inside_root(target):
+                        found.notices.append(f"{options.display_path(path)}: symlink points outside the scanned root; not followed")
+                        continue
+                if entry.is_dir():
+                    if entry.name not in SKIPPED_FOLDERS:
+                        subfolders.append(path)
+                elif entry.is_file():
+                    files.append(entry.name)
+            except (OSError, RuntimeError):
+                found.notices.append(f"{options.display_path(path)}: cannot follow this link (loop?); skipped")
+        result.append((folder, files))
+        stack.extend(reversed(subfolders))
+    return sorted(result)
+
+
+def _called_local_modules(folders: set[Path]) -> set[Path]:
+    """Folders that another scanned module calls with a local ``source = "./x"``: they are
+    loaded through their caller, with its inputs, not on their own."""
+    called: set[Path] = set()
+    for folder in folders:
+        for path in sorted(folder.iterdir()):
+            if not path.name.endswith(TERRAFORM_SUFFIXES) or not path.is_file():
+                continue
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            pattern = LOCAL_MODULE_SOURCE_JSON if path.name.endswith(".json") else LOCAL_MODULE_SOURCE
+            for source in pattern.findall(text):
+                try:
+                    target = (folder / source.split("//")[0]).resolve()
+                except (OSError, RuntimeError):
+                    continue
+                if target != folder and target in folders:
+                    called.add(target)
+    return called
+
+
+def _is_relative_to(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,193 @@
+"""One exposure finding per workload: its traits, a severity from their combination, the
+attack path and the fixes ranked by how much each lowers the severity.
+
+Severity table (first row that matches wins):
+
+========  ===================================================================================
+critical  internet-reachable and an exploitable vulnerability;
+          internet-reachable and an admin role and (IMDSv1 or remote access)
+high      internet-reachable and (admin or service-admin role, or IMDSv1, or remote access);
+          VPC-reachable and an exploitable vulnerability and an admin/service-admin role
+medium    internet-reachable and none of the traits named in the rows above (so open security
+          groups, public IPs, non-exploited vulnerabilities, or no other trait at all);
+          VPC-reachable and (an exploitable vulnerability or an admin/service-admin role);
+          an admin role and IMDSv1, without reachability
+low       any other non-empty set of traits
+========  ===================================================================================
+
+Readings:
+
+* "internet-reachable" is the ``ec2-internet-reachable`` trait: a full path exists. An open
+  security group or a public IP alone is not reachability (the route, NACL or address may
+  be missing), so without ``ec2-internet-reachable`` they stay low.
+* "internet-reachable with only an open security group" is read as internet-reachable and
+  nothing from the critical/high rows: a workload reachable from the internet is medium even
+  with no other trait, because the reachability itself is the exposure.
+* "admin role and IMDSv1 without reachability" means the full administrator role only;
+  a service-admin role with IMDSv1 and no reachability is low.
+* A workload with traits that the table does not name (``ec2-vulnerability``, say) is low.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
+
+from scanner.model import Resource
+from scanner.rules import remediation as catalog_remediation
+from scanner.traits import (
+    ADMIN_ROLE,
+    EXPLOITABLE_VULNERABILITY,
+    IMDSV1,
+    INTERNET_REACHABLE,
+    REMOTE_ACCESS,
+    SERVICE_ADMIN_ROLE,
+    TRAIT_RULE_IDS,
+    VPC_REACHABLE,
+    Exposure,
+    Fix,
+    PathStep,
+    Severity,
+    Trait,
+)
+
+ROLE_STEP_KINDS = ("instance_profile", "role", "policy", "policy_statement")
+
+
+def severity_of(rule_ids: Collection[str]) -> Severity | None:
+    """The severity of a workload with these trait rule ids (None when there is none)."""
+    if not rule_ids:
+        return None
+    ids = set(rule_ids)
+    internet = INTERNET_REACHABLE in ids
+    vpc = VPC_REACHABLE in ids
+    exploit = EXPLOITABLE_VULNERABILITY in ids
+    admin = ADMIN_ROLE in ids
+    any_admin = admin or SERVICE_ADMIN_ROLE in ids
+    imdsv1 = IMDSV1 in ids
+    remote = REMOTE_ACCESS in ids
+
+    if internet and (exploit or (admin and (imdsv1 or remote))):
+        return Severity.CRITICAL
+    if internet and (any_admin or imdsv1 or remote):
+        return Severity.HIGH
+    if vpc and exploit and any_admin:
+        return Severity.HIGH
+    if internet:
+        return Severity.MEDIUM
+    if vpc and (exploit or any_admin):
+        return Severity.MEDIUM
+    if admin and imdsv1:
+        return Severity.MEDIUM
+    return Severity.LOW
+
+
+def build_exposure(
+    configuration: str,
+    workload: Resource,
+    traits: Sequence[Trait],
+    remediation: Callable[[str], str] | None = None,
+) -> Exposure | None:
+    """The exposure of ``workload`` from its traits; None when it has none."""
+    if not traits:
+        return None
+    ordered = tuple(sorted(traits, key=trait_sort_key))
+    severity = severity_of([t.rule_id for t in ordered])
+    assert severity is not None  # traits is not empty
+    return Exposure(
+        configuration=configuration,
+        workload=workload.address,
+        workload_kind=workload.kind,
+        workload_span=workload.span,
+        severity=severity,
+        traits=ordered,
+        path=attack_path(ordered),
+        fixes=rank_fixes(ordered, remediation or catalog_remediation),
+    )
+
+
+def rule_order(rule_id: str) -> int:
+    """Position of a rule id in the fixed catalog order (unknown ids last)."""
+    try:
+        return TRAIT_RULE_IDS.index(rule_id)
+    except ValueError:
+        return len(TRAIT_RULE_IDS)
+
+
+def trait_sort_key(trait: Trait) -> tuple[int, str, str, int, int, str, str]:
+    span = trait.location.span
+    return (rule_order(trait.rule_id), trait.rule_id, span.file, span.line, span.end_line,
+            trait.location.address, trait.message)
+
+
+def rank_fixes(traits: Sequence[Trait], remediation: Callable[[str], str]) -> tuple[Fix, ...]:
+    """One fix per distinct (rule id, location): the severity left when that trait is
+    removed. Lowest severity first (no exposure left is best); ties in rule-id order.
+
+    Removing one of two traits with the same rule id (two open SSH rules) leaves the other,
+    so such a fix changes nothing on its own: that is what the ranking shows."""
+    counts = Counter(t.rule_id for t in traits)
+    fixes: dict[tuple[str, str, int, int, str], Fix] = {}
+    for trait in traits:
+        key = (trait.rule_id, trait.location.span.file, trait.location.span.line,
+               trait.location.span.end_line, trait.location.address)
+        if key in fixes:
+            continue
+        remaining = Counter(counts)
+        remaining.subtract(
+            t.rule_id for t in traits
+            if (t.rule_id, t.location.span.file, t.location.span.line, t.location.span.end_line,
+                t.location.address) == key
+        )
+        left = [rule_id for rule_id, n in remaining.items() if n > 0]
+        fixes[key] = Fix(
+            rule_id=trait.rule_id,
+            location=trait.location,
+            severity=severity_of(left),
+            remediation=remediation(trait.rule_id),
+        )
+    return tuple(sorted(fixes.values(), key=_fix_sort_key))
+
+
+def _fix_sort_key(fix: Fix) -> tuple[int, int, str, int, str]:
+    after = int(fix.severity) if fix.severity is not None else 0
+    return (after, rule_order(fix.rule_id), fix.location.span.file, fix.location.span.line, fix.location.address)
+
+
+def attack_path(traits: Sequence[Trait]) -> tuple[PathStep, ...]:
+    """The network path in (internet first: via an internet gateway, else a load balancer,
+    else any other; VPC reachability when there is no internet path) followed by the role
+    steps of the admin (else service-admin) trait."""
+    network = _best_network_path([t for t in traits if t.rule_id == INTERNET_REACHABLE])
+    if not network:
+        network = _best_network_path([t for t in traits if t.rule_id == VPC_REACHABLE])
+    role_trait = next((t for t in traits if t.rule_id == ADMIN_ROLE), None) or next(
+        (t for t in traits if t.rule_id == SERVICE_ADMIN_ROLE), None
+    )
+    steps = list(network)
+    if role_trait is not None:
+        role_steps = [s for s in role_trait.path if s.kind in ROLE_STEP_KINDS]
+        if not role_steps:
+            role_steps = [PathStep("policy_statement", role_trait.location.address, role_trait.location.message,
+                                   role_trait.location.span)]
+        steps += [s for s in role_steps if s not in steps]
+    return tuple(steps)
+
+
+def _best_network_path(traits: Sequence[Trait]) -> tuple[PathStep, ...]:
+    with_path = [t for t in traits if t.path]
+    if not with_path:
+        return ()
+
+    def preference(trait: Trait) -> tuple[int, int]:
+        kinds = {step.kind for step in trait.path}
+        if "internet_gateway" in kinds:
+            rank = 0
+        elif "load_balancer" in kinds:
+            rank = 1
+        else:
+            rank = 2
+        return (rank, len(trait.path))
+
+    best = min(with_path, key=lambda t: (*preference(t), trait_sort_key(t)))
+    return best.path

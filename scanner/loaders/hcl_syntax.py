@@ -1,0 +1,991 @@
+"""HCL native syntax -> a small syntax tree whose every node knows its lines.
+
+python-hcl2's grammar (``hcl2/hcl2.lark``, LALR, with its post-lexer) does the lexing and
+parsing; an inline Lark transformer builds the frozen dataclasses below directly while
+parsing, so no intermediate parse tree is ever built. Nothing here evaluates anything: see
+``terraform_eval``.
+
+Heredoc bodies arrive as one token; their ``${...}`` / ``%{...}`` parts are cut out with a
+small scanner and each expression is parsed by the same grammar, then moved to its real line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Union
+
+import hcl2
+from hcl2.postlexer import PostLexer
+from lark import Lark, Token, Transformer
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+
+class HclSyntaxError(Exception):
+    """Text that is not HCL; ``line`` is 1-based (0 when unknown)."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+# ---------------------------------------------------------------------------------------
+# Syntax tree
+
+
+@dataclass(frozen=True)
+class Node:
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class Literal(Node):
+    value: Any  # str | int | float | bool | None
+
+
+@dataclass(frozen=True)
+class TemplateIf(Node):
+    condition: Expr
+    then_parts: tuple[TemplatePart, ...]
+    else_parts: tuple[TemplatePart, ...]
+
+
+@dataclass(frozen=True)
+class TemplateFor(Node):
+    key_var: str | None
+    value_var: str
+    collection: Expr
+    body_parts: tuple[TemplatePart, ...]
+
+
+@dataclass(frozen=True)
+class Template(Node):
+    """A quoted string or heredoc with interpolations/directives. ``str`` parts are text."""
+
+    parts: tuple[TemplatePart, ...]
+
+
+@dataclass(frozen=True)
+class Variable(Node):
+    name: str
+
+
+@dataclass(frozen=True)
+class GetAttr(Node):
+    obj: Expr
+    name: str
+
+
+@dataclass(frozen=True)
+class Index(Node):
+    obj: Expr
+    key: Expr
+
+
+@dataclass(frozen=True)
+class SplatStep:
+    """One step after a splat: ``.name`` (key is None) or ``[key]``."""
+
+    name: str | None
+    key: Expr | None
+
+
+@dataclass(frozen=True)
+class Splat(Node):
+    """``obj[*].a.b`` (full) or ``obj.*.a`` (attribute-only: trailing indexes apply to the result)."""
+
+    obj: Expr
+    steps: tuple[SplatStep, ...]
+    full: bool
+
+
+@dataclass(frozen=True)
+class FunctionCall(Node):
+    name: str
+    args: tuple[Expr, ...]
+    expand_final: bool
+
+
+@dataclass(frozen=True)
+class Conditional(Node):
+    condition: Expr
+    true_value: Expr
+    false_value: Expr
+
+
+@dataclass(frozen=True)
+class BinaryOp(Node):
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class UnaryOp(Node):
+    op: str
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Parens(Node):
+    expr: Expr
+
+
+@dataclass(frozen=True)
+class TupleExpr(Node):
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class ObjectItem(Node):
+    key: Expr  # a bare name key is already a Literal string
+    value: Expr
+
+
+@dataclass(frozen=True)
+class ObjectExpr(Node):
+    items: tuple[ObjectItem, ...]
+
+
+@dataclass(frozen=True)
+class ForExpr(Node):
+    key_var: str | None
+    value_var: str
+    collection: Expr
+    key_expr: Expr | None  # None: a tuple ``[for ...]``
+    value_expr: Expr
+    condition: Expr | None
+    grouping: bool
+
+
+Expr = Union[Literal, Template, Variable, GetAttr, Index, Splat, FunctionCall, Conditional, BinaryOp, UnaryOp,
+             Parens, TupleExpr, ObjectExpr, ForExpr]
+TemplatePart = Union[str, Expr, TemplateIf, TemplateFor]
+
+
+@dataclass(frozen=True)
+class Attribute(Node):
+    name: str
+    expr: Expr
+
+
+@dataclass(frozen=True)
+class Block(Node):
+    type: str
+    labels: tuple[str, ...]
+    body: Body
+
+
+@dataclass(frozen=True)
+class Body(Node):
+    items: tuple[Attribute | Block, ...]
+
+    @property
+    def attributes(self) -> dict[str, Attribute]:
+        return {item.name: item for item in self.items if isinstance(item, Attribute)}
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        return tuple(item for item in self.items if isinstance(item, Block))
+
+    def blocks_of(self, block_type: str) -> tuple[Block, ...]:
+        return tuple(item for item in self.items if isinstance(item, Block) and item.type == block_type)
+
+
+# ---------------------------------------------------------------------------------------
+# Lark tree -> syntax tree, while parsing
+
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code[0] in "uU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _ESCAPES.get(code, "\\" + code)
+
+    return _ESCAPE_RE.sub(one, text)
+
+
+def _first_line(item: Any) -> int:
+    return int(item.line)
+
+
+def _last_line(item: Any) -> int:
+    end = getattr(item, "end_line", None)
+    return int(end if end is not None else item.line)
+
+
+@dataclass(frozen=True)
+class _Marker:
+    """A template directive before the if/for structure is assembled."""
+
+    kind: str  # if | else | endif | for | endfor
+    line: int
+    end_line: int
+    strip_left: bool
+    strip_right: bool
+    condition: Expr | None = None
+    key_var: str | None = None
+    value_var: str | None = None
+
+
+@dataclass(frozen=True)
+class _Step:
+    name: str | None
+    key: Expr | None
+    line: int
+    end_line: int
+
+
+def _meaningful(children: list[Any]) -> list[Any]:
+    return [c for c in children if c is not None]
+
+
+class _ToSyntax(Transformer):  # type: ignore[type-arg]
+    """Callbacks named after the grammar's rules; each receives the children list."""
+
+    # --- structure ---
+    def start(self, c: list[Any]) -> Body:
+        return c[0]  # type: ignore[no-any-return]
+
+    def body(self, c: list[Any]) -> Body:
+        items = tuple(x for x in c if isinstance(x, (Attribute, Block)))
+        if items:
+            return Body(items[0].line, items[-1].end_line, items)
+        return Body(0, 0, ())
+
+    def new_line_or_comment(self, c: list[Any]) -> None:
+        return None
+
+    def attribute(self, c: list[Any]) -> Attribute:
+        name_tok, expr = c[0], c[-1]
+        return Attribute(name_tok.line, expr.end_line, str(name_tok), expr)
+
+    def block(self, c: list[Any]) -> Block:
+        c = _meaningful(c)
+        head = c[0]
+        labels: list[str] = []
+        for label in c[1:]:
+            if isinstance(label, Token):
+                if label.type in ("LBRACE",):
+                    break
+                labels.append(str(label))
+            elif isinstance(label, Template):
+                labels.append("".join(p for p in label.parts if isinstance(p, str)))
+            elif isinstance(label, Literal):
+                labels.append(str(label.value))
+        body = next(x for x in c if isinstance(x, Body))
+        return Block(head.line, _last_line(c[-1]), str(head), tuple(labels), body)
+
+    # --- names and literals ---
+    def identifier(self, c: list[Any]) -> Token:
+        return c[0]  # type: ignore[no-any-return]
+
+    keyword = identifier
+    literal_value = identifier
+
+    def int_lit(self, c: list[Any]) -> Literal:
+        tok = c[0]
+        return Literal(tok.line, tok.line, int(str(tok)))
+
+    def float_lit(self, c: list[Any]) -> Literal:
+        tok = c[0]
+        value = float(str(tok))
+        return Literal(tok.line, tok.line, int(value) if value.is_integer() and abs(value) < 2**53 else value)
+
+    # --- strings and templates ---
+    def string(self, c: list[Any]) -> Template | Literal:
+        open_tok, close_tok = c[0], c[-1]
+        parts = _assemble_template([p for p in c[1:-1]])
+        if all(isinstance(p, str) for p in parts):
+            return Literal(open_tok.line, close_tok.line, "".join(parts))  # type: ignore[arg-type]
+        return Template(open_tok.line, close_tok.line, parts)
+
+    def string_part(self, c: list[Any]) -> Any:
+        part = c[0]
+        if isinstance(part, Token):
+            if part.type == "ESCAPED_INTERPOLATION" or part.type == "ESCAPED_DIRECTIVE":
+                return str(part)[1:]
+            return _unescape(str(part))
+        return part
+
+    def interpolation(self, c: list[Any]) -> Any:
+        return _meaningful(c)[1]
+
+    def _directive(self, kind: str, c: list[Any]) -> _Marker:
+        c = _meaningful(c)
+        strip_left = len(c) > 1 and isinstance(c[1], Token) and c[1].type == "STRIP_MARKER"
+        strip_right = len(c) > 2 and isinstance(c[-2], Token) and c[-2].type == "STRIP_MARKER"
+        exprs = [x for x in c if isinstance(x, Node)]
+        names = [str(x) for x in c if isinstance(x, Token) and x.type == "NAME"]
+        marker = _Marker(kind, c[0].line, _last_line(c[-1]), strip_left, strip_right)
+        if kind == "if":
+            return dataclasses.replace(marker, condition=exprs[0])
+        if kind == "for":
+            key_var, value_var = (names[0], names[1]) if len(names) > 1 else (None, names[0])
+            return dataclasses.replace(marker, condition=exprs[-1], key_var=key_var, value_var=value_var)
+        return marker
+
+    def template_if_start(self, c: list[Any]) -> _Marker:
+        return self._directive("if", c)
+
+    def template_else(self, c: list[Any]) -> _Marker:
+        return self._directive("else", c)
+
+    def template_endif(self, c: list[Any]) -> _Marker:
+        return self._directive("endif", c)
+
+    def template_for_start(self, c: list[Any]) -> _Marker:
+        return self._directive("for", c)
+
+    def template_endfor(self, c: list[Any]) -> _Marker:
+        return self._directive("endfor", c)
+
+    def template_string(self, c: list[Any]) -> Literal:
+        tok = c[0]
+        text = str(tok)
+        return Literal(tok.line, tok.line, _unescape(text[2:-2]))
+
+    def heredoc_template(self, c: list[Any]) -> Expr:
+        return _heredoc(c[0], trim=False)
+
+    def heredoc_template_trim(self, c: list[Any]) -> Expr:
+        return _heredoc(c[0], trim=True)
+
+    # --- expressions ---
+    def expr_term(self, c: list[Any]) -> Expr:
+        if len(c) == 1:
+            item = c[0]
+            if isinstance(item, Token):
+                return _token_expr(item)
+            return item  # type: ignore[no-any-return]
+        c2 = _meaningful(c)
+        inner = c2[1]
+        return Parens(c2[0].line, c2[-1].line, inner)
+
+    def conditional(self, c: list[Any]) -> Conditional:
+        parts = [x for x in c if isinstance(x, Node)]
+        return Conditional(parts[0].line, parts[-1].end_line, parts[0], parts[1], parts[2])
+
+    def binary_op(self, c: list[Any]) -> BinaryOp:
+        left, (op, right) = c[0], c[1]
+        return BinaryOp(left.line, right.end_line, op, left, right)
+
+    def binary_term(self, c: list[Any]) -> tuple[str, Expr]:
+        c = _meaningful(c)
+        return c[0], c[-1]
+
+    def binary_operator(self, c: list[Any]) -> str:
+        return str(c[0]).split()[-1]
+
+    def unary_op(self, c: list[Any]) -> UnaryOp:
+        op, operand = c[0], c[-1]
+        return UnaryOp(op.line, operand.end_line, str(op), operand)
+
+    def tuple(self, c: list[Any]) -> TupleExpr:
+        items = tuple(x for x in c if isinstance(x, Node))
+        return TupleExpr(c[0].line, c[-1].line, items)
+
+    def object(self, c: list[Any]) -> ObjectExpr:
+        items = tuple(x for x in c if isinstance(x, ObjectItem))
+        return ObjectExpr(c[0].line, c[-1].line, items)
+
+    def object_elem(self, c: list[Any]) -> ObjectItem:
+        key, value = c[0], c[-1]
+        return ObjectItem(key.line, value.end_line, key, value)
+
+    def object_elem_key(self, c: list[Any]) -> Expr:
+        key = c[0]
+        if isinstance(key, Token):
+            return Literal(key.line, key.line, str(key))
+        if isinstance(key, Variable):
+            return Literal(key.line, key.end_line, key.name)
+        if isinstance(key, Literal) and isinstance(key.value, bool | type(None)):
+            # `null = 1` / `true = 1` keys are names, not values
+            return Literal(key.line, key.end_line, "null" if key.value is None else str(key.value).lower())
+        return key  # type: ignore[no-any-return]
+
+    def function_call(self, c: list[Any]) -> FunctionCall:
+        c = _meaningful(c)
+        names = [str(x) for x in c if isinstance(x, Token) and x.type == "NAME"]
+        args_node = next((x for x in c if isinstance(x, _Args)), None)
+        name = "::".join(names)
+        args = args_node.items if args_node else ()
+        expand = args_node.expand if args_node else False
+        return FunctionCall(c[0].line, c[-1].line, name, args, expand)
+
+    def arguments(self, c: list[Any]) -> _Args:
+        items = tuple(x for x in c if isinstance(x, Node))
+        expand = any(isinstance(x, Token) and x.type == "ELLIPSIS" for x in c)
+        return _Args(items, expand)
+
+    def index_expr_term(self, c: list[Any]) -> Index:
+        obj, step = c[0], c[1]
+        return Index(obj.line, step.end_line, obj, step.key)
+
+    def get_attr_expr_term(self, c: list[Any]) -> GetAttr:
+        obj, step = c[0], c[1]
+        return GetAttr(obj.line, step.end_line, obj, step.name)
+
+    def attr_splat_expr_term(self, c: list[Any]) -> Splat:
+        obj, steps = c[0], c[1]
+        end = steps[-1].end_line if steps else obj.end_line
+        return Splat(obj.line, end, obj, tuple(SplatStep(s.name, s.key) for s in steps), False)
+
+    def full_splat_expr_term(self, c: list[Any]) -> Splat:
+        obj, steps = c[0], c[1]
+        end = steps[-1].end_line if steps else obj.end_line
+        return Splat(obj.line, end, obj, tuple(SplatStep(s.name, s.key) for s in steps), True)
+
+    def braces_index(self, c: list[Any]) -> _Step:
+        c = _meaningful(c)
+        return _Step(None, c[1], c[0].line, c[-1].line)
+
+    def short_index(self, c: list[Any]) -> _Step:
+        tok = c[-1]
+        return _Step(None, Literal(tok.line, tok.line, int(str(tok))), tok.line, tok.line)
+
+    def get_attr(self, c: list[Any]) -> _Step:
+        tok = c[-1]
+        return _Step(str(tok), None, tok.line, tok.line)
+
+    def attr_splat(self, c: list[Any]) -> list[_Step]:
+        return [x for x in c[1:] if isinstance(x, _Step)]
+
+    full_splat = attr_splat
+
+    def for_intro(self, c: list[Any]) -> tuple[str | None, str, Expr]:
+        names = [str(x) for x in c if isinstance(x, Token) and x.type == "NAME"]
+        collection = next(x for x in c if isinstance(x, Node))
+        if len(names) > 1:
+            return names[0], names[1], collection
+        return None, names[0], collection
+
+    def for_cond(self, c: list[Any]) -> _Cond:
+        return _Cond(next(x for x in c if isinstance(x, Node)))
+
+    def for_tuple_expr(self, c: list[Any]) -> ForExpr:
+        c = _meaningful(c)
+        key_var, value_var, collection = next(x for x in c if isinstance(x, tuple))
+        exprs = [x for x in c if isinstance(x, Node)]
+        cond = next((x.expr for x in c if isinstance(x, _Cond)), None)
+        return ForExpr(c[0].line, c[-1].line, key_var, value_var, collection, None, exprs[0], cond, False)
+
+    def for_object_expr(self, c: list[Any]) -> ForExpr:
+        c = _meaningful(c)
+        key_var, value_var, collection = next(x for x in c if isinstance(x, tuple))
+        exprs = [x for x in c if isinstance(x, Node)]
+        cond = next((x.expr for x in c if isinstance(x, _Cond)), None)
+        grouping = any(isinstance(x, Token) and x.type == "ELLIPSIS" for x in c)
+        return ForExpr(c[0].line, c[-1].line, key_var, value_var, collection, exprs[0], exprs[1], cond, grouping)
+
+
+@dataclass(frozen=True)
+class _Args:
+    items: tuple[Expr, ...]
+    expand: bool
+
+
+@dataclass(frozen=True)
+class _Cond:
+    expr: Expr
+
+
+def _token_expr(tok: Token) -> Expr:
+    text = str(tok)
+    if tok.type == "TRUE":
+        return Literal(tok.line, tok.line, True)
+    if tok.type == "FALSE":
+        return Literal(tok.line, tok.line, False)
+    if tok.type == "NULL":
+        return Literal(tok.line, tok.line, None)
+    return Variable(tok.line, tok.line, text)
+
+
+def _assemble_template(raw: list[Any]) -> tuple[TemplatePart, ...]:
+    """Flat text/expr/marker parts -> nested TemplateIf/TemplateFor, applying ``~`` strip markers."""
+    # strip markers remove whitespace from the neighbouring literal text
+    items = list(raw)
+    for i, item in enumerate(items):
+        if isinstance(item, _Marker):
+            if item.strip_left and i > 0 and isinstance(items[i - 1], str):
+                items[i - 1] = items[i - 1].rstrip()
+            if item.strip_right and i + 1 < len(items) and isinstance(items[i + 1], str):
+                items[i + 1] = items[i + 1].lstrip()
+    pos = 0
+
+    def parse_until(stop: tuple[str, ...]) -> tuple[list[TemplatePart], _Marker | None]:
+        nonlocal pos
+        out: list[TemplatePart] = []
+        while pos < len(items):
+            item = items[pos]
+            pos += 1
+            if isinstance(item, _Marker):
+                if item.kind in stop:
+                    return out, item
+                if item.kind == "if":
+                    then_parts, end = parse_until(("else", "endif"))
+                    else_parts: list[TemplatePart] = []
+                    if end is not None and end.kind == "else":
+                        else_parts, end = parse_until(("endif",))
+                    if end is None:
+                        raise HclSyntaxError(item.line, "template %{if} has no %{endif}")
+                    assert item.condition is not None
+                    out.append(TemplateIf(item.line, end.end_line, item.condition, tuple(then_parts),
+                                          tuple(else_parts)))
+                elif item.kind == "for":
+                    body_parts, end = parse_until(("endfor",))
+                    if end is None:
+                        raise HclSyntaxError(item.line, "template %{for} has no %{endfor}")
+                    assert item.condition is not None and item.value_var is not None
+                    out.append(TemplateFor(item.line, end.end_line, item.key_var, item.value_var, item.condition,
+                                           tuple(body_parts)))
+                else:
+                    raise HclSyntaxError(item.line, f"template %{{{item.kind}}} without its opening directive")
+            elif isinstance(item, str):
+                if out and isinstance(out[-1], str):
+                    out[-1] = out[-1] + item
+                else:
+                    out.append(item)
+            else:
+                out.append(item)
+        return out, None
+
+    parts, _ = parse_until(())
+    return tuple(parts)
+
+
+# ---------------------------------------------------------------------------------------
+# Heredocs and template text outside the grammar (heredoc bodies, .tf.json strings)
+
+_HEREDOC_HEAD = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\r?\n")
+
+
+def _heredoc(tok: Token, trim: bool) -> Expr:
+    text = str(tok)
+    head = _HEREDOC_HEAD.match(text)
+    assert head is not None
+    lines = text[head.end():].split("\n")
+    # the closing marker is the last non-empty line
+    if lines and lines[-1] == "":
+        lines.pop()
+    if lines:
+        lines.pop()
+    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+    if trim:
+        indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
+        cut = min(indents) if indents else 0
+        lines = [ln[cut:] for ln in lines]
+    body = "".join(ln + "\n" for ln in lines)
+    end_line = _last_line(tok)
+    if tok.end_line is not None and text.endswith("\n"):
+        end_line = tok.end_line - 1  # the token includes the newline after the closing marker
+    parsed = parse_template(body, tok.line + 1, escapes=False)
+    if isinstance(parsed, Literal):
+        return Literal(tok.line, end_line, parsed.value)
+    if isinstance(parsed, Template):
+        return Template(tok.line, end_line, parsed.parts)
+    return parsed
+
+
+def _find_close(text: str, start: int) -> int:
+    """Index of the ``}`` closing an interpolation whose expression starts at ``start``."""
+    depth = 0
+    i = start
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                if text[i] == "\\":
+                    i += 1
+                elif text[i] in "$%" and text.startswith("{", i + 1):
+                    inner_close = _find_close(text, i + 2)
+                    if inner_close < 0:
+                        return -1
+                    i = inner_close
+                i += 1
+        elif ch in "{[(":
+            depth += 1
+        elif ch in "}])":
+            if depth == 0:
+                return i if ch == "}" else -1
+            depth -= 1
+        i += 1
+    return -1
+
+
+_DIRECTIVE_RE = re.compile(
+    r"^\s*(?:(if)\s+(.*)|(else)|(endif)|(for)\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\s+(.*)|(endfor))\s*$",
+    re.DOTALL)
+
+
+def parse_template(text: str, first_line: int, escapes: bool = False) -> Literal | Template | Expr:
+    """A template body (heredoc content, a .tf.json string) -> Literal or Template.
+
+    A template that is exactly one interpolation returns that expression's node."""
+    raw: list[Any] = []
+    buf: list[str] = []
+    i = 0
+    n = len(text)
+    line = first_line
+
+    def flush() -> None:
+        if buf:
+            chunk = "".join(buf)
+            raw.append(_unescape(chunk) if escapes else chunk)
+            buf.clear()
+
+    while i < n:
+        if text.startswith("$${", i) or text.startswith("%%{", i):
+            buf.append(text[i + 1:i + 3])
+            i += 3
+            continue
+        if text.startswith("${", i) or text.startswith("%{", i):
+            is_directive = text[i] == "%"
+            close = _find_close(text, i + 2)
+            if close < 0:
+                raise HclSyntaxError(line, "unterminated template interpolation")
+            inner = text[i + 2:close]
+            strip_left = inner.startswith("~")
+            strip_right = inner.endswith("~")
+            inner = inner[1 if strip_left else 0:len(inner) - (1 if strip_right else 0)]
+            flush()
+            if is_directive:
+                raw.append(_directive_marker(inner, line, strip_left, strip_right))
+            else:
+                raw.append(parse_expression(inner, line))
+            line += text.count("\n", i, close)
+            i = close + 1
+            continue
+        ch = text[i]
+        if ch == "\n":
+            line += 1
+        buf.append(ch)
+        i += 1
+    flush()
+    last_line = max(first_line, line - (1 if text.endswith("\n") else 0))
+    parts = _assemble_template(raw)
+    if not parts:
+        return Literal(first_line, last_line, "")
+    if all(isinstance(p, str) for p in parts):
+        return Literal(first_line, last_line, "".join(parts))  # type: ignore[arg-type]
+    return Template(first_line, last_line, parts)
+
+
+def _directive_marker(inner: str, line: int, strip_left: bool, strip_right: bool) -> _Marker:
+    match = _DIRECTIVE_RE.match(inner)
+    if match is None:
+        raise HclSyntaxError(line, f"unknown template directive %{{{inner.strip()}}}")
+    end = line + inner.count("\n")
+    if match.group(1):
+        return _Marker("if", line, end, strip_left, strip_right, condition=parse_expression(match.group(2), line))
+    if match.group(5):
+        key_var, value_var = (match.group(6), match.group(7)) if match.group(7) else (None, match.group(6))
+        return _Marker("for", line, end, strip_left, strip_right, condition=parse_expression(match.group(8), line),
+                       key_var=key_var, value_var=value_var)
+    kind = "else" if match.group(3) else "endif" if match.group(4) else "endfor"
+    return _Marker(kind, line, end, strip_left, strip_right)
+
+
+def parse_expression(text: str, line: int) -> Expr:
+    """One expression written at ``line`` (a heredoc interpolation, a .tf.json string, a --var value)."""
+    body = _parse_text("__x = " + text.strip() + "\n")
+    attrs = [x for x in body.items if isinstance(x, Attribute)]
+    if len(attrs) != 1 or len(body.items) != 1:
+        raise HclSyntaxError(line, f"not a single expression: {text.strip()[:60]!r}")
+    return _shift(attrs[0].expr, line - 1)  # type: ignore[no-any-return]
+
+
+def _shift(node: Any, offset: int) -> Any:
+    if offset == 0:
+        return node
+    if isinstance(node, tuple):
+        return tuple(_shift(x, offset) for x in node)
+    if isinstance(node, (Node, SplatStep)):
+        changes: dict[str, Any] = {}
+        for f in dataclasses.fields(node):
+            value = getattr(node, f.name)
+            if f.name in ("line", "end_line"):
+                changes[f.name] = value + offset
+            elif isinstance(value, (Node, SplatStep, tuple)):
+                changes[f.name] = _shift(value, offset)
+        return dataclasses.replace(node, **changes)
+    return node
+
+
+# ---------------------------------------------------------------------------------------
+# Entry points
+
+
+@lru_cache(maxsize=1)
+def _lark() -> Lark:
+    grammar = Path(hcl2.__file__).with_name("hcl2.lark")
+    # cache=True keeps the LALR tables in the temp folder: building them takes seconds
+    return Lark.open(str(grammar), parser="lalr", lexer="contextual", postlex=PostLexer(),
+                     transformer=_ToSyntax(), propagate_positions=False, maybe_placeholders=False, cache=True)
+
+
+def _parse_text(text: str) -> Body:
+    return _lark().parse(text)  # type: ignore[no-any-return]
+
+
+def parse_hcl(text: str) -> Body:
+    """HCL native syntax -> Body. Raises HclSyntaxError with the line of the problem."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.endswith("\n"):
+        text += "\n"  # comments and heredoc markers end with a newline in the grammar
+    try:
+        return _parse_text(text)
+    except HclSyntaxError:
+        raise
+    except UnexpectedCharacters as exc:
+        snippet = text.splitlines()[exc.line - 1].strip()[:80] if exc.line and exc.line > 0 else ""
+        raise HclSyntaxError(exc.line, f"syntax error: unexpected character at column {exc.column} in {snippet!r}") \
+            from None
+    except UnexpectedToken as exc:
+        token = exc.token
+        found = "end of file" if token.type == "$END" else repr(str(token).strip() or token.type)
+        expected = ", ".join(sorted(exc.expected)[:6])
+        raise HclSyntaxError(exc.line if exc.line and exc.line > 0 else 0,
+                             f"syntax error: unexpected {found} (expected one of: {expected})") from None
+    except UnexpectedEOF:
+        raise HclSyntaxError(text.count("\n"), "syntax error: unexpected end of file") from None
+    except UnexpectedInput as exc:
+        raise HclSyntaxError(getattr(exc, "line", 0) or 0, f"syntax error: {exc}") from None
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, HclSyntaxError):
+            raise exc.orig_exc from None
+        raise HclSyntaxError(0, f"syntax error: {exc.orig_exc}") from None
+    except (LarkError, RecursionError) as exc:
+        raise HclSyntaxError(0, f"syntax error: {type(exc).__name__}") from None
+
+
+# ---------------------------------------------------------------------------------------
+# Terraform JSON syntax (.tf.json) -> the same syntax tree
+
+
+@dataclass(frozen=True)
+class _JsonNode:
+    value: Any  # scalar | list[_JsonNode] | list[tuple[str, int, _JsonNode]] for objects
+    kind: str  # scalar | array | object
+    line: int
+    end_line: int
+
+
+_JSON_TOKEN = re.compile(r"""\s*(?:(?P<punct>[{}\[\],:])|(?P<string>"(?:[^"\\]|\\.)*")|"""
+                         r"""(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(?P<word>true|false|null))""", re.DOTALL)
+
+
+class _JsonReader:
+    """A JSON reader that remembers the line of every value (the json module does not)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.line = 1
+
+    def _next(self) -> tuple[str, str, int]:
+        match = _JSON_TOKEN.match(self.text, self.pos)
+        if match is None:
+            rest = self.text[self.pos:]
+            if not rest.strip():
+                raise HclSyntaxError(self.line, "JSON: unexpected end of file")
+            self.line += rest[:len(rest) - len(rest.lstrip())].count("\n")
+            raise HclSyntaxError(self.line, f"JSON: unexpected text {rest.strip()[:20]!r}")
+        kind = match.lastgroup or ""
+        token = match.group(kind)
+        self.line += self.text.count("\n", self.pos, match.start(kind))
+        start_line = self.line
+        self.line += token.count("\n")
+        self.pos = match.end()
+        return kind, token, start_line
+
+    def read(self) -> _JsonNode:
+        node = self._value(self._next(), 0)
+        if self.text[self.pos:].strip():
+            raise HclSyntaxError(self.line, "JSON: text after the end of the document")
+        return node
+
+    def _value(self, tok: tuple[str, str, int], depth: int) -> _JsonNode:
+        kind, token, line = tok
+        if depth > 200:
+            raise HclSyntaxError(line, "JSON: nested too deeply")
+        if kind == "string":
+            return _JsonNode(_json_string(token, line), "scalar", line, line + token.count("\n"))
+        if kind == "number":
+            number = float(token)
+            value: Any = int(token) if re.fullmatch(r"-?\d+", token) else number
+            return _JsonNode(value, "scalar", line, line)
+        if kind == "word":
+            return _JsonNode({"true": True, "false": False, "null": None}[token], "scalar", line, line)
+        if token == "[":
+            items: list[_JsonNode] = []
+            nxt = self._next()
+            while not (nxt[0] == "punct" and nxt[1] == "]"):
+                items.append(self._value(nxt, depth + 1))
+                nxt = self._next()
+                if nxt[1] == ",":
+                    nxt = self._next()
+                elif nxt[1] != "]":
+                    raise HclSyntaxError(nxt[2], f"JSON: expected ',' or ']', found {nxt[1]!r}")
+            return _JsonNode(items, "array", line, nxt[2])
+        if token == "{":
+            members: list[tuple[str, int, _JsonNode]] = []
+            nxt = self._next()
+            while not (nxt[0] == "punct" and nxt[1] == "}"):
+                if nxt[0] != "string":
+                    raise HclSyntaxError(nxt[2], f"JSON: expected a key, found {nxt[1]!r}")
+                key = _json_string(nxt[1], nxt[2])
+                colon = self._next()
+                if colon[1] != ":":
+                    raise HclSyntaxError(colon[2], "JSON: expected ':'")
+                members.append((key, nxt[2], self._value(self._next(), depth + 1)))
+                nxt = self._next()
+                if nxt[1] == ",":
+                    nxt = self._next()
+                elif nxt[1] != "}":
+                    raise HclSyntaxError(nxt[2], f"JSON: expected ',' or '}}', found {nxt[1]!r}")
+            return _JsonNode(members, "object", line, nxt[2])
+        raise HclSyntaxError(line, f"JSON: unexpected {token!r}")
+
+
+def _json_string(token: str, line: int) -> str:
+    import json
+
+    try:
+        return str(json.loads(token))
+    except ValueError:
+        raise HclSyntaxError(line, f"JSON: bad string {token[:30]!r}") from None
+
+
+# Attributes whose JSON object value is a map, not a nested block (the schema is not known here).
+_JSON_MAP_ATTRIBUTES = frozenset({
+    "tags", "tags_all", "triggers", "variables", "parameters", "labels", "annotations", "context",
+    "environment_variables", "default_tags", "attributes", "values",
+})
+_JSON_META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
+
+
+def _json_expr(node: _JsonNode, literal: bool = False) -> Expr:
+    if node.kind == "scalar":
+        if isinstance(node.value, str) and not literal and ("${" in node.value or "%{" in node.value):
+            parsed = parse_template(node.value, node.line)
+            if isinstance(parsed, (Literal, Template)):
+                return dataclasses.replace(parsed, line=node.line, end_line=node.end_line)
+            return parsed
+        return Literal(node.line, node.end_line, node.value)
+    if node.kind == "array":
+        return TupleExpr(node.line, node.end_line, tuple(_json_expr(x, literal) for x in node.value))
+    items = tuple(ObjectItem(key_line, value.end_line, Literal(key_line, key_line, key), _json_expr(value, literal))
+                  for key, key_line, value in node.value if key != "//")
+    return ObjectExpr(node.line, node.end_line, items)
+
+
+def _json_block_body(node: _JsonNode, literal_attrs: frozenset[str] = frozenset(), all_attributes: bool = False) -> Body:
+    items: list[Attribute | Block] = []
+    if node.kind != "object":
+        raise HclSyntaxError(node.line, "JSON: a block body must be an object")
+    for key, key_line, value in node.value:
+        if key == "//" or key in _JSON_META_BLOCKS:
+            continue
+        if key == "dynamic" and value.kind == "object":
+            for label, label_line, spec in value.value:
+                for one in _as_objects(spec):
+                    dyn_items: list[Attribute | Block] = []
+                    for dkey, dline, dvalue in one.value:
+                        if dkey == "content":
+                            content = _json_block_body(dvalue)
+                            dyn_items.append(Block(dline, dvalue.end_line, "content", (), content))
+                        elif dkey == "iterator" and dvalue.kind == "scalar":
+                            dyn_items.append(Attribute(dline, dvalue.end_line, dkey,
+                                                       Variable(dline, dline, str(dvalue.value))))
+                        else:
+                            dyn_items.append(Attribute(dline, dvalue.end_line, dkey, _json_expr(dvalue)))
+                    items.append(Block(label_line, one.end_line, "dynamic", (label,),
+                                       Body(one.line, one.end_line, tuple(dyn_items))))
+            continue
+        objects = _as_objects(value)
+        if objects and not all_attributes and key not in _JSON_MAP_ATTRIBUTES and key not in literal_attrs:
+            for obj in objects:
+                start = key_line if len(objects) == 1 else obj.line
+                items.append(Block(start, obj.end_line, key, (), _json_block_body(obj)))
+            continue
+        items.append(Attribute(key_line, value.end_line, key, _json_expr(value, literal=key in literal_attrs)))
+    return Body(node.line, node.end_line, tuple(items))
+
+
+def _as_objects(node: _JsonNode) -> list[_JsonNode]:
+    if node.kind == "object":
+        return [node]
+    if node.kind == "array" and node.value and all(x.kind == "object" for x in node.value):
+        return list(node.value)
+    return []
+
+
+def _json_labelled(block_type: str, node: _JsonNode, depth: int, line: int) -> list[Block]:
+    """``{"type": {"name": {...}}}`` with ``depth`` labels -> blocks."""
+    blocks: list[Block] = []
+
+    def walk(current: _JsonNode, labels: tuple[str, ...], start: int) -> None:
+        if len(labels) == depth:
+            for obj in _as_objects(current):
+                literal = frozenset({"default"}) if block_type == "variable" else frozenset()
+                plain = block_type in ("locals", "output", "module", "variable")
+                blocks.append(Block(start, obj.end_line, block_type, labels, _json_block_body(obj, literal, plain)))
+            return
+        if current.kind != "object":
+            raise HclSyntaxError(current.line, f"JSON: {block_type} needs {depth} label(s)")
+        for key, key_line, value in current.value:
+            if key != "//":
+                walk(value, (*labels, key), key_line)
+
+    walk(node, (), line)
+    return blocks
+
+
+_JSON_LABELS = {"resource": 2, "data": 2, "variable": 1, "output": 1, "module": 1, "provider": 1, "locals": 0,
+                "terraform": 0, "moved": 0, "import": 0, "check": 1, "removed": 0}
+
+
+def parse_hcl_json(text: str) -> Body:
+    """Terraform JSON syntax -> Body (strings containing ``${`` are templates)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    root = _JsonReader(text).read()
+    if root.kind != "object":
+        raise HclSyntaxError(root.line, "JSON: a .tf.json file must hold an object")
+    items: list[Attribute | Block] = []
+    for key, key_line, value in root.value:
+        if key == "//":
+            continue
+        depth = _JSON_LABELS.get(key)
+        if depth is None:
+            continue
+        items.extend(_json_labelled(key, value, depth, key_line))
+    return Body(root.line, root.end_line, tuple(items))
+
+
+def parse_tfvars_json(text: str) -> Body:
+    """A ``.tfvars.json`` file: each top-level key is a variable; strings are literal."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    root = _JsonReader(text).read()
+    if root.kind != "object":
+        raise HclSyntaxError(root.line, "JSON: a .tfvars.json file must hold an object")
+    items = tuple(Attribute(key_line, value.end_line, key, _json_expr(value, literal=True))
+                  for key, key_line, value in root.value if key != "//")
+    return Body(root.line, root.end_line, items)

@@ -1,0 +1,441 @@
+"""SARIF 2.1.0 for GitHub code scanning, built from sarif-om objects.
+
+One run. Each trait of each exposure is a result at the line to change (its rule's own
+id); each exposure is one more result, ``ec2-exposure-<severity>``, at the workload's
+definition, with every trait as a related location and the attack path as a code flow.
+Files that could not be read and scan notices are ``toolExecutionNotifications``.
+Output is deterministic: results sorted, keys sorted, no timestamps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import attr
+import sarif_om as om
+
+from scanner import __version__
+from scanner.exposure import rule_order
+from scanner.model import Suppression
+from scanner.rules import (
+    LOAD_ERROR,
+    RESULTS_TRUNCATED,
+    SUPPRESSION_WITHOUT_REASON,
+    Rule,
+    all_rules,
+    exposure_rule_id,
+)
+from scanner.rules import rule as catalog_rule
+from scanner.scan import ScanResult
+from scanner.suppressions import SuppressionIndex, justification
+from scanner.traits import (
+    EXPLOITABLE_VULNERABILITY,
+    OPEN_SECURITY_GROUP,
+    REMOTE_ACCESS,
+    VULNERABILITY,
+    Evidence,
+    Exposure,
+    PathStep,
+    Severity,
+    Trait,
+)
+from scanner.values import Span
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/iacscan/iacscan"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "iacscanFingerprint/v1"
+MAX_RESULTS = 25_000  # GitHub code scanning keeps at most this many results per run
+MAX_LOCATIONS = 1_000  # GitHub's limit on related locations per result
+
+LEVELS: Mapping[Severity, str] = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+}
+
+# Trait properties that tell two findings on the same resource apart (never line numbers).
+_DISTINGUISHING_PROPERTIES: Mapping[str, tuple[str, ...]] = {
+    REMOTE_ACCESS: ("ports",),
+    OPEN_SECURITY_GROUP: ("ports",),
+    EXPLOITABLE_VULNERABILITY: ("cve", "cve_id", "cves", "vulnerability_id", "package"),
+    VULNERABILITY: ("cve", "cve_id", "cves", "vulnerability_id", "package"),
+}
+
+
+def fingerprint(item: Exposure | Trait, configuration: str = "") -> str:
+    """A fingerprint stable across runs and line moves: a hash of the rule id, the
+    configuration, the workload address and the address of the resource the finding points
+    at (+ the ports for security group rules, the CVE for vulnerabilities). For a trait,
+    ``configuration`` names its exposure's configuration."""
+    if isinstance(item, Exposure):
+        parts = [exposure_rule_id(item.severity), item.configuration, item.workload, item.workload]
+    else:
+        parts = [item.rule_id, configuration, item.workload, item.location.address]
+        for key in _DISTINGUISHING_PROPERTIES.get(item.rule_id, ()):
+            if key in item.properties:
+                parts.append(f"{key}={json.dumps(item.properties[key], sort_keys=True, default=str)}")
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def render_sarif(result: ScanResult, *, baseline: set[str] | None = None, category: str | None = None) -> str:
+    """The SARIF log as JSON text. ``baseline``: fingerprints of a previous run; results
+    then carry baselineState "new" or "unchanged". ``category``: the automation id
+    (default ``iacscan/<root folder name>/``)."""
+    rules = [r for r in all_rules() if r.kind != "notice" or r.id == SUPPRESSION_WITHOUT_REASON]
+    notification_rules = [r for r in all_rules() if r.kind == "notice" and r.id != SUPPRESSION_WITHOUT_REASON]
+    rule_index = {r.id: i for i, r in enumerate(rules)}
+    notification_index = {r.id: i for i, r in enumerate(notification_rules)}
+
+    drafts = _result_drafts(result, SuppressionIndex.of(result))
+    kept, dropped = _keep_most_severe(drafts, MAX_RESULTS)
+    _disambiguate(kept)
+    results = [draft.build(rule_index, baseline) for draft in kept]
+
+    notifications = _notifications(result, notification_index)
+    if dropped:
+        notifications.append(om.Notification(
+            message=om.Message(text=f"{dropped} results beyond GitHub's limit of {MAX_RESULTS} per run were left out; "
+                                    "the most severe were kept."),
+            level="warning",
+            descriptor=om.ReportingDescriptorReference(id=RESULTS_TRUNCATED,
+                                                       index=notification_index[RESULTS_TRUNCATED]),
+        ))
+
+    root = Path(result.root).resolve()
+    run = om.Run(
+        tool=om.Tool(driver=om.ToolComponent(
+            name="iacscan",
+            full_name=f"iacscan {__version__}",
+            version=__version__,
+            semantic_version=__version__,
+            information_uri=INFORMATION_URI,
+            rules=[_descriptor(r) for r in rules],
+            notifications=[_descriptor(r) for r in notification_rules],
+        )),
+        invocations=[om.Invocation(
+            execution_successful=True,
+            tool_execution_notifications=notifications or None,
+        )],
+        automation_details=om.RunAutomationDetails(id=category or f"iacscan/{root.name or 'root'}/"),
+        original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=root.as_uri().rstrip("/") + "/")},
+        column_kind="utf16CodeUnits",
+        results=results,
+    )
+    log = om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
+    return json.dumps(to_sarif_dict(log), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# --- serialisation ---------------------------------------------------------------------------
+
+_ALWAYS_WRITTEN = frozenset({"level", "executionSuccessful"})  # a default here would defer to the rule
+_KEEP_EMPTY = frozenset({"results"})  # an empty array says "nothing found"; GitHub requires it
+
+
+def to_sarif_dict(value: Any) -> Any:
+    """sarif-om objects to plain JSON data: SARIF property names, without None, empty
+    collections or values equal to the schema default."""
+    if attr.has(type(value)):
+        out: dict[str, Any] = {}
+        for field in attr.fields(type(value)):
+            name = field.metadata.get("schema_property_name", field.name)
+            item = getattr(value, field.name)
+            if item is None or (isinstance(item, (list, dict)) and not item and name not in _KEEP_EMPTY):
+                continue
+            default = field.default
+            factory = getattr(default, "factory", None)  # attr.Factory(list) and the like
+            if callable(factory):
+                default = factory()
+            if name not in _ALWAYS_WRITTEN and default is not attr.NOTHING and item == default:
+                continue
+            out[name] = to_sarif_dict(item)
+        return out
+    if isinstance(value, Mapping):
+        return {str(k): to_sarif_dict(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_sarif_dict(v) for v in value]
+    return value
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+def _descriptor(rule: Rule) -> om.ReportingDescriptor:
+    properties: dict[str, Any] = {"tags": list(rule.tags)}
+    if rule.security_severity is not None:
+        properties["security-severity"] = f"{rule.security_severity:.1f}"
+        properties["precision"] = "high"
+        properties["problem.severity"] = {"error": "error", "warning": "warning"}.get(rule.level, "recommendation")
+    return om.ReportingDescriptor(
+        id=rule.id,
+        name=rule.name,
+        short_description=om.MultiformatMessageString(text=rule.short_description),
+        full_description=om.MultiformatMessageString(text=rule.full_description),
+        help=om.MultiformatMessageString(text=rule.help_text, markdown=rule.help_markdown),
+        default_configuration=om.ReportingConfiguration(level=rule.level),
+        properties=properties,
+    )
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    """A result before its final fingerprint is known (collisions get a suffix)."""
+
+    rule_id: str
+    level: str
+    severity: int  # for keeping the most severe when truncating
+    message: str
+    location: om.Location
+    sort_key: tuple[Any, ...]
+    fingerprint: str
+    related: list[om.Location]
+    code_flows: list[om.CodeFlow]
+    properties: dict[str, Any]
+    suppressions: list[om.Suppression]
+
+    def build(self, rule_index: Mapping[str, int], baseline: set[str] | None) -> om.Result:
+        baseline_state = None
+        if baseline is not None:
+            baseline_state = "unchanged" if self.fingerprint in baseline else "new"
+        return om.Result(
+            rule_id=self.rule_id,
+            rule_index=rule_index[self.rule_id],
+            level=self.level,
+            message=om.Message(text=self.message),
+            locations=[self.location],
+            related_locations=self.related[:MAX_LOCATIONS] or None,
+            code_flows=self.code_flows or None,
+            partial_fingerprints={FINGERPRINT_KEY: self.fingerprint},
+            properties=self.properties,
+            suppressions=self.suppressions or None,
+            baseline_state=baseline_state,
+        )
+
+
+def _result_drafts(result: ScanResult, index: SuppressionIndex) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    for exposure in result.exposures:
+        for trait in exposure.traits:
+            drafts.append(_trait_draft(exposure, trait, index.for_trait(exposure.configuration, trait)))
+        drafts.append(_exposure_draft(exposure, index.for_exposure(exposure)))
+    for configuration, suppression in index.without_reason():
+        drafts.append(_missing_reason_draft(configuration, suppression))
+    return drafts
+
+
+def _trait_draft(exposure: Exposure, trait: Trait, suppression: Suppression | None) -> _Draft:
+    message = trait.message
+    if trait.assumptions:
+        message += " (assuming " + "; ".join(trait.assumptions) + ")"
+    properties: dict[str, Any] = {
+        "resource": trait.workload,
+        "configuration": exposure.configuration,
+        "exposureSeverity": exposure.severity.label,
+    }
+    if trait.assumptions:
+        properties["assumptions"] = list(trait.assumptions)
+    if trait.properties:
+        properties["trait"] = dict(trait.properties)
+    flows = [_code_flow(trait.path, f"Path to {trait.workload}", _evidence_location(trait.location))] \
+        if trait.path else []
+    return _Draft(
+        rule_id=trait.rule_id,
+        level=LEVELS[exposure.severity],
+        severity=int(exposure.severity),
+        message=message,
+        location=_evidence_location(trait.location),
+        sort_key=(*_span_key(trait.location.span), rule_order(trait.rule_id), trait.rule_id, trait.workload,
+                  exposure.configuration, trait.location.address, trait.message),
+        fingerprint=fingerprint(trait, exposure.configuration),
+        related=_related(trait.related),
+        code_flows=flows,
+        properties=properties,
+        suppressions=[_suppression(suppression)] if suppression is not None else [],
+    )
+
+
+def _exposure_draft(exposure: Exposure, suppressions: Sequence[Suppression]) -> _Draft:
+    names = ", ".join(dict.fromkeys(catalog_rule_name(t.rule_id) for t in exposure.traits))
+    message = f"{exposure.workload} has a {exposure.severity.label} exposure: {names}."
+    properties: dict[str, Any] = {
+        "resource": exposure.workload,
+        "resourceKind": exposure.workload_kind,
+        "configuration": exposure.configuration,
+        "traits": sorted({t.rule_id for t in exposure.traits}, key=rule_order),
+    }
+    best = exposure.best_fix
+    if best is not None:
+        after = best.severity.label if best.severity is not None else "none"
+        message += f" Best fix: {best.remediation} ({best.location.span}, lowers it to {after})."
+        properties["bestFix"] = {
+            "ruleId": best.rule_id,
+            "location": str(best.location.span),
+            "resource": best.location.address,
+            "severityAfter": after,
+            "remediation": best.remediation,
+        }
+    workload_location = _span_location(exposure.workload_span, f"{exposure.workload} ({exposure.workload_kind})")
+    related = [
+        _evidence_location(t.location, f"[{t.rule_id}] {t.message}", location_id=i)
+        for i, t in enumerate(exposure.traits, start=1)
+    ]
+    flows = [_code_flow(exposure.path, f"Attack path to {exposure.workload}", workload_location)] \
+        if exposure.path else []
+    rule_id = exposure_rule_id(exposure.severity)
+    return _Draft(
+        rule_id=rule_id,
+        level=LEVELS[exposure.severity],
+        severity=int(exposure.severity),
+        message=message,
+        location=_span_location(exposure.workload_span),
+        sort_key=(*_span_key(exposure.workload_span), rule_order(rule_id), rule_id, exposure.workload,
+                  exposure.configuration, "", ""),
+        fingerprint=fingerprint(exposure),
+        related=related,
+        code_flows=flows,
+        properties=properties,
+        suppressions=[_suppression(suppressions[0], justification(suppressions))] if suppressions else [],
+    )
+
+
+def _missing_reason_draft(configuration: str, suppression: Suppression) -> _Draft:
+    ids = ", ".join(suppression.rule_ids)
+    digest = hashlib.sha256(
+        "\x1f".join([SUPPRESSION_WITHOUT_REASON, configuration, suppression.address, ids]).encode("utf-8")
+    ).hexdigest()[:32]
+    return _Draft(
+        rule_id=SUPPRESSION_WITHOUT_REASON,
+        level="note",
+        severity=0,
+        message=f"iacscan:ignore {ids} for {suppression.address} gives no reason.",
+        location=_span_location(suppression.span),
+        sort_key=(*_span_key(suppression.span), 99, SUPPRESSION_WITHOUT_REASON, suppression.address,
+                  configuration, ids, ""),
+        fingerprint=digest,
+        related=[],
+        code_flows=[],
+        properties={"configuration": configuration, "resource": suppression.address},
+        suppressions=[],
+    )
+
+
+def catalog_rule_name(rule_id: str) -> str:
+    try:
+        return catalog_rule(rule_id).short_description.lower()
+    except KeyError:
+        return rule_id
+
+
+def _keep_most_severe(drafts: list[_Draft], limit: int) -> tuple[list[_Draft], int]:
+    ordered = sorted(drafts, key=lambda d: d.sort_key)
+    if len(ordered) <= limit:
+        return ordered, 0
+    by_severity = sorted(ordered, key=lambda d: -d.severity)  # stable: keeps file order within a level
+    kept = sorted(by_severity[:limit], key=lambda d: d.sort_key)
+    return kept, len(ordered) - limit
+
+
+def _disambiguate(drafts: Iterable[_Draft]) -> None:
+    """Same fingerprint twice (two findings on one resource that nothing else tells apart):
+    the later ones, in file order, get ":2", ":3" ..."""
+    seen: dict[str, int] = {}
+    for draft in drafts:
+        count = seen.get(draft.fingerprint, 0) + 1
+        seen[draft.fingerprint] = count
+        if count > 1:
+            draft.fingerprint = f"{draft.fingerprint}:{count}"
+
+
+# --- locations -------------------------------------------------------------------------------
+
+
+def _span_key(span: Span) -> tuple[str, int, int]:
+    return (span.file, span.line, span.end_line)
+
+
+def _artifact(file: str) -> om.ArtifactLocation:
+    if file.startswith("/"):  # outside the scanned root: an absolute path
+        return om.ArtifactLocation(uri=Path(file).as_uri())
+    return om.ArtifactLocation(uri=quote(file, safe="/"), uri_base_id=SRCROOT)
+
+
+def _region(span: Span) -> om.Region | None:
+    if span.line < 1:
+        return None
+    return om.Region(start_line=span.line, end_line=span.end_line if span.end_line >= span.line else None)
+
+
+def _span_location(span: Span, message: str | None = None, location_id: int | None = None) -> om.Location:
+    return om.Location(
+        id=location_id,
+        physical_location=om.PhysicalLocation(artifact_location=_artifact(span.file), region=_region(span)),
+        message=om.Message(text=message) if message else None,
+    )
+
+
+def _evidence_location(evidence: Evidence, message: str | None = None, location_id: int | None = None) -> om.Location:
+    return _span_location(evidence.span, message, location_id)
+
+
+def _related(evidence: Sequence[Evidence]) -> list[om.Location]:
+    return [
+        _evidence_location(e, f"{e.address}: {e.message}" if e.message else e.address, location_id=i)
+        for i, e in enumerate(evidence, start=1)
+    ]
+
+
+def _code_flow(steps: Sequence[PathStep], message: str, fallback: om.Location) -> om.CodeFlow:
+    """Steps without a place in the templates (the internet itself) carry the location of
+    the finding, so every thread flow location has one."""
+    locations = []
+    for step in steps:
+        text = step.description or f"{step.kind} {step.address}"
+        if step.ports:
+            text += f" [{step.ports}]"
+        if step.span is not None:
+            location = _span_location(step.span, text)
+        else:
+            location = om.Location(physical_location=fallback.physical_location, message=om.Message(text=text))
+        locations.append(om.ThreadFlowLocation(location=location, kinds=[step.kind]))
+    return om.CodeFlow(message=om.Message(text=message), thread_flows=[om.ThreadFlow(locations=locations)])
+
+
+def _suppression(suppression: Suppression, reason: str | None = None) -> om.Suppression:
+    text = (reason if reason is not None else suppression.reason).strip()
+    return om.Suppression(
+        kind="inSource",
+        justification=text or None,
+        location=_span_location(suppression.span),
+    )
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+
+def _notifications(result: ScanResult, index: Mapping[str, int]) -> list[om.Notification]:
+    out: list[om.Notification] = []
+    for error in sorted(set(result.all_errors), key=lambda e: (e.file, e.line, e.message)):
+        locations = None
+        if error.file:
+            span = Span(error.file, error.line, error.line) if error.line > 0 else Span(error.file, 0, 0)
+            locations = [_span_location(span)]
+        out.append(om.Notification(
+            message=om.Message(text=str(error)),
+            level="error",
+            locations=locations,
+            descriptor=om.ReportingDescriptorReference(id=LOAD_ERROR, index=index[LOAD_ERROR]),
+        ))
+    notices = set(result.notices).union(*(c.notices for c in result.configurations))
+    for notice in sorted(notices):
+        out.append(om.Notification(message=om.Message(text=notice), level="note"))
+    return out

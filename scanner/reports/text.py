@@ -1,0 +1,120 @@
+"""The terminal report: one block per exposed workload (most severe first) with each
+trait at its file:line, the attack path and the best fix; then what could not be read and a
+one-line summary."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.text import Text
+
+from scanner.scan import ScanResult
+from scanner.suppressions import SuppressionIndex, justification
+from scanner.traits import Exposure, PathStep, Severity
+
+STYLES = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+}
+
+
+def render_text(result: ScanResult, console: Console, *, show_suppressed: bool = False) -> None:
+    """``show_suppressed``: also print suppressed exposures and traits (with their reason);
+    otherwise they are left out and only counted in the summary."""
+    index = SuppressionIndex.of(result)
+    exposures = sorted(result.exposures, key=lambda e: (-int(e.severity), e.configuration, e.workload))
+    for exposure in exposures:
+        if show_suppressed or not index.for_exposure(exposure):
+            _exposure(console, exposure, index, show_suppressed)
+    errors = sorted(set(result.all_errors), key=lambda e: (e.file, e.line, e.message))
+    if errors:
+        console.print(Text("Could not read:", style="bold red"))
+        for error in errors:
+            console.print(Text(f"  {error}"))
+        console.print()
+    for notice in sorted(set(result.notices).union(*(c.notices for c in result.configurations))):
+        console.print(Text(f"note: {notice}", style="dim"))
+    console.print(Text(summary_line(result, index)), style="bold")
+
+
+def summary_line(result: ScanResult, index: SuppressionIndex | None = None) -> str:
+    """ "3 exposures (1 critical, 2 high) in 2 configurations; 1 file could not be read"."""
+    index = index or SuppressionIndex.of(result)
+    active = [e for e in result.exposures if not index.for_exposure(e)]
+    suppressed = len(result.exposures) - len(active)
+    counts = [(s, sum(1 for e in active if e.severity == s)) for s in sorted(Severity, reverse=True)]
+    line = _plural(len(active), "exposure")
+    detail = ", ".join(f"{n} {s.label}" for s, n in counts if n)
+    if detail:
+        line += f" ({detail})"
+    line += f" in {_plural(len(result.configurations), 'configuration')}"
+    if suppressed:
+        line += f"; {suppressed} suppressed"
+    unreadable = len({e.file for e in result.all_errors})
+    if unreadable:
+        line += f"; {_plural(unreadable, 'file')} could not be read"
+    return line
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _exposure(console: Console, exposure: Exposure, index: SuppressionIndex, show_suppressed: bool) -> None:
+    style = STYLES[exposure.severity]
+    header = Text()
+    header.append(f" {exposure.severity.label.upper()} ", style=style)
+    header.append(f" {exposure.workload}", style="bold")
+    header.append(f" ({exposure.workload_kind})  {exposure.workload_span}  [{exposure.configuration}]", style="dim")
+    suppressions = index.for_exposure(exposure)
+    if suppressions:
+        header.append(f"  suppressed: {justification(suppressions) or 'no reason given'}", style="dim italic")
+    console.print(header)
+
+    hidden = 0
+    for trait in exposure.traits:
+        suppression = index.for_trait(exposure.configuration, trait)
+        if suppression is not None and not show_suppressed:
+            hidden += 1
+            continue
+        line = Text("  ")
+        line.append(f"{trait.rule_id:<30}", style="bold")
+        line.append(f" {trait.location.span}  ", style="cyan")
+        line.append(trait.message)
+        if suppression is not None:
+            line.append(f"  (suppressed: {suppression.reason.strip() or 'no reason given'})", style="dim italic")
+        console.print(line)
+        for assumption in trait.assumptions:
+            console.print(Text(f"      assumes: {assumption}", style="dim"))
+    if hidden:
+        console.print(Text(f"  ({_plural(hidden, 'suppressed trait')} not shown: --show-suppressed)", style="dim"))
+
+    if exposure.path:
+        console.print(Text("  path:", style="bold"))
+        for i, step in enumerate(_path_lines(exposure.path)):
+            console.print(Text(("      " if i == 0 else "   -> ") + step))
+    best = exposure.best_fix
+    if best is not None:
+        after = best.severity.label if best.severity is not None else "no exposure"
+        label = "  best fix: " if best.severity != exposure.severity else "  no single fix lowers it; start with: "
+        fix = Text(label, style="bold green")
+        fix.append(f"{best.location.span} ", style="cyan")
+        fix.append(f"{best.remediation} ")
+        fix.append(f"({best.rule_id}: {exposure.severity.label} -> {after})", style="dim")
+        console.print(fix)
+    console.print()
+
+
+def _path_lines(steps: Sequence[PathStep]) -> list[str]:
+    lines = []
+    for step in steps:
+        line = step.address or step.kind
+        if step.span is not None:
+            line += f" ({step.span})"
+        if step.ports:
+            line += f" [{step.ports}]"
+        lines.append(line)
+    return lines

@@ -1,0 +1,211 @@
+"""The severity table, row by row, and the fix ranking that follows from it."""
+
+from __future__ import annotations
+
+import pytest
+
+from scanner.exposure import attack_path, build_exposure, severity_of
+from scanner.model import Instance
+from scanner.traits import (
+    ADMIN_ROLE,
+    EXPLOITABLE_VULNERABILITY,
+    IMDSV1,
+    INTERNET_REACHABLE,
+    OPEN_SECURITY_GROUP,
+    PUBLIC_IP,
+    REMOTE_ACCESS,
+    SERVICE_ADMIN_ROLE,
+    TRAIT_RULE_IDS,
+    VPC_REACHABLE,
+    VULNERABILITY,
+    Evidence,
+    PathStep,
+    Severity,
+    Trait,
+)
+from scanner.values import Span
+
+C, H, M, L = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW
+NET, VPC, EXP, ADM, SVC = INTERNET_REACHABLE, VPC_REACHABLE, EXPLOITABLE_VULNERABILITY, ADMIN_ROLE, SERVICE_ADMIN_ROLE
+
+
+@pytest.mark.parametrize(
+    ("rule_ids", "expected"),
+    [
+        # critical: internet + exploitable vulnerability
+        ({NET, EXP}, C),
+        ({NET, EXP, PUBLIC_IP, OPEN_SECURITY_GROUP}, C),
+        # critical: internet + admin + (IMDSv1 or remote access)
+        ({NET, ADM, IMDSV1}, C),
+        ({NET, ADM, REMOTE_ACCESS}, C),
+        # high: internet + one of admin / service-admin / IMDSv1 / remote access
+        ({NET, ADM}, H),
+        ({NET, SVC}, H),
+        ({NET, SVC, IMDSV1}, H),  # service-admin is not admin for the critical row
+        ({NET, IMDSV1}, H),
+        ({NET, REMOTE_ACCESS, PUBLIC_IP}, H),
+        # high: VPC + exploitable + admin/service-admin
+        ({VPC, EXP, ADM}, H),
+        ({VPC, EXP, SVC}, H),
+        # medium: internet with nothing from the rows above
+        ({NET}, M),
+        ({NET, OPEN_SECURITY_GROUP, PUBLIC_IP}, M),
+        ({NET, VULNERABILITY}, M),
+        # medium: VPC + (exploitable or admin/service-admin)
+        ({VPC, EXP}, M),
+        ({VPC, ADM}, M),
+        ({VPC, SVC, IMDSV1}, M),
+        # medium: admin + IMDSv1 without reachability
+        ({ADM, IMDSV1}, M),
+        ({ADM, IMDSV1, PUBLIC_IP, OPEN_SECURITY_GROUP}, M),
+        # low: everything else
+        ({SVC, IMDSV1}, L),
+        ({ADM}, L),
+        ({EXP}, L),
+        ({EXP, ADM, REMOTE_ACCESS}, L),  # no reachability at all
+        ({VPC}, L),
+        ({VPC, IMDSV1, REMOTE_ACCESS}, L),
+        ({PUBLIC_IP, OPEN_SECURITY_GROUP, REMOTE_ACCESS}, L),  # open, but no path: not reachable
+        ({VULNERABILITY}, L),
+    ],
+)
+def test_severity_table(rule_ids: set[str], expected: Severity) -> None:
+    assert severity_of(rule_ids) is expected
+
+
+def test_no_trait_is_no_severity() -> None:
+    assert severity_of(()) is None
+    assert severity_of(set()) is None
+
+
+def test_order_and_duplicates_do_not_matter() -> None:
+    assert severity_of([IMDSV1, NET, ADM, ADM]) is severity_of((ADM, NET, IMDSV1)) is C
+
+
+# --- building an exposure ---------------------------------------------------------------
+
+WORKLOAD = Instance(address="aws_instance.web", kind="aws_instance", span=Span("main.tf", 1, 20))
+
+
+def trait(rule_id: str, line: int, address: str = "aws_instance.web", path: tuple[PathStep, ...] = ()) -> Trait:
+    return Trait(rule_id, "aws_instance.web", f"{rule_id} here",
+                 Evidence(Span("main.tf", line, line), address, rule_id), path=path)
+
+
+def build(*traits: Trait):  # type: ignore[no-untyped-def]
+    exposure = build_exposure("cfg", WORKLOAD, list(traits))
+    assert exposure is not None
+    return exposure
+
+
+def test_no_traits_no_exposure() -> None:
+    assert build_exposure("cfg", WORKLOAD, []) is None
+
+
+def test_exposure_carries_workload_and_severity() -> None:
+    exposure = build(trait(NET, 3), trait(IMDSV1, 5))
+    assert (exposure.configuration, exposure.workload, exposure.workload_kind) == ("cfg", "aws_instance.web",
+                                                                                 "aws_instance")
+    assert exposure.workload_span == Span("main.tf", 1, 20)
+    assert exposure.severity is H
+
+
+def test_traits_sorted_deterministically() -> None:
+    traits = [trait(VULNERABILITY, 2), trait(NET, 9), trait(IMDSV1, 7), trait(NET, 3), trait(ADM, 1)]
+    forward = build(*traits)
+    backward = build(*reversed(traits))
+    assert forward.traits == backward.traits
+    assert [(t.rule_id, t.location.span.line) for t in forward.traits] == [
+        (IMDSV1, 7), (ADM, 1), (NET, 3), (NET, 9), (VULNERABILITY, 2)]
+    assert forward.fixes == backward.fixes
+
+
+# Best fix per row: the one trait whose removal lowers the severity most.
+@pytest.mark.parametrize(
+    ("rule_ids", "best_rule", "after"),
+    [
+        ((NET, EXP), NET, L),  # critical: cutting the internet path leaves only the vulnerability
+        ((NET, ADM, IMDSV1), NET, M),  # critical -> admin + IMDSv1 without reachability = medium
+        ((NET, ADM, REMOTE_ACCESS), NET, L),
+        ((NET, REMOTE_ACCESS), NET, L),  # high
+        ((NET, REMOTE_ACCESS, PUBLIC_IP), NET, L),
+        ((VPC, EXP, ADM), VPC, L),  # high: without VPC reachability exploit + admin is low; the others leave medium
+        ((NET, OPEN_SECURITY_GROUP), NET, L),  # medium
+        ((NET,), NET, None),  # medium, nothing left after the fix
+        ((ADM, IMDSV1), IMDSV1, L),  # medium: tie, IMDSv1 first in rule order
+        ((PUBLIC_IP,), PUBLIC_IP, None),  # low
+    ],
+)
+def test_best_fix_per_row(rule_ids: tuple[str, ...], best_rule: str, after: Severity | None) -> None:
+    exposure = build(*(trait(r, i + 2) for i, r in enumerate(rule_ids)))
+    best = exposure.best_fix
+    assert best is not None
+    assert (best.rule_id, best.severity) == (best_rule, after)
+    assert best.remediation  # from the catalog
+    severities = [0 if f.severity is None else int(f.severity) for f in exposure.fixes]
+    assert severities == sorted(severities)
+
+
+def test_removing_one_of_two_same_traits_changes_nothing() -> None:
+    exposure = build(trait(NET, 3, "aws_security_group_rule.a"), trait(NET, 4, "aws_security_group_rule.b"),
+                     trait(REMOTE_ACCESS, 5))
+    assert exposure.severity is H
+    by_line = {f.location.span.line: f.severity for f in exposure.fixes}
+    assert by_line == {3: H, 4: H, 5: M}
+    assert exposure.fixes[0].rule_id == REMOTE_ACCESS
+
+
+def test_one_fix_per_rule_and_location() -> None:
+    exposure = build(trait(REMOTE_ACCESS, 5), trait(REMOTE_ACCESS, 5), trait(NET, 3))
+    assert len(exposure.fixes) == 2
+
+
+def test_ties_follow_rule_id_order() -> None:
+    exposure = build(trait(PUBLIC_IP, 2), trait(OPEN_SECURITY_GROUP, 3), trait(VULNERABILITY, 4))
+    assert [f.rule_id for f in exposure.fixes] == sorted(
+        [PUBLIC_IP, OPEN_SECURITY_GROUP, VULNERABILITY], key=TRAIT_RULE_IDS.index)
+    assert all(f.severity is L for f in exposure.fixes)
+
+
+def test_custom_remediation() -> None:
+    exposure = build_exposure("cfg", WORKLOAD, [trait(IMDSV1, 2)], remediation=lambda rule_id: f"fix {rule_id}")
+    assert exposure is not None and exposure.fixes[0].remediation == f"fix {IMDSV1}"
+
+
+# --- the attack path ------------------------------------------------------------------------
+
+INTERNET = PathStep("internet", "internet", "the internet")
+INSTANCE = PathStep("instance", "aws_instance.web", "instance", Span("main.tf", 1, 20))
+
+
+def test_path_prefers_internet_gateway_then_load_balancer() -> None:
+    via_lb = (INTERNET, PathStep("load_balancer", "aws_lb.a", "lb", Span("main.tf", 30, 30)), INSTANCE)
+    via_igw = (INTERNET, PathStep("internet_gateway", "aws_internet_gateway.a", "igw", Span("main.tf", 40, 40)),
+               PathStep("route", "aws_route.a", "route"), INSTANCE)
+    private = (INTERNET, PathStep("vpn_gateway", "aws_vpn_gateway.a", "vgw"), INSTANCE)
+    traits = [trait(NET, 30, path=via_lb), trait(NET, 35, path=private), trait(NET, 40, path=via_igw)]
+    assert attack_path(traits) == via_igw
+    assert attack_path(traits[:2]) == via_lb
+    assert attack_path(traits[1:2]) == private
+
+
+def test_path_appends_role_steps_of_the_admin_trait() -> None:
+    network = (INTERNET, INSTANCE)
+    role_steps = (
+        PathStep("instance_profile", "aws_iam_instance_profile.p", "profile", Span("main.tf", 50, 50)),
+        PathStep("role", "aws_iam_role.r", "role"),
+        PathStep("policy_statement", "aws_iam_policy.admin", "Action * on *", Span("main.tf", 60, 60)),
+    )
+    service = (PathStep("policy_statement", "aws_iam_policy.s3", "s3:*", Span("main.tf", 70, 70)),)
+    exposure = build(trait(NET, 3, path=network), trait(SVC, 70, path=service),
+                     trait(ADM, 60, path=(INSTANCE, *role_steps)))
+    assert exposure.path == (*network, *role_steps)
+    only_service = build(trait(NET, 3, path=network), trait(SVC, 70, path=service))
+    assert only_service.path == (*network, *service)
+
+
+def test_path_falls_back_to_vpc_reachability() -> None:
+    peer = (PathStep("vpc_peering", "aws_vpc_peering_connection.p", "peer"), INSTANCE)
+    exposure = build(trait(VPC, 3, path=peer), trait(EXP, 4))
+    assert exposure.path == peer
+    assert build(trait(EXP, 4)).path == ()
