@@ -194,12 +194,13 @@ def _load_vulnerability_data(options: ScanOptions, settings: FileSettings, sboms
     from scanner.vulndata import VulnerabilitySources, load_vulnerability_data
 
     sources = VulnerabilitySources(
-        sboms={**settings.sboms, **{k: Path(v) for k, v in _key_values(sboms, "--sbom").items()}},
-        inspector_exports=tuple(settings.inspector_exports) + tuple(inspector),
-        osv_db=vuln_db or settings.vuln_db,
-        kev=kev or settings.kev,
-        epss=epss or settings.epss,
-        epss_threshold=epss_threshold if epss_threshold is not None else (settings.epss_threshold or 0.1),
+        sboms={**settings.sboms, **{k: Path(v).resolve() for k, v in _key_values(sboms, "--sbom").items()}},
+        inspector_exports=tuple(settings.inspector_exports) + tuple(p.resolve() for p in inspector),
+        osv_db=vuln_db.resolve() if vuln_db else settings.vuln_db,
+        kev=kev.resolve() if kev else settings.kev,
+        epss=epss.resolve() if epss else settings.epss,
+        epss_threshold=(epss_threshold if epss_threshold is not None
+                        else settings.epss_threshold if settings.epss_threshold is not None else 0.1),
     )
     data, errors, notices = load_vulnerability_data(sources, options.root)
     return data, notices, errors

@@ -702,7 +702,7 @@ def _directive_marker(inner: str, line: int, strip_left: bool, strip_right: bool
 
 def parse_expression(text: str, line: int) -> Expr:
     """One expression written at ``line`` (a heredoc interpolation, a .tf.json string, a --var value)."""
-    body = _parse_text("__x = " + text.strip() + "\n")
+    body = _parse_checked("__x = " + text.strip() + "\n")
     attrs = [x for x in body.items if isinstance(x, Attribute)]
     if len(attrs) != 1 or len(body.items) != 1:
         raise HclSyntaxError(line, f"not a single expression: {text.strip()[:60]!r}")
@@ -748,6 +748,10 @@ def parse_hcl(text: str) -> Body:
         text = text[1:]
     if not text.endswith("\n"):
         text += "\n"  # comments and heredoc markers end with a newline in the grammar
+    return _parse_checked(text)
+
+
+def _parse_checked(text: str) -> Body:
     try:
         return _parse_text(text)
     except HclSyntaxError:
