@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -13,11 +12,13 @@ import typer
 from rich.console import Console
 
 from scanner import __version__
+from scanner.cache import default_cache_dir
 from scanner.model import LoadError
 from scanner.options import ScanOptions
 from scanner.settings import FileSettings, SettingsError, find_settings_file, load_settings
 
 if TYPE_CHECKING:
+    from scanner.model import Configuration
     from scanner.scan import ScanResult
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -119,6 +120,10 @@ def scan(
     epss_threshold: Annotated[Optional[float], typer.Option(help="EPSS score that makes a CVE likely exploited (0.1).")] = None,  # noqa: UP045,E501
     config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (default .iacscan.toml or pyproject.toml).")] = None,  # noqa: UP045,E501
     max_file_size: Annotated[int, typer.Option(help="Largest file read, in bytes.")] = 20 * 1024 * 1024,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Parse cache folder (default $XDG_CACHE_HOME/iacscan).")] = None,  # noqa: UP045,E501
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the parse cache.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for loading (0: one per CPU).")] = 0,
+    timings: Annotated[bool, typer.Option("--timings", hidden=True, help="Print phase timings to stderr.")] = False,
 ) -> None:
     """Scan Terraform and CloudFormation for EC2 exposures."""
     from scanner.scan import scan as run_scan
@@ -148,15 +153,23 @@ def scan(
         authorized_ports=ports,
         plan_source=source.resolve() if source else None,
         max_file_bytes=max_file_size,
+        cache_dir=None if no_cache else (cache_dir.resolve() if cache_dir else default_cache_dir()),
+        jobs=jobs if jobs > 0 else (os.cpu_count() or 1),
         skip_rules=frozenset(settings.skip_rules) | frozenset(skip_rule or ()),
     )
     vulnerability_data = _load_vulnerability_data(
         options, settings, sbom or [], inspector or [], vuln_db, kev, epss, epss_threshold)
-    progress = _progress_reporter(err)
-    result = run_scan(list(paths), options, tuple(settings.exclude) + tuple(exclude or ()),
-                      vulnerability_data=vulnerability_data[0], progress=progress)
+    from scanner.progress import ScanProgress
+
+    with ScanProgress(err) as progress:
+        result = run_scan(list(paths), options, tuple(settings.exclude) + tuple(exclude or ()),
+                          vulnerability_data=vulnerability_data[0], progress=progress)
     result.notices.extend(vulnerability_data[1])
     result.errors.extend(vulnerability_data[2])
+    if timings:
+        import json
+
+        err.file.write("iacscan-timings " + json.dumps({k: round(v, 3) for k, v in result.timings.items()}) + "\n")
 
     from scanner.baseline import only_new, read_baseline, write_baseline_file
     from scanner.suppressions import SuppressionIndex
@@ -206,17 +219,6 @@ def _load_vulnerability_data(options: ScanOptions, settings: FileSettings, sboms
     return data, notices, errors
 
 
-def _progress_reporter(err: Console) -> Callable[[str], None] | None:
-    """Progress on stderr, only on a terminal: pipelines and CI logs stay clean."""
-    if not err.is_terminal:
-        return None
-
-    def report(what: str) -> None:
-        err.print(f"[dim]loading {what}[/dim]", highlight=False)
-
-    return report
-
-
 def render_sarif_text(result: ScanResult, known: set[str] | None) -> str:
     from scanner.reports.sarif import render_sarif
 
@@ -227,6 +229,13 @@ def render_json_text(result: ScanResult) -> str:
     from scanner.reports.json_report import render_json
 
     return render_json(result)
+
+
+def _stdout_console() -> Console:
+    """On a terminal rich wraps to its width; in a pipe or CI log a line stays one line,
+    so `file:line` references are never split."""
+    console = Console()
+    return console if console.is_terminal else Console(soft_wrap=True)
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -241,10 +250,10 @@ def _write_text_report(result: ScanResult, output: Path | None, show_suppressed:
     from scanner.reports.text import render_text
 
     if output is None:
-        render_text(result, Console(), show_suppressed=show_suppressed)
+        render_text(result, _stdout_console(), show_suppressed=show_suppressed)
         return
     with output.open("w", encoding="utf-8") as handle:
-        render_text(result, Console(file=handle, width=120, no_color=True), show_suppressed=show_suppressed)
+        render_text(result, Console(file=handle, soft_wrap=True, no_color=True), show_suppressed=show_suppressed)
 
 
 @app.command()
@@ -266,12 +275,32 @@ def graph(
     if not configurations:
         err.print("[red]error:[/red] no Terraform or CloudFormation configuration found", highlight=False)
         raise typer.Exit(EXIT_USAGE)
-    parts = [export_graph(build_graph(c), output_format.value) for c in configurations]
-    text = parts[0] if len(parts) == 1 else _join_graphs(parts, output_format)
+    if output_format is GraphFormat.dot:
+        text = _highlighted_dot(configurations, options, err)
+    else:
+        parts = [export_graph(build_graph(c), output_format.value) for c in configurations]
+        text = parts[0] if len(parts) == 1 else _join_graphs(parts, output_format)
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
         output.write_text(text, encoding="utf-8")
+
+
+def _highlighted_dot(configurations: list[Configuration], options: ScanOptions, err: Console) -> str:
+    """One dot digraph: workloads with traits and the paths from the internet highlighted."""
+    from scanner.graph import build_graph
+    from scanner.reports.graph_dot import DrawnConfiguration, render_dot
+    from scanner.scan import analyse
+
+    drawn = []
+    for configuration in configurations:
+        try:
+            exposures, _notices = analyse(configuration, options)
+        except Exception as error:  # draw the graph even when an analysis fails
+            err.print(f"[yellow]warning:[/yellow] {configuration.name}: not highlighted: {error!r}", highlight=False)
+            exposures = []
+        drawn.append(DrawnConfiguration(configuration.name, build_graph(configuration), exposures))
+    return render_dot(drawn)
 
 
 def _join_graphs(parts: list[str], fmt: GraphFormat) -> str:
@@ -289,7 +318,7 @@ def explain(
     from scanner.explain import explain_workload
 
     root = _root_for([path])
-    code = explain_workload([path], ScanOptions(root=root), resource, Console())
+    code = explain_workload([path], ScanOptions(root=root), resource, _stdout_console())
     raise typer.Exit(code)
 
 
@@ -298,10 +327,19 @@ def rules() -> None:
     """List the rules with their severity and a one-line description."""
     from scanner.rules import all_rules
 
-    console = Console()
-    for rule in all_rules():
+    catalog = all_rules()
+    width = max(len(rule.id) for rule in catalog)
+    for rule in catalog:
         score = "" if rule.security_severity is None else f"{rule.security_severity:.1f}"
-        console.print(f"{rule.id:<36} {score:>4}  {rule.short_description}", highlight=False)
+        typer.echo(f"{rule.id:<{width}}  {_severity_label(rule.security_severity):<8} {score:>4}  "
+                   f"{rule.short_description}")
+
+
+def _severity_label(score: float | None) -> str:
+    """GitHub code scanning's reading of a security-severity score."""
+    if score is None:
+        return "-"
+    return "critical" if score >= 9.0 else "high" if score >= 7.0 else "medium" if score >= 4.0 else "low"
 
 
 def main() -> None:

@@ -87,8 +87,7 @@ def discover(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] 
                     if not is_excluded(path, options, excludes):
                         candidate_files.append(path)
 
-    called = _called_local_modules(tf_folders)
-    found.terraform_modules = sorted((tf_folders - called) | explicit_tf_folders)
+    found.terraform_modules = sorted(_root_modules(tf_folders, options) | explicit_tf_folders)
     found.cdk_outs = sorted(cdk_outs)
     for path in sorted(set(candidate_files)):
         if any(_is_relative_to(path, out) for out in cdk_outs):
@@ -127,9 +126,10 @@ def _walk(top: Path, options: ScanOptions, found: Discovered) -> list[tuple[Path
             path = Path(entry.path)
             try:
                 if entry.is_symlink():
-                    target = path.resolve()
+                    target = path.resolve(strict=True)
                     if not options.inside_root(target):
-                        found.notices.append(f"{options.display_path(path)}: symlink points outside the scanned root; not followed")
+                        found.notices.append(f"{_link_path(path, options)}: symlink points outside the scanned root; "
+                                             "not followed")
                         continue
                 if entry.is_dir():
                     if entry.name not in SKIPPED_FOLDERS:
@@ -137,33 +137,67 @@ def _walk(top: Path, options: ScanOptions, found: Discovered) -> list[tuple[Path
                 elif entry.is_file():
                     files.append(entry.name)
             except (OSError, RuntimeError):
-                found.notices.append(f"{options.display_path(path)}: cannot follow this link (loop?); skipped")
+                found.notices.append(f"{_link_path(path, options)}: cannot follow this link (a loop, or its target "
+                                     "is missing); skipped")
         result.append((folder, files))
         stack.extend(reversed(subfolders))
     return sorted(result)
 
 
-def _called_local_modules(folders: set[Path]) -> set[Path]:
-    """Folders that another scanned module calls with a local ``source = "./x"``: they are
-    loaded through their caller, with its inputs, not on their own."""
+def _link_path(path: Path, options: ScanOptions) -> str:
+    """Where a symlink itself sits (its folder resolved, not the link): resolving the link
+    would name its target, or fail on a loop."""
+    return f"{options.display_path(path.parent)}/{path.name}".removeprefix("./")
+
+
+def _root_modules(folders: set[Path], options: ScanOptions) -> set[Path]:
+    """Folders no other scanned module calls with a local ``source = "./x"``: a called
+    module is loaded through its caller, with its inputs, not on its own. Modules that
+    only call each other in a cycle would have no root at all; the first of each such
+    group (by path) becomes one, so no folder is silently left out."""
+    calls = {folder: _local_module_calls(folder, folders, options) for folder in sorted(folders)}
+    called = set().union(*calls.values()) if calls else set()
+    roots = folders - called
+    reached = _reachable(roots, calls)
+    for folder in sorted(folders):
+        if folder not in reached:
+            roots.add(folder)
+            reached |= _reachable({folder}, calls)
+    return roots
+
+
+def _local_module_calls(folder: Path, folders: set[Path], options: ScanOptions) -> set[Path]:
+    """Scanned folders that ``folder`` calls as local modules (itself excluded)."""
     called: set[Path] = set()
-    for folder in folders:
-        for path in sorted(folder.iterdir()):
+    for path in sorted(folder.iterdir()):
+        try:
             if not path.name.endswith(TERRAFORM_SUFFIXES) or not path.is_file():
                 continue
-            try:
-                text = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
+            if path.stat().st_size > options.max_file_bytes:  # the loader reports it; do not read it twice
                 continue
-            pattern = LOCAL_MODULE_SOURCE_JSON if path.name.endswith(".json") else LOCAL_MODULE_SOURCE
-            for source in pattern.findall(text):
-                try:
-                    target = (folder / source.split("//")[0]).resolve()
-                except (OSError, RuntimeError):
-                    continue
-                if target != folder and target in folders:
-                    called.add(target)
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except (OSError, RuntimeError):
+            continue
+        pattern = LOCAL_MODULE_SOURCE_JSON if path.name.endswith(".json") else LOCAL_MODULE_SOURCE
+        for source in pattern.findall(text):
+            try:
+                target = (folder / source.split("//")[0]).resolve()
+            except (OSError, RuntimeError):
+                continue
+            if target != folder and target in folders:
+                called.add(target)
     return called
+
+
+def _reachable(start: set[Path], edges: dict[Path, set[Path]]) -> set[Path]:
+    seen = set(start)
+    pending = sorted(start)
+    while pending:
+        for target in sorted(edges.get(pending.pop(), set())):
+            if target not in seen:
+                seen.add(target)
+                pending.append(target)
+    return seen
 
 
 def _is_relative_to(path: Path, folder: Path) -> bool:

@@ -5,8 +5,9 @@ The CLI calls ``scan()``; reports read the ``ScanResult``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scanner.model import AutoScalingGroup, Configuration, Instance, LoadError
@@ -23,6 +24,7 @@ class ScanResult:
     exposures: list[Exposure] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)  # discovery's; each configuration keeps its own
     notices: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase: load, analyse
 
     @property
     def all_errors(self) -> list[LoadError]:
@@ -108,11 +110,11 @@ def analyse(configuration: Configuration, options: ScanOptions, vulnerability_da
     from scanner.analyses.public_ip import public_ip_traits
     from scanner.analyses.reachability import reachability_traits
     from scanner.analyses.security_groups import security_group_traits
-    from scanner.exposure import build_exposure
     from scanner.graph import build_graph, workload_contexts
     from scanner.rules import remediation as remediation_for
 
     notices: list[str] = []
+    unread = unread_file_assumptions(configuration)
     graph = build_graph(configuration)
     exposures: list[Exposure] = []
     for ctx in workload_contexts(graph, configuration):
@@ -129,16 +131,52 @@ def analyse(configuration: Configuration, options: ScanOptions, vulnerability_da
             traits += found
             notices += vuln_notices
         traits = [t for t in traits if t.rule_id not in options.skip_rules]
+        if unread:
+            traits = [replace(t, assumptions=(*t.assumptions, *unread)) for t in traits]
         assert isinstance(ctx.workload, (Instance, AutoScalingGroup))
-        exposure = build_exposure(configuration.name, ctx.workload, traits, remediation_for)
+        exposure = _exposure_of(configuration, ctx.workload, traits, remediation_for)
         if exposure is not None:
             exposures.append(exposure)
     return exposures, notices
 
 
+def _exposure_of(configuration: Configuration, workload: Instance | AutoScalingGroup, traits: list[Trait],
+                 remediation: Callable[[str], str]) -> Exposure | None:
+    """Severity, path and fixes come from the traits no inline suppression silences (an
+    accepted risk must not keep the workload critical); every trait stays in
+    ``Exposure.traits`` so reports can show the suppressed ones. When all are suppressed the
+    exposure keeps the severity of all of them, and the reports treat it as suppressed."""
+    from dataclasses import replace
+
+    from scanner.exposure import build_exposure, trait_sort_key
+    from scanner.suppressions import matching_suppression
+
+    active = [t for t in traits
+              if matching_suppression(configuration.suppressions, t.rule_id, t.workload, t.location.address) is None]
+    exposure = build_exposure(configuration.name, workload, active or traits, remediation)
+    if exposure is None or not active or len(active) == len(traits):
+        return exposure
+    return replace(exposure, traits=tuple(sorted(traits, key=trait_sort_key)))
+
+
+def unread_file_assumptions(configuration: Configuration, shown: int = 3) -> tuple[str, ...]:
+    """What every finding of a configuration rests on when some of its files failed to
+    load: the missing part may hold the fix, or another exposure path."""
+    failures: dict[str, str] = {}
+    for error in sorted(configuration.errors, key=lambda e: (e.file, e.line, e.message)):
+        failures.setdefault(error.file, f"line {error.line}: {error.message}" if error.line else error.message)
+    notes = [f"{file} could not be fully read ({failure}); this finding may be incomplete"
+             for file, failure in list(failures.items())[:shown]]
+    if len(failures) > shown:
+        notes.append(f"{len(failures) - shown} more files of this configuration had load errors")
+    return tuple(notes)
+
+
 def scan(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] = (),
          vulnerability_data: object | None = None, progress: Progress | None = None) -> ScanResult:
+    started = time.perf_counter()
     configurations, errors, notices = load_configurations(paths, options, excludes, progress)
+    loaded = time.perf_counter()
     result = ScanResult(root=options.root, configurations=configurations, errors=errors, notices=notices)
     for configuration in configurations:
         try:
@@ -149,4 +187,5 @@ def scan(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] = ()
         result.exposures.extend(exposures)
         result.notices.extend(n for n in found_notices if n not in result.notices)
     result.exposures.sort(key=lambda e: (-e.severity, e.configuration, e.workload))
+    result.timings = {"load": loaded - started, "analyse": time.perf_counter() - loaded}
     return result

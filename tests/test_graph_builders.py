@@ -77,7 +77,7 @@ def rule(address: str, protocol: str = "6", from_port: int = 22, to_port: int | 
          **fields: Any) -> SecurityGroupRule:
     return make(SecurityGroupRule, address, protocol=protocol, from_port=from_port,  # type: ignore[no-any-return]
                 to_port=from_port if to_port is None else to_port,
-                attr_spans={"cidrs": span()}, kind="ingress", **fields)
+                attr_spans={"cidrs": span(), **fields.pop("attr_spans", {})}, kind="ingress", **fields)
 
 
 def group(address: str, *rules: SecurityGroupRule, vpc_address: str = "aws_vpc.main", **fields: Any) -> SecurityGroup:

@@ -268,6 +268,10 @@ def test_suppression_comments() -> None:
         ("aws_instance.legacy", ("ec2-admin-role",), line_of(path, "iacscan:ignore ec2-admin-role")): "",
         ("aws_instance.fleet", ("ec2-public-ip",), line_of(path, "associate_public_ip_address")): "",
     }
+    # separated from the block by a blank line: not "immediately above", reported as having no effect
+    orphan = line_of(path, "followed by a blank line")
+    assert result.notices == [f"{path}:{orphan}: iacscan:ignore is not on or directly above a resource or module "
+                              f"block; it has no effect"]
 
 
 def test_syntax_error_in_one_file_others_load() -> None:
@@ -349,3 +353,97 @@ def test_module_source_outside_root_is_skipped(tmp_path: Path, source: str) -> N
     result = load_terraform_module(root, ScanOptions(root=root))
     assert result.resources == []
     assert len(result.notices) == 1 and "module.m" in result.notices[0]
+
+
+def test_nested_modules_with_count() -> None:
+    result = load("nested-modules-with-count")
+    assert result.errors == [] and result.notices == []
+    resources = by_address(result)
+    assert sorted(a for a in resources if a.startswith("module.")) == [
+        "module.app[0].aws_instance.this[0]", "module.app[0].aws_instance.this[1]",
+        "module.app[0].module.inner.aws_security_group.sg",
+        "module.app[1].aws_instance.this[0]", "module.app[1].aws_instance.this[1]",
+        "module.app[1].module.inner.aws_security_group.sg",
+    ]
+    # inputs flow root -> app -> inner, outputs flow back up
+    assert resources["module.app[1].aws_instance.this[0]"].body["tags"]["Name"] == "app-1-inner-0"
+    assert resources["module.app[0].module.inner.aws_security_group.sg"].body["name"] == "app-0"
+    assert resources["module.app[0].aws_instance.this[0]"].body["tags"]["Path"] == \
+        "nested-modules-with-count/modules/app"
+    eip = resources["aws_eip.first"].body
+    assert eip["instance"] == ResourceRef("module.app[0].aws_instance.this[1]", "id")
+    assert eip["all"][1] == [ResourceRef("module.app[1].aws_instance.this[0]", "id"),
+                             ResourceRef("module.app[1].aws_instance.this[1]", "id")]
+
+
+def test_nested_downloaded_module_key() -> None:
+    resources = by_address(load("registry-module-via-modules-json"))
+    # module "label" inside the downloaded vpc module resolves through the "vpc.label" entry
+    assert resources["module.vpc.aws_internet_gateway.this"].body["tags"]["Name"] == "label-vpc"
+
+
+def test_variable_types_optional_defaults_and_nullable() -> None:
+    resources = by_address(load("variable-types"))
+    web = resources['aws_instance.probe["web"]'].body["tags"]
+    api = resources['aws_instance.probe["api"]'].body["tags"]
+    assert web["port"] == 8080  # "8080" converted to number
+    assert api["port"] == 443  # optional(number, 443)
+    assert (web["create"], web["delete"]) == (None, "10m")  # nested optional object defaults
+    assert (api["create"], api["delete"]) == ("5m", "10m")
+    # nullable = false: an explicit null from the caller becomes the default
+    template = resources["module.child.aws_launch_template.this"].body
+    assert template["name_prefix"] == "lt-" and template["name"] is None
+
+
+def test_hostile_nesting_ends_as_unknown(tmp_path: Path) -> None:
+    chain = "".join(f'  l{i} = "${{local.l{i - 1}}}y"\n' for i in range(1, 3000))
+    (tmp_path / "main.tf").write_text(
+        'locals {\n  l0 = "x"\n' + chain + "  deep = " + "[" * 5000 + "]" * 5000 + "\n}\n"
+        'resource "aws_instance" "x" {\n  a = local.l2999\n  b = local.deep\n  c = local.l100\n}\n')
+    result = load_terraform_module(tmp_path, ScanOptions(root=tmp_path))
+    body = result.resources[0].body
+    assert isinstance(body["a"], Unknown) and isinstance(body["b"], Unknown)
+    assert body["c"] == "x" + "y" * 100
+
+
+def test_provider_functions_are_not_evaluated(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('resource "aws_instance" "x" {\n  a = provider::aws::upper("x")\n}\n')
+    body = load_terraform_module(tmp_path, ScanOptions(root=tmp_path)).resources[0].body
+    assert isinstance(body["a"], Unknown) and "provider::aws::upper" in body["a"].reason
+
+
+def test_module_with_unknown_count_keeps_base_prefix_and_assumption(tmp_path: Path) -> None:
+    (tmp_path / "mod").mkdir()
+    (tmp_path / "mod" / "main.tf").write_text('resource "aws_instance" "this" {\n  ami = "ami-1"\n}\n')
+    (tmp_path / "main.tf").write_text('variable "n" {}\nmodule "m" {\n  source = "./mod"\n  count  = var.n\n}\n')
+    result = load_terraform_module(tmp_path, ScanOptions(root=tmp_path))
+    (resource,) = result.resources
+    assert resource.address == "module.m.aws_instance.this"
+    assert any("module.m" in note and "count is unknown" in note for note in resource.assumptions)
+
+
+def _containers(value: object) -> list[object]:
+    found: list[object] = []
+    if isinstance(value, dict):
+        found.append(value)
+        for item in value.values():
+            found.extend(_containers(item))
+    elif isinstance(value, list):
+        found.append(value)
+        for item in value:
+            found.extend(_containers(item))
+    return found
+
+
+@pytest.mark.parametrize("fixture", ["basic-instance-lines", "count-and-for-each", "locals-and-functions",
+                                     "dynamic-blocks", "local-module", "iam-policy-document", "tf-json-syntax",
+                                     "nested-modules-with-count", "variable-types"])
+def test_every_container_carries_spans(fixture: str) -> None:
+    for resource in load(fixture).resources:
+        for container in _containers(resource.body):
+            assert isinstance(container, (SpannedDict, SpannedList)), (resource.address, container)
+            assert container.span is not None, (resource.address, container)
+            if isinstance(container, SpannedDict):
+                assert set(container.key_spans) == set(container), (resource.address, container)
+            else:
+                assert len(container.item_spans) == len(container), (resource.address, container)

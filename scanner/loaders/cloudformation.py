@@ -26,6 +26,7 @@ cannot become an edge of this one's graph: it is ``Unknown`` naming the exportin
 
 from __future__ import annotations
 
+import codecs
 import ipaddress
 import json
 import logging
@@ -35,7 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cfnlint.decode import decode_str
+from scanner.cache import ParseCache
+from scanner.loaders.cfn_nodes import marked_copy
 
 from scanner.loaders.raw import RawResource
 from scanner.model import Configuration, ConfigurationKind, LoadError, Suppression
@@ -93,10 +95,23 @@ def is_cloudformation_template(path: Path) -> bool:
     except OSError:
         return False
     if b"\x00" in head:
-        return False
+        # A template saved as UTF-16/32 is still a template: load it so the user hears it is
+        # not read (decode_template says why) instead of it vanishing from the scan.
+        head = _wide_text(head)
+        if not head:
+            return False
     if b"AWSTemplateFormatVersion" in head:
         return True
     return bool(_TOP_LEVEL_RESOURCES.search(head) and _AWS_TYPE.search(head))
+
+
+def _wide_text(head: bytes) -> bytes:
+    """``head`` re-encoded as UTF-8 when it starts with a UTF-16/32 byte order mark, else b""."""
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if head.startswith(bom):
+            return head.decode(codec, errors="ignore").encode("utf-8")
+    return b""
 
 
 # --- decoding ---------------------------------------------------------------------------------
@@ -122,18 +137,17 @@ def decode_template(path: Path, options: ScanOptions) -> Template:
         if size > options.max_file_bytes:
             message = f"file is {size} bytes, over the {options.max_file_bytes}-byte limit"
             return Template(path, display, None, [], [LoadError(display, 0, message)])
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return Template(path, display, None, [], [LoadError(display, 0, "file is not UTF-8 text")])
+        encoding = " (it is UTF-16 or UTF-32: save it as UTF-8)" if _wide_text(data[:PROBE_BYTES]) else ""
+        return Template(path, display, None, [], [LoadError(display, 0, f"file is not UTF-8 text{encoding}")])
     except OSError as error:
         return Template(path, display, None, [], [LoadError(display, 0, f"cannot read file: {error.strerror}")])
     lines = text.splitlines()
-    try:
-        document, matches = decode_str(text)
-    except Exception as error:  # cfn-lint guards most inputs; never let one template stop the scan
-        return Template(path, display, None, lines, [LoadError(display, 0, f"cannot decode template: {error}")])
-    if matches:
-        errors = [LoadError(display, max(int(getattr(m, "linenumber", 0) or 0), 0), str(m.message)) for m in matches]
+    cache = ParseCache(options.cache_dir)
+    document, errors = cache.get_or_compute(data, "cloudformation-decode", lambda: _decode(text, display))
+    if errors:
         return Template(path, display, None, lines, errors)
     if not isinstance(document, dict):
         not_mapping = LoadError(display, 1, "not a CloudFormation template (no mapping)")
@@ -143,6 +157,23 @@ def decode_template(path: Path, options: ScanOptions) -> Template:
         line = _mark_line(getattr(resources, "start_mark", None)) if resources is not None else 0
         return Template(path, display, None, lines, [LoadError(display, line, "template has no Resources mapping")])
     return Template(path, display, document, lines, [])
+
+
+def _decode(text: str, display: str) -> tuple[Any, list[LoadError]]:
+    """cfn-lint's decode, turned into picklable nodes so the parse cache can keep it."""
+    # Imported here: importing cfn-lint takes seconds, and a warm cache never needs it.
+    from cfnlint.decode import decode_str
+
+    try:
+        document, matches = decode_str(text)
+    except Exception as error:  # cfn-lint guards most inputs; never let one template stop the scan
+        return None, [LoadError(display, 0, f"cannot decode template: {error}")]
+    if matches:
+        return None, [LoadError(display, max(int(getattr(m, "linenumber", 0) or 0), 0), str(m.message)) for m in matches]
+    try:
+        return marked_copy(document), []
+    except RecursionError:
+        return None, [LoadError(display, 0, "template is nested too deeply to read")]
 
 
 def _mark_line(mark: Any) -> int:
@@ -391,6 +422,7 @@ class Stack:
         if not isinstance(resource_type, str):
             self.state.errors.append(LoadError(span.file, span.line, f"resource {logical_id} has no Type"))
             return
+        resource_type = str.__str__(resource_type)  # a plain str: cfn-lint's node classes cannot be pickled
         assumptions: list[str] = []
         condition = node.get("Condition")
         if condition is not None:

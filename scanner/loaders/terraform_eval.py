@@ -13,9 +13,9 @@ Terraform; at the top of an attribute it becomes ``Unknown(reason)``.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from scanner.loaders import hcl_syntax as syn
@@ -23,9 +23,6 @@ from scanner.loaders.terraform_functions import (
     FunctionContext,
     FunctionError,
     call_function,
-    collect_refs,
-    encode_json,
-    format_number,
     is_pending,
     to_bool,
     to_number,
@@ -185,12 +182,6 @@ class ModuleScope(Protocol):
     def function_context(self, span: Span) -> FunctionContext: ...
 
 
-@dataclass(frozen=True)
-class EvalResult:
-    value: Any
-    error: str | None = None
-
-
 class Evaluator:
     """Expressions of one module instance -> values. ``file`` names the file an expression is
     written in (display path) so the containers it builds carry spans."""
@@ -348,8 +339,10 @@ class Evaluator:
             for step in per_item:
                 item = self._step(item, step, file, env)
             results.append(item)
-        spans = list(base.item_spans) if isinstance(base, SpannedList) else []
-        value: Any = SpannedList(results, span=getattr(base, "span", None), item_spans=spans[:len(results)])
+        here = Span(file, expr.line, expr.end_line)
+        spans: list[Span | None] = list(base.item_spans) if isinstance(base, SpannedList) and base.item_spans \
+            else [here] * len(results)
+        value: Any = SpannedList(results, span=getattr(base, "span", None) or here, item_spans=spans[:len(results)])
         for step in after:
             value = self._step(value, step, file, env)
         return value
@@ -366,10 +359,8 @@ class Evaluator:
         if is_pending(cond):
             branches = []
             for branch in (expr.true_value, expr.false_value):
-                try:
+                with contextlib.suppress(EvalError):
                     branches.append(self.eval(branch, file, env))
-                except EvalError:
-                    pass
             return unknown_from(f"the condition {_preview(expr.condition)} is known only after apply", cond, *branches)
         return self.eval(expr.true_value if self._bool(cond) else expr.false_value, file, env)
 
@@ -503,7 +494,7 @@ class Evaluator:
         else:
             return unknown_from(f"function {name} is not evaluated here", *args)
         try:
-            return call_function(name, args, ctx)
+            return with_spans(call_function(name, args, ctx), span)
         except FunctionError as exc:
             raise EvalError(str(exc)) from None
         except RecursionError:
@@ -555,6 +546,23 @@ def _terraform_attr(name: str) -> Any:
     if name == "workspace":
         return "default"
     raise EvalError(f"terraform.{name} is not a known attribute")
+
+
+def with_spans(value: Any, span: Span, depth: int = 0) -> Any:
+    """Plain lists/maps a function built get the call's span, so every container has one."""
+    if depth > 100 or isinstance(value, EncodedJson):
+        return value
+    if isinstance(value, dict) and not isinstance(value, SpannedDict):
+        return SpannedDict({k: with_spans(v, span, depth + 1) for k, v in value.items()}, span=span,
+                           key_spans={k: span for k in value})
+    if isinstance(value, list) and not isinstance(value, SpannedList):
+        return SpannedList([with_spans(v, span, depth + 1) for v in value], span=span,
+                           item_spans=[span] * len(value))
+    if isinstance(value, SpannedDict) and value.span is None:
+        value.span = span
+    if isinstance(value, SpannedList) and value.span is None:
+        value.span = span
+    return value
 
 
 def get_attr(value: Any, name: str) -> Any:
@@ -641,6 +649,8 @@ def _for_function(value: Any) -> Any:
     """Functions see module calls as objects of outputs; resources stay opaque objects."""
     if isinstance(value, ModuleObject):
         return value.finalize()
+    if isinstance(value, ResourceObject) and value.collapsed:
+        return Unknown(f"how many instances {value.address} has is unknown", (ResourceRef(value.address, "id"),))
     return value
 
 
@@ -696,10 +706,7 @@ __all__ = [
     "ObjectValue",
     "ResourceObject",
     "UnloadedModule",
-    "collect_refs",
-    "encode_json",
     "finalize",
-    "format_number",
     "get_attr",
     "index_value",
 ]

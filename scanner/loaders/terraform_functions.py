@@ -196,7 +196,7 @@ def values_equal(a: Any, b: Any) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(values_equal(a[k], b[k]) for k in a)
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
-        return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b, strict=True))
     if a is None or b is None:
         return a is None and b is None
     return bool(a == b)
@@ -419,8 +419,6 @@ def fn_length(args: list[Any], ctx: FunctionContext) -> int:
         return len(value)
     if isinstance(value, list | tuple | dict):
         return len(value)
-    if hasattr(value, "attribute_names"):
-        return len(value.attribute_names())
     raise FunctionError(f"length of a {type_name(value)}")
 
 
@@ -555,12 +553,15 @@ def fn_zipmap(args: list[Any], ctx: FunctionContext) -> Any:
     keys, values = to_list(keys), to_list(values)
     if len(keys) != len(values):
         raise FunctionError("zipmap: the lists have different lengths")
-    return SpannedDict({to_str(k): v for k, v in zip(keys, values)}, span=ctx.span)
+    return SpannedDict({to_str(k): v for k, v in zip(keys, values, strict=True)}, span=ctx.span)
 
 
 @_register("range")
 def fn_range(args: list[Any], ctx: FunctionContext) -> list[int | float]:
     numbers = [to_number(a) for a in args]
+    start: int | float
+    stop: int | float
+    step: int | float
     if len(numbers) == 1:
         start, stop, step = 0, numbers[0], 1
     elif len(numbers) == 2:
@@ -710,7 +711,7 @@ def fn_setsubtract(args: list[Any], ctx: FunctionContext) -> list[Any]:
 def fn_setproduct(args: list[Any], ctx: FunctionContext) -> list[Any]:
     result: list[list[Any]] = [[]]
     for lst in _set_items(args):
-        result = [prefix + [item] for prefix in result for item in lst]
+        result = [[*prefix, item] for prefix in result for item in lst]
         if len(result) > 100_000:
             raise FunctionError("setproduct: too many combinations")
     return result
@@ -736,7 +737,7 @@ def fn_transpose(args: list[Any], ctx: FunctionContext) -> dict[str, list[str]]:
 @_register("matchkeys")
 def fn_matchkeys(args: list[Any], ctx: FunctionContext) -> list[Any]:
     values, keys, search = (to_list(a) for a in args)
-    return [v for v, k in zip(values, keys) if any(values_equal(k, s) for s in search)]
+    return [v for v, k in zip(values, keys, strict=False) if any(values_equal(k, s) for s in search)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -762,7 +763,8 @@ def _format(fmt: str, values: list[Any]) -> str:
             raise FunctionError(f"format: not enough arguments for {fmt!r}")
         value = values[index]
         if verb in "sv":
-            text = to_str(value) if not isinstance(value, list | dict) else json.dumps(_json_ready(value))
+            text = to_str(value) if not isinstance(value, list | dict) else json.dumps(
+                _json_ready(value), separators=(",", ":"), sort_keys=True)
         elif verb == "q":
             text = json.dumps(to_str(value))
         elif verb == "t":
@@ -1075,7 +1077,7 @@ def _resolve_file(raw: Any, ctx: FunctionContext, must_exist: bool = True) -> Pa
     text = to_str(raw)
     candidate = Path(text)
     where = f"{ctx.span.file}:{ctx.span.line}"
-    if candidate.is_absolute() or ".." in candidate.parts:
+    if candidate.is_absolute() or not any(ctx.options.inside_root(base / candidate) for base in ctx.base_dirs):
         ctx.report(LoadError(ctx.span.file, ctx.span.line,
                              f"file path {text!r} leaves the scanned folder; refused"))
         raise FunctionError(f"file path {text!r} is outside the scanned folder ({where})")
@@ -1166,8 +1168,8 @@ def fn_pathexpand(args: list[Any], ctx: FunctionContext) -> str:
 def call_function(name: str, args: list[Any], ctx: FunctionContext) -> Any:
     """Apply a built-in: Unknown for functions we do not evaluate, and for strict functions
     whose arguments are not known yet. Raises FunctionError for calls Terraform rejects."""
-    short = name.split("::")[-1]
-    fn = FUNCTIONS.get(short)
+    short = name
+    fn = None if "::" in name else FUNCTIONS.get(name)  # provider-defined functions are not evaluated
     if fn is None:
         return unknown_from(f"function {name} is not evaluated", *args)
     if short not in PASSTHROUGH:

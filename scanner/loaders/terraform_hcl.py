@@ -9,9 +9,11 @@ evaluation order follows references, and cycles end as Unknown plus an error.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +46,7 @@ from scanner.values import EncodedJson, Span, SpannedDict, SpannedList, Unknown
 MAX_INSTANCES = 10_000  # per resource / module block: a hostile count must not exhaust memory
 MAX_RESOURCES = 200_000  # per load, over all modules
 MAX_MODULE_DEPTH = 32
+_RECURSION_LIMIT = 8000
 META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "providers", "lifecycle"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 
@@ -83,6 +86,7 @@ class SourceFile:
     comment_lines: frozenset[int]  # lines holding only a comment (for "immediately above")
 
 
+_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _IGNORE_RE = re.compile(r"(?:#|//)\s*iacscan:ignore\s+([A-Za-z0-9_.\-]+(?:\s*,\s*[A-Za-z0-9_.\-]+)*)\s*(.*)$")
 _COMMENT_ONLY_RE = re.compile(r"^\s*(#|//|/\*|\*)")
 
@@ -126,7 +130,32 @@ def _read_text(path: Path, display: str, options: ScanOptions, errors: list[Load
         return None
 
 
+# Parsed files by (real path, size, mtime, display): a repository's root modules share their
+# child modules, and parsing dominates load time.
+_PARSED: dict[tuple[str, int, int, str], tuple[SourceFile | None, list[LoadError]]] = {}
+_PARSED_LIMIT = 4096
+
+
 def parse_file(path: Path, display: str, options: ScanOptions, errors: list[LoadError]) -> SourceFile | None:
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, display)
+    except OSError:
+        return _parse_file(path, display, options, errors)
+    if key[1] > options.max_file_bytes:
+        return _parse_file(path, display, options, errors)
+    cached = _PARSED.get(key)
+    if cached is None:
+        found: list[LoadError] = []
+        cached = (_parse_file(path, display, options, found), found)
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[key] = cached
+    errors.extend(cached[1])
+    return cached[0]
+
+
+def _parse_file(path: Path, display: str, options: ScanOptions, errors: list[LoadError]) -> SourceFile | None:
     text = _read_text(path, display, options, errors)
     if text is None:
         return None
@@ -191,6 +220,11 @@ def _index(config: ModuleConfig, source: SourceFile, errors: list[LoadError]) ->
     display = source.display
     for block in source.body.blocks:
         labels = block.labels
+        if block.type in ("resource", "data", "module", "variable", "output") and \
+                not all(_NAME_RE.match(label) for label in labels):
+            errors.append(LoadError(display, block.line, f"invalid {block.type} label(s) {list(labels)}: "
+                                                         "names start with a letter or _"))
+            continue
         if block.type == "resource" and len(labels) == 2:
             key = (labels[0], labels[1])
             if key in config.resources:
@@ -237,7 +271,8 @@ class Loader:
         self.reported_cycles: set[tuple[str, ...]] = set()
         self.total_resources = 0
         self.template_depth = 0
-        self._modules_json: dict[str, str] | None | bool = False
+        self._modules_json: dict[str, str] | None = None
+        self._modules_json_read = False
 
     # --- shared services ---
     def error(self, error: LoadError) -> None:
@@ -264,7 +299,7 @@ class Loader:
                 label: str) -> Any:
         """Run ``compute`` unless ``key`` is already being computed (a reference cycle)."""
         if key in self.stack:
-            cycle = self.stack[self.stack.index(key):] + [key]
+            cycle = [*self.stack[self.stack.index(key):], key]
             names = " -> ".join(k[-1] for k in cycle)
             frozen = tuple(sorted(k[-1] for k in cycle))
             if frozen not in self.reported_cycles:
@@ -282,7 +317,9 @@ class Loader:
             self.stack.pop()
 
     def modules_json(self) -> dict[str, str] | None:
-        if self._modules_json is False:
+        """``.terraform/modules/modules.json`` of the root: module key -> folder; None when absent."""
+        if not self._modules_json_read:
+            self._modules_json_read = True
             path = self.folder / ".terraform" / "modules" / "modules.json"
             entries: dict[str, str] | None = None
             if path.is_file():
@@ -293,7 +330,7 @@ class Loader:
                 except (OSError, ValueError, AttributeError) as exc:
                     self.error(LoadError(self.options.display_path(path), 0, f"cannot read modules.json: {exc}"))
             self._modules_json = entries
-        return self._modules_json  # type: ignore[return-value]
+        return self._modules_json
 
     # --- the run ---
     def run(self) -> TerraformLoad:
@@ -301,7 +338,17 @@ class Loader:
         root = ModuleInstance(self, config, prefix="", call_path=(), inputs=None, chain=(self.folder.resolve(),))
         root.inputs_from_root()
         self.collect(root)
+        self.note_orphan_ignores()
         return self.result
+
+    def note_orphan_ignores(self) -> None:
+        used = {(s.span.file, s.span.line) for s in self.result.suppressions}
+        for config in self.configs.values():
+            for source in config.files:
+                for ignore in source.ignores:
+                    if (source.display, ignore.line) not in used:
+                        self.notice(f"{source.display}:{ignore.line}: iacscan:ignore is not on or directly above a "
+                                    f"resource or module block; it has no effect")
 
     def collect(self, instance: ModuleInstance) -> None:
         for (rtype, rname), (block, source) in instance.config.resources.items():
@@ -324,10 +371,10 @@ class Loader:
                 return
             self.total_resources += 1
             address = base if key is None else base + _key_text(key)
-            assumptions: list[str] = []
+            assumptions: list[str] = list(instance.inherited_assumptions)
             if expansion.assumption:
                 assumptions.append(expansion.assumption)
-            config = instance.resource_config(address)
+            config = instance.resource_config(rtype, rname, key)
             assumptions.extend(instance.assumptions.get(address, ()))
             counter = [0]
             body = finalize(config, counter) if isinstance(config, dict) else SpannedDict(
@@ -378,7 +425,8 @@ class ModuleInstance:
     ``ModuleScope`` its expressions are evaluated in."""
 
     def __init__(self, loader: Loader, config: ModuleConfig, prefix: str, call_path: tuple[str, ...],
-                 inputs: dict[str, Callable[[], Any]] | None, chain: tuple[Path, ...]) -> None:
+                 inputs: dict[str, Callable[[], Any]] | None, chain: tuple[Path, ...],
+                 assumptions: tuple[str, ...] = ()) -> None:
         self.loader = loader
         self.config = config
         self.prefix = prefix
@@ -386,6 +434,7 @@ class ModuleInstance:
         self.inputs = inputs or {}
         self.chain = chain
         self.evaluator = Evaluator(self)
+        self.inherited_assumptions = assumptions  # why this module instance's existence is uncertain
         self.root_values: dict[str, tuple[Callable[[], Any], str]] = {}
         self.memo: dict[tuple[str, ...], Any] = {}
         self.assumptions: dict[str, list[str]] = {}
@@ -419,11 +468,9 @@ class ModuleInstance:
         for name in ("terraform.tfvars", "terraform.tfvars.json"):
             if (folder / name).is_file():
                 sources.append(folder / name)
-        try:
+        with contextlib.suppress(OSError):
             sources.extend(sorted((p for p in folder.iterdir() if p.is_file() and (
                 p.name.endswith(".auto.tfvars") or p.name.endswith(".auto.tfvars.json"))), key=lambda p: p.name))
-        except OSError:
-            pass
         sources.extend(Path(p) for p in loader.options.var_files)
         literal = Evaluator(None)
         for path in sources:
@@ -435,7 +482,7 @@ class ModuleInstance:
             if source is None:
                 continue
             loader.note_file(display)
-            for attr in _tfvars_attributes(source.body):
+            for attr in source.body.attributes.values():
                 def value(attr: syn.Attribute = attr, display: str = display) -> Any:
                     return literal.evaluate(attr.expr, display)
                 self.root_values[attr.name] = (value, display)
@@ -474,6 +521,10 @@ class ModuleInstance:
             if not found:
                 where = f" of {self.label}" if self.prefix else ""
                 return Unknown(f"variable {name}{where} has no value")
+            if value is None and "default" in block.body.attributes and "nullable" in block.body.attributes:
+                # nullable = false: Terraform replaces an explicit null with the default
+                if Evaluator(None).evaluate(block.body.attributes["nullable"].expr, display) is False:
+                    value = Evaluator(None).evaluate(block.body.attributes["default"].expr, display)
             type_attr = block.body.attributes.get("type")
             if type_attr is not None and value is not None and not is_pending(value):
                 value = _convert(value, type_attr.expr)
@@ -595,7 +646,7 @@ class ModuleInstance:
         expansion = self.resource_expansion(rtype, rname)
         base = f"{self.prefix}{rtype}.{rname}"
         objects = [(key, ResourceObject(base if key is None else base + _key_text(key),
-                                        self._config_getter(base if key is None else base + _key_text(key)),
+                                        self._config_getter(rtype, rname, key),
                                         collapsed=expansion.kind == "unknown"))
                    for key, _ in expansion.instances]
         if expansion.kind in ("single", "unknown"):
@@ -604,12 +655,13 @@ class ModuleInstance:
             return SpannedList([obj for _, obj in objects])
         return SpannedDict({str(key): obj for key, obj in objects})
 
-    def _config_getter(self, address: str) -> Callable[[], Any]:
-        return lambda: self.resource_config(address)
+    def _config_getter(self, rtype: str, rname: str, key: Any) -> Callable[[], Any]:
+        return lambda: self.resource_config(rtype, rname, key)
 
-    def resource_config(self, address: str) -> Any:
+    def resource_config(self, rtype: str, rname: str, key: Any) -> Any:
         """The evaluated arguments of one resource instance (memoized; cycles -> Unknown)."""
-        rtype, rname, key = _split_address(address[len(self.prefix):])
+        base = f"{self.prefix}{rtype}.{rname}"
+        address = base if key is None else base + _key_text(key)
         block, source = self.config.resources[(rtype, rname)]
         expansion = self.resource_expansion(rtype, rname)
         env = next((e for k, e in expansion.instances if k == key), {})
@@ -744,7 +796,7 @@ class ModuleInstance:
             value = SpannedList([_module_object(child) for child in instances])
         else:
             value = SpannedDict({str(key): _module_object(child)
-                                 for key, child in zip(self.module_keys[name], instances)})
+                                 for key, child in zip(self.module_keys[name], instances, strict=True)})
         self.module_value_cache[name] = value
         return value
 
@@ -773,8 +825,11 @@ class ModuleInstance:
             inputs = {attr.name: self._input_getter(attr, source.display, env)
                       for attr in block.body.attributes.values()
                       if attr.name not in ("source", "version", "count", "for_each", "providers", "depends_on")}
+            inherited = self.inherited_assumptions
+            if expansion.assumption:
+                inherited = (*inherited, f"{label}: {expansion.assumption}")
             children.append(ModuleInstance(self.loader, config, prefix, (*self.call_path, name), inputs,
-                                           (*self.chain, folder.resolve())))
+                                           (*self.chain, folder.resolve()), inherited))
         self.children[name] = children
         return children
 
@@ -828,29 +883,12 @@ def _module_object(child: ModuleInstance) -> ModuleObject:
     return ModuleObject(child.label, lambda: list(child.config.outputs), child.output)
 
 
-def _split_address(address: str) -> tuple[str, str, Any]:
-    """``aws_x.y["k"]`` -> ("aws_x", "y", "k"); ``aws_x.y[0]`` -> (.., 0); no index -> None."""
-    bracket = address.find("[")
-    head = address if bracket < 0 else address[:bracket]
-    rtype, _, rname = head.partition(".")
-    if bracket < 0:
-        return rtype, rname, None
-    inner = address[bracket + 1:-1]
-    key: Any = json.loads(inner) if inner.startswith('"') else int(inner)
-    return rtype, rname, key
-
-
 def _reason(value: Any) -> str:
     if isinstance(value, Unknown):
         return value.reason
     if value is None:
         return "null"
     return f"{value} is known only after apply"
-
-
-def _tfvars_attributes(body: syn.Body) -> Iterator[syn.Attribute]:
-    """A .tfvars body is attributes; a .tfvars.json object's keys arrive as attributes too."""
-    yield from (item for item in body.items if isinstance(item, syn.Attribute))
 
 
 def _convert(value: Any, type_expr: syn.Expr) -> Any:
@@ -889,11 +927,11 @@ def _convert_object(value: dict[str, Any], type_expr: syn.ObjectExpr) -> Any:
             continue
         key = str(item.key.value)
         attr_type = item.value
-        if isinstance(attr_type, syn.FunctionCall) and attr_type.name == "optional":
-            if key not in out:
-                default = Evaluator(None).evaluate(attr_type.args[1], "") if len(attr_type.args) > 1 else None
-                out[key] = default
-            elif attr_type.args:
+        if isinstance(attr_type, syn.FunctionCall) and attr_type.name == "optional" and attr_type.args:
+            # a missing or null optional attribute takes the default (or null), then the declared type
+            if out.get(key) is None:
+                out[key] = Evaluator(None).evaluate(attr_type.args[1], "") if len(attr_type.args) > 1 else None
+            if out[key] is not None and not is_pending(out[key]):
                 out[key] = _convert(out[key], attr_type.args[0])
         elif key in out:
             out[key] = _convert(out[key], attr_type)
@@ -1039,8 +1077,14 @@ def policy_document_json(body: SpannedDict) -> Any:
 def load_terraform_module(folder: Path, options: ScanOptions) -> TerraformLoad:
     """Load one root module folder. Never raises for bad input: errors and notices say what was skipped."""
     loader = Loader(folder, options)
+    # references are followed recursively (local -> local -> module output ...): allow real
+    # configurations their depth; hostile ones still end in RecursionError, caught per value
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, _RECURSION_LIMIT))
     try:
         return loader.run()
     except RecursionError:
         loader.error(LoadError(options.display_path(folder), 0, "configuration nested too deeply to evaluate"))
         return loader.result
+    finally:
+        sys.setrecursionlimit(previous)

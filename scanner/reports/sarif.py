@@ -9,10 +9,11 @@ Output is deterministic: results sorted, keys sorted, no timestamps.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -52,6 +53,7 @@ INFORMATION_URI = "https://github.com/iacscan/iacscan"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "iacscanFingerprint/v1"
 MAX_RESULTS = 25_000  # GitHub code scanning keeps at most this many results per run
+MAX_GZIPPED_BYTES = 10 * 1024 * 1024  # GitHub's limit on an uploaded SARIF file, gzipped
 MAX_LOCATIONS = 1_000  # GitHub's limit on related locations per result
 
 LEVELS: Mapping[Severity, str] = {
@@ -63,22 +65,32 @@ LEVELS: Mapping[Severity, str] = {
 
 # Trait properties that tell two findings on the same resource apart (never line numbers).
 _DISTINGUISHING_PROPERTIES: Mapping[str, tuple[str, ...]] = {
-    REMOTE_ACCESS: ("ports",),
-    OPEN_SECURITY_GROUP: ("ports",),
+    REMOTE_ACCESS: ("ports", "sources"),
+    OPEN_SECURITY_GROUP: ("ports", "sources"),
     EXPLOITABLE_VULNERABILITY: ("cve", "cve_id", "cves", "vulnerability_id", "package"),
     VULNERABILITY: ("cve", "cve_id", "cves", "vulnerability_id", "package"),
 }
 
 
+_GROUP_RULES = frozenset({REMOTE_ACCESS, OPEN_SECURITY_GROUP})
+
+
 def fingerprint(item: Exposure | Trait, configuration: str = "") -> str:
     """A fingerprint stable across runs and line moves: a hash of the rule id, the
     configuration, the workload address and the address of the resource the finding points
-    at (+ the ports for security group rules, the CVE for vulnerabilities). For a trait,
+    at (the security group, + the ports and sources, for security group rules; + the CVE for
+    vulnerabilities). For a trait,
     ``configuration`` names its exposure's configuration."""
     if isinstance(item, Exposure):
         parts = [exposure_rule_id(item.severity), item.configuration, item.workload, item.workload]
     else:
-        parts = [item.rule_id, configuration, item.workload, item.location.address]
+        where = item.location.address
+        group = item.properties.get("security_group")
+        if item.rule_id in _GROUP_RULES and isinstance(group, str) and group:
+            # The group, not the rule's address: an inline rule is named by its position in
+            # the list ("ingress[0]"), which reordering or adding rules above it changes.
+            where = group
+        parts = [item.rule_id, configuration, item.workload, where]
         for key in _DISTINGUISHING_PROPERTIES.get(item.rule_id, ()):
             if key in item.properties:
                 parts.append(f"{key}={json.dumps(item.properties[key], sort_keys=True, default=str)}")
@@ -88,22 +100,41 @@ def fingerprint(item: Exposure | Trait, configuration: str = "") -> str:
 def render_sarif(result: ScanResult, *, baseline: set[str] | None = None, category: str | None = None) -> str:
     """The SARIF log as JSON text. ``baseline``: fingerprints of a previous run; results
     then carry baselineState "new" or "unchanged". ``category``: the automation id
-    (default ``iacscan/<root folder name>/``)."""
+    (default ``iacscan/<root folder name>/``).
+
+    GitHub code scanning refuses a run with more than ``MAX_RESULTS`` results or a file
+    over ``MAX_GZIPPED_BYTES`` gzipped: beyond either, the least severe results are left out
+    (a warning notification says how many) until the log fits."""
+    drafts = _result_drafts(result, SuppressionIndex.of(result))
+    limit = MAX_RESULTS
+    while True:
+        text, kept = _render_log(result, drafts, limit, baseline, category)
+        size = len(gzip.compress(text.encode("utf-8")))
+        if size <= MAX_GZIPPED_BYTES or kept == 0:
+            return text
+        # Shrink in proportion to the overshoot, with a margin for what does not shrink
+        # (rules, notifications), and always by at least one result.
+        limit = min(kept - 1, int(kept * MAX_GZIPPED_BYTES / size * 0.9))
+
+
+def _render_log(result: ScanResult, drafts: list[_Draft], limit: int, baseline: set[str] | None,
+                category: str | None) -> tuple[str, int]:
+    """The log text with at most ``limit`` results, and how many it holds."""
     rules = [r for r in all_rules() if r.kind != "notice" or r.id == SUPPRESSION_WITHOUT_REASON]
     notification_rules = [r for r in all_rules() if r.kind == "notice" and r.id != SUPPRESSION_WITHOUT_REASON]
     rule_index = {r.id: i for i, r in enumerate(rules)}
     notification_index = {r.id: i for i, r in enumerate(notification_rules)}
 
-    drafts = _result_drafts(result, SuppressionIndex.of(result))
-    kept, dropped = _keep_most_severe(drafts, MAX_RESULTS)
+    kept, dropped = _keep_most_severe([replace(d) for d in drafts], max(limit, 0))
     _disambiguate(kept)
     results = [draft.build(rule_index, baseline) for draft in kept]
 
     notifications = _notifications(result, notification_index)
     if dropped:
+        why = (f"GitHub's limit of {MAX_RESULTS} results per run" if limit >= MAX_RESULTS
+               else f"GitHub's limits ({MAX_RESULTS} results per run, {MAX_GZIPPED_BYTES // (1024 * 1024)} MB gzipped)")
         notifications.append(om.Notification(
-            message=om.Message(text=f"{dropped} results beyond GitHub's limit of {MAX_RESULTS} per run were left out; "
-                                    "the most severe were kept."),
+            message=om.Message(text=f"{dropped} results beyond {why} were left out; the most severe were kept."),
             level="warning",
             descriptor=om.ReportingDescriptorReference(id=RESULTS_TRUNCATED,
                                                        index=notification_index[RESULTS_TRUNCATED]),
@@ -130,7 +161,7 @@ def render_sarif(result: ScanResult, *, baseline: set[str] | None = None, catego
         results=results,
     )
     log = om.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
-    return json.dumps(to_sarif_dict(log), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json.dumps(to_sarif_dict(log), indent=2, sort_keys=True, ensure_ascii=False) + "\n", len(results)
 
 
 # --- serialisation ---------------------------------------------------------------------------

@@ -37,6 +37,10 @@ def render_text(result: ScanResult, console: Console, *, show_suppressed: bool =
         console.print()
     for notice in sorted(set(result.notices).union(*(c.notices for c in result.configurations))):
         console.print(Text(f"note: {notice}", style="dim"))
+    for _configuration, suppression in index.without_reason():
+        console.print(Text(f"warning: {suppression.span}: iacscan:ignore {', '.join(suppression.rule_ids)} for "
+                           f"{suppression.address} gives no reason (it still applies; say why the risk is accepted)",
+                           style="yellow"))
     console.print(Text(summary_line(result, index)), style="bold")
 
 
