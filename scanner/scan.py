@@ -13,6 +13,7 @@ from pathlib import Path
 from scanner.model import AutoScalingGroup, Configuration, Instance, LoadError
 from scanner.options import ScanOptions
 from scanner.traits import Exposure, Trait
+from scanner.workload import WorkloadContext
 
 Progress = Callable[[str], None]
 
@@ -102,14 +103,33 @@ def load_configurations(paths: list[Path], options: ScanOptions, excludes: tuple
     return configurations, found.errors, found.notices
 
 
-def analyse(configuration: Configuration, options: ScanOptions, vulnerability_data: object | None = None
-            ) -> tuple[list[Exposure], list[str]]:
-    """Traits of every workload of one configuration, combined into exposures."""
+def workload_traits(ctx: WorkloadContext, options: ScanOptions, vulnerability_data: object | None = None
+                    ) -> tuple[list[Trait], list[str]]:
+    """Every trait of one workload (rules the user skips left out), and notices."""
     from scanner.analyses.iam import role_traits
     from scanner.analyses.imds import imds_traits
     from scanner.analyses.public_ip import public_ip_traits
     from scanner.analyses.reachability import reachability_traits
     from scanner.analyses.security_groups import security_group_traits
+
+    notices: list[str] = []
+    traits: list[Trait] = []
+    traits += imds_traits(ctx)
+    traits += role_traits(ctx)
+    traits += security_group_traits(ctx, options.authorized_ports)
+    traits += public_ip_traits(ctx)
+    traits += reachability_traits(ctx)
+    if vulnerability_data is not None:
+        from scanner.analyses.vulnerabilities import vulnerability_traits
+
+        found, notices = vulnerability_traits(ctx, vulnerability_data)  # type: ignore[arg-type]
+        traits += found
+    return [t for t in traits if t.rule_id not in options.skip_rules], notices
+
+
+def analyse(configuration: Configuration, options: ScanOptions, vulnerability_data: object | None = None
+            ) -> tuple[list[Exposure], list[str]]:
+    """Traits of every workload of one configuration, combined into exposures."""
     from scanner.graph import build_graph, workload_contexts
     from scanner.rules import remediation as remediation_for
 
@@ -118,19 +138,8 @@ def analyse(configuration: Configuration, options: ScanOptions, vulnerability_da
     graph = build_graph(configuration)
     exposures: list[Exposure] = []
     for ctx in workload_contexts(graph, configuration):
-        traits: list[Trait] = []
-        traits += imds_traits(ctx)
-        traits += role_traits(ctx)
-        traits += security_group_traits(ctx, options.authorized_ports)
-        traits += public_ip_traits(ctx)
-        traits += reachability_traits(ctx)
-        if vulnerability_data is not None:
-            from scanner.analyses.vulnerabilities import vulnerability_traits
-
-            found, vuln_notices = vulnerability_traits(ctx, vulnerability_data)  # type: ignore[arg-type]
-            traits += found
-            notices += vuln_notices
-        traits = [t for t in traits if t.rule_id not in options.skip_rules]
+        traits, found_notices = workload_traits(ctx, options, vulnerability_data)
+        notices += found_notices
         if unread:
             traits = [replace(t, assumptions=(*t.assumptions, *unread)) for t in traits]
         assert isinstance(ctx.workload, (Instance, AutoScalingGroup))

@@ -1,0 +1,95 @@
+"""``iacscan explain PATH RESOURCE``: one workload's exposure, told in full.
+
+Every candidate path from the internet (and from peered or VPN networks), with the ports
+that survive each hop and, for a path that is cut, where and why; then the traits, the
+severity and the fixes ranked by how much each lowers it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+
+from scanner.options import ScanOptions
+from scanner.traits import PathStep
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+SEVERITY_STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan"}
+
+
+def _hop(step: PathStep) -> str:
+    where = f" ({step.span})" if step.span else ""
+    ports = f"  [dim]passes: {escape(step.ports)}[/dim]" if step.ports else ""
+    return f"{escape(step.address)}{escape(where)} - {escape(step.description)}{ports}"
+
+
+def explain_workload(paths: list[Path], options: ScanOptions, address: str, console: Console) -> int:
+    """Print the explanation; the exit code follows ``scan`` (1 when the workload has an exposure)."""
+    from scanner.analyses.reachability import explain_paths
+    from scanner.graph import build_graph, workload_contexts
+    from scanner.model import AutoScalingGroup, Instance
+    from scanner.rules import remediation
+    from scanner.scan import _exposure_of, load_configurations, workload_traits
+
+    configurations, errors, _notices = load_configurations(paths, options)
+    for error in errors:
+        console.print(f"[yellow]warning:[/yellow] {escape(str(error))}", highlight=False)
+    candidates = []
+    for configuration in configurations:
+        for error in configuration.errors:
+            console.print(f"[yellow]warning:[/yellow] {escape(str(error))}", highlight=False)
+        graph = build_graph(configuration)
+        for ctx in workload_contexts(graph, configuration):
+            if ctx.address == address:
+                candidates.append((configuration, ctx))
+    if not candidates:
+        known = sorted({ctx.address for c in configurations
+                        for ctx in workload_contexts(build_graph(c), c)})
+        console.print(f"[red]error:[/red] no workload {escape(address)!s} here", highlight=False)
+        if known:
+            console.print("workloads: " + escape(", ".join(known[:30])) + (" ..." if len(known) > 30 else ""),
+                          highlight=False)
+        return EXIT_USAGE
+
+    code = EXIT_OK
+    for configuration, ctx in candidates:
+        workload = ctx.workload
+        console.print(f"[bold]{escape(address)}[/bold] ({workload.kind}) in {escape(configuration.name)}, "
+                      f"defined at {workload.span}", highlight=False)
+        console.print("\n[bold]Paths[/bold]", highlight=False)
+        reports = explain_paths(ctx)
+        if not reports:
+            console.print("  no candidate path: nothing routes to this workload", highlight=False)
+        for report in reports:
+            state = "[red]OPEN[/red]" if report.open else "[green]cut[/green]"
+            ports = f" on {escape(report.ports)}" if report.open and report.ports else ""
+            console.print(f"  {state} via {report.via} (IPv{report.version}){ports}", highlight=False)
+            for step in report.steps:
+                console.print(f"      -> {_hop(step)}", highlight=False)
+            if report.cut:
+                console.print(f"      [green]cut:[/green] {escape(report.cut)}", highlight=False)
+            for assumption in report.assumptions:
+                console.print(f"      [yellow]assumes:[/yellow] {escape(assumption)}", highlight=False)
+
+        traits, _ = workload_traits(ctx, options)
+        assert isinstance(workload, (Instance, AutoScalingGroup))
+        exposure = _exposure_of(configuration, workload, traits, remediation)
+        console.print("\n[bold]Traits[/bold]", highlight=False)
+        if exposure is None:
+            console.print("  none: no exposure", highlight=False)
+            continue
+        code = EXIT_FINDINGS
+        for trait in exposure.traits:
+            console.print(f"  {trait.rule_id:<30} {trait.location.span}  {escape(trait.message)}", highlight=False)
+            for assumption in trait.assumptions:
+                console.print(f"      [yellow]assumes:[/yellow] {escape(assumption)}", highlight=False)
+        label = exposure.severity.label
+        console.print(f"\n[bold]Severity[/bold]: [{SEVERITY_STYLE[label]}]{label}[/]", highlight=False)
+        console.print("\n[bold]Fixes[/bold] (the first lowers the severity most)", highlight=False)
+        for rank, fix in enumerate(exposure.fixes, 1):
+            after = fix.severity.label if fix.severity else "no exposure"
+            console.print(f"  {rank}. {fix.location.span} {fix.rule_id}: {escape(fix.remediation)} "
+                          f"[dim]({label} -> {after})[/dim]", highlight=False)
+    return code
