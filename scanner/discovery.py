@@ -68,7 +68,7 @@ def discover(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] 
             name = given.name
             if name.endswith(TERRAFORM_SUFFIXES) or name.endswith(TFVARS_SUFFIXES):
                 explicit_tf_folders.add(given.resolve().parent)
-            elif given.parent.name == "cdk.out" or name == "manifest.json" and (given.parent / "cdk.out").exists():
+            elif given.parent.name == "cdk.out":
                 cdk_outs.add(given.resolve().parent)
             else:
                 candidate_files.append(given.resolve())

@@ -447,3 +447,14 @@ def test_every_container_carries_spans(fixture: str) -> None:
                 assert set(container.key_spans) == set(container), (resource.address, container)
             else:
                 assert len(container.item_spans) == len(container), (resource.address, container)
+
+
+def test_policy_document_source_and_override_documents() -> None:
+    policy = by_address(load("iam-policy-document"))["aws_iam_policy.combined"].body["policy"]
+    statements = policy.decoded["Statement"]
+    assert [s["Sid"] for s in statements] == ["Everything", "ReadBucket", "Extra"]
+    # the override replaced the statement with the same Sid, and keeps the lines it was written on
+    assert statements[1]["Effect"] == "Deny"
+    path = "iam-policy-document/main.tf"
+    assert statements[1].span.line == line_of(path, 'Sid = "ReadBucket"')
+    assert statements[0].span.line == line_of(path, "statement {", 2)

@@ -43,8 +43,10 @@ def cfn_unrelated_change(infra: Path) -> None:
     text = text.replace("      SecurityGroupIds: [!Ref AppGroup]\n",
                         "      Tags:\n        - Key: team\n          Value: payments\n"
                         "      SecurityGroupIds:\n        - !Ref AppGroup\n")
-    text = text.replace("        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: 0.0.0.0/0\n",
-                        "        - CidrIp: 0.0.0.0/0\n          FromPort: 22\n          ToPort: 22\n          IpProtocol: tcp\n")
+    rule = "        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: 0.0.0.0/0\n"
+    reordered = "        - CidrIp: 0.0.0.0/0\n          FromPort: 22\n          ToPort: 22\n          IpProtocol: tcp\n"
+    assert rule in text
+    text = text.replace(rule, reordered)
     template.write_text(text, encoding="utf-8")
 
 
@@ -52,7 +54,8 @@ def cfn_new_open_port(infra: Path) -> None:
     """A second world-open rule, written above the existing one (the old rule's index moves)."""
     replace_once(infra / "template.yaml", "      SecurityGroupIngress:\n",
                  "      SecurityGroupIngress:\n"
-                 "        - IpProtocol: tcp\n          FromPort: 8080\n          ToPort: 8080\n          CidrIp: 0.0.0.0/0\n")
+                 "        - IpProtocol: tcp\n          FromPort: 8080\n          ToPort: 8080\n"
+                 "          CidrIp: 0.0.0.0/0\n")
 
 
 # --- Terraform -------------------------------------------------------------------------------

@@ -99,7 +99,15 @@ def line_of(path: Path, text: str) -> int:
     return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if text in line)
 
 
-def test_changed_file_is_checked_with_its_module(work: Path, hook_repo: Path, git_env: dict[str, str]) -> None:
+def fix_ssh_rule(work: Path, env: dict[str, str]) -> None:
+    network = work / "infra" / "network.tf"
+    network.write_text(network.read_text(encoding="utf-8").replace('["0.0.0.0/0"]', '["10.0.0.0/8"]'),
+                       encoding="utf-8")
+    git(work, "commit", "--quiet", "--no-verify", "-am", "ssh from the corporate network only", env=env)
+
+
+# try-repo builds a fresh hook environment on every call (about a minute): two calls only.
+def test_try_repo_failing_files_then_passing_all_files(work: Path, hook_repo: Path, git_env: dict[str, str]) -> None:
     code, out = try_repo(work, hook_repo, git_env, "--files", "infra/main.tf")
     assert code == 1, out
     assert "iacscan (EC2 exposure scan)" in out and "Failed" in out
@@ -109,32 +117,17 @@ def test_changed_file_is_checked_with_its_module(work: Path, hook_repo: Path, gi
     assert "ec2-remote-access" in out and "aws_instance.web" in out
     assert "1 exposure (1 low) in 1 configuration" in out  # app/ was not changed: not scanned
 
-
-def test_passing_change(work: Path, hook_repo: Path, git_env: dict[str, str]) -> None:
-    code, out = try_repo(work, hook_repo, git_env, "--files", "app/template.yaml")
+    fix_ssh_rule(work, git_env)
+    args = precommit_try_repo_args()  # the README's command, with this repository for the published one
+    assert args[1] == PUBLISHED_REPO and "--all-files" in args
+    code, out = pre_commit(work, git_env, *[str(hook_repo) if a == PUBLISHED_REPO else a for a in args])
     assert code == 0, out
     assert "iacscan (EC2 exposure scan)" in out and "Passed" in out
 
 
-def test_all_files_then_fix(work: Path, hook_repo: Path, git_env: dict[str, str]) -> None:
-    args = precommit_try_repo_args()  # the README's command, with this repository for the published one
-    assert args[1] == PUBLISHED_REPO
-    code, out = pre_commit(work, git_env, *[str(hook_repo) if a == PUBLISHED_REPO else a for a in args])
-    assert "--all-files" in args
-    assert code == 1, out
-    assert "1 exposure (1 low) in 2 configurations" in out
-
-    network = work / "infra" / "network.tf"
-    network.write_text(network.read_text(encoding="utf-8").replace('["0.0.0.0/0"]', '["10.0.0.0/8"]'),
-                       encoding="utf-8")
-    git(work, "commit", "--quiet", "-am", "ssh from the corporate network only", env=git_env)
-    code, out = try_repo(work, hook_repo, git_env, "--files", "infra/network.tf")
-    assert code == 0, out
-    assert "Passed" in out
-
-
 def test_readme_config(work: Path, hook_repo: Path, git_env: dict[str, str]) -> None:
-    """The README's .pre-commit-config.yaml, pointed at the local copy, in `pre-commit run`."""
+    """The README's .pre-commit-config.yaml, pointed at the local copy, in `pre-commit run`
+    (its hook environment is built once per session)."""
     config = precommit_config()
     head = git(hook_repo, "rev-parse", "HEAD", env=git_env).strip()
     assert config.count(f"repo: {PUBLISHED_REPO}\n") == 1 and config.count(f"rev: {PUBLISHED_REV}\n") == 1
@@ -144,9 +137,14 @@ def test_readme_config(work: Path, hook_repo: Path, git_env: dict[str, str]) -> 
     git(work, "add", ".pre-commit-config.yaml", env=git_env)
     git(work, "commit", "--quiet", "--no-verify", "-m", "pre-commit", env=git_env)
 
-    code, out = pre_commit(work, git_env, "run", "--files", "infra/main.tf")
-    assert code == 1, out
-    assert "ec2-remote-access" in out
-
     code, out = pre_commit(work, git_env, "run", "--files", "app/template.yaml", "README.md")
+    assert code == 0, out
+    assert "Passed" in out
+
+    code, out = pre_commit(work, git_env, "run", "--all-files")
+    assert code == 1, out
+    assert "ec2-remote-access" in out and "1 exposure (1 low) in 2 configurations" in out
+
+    fix_ssh_rule(work, git_env)
+    code, out = pre_commit(work, git_env, "run", "--files", "infra/network.tf")
     assert code == 0, out

@@ -81,10 +81,10 @@ def test_skip_rules_from_file_and_flags_add_to_them(repo: Path) -> None:
 
 def test_exclude_globs(repo: Path) -> None:
     shutil.copytree(repo / "stack", repo / "legacy" / "old-stack")
-    code, out = scan(".", "--format", "json")
+    _code, out = scan(".", "--format", "json")
     assert len(json.loads(out)["configurations"]) == 3
     write(repo / ".iacscan.toml", 'exclude = ["legacy/*"]\n')
-    code, out = scan(".", "--format", "json")
+    _code, out = scan(".", "--format", "json")
     names = {c["name"] for c in json.loads(out)["configurations"]}
     assert names == {"stack/template.yaml", "network"}
 

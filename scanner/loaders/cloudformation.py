@@ -38,7 +38,6 @@ from typing import Any
 
 from scanner.cache import ParseCache
 from scanner.loaders.cfn_nodes import marked_copy
-
 from scanner.loaders.raw import RawResource
 from scanner.model import Configuration, ConfigurationKind, LoadError, Suppression
 from scanner.options import ScanOptions
@@ -169,7 +168,8 @@ def _decode(text: str, display: str) -> tuple[Any, list[LoadError]]:
     except Exception as error:  # cfn-lint guards most inputs; never let one template stop the scan
         return None, [LoadError(display, 0, f"cannot decode template: {error}")]
     if matches:
-        return None, [LoadError(display, max(int(getattr(m, "linenumber", 0) or 0), 0), str(m.message)) for m in matches]
+        return None, [LoadError(display, max(int(getattr(m, "linenumber", 0) or 0), 0), str(m.message))
+                      for m in matches]
     try:
         return marked_copy(document), []
     except RecursionError:

@@ -633,6 +633,7 @@ def _find_close(text: str, start: int) -> int:
     return -1
 
 
+_TEMPLATE_START = re.compile(r"[$%]{1,2}\{")
 _DIRECTIVE_RE = re.compile(
     r"^\s*(?:(if)\s+(.*)|(else)|(endif)|(for)\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\s+(.*)|(endfor))\s*$",
     re.DOTALL)
@@ -641,6 +642,9 @@ _DIRECTIVE_RE = re.compile(
 def parse_template(text: str, first_line: int, escapes: bool = False) -> Literal | Template:
     """A template body (heredoc content, a .tf.json string) -> Literal or Template
     (``"${x}"`` is a Template of one part; evaluating it yields x itself, of any type)."""
+    if "${" not in text and "%{" not in text:
+        plain = _unescape(text) if escapes else text
+        return Literal(first_line, first_line + text.count("\n") - (1 if text.endswith("\n") else 0), plain)
     raw: list[Any] = []
     buf: list[str] = []
     i = 0
@@ -676,11 +680,13 @@ def parse_template(text: str, first_line: int, escapes: bool = False) -> Literal
             line += text.count("\n", i, close)
             i = close + 1
             continue
-        ch = text[i]
-        if ch == "\n":
-            line += 1
-        buf.append(ch)
-        i += 1
+        # copy the text up to the next possible interpolation in one step
+        nxt = _TEMPLATE_START.search(text, i + 1)
+        stop = nxt.start() if nxt else n
+        chunk = text[i:stop]
+        line += chunk.count("\n")
+        buf.append(chunk)
+        i = stop
     flush()
     last_line = max(first_line, line - (1 if text.endswith("\n") else 0))
     parts = _assemble_template(raw)
@@ -769,6 +775,7 @@ _BINARY_LEVELS: tuple[frozenset[str], ...] = (
     frozenset({"||"}), frozenset({"&&"}), frozenset({"==", "!="}), frozenset({"<", ">", "<=", ">="}),
     frozenset({"+", "-"}), frozenset({"*", "/", "%"}),
 )
+_PRECEDENCE = {op: level for level, ops in enumerate(_BINARY_LEVELS) for op in ops}
 # a newline before one of these continues the expression (python-hcl2's post-lexer rule; not "-")
 _CONTINUES = frozenset({"==", "!=", "<", ">", "<=", ">=", "*", "/", "%", "&&", "||", "+", "?"})
 
@@ -965,17 +972,30 @@ class _FastParser:
             return True
         return False
 
-    def binary(self, level: int) -> Expr:
-        if level == len(_BINARY_LEVELS):
-            return self.unary()
-        ops = _BINARY_LEVELS[level]
-        left = self.binary(level + 1)
-        while self._continue_with(*ops):
+    def binary(self, min_level: int) -> Expr:
+        """Precedence climbing over _BINARY_LEVELS (all left-associative)."""
+        left = self.unary()
+        toks = self.toks
+        while True:
+            tok = toks[self.i]
+            if tok[0] == "op":
+                level = _PRECEDENCE.get(tok[1], -1)
+            elif tok[0] == "nl":
+                j = self.i
+                while toks[j][0] == "nl":
+                    j += 1
+                ahead = toks[j]
+                level = _PRECEDENCE.get(ahead[1], -1) if ahead[0] == "op" and ahead[1] in _CONTINUES else -1
+                if level >= min_level:
+                    self.i = j
+            else:
+                return left
+            if level < min_level:
+                return left
             op = self.take()[1]
             self.skip_nl()
             right = self.binary(level + 1)
             left = BinaryOp(left.line, right.end_line, op, left, right)
-        return left
 
     def unary(self) -> Expr:
         tok = self.peek()
@@ -1214,12 +1234,33 @@ def _fast_parse(text: str) -> Body:
 # Entry points
 
 
-@lru_cache(maxsize=1)
-def _lark() -> Lark:
+_GRAMMAR_CACHE: list[Path] = []
+
+
+def use_grammar_cache(folder: Path | None) -> None:
+    """Keep the grammar's LALR tables (seconds to build) in iacscan's cache folder; with
+    no folder they are rebuilt when needed, and nothing is written anywhere."""
+    _GRAMMAR_CACHE[:] = [folder] if folder is not None else []
+
+
+@lru_cache(maxsize=2)
+def _lark_for(cache_file: str | None) -> Lark:
     grammar = Path(hcl2.__file__).with_name("hcl2.lark")
-    # cache=True keeps the LALR tables in the temp folder: building them takes seconds
     return Lark.open(str(grammar), parser="lalr", lexer="contextual", postlex=PostLexer(),
-                     transformer=_ToSyntax(), propagate_positions=False, maybe_placeholders=False, cache=True)
+                     transformer=_ToSyntax(), propagate_positions=False, maybe_placeholders=False,
+                     cache=cache_file or False)
+
+
+def _lark() -> Lark:
+    """The grammar is only the fallback for what the fast parser rejects (mostly syntax errors)."""
+    cache_file = None
+    if _GRAMMAR_CACHE:
+        try:
+            _GRAMMAR_CACHE[0].mkdir(parents=True, exist_ok=True)
+            cache_file = str(_GRAMMAR_CACHE[0] / f"hcl2-grammar-{hcl2.__version__}.lark-cache")
+        except OSError:
+            cache_file = None
+    return _lark_for(cache_file)
 
 
 def _parse_text(text: str) -> Body:

@@ -16,8 +16,9 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
+from scanner.cache import ParseCache
 from scanner.loaders import hcl_syntax as syn
 from scanner.loaders.raw import RawResource
 from scanner.loaders.terraform_eval import (
@@ -159,21 +160,37 @@ def _parse_file(path: Path, display: str, options: ScanOptions, errors: list[Loa
     text = _read_text(path, display, options, errors)
     if text is None:
         return None
+    syn.use_grammar_cache(options.cache_dir)
+    kind = "tfvars.json" if path.name.endswith(".tfvars.json") else "tf.json" if path.name.endswith(".json") else "hcl"
+    cache = ParseCache(options.cache_dir)
+    body, problem, ignores, comment_lines = cache.get_or_compute(
+        text.encode("utf-8"), f"terraform-{kind}", lambda: _parse_text(text, kind))
+    if body is None:
+        line, message = problem or (0, "cannot parse")
+        errors.append(LoadError(display, line, message))
+        return None
+    return SourceFile(path, display, body, ignores, comment_lines)
+
+
+ParsedText = tuple[Optional[syn.Body], Optional[tuple[int, str]], list[IgnoreComment], frozenset[int]]  # noqa: UP045
+
+
+def _parse_text(text: str, kind: str) -> ParsedText:
+    """What a file's text parses to, independent of where the file is: the unit the
+    content-addressed parse cache stores."""
     try:
-        if path.name.endswith(".tfvars.json"):
+        if kind == "tfvars.json":
             body = syn.parse_tfvars_json(text)
-        elif path.name.endswith(".json"):
+        elif kind == "tf.json":
             body = syn.parse_hcl_json(text)
         else:
             body = syn.parse_hcl(text)
     except syn.HclSyntaxError as exc:
-        errors.append(LoadError(display, exc.line, exc.message))
-        return None
+        return None, (exc.line, exc.message), [], frozenset()
     except RecursionError:
-        errors.append(LoadError(display, 0, "syntax nested too deeply to read"))
-        return None
+        return None, (0, "syntax nested too deeply to read"), [], frozenset()
     ignores, comment_lines = _scan_comments(text)
-    return SourceFile(path, display, body, ignores, comment_lines)
+    return body, None, ignores, comment_lines
 
 
 @dataclass
