@@ -1,7 +1,7 @@
 """Runs Microsoft's SARIF validator (the Sarif.Multitool of @microsoft/sarif-multitool,
-pinned in the repository's package.json) with the SARIF and GitHub rule sets.
+pinned in tests/sarif-validator/package.json) with the SARIF and GitHub rule sets.
 
-``find_validator()`` looks in ``node_modules`` at the repository root and, when missing,
+``find_validator()`` looks in ``tests/sarif-validator/node_modules`` and, when missing,
 runs ``npm install`` there once (tests only; the scanner never runs a subprocess).
 ``validate(path)`` returns the errors and warnings it reports, parsed from its own SARIF
 output. The binary is self-contained .NET; without libicu it needs invariant globalization.
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+TOOLS = Path(__file__).resolve().parent / "sarif-validator"  # package.json pinning the validator
 _PLATFORM_PACKAGE = {"Linux": "sarif-multitool-linux", "Darwin": "sarif-multitool-darwin",
                      "Windows": "sarif-multitool-win32"}
 
@@ -38,7 +39,7 @@ def _binary_path() -> Path | None:
     if package is None:
         return None
     name = "Sarif.Multitool.exe" if platform.system() == "Windows" else "Sarif.Multitool"
-    return REPO / "node_modules" / "@microsoft" / package / name
+    return TOOLS / "node_modules" / "@microsoft" / package / name
 
 
 def find_validator(install: bool = True) -> Path | None:
@@ -46,8 +47,8 @@ def find_validator(install: bool = True) -> Path | None:
     binary = _binary_path()
     if binary is None:
         return None
-    if not binary.exists() and install and shutil.which("npm") and (REPO / "package.json").exists():
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=REPO, capture_output=True,
+    if not binary.exists() and install and shutil.which("npm") and (TOOLS / "package.json").exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=TOOLS, capture_output=True,
                        timeout=600, check=False)
     if not binary.exists():
         return None

@@ -63,7 +63,7 @@ def test_yaml_aliases_below_the_bomb_limit_still_load(tmp_path: Path) -> None:
 ])
 def test_deeply_nested_templates_give_a_clear_error(tmp_path: Path, name: str, text: str) -> None:
     (tmp_path / name).write_text(text)
-    assert_bounded_and_clear(tmp_path, "deep")
+    assert_bounded_and_clear(tmp_path, "nesting")
 
 
 @pytest.mark.parametrize("name, text", [
@@ -339,13 +339,13 @@ def test_var_file_outside_the_tree_is_not_read(tmp_path: Path) -> None:
 
 
 def test_thousands_of_nested_fn_if_end_with_a_clear_error(tmp_path: Path) -> None:
-    value: object = "ami-1"
-    for _ in range(3000):
-        value = {"Fn::If": ["C", value, "ami-2"]}
-    template = {"AWSTemplateFormatVersion": "2010-09-09", "Conditions": {"C": {"Fn::Equals": ["a", "a"]}},
-                "Resources": {"X": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": value}}}}
-    (tmp_path / "t.json").write_text(json.dumps(template))
-    assert_bounded_and_clear(tmp_path, "deep", seconds=60)
+    value = '{"Fn::If": ["C", ' * 3000 + '"ami-1"' + ', "ami-2"]}' * 3000  # too deep for json.dumps itself
+    (tmp_path / "t.json").write_text('{"AWSTemplateFormatVersion": "2010-09-09", "Conditions": {"C": {"Fn::Equals": '
+                                     '["a", "a"]}}, "Resources": {"X": {"Type": "AWS::EC2::Instance", "Properties": '
+                                     '{"ImageId": ' + value + "}}}}")
+    (tmp_path / "t.yaml").write_text(TEMPLATE_HEAD + "  X:\n    Type: AWS::EC2::Instance\n    Properties:\n"
+                                     "      ImageId: " + "!If [C, " * 3000 + "ami-1" + ", ami-2]" * 3000 + "\n")
+    assert_bounded_and_clear(tmp_path, "nesting", seconds=60)
 
 
 def test_nested_fn_if_within_the_depth_limit_evaluates(tmp_path: Path) -> None:
