@@ -821,8 +821,8 @@ class _Reader:
                                                attached_by=role.address if inline else found.address,
                                                policy=found))
             elif isinstance(found, PolicyAttachment):
-                at = found.span_of("policy") if any(a.address == found.address for a in role.attachments) \
-                    else found.span
+                # the policy_arn line (or managed_policy_arns item): where the policy is named
+                at = found.span_of("policy")
                 targets = [self.obj(p) for p, _ in self.out(node, "attaches")]
                 targets = [p for p in targets if isinstance(p, Policy)]
                 if targets:
@@ -849,12 +849,13 @@ class _Reader:
                 target_port = port if isinstance(port, int) else (source.port if isinstance(source.port, int)
                                                                     else None)
                 for lis in _unique_str(listeners):
-                    for lb_node, _ in self.into(lis, "listener"):
+                    # an inline listener is linked both as a child and by its reference: once each
+                    for lb_node in _unique_str(u for u, _ in self.into(lis, "listener")):
                         lb = self.obj(lb_node)
                         if isinstance(lb, LoadBalancer):
                             out.append(self.lb_route(lb, self.obj(lis), source, target_port, attached_at))
             elif isinstance(source, LoadBalancer):
-                for lis, _ in self.out(src, "listener"):
+                for lis in _unique_str(v for v, _ in self.out(src, "listener")):
                     listener = self.obj(lis)
                     if isinstance(listener, Listener):
                         port = listener.instance_port if isinstance(listener.instance_port, int) else None

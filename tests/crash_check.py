@@ -87,11 +87,12 @@ def scan_bounded(root: Path, seconds: float = 60, memory_mb: int = 1536, **optio
     than ``memory_mb``: a hang or a memory blow-up fails the test instead of the test run.
     ``options``: JSON-serialisable ScanOptions fields."""
     project = Path(__file__).resolve().parent.parent
+    python_path = os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")]))
     started = time.monotonic()
     try:
         done = subprocess.run([sys.executable, "-c", _CHILD, str(root), str(memory_mb), json.dumps(options)],
                               capture_output=True, text=True, timeout=seconds, cwd=project,
-                              env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")]))})
+                              env={**os.environ, "PYTHONPATH": python_path})
     except subprocess.TimeoutExpired:
         return BoundedScan(finished=False, seconds=time.monotonic() - started, peak_mb=0.0)
     elapsed = time.monotonic() - started

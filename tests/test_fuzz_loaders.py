@@ -172,7 +172,8 @@ def cfn_value(draw: st.DrawFn, names: list[str], depth: int = 0) -> object:
     if choice == 7:
         return {"Fn::Select": draw(st.lists(st.one_of(st.integers(-2, 5), CFN_SCALARS, sub), max_size=3))}
     if choice == 8:
-        return {"Fn::FindInMap": draw(st.lists(st.one_of(st.sampled_from(("M", "K", "V", "Missing")), sub), max_size=4))}
+        keys = st.sampled_from(("M", "K", "V", "Missing"))
+        return {"Fn::FindInMap": draw(st.lists(st.one_of(keys, sub), max_size=4))}
     if choice == 9:
         return {draw(st.sampled_from(("Fn::Split", "Fn::Base64", "Fn::GetAZs", "Fn::ImportValue", "Fn::Cidr",
                                       "Fn::Length", "Fn::ToJsonString", "Fn::Transform", "Fn::Equals", "Fn::And",

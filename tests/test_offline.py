@@ -14,9 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cfnlint.decode import cfn_json  # noqa: F401  (imported before the patches: no module may cache a tripwire)
 from rich.console import Console
 from typer.testing import CliRunner
 
+import scanner.loaders.cdk
+import scanner.loaders.cloudformation
+import scanner.loaders.terraform_module
+import scanner.loaders.terraform_plan
+import scanner.vulndata  # noqa: F401
 from scanner.cli import app
 from scanner.options import ScanOptions
 from scanner.reports.json_report import render_json
@@ -24,14 +30,6 @@ from scanner.reports.sarif import render_sarif
 from scanner.reports.text import render_text
 from scanner.scan import scan
 from tests.crash_check import caught_bugs
-
-# Imported before the patches so that no module caches a tripwire as its socket class.
-import scanner.loaders.cdk  # noqa: E402,F401
-import scanner.loaders.cloudformation  # noqa: E402,F401
-import scanner.loaders.terraform_module  # noqa: E402,F401
-import scanner.loaders.terraform_plan  # noqa: E402,F401
-import scanner.vulndata  # noqa: E402,F401
-from cfnlint.decode import cfn_json  # noqa: E402,F401
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 OFFLINE_ROOTS = ("example", "cloudformation", "terraform_plan", "terraform/local-module",
@@ -89,8 +87,9 @@ def test_cli_with_vulnerability_data_stays_offline(attempts: list[str], monkeypa
     for output_format in ("json", "sarif", "text"):
         out = tmp_path / f"report.{output_format}"
         done = runner.invoke(app, ["scan", ".", "--format", output_format, "-o", str(out),
-                                   "--sbom", "ami-0abc1234def567890=sboms/web.cdx.json", "--vuln-db",
-                                   str(data / "osv"), "--kev", str(data / "kev.json"), "--epss", str(data / "epss.csv")])
+                                   "--sbom", "ami-0abc1234def567890=sboms/web.cdx.json",
+                                   "--vuln-db", str(data / "osv"), "--kev", str(data / "kev.json"),
+                                   "--epss", str(data / "epss.csv")])
         assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
         assert done.exit_code in (0, 1), done.output
         assert out.read_text().strip()

@@ -201,7 +201,9 @@ def test_asg_behind_an_internet_facing_alb_is_reachable_on_the_target_port() -> 
                                                       "ports": "tcp 8080"}
     assert trait.location.span.line == 4242  # the workload group's rule admitting the LB
     kinds = [s.kind for s in trait.path]
-    assert kinds[:4] == ["internet", "load_balancer", "listener", "target_group"] and kinds[-1] == "auto_scaling_group"
+    # the packet's order: LB, listener, the LB subnet's internet route, the LB's group, target group, workload
+    assert kinds == ["internet", "load_balancer", "listener", "route_table", "route", "security_group_rule",
+                     "target_group", "security_group_rule", "auto_scaling_group"]
     assert not [p for p in explain_paths(ctx) if p.via == "gateway" and p.open]
 
 

@@ -390,14 +390,24 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
         return cut(f"{groups} of {ctx.address} does not admit {target_ports} from {source}", lis_step, *tg_steps)
     lb_step = _step("load_balancer", lb.address, f"internet-facing {lb.lb_type} load balancer", lb.span,
                     listener_ports)
-    steps.extend([lb_step, lis_step, *tg_steps])
+    # In the order a packet meets them: the LB and its listener, the LB subnet's route back to
+    # the internet gateway, the LB's group, the target group, the workload's group.
+    steps.extend([lb_step, lis_step])
     related: list[Evidence] = [Evidence(listener.span, listener.address, f"listener on {listener_ports}"),
                                Evidence(route.attached_at, ctx.address, "registers the workload as a target")]
+    igw_routes = internet_gateway_routes(routed[0], version) if routed else ()
+    if routed and igw_routes:
+        table = _table_step(routed[0])
+        steps.append(_step(table.kind, table.address, f"{table.description} (load balancer subnet)", table.span,
+                           listener_ports))
+        steps.append(_step("route", igw_routes[0].route.address, f"route {_describe_route(igw_routes[0], version)}",
+                           igw_routes[0].route.span, listener_ports))
     if lb_rule is not None:
         steps.append(_step("security_group_rule", lb_rule.address, "admits the listener port from the internet",
                            lb_rule.span_of("cidrs", "ipv6_cidrs"), listener_ports))
         related.append(Evidence(lb_rule.span_of("cidrs", "ipv6_cidrs"), lb_rule.address,
                                 "load balancer group admits the internet"))
+    steps.extend(tg_steps)
     if rule is not None:
         steps.append(_step("security_group_rule", rule.address, f"admits {admitted} from the load balancer",
                            rule.span_of("source_groups", "cidrs", "ipv6_cidrs"), admitted))
