@@ -195,10 +195,16 @@ def scan(
 
     if not result.configurations and result.all_errors:
         raise typer.Exit(EXIT_USAGE)
+    if write_baseline is not None:
+        raise typer.Exit(EXIT_OK)  # the findings were just accepted
     threshold = FAIL_ON_LEVELS[fail_level]
     suppressed = SuppressionIndex.of(shown)
     failing = [e for e in shown.exposures if int(e.severity) >= threshold and not suppressed.for_exposure(e)]
-    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+    if failing:
+        raise typer.Exit(EXIT_FINDINGS)
+    # A configuration iacscan itself failed on was not checked: a hook must not pass it silently.
+    internal = [e for e in result.all_errors if e.message.startswith("internal error")]
+    raise typer.Exit(EXIT_USAGE if internal else EXIT_OK)
 
 
 def _load_vulnerability_data(options: ScanOptions, settings: FileSettings, sboms: list[str], inspector: list[Path],

@@ -87,7 +87,8 @@ def discover(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] 
                     if not is_excluded(path, options, excludes):
                         candidate_files.append(path)
 
-    found.terraform_modules = sorted(_root_modules(tf_folders, options) | explicit_tf_folders)
+    found.terraform_modules = sorted(_root_modules(tf_folders, options)
+                                     | _roots_containing(explicit_tf_folders, options, found))
     found.cdk_outs = sorted(cdk_outs)
     for path in sorted(set(candidate_files)):
         if any(_is_relative_to(path, out) for out in cdk_outs):
@@ -164,6 +165,26 @@ def _root_modules(folders: set[Path], options: ScanOptions) -> set[Path]:
             roots.add(folder)
             reached |= _reachable({folder}, calls)
     return roots
+
+
+def _roots_containing(folders: set[Path], options: ScanOptions, found: Discovered) -> set[Path]:
+    """For each module folder named by a changed file, the root modules that call it
+    (directly or through other local modules): a changed child module is checked with the
+    inputs its callers give it. A folder nobody calls is its own root."""
+    if not folders:
+        return set()
+    everything = {folder for folder, files in _walk(options.root.resolve(), options, Discovered())
+                  if any(f.endswith(TERRAFORM_SUFFIXES) for f in files)} | folders
+    calls = {folder: _local_module_calls(folder, everything, options) for folder in sorted(everything)}
+    roots = _root_modules(everything, options)
+    result: set[Path] = set()
+    for folder in folders:
+        callers = {root for root in roots if folder in _reachable({root}, calls)}
+        result |= callers or {folder}
+        if callers and folder not in callers:
+            found.notices.append(f"{options.display_path(folder)} is a module: checked through "
+                                 f"{', '.join(sorted(options.display_path(c) for c in callers))}")
+    return result
 
 
 def _local_module_calls(folder: Path, folders: set[Path], options: ScanOptions) -> set[Path]:

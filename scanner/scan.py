@@ -93,7 +93,7 @@ def load_configurations(paths: list[Path], options: ScanOptions, excludes: tuple
                 except Exception as error:  # a worker that died (memory, signal)
                     shown = options.display_path(job.paths[0])
                     configurations.append(Configuration(name=shown, kind="terraform", errors=[
-                        LoadError(shown, 0, f"loading failed in a worker process: {error!r}")]))
+                        LoadError(shown, 0, f"internal error: loading failed in a worker process: {error!r}")]))
     else:
         for job in jobs:
             if progress:
