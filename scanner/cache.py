@@ -44,6 +44,13 @@ class ParseCache:
         digest.update(data)
         return digest.hexdigest()
 
+    def has(self, data: bytes, parser: str) -> bool:
+        """Whether an entry for these bytes exists (it may still turn out unreadable)."""
+        if self.directory is None:
+            return False
+        key = self.key(data, parser)
+        return (self.directory / key[:2] / f"{key}.pickle").is_file()
+
     def get_or_compute(self, data: bytes, parser: str, compute: Callable[[], T]) -> T:
         if self.directory is None:
             return compute()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -166,11 +167,6 @@ def scan(
                           vulnerability_data=vulnerability_data[0], progress=progress)
     result.notices.extend(vulnerability_data[1])
     result.errors.extend(vulnerability_data[2])
-    if timings:
-        import json
-
-        err.file.write("iacscan-timings " + json.dumps({k: round(v, 3) for k, v in result.timings.items()}) + "\n")
-
     from scanner.baseline import only_new, read_baseline, write_baseline_file
     from scanner.suppressions import SuppressionIndex
 
@@ -186,12 +182,18 @@ def scan(
     shown = only_new(result, known) if known is not None else result
 
     chosen = output_format or OutputFormat(settings.format or "text")
+    report_started = time.perf_counter()
     if chosen is OutputFormat.sarif:
         _write(render_sarif_text(result, known), output)
     elif chosen is OutputFormat.json:
         _write(render_json_text(shown), output)
     else:
         _write_text_report(shown, output, show_suppressed)
+    if timings:
+        import json
+
+        result.timings["report"] = time.perf_counter() - report_started
+        err.file.write("iacscan-timings " + json.dumps({k: round(v, 3) for k, v in result.timings.items()}) + "\n")
 
     if not result.configurations and result.all_errors:
         raise typer.Exit(EXIT_USAGE)

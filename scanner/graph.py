@@ -413,7 +413,10 @@ class _Builder:
         elif isinstance(obj, InstanceProfile):
             self.link_all(obj, obj.roles, (Role,), "has_role", "roles")
         elif isinstance(obj, Policy):
-            self.link_all(obj, obj.roles, (Role,), "has_policy", "roles", reverse=True)
+            # an inline policy already hangs off the role it is written in (edge added in build())
+            written_in = self.parent.get(obj.address)
+            roles = [r for r in obj.roles if not (isinstance(r, ResourceRef) and r.address == written_in)]
+            self.link_all(obj, roles, (Role,), "has_policy", "roles", reverse=True)
         elif isinstance(obj, PolicyAttachment):
             if obj.role is not None and self.parent.get(obj.address) is None:
                 self.link(obj, obj.role, (Role,), "has_policy", "role", reverse=True)

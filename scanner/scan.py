@@ -79,6 +79,11 @@ def load_configurations(paths: list[Path], options: ScanOptions, excludes: tuple
     if found.templates:
         jobs.append(LoadJob("cloudformation", tuple(found.templates)))
 
+    if found.terraform_modules and options.jobs > 1:
+        from scanner.loaders.terraform_hcl import warm_parse_cache
+
+        warm_parse_cache(list(found.terraform_modules), options)  # files in parallel, even in one module
+
     configurations: list[Configuration] = []
     if options.jobs > 1 and len(jobs) > 1:
         from concurrent.futures import ProcessPoolExecutor

@@ -9,7 +9,7 @@ A hop is given as (kind, address, text): the line the hop's span starts on must 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -29,7 +29,7 @@ TF, CFN = "main.tf", "template.yaml"
 Hop = tuple[str, str, str | None]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _scan(behaviour: str) -> tuple[Exposure, ...]:
     result = scan([FIXTURES / behaviour], OPTIONS)
     assert not result.all_errors, result.all_errors
@@ -376,7 +376,8 @@ class Cut:
 
 
 CUT_CASES = [
-    Cut("private-subnet-nat-only", TF, "aws_instance.app", "sends 0.0.0.0/0 to aws_nat_gateway.nat (nat_gateway)", True),
+    Cut("private-subnet-nat-only", TF, "aws_instance.app", "sends 0.0.0.0/0 to aws_nat_gateway.nat (nat_gateway)",
+        True),
     Cut("private-subnet-nat-only", CFN, "App", "sends 0.0.0.0/0 to Nat (nat_gateway)", True),
     Cut("explicit-table-without-igw-main-has-igw", TF, "aws_instance.app",
         "aws_route_table.isolated has no route for IPv4 internet addresses", True),

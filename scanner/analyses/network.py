@@ -13,6 +13,8 @@ rule, route and ACL entry involved, so checking one address per atom is checking
 
 from __future__ import annotations
 
+import bisect
+import functools
 import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -221,6 +223,11 @@ def parse_cidr(cidr: object) -> Network | None:
     """An IPv4 / IPv6 network, or None for Unknown or unreadable text (host bits allowed)."""
     if not isinstance(cidr, str):
         return None
+    return _parse_cidr_text(cidr)
+
+
+@functools.lru_cache(maxsize=65536)  # a large estate repeats the same few CIDRs thousands of times
+def _parse_cidr_text(cidr: str) -> Network | None:
     try:
         return ipaddress.ip_network(cidr.strip(), strict=False)
     except ValueError:
@@ -432,7 +439,29 @@ class AclPass:
 
 
 def acl_passes(entries: Sequence[AclEntry], version: int, client: int) -> AclPass:
-    """Inbound ports from ``client`` that a NACL lets in AND whose replies it lets back out."""
+    """Inbound ports from ``client`` that a NACL lets in AND whose replies it lets back out.
+
+    The answer is the same for every address between two boundaries of the entries' CIDRs,
+    so it is remembered per piece: workloads sharing a NACL share the work."""
+    key = (tuple(entries), version)  # entries hash by identity, and the key keeps them alive
+    known = _ACL_PASSES.get(key)
+    if known is None:
+        if len(_ACL_PASSES) >= 10_000:
+            _ACL_PASSES.clear()
+        cuts = [lo for lo, _ in atoms(version, acl_cidrs(entries, version))]
+        known = _ACL_PASSES[key] = (cuts, {})
+    cuts, passes = known
+    piece = bisect.bisect_right(cuts, client)
+    found = passes.get(piece)
+    if found is None:
+        found = passes[piece] = _acl_passes(entries, version, client)
+    return found
+
+
+_ACL_PASSES: dict[tuple[object, ...], tuple[list[int], dict[int, AclPass]]] = {}
+
+
+def _acl_passes(entries: Sequence[AclEntry], version: int, client: int) -> AclPass:
     inbound = acl_evaluate(entries, False, version, client)
     outbound = acl_evaluate(entries, True, version, client)
     named = {p for p, _ in inbound.allowed.explicit} | {p for p, _ in outbound.allowed.explicit} | set(PORTED_PROTOCOLS)

@@ -171,6 +171,27 @@ def _internet_eligible(lo_version: int) -> Callable[[int, ResolvedRoute | None],
         and back.target_kind == "internet_gateway"
 
 
+# Workloads of a large estate share a few subnets and sets of groups, and the atom walk of
+# _admission costs milliseconds: remember each answer. Each entry keeps its inputs alive, so
+# their ids cannot be reused by other objects while the entry exists.
+_INTERNET_ADMISSIONS: dict[tuple[object, ...], tuple[Admission, object]] = {}
+
+
+def _internet_admission(placement: Placement | None, rules: Sequence[SecurityGroupRule], version: int,
+                        via_gateway: bool, check_acl: bool = True) -> Admission:
+    """_admission of internet sources; ``via_gateway``: their route back must be an internet gateway."""
+    key = (id(placement), tuple(id(r) for r in rules), version, via_gateway, check_acl)
+    found = _INTERNET_ADMISSIONS.get(key)
+    if found is None:
+        if len(_INTERNET_ADMISSIONS) >= 50_000:
+            _INTERNET_ADMISSIONS.clear()
+        eligible = _internet_eligible(version) if via_gateway else \
+            (lambda address, _back: is_internet_address(version, address))
+        found = (_admission(placement, rules, version, eligible, check_acl), (placement, tuple(rules)))
+        _INTERNET_ADMISSIONS[key] = found
+    return found[0]
+
+
 # --- gateway paths -------------------------------------------------------------------------------------
 
 
@@ -220,7 +241,7 @@ def _gateway_path(ctx: WorkloadContext, placement: Placement, version: int) -> P
             why = f"{table.address} has no route for {family} internet addresses to an internet gateway"
         return PathReport("gateway", version, (*steps, table), "", cut=why,
                           assumptions=tuple(dict.fromkeys(assumptions)))
-    admission = _admission(placement, rules, version, _internet_eligible(version))
+    admission = _internet_admission(placement, rules, version, via_gateway=True)
     if not admission.sg_ports:
         groups = ", ".join(g.group.address for g in ctx.security_groups) or "no security group"
         return PathReport("gateway", version, (*steps, table), "",
@@ -363,11 +384,14 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
     assumptions.extend(more)
     passes_client = lb.lb_type == "network" and not route.lb_security_groups
     if not passes_client:
-        from_internet = _admission(routed[0] if routed else None, lb_rules, version,
-                                   lambda a, _back: is_internet_address(version, a), check_acl=False)
+        from_internet = _internet_admission(routed[0] if routed else None, lb_rules, version, via_gateway=False,
+                                            check_acl=False)
         assumptions.extend(from_internet.assumptions)
         if not from_internet.sg_ports & listener_ports:
-            groups = ", ".join(g.group.address for g in route.lb_security_groups) or "no security group"
+            groups = ", ".join(g.group.address for g in route.lb_security_groups)
+            if not groups:
+                return cut(f"{lb.address} has no security group known to admit the listener port {listener_ports} "
+                           f"from the {family} internet", lis_step)
             return cut(f"{groups} of {lb.address} does not admit the listener port {listener_ports} from the "
                        f"{family} internet", lis_step)
         lb_rule = from_internet.rule
@@ -375,8 +399,8 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
         assumptions.extend(more)
     else:
         placement = ctx.placements[0] if ctx.placements else None
-        direct = _admission(placement, _rules(ctx.security_groups), version,
-                            lambda a, _back: is_internet_address(version, a), check_acl=False)
+        direct = _internet_admission(placement, _rules(ctx.security_groups), version, via_gateway=False,
+                                     check_acl=False)
         assumptions.extend(direct.assumptions)
         admitted, rule, lb_rule = direct.sg_ports & target_ports, direct.rule, None
     tg_steps: list[PathStep] = []

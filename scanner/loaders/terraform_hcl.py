@@ -172,6 +172,51 @@ def _parse_file(path: Path, display: str, options: ScanOptions, errors: list[Loa
     return SourceFile(path, display, body, ignores, comment_lines)
 
 
+# Below this many bytes to parse, starting worker processes costs more than it saves.
+_PARALLEL_PARSE_BYTES = 512 * 1024
+
+
+def warm_parse_cache(folders: list[Path], options: ScanOptions) -> None:
+    """Parse the Terraform files of ``folders`` that the parse cache lacks across
+    ``options.jobs`` processes, so a cold scan of one large root module uses every CPU; the
+    load that follows reads the cache. Each result depends only on the file's bytes, never on
+    which worker parsed it, so the output is the same with any number of workers."""
+    if options.jobs < 2 or options.cache_dir is None:
+        return
+    cache = ParseCache(options.cache_dir)
+    todo: list[tuple[int, str]] = []
+    for folder in folders:
+        try:
+            paths = sorted(p for p in folder.iterdir() if is_terraform_file(p) and p.is_file())
+        except OSError:
+            continue
+        for path in paths:
+            try:
+                if path.stat().st_size > options.max_file_bytes:
+                    continue
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if not cache.has(data, f"terraform-{_kind_of(path)}"):
+                todo.append((len(data), str(path)))
+    if len(todo) < 2 or sum(size for size, _ in todo) < _PARALLEL_PARSE_BYTES:
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    todo.sort(reverse=True)  # largest first: the workers finish together
+    with contextlib.suppress(Exception), ProcessPoolExecutor(max_workers=min(options.jobs, len(todo))) as pool:
+        list(pool.map(_warm_one, [path for _, path in todo], [options] * len(todo)))
+
+
+def _warm_one(path: str, options: ScanOptions) -> None:
+    with contextlib.suppress(Exception):  # the serial load reports any problem with the file
+        _parse_file(Path(path), path, options, [])
+
+
+def _kind_of(path: Path) -> str:
+    return "tfvars.json" if path.name.endswith(".tfvars.json") else "tf.json" if path.name.endswith(".json") else "hcl"
+
+
 ParsedText = tuple[Optional[syn.Body], Optional[tuple[int, str]], list[IgnoreComment], frozenset[int]]  # noqa: UP045
 
 

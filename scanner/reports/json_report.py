@@ -5,7 +5,6 @@ Output is deterministic: exposures sorted by severity, then configuration and wo
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +20,9 @@ SCHEMA_VERSION = "1.0"
 
 
 def render_json(result: ScanResult) -> str:
-    return json.dumps(report_data(result), indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    from scanner.reports.json_text import dumps_indented  # json.dumps(indent=2, sort_keys=True, ...), faster
+
+    return dumps_indented(report_data(result)) + "\n"
 
 
 def report_data(result: ScanResult) -> dict[str, Any]:
