@@ -131,7 +131,8 @@ def many_file_module(folder: Path, files: int = 40) -> None:
             f'  ingress {{\n    from_port = {20 + number}\n    to_port = {20 + number}\n    protocol = "tcp"\n'
             f'    cidr_blocks = ["0.0.0.0/0"]\n  }}\n}}\n'
             f'resource "aws_instance" "web_{number}" {{\n  ami = "ami-12345678"\n  instance_type = "t3.micro"\n'
-            f'  subnet_id = aws_subnet.public.id\n  vpc_security_group_ids = [aws_security_group.web_{number}.id]\n}}\n')
+            f'  subnet_id = aws_subnet.public.id\n'
+            f'  vpc_security_group_ids = [aws_security_group.web_{number}.id]\n}}\n')
 
 
 def test_two_concurrent_scans_share_a_cache_folder_safely(tmp_path: Path) -> None:

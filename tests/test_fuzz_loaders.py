@@ -17,17 +17,23 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests.crash_check import caught_bugs, scan_tree
 
 EXAMPLES = int(os.environ.get("IACSCAN_FUZZ_EXAMPLES", "25"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize="IACSCAN_FUZZ_EXAMPLES" not in os.environ,
+CAMPAIGN = "IACSCAN_FUZZ_EXAMPLES" in os.environ
+SECONDS_PER_INPUT = int(os.environ.get("IACSCAN_FUZZ_SECONDS", "0"))  # campaign: a slower input is a finding
+TALLY = os.environ.get("IACSCAN_FUZZ_TALLY", "")
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not CAMPAIGN,
+                phases=[Phase.explicit, Phase.reuse, Phase.generate] if CAMPAIGN else list(Phase),
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 CRASHERS = Path(__file__).resolve().parent.parent / "fixtures" / "fuzz-crashers"
 
@@ -261,7 +267,26 @@ def mutated(draw: st.DrawFn, text: str) -> bytes:
     return data
 
 
+def _too_slow(signum: int, frame: object) -> None:
+    raise TimeoutError(f"one input took more than {SECONDS_PER_INPUT} s")
+
+
 def assert_scans_cleanly(files: dict[str, bytes]) -> None:
+    if SECONDS_PER_INPUT:
+        signal.signal(signal.SIGALRM, _too_slow)
+        signal.alarm(SECONDS_PER_INPUT)
+    started = time.monotonic()
+    try:
+        _scan_files(files)
+    finally:
+        if SECONDS_PER_INPUT:
+            signal.alarm(0)
+        if TALLY:  # campaign bookkeeping: one line per input tried
+            with open(TALLY, "a") as tally:
+                tally.write(f"{time.monotonic() - started:.3f}\n")
+
+
+def _scan_files(files: dict[str, bytes]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         for name, content in files.items():

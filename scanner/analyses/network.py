@@ -147,6 +147,16 @@ class PortSet:
         return FULL if self.other_protocols else NONE
 
     def _combine(self, other: PortSet, op: str) -> PortSet:
+        # Analyses of a large estate combine the same few port sets over and over.
+        key = (self, other, op)
+        found = _COMBINED.get(key)
+        if found is None:
+            if len(_COMBINED) >= 100_000:
+                _COMBINED.clear()
+            found = _COMBINED[key] = self._combine_now(other, op)
+        return found
+
+    def _combine_now(self, other: PortSet, op: str) -> PortSet:
         names = {p for p, _ in self.explicit} | {p for p, _ in other.explicit}
         per: dict[str, tuple[Range, ...]] = {}
         for name in names:
@@ -201,6 +211,9 @@ class PortSet:
         return ", ".join(parts) if parts else "nothing"
 
 
+_COMBINED: dict[tuple[PortSet, PortSet, str], PortSet] = {}
+
+
 def _protocol_order(protocol: str) -> int:
     order = {TCP: 0, UDP: 1, ICMP: 2, ICMPV6: 3}
     return order.get(protocol, 10)
@@ -208,6 +221,22 @@ def _protocol_order(protocol: str) -> int:
 
 def rule_ports(protocol: object, from_port: object, to_port: object) -> PortSet:
     """The ports of an SG rule or ACL entry as written (Unknown fields: the widest reading)."""
+    key = (protocol, from_port, to_port, type(protocol), type(from_port), type(to_port))  # True == 1, 6 == 6.0
+    try:
+        found = _RULE_PORTS.get(key)
+    except TypeError:  # an unhashable value: nothing to share
+        return _rule_ports(protocol, from_port, to_port)
+    if found is None:
+        if len(_RULE_PORTS) >= 100_000:
+            _RULE_PORTS.clear()
+        found = _RULE_PORTS[key] = _rule_ports(protocol, from_port, to_port)
+    return found
+
+
+_RULE_PORTS: dict[tuple[object, ...], PortSet] = {}
+
+
+def _rule_ports(protocol: object, from_port: object, to_port: object) -> PortSet:
     proto = normalize_protocol(protocol)
     if proto is None:
         return PortSet.all_traffic() if isinstance(protocol, Unknown) else PortSet()
@@ -302,8 +331,12 @@ NOT_INTERNET: tuple[Network, ...] = tuple(ipaddress.ip_network(c) for c in (
 ))
 
 
+_NOT_INTERNET_RANGES: dict[int, tuple[Range, ...]] = {
+    version: tuple(network_range(n) for n in NOT_INTERNET if n.version == version) for version in (4, 6)}
+
+
 def is_internet_address(version: int, address: int) -> bool:
-    return not any(network_contains_address(n, version, address) for n in NOT_INTERNET)
+    return not any(lo <= address <= hi for lo, hi in _NOT_INTERNET_RANGES[version])
 
 
 # --- routes --------------------------------------------------------------------------------
@@ -320,7 +353,31 @@ class RouteChoice(Generic[T]):
 def longest_prefix_match(routes: Sequence[tuple[object, T]], version: int, address: int) -> RouteChoice[T] | None:
     """The route a packet to ``address`` takes: the most specific destination containing it
     (routes of the other family, and Unknown destinations, are skipped: the caller decides
-    what an Unknown destination means). Ties keep the first route given."""
+    what an Unknown destination means). Ties keep the first route given.
+
+    The choice is the same between two boundaries of the destinations, so it is remembered
+    per piece of the address space for each route table seen."""
+    try:
+        key = (tuple(routes), version)
+        known = _ROUTE_CHOICES.get(key)
+    except TypeError:  # an unhashable target: no sharing
+        return _longest_prefix_match(routes, version, address)
+    if known is None:
+        if len(_ROUTE_CHOICES) >= 10_000:
+            _ROUTE_CHOICES.clear()
+        nets = [n for n in (parse_cidr(d) for d, _ in routes) if n is not None]
+        known = _ROUTE_CHOICES[key] = ([lo for lo, _ in atoms(version, nets)], {})
+    cuts, choices = known
+    piece = bisect.bisect_right(cuts, address)
+    if piece not in choices:
+        choices[piece] = _longest_prefix_match(routes, version, address)
+    return choices[piece]  # type: ignore[return-value]
+
+
+_ROUTE_CHOICES: dict[tuple[object, ...], tuple[list[int], dict[int, object]]] = {}
+
+
+def _longest_prefix_match(routes: Sequence[tuple[object, T]], version: int, address: int) -> RouteChoice[T] | None:
     best: RouteChoice[T] | None = None
     for destination, target in routes:
         net = parse_cidr(destination)
@@ -495,7 +552,29 @@ def sg_rule_ports(rule: SecurityGroupRule) -> PortSet:
 
 def sg_admits_address(rules: Iterable[SecurityGroupRule], version: int, address: int) -> SgAdmission:
     """Ports the ingress rules admit from a source address (security groups are a union of
-    allows; stateful, so replies need nothing). An Unknown CIDR is assumed to match."""
+    allows; stateful, so replies need nothing). An Unknown CIDR is assumed to match.
+
+    The answer is the same between two boundaries of the rules' CIDRs: remembered per piece
+    for each set of rules seen (rules hash by identity; the key keeps them alive)."""
+    rules = tuple(rules)
+    key = (rules, version)
+    known = _SG_ADMISSIONS.get(key)
+    if known is None:
+        if len(_SG_ADMISSIONS) >= 10_000:
+            _SG_ADMISSIONS.clear()
+        known = _SG_ADMISSIONS[key] = ([lo for lo, _ in atoms(version, sg_rule_source_cidrs(rules, version))], {})
+    cuts, admissions = known
+    piece = bisect.bisect_right(cuts, address)
+    found = admissions.get(piece)
+    if found is None:
+        found = admissions[piece] = _sg_admits_address(rules, version, address)
+    return found
+
+
+_SG_ADMISSIONS: dict[tuple[object, ...], tuple[list[int], dict[int, SgAdmission]]] = {}
+
+
+def _sg_admits_address(rules: Iterable[SecurityGroupRule], version: int, address: int) -> SgAdmission:
     ports = PortSet()
     found: list[tuple[SecurityGroupRule, PortSet]] = []
     assumptions: list[str] = []

@@ -76,7 +76,7 @@ def _exposure(console: Console, exposure: Exposure, index: SuppressionIndex, sho
     suppressions = index.for_exposure(exposure)
     if suppressions:
         header.append(f"  suppressed: {justification(suppressions) or 'no reason given'}", style="dim italic")
-    console.print(header)
+    lines = [header]
 
     hidden = 0
     for trait in exposure.traits:
@@ -90,16 +90,16 @@ def _exposure(console: Console, exposure: Exposure, index: SuppressionIndex, sho
         line.append(trait.message)
         if suppression is not None:
             line.append(f"  (suppressed: {suppression.reason.strip() or 'no reason given'})", style="dim italic")
-        console.print(line)
+        lines.append(line)
         for assumption in trait.assumptions:
-            console.print(Text(f"      assumes: {assumption}", style="dim"))
+            lines.append(Text(f"      assumes: {assumption}", style="dim"))
     if hidden:
-        console.print(Text(f"  ({_plural(hidden, 'suppressed trait')} not shown: --show-suppressed)", style="dim"))
+        lines.append(Text(f"  ({_plural(hidden, 'suppressed trait')} not shown: --show-suppressed)", style="dim"))
 
     if exposure.path:
-        console.print(Text("  path:", style="bold"))
+        lines.append(Text("  path:", style="bold"))
         for i, step in enumerate(_path_lines(exposure.path)):
-            console.print(Text(("      " if i == 0 else "   -> ") + step))
+            lines.append(Text(("      " if i == 0 else "   -> ") + step))
     best = exposure.best_fix
     if best is not None:
         after = best.severity.label if best.severity is not None else "no exposure"
@@ -108,8 +108,10 @@ def _exposure(console: Console, exposure: Exposure, index: SuppressionIndex, sho
         fix.append(f"{best.location.span} ", style="cyan")
         fix.append(f"{best.remediation} ")
         fix.append(f"({best.rule_id}: {exposure.severity.label} -> {after})", style="dim")
-        console.print(fix)
-    console.print()
+        lines.append(fix)
+    lines.append(Text())
+    # One print per exposure: rich's per-call cost dominated the report of a large estate.
+    console.print(Text("\n").join(lines))
 
 
 def _path_lines(steps: Sequence[PathStep]) -> list[str]:
