@@ -100,6 +100,11 @@ def report(label: str, target: Path, workdir: Path, checkov_bin: str | None) -> 
         row[f"{name}_load_s"] = round(timings.get("load", 0.0), 2)
         row[f"{name}_after_load_s"] = round(after, 2)
         row[f"{name}_after_load_share"] = round(after / max(timings.get("load", 0.0) + after, 1e-9), 3)
+        # The same split in CPU seconds of the main process (parse workers not counted).
+        after_cpu = timings.get("analyse_cpu", 0.0) + timings.get("report_cpu", 0.0)
+        row[f"{name}_cpu_split"] = {"load": round(timings.get("load_cpu", 0.0), 2), "after_load": round(after_cpu, 2),
+                                    "after_load_share": round(after_cpu / max(timings.get("load_cpu", 0.0)
+                                                                              + after_cpu, 1e-9), 3)}
     if checkov_bin:
         other = checkov(checkov_bin, target)
         row["checkov_s"] = round(other.wall, 1)

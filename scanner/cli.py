@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -186,7 +187,7 @@ def scan(
     shown = only_new(result, known) if known is not None else result
 
     chosen = output_format or OutputFormat(settings.format or "text")
-    report_started = time.perf_counter()
+    report_started, report_started_cpu = time.perf_counter(), time.process_time()
     if chosen is OutputFormat.sarif:
         _write(render_sarif_text(result, known), output)
     elif chosen is OutputFormat.json:
@@ -197,6 +198,7 @@ def scan(
         import json
 
         result.timings["report"] = time.perf_counter() - report_started
+        result.timings["report_cpu"] = time.process_time() - report_started_cpu
         err.file.write("iacscan-timings " + json.dumps({k: round(v, 3) for k, v in result.timings.items()}) + "\n")
 
     if not result.configurations and result.all_errors:
@@ -355,7 +357,18 @@ def _severity_label(score: float | None) -> str:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        # Freeing a large scan's objects one by one at exit cost a quarter of its CPU time; every
+        # report is written and every file closed by now, so leave without the teardown.
+        code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
+        if not isinstance(done.code, (int, type(None))):
+            sys.stderr.write(f"{done.code}\n")
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
 
 
 if __name__ == "__main__":

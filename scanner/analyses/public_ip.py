@@ -3,7 +3,8 @@
 IPv4: an Elastic IP (on the instance or one of its ENIs) always gives one. Otherwise the
 first setting written wins: associate_public_ip_address on the instance, else on its
 launch template / launch configuration, else on its ENI spec; unset, the subnet decides
-(map_public_ip_on_launch; default subnets and the default VPC assign public addresses).
+(map_public_ip_on_launch; default subnets and the default VPC assign public addresses); a
+subnet not known offline gives no trait.
 IPv6: addresses (ipv6_address_count > 0, or the subnet's assign_ipv6_on_creation) are
 public when the subnet's route table sends internet addresses (::/0) to an internet
 gateway; an egress-only gateway carries no inbound traffic.
@@ -97,10 +98,10 @@ def _ipv4(ctx: WorkloadContext) -> PublicAddress | None:
                                            "map_public_ip_on_launch is not known offline")
                 assumptions.append(f"{subnet.address}: map_public_ip_on_launch is unknown ({value.reason}); "
                                    "assumed true")
-    if not ctx.placements:
-        first = _evidence(ctx.workload, ctx.workload.span, "the subnet is not known offline")
-        assumptions.append(f"{ctx.address}: its subnet is not known, so whether it assigns public IPv4 addresses "
-                           "is not known; assumed it does")
+    # A subnet named but not known offline (a parameter, a data source, a module not
+    # downloaded) gives no trait: subnets AWS does not create as defaults do not map public
+    # IPs, and guessing here made most corpus findings of this rule (reachability cuts the
+    # same path for the same reason).
     if first is None:
         return None
     return PublicAddress(4, first, tuple(public), tuple(assumptions))

@@ -71,7 +71,14 @@ def _write(value: Any, indent: str, parts: list[str]) -> None:
             if not first:
                 parts.append(separator)
             first = False
-            _write(item, inner, parts)
+            if len(inner) <= 2 * len(_INDENT):
+                # Items near the top (each exposure) are joined as they are written: a list of
+                # every small piece of a 10,000-workload report cost hundreds of megabytes.
+                item_parts: list[str] = []
+                _write(item, inner, item_parts)
+                parts.append("".join(item_parts))
+            else:
+                _write(item, inner, parts)
         parts.append("\n" + indent + "]")
     else:
         parts.append(encode_basestring(str(value)))
