@@ -104,6 +104,10 @@ def load_configurations(paths: list[Path], options: ScanOptions, excludes: tuple
             if progress:
                 progress(options.display_path(job.paths[0]))
             configurations.extend(run_load_job(job, options))
+    if found.terraform_modules:
+        from scanner.loaders.terraform_hcl import forget_parsed_files
+
+        forget_parsed_files()
     configurations.sort(key=lambda c: c.name)
     return configurations, found.errors, found.notices
 

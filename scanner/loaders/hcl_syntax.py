@@ -717,6 +717,8 @@ def parse_expression(text: str, line: int) -> Expr:
     source = "__x = " + text.strip() + "\n"
     try:
         body = _fast_parse(source)
+    except _SureSyntaxError as exc:
+        raise _SureSyntaxError(line + max(exc.line, 1) - 1, exc.message) from None
     except (_FastFail, HclSyntaxError, RecursionError, IndexError, ValueError):
         try:
             body = _parse_checked(source)
@@ -754,7 +756,20 @@ def _shift(node: Any, offset: int) -> Any:
 
 
 class _FastFail(Exception):
-    pass
+    """The fast parser does not accept this text; the grammar decides (it may be valid HCL)."""
+
+
+class _SureSyntaxError(HclSyntaxError):
+    """An error the fast parser is sure the grammar would also report (an unclosed block or
+    string, a character HCL has no use for, a token that cannot start or follow an item):
+    reported at once, without building the grammar's tables (seconds per process)."""
+
+
+MAX_NESTING = 64
+"""Brackets, blocks and template interpolations nested deeper than this are refused (a clear
+error at the line, fast) rather than parsed and evaluated by recursion. Real configurations
+nest a dozen levels at most."""
+_NESTING = [0]  # the current depth, across the parsers of nested template interpolations
 
 
 _FAST_TOKEN = re.compile(r"""
@@ -790,6 +805,8 @@ def _fast_tokens(text: str) -> list[_Tok]:
     while pos < n:
         m = match_at(text, pos)
         if m is None:
+            if text[pos] != "\\":  # \"...\" is a template string in the grammar
+                raise _SureSyntaxError(line, f"syntax error: unexpected character {text[pos]!r}")
             raise _FastFail(line)
         kind = m.lastgroup
         value = m.group()
@@ -805,7 +822,7 @@ def _fast_tokens(text: str) -> list[_Tok]:
                 append(("nl", value, line, line + count))
             line += count
         elif kind == "str":
-            end = _string_end(text, pos + 1)
+            end = _string_end(text, pos + 1, line)
             value = text[pos + 1:end]
             count = value.count("\n")
             append(("str", value, line, line + count))
@@ -834,8 +851,9 @@ def _fast_tokens(text: str) -> list[_Tok]:
     return tokens
 
 
-def _string_end(text: str, i: int) -> int:
-    """Index of the quote closing a string whose content starts at ``i``."""
+def _string_end(text: str, i: int, line: int = 0) -> int:
+    """Index of the quote closing a string whose content starts at ``i`` (on ``line``).
+    A string may run over lines (the grammar allows it, Terraform does not)."""
     n = len(text)
     while i < n:
         ch = text[i]
@@ -844,19 +862,17 @@ def _string_end(text: str, i: int) -> int:
         if ch == "\\":
             i += 2
             continue
-        if ch == "\n":
-            raise _FastFail(0)
         if ch in "$%" and text.startswith(ch + "{", i + 1):
             i += 3  # $${ / %%{ is literal text
             continue
         if ch in "$%" and text.startswith("{", i + 1):
             close = _find_close(text, i + 2)
             if close < 0:
-                raise _FastFail(0)
+                raise _SureSyntaxError(line, "syntax error: a string's interpolation is not closed")
             i = close + 1
             continue
         i += 1
-    raise _FastFail(0)
+    raise _SureSyntaxError(line, "syntax error: string not closed before the end of the file")
 
 
 class _FastParser:
@@ -889,14 +905,24 @@ class _FastParser:
         return tok[1] == text and tok[0] == "op"
 
     # --- structure ---
-    def body(self, closing: bool) -> Body:
+    def body(self, closing: bool, opened: int = 0) -> Body:
+        if closing:
+            _enter(self.peek()[2])
+        try:
+            return self._body(closing, opened)
+        finally:
+            if closing:
+                _NESTING[0] -= 1
+
+    def _body(self, closing: bool, opened: int) -> Body:
         items: list[Attribute | Block] = []
         while True:
             self.skip_nl()
             tok = self.peek()
             if tok[0] == "eof":
                 if closing:
-                    raise _FastFail(tok[2])
+                    raise _SureSyntaxError(max(tok[2] - 1, 1), f"syntax error: unexpected end of file (the block "
+                                                               f"opened at line {opened} is not closed)")
                 break
             if closing and tok[0] == "op" and tok[1] == "}":
                 break
@@ -908,7 +934,8 @@ class _FastParser:
     def item(self) -> Attribute | Block:
         name = self.take()
         if name[0] != "ident":
-            raise _FastFail(name[2])
+            raise _SureSyntaxError(name[2], f"syntax error: unexpected {_describe(name)} (expected an attribute or "
+                                            f"a block)")
         nxt = self.peek()
         if nxt[0] == "op" and nxt[1] == "=":
             self.i += 1
@@ -926,11 +953,17 @@ class _FastParser:
                 labels.append(_unescape(tok[1]))
             elif tok[0] == "op" and tok[1] == "{":
                 break
-            elif tok[0] == "nl" and self.peek()[1] == "{":
-                continue
+            elif tok[0] == "nl":
+                self.skip_nl()
+                if not self.at("{"):
+                    raise _SureSyntaxError(self.peek()[2], f"syntax error: unexpected {_describe(self.peek())} "
+                                                           f"(expected '{{' to open the block {name[1]})")
+            elif tok[0] in ("op", "num", "heredoc", "eof"):
+                raise _SureSyntaxError(tok[2], f"syntax error: unexpected {_describe(tok)} in the header of "
+                                               f"block {name[1]}")
             else:
                 raise _FastFail(tok[2])
-        body = self.body(closing=True)
+        body = self.body(closing=True, opened=name[2])
         close = self.expect("}")
         self.end_of_item()
         return Block(name[2], close[2], name[1], tuple(labels), body)
@@ -939,10 +972,19 @@ class _FastParser:
         tok = self.peek()
         if tok[0] in ("nl", "eof") or (tok[0] == "op" and tok[1] == "}") or self.toks[self.i - 1][0] == "heredoc":
             return
-        raise _FastFail(tok[2])
+        if tok[0] == "op":  # the value is complete and no operator continues it here
+            raise _SureSyntaxError(tok[2], f"syntax error: unexpected {_describe(tok)} after a value")
+        raise _FastFail(tok[2])  # another item may follow on the same line in the grammar
 
     # --- expressions ---
     def expression(self) -> Expr:
+        _enter(self.peek()[2])
+        try:
+            return self._expression()
+        finally:
+            _NESTING[0] -= 1
+
+    def _expression(self) -> Expr:
         cond = self.binary(0)
         if self._continue_with("?"):
             self.i += 1
@@ -1216,6 +1258,21 @@ class _FastParser:
                        grouping)
 
 
+def _enter(line: int) -> None:
+    _NESTING[0] += 1
+    if _NESTING[0] > MAX_NESTING:
+        _NESTING[0] -= 1
+        raise _SureSyntaxError(line, f"syntax error: nested more than {MAX_NESTING} levels deep (the limit)")
+
+
+def _describe(tok: _Tok) -> str:
+    if tok[0] == "eof":
+        return "end of file"
+    if tok[0] == "nl":
+        return "new line"
+    return repr(tok[1] if tok[0] != "str" else '"' + tok[1][:20])
+
+
 def _object_key(key: Expr) -> Expr:
     if isinstance(key, Variable):
         return Literal(key.line, key.end_line, key.name)
@@ -1226,8 +1283,11 @@ def _object_key(key: Expr) -> Expr:
 
 def _fast_parse(text: str) -> Body:
     parser = _FastParser(_fast_tokens(text))
-    body = parser.body(closing=False)
-    return body
+    depth = _NESTING[0]
+    try:
+        return parser.body(closing=False)
+    finally:
+        _NESTING[0] = depth
 
 
 # ---------------------------------------------------------------------------------------
@@ -1276,6 +1336,8 @@ def parse_hcl(text: str) -> Body:
         text += "\n"  # comments and heredoc markers end with a newline in the grammar
     try:
         return _fast_parse(text)
+    except _SureSyntaxError:
+        raise
     except (_FastFail, HclSyntaxError, RecursionError, IndexError, ValueError):
         return _parse_checked(text)
 

@@ -20,8 +20,10 @@ from typing import Any, Protocol
 
 from scanner.loaders import hcl_syntax as syn
 from scanner.loaders.terraform_functions import (
+    MAX_VALUE_SIZE,
     FunctionContext,
     FunctionError,
+    ValueTooLarge,
     call_function,
     is_pending,
     to_bool,
@@ -31,7 +33,13 @@ from scanner.loaders.terraform_functions import (
     unknown_from,
     values_equal,
 )
+from scanner.model import LoadError
 from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, SpannedList, Unknown
+
+MAX_ITERATIONS = 1_000_000
+"""The most ``for`` iterations (expressions and template directives) one evaluation may run:
+nested loops over ranges can take hours while building nothing. Past it: Unknown, reported."""
+_CACHED_SIZE = 256  # containers at least this big keep their measured size (see Evaluator.size)
 
 
 class EvalError(Exception):
@@ -184,20 +192,98 @@ class ModuleScope(Protocol):
 
 class Evaluator:
     """Expressions of one module instance -> values. ``file`` names the file an expression is
-    written in (display path) so the containers it builds carry spans."""
+    written in (display path) so the containers it builds carry spans.
 
-    def __init__(self, scope: ModuleScope | None) -> None:
+    Every value built (a tuple, an object, a for expression, a template, a function result)
+    is measured against MAX_VALUE_SIZE; one too large becomes Unknown and is reported
+    (``report``; by default the scope's) with its file and line."""
+
+    def __init__(self, scope: ModuleScope | None, report: Callable[[LoadError], None] | None = None) -> None:
         self.scope = scope
+        self.report = report
+        self.iterations = 0
+        self.reported: set[tuple[str, int]] = set()
+        # id -> (container, size): sizes of big containers already measured, so a value
+        # referenced many times is not walked again. The container is kept so its id stays its own.
+        self.sizes: dict[int, tuple[Any, int]] = {}
 
     # --- entry points ---
     def evaluate(self, expr: syn.Expr, file: str, bindings: dict[str, Any] | None = None) -> Any:
         """Never raises: what Terraform would reject becomes Unknown(reason)."""
+        outer_iterations, self.iterations = self.iterations, 0
         try:
             return self.eval(expr, file, bindings or {})
         except EvalError as exc:
             return Unknown(str(exc))
+        except ValueTooLarge as exc:
+            return self.too_large(file, expr.line, str(exc))
         except RecursionError:
             return Unknown("expression nested too deeply to evaluate")
+        finally:
+            self.iterations = outer_iterations
+
+    # --- the size bound ---
+    def too_large(self, file: str, line: int, what: str) -> Unknown:
+        """The Unknown standing for a value past the limits, reported once per file and line."""
+        if (file, line) not in self.reported:
+            self.reported.add((file, line))
+            error = LoadError(file, line, f"{what}; treated as unknown")
+            if self.report is not None:
+                self.report(error)
+            elif self.scope is not None:
+                self.scope.function_context(Span(file, line, line)).report(error)
+        return Unknown(f"value larger than the limit ({what}, {file}:{line})")
+
+    def bounded(self, value: Any, file: str, node: syn.Node) -> Any:
+        """``value``, or Unknown when it holds more than MAX_VALUE_SIZE characters and elements."""
+        size = self.size(value)
+        if size > MAX_VALUE_SIZE:
+            return self.too_large(file, node.line, f"value of more than {MAX_VALUE_SIZE} characters or elements "
+                                                   f"(the limit)")
+        return value
+
+    def size(self, value: Any) -> int:
+        """Characters plus elements of ``value``, each repeat counted; stops soon after MAX_VALUE_SIZE.
+        Shared parts are measured once (``memo``), so a value made of ten references to
+        one list of ten references to ... costs a few steps, not ten billion."""
+        try:
+            return self._size(value, {})
+        except RecursionError:
+            return MAX_VALUE_SIZE + 1
+
+    def _size(self, value: Any, memo: dict[int, int]) -> int:
+        if isinstance(value, str):
+            extra = self._size(value.decoded, memo) if isinstance(value, EncodedJson) else 0
+            return max(len(value), 1) + extra
+        if not isinstance(value, dict | list | tuple):
+            return 1
+        key = id(value)
+        cached = self.sizes.get(key)
+        if cached is not None:
+            return cached[1]
+        if key in memo:
+            return memo[key]
+        total = 1
+        if isinstance(value, dict):
+            for name, item in value.items():
+                total += len(name) + self._size(item, memo) if isinstance(name, str) else self._size(item, memo)
+                if total > MAX_VALUE_SIZE:
+                    break
+        else:
+            for item in value:
+                total += self._size(item, memo)
+                if total > MAX_VALUE_SIZE:
+                    break
+        memo[key] = total
+        if total >= _CACHED_SIZE:
+            self.sizes[key] = (value, total)
+        return total
+
+    def _iterate_once(self, file: str, node: syn.Node) -> None:
+        self.iterations += 1
+        if self.iterations > MAX_ITERATIONS:
+            raise ValueTooLarge(f"more than {MAX_ITERATIONS} for iterations in one expression (the limit), "
+                                f"at {file}:{node.line}")
 
     def eval(self, expr: syn.Expr, file: str, env: dict[str, Any]) -> Any:
         method = _DISPATCH.get(type(expr))
@@ -212,7 +298,8 @@ class Evaluator:
     def _tuple(self, expr: syn.TupleExpr, file: str, env: dict[str, Any]) -> Any:
         items = [self.eval(item, file, env) for item in expr.items]
         spans: list[Span | None] = [Span(file, item.line, item.end_line) for item in expr.items]
-        return SpannedList(items, span=Span(file, expr.line, expr.end_line), item_spans=spans)
+        return self.bounded(SpannedList(items, span=Span(file, expr.line, expr.end_line), item_spans=spans), file,
+                            expr)
 
     def _object(self, expr: syn.ObjectExpr, file: str, env: dict[str, Any]) -> Any:
         out = SpannedDict(span=Span(file, expr.line, expr.end_line))
@@ -228,7 +315,7 @@ class Evaluator:
             out.key_spans[key] = Span(file, item.line, item.end_line)
         if pending_keys:
             return unknown_from("an object key is known only after apply", *pending_keys)
-        return out
+        return self.bounded(out, file, expr)
 
     def _parens(self, expr: syn.Parens, file: str, env: dict[str, Any]) -> Any:
         return self.eval(expr.expr, file, env)
@@ -242,6 +329,10 @@ class Evaluator:
         self._render(expr.parts, file, env, pieces, pending)
         if pending:
             return unknown_from(f"a string built from {_describe_pending(pending)}", *pending)
+        length = sum(map(len, pieces))
+        if length > MAX_VALUE_SIZE:
+            return self.too_large(file, expr.line, f"string of {length} characters, more than the limit of "
+                                                   f"{MAX_VALUE_SIZE}")
         return "".join(pieces)
 
     def _render(self, parts: Iterable[syn.TemplatePart], file: str, env: dict[str, Any],
@@ -262,6 +353,7 @@ class Evaluator:
                     pending.append(collection)
                     continue
                 for key, value in _iterate(collection):
+                    self._iterate_once(file, part)
                     inner = dict(env)
                     inner[part.value_var] = value
                     if part.key_var:
@@ -345,7 +437,7 @@ class Evaluator:
         value: Any = SpannedList(results, span=getattr(base, "span", None) or here, item_spans=spans[:len(results)])
         for step in after:
             value = self._step(value, step, file, env)
-        return value
+        return self.bounded(value, file, expr)
 
     def _step(self, value: Any, step: syn.SplatStep, file: str, env: dict[str, Any]) -> Any:
         if step.name is not None:
@@ -440,6 +532,7 @@ class Evaluator:
         object_out = SpannedDict(span=span)
         pending: list[Any] = []
         for key, value in _iterate(collection):
+            self._iterate_once(file, expr)
             inner = dict(env)
             inner[expr.value_var] = value
             if expr.key_var:
@@ -472,7 +565,7 @@ class Evaluator:
             object_out.key_spans[out_key] = item_span
         if pending:
             return unknown_from(f"a for expression over values known only after apply ({_preview(expr)})", *pending)
-        return tuple_out if expr.key_expr is None else object_out
+        return self.bounded(tuple_out if expr.key_expr is None else object_out, file, expr)
 
     # --- functions ---
     def _call(self, expr: syn.FunctionCall, file: str, env: dict[str, Any]) -> Any:
@@ -493,12 +586,21 @@ class Evaluator:
             ctx = self.scope.function_context(span)
         else:
             return unknown_from(f"function {name} is not evaluated here", *args)
+        # the arguments together are within the limit, so a function linear in its input cannot
+        # pass it by much; those that multiply (format widths, indent, join...) check themselves
+        if sum(self.size(a) for a in args) > MAX_VALUE_SIZE:
+            return self.too_large(file, expr.line, f"{name}() arguments of more than {MAX_VALUE_SIZE} characters "
+                                                   f"or elements (the limit)")
         try:
-            return with_spans(call_function(name, args, ctx), span)
+            result = call_function(name, args, ctx)
         except FunctionError as exc:
             raise EvalError(str(exc)) from None
+        except ValueTooLarge as exc:
+            return self.too_large(file, expr.line, str(exc))
         except RecursionError:
             raise EvalError(f"{name}(): value nested too deeply") from None
+        result = self.bounded(result, file, expr)
+        return result if isinstance(result, Unknown) else with_spans(result, span)
 
     def _try(self, expr: syn.FunctionCall, file: str, env: dict[str, Any]) -> Any:
         if expr.name == "can":

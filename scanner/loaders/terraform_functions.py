@@ -33,6 +33,25 @@ class FunctionError(Exception):
     """A call Terraform would reject (wrong type, missing key, unreadable file)."""
 
 
+MAX_VALUE_SIZE = 1_000_000
+"""The most one evaluated value may hold: its characters plus its elements, every repeat
+counted (ten copies of one 1,000-character string in a list count 10,011). Real
+configurations stay far below; past it a value is ``Unknown`` and its file and line are
+reported, so a "billion laughs" of nested locals, a format width of a billion or an
+``indent`` of a million spaces per line ends at once instead of exhausting memory."""
+
+
+class ValueTooLarge(Exception):
+    """Building a value would pass MAX_VALUE_SIZE (or the evaluator's iteration limit). Not
+    a Terraform error, so ``try()`` and ``can()`` do not catch it: the value is Unknown."""
+
+
+def check_size(size: int, what: str) -> None:
+    """Raise ValueTooLarge before building something of ``size`` characters or elements."""
+    if size > MAX_VALUE_SIZE:
+        raise ValueTooLarge(f"{what}: {size} characters or elements, larger than the limit of {MAX_VALUE_SIZE}")
+
+
 @dataclass
 class FunctionContext:
     """What a call may need beyond its arguments: where relative paths resolve, where the
@@ -200,6 +219,28 @@ def values_equal(a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return bool(a == b)
+
+
+def equality_key(value: Any) -> Any:
+    """A hashable stand-in: ``equality_key(a) == equality_key(b)`` exactly when
+    ``values_equal(a, b)``, so set functions run in linear time, not quadratic."""
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, int | float):
+        return ("number", value)
+    if isinstance(value, str):
+        return ("string", str(value))
+    if isinstance(value, dict):
+        return ("map", tuple(sorted((str(k), equality_key(v)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return ("list", tuple(equality_key(v) for v in value))
+    if value is None:
+        return ("null",)
+    try:
+        hash(value)
+    except TypeError:
+        return ("object", id(value))
+    return ("other", value)
 
 
 def _item_span(items: Any, index: int) -> Span | None:
@@ -446,9 +487,12 @@ def fn_distinct(args: list[Any], ctx: FunctionContext) -> Any:
     lst = to_list(value)
     items: list[Any] = []
     spans: list[Span | None] = []
+    seen: set[Any] = set()
     for i, item in enumerate(lst):
-        if any(values_equal(item, seen) for seen in items):
+        key = equality_key(item)
+        if key in seen:
             continue
+        seen.add(key)
         items.append(item)
         spans.append(_item_span(lst, i))
     return _list_like(items, spans, getattr(value, "span", ctx.span))
@@ -683,8 +727,13 @@ def _set_items(args: list[Any]) -> list[list[Any]]:
 @_register("setunion")
 def fn_setunion(args: list[Any], ctx: FunctionContext) -> list[Any]:
     out: list[Any] = []
+    seen: set[Any] = set()
     for lst in _set_items(args):
-        out.extend(i for i in lst if not any(values_equal(i, o) for o in out))
+        for item in lst:
+            key = equality_key(item)
+            if key not in seen:
+                seen.add(key)
+                out.append(item)
     return out
 
 
@@ -693,10 +742,13 @@ def fn_setintersection(args: list[Any], ctx: FunctionContext) -> list[Any]:
     lists = _set_items(args)
     if not lists:
         return []
+    others = [{equality_key(o) for o in other} for other in lists[1:]]
     out: list[Any] = []
+    seen: set[Any] = set()
     for item in lists[0]:
-        if all(any(values_equal(item, o) for o in other) for other in lists[1:]) and \
-                not any(values_equal(item, o) for o in out):
+        key = equality_key(item)
+        if key not in seen and all(key in other for other in others):
+            seen.add(key)
             out.append(item)
     return out
 
@@ -704,16 +756,17 @@ def fn_setintersection(args: list[Any], ctx: FunctionContext) -> list[Any]:
 @_register("setsubtract")
 def fn_setsubtract(args: list[Any], ctx: FunctionContext) -> list[Any]:
     a, b = _set_items(args)
-    return [i for i in a if not any(values_equal(i, o) for o in b)]
+    removed = {equality_key(o) for o in b}
+    return [i for i in a if equality_key(i) not in removed]
 
 
 @_register("setproduct")
 def fn_setproduct(args: list[Any], ctx: FunctionContext) -> list[Any]:
     result: list[list[Any]] = [[]]
     for lst in _set_items(args):
-        result = [[*prefix, item] for prefix in result for item in lst]
-        if len(result) > 100_000:
+        if len(result) * len(lst) > 100_000:
             raise FunctionError("setproduct: too many combinations")
+        result = [[*prefix, item] for prefix in result for item in lst]
     return result
 
 
@@ -750,10 +803,14 @@ def _format(fmt: str, values: list[Any]) -> str:
     out: list[str] = []
     pos = 0
     next_arg = 0
+    length = 0
     for match in _FORMAT_VERB.finditer(fmt):
         out.append(fmt[pos:match.start()])
+        length += match.start() - pos
         pos = match.end()
         explicit, flags, width, precision, verb = match.groups()
+        check_size(int(width or 0), "format: width")
+        check_size(int(precision or 0), "format: precision")
         if verb == "%":
             out.append("%")
             continue
@@ -786,6 +843,8 @@ def _format(fmt: str, values: list[Any]) -> str:
         if "+" in flags and verb in "dfeg" and not text.startswith("-"):
             text = "+" + text
         out.append(text)
+        length += len(text)
+        check_size(length, "format: result")
     out.append(fmt[pos:])
     return "".join(out)
 
@@ -808,12 +867,15 @@ def fn_formatlist(args: list[Any], ctx: FunctionContext) -> Any:
         raise FunctionError("formatlist: lists of different lengths")
     count = lengths.pop() if lengths else 1
     out: list[Any] = []
+    length = 0
     for i in range(count):
         row = [a[i] if isinstance(a, list | tuple) else a for a in args[1:]]
         if any(is_pending(v) for v in row):
             out.append(unknown_from("formatlist() of a value known only after apply", row))
         else:
             out.append(_format(to_str(args[0]), row))
+            length += len(out[-1])
+        check_size(length + len(out), "formatlist: result")
     return out
 
 
@@ -825,7 +887,9 @@ def fn_join(args: list[Any], ctx: FunctionContext) -> Any:
         items.extend(to_list(lst))
     if any(is_pending(i) for i in items):
         return unknown_from("join() of values known only after apply", items)
-    return sep.join(to_str(i) for i in items)
+    texts = [to_str(i) for i in items]
+    check_size(sum(map(len, texts)) + len(sep) * max(len(texts) - 1, 0), "join: result")
+    return sep.join(texts)
 
 
 @_register("split")
@@ -865,7 +929,17 @@ def fn_replace(args: list[Any], ctx: FunctionContext) -> str:
         pattern = _go_regex(search[1:-1])
         template = re.sub(r"\$\{(\w+)\}|\$(\d+)", lambda m: "\\g<" + (m.group(1) or m.group(2)) + ">",
                           replacement.replace("\\", "\\\\"))
-        return pattern.sub(template, text)
+        length = [len(text)]
+
+        def substitute(match: re.Match[str]) -> str:
+            piece = match.expand(template)
+            length[0] += len(piece)
+            check_size(length[0], "replace: result")
+            return piece
+
+        return pattern.sub(substitute, text)
+    matches = len(text) + 1 if search == "" else text.count(search)
+    check_size(len(text) + matches * len(replacement), "replace: result")
     return text.replace(search, replacement)
 
 
@@ -951,8 +1025,9 @@ def fn_chomp(args: list[Any], ctx: FunctionContext) -> str:
 
 @_register("indent")
 def fn_indent(args: list[Any], ctx: FunctionContext) -> str:
-    spaces, text = " " * to_int(args[0]), to_str(args[1])
-    return text.replace("\n", "\n" + spaces)
+    width, text = to_int(args[0]), to_str(args[1])
+    check_size(len(text) + max(width, 0) * (text.count("\n") + 1), "indent: result")
+    return text.replace("\n", "\n" + " " * width)
 
 
 # ---------------------------------------------------------------------------------------

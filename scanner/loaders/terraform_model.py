@@ -1020,6 +1020,37 @@ def _statement(item: Mapping[str, Any], span: Span, block_form: bool) -> Stateme
     )
 
 
+def _with_heredoc_lines(text: str, document: Mapping[str, Any], span: Span) -> Mapping[str, Any]:
+    """A policy written as a heredoc spans the lines after ``<<EOF``: give each statement its
+    own lines there, so a finding points at the statement and not at the whole document.
+    Anything else (a one-line string, a shape we do not expect) keeps the attribute's span."""
+    statements = document.get("Statement")
+    if span.end_line - span.line < text.count("\n") or not isinstance(statements, (list, dict)):
+        return document
+    key = text.find('"Statement"')
+    start = text.find("[", key) if isinstance(statements, list) else text.find(":", key) + 1
+    if key < 0 or start <= 0:
+        return document
+    decoder = json.JSONDecoder()
+    item_spans: list[Span | None] = []
+    position = start + 1 if isinstance(statements, list) else start
+    for _ in statements if isinstance(statements, list) else [statements]:
+        while position < len(text) and text[position] in " \t\r\n,":
+            position += 1
+        try:
+            _, end = decoder.raw_decode(text, position)
+        except ValueError:
+            return document
+        first = span.line + 1 + text.count("\n", 0, position)
+        last = span.line + 1 + text.count("\n", 0, end - 1)
+        item_spans.append(Span(span.file, first, min(last, span.end_line)) if first <= span.end_line else None)
+        position = end
+    spanned = SpannedDict(document, span=span)
+    spanned["Statement"] = SpannedList(statements if isinstance(statements, list) else [statements], span=span,
+                                       item_spans=item_spans)
+    return spanned
+
+
 def parse_policy_document(document: Any, span: Span) -> tuple[tuple[Statement, ...], Unknown | None, tuple[str, ...]]:
     """A policy document in any form a template writes it -> (statements, why it is
     unknown, assumptions about statements that could not be read)."""
@@ -1033,10 +1064,13 @@ def parse_policy_document(document: Any, span: Span) -> tuple[tuple[Statement, .
     if isinstance(document, ResourceRef):
         return (), _from_ref(document), ()
     if isinstance(document, str):
+        text = document
         try:
-            document = json.loads(document)
+            document = json.loads(text)
         except ValueError as error:
             return (), Unknown(f"the policy document is not valid JSON ({error})"), ()
+        if isinstance(document, Mapping):
+            document = _with_heredoc_lines(text, document, span)
     if not isinstance(document, Mapping):
         return (), Unknown("the policy document is not a JSON object"), ()
     key, statements = _lookup(document, "Statement", "statement")
