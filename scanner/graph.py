@@ -224,6 +224,9 @@ class _Builder:
         self.resolver = Resolver(objects)
         self.objects = list(self.resolver.by_address.values())
         self.parent: dict[str, str] = {}  # nested object -> the resource it is written in
+        # VPC -> its default security group, found once: every workload without groups asks, and
+        # the default VPC's in_vpc edges grow with its workloads (a scan per call is quadratic)
+        self.default_sgs: dict[str, str] = {}
         for res in config.resources:
             for child in _nested(res):
                 self.parent.setdefault(child.address, res.address)
@@ -515,6 +518,13 @@ class _Builder:
         return node
 
     def default_sg(self, vpc: str, span: Span) -> str:
+        """Called only after every reference is linked, so the groups of ``vpc`` are all known."""
+        known = self.default_sgs.get(vpc)
+        if known is None:
+            known = self.default_sgs[vpc] = self._default_sg(vpc, span)
+        return known
+
+    def _default_sg(self, vpc: str, span: Span) -> str:
         for sg, _ in self.into(vpc, "in_vpc"):
             found = self.obj(sg)
             if isinstance(found, SecurityGroup) and found.is_default:

@@ -396,14 +396,18 @@ def test_variable_types_optional_defaults_and_nullable() -> None:
 
 
 def test_hostile_nesting_ends_as_unknown(tmp_path: Path) -> None:
+    """A reference chain too long to evaluate is Unknown; brackets nested past the parser's
+    limit make their file an error at their line (the other files load)."""
     chain = "".join(f'  l{i} = "${{local.l{i - 1}}}y"\n' for i in range(1, 3000))
     (tmp_path / "main.tf").write_text(
-        'locals {\n  l0 = "x"\n' + chain + "  deep = " + "[" * 5000 + "]" * 5000 + "\n}\n"
+        'locals {\n  l0 = "x"\n' + chain + "}\n"
         'resource "aws_instance" "x" {\n  a = local.l2999\n  b = local.deep\n  c = local.l100\n}\n')
+    (tmp_path / "deep.tf").write_text("locals {\n  deep = " + "[" * 5000 + "]" * 5000 + "\n}\n")
     result = load_terraform_module(tmp_path, ScanOptions(root=tmp_path))
     body = result.resources[0].body
     assert isinstance(body["a"], Unknown) and isinstance(body["b"], Unknown)
     assert body["c"] == "x" + "y" * 100
+    assert [(e.file, e.line) for e in result.errors if "nested" in e.message] == [("deep.tf", 2)]
 
 
 def test_provider_functions_are_not_evaluated(tmp_path: Path) -> None:

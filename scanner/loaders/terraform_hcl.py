@@ -334,6 +334,15 @@ class Expansion:
     kind: str  # single | count | for_each | unknown
     instances: list[tuple[Any, dict[str, Any]]]  # (key or None, env)
     assumption: str | None = None
+    _envs: dict[Any, dict[str, Any]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def env_of(self, key: Any) -> dict[str, Any]:
+        """The bindings of instance ``key`` (a dict built once: a scan per instance is quadratic)."""
+        if self._envs is None:
+            self._envs = {}
+            for k, env in self.instances:
+                self._envs.setdefault(k, env)
+        return self._envs.get(key, {})
 
 
 class Loader:
@@ -740,7 +749,7 @@ class ModuleInstance:
         address = base if key is None else base + _key_text(key)
         block, source = self.config.resources[(rtype, rname)]
         expansion = self.resource_expansion(rtype, rname)
-        env = next((e for k, e in expansion.instances if k == key), {})
+        env = expansion.env_of(key)
 
         def compute() -> Any:
             notes: list[str] = []
@@ -1106,7 +1115,8 @@ def policy_document_json(body: SpannedDict) -> Any:
         doc.key_spans["Version"] = body.key_spans["version"]
     if body.get("policy_id") is not None:
         doc["Id"] = body["policy_id"]
-    own = [_statement(b) for b in body.get("statement", []) if isinstance(b, SpannedDict)]
+    blocks = body.get("statement")
+    own = [_statement(b) for b in (blocks if isinstance(blocks, list) else []) if isinstance(b, SpannedDict)]
     statements: list[Any] = []
     spans: list[Span | None] = []
     pending: list[Any] = []
