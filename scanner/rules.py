@@ -328,17 +328,20 @@ _TRAIT_RULES: tuple[Rule, ...] = (
     Rule(
         id=VPC_REACHABLE,
         name="Ec2VpcReachable",
-        short_description="EC2 workload reachable from other networks",
+        short_description="EC2 workload open to all traffic from its whole VPC",
         full_description=(
-            "The workload can be reached from networks outside its own subnet's trust boundary: peered VPCs, "
-            "site-to-site VPN or other address ranges that the security groups, network ACLs and routes admit. "
-            "An attacker in any of them can move laterally to it."
+            "An attached security group admits all traffic (every protocol, or TCP and UDP on every port) from "
+            "a source range that contains the workload's whole VPC CIDR. Anything that runs anywhere in the VPC "
+            "(a compromised instance, container or Lambda function) can reach every service on the workload, "
+            "so one foothold becomes lateral movement."
         ),
-        remediation="Allow only the peer/VPN address ranges and ports that need the service.",
+        remediation="Admit only the ports the service needs, from the security groups of its real clients.",
         steps=(
-            "Replace broad private ranges (10.0.0.0/8, the peer VPC's whole CIDR) in security group rules with the "
-            "specific sources, or reference their security groups.",
-            "Limit peering and VPN routes to the subnets that must talk, and add network ACL rules at the boundary.",
+            "Replace the all-traffic rule from the VPC CIDR (or 10.0.0.0/8 and the like) with rules for the "
+            "service's own ports.",
+            "Use the clients' security groups as the source instead of address ranges, so new workloads in the "
+            "VPC get no access by default.",
+            "Add network ACL rules at subnet boundaries for tiers that must never talk to each other.",
         ),
         references=(_SG_RULES, _NACL),
         security_severity=4.0,
