@@ -339,16 +339,30 @@ def test_nested_stack_cycle_is_an_error(tmp_path: Path) -> None:
 def test_import_value_across_two_templates() -> None:
     folder = FIXTURES / "import-value-across-templates"
     configurations = load_templates([folder / "app.yaml", folder / "network.yaml"], options())
-    assert len(configurations) == 2
-    app = next(c for c in configurations if c.name.endswith("app.yaml"))
-    [group] = app.resources
-    assert isinstance(group, SecurityGroup)
+    # importing a resource (the VPC) joins the two templates into one configuration
+    [both] = configurations
+    shown = "import-value-across-templates"
+    assert both.name == f"{shown}/app.yaml + {shown}/network.yaml"
+    group = next(r for r in both.resources if isinstance(r, SecurityGroup))
     ssh, rdp = group.rules
     assert ssh.cidrs == ("203.0.113.0/24",)
     [missing] = rdp.cidrs
     assert isinstance(missing, Unknown) and "not-exported-anywhere" in missing.reason
-    # The VPC belongs to the other configuration: not an edge here, but named
-    assert isinstance(group.vpc, Unknown) and "network.yaml" in group.vpc.reason and "Vpc" in group.vpc.reason
+    assert group.vpc == ResourceRef("Vpc", "Ref")  # an edge into the exporting template
+
+
+def test_import_value_of_colliding_logical_ids_keeps_templates_apart(tmp_path: Path) -> None:
+    folder = FIXTURES / "import-value-across-templates"
+    for name in ("app.yaml", "network.yaml"):
+        (tmp_path / name).write_text((folder / name).read_text(encoding="utf-8"), encoding="utf-8")
+    app = tmp_path / "app.yaml"
+    app.write_text(app.read_text(encoding="utf-8").replace("AdminGroup:", "Vpc:"), encoding="utf-8")
+    configurations = load_templates([app, tmp_path / "network.yaml"], ScanOptions(root=tmp_path))
+    assert len(configurations) == 2
+    loaded = next(c for c in configurations if c.name == "app.yaml")
+    group = next(r for r in loaded.resources if isinstance(r, SecurityGroup))
+    assert isinstance(group.vpc, Unknown) and "network.yaml" in group.vpc.reason
+    assert any("logical ids collide" in n for n in loaded.notices)
 
 
 def test_import_value_without_exporter_is_unknown() -> None:

@@ -35,7 +35,7 @@ from scanner.traits import (
     PUBLIC_IP,
     REMOTE_ACCESS,
 )
-from scanner.values import Unknown
+from scanner.values import ResourceRef, Unknown
 
 REPO = Path(__file__).resolve().parent.parent
 INPUTS = REPO / "fixtures" / "inputs"
@@ -281,18 +281,20 @@ def test_nested_stack_passes_a_subnet_id_to_its_child() -> None:
 
 def test_import_value_resolves_against_exports_of_another_template_in_the_scan() -> None:
     folder = INPUTS / "import-value-across-templates"
-    app_file = folder / "app.yaml"
+    app_file, network_file = folder / "app.yaml", folder / "network.yaml"
     result = scanned(folder)
-    [app_config] = [c for c in result.configurations if c.name == rel(app_file)]
+    # an imported resource makes the two templates one configuration, as a CDK app is
+    [app_config] = [c for c in result.configurations if c.name == f"{rel(app_file)} + {rel(network_file)}"]
     group = next(r for r in app_config.resources if isinstance(r, SecurityGroup))
     assert group.rules[0].cidrs == ("0.0.0.0/0",)  # a literal export: resolved
-    assert (REMOTE_ACCESS, rel(app_file), line_of(app_file, "CidrIp: !ImportValue")) in traits_by_workload(
-        result)["Server"]
+    server_traits = traits_by_workload(result)["Server"]
+    assert (REMOTE_ACCESS, rel(app_file), line_of(app_file, "CidrIp: !ImportValue")) in server_traits
     server, unmatched = (next(r for r in app_config.resources if r.address == a) for a in ("Server", "Unmatched"))
     assert isinstance(server, Instance) and isinstance(unmatched, Instance)
-    # a resource of the other template cannot be an edge of this configuration: named, never guessed
-    assert isinstance(server.subnet, Unknown)
-    assert "network.yaml" in server.subnet.reason and "PublicSubnet" in server.subnet.reason
+    # the exported subnet is an edge: the instance is routed by the network stack's table
+    assert server.subnet == ResourceRef("PublicSubnet", "Ref")
+    assert (PUBLIC_IP, rel(network_file), line_of(network_file, "MapPublicIpOnLaunch")) in server_traits
+    assert INTERNET_REACHABLE in {rule for rule, _, _ in server_traits}
     assert isinstance(unmatched.subnet, Unknown) and "no template in this scan exports it" in unmatched.subnet.reason
     # without the exporting template, the literal import is unknown too
     [alone] = load_templates([app_file], ScanOptions(root=REPO))

@@ -321,6 +321,7 @@ class LoadState:
     imports_used: set[str] = field(default_factory=set)
     unknown_values: int = 0
     cdk_logical_ids: dict[str, str] = field(default_factory=dict)
+    member_files: set[str] = field(default_factory=set)  # top-level templates loaded together
 
 
 class Stack:
@@ -696,7 +697,8 @@ class Stack:
         export = self.state.exports_in.get(name)
         if export is None:
             return Unknown(f"Fn::ImportValue {name}: no template in this scan exports it")
-        if export.configuration == self.state.configuration_name or is_known(export.value):
+        if (export.configuration == self.state.configuration_name or export.file in self.state.member_files
+                or is_known(export.value)):
             return export.value
         refs = refs_in(export.value)
         what = ", ".join(str(ref) for ref in refs) or "an unknown value"
@@ -987,7 +989,8 @@ class TemplateCache:
 def load_configuration(name: str, kind: ConfigurationKind, templates: Iterable[Template], options: ScanOptions,
                        cache: TemplateCache, exports: dict[str, Export], cdk: bool = False) -> LoadState:
     """Load ``templates`` (top-level stacks) into one configuration's state."""
-    state = LoadState(options, kind, exports, cache, name, cdk=cdk)
+    templates = list(templates)
+    state = LoadState(options, kind, exports, cache, name, cdk=cdk, member_files={t.display for t in templates})
     for template in templates:
         if template.document is None:
             state.files.append(template.display)
@@ -1050,11 +1053,59 @@ def load_templates(paths: list[Path], options: ScanOptions) -> list[Configuratio
     exports: dict[str, Export] = {}
     for state in states:
         exports.update(state.exports_out)
+    loaded: list[LoadState] = []
+    for members in _import_groups(states, exports):
+        group = [top[i] for i in members]
+        if len(members) > 1 and not _logical_ids_collide(group):
+            name = " + ".join(t.display for t in group)
+            loaded.append(load_configuration(name, "cloudformation", group, options, cache, exports))
+            continue
+        for index in members:
+            state = states[index]
+            if state.imports_used & exports.keys():
+                state = load_configuration(state.configuration_name, "cloudformation", [top[index]], options, cache,
+                                           exports)
+            if len(members) > 1:
+                state.notices.append(f"{top[index].display}: shares resources with another template by "
+                                     "Fn::ImportValue, but their logical ids collide, so it is loaded on its own and "
+                                     "imported resources stay unknown")
+            loaded.append(state)
+    return [to_configuration(state) for state in loaded]
+
+
+def _import_groups(states: list[LoadState], exports: dict[str, Export]) -> list[list[int]]:
+    """Templates linked by Fn::ImportValue of a resource (not a literal) load as one
+    configuration, as a CDK app does, so the import becomes a graph edge: an instance in a
+    subnet another stack exports is routed by that stack's tables."""
+    exporter = {name: index for index, state in enumerate(states) for name in state.exports_out}
+    leader = list(range(len(states)))
+
+    def find(index: int) -> int:
+        while leader[index] != index:
+            leader[index] = leader[leader[index]]
+            index = leader[index]
+        return index
+
     for index, state in enumerate(states):
-        if state.imports_used & exports.keys():
-            states[index] = load_configuration(state.configuration_name, "cloudformation", [top[index]],
-                                               options, cache, exports)
-    return [to_configuration(state) for state in states]
+        for name in sorted(state.imports_used):
+            other = exporter.get(name)
+            if other is not None and other != index and not is_known(exports[name].value):
+                first, second = sorted((find(index), find(other)))
+                leader[second] = first
+    groups: dict[int, list[int]] = {}
+    for index in range(len(states)):
+        groups.setdefault(find(index), []).append(index)
+    return sorted(groups.values())
+
+
+def _logical_ids_collide(templates: list[Template]) -> bool:
+    seen: set[str] = set()
+    for template in templates:
+        ids = set(_mapping(template.document.get("Resources")) if template.document is not None else ())
+        if ids & seen:
+            return True
+        seen |= ids
+    return False
 
 
 def _reachable(start: set[Path], edges: dict[Path, set[Path]]) -> set[Path]:
