@@ -491,3 +491,23 @@ def test_every_fixture_loads_in_both_formats_where_the_behaviour_exists_in_both(
             else {TF, CFN}
         assert files == expected, folder.name
         assert _scan(folder.name) is not None  # loads without an error
+
+
+@pytest.mark.parametrize(("file", "workload", "world"), [
+    (TF, "aws_instance.web", 'cidr_blocks = ["0.0.0.0/0"]'),
+    (CFN, "Web", "CidrIp: 0.0.0.0/0"),
+])
+def test_every_rule_that_opens_the_path_is_named(file: str, workload: str, world: str) -> None:
+    """Fixing the one rule the finding points at must not leave the path open unnoticed:
+    each other rule admitting part of the same traffic is a related location."""
+    lines = (FIXTURES / "two-rules-open-the-path" / file).read_text(encoding="utf-8").splitlines()
+    first_rule = next(i for i, line in enumerate(lines, 1) if line.rstrip().endswith(world))
+    second_rule = next(i for i, line in enumerate(lines, 1) if "# second rule" in line)
+    private_rule = next(i for i, line in enumerate(lines, 1) if "not from the internet" in line)
+    found = trait("two-rules-open-the-path", file, workload, INTERNET_REACHABLE)
+    assert found is not None
+    assert found.properties["ports"] == "tcp 22, tcp 80"
+    assert found.location.span.line == first_rule
+    related_lines = {e.span.line for e in found.related}
+    assert second_rule in related_lines
+    assert private_rule not in related_lines

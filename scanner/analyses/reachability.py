@@ -283,6 +283,14 @@ def _gateway_path(ctx: WorkloadContext, placement: Placement, version: int) -> P
     steps.append(_workload_step(ctx, ports))
     related.append(public.location)
     related.append(Evidence(route.route.span, route.route.address, f"route {_describe_route(route, version)}"))
+    # Every other rule that lets part of the same traffic in must change too, or the path stays open.
+    for other in rules:
+        if other is rule:
+            continue
+        alone = _internet_admission(placement, [other], version, via_gateway=True)
+        if alone.ports & ports:
+            related.append(_rule_evidence(ctx.security_groups, other,
+                                          f"also admits {alone.ports & ports} from the {family} internet"))
     location = _rule_evidence(ctx.security_groups, rule, f"admits {sg_rule_ports(rule)} from the {family} internet")
     return PathReport("gateway", version, tuple(steps), str(ports), location=location, related=tuple(related),
                       assumptions=tuple(dict.fromkeys(assumptions)), target_ports=ports)
