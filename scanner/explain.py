@@ -31,25 +31,26 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
     from scanner.graph import build_graph, workload_contexts
     from scanner.model import AutoScalingGroup, Instance
     from scanner.rules import remediation
-    from scanner.scan import _exposure_of, load_configurations, workload_traits
+    from scanner.scan import exposure_of, load_configurations, workload_traits
 
     configurations, errors, _notices = load_configurations(paths, options)
     for error in errors:
         console.print(f"[yellow]warning:[/yellow] {escape(str(error))}", highlight=False)
     candidates = []
+    known: set[str] = set()
     for configuration in configurations:
         for error in configuration.errors:
             console.print(f"[yellow]warning:[/yellow] {escape(str(error))}", highlight=False)
         graph = build_graph(configuration)
         for ctx in workload_contexts(graph, configuration):
+            known.add(ctx.address)
             if ctx.address == address:
                 candidates.append((configuration, ctx))
     if not candidates:
-        known = sorted({ctx.address for c in configurations
-                        for ctx in workload_contexts(build_graph(c), c)})
+        names = sorted(known)
         console.print(f"[red]error:[/red] no workload {escape(address)!s} here", highlight=False)
-        if known:
-            console.print("workloads: " + escape(", ".join(known[:30])) + (" ..." if len(known) > 30 else ""),
+        if names:
+            console.print("workloads: " + escape(", ".join(names[:30])) + (" ..." if len(names) > 30 else ""),
                           highlight=False)
         return EXIT_USAGE
 
@@ -75,7 +76,7 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
 
         traits, _ = workload_traits(ctx, options)
         assert isinstance(workload, (Instance, AutoScalingGroup))
-        exposure = _exposure_of(configuration, workload, traits, remediation)
+        exposure = exposure_of(configuration, workload, traits, remediation)
         console.print("\n[bold]Traits[/bold]", highlight=False)
         if exposure is None:
             console.print("  none: no exposure", highlight=False)

@@ -152,20 +152,18 @@ def analyse(configuration: Configuration, options: ScanOptions, vulnerability_da
         if unread:
             traits = [replace(t, assumptions=(*t.assumptions, *unread)) for t in traits]
         assert isinstance(ctx.workload, (Instance, AutoScalingGroup))
-        exposure = _exposure_of(configuration, ctx.workload, traits, remediation_for)
+        exposure = exposure_of(configuration, ctx.workload, traits, remediation_for)
         if exposure is not None:
             exposures.append(exposure)
     return exposures, notices
 
 
-def _exposure_of(configuration: Configuration, workload: Instance | AutoScalingGroup, traits: list[Trait],
+def exposure_of(configuration: Configuration, workload: Instance | AutoScalingGroup, traits: list[Trait],
                  remediation: Callable[[str], str]) -> Exposure | None:
     """Severity, path and fixes come from the traits no inline suppression silences (an
     accepted risk must not keep the workload critical); every trait stays in
     ``Exposure.traits`` so reports can show the suppressed ones. When all are suppressed the
     exposure keeps the severity of all of them, and the reports treat it as suppressed."""
-    from dataclasses import replace
-
     from scanner.exposure import build_exposure, trait_sort_key
     from scanner.suppressions import matching_suppression
 
