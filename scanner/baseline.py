@@ -12,7 +12,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from scanner.reports.sarif import fingerprint
+from scanner.fingerprints import fingerprint
 from scanner.scan import ScanResult
 
 BASELINE_VERSION = 1

@@ -261,13 +261,16 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def _write_text_report(result: ScanResult, output: Path | None, show_suppressed: bool) -> None:
-    from scanner.reports.text import render_text
+    from scanner.reports.text import plain_text, render_text
 
     if output is None:
-        render_text(result, _stdout_console(), show_suppressed=show_suppressed)
+        console = _stdout_console()
+        if console.is_terminal:
+            render_text(result, console, show_suppressed=show_suppressed)
+        else:
+            sys.stdout.write(plain_text(result, show_suppressed=show_suppressed))
         return
-    with output.open("w", encoding="utf-8") as handle:
-        render_text(result, Console(file=handle, soft_wrap=True, no_color=True), show_suppressed=show_suppressed)
+    output.write_text(plain_text(result, show_suppressed=show_suppressed), encoding="utf-8")
 
 
 @app.command()

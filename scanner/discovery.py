@@ -46,9 +46,6 @@ def discover(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] 
     """Walk ``paths`` (files or folders). A file stands for the configuration it belongs
     to: a ``.tf`` / ``.tfvars`` file for its whole module folder (a changed file is checked
     with its context), a template or plan for itself."""
-    from scanner.loaders.cloudformation import is_cloudformation_template
-    from scanner.loaders.terraform_plan import is_terraform_plan
-
     found = Discovered()
     tf_folders: set[Path] = set()
     explicit_tf_folders: set[Path] = set()
@@ -90,6 +87,9 @@ def discover(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] 
     found.terraform_modules = sorted(_root_modules(tf_folders, options)
                                      | _roots_containing(explicit_tf_folders, options, found))
     found.cdk_outs = sorted(cdk_outs)
+    if candidate_files:  # the sniffers' modules are large: a Terraform-only scan never imports them
+        from scanner.loaders.cloudformation import is_cloudformation_template
+        from scanner.loaders.terraform_plan import is_terraform_plan
     for path in sorted(set(candidate_files)):
         if any(_is_relative_to(path, out) for out in cdk_outs):
             continue

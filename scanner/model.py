@@ -526,3 +526,8 @@ class Configuration:
     notices: list[str] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     unknown_values: int = 0  # how many values stayed Unknown while loading
+    resource_count: int | None = None  # set on a summary whose resources were dropped (scanner.result_cache)
+
+    @property
+    def resource_total(self) -> int:
+        return len(self.resources) if self.resource_count is None else self.resource_count

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import threading
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 DELAY_SECONDS = 0.5
 
@@ -70,6 +73,8 @@ class ScanProgress:
         with self._lock:
             if self._closed:
                 return
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn  # terminals only
+
             self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                                       console=self.console, transient=True)
             self._task = self._progress.add_task(self._description(), total=None)

@@ -70,6 +70,14 @@ def load_configurations(paths: list[Path], options: ScanOptions, excludes: tuple
                         progress: Progress | None = None) -> tuple[list[Configuration], list[LoadError], list[str]]:
     """Every configuration under ``paths``, sorted by name whatever order the workers finish
     in; a configuration that fails to load entirely still appears, carrying its errors."""
+    jobs, errors, notices = discover_jobs(paths, options, excludes)
+    configurations = [c for loaded in run_load_jobs(jobs, options, progress) for c in loaded]
+    configurations.sort(key=lambda c: c.name)
+    return configurations, errors, notices
+
+
+def discover_jobs(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] = ()
+                  ) -> tuple[list[LoadJob], list[LoadError], list[str]]:
     from scanner.discovery import discover
 
     found = discover(paths, options, excludes)
@@ -78,13 +86,20 @@ def load_configurations(paths: list[Path], options: ScanOptions, excludes: tuple
     jobs += [LoadJob("cdk", (out,)) for out in found.cdk_outs]
     if found.templates:
         jobs.append(LoadJob("cloudformation", tuple(found.templates)))
+    return jobs, found.errors, found.notices
 
-    if found.terraform_modules and options.jobs > 1:
+
+def run_load_jobs(jobs: list[LoadJob], options: ScanOptions, progress: Progress | None = None
+                  ) -> list[list[Configuration]]:
+    """The configurations of each job, in the order of ``jobs``; Terraform files are parsed
+    in parallel first, then the jobs run in ``options.jobs`` processes."""
+    terraform_modules = [job.paths[0] for job in jobs if job.kind == "terraform"]
+    if terraform_modules and options.jobs > 1:
         from scanner.loaders.terraform_hcl import warm_parse_cache
 
-        warm_parse_cache(list(found.terraform_modules), options)  # files in parallel, even in one module
+        warm_parse_cache(terraform_modules, options)  # files in parallel, even in one module
 
-    configurations: list[Configuration] = []
+    loaded: list[list[Configuration]] = []
     if options.jobs > 1 and len(jobs) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -94,22 +109,21 @@ def load_configurations(paths: list[Path], options: ScanOptions, excludes: tuple
                 if progress:
                     progress(options.display_path(job.paths[0]))
                 try:
-                    configurations.extend(future.result())
+                    loaded.append(future.result())
                 except Exception as error:  # a worker that died (memory, signal)
                     shown = options.display_path(job.paths[0])
-                    configurations.append(Configuration(name=shown, kind="terraform", errors=[
-                        LoadError(shown, 0, f"internal error: loading failed in a worker process: {error!r}")]))
+                    loaded.append([Configuration(name=shown, kind="terraform", errors=[
+                        LoadError(shown, 0, f"internal error: loading failed in a worker process: {error!r}")])])
     else:
         for job in jobs:
             if progress:
                 progress(options.display_path(job.paths[0]))
-            configurations.extend(run_load_job(job, options))
-    if found.terraform_modules:
+            loaded.append(run_load_job(job, options))
+    if terraform_modules:
         from scanner.loaders.terraform_hcl import forget_parsed_files
 
         forget_parsed_files()
-    configurations.sort(key=lambda c: c.name)
-    return configurations, found.errors, found.notices
+    return loaded
 
 
 def workload_traits(ctx: WorkloadContext, options: ScanOptions, vulnerability_data: object | None = None
@@ -190,20 +204,48 @@ def unread_file_assumptions(configuration: Configuration, shown: int = 3) -> tup
 
 def scan(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] = (),
          vulnerability_data: object | None = None, progress: Progress | None = None) -> ScanResult:
+    """Load, graph and analyse every configuration under ``paths``. A job whose inputs are
+    unchanged since a scan with the same options is answered from the result cache."""
+    from scanner.result_cache import JobResult, ResultCache, summary
+
     started, started_cpu = time.perf_counter(), time.process_time()
-    configurations, errors, notices = load_configurations(paths, options, excludes, progress)
+    jobs, errors, notices = discover_jobs(paths, options, excludes)
+    cache = ResultCache(options.cache_dir if vulnerability_data is None else None, options)
+    answered: dict[int, JobResult | None] = {number: cache.lookup((job.kind, job.paths))
+                                             for number, job in enumerate(jobs)}
+    missing = [number for number, found in answered.items() if found is None]
+    loaded_jobs = run_load_jobs([jobs[n] for n in missing], options, progress)
     loaded, loaded_cpu = time.perf_counter(), time.process_time()
-    result = ScanResult(root=options.root, configurations=configurations, errors=errors, notices=notices)
-    for configuration in configurations:
-        try:
-            exposures, found_notices = analyse(configuration, options, vulnerability_data)
-        except Exception as error:  # an analysis bug must not lose the other configurations
-            configuration.errors.append(LoadError(configuration.name, 0, f"internal error while analysing: {error!r}"))
-            continue
-        result.exposures.extend(exposures)
-        result.notices.extend(n for n in found_notices if n not in result.notices)
+
+    configurations: list[Configuration] = []
+    result = ScanResult(root=options.root, errors=errors, notices=notices)
+    for number, job_configurations in zip(missing, loaded_jobs, strict=True):
+        job_exposures: list[Exposure] = []
+        job_notices: list[str] = []
+        for configuration in job_configurations:
+            try:
+                exposures, found_notices = analyse(configuration, options, vulnerability_data)
+            except Exception as error:  # an analysis bug must not lose the other configurations
+                configuration.errors.append(
+                    LoadError(configuration.name, 0, f"internal error while analysing: {error!r}"))
+                continue
+            job_exposures += exposures
+            job_notices += found_notices
+        configurations += job_configurations
+        answer = JobResult(tuple(summary(c) for c in job_configurations), tuple(job_exposures), tuple(job_notices))
+        cache.store((jobs[number].kind, jobs[number].paths), answer)
+        answered[number] = answer
+    for number in sorted(answered):
+        stored = answered[number]
+        assert stored is not None
+        if number not in missing:
+            configurations += stored.configurations
+        result.exposures.extend(stored.exposures)
+        result.notices.extend(n for n in stored.notices if n not in result.notices)
+    result.configurations = sorted(configurations, key=lambda c: c.name)
     result.exposures.sort(key=lambda e: (-e.severity, e.configuration, e.workload))
     # Wall seconds, and this process's CPU seconds (on a busy machine the split to compare).
     result.timings = {"load": loaded - started, "analyse": time.perf_counter() - loaded,
-                      "load_cpu": loaded_cpu - started_cpu, "analyse_cpu": time.process_time() - loaded_cpu}
+                      "load_cpu": loaded_cpu - started_cpu, "analyse_cpu": time.process_time() - loaded_cpu,
+                      "jobs_from_result_cache": float(cache.hits)}
     return result

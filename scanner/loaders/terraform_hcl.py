@@ -407,6 +407,7 @@ class Loader:
             path = self.folder / ".terraform" / "modules" / "modules.json"
             entries: dict[str, str] | None = None
             if path.is_file():
+                self.note_file(self.options.display_path(path))  # which module versions were downloaded
                 try:
                     data = json.loads(path.read_text(encoding="utf-8"))
                     entries = {str(m.get("Key", "")): str(m.get("Dir", "")) for m in data.get("Modules", [])

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from scanner import __version__
+from scanner.fingerprints import fingerprint
 from scanner.model import Suppression
-from scanner.reports.sarif import fingerprint
 from scanner.scan import ScanResult
 from scanner.suppressions import SuppressionIndex, justification
 from scanner.traits import Evidence, Exposure, Fix, PathStep, Severity, Trait
@@ -48,7 +48,7 @@ def report_data(result: ScanResult) -> dict[str, Any]:
                 "name": c.name,
                 "kind": c.kind,
                 "files": sorted(c.files),
-                "resources": len(c.resources),
+                "resources": c.resource_total,
                 "unknown_values": c.unknown_values,
                 "suppressions": [_suppression(s) for s in sorted(c.suppressions, key=lambda s: (s.span, s.address))],
             }

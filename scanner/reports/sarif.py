@@ -23,6 +23,7 @@ import sarif_om as om
 
 from scanner import __version__
 from scanner.exposure import rule_order
+from scanner.fingerprints import fingerprint
 from scanner.model import Suppression
 from scanner.rules import (
     LOAD_ERROR,
@@ -36,10 +37,6 @@ from scanner.rules import rule as catalog_rule
 from scanner.scan import ScanResult
 from scanner.suppressions import SuppressionIndex, justification
 from scanner.traits import (
-    EXPLOITABLE_VULNERABILITY,
-    OPEN_SECURITY_GROUP,
-    REMOTE_ACCESS,
-    VULNERABILITY,
     Evidence,
     Exposure,
     PathStep,
@@ -62,40 +59,6 @@ LEVELS: Mapping[Severity, str] = {
     Severity.MEDIUM: "warning",
     Severity.LOW: "note",
 }
-
-# Trait properties that tell two findings on the same resource apart (never line numbers).
-_DISTINGUISHING_PROPERTIES: Mapping[str, tuple[str, ...]] = {
-    REMOTE_ACCESS: ("ports", "sources"),
-    OPEN_SECURITY_GROUP: ("ports", "sources"),
-    EXPLOITABLE_VULNERABILITY: ("cve", "cve_id", "cves", "vulnerability_id", "package"),
-    VULNERABILITY: ("cve", "cve_id", "cves", "vulnerability_id", "package"),
-}
-
-
-_GROUP_RULES = frozenset({REMOTE_ACCESS, OPEN_SECURITY_GROUP})
-
-
-def fingerprint(item: Exposure | Trait, configuration: str = "") -> str:
-    """A fingerprint stable across runs and line moves: a hash of the rule id, the
-    configuration, the workload address and the address of the resource the finding points
-    at (the security group, + the ports and sources, for security group rules; + the CVE for
-    vulnerabilities). For a trait,
-    ``configuration`` names its exposure's configuration."""
-    if isinstance(item, Exposure):
-        parts = [exposure_rule_id(item.severity), item.configuration, item.workload, item.workload]
-    else:
-        where = item.location.address
-        group = item.properties.get("security_group")
-        if item.rule_id in _GROUP_RULES and isinstance(group, str) and group:
-            # The group, not the rule's address: an inline rule is named by its position in
-            # the list ("ingress[0]"), which reordering or adding rules above it changes.
-            where = group
-        parts = [item.rule_id, configuration, item.workload, where]
-        for key in _DISTINGUISHING_PROPERTIES.get(item.rule_id, ()):
-            if key in item.properties:
-                parts.append(f"{key}={json.dumps(item.properties[key], sort_keys=True, default=str)}")
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
-
 
 def render_sarif(result: ScanResult, *, baseline: set[str] | None = None, category: str | None = None) -> str:
     """The SARIF log as JSON text. ``baseline``: fingerprints of a previous run; results

@@ -4,7 +4,7 @@ one-line summary."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from rich.console import Console
 from rich.text import Text
@@ -24,24 +24,36 @@ STYLES = {
 def render_text(result: ScanResult, console: Console, *, show_suppressed: bool = False) -> None:
     """``show_suppressed``: also print suppressed exposures and traits (with their reason);
     otherwise they are left out and only counted in the summary."""
+    for block in _blocks(result, show_suppressed):
+        # One print per exposure: rich's per-call cost dominated the report of a large estate.
+        console.print(block)
+
+
+def plain_text(result: ScanResult, *, show_suppressed: bool = False) -> str:
+    """The same report without styles, for a pipe, a CI log or a file: what rich prints
+    there, written directly (rich's rendering was a fifth of a large pre-commit run)."""
+    return "".join(block.plain + "\n" for block in _blocks(result, show_suppressed))
+
+
+def _blocks(result: ScanResult, show_suppressed: bool) -> Iterator[Text]:
     index = SuppressionIndex.of(result)
     exposures = sorted(result.exposures, key=lambda e: (-int(e.severity), e.configuration, e.workload))
     for exposure in exposures:
         if show_suppressed or not index.for_exposure(exposure):
-            _exposure(console, exposure, index, show_suppressed)
+            yield _exposure(exposure, index, show_suppressed)
     errors = sorted(set(result.all_errors), key=lambda e: (e.file, e.line, e.message))
     if errors:
-        console.print(Text("Could not read:", style="bold red"))
+        yield Text("Could not read:", style="bold red")
         for error in errors:
-            console.print(Text(f"  {error}"))
-        console.print()
+            yield Text(f"  {error}")
+        yield Text()
     for notice in sorted(set(result.notices).union(*(c.notices for c in result.configurations))):
-        console.print(Text(f"note: {notice}", style="dim"))
+        yield Text(f"note: {notice}", style="dim")
     for _configuration, suppression in index.without_reason():
-        console.print(Text(f"warning: {suppression.span}: iacscan:ignore {', '.join(suppression.rule_ids)} for "
-                           f"{suppression.address} gives no reason (it still applies; say why the risk is accepted)",
-                           style="yellow"))
-    console.print(Text(summary_line(result, index)), style="bold")
+        yield Text(f"warning: {suppression.span}: iacscan:ignore {', '.join(suppression.rule_ids)} for "
+                   f"{suppression.address} gives no reason (it still applies; say why the risk is accepted)",
+                   style="yellow")
+    yield Text(summary_line(result, index), style="bold")
 
 
 def summary_line(result: ScanResult, index: SuppressionIndex | None = None) -> str:
@@ -67,7 +79,7 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def _exposure(console: Console, exposure: Exposure, index: SuppressionIndex, show_suppressed: bool) -> None:
+def _exposure(exposure: Exposure, index: SuppressionIndex, show_suppressed: bool) -> Text:
     style = STYLES[exposure.severity]
     header = Text()
     header.append(f" {exposure.severity.label.upper()} ", style=style)
@@ -110,8 +122,7 @@ def _exposure(console: Console, exposure: Exposure, index: SuppressionIndex, sho
         fix.append(f"({best.rule_id}: {exposure.severity.label} -> {after})", style="dim")
         lines.append(fix)
     lines.append(Text())
-    # One print per exposure: rich's per-call cost dominated the report of a large estate.
-    console.print(Text("\n").join(lines))
+    return Text("\n").join(lines)
 
 
 def _path_lines(steps: Sequence[PathStep]) -> list[str]:

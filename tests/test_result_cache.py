@@ -1,0 +1,219 @@
+"""The result cache: an unchanged configuration is answered without loading it, and any
+change to an input it read (a .tf file, a new file beside them, a child module, a file()
+target, a tfvars file, a template, an option) makes it load again, giving what a scan
+without any cache gives."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from scanner import scan as scan_module
+from scanner.loaders import terraform_hcl
+from scanner.options import ScanOptions
+from scanner.reports.json_report import render_json
+from scanner.scan import LoadJob, scan
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+MAIN_TF = """\
+variable "ssh_cidr" {
+  default = "10.0.0.0/8"
+}
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_internet_gateway" "gw" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_route_table" "public" {
+  vpc_id = aws_vpc.main.id
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.gw.id
+  }
+}
+resource "aws_subnet" "public" {
+  vpc_id                  = aws_vpc.main.id
+  cidr_block              = "10.0.1.0/24"
+  map_public_ip_on_launch = true
+}
+resource "aws_route_table_association" "public" {
+  subnet_id      = aws_subnet.public.id
+  route_table_id = aws_route_table.public.id
+}
+resource "aws_security_group" "ssh" {
+  vpc_id = aws_vpc.main.id
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = [var.ssh_cidr]
+  }
+}
+module "web" {
+  source             = "./modules/web"
+  subnet_id          = aws_subnet.public.id
+  security_group_ids = [aws_security_group.ssh.id]
+}
+"""
+
+WEB_MODULE_TF = """\
+variable "subnet_id" {}
+variable "security_group_ids" {}
+resource "aws_iam_role" "web" {
+  name               = "web"
+  assume_role_policy = "{}"
+}
+resource "aws_iam_role_policy" "web" {
+  role   = aws_iam_role.web.id
+  policy = file("${path.module}/policy.json")
+}
+resource "aws_iam_instance_profile" "web" {
+  role = aws_iam_role.web.name
+}
+resource "aws_instance" "web" {
+  ami                    = "ami-12345678"
+  instance_type          = "t3.micro"
+  subnet_id              = var.subnet_id
+  vpc_security_group_ids = var.security_group_ids
+  iam_instance_profile   = aws_iam_instance_profile.web.name
+  metadata_options {
+    http_tokens = "required"
+  }
+}
+"""
+
+READ_ONLY_POLICY = ('{"Version": "2012-10-17", '
+                    '"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}')
+
+
+def make_repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    (root / "infra" / "modules" / "web").mkdir(parents=True)
+    (root / "infra" / "main.tf").write_text(MAIN_TF)
+    (root / "infra" / "README.md").write_text("The web tier.\n")
+    (root / "infra" / "modules" / "web" / "main.tf").write_text(WEB_MODULE_TF)
+    (root / "infra" / "modules" / "web" / "policy.json").write_text(READ_ONLY_POLICY)
+    (root / "cfn").mkdir()
+    shutil.copy(FIXTURES / "exposure" / "reachable-open-group-only" / "template.yaml", root / "cfn")
+    return root
+
+
+class CountingLoads:
+    """Counts the load jobs that really run (not answered by the result cache)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.kinds: list[str] = []
+        real = scan_module.run_load_job
+
+        def counting(job: LoadJob, options: ScanOptions) -> list[scan_module.Configuration]:
+            self.kinds.append(job.kind)
+            return real(job, options)
+
+        monkeypatch.setattr(scan_module, "run_load_job", counting)
+
+
+def scan_json(root: Path, cache: Path | None, **options: object) -> str:
+    terraform_hcl._PARSED.clear()  # the in-process parse memo would hide what the caches do
+    return render_json(scan([root], ScanOptions(root=root, cache_dir=cache, jobs=1, **options)))  # type: ignore[arg-type]
+
+
+def test_an_unchanged_repository_is_answered_without_loading(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache = make_repo(tmp_path), tmp_path / "cache"
+    loads = CountingLoads(monkeypatch)
+    first = scan_json(root, cache)
+    assert sorted(loads.kinds) == ["cloudformation", "terraform"]
+    assert list((cache / "results").rglob("*.result")), "the first scan stores each job's result"
+    loads.kinds.clear()
+    (root / "infra" / "README.md").write_text("Edited, but no configuration reads it.\n")
+    second = scan_json(root, cache)
+    assert loads.kinds == []
+    assert second == first
+    assert '"exposures": [\n    {' in first, "the repository has findings to compare"
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "a .tf file of the root module": lambda root: (root / "infra" / "main.tf").write_text(
+        MAIN_TF.replace('default = "10.0.0.0/8"', 'default = "0.0.0.0/0"')),
+    "a new tfvars file beside them": lambda root: (root / "infra" / "terraform.tfvars").write_text(
+        'ssh_cidr = "0.0.0.0/0"\n'),
+    "a new .tf file in a child module": lambda root: (root / "infra" / "modules" / "web" / "extra.tf").write_text(
+        'resource "aws_instance" "extra" {\n  ami = "ami-12345678"\n  subnet_id = var.subnet_id\n}\n'),
+    "a child module's .tf file": lambda root: (root / "infra" / "modules" / "web" / "main.tf").write_text(
+        WEB_MODULE_TF.replace('http_tokens = "required"', 'http_tokens = "optional"')),
+    "a file() target": lambda root: (root / "infra" / "modules" / "web" / "policy.json").write_text(
+        READ_ONLY_POLICY.replace('"s3:GetObject"', '"*"')),
+    "a deleted file": lambda root: (root / "infra" / "modules" / "web" / "policy.json").unlink(),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
+def test_a_changed_input_loads_the_configuration_again(edit: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache = make_repo(tmp_path), tmp_path / "cache"
+    before = scan_json(root, cache)
+    loads = CountingLoads(monkeypatch)
+    EDITS[edit](root)
+    after = scan_json(root, cache)
+    assert loads.kinds == ["terraform"], "only the configuration that read the input loads again"
+    assert after != before
+    assert after == scan_json(root, None), "the same report as a scan without any cache"
+    loads.kinds.clear()
+    assert scan_json(root, cache) == after and loads.kinds == [], "and the new answer is cached"
+
+
+def test_an_edited_template_loads_the_templates_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache = make_repo(tmp_path), tmp_path / "cache"
+    before = scan_json(root, cache)
+    template = root / "cfn" / "template.yaml"
+    text = template.read_text()
+    assert "0.0.0.0/0" in text
+    template.write_text(text.replace("CidrIp: 0.0.0.0/0", "CidrIp: 10.9.0.0/16"))
+    loads = CountingLoads(monkeypatch)
+    after = scan_json(root, cache)
+    assert loads.kinds == ["cloudformation"]
+    assert after != before
+    assert after == scan_json(root, None)
+
+
+def test_an_option_that_changes_results_is_part_of_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache = make_repo(tmp_path), tmp_path / "cache"
+    EDITS["a new tfvars file beside them"](root)
+    default = scan_json(root, cache)
+    loads = CountingLoads(monkeypatch)
+    allowed = scan_json(root, cache, authorized_ports=frozenset({22}))
+    assert "terraform" in loads.kinds
+    assert allowed != default
+    assert allowed == scan_json(root, None, authorized_ports=frozenset({22}))
+    other = scan_json(root, cache, variables={"ssh_cidr": '"10.1.0.0/16"'})
+    assert other == scan_json(root, None, variables={"ssh_cidr": '"10.1.0.0/16"'})
+    assert other != default
+
+
+def test_a_damaged_result_entry_is_ignored_and_rewritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache = make_repo(tmp_path), tmp_path / "cache"
+    expected = scan_json(root, cache)
+    entries = sorted((cache / "results").rglob("*.result"))
+    assert len(entries) == 2
+    entries[0].write_bytes(b"not a pickle")
+    entries[1].write_bytes(pickle.dumps(("result-0", {}, {}, None)))
+    loads = CountingLoads(monkeypatch)
+    assert scan_json(root, cache) == expected
+    assert sorted(loads.kinds) == ["cloudformation", "terraform"]
+    loads.kinds.clear()
+    assert scan_json(root, cache) == expected
+    assert loads.kinds == [], "both entries were written again"
+
+
+def test_no_cache_keeps_no_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_repo(tmp_path)
+    loads = CountingLoads(monkeypatch)
+    scan_json(root, None)
+    scan_json(root, None)
+    assert sorted(loads.kinds) == ["cloudformation", "cloudformation", "terraform", "terraform"]
