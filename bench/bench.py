@@ -7,9 +7,11 @@ usage: python bench/bench.py [--sizes 1000,2000,5000,10000] [--cfn] [--checkov P
 
 For each size it writes a Terraform estate with ../shared/bench/gen_tf.py (CloudFormation
 with gen_cfn.py when --cfn), then runs `iacscan scan` twice with a fresh cache folder:
-cold (empty cache) and warm (second run), and prints wall time, CPU time (user + system,
-worker processes included), peak RSS of the largest process and iacscan's own split (from
---timings: load = read + parse + evaluate, analyse = model/graph/analyses, report). With
+cold (empty caches) and warm (the same scan again: answered by the result cache), and prints
+wall time, CPU time (user + system, worker processes included), peak RSS of the largest
+process, iacscan's own split (from --timings: load = read + parse + evaluate, analyse =
+model/graph/analyses, report) and the CPU time of parsing the .tf files alone, so the share
+of everything after parsing in the cold scan (cold_after_parse_share). With
 --checkov it runs Checkov on the same input in the same run (on the sizes of
 --checkov-sizes and the corpus folders: Checkov needs minutes per thousand instances) and
 prints the ratios. Then a pre-commit run: one file of the --precommit-size estate is
@@ -72,6 +74,19 @@ def iacscan(target: Path, cache: Path, *extra: str) -> tuple[Run, dict[str, floa
     return done, timings_from(done.stderr)
 
 
+PARSE_ONLY = """
+import sys
+from pathlib import Path
+from scanner.loaders.hcl_syntax import parse_hcl
+for path in sorted(Path(sys.argv[1]).rglob("*.tf")):
+    parse_hcl(path.read_text(encoding="utf-8"))
+"""
+
+
+def parse_only(target: Path) -> Run:
+    return run([sys.executable, "-c", PARSE_ONLY, str(target)])
+
+
 def checkov(executable: str, target: Path) -> Run:
     # JSON to stdout (discarded); --skip-download: offline, like iacscan.
     return run([executable, "-d", str(target), "--framework", "terraform", "cloudformation",
@@ -105,6 +120,11 @@ def report(label: str, target: Path, workdir: Path, checkov_bin: str | None) -> 
         row[f"{name}_cpu_split"] = {"load": round(timings.get("load_cpu", 0.0), 2), "after_load": round(after_cpu, 2),
                                     "after_load_share": round(after_cpu / max(timings.get("load_cpu", 0.0)
                                                                               + after_cpu, 1e-9), 3)}
+    # The issue's split: parsing alone (the .tf files through the parser, one process, no
+    # cache) against everything else of the cold scan's CPU seconds.
+    parse = parse_only(target)
+    row["parse_only_cpu_s"] = round(parse.cpu, 2)
+    row["cold_after_parse_share"] = round(max(cold.cpu - parse.cpu, 0.0) / max(cold.cpu, 1e-9), 3)
     if checkov_bin:
         other = checkov(checkov_bin, target)
         row["checkov_s"] = round(other.wall, 1)

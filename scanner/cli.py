@@ -23,6 +23,7 @@ from scanner.settings import FileSettings, SettingsError, find_settings_file, lo
 if TYPE_CHECKING:
     from scanner.model import Configuration
     from scanner.scan import ScanResult
+    from scanner.vulndata import VulnerabilitySources
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Offline exposure scanner for EC2 workloads in Terraform and CloudFormation.")
@@ -169,7 +170,8 @@ def scan(
     gc.set_threshold(100_000, 50, 1000)
     with ScanProgress(err) as progress:
         result = run_scan(list(paths), options, tuple(settings.exclude) + tuple(exclude or ()),
-                          vulnerability_data=vulnerability_data[0], progress=progress)
+                          vulnerability_data=vulnerability_data[0], progress=progress,
+                          vulnerability_key=vulnerability_data[3])
     result.notices.extend(vulnerability_data[1])
     result.errors.extend(vulnerability_data[2])
     from scanner.baseline import only_new, read_baseline, write_baseline_file
@@ -217,7 +219,8 @@ def scan(
 
 def _load_vulnerability_data(options: ScanOptions, settings: FileSettings, sboms: list[str], inspector: list[Path],
                              vuln_db: Path | None, kev: Path | None, epss: Path | None,
-                             epss_threshold: float | None) -> tuple[object | None, list[str], list[LoadError]]:
+                             epss_threshold: float | None
+                             ) -> tuple[object | None, list[str], list[LoadError], str | None]:
     from scanner.vulndata import VulnerabilitySources, load_vulnerability_data
 
     sources = VulnerabilitySources(
@@ -230,7 +233,18 @@ def _load_vulnerability_data(options: ScanOptions, settings: FileSettings, sboms
                         else settings.epss_threshold if settings.epss_threshold is not None else 0.1),
     )
     data, errors, notices = load_vulnerability_data(sources, options.root)
-    return data, notices, errors
+    return data, notices, errors, _vulnerability_key(sources, options.root) if data is not None else None
+
+
+def _vulnerability_key(sources: VulnerabilitySources, root: Path) -> str:
+    """The content of every vulnerability input: part of the result cache's key."""
+    from scanner.result_cache import fingerprint_of_files
+    from scanner.vulndata.inventory import resolve_input
+
+    given = [*sources.sboms.values(), *sources.inspector_exports,
+             *(p for p in (sources.osv_db, sources.kev, sources.epss) if p is not None)]
+    return fingerprint_of_files([resolve_input(p, root) for p in given], sorted(sources.sboms.items()),
+                                sources.epss_threshold)
 
 
 def render_sarif_text(result: ScanResult, known: set[str] | None) -> str:

@@ -527,6 +527,7 @@ class Configuration:
     suppressions: list[Suppression] = field(default_factory=list)
     unknown_values: int = 0  # how many values stayed Unknown while loading
     resource_count: int | None = None  # set on a summary whose resources were dropped (scanner.result_cache)
+    watched: list[str] = field(default_factory=list)  # folders and files looked for but not read (module sources)
 
     @property
     def resource_total(self) -> int:

@@ -7,12 +7,14 @@ the files it read and what the scan was told. So an entry is found by the questi
 version, the job, every option that changes a result) and is used only while its answer
 still holds: it records the SHA-256 of every file its configurations read
 (``Configuration.files``: templates, ``.tf`` and ``.tfvars`` files, child modules,
-``file()`` targets, ``modules.json``) and the names in each folder those files sit in, so
-a new ``.tf`` file, a downloaded module or a deleted file also invalidates it.
+``file()`` targets, ``modules.json``) or that an error names, whether each module folder
+looked for exists, and the names in each folder holding them, so a new ``.tf`` file, a
+downloaded module, a fixed syntax error or a deleted file also invalidates it.
 
 Entries live under ``<cache dir>/results``, are written atomically like parse entries, and
-one that cannot be read is ignored and rewritten. Scans given vulnerability data do not
-use this cache (that data is not part of the key).
+one that cannot be read is ignored and rewritten. Vulnerability data is part of the key
+by the content of its files (``vulnerability_key``); a scan given such data without a key
+does not use this cache.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -30,9 +33,10 @@ from scanner.model import Configuration
 from scanner.options import ScanOptions
 from scanner.traits import Exposure
 
-FORMAT = "result-1"
-FileDigests = dict[str, str | None]  # display path -> SHA-256 of its bytes; None: could not be read
-FolderListings = dict[str, tuple[str, ...]]  # folder (display path) -> sorted entry names
+FORMAT = "result-2"
+# display path -> what it was: ("file", SHA-256 of its bytes), ("folder", its sorted entry
+# names) or ("absent",)
+Inputs = dict[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,17 @@ def request_key(options: ScanOptions) -> str:
     return digest.hexdigest()
 
 
+def fingerprint_of_files(paths: Iterable[Path], *extra: object) -> str:
+    """A key for inputs given outside any configuration (vulnerability data): the content
+    of each file, every file of each folder."""
+    digest = hashlib.sha256(repr(extra).encode())
+    for path in sorted(paths, key=str):
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            digest.update(f"\0{file}\0{_digest_of(file) or 'unreadable'}".encode())
+    return digest.hexdigest()
+
+
 def _digest_of(path: Path) -> str | None:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -71,20 +86,25 @@ def _digest_of(path: Path) -> str | None:
         return None
 
 
-def _listing(folder: Path) -> tuple[str, ...]:
+def _state(path: Path) -> tuple[str, ...]:
     try:
-        return tuple(sorted(os.listdir(folder)))
+        if path.is_dir():
+            return ("folder", *sorted(os.listdir(path)))
+        if path.is_file():
+            return ("file", _digest_of(path) or "unreadable")
     except OSError:
-        return ()
+        return ("unreadable",)
+    return ("absent",)
 
 
 class ResultCache:
     """``directory`` None disables it (``--no-cache``)."""
 
-    def __init__(self, directory: Path | None, options: ScanOptions) -> None:
+    def __init__(self, directory: Path | None, options: ScanOptions, vulnerability_key: str = "") -> None:
         self.directory = directory / "results" if directory is not None else None
         self.root = options.root
-        self.request = request_key(options)
+        self.resolved_root = options.root.resolve()
+        self.request = request_key(options) + vulnerability_key
         self.hits = 0
         self.misses = 0
 
@@ -101,29 +121,48 @@ class ResultCache:
         if self.directory is None:
             return None
         stored = self._read(self._entry(job))
-        if stored is None or not self._still_valid(stored[0], stored[1]):
+        if stored is None or not stored[0] or any(_state(self.root / p) != was for p, was in stored[0].items()):
             self.misses += 1
             return None
         self.hits += 1
-        return stored[2]
+        return stored[1]
 
     def store(self, job: tuple[str, tuple[Path, ...]], result: JobResult) -> None:
         if self.directory is None or _failed_internally(result):
             return
-        files = sorted({f for c in result.configurations for f in c.files})
-        digests: FileDigests = {f: _digest_of(self.root / f) for f in files}
-        folders = sorted({(self.root / f).parent for f in files})
-        listings: FolderListings = {str(folder): _listing(folder) for folder in folders}
-        self._write(self._entry(job), (FORMAT, digests, listings, result))
+        self._write(self._entry(job), (FORMAT, self._inputs(result), result))
 
-    def _still_valid(self, digests: FileDigests, listings: FolderListings) -> bool:
-        if not digests:  # nothing recorded as read: nothing to prove the answer still holds
-            return False
-        if any(_listing(Path(folder)) != names for folder, names in listings.items()):
-            return False
-        return all(_digest_of(self.root / file) == digest for file, digest in digests.items())
+    def _inputs(self, result: JobResult) -> Inputs:
+        """What the answer rests on: each file read, each file an error names (fixing it
+        changes the answer), each module folder looked for, and the entries of every folder
+        holding one of them (a new .tf file, a deleted one)."""
+        paths: set[str] = set()
+        for configuration in result.configurations:
+            paths.update(configuration.files)
+            paths.update(configuration.watched)
+            paths.update(e.file for e in configuration.errors if e.file)
+        inputs: Inputs = {}
+        for shown in sorted(paths):
+            path = self.root / shown
+            if not self._inside(path):
+                continue
+            inputs[shown] = _state(path)
+            parent = path.parent
+            if self._inside(parent):
+                inputs.setdefault(self._shown(parent), _state(parent))
+        return inputs
 
-    def _read(self, entry: Path) -> tuple[FileDigests, FolderListings, JobResult] | None:
+    def _inside(self, path: Path) -> bool:
+        try:
+            path.resolve().relative_to(self.resolved_root)
+        except (ValueError, OSError, RuntimeError):
+            return False
+        return True
+
+    def _shown(self, path: Path) -> str:
+        return path.resolve().relative_to(self.resolved_root).as_posix()
+
+    def _read(self, entry: Path) -> tuple[Inputs, JobResult] | None:
         collecting = gc.isenabled()
         gc.disable()  # thousands of objects at once: collecting meanwhile is wasted work
         try:
@@ -134,10 +173,10 @@ class ResultCache:
         finally:
             if collecting:
                 gc.enable()
-        if (not isinstance(stored, tuple) or len(stored) != 4 or stored[0] != FORMAT
-                or not isinstance(stored[3], JobResult)):
+        if (not isinstance(stored, tuple) or len(stored) != 3 or stored[0] != FORMAT
+                or not isinstance(stored[1], dict) or not isinstance(stored[2], JobResult)):
             return None
-        return stored[1], stored[2], stored[3]
+        return stored[1], stored[2]
 
     def _write(self, entry: Path, value: object) -> None:
         try:

@@ -203,14 +203,18 @@ def unread_file_assumptions(configuration: Configuration, shown: int = 3) -> tup
 
 
 def scan(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] = (),
-         vulnerability_data: object | None = None, progress: Progress | None = None) -> ScanResult:
+         vulnerability_data: object | None = None, progress: Progress | None = None,
+         vulnerability_key: str | None = None) -> ScanResult:
     """Load, graph and analyse every configuration under ``paths``. A job whose inputs are
-    unchanged since a scan with the same options is answered from the result cache."""
+    unchanged since a scan with the same options is answered from the result cache;
+    ``vulnerability_key`` names the content of ``vulnerability_data`` (without it, a scan
+    with vulnerability data does not use that cache)."""
     from scanner.result_cache import JobResult, ResultCache, summary
 
     started, started_cpu = time.perf_counter(), time.process_time()
     jobs, errors, notices = discover_jobs(paths, options, excludes)
-    cache = ResultCache(options.cache_dir if vulnerability_data is None else None, options)
+    usable = vulnerability_data is None or vulnerability_key is not None
+    cache = ResultCache(options.cache_dir if usable else None, options, vulnerability_key or "")
     answered: dict[int, JobResult | None] = {number: cache.lookup((job.kind, job.paths))
                                              for number, job in enumerate(jobs)}
     missing = [number for number, found in answered.items() if found is None]

@@ -5,8 +5,11 @@ without any cache gives."""
 
 from __future__ import annotations
 
+import json
 import pickle
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -217,3 +220,69 @@ def test_no_cache_keeps_no_results(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     scan_json(root, None)
     scan_json(root, None)
     assert sorted(loads.kinds) == ["cloudformation", "cloudformation", "terraform", "terraform"]
+
+
+def test_a_fixed_syntax_error_loads_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache = make_repo(tmp_path), tmp_path / "cache"
+    broken = root / "infra" / "broken.tf"
+    broken.write_text('resource "aws_instance" "late" {\n  ami = "ami-12345678"\n  subnet_id = aws_subnet.public.id\n')
+    before = scan_json(root, cache)
+    assert [e["file"] for e in json.loads(before)["errors"]] == ["infra/broken.tf"]
+    broken.write_text(broken.read_text() + "}\n")  # the file was never read, but its error named it
+    loads = CountingLoads(monkeypatch)
+    after = scan_json(root, cache)
+    assert loads.kinds == ["terraform"]
+    assert "aws_instance.late" in after and json.loads(after)["errors"] == []
+    assert after == scan_json(root, None)
+
+
+def test_a_module_folder_created_later_loads_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache = make_repo(tmp_path), tmp_path / "cache"
+    main = root / "infra" / "main.tf"
+    main.write_text(MAIN_TF + 'module "db" {\n  source    = "./modules/db"\n  subnet_id = aws_subnet.public.id\n}\n')
+    before = scan_json(root, cache)
+    assert "module.db.aws_instance.db" not in before
+    (root / "infra" / "modules" / "db").mkdir()
+    (root / "infra" / "modules" / "db" / "main.tf").write_text(
+        'variable "subnet_id" {}\nresource "aws_instance" "db" {\n  ami = "ami-12345678"\n'
+        '  subnet_id = var.subnet_id\n}\n')
+    loads = CountingLoads(monkeypatch)
+    after = scan_json(root, cache)
+    assert loads.kinds == ["terraform"]
+    assert "module.db.aws_instance.db" in after
+    assert after == scan_json(root, None)
+
+
+def test_vulnerability_data_is_part_of_the_key(tmp_path: Path) -> None:
+    """End to end: the same scan with the same data is answered from the cache; other
+    data (the KEV catalog no longer lists the CVE) loads again and matches a scan without cache."""
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "vulnerabilities" / "kev-cve-on-image-sbom", repo)
+    shutil.copytree(FIXTURES / "vulnerabilities" / "offline-data", repo / "data")
+    cache = tmp_path / "cache"
+
+    def run(out: str, *extra: str) -> tuple[str, str]:
+        # Reports go outside the repository: a new file beside the templates is a change.
+        command = [sys.executable, "-m", "scanner", "scan", ".", "--format", "json", "--output", str(tmp_path / out),
+                   "--fail-on", "none", "--timings", "--sbom", "ami-0abc1234def567890=sboms/web.cdx.json",
+                   "--vuln-db", "data/osv", "--kev", "data/kev.json", "--epss", "data/epss.csv", *extra]
+        done = subprocess.run(command, cwd=repo, capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr
+        return (tmp_path / out).read_text(), done.stderr
+
+    first, _ = run("first.json", "--cache-dir", str(cache))
+    second, timings = run("second.json", "--cache-dir", str(cache))
+    assert second == first and '"jobs_from_result_cache": 1.0' in timings
+    assert "ec2-exploitable-vulnerability" in first
+    kev = repo / "data" / "kev.json"
+    kev.write_text(kev.read_text().replace('"CVE-2014-0160"', '"CVE-1999-0001"'))
+    third, timings = run("third.json", "--cache-dir", str(cache))
+    assert '"jobs_from_result_cache": 0.0' in timings
+    assert third != first, "the trait no longer says the CVE is in CISA KEV"
+    assert third == run("fresh.json", "--no-cache")[0]
+    for record in (repo / "data" / "osv").glob("*CVE-2014-0160.json"):  # a file inside the OSV folder
+        record.unlink()
+    fourth, timings = run("fourth.json", "--cache-dir", str(cache))
+    assert '"jobs_from_result_cache": 0.0' in timings
+    assert "CVE-2014-0160" not in fourth
+    assert fourth == run("fresh2.json", "--no-cache")[0]

@@ -60,6 +60,7 @@ class TerraformLoad:
     notices: list[str] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     unknown_values: int = 0
+    watched: list[str] = field(default_factory=list)  # module folders looked for, found or not
 
 
 def is_terraform_file(path: Path) -> bool:
@@ -948,7 +949,11 @@ class ModuleInstance:
                               f".terraform/modules/modules.json); its outputs are unknown")
                 return None, f"source '{raw}' not downloaded"
             folder = loader.folder / entries[key]
-        if not loader.options.inside_root(folder):
+        if loader.options.inside_root(folder):
+            shown = loader.options.display_path(folder)
+            if shown not in loader.result.watched:
+                loader.result.watched.append(shown)  # a module folder created later changes the answer
+        else:
             loader.notice(f"{label}: source '{raw}' is outside the scanned folder; not loaded, its outputs are unknown")
             return None, f"source '{raw}' is outside the scanned folder"
         if not folder.is_dir():

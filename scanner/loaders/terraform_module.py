@@ -23,4 +23,5 @@ def load_terraform_configuration(folder: Path, options: ScanOptions) -> Configur
         notices=loaded.notices,
         suppressions=loaded.suppressions,
         unknown_values=loaded.unknown_values,
+        watched=loaded.watched,
     )
