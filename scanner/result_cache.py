@@ -33,7 +33,7 @@ from scanner.model import Configuration
 from scanner.options import ScanOptions
 from scanner.traits import Exposure
 
-FORMAT = "result-2"
+FORMAT = "result-3"
 # display path -> what it was: ("file", SHA-256 of its bytes), ("folder", its sorted entry
 # names) or ("absent",)
 Inputs = dict[str, tuple[str, ...]]
@@ -117,20 +117,20 @@ class ResultCache:
         return self.directory / key[:2] / f"{key}.result"
 
     def lookup(self, job: tuple[str, tuple[Path, ...]]) -> JobResult | None:
-        """The stored result of ``job`` (kind, paths) if every input it read is unchanged."""
+        """The stored result of ``job`` (kind, paths) if every input it read is unchanged.
+        An entry is two pickles: the inputs, checked first, then the result, read only when
+        they hold (a changed file must not cost reading a large stale answer)."""
         if self.directory is None:
             return None
-        stored = self._read(self._entry(job))
-        if stored is None or not stored[0] or any(_state(self.root / p) != was for p, was in stored[0].items()):
-            self.misses += 1
-            return None
-        self.hits += 1
-        return stored[1]
+        found = self._read(self._entry(job))
+        self.hits += found is not None
+        self.misses += found is None
+        return found
 
     def store(self, job: tuple[str, tuple[Path, ...]], result: JobResult) -> None:
         if self.directory is None or _failed_internally(result):
             return
-        self._write(self._entry(job), (FORMAT, self._inputs(result), result))
+        self._write(self._entry(job), (FORMAT, self._inputs(result)), result)
 
     def _inputs(self, result: JobResult) -> Inputs:
         """What the answer rests on: each file read, each file an error names (fixing it
@@ -162,29 +162,33 @@ class ResultCache:
     def _shown(self, path: Path) -> str:
         return path.resolve().relative_to(self.resolved_root).as_posix()
 
-    def _read(self, entry: Path) -> tuple[Inputs, JobResult] | None:
+    def _read(self, entry: Path) -> JobResult | None:
         collecting = gc.isenabled()
         gc.disable()  # thousands of objects at once: collecting meanwhile is wasted work
         try:
             with entry.open("rb") as handle:
-                stored = pickle.load(handle)
+                header = pickle.load(handle)
+                if (not isinstance(header, tuple) or len(header) != 2 or header[0] != FORMAT
+                        or not isinstance(header[1], dict) or not header[1]):
+                    return None
+                if any(_state(self.root / shown) != was for shown, was in header[1].items()):
+                    return None
+                result = pickle.load(handle)
         except Exception:  # absent, damaged or foreign: a miss, rewritten after the scan
             return None
         finally:
             if collecting:
                 gc.enable()
-        if (not isinstance(stored, tuple) or len(stored) != 3 or stored[0] != FORMAT
-                or not isinstance(stored[1], dict) or not isinstance(stored[2], JobResult)):
-            return None
-        return stored[1], stored[2]
+        return result if isinstance(result, JobResult) else None
 
-    def _write(self, entry: Path, value: object) -> None:
+    def _write(self, entry: Path, header: object, result: JobResult) -> None:
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".result")
             try:
                 with os.fdopen(handle, "wb") as out:
-                    pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(header, out, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(temporary, entry)
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)

@@ -205,7 +205,7 @@ def test_a_damaged_result_entry_is_ignored_and_rewritten(tmp_path: Path, monkeyp
     entries = sorted((cache / "results").rglob("*.result"))
     assert len(entries) == 2
     entries[0].write_bytes(b"not a pickle")
-    entries[1].write_bytes(pickle.dumps(("result-0", {}, {}, None)))
+    entries[1].write_bytes(pickle.dumps(("result-0", {"infra/main.tf": ("absent",)})) + pickle.dumps(None))
     loads = CountingLoads(monkeypatch)
     assert scan_json(root, cache) == expected
     assert sorted(loads.kinds) == ["cloudformation", "terraform"]

@@ -21,21 +21,28 @@ STYLES = {
 }
 
 
+# A block is the lines printed at once (one exposure); a line is (text, style) pieces, so
+# the same report is drawn by rich on a terminal and written as plain text anywhere else.
+Piece = tuple[str, str]
+Block = list[list[Piece]]
+
+
 def render_text(result: ScanResult, console: Console, *, show_suppressed: bool = False) -> None:
     """``show_suppressed``: also print suppressed exposures and traits (with their reason);
     otherwise they are left out and only counted in the summary."""
     for block in _blocks(result, show_suppressed):
         # One print per exposure: rich's per-call cost dominated the report of a large estate.
-        console.print(block)
+        console.print(Text("\n").join(Text.assemble(*line) for line in block))
 
 
 def plain_text(result: ScanResult, *, show_suppressed: bool = False) -> str:
     """The same report without styles, for a pipe, a CI log or a file: what rich prints
     there, written directly (rich's rendering was a fifth of a large pre-commit run)."""
-    return "".join(block.plain + "\n" for block in _blocks(result, show_suppressed))
+    return "".join("\n".join("".join(text for text, _ in line) for line in block) + "\n"
+                   for block in _blocks(result, show_suppressed))
 
 
-def _blocks(result: ScanResult, show_suppressed: bool) -> Iterator[Text]:
+def _blocks(result: ScanResult, show_suppressed: bool) -> Iterator[Block]:
     index = SuppressionIndex.of(result)
     exposures = sorted(result.exposures, key=lambda e: (-int(e.severity), e.configuration, e.workload))
     for exposure in exposures:
@@ -43,17 +50,17 @@ def _blocks(result: ScanResult, show_suppressed: bool) -> Iterator[Text]:
             yield _exposure(exposure, index, show_suppressed)
     errors = sorted(set(result.all_errors), key=lambda e: (e.file, e.line, e.message))
     if errors:
-        yield Text("Could not read:", style="bold red")
+        yield [[("Could not read:", "bold red")]]
         for error in errors:
-            yield Text(f"  {error}")
-        yield Text()
+            yield [[(f"  {error}", "")]]
+        yield [[]]
     for notice in sorted(set(result.notices).union(*(c.notices for c in result.configurations))):
-        yield Text(f"note: {notice}", style="dim")
+        yield [[(f"note: {notice}", "dim")]]
     for _configuration, suppression in index.without_reason():
-        yield Text(f"warning: {suppression.span}: iacscan:ignore {', '.join(suppression.rule_ids)} for "
-                   f"{suppression.address} gives no reason (it still applies; say why the risk is accepted)",
-                   style="yellow")
-    yield Text(summary_line(result, index), style="bold")
+        yield [[(f"warning: {suppression.span}: iacscan:ignore {', '.join(suppression.rule_ids)} for "
+                 f"{suppression.address} gives no reason (it still applies; say why the risk is accepted)",
+                 "yellow")]]
+    yield [[(summary_line(result, index), "bold")]]
 
 
 def summary_line(result: ScanResult, index: SuppressionIndex | None = None) -> str:
@@ -79,15 +86,13 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def _exposure(exposure: Exposure, index: SuppressionIndex, show_suppressed: bool) -> Text:
-    style = STYLES[exposure.severity]
-    header = Text()
-    header.append(f" {exposure.severity.label.upper()} ", style=style)
-    header.append(f" {exposure.workload}", style="bold")
-    header.append(f" ({exposure.workload_kind})  {exposure.workload_span}  [{exposure.configuration}]", style="dim")
+def _exposure(exposure: Exposure, index: SuppressionIndex, show_suppressed: bool) -> Block:
+    header = [(f" {exposure.severity.label.upper()} ", STYLES[exposure.severity]),
+              (f" {exposure.workload}", "bold"),
+              (f" ({exposure.workload_kind})  {exposure.workload_span}  [{exposure.configuration}]", "dim")]
     suppressions = index.for_exposure(exposure)
     if suppressions:
-        header.append(f"  suppressed: {justification(suppressions) or 'no reason given'}", style="dim italic")
+        header.append((f"  suppressed: {justification(suppressions) or 'no reason given'}", "dim italic"))
     lines = [header]
 
     hidden = 0
@@ -96,33 +101,29 @@ def _exposure(exposure: Exposure, index: SuppressionIndex, show_suppressed: bool
         if suppression is not None and not show_suppressed:
             hidden += 1
             continue
-        line = Text("  ")
-        line.append(f"{trait.rule_id:<30}", style="bold")
-        line.append(f" {trait.location.span}  ", style="cyan")
-        line.append(trait.message)
+        line = [("  ", ""), (f"{trait.rule_id:<30}", "bold"), (f" {trait.location.span}  ", "cyan"),
+                (trait.message, "")]
         if suppression is not None:
-            line.append(f"  (suppressed: {suppression.reason.strip() or 'no reason given'})", style="dim italic")
+            line.append((f"  (suppressed: {suppression.reason.strip() or 'no reason given'})", "dim italic"))
         lines.append(line)
         for assumption in trait.assumptions:
-            lines.append(Text(f"      assumes: {assumption}", style="dim"))
+            lines.append([(f"      assumes: {assumption}", "dim")])
     if hidden:
-        lines.append(Text(f"  ({_plural(hidden, 'suppressed trait')} not shown: --show-suppressed)", style="dim"))
+        lines.append([(f"  ({_plural(hidden, 'suppressed trait')} not shown: --show-suppressed)", "dim")])
 
     if exposure.path:
-        lines.append(Text("  path:", style="bold"))
+        lines.append([("  path:", "bold")])
         for i, step in enumerate(_path_lines(exposure.path)):
-            lines.append(Text(("      " if i == 0 else "   -> ") + step))
+            lines.append([(("      " if i == 0 else "   -> ") + step, "")])
     best = exposure.best_fix
     if best is not None:
         after = best.severity.label if best.severity is not None else "no exposure"
         label = "  best fix: " if best.severity != exposure.severity else "  no single fix lowers it; start with: "
-        fix = Text(label, style="bold green")
-        fix.append(f"{best.location.span} ", style="cyan")
-        fix.append(f"{best.remediation} ")
-        fix.append(f"({best.rule_id}: {exposure.severity.label} -> {after})", style="dim")
-        lines.append(fix)
-    lines.append(Text())
-    return Text("\n").join(lines)
+        lines.append([(label, "bold green"), (f"{best.location.span} ", "bold cyan"),
+                      (f"{best.remediation} ", "bold green"),
+                      (f"({best.rule_id}: {exposure.severity.label} -> {after})", "bold dim green")])
+    lines.append([])
+    return lines
 
 
 def _path_lines(steps: Sequence[PathStep]) -> list[str]:
