@@ -181,6 +181,33 @@ OPEN_CASES = [
         ("security_group_rule", "AppGroup.SecurityGroupIngress[0]", "SourceSecurityGroupId: !Ref AlbGroup"),
         ("instance", "App", "App:"),
     ), "SourceSecurityGroupId: !Ref AlbGroup"),
+    # NACLs on the way: the ALB subnets' (80 in from the internet, 8080 out to the VPC) and the app subnet's
+    Open("alb-behind-network-acls", TF, "aws_instance.app", "load_balancer", "IPv4", "tcp 8080", (
+        ("internet", "internet", None),
+        ("load_balancer", "aws_lb.web", 'resource "aws_lb" "web"'),
+        ("listener", "aws_lb_listener.http", 'resource "aws_lb_listener" "http"'),
+        ("route_table", "aws_route_table.public", 'resource "aws_route_table" "public"'),
+        ("route", "aws_route_table.public.route[0]", "route {"),
+        ("network_acl", "aws_network_acl.public", 'resource "aws_network_acl" "public"'),
+        ("security_group_rule", "aws_security_group.alb.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
+        ("target_group", "aws_lb_target_group.app", 'resource "aws_lb_target_group" "app"'),
+        ("network_acl", "aws_network_acl.app", 'resource "aws_network_acl" "app"'),
+        ("security_group_rule", "aws_security_group.app.ingress[0]", "security_groups = [aws_security_group.alb.id]"),
+        ("instance", "aws_instance.app", 'resource "aws_instance" "app"'),
+    ), "security_groups = [aws_security_group.alb.id]"),
+    Open("alb-behind-network-acls", CFN, "App", "load_balancer", "IPv4", "tcp 8080", (
+        ("internet", "internet", None),
+        ("load_balancer", "LoadBalancer", "LoadBalancer:"),
+        ("listener", "HttpListener", "HttpListener:"),
+        ("route_table", "PublicRouteTable", "PublicRouteTable:"),
+        ("route", "InternetRoute", "InternetRoute:"),
+        ("network_acl", "PublicAcl", "PublicAcl:"),
+        ("security_group_rule", "AlbGroup.SecurityGroupIngress[0]", "CidrIp: 0.0.0.0/0"),
+        ("target_group", "AppTargets", "AppTargets:"),
+        ("network_acl", "AppAcl", "AppAcl:"),
+        ("security_group_rule", "AppGroup.SecurityGroupIngress[0]", "SourceSecurityGroupId: !Ref AlbGroup"),
+        ("instance", "App", "App:"),
+    ), "SourceSecurityGroupId: !Ref AlbGroup"),
     # an NLB without groups passes client addresses: the instance's own group must admit the internet
     Open("nlb-without-security-group", TF, "aws_instance.open", "load_balancer", "IPv4", "tcp 8443", (
         ("internet", "internet", None),
@@ -408,6 +435,15 @@ CUT_CASES = [
         "does not admit tcp 8443 from the internet (the NLB passes client addresses through)", False),
     Cut("nlb-without-security-group", CFN, "VpcOnly",
         "does not admit tcp 8443 from the internet (the NLB passes client addresses through)", False),
+    Cut("alb-behind-network-acls", TF, "aws_instance.locked",
+        "network ACL aws_network_acl.locked of aws_instance.locked's subnet does not let tcp 8080 in from the "
+        "subnets of aws_lb.web", False),
+    Cut("alb-behind-network-acls", CFN, "Locked",
+        "network ACL LockedAcl of Locked's subnet does not let tcp 8080 in from the subnets of LoadBalancer", False),
+    Cut("vpc-peering-nacl-denies-peer", TF, "aws_instance.db",
+        "network ACL aws_network_acl.db does not let tcp 5432 in from 172.16.0.0/16", False),
+    Cut("vpc-peering-nacl-denies-peer", CFN, "Db", "network ACL DbAcl does not let tcp 5432 in from 172.16.0.0/16",
+        False),
     Cut("ipv6-egress-only-gateway", TF, "aws_instance.web", "no public IPv6 address", False),
     Cut("ipv6-egress-only-gateway", CFN, "Web", "no public IPv6 address", False),
     Cut("condition-false-not-on-path", CFN, "Web", "WebRouteTable has no route for IPv4 internet addresses", True),
@@ -453,6 +489,30 @@ def test_ipv4_rule_gives_nothing_over_ipv6_and_egress_only_gateway_carries_nothi
         # same instance and rules, ::/0 to an egress-only gateway: no public IPv6 address, no path
         assert trait("ipv6-egress-only-gateway", file, workload, PUBLIC_IP) is None
         assert trait("ipv6-egress-only-gateway", file, workload, INTERNET_REACHABLE) is None
+
+
+@pytest.mark.parametrize(("edit", "reason"), [
+    # the ALB subnets' NACL lets 443 in, not the listener's 80
+    (("from_port  = 80\n    to_port    = 80", "from_port  = 443\n    to_port    = 443"),
+     "network ACL aws_network_acl.public of the subnets of aws_lb.web does not let tcp 80 in from the IPv4 internet"),
+    # ... or lets 80 in but not the replies out to the clients' ephemeral ports
+    (('cidr_block = "0.0.0.0/0"\n    from_port  = 1024', 'cidr_block = "10.0.0.0/8"\n    from_port  = 1024'),
+     "network ACL aws_network_acl.public of the subnets of aws_lb.web does not let tcp 80 in"),
+    # ... or lets the ALB's nodes connect to port 8080 of the app subnet but not the replies back in
+    (('cidr_block = "10.0.0.0/16"\n    from_port  = 1024', 'cidr_block = "10.9.0.0/16"\n    from_port  = 1024'),
+     "network ACL aws_network_acl.public of the subnets of aws_lb.web does not let tcp 8080 out to "
+     "aws_instance.app's subnet (or the replies back in)"),
+])
+def test_nacls_of_the_load_balancer_subnets_cut_the_path(edit: tuple[str, str], reason: str, tmp_path: Path) -> None:
+    text = (FIXTURES / "alb-behind-network-acls" / TF).read_text(encoding="utf-8")
+    assert text.count(edit[0]) == 1
+    (tmp_path / TF).write_text(text.replace(edit[0], edit[1]), encoding="utf-8")
+    (configuration,), _, _ = load_configurations([tmp_path], ScanOptions(root=tmp_path))
+    graph = build_graph(configuration)
+    ctx = next(c for c in workload_contexts(graph, configuration) if c.address == "aws_instance.app")
+    reports = explain_paths(ctx)
+    assert not any(r.open for r in reports)
+    assert any(reason in (r.cut or "") for r in reports), [r.cut for r in reports]
 
 
 def test_condition_false_resources_are_not_on_the_path() -> None:

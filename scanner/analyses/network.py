@@ -521,11 +521,25 @@ _ACL_PASSES: dict[tuple[object, ...], tuple[list[int], dict[int, AclPass]]] = {}
 def _acl_passes(entries: Sequence[AclEntry], version: int, client: int) -> AclPass:
     inbound = acl_evaluate(entries, False, version, client)
     outbound = acl_evaluate(entries, True, version, client)
-    named = {p for p, _ in inbound.allowed.explicit} | {p for p, _ in outbound.allowed.explicit} | set(PORTED_PROTOCOLS)
-    per = {p: inbound.allowed.ports(p) if return_allowed(outbound.allowed, p) else NONE for p in named}
-    others = inbound.allowed.other_protocols and outbound.allowed.other_protocols
-    survive = PortSet._build(per, others)
+    survive = _both_ways(inbound.allowed, outbound.allowed)
     return AclPass(survive, inbound, outbound, inbound.allowed - survive)
+
+
+def acl_passes_out(entries: Sequence[AclEntry], version: int, server: int) -> AclPass:
+    """The mirror of ``acl_passes`` for connections made from inside the subnet (a load
+    balancer node to its targets): ports a NACL lets out to ``server`` whose replies, to
+    the ephemeral ports, it lets back in. ``inbound``/``outbound`` keep their meaning."""
+    inbound = acl_evaluate(entries, False, version, server)
+    outbound = acl_evaluate(entries, True, version, server)
+    survive = _both_ways(outbound.allowed, inbound.allowed)
+    return AclPass(survive, inbound, outbound, outbound.allowed - survive)
+
+
+def _both_ways(initiated: PortSet, replies: PortSet) -> PortSet:
+    """Ports of ``initiated`` whose replies ``replies`` lets through (NACLs are stateless)."""
+    named = {p for p, _ in initiated.explicit} | {p for p, _ in replies.explicit} | set(PORTED_PROTOCOLS)
+    per = {p: initiated.ports(p) if return_allowed(replies, p) else NONE for p in named}
+    return PortSet._build(per, initiated.other_protocols and replies.other_protocols)
 
 
 # --- security groups -------------------------------------------------------------------------

@@ -9,8 +9,12 @@ Paths from the internet:
   admits the listener port from the internet, forwarding to the workload, whose group admits
   the target port from the LB (its group, or a CIDR covering its subnets; an NLB without
   groups passes client addresses through, so then the workload's group must admit the internet);
-* private networks: a route to a VPC peering connection or a virtual private gateway, and a
-  group admitting a port from a CIDR overlapping the routed one.
+  the NACLs on the way: the LB subnet's (the listener port in from the internet, the target
+  port out to the workload's subnet) and the workload subnet's (the target port in from the
+  LB's subnets, or from the internet through a pass-through NLB), none within one subnet;
+* private networks: a route to a VPC peering connection or a virtual private gateway, a
+  group admitting a port from a CIDR overlapping the routed one, and the subnet's NACL
+  letting that port in from the routed CIDR.
 
 Sources are evaluated exactly by cutting the address space into atoms (see network.py): for
 each atom, the route it returns by, what the NACL and the groups do with it.
@@ -27,11 +31,13 @@ from scanner.analyses.network import (
     PortSet,
     acl_cidrs,
     acl_passes,
+    acl_passes_out,
     atoms,
     cidr_contains,
     cidr_overlaps,
     is_internet_address,
     longest_prefix_match,
+    network_range,
     parse_cidr,
     sg_admits_address,
     sg_rule_ports,
@@ -296,6 +302,63 @@ def _gateway_path(ctx: WorkloadContext, placement: Placement, version: int) -> P
                       assumptions=tuple(dict.fromkeys(assumptions)), target_ports=ports)
 
 
+# --- NACLs between two places inside AWS --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AclCrossing:
+    """What one subnet's NACL lets through of some ports, to or from some peers."""
+
+    ports: PortSet
+    acl: str  # the NACL's address ("" when the subnet has AWS's default allow-all NACL)
+    span: Span | None
+    assumptions: tuple[str, ...] = ()
+
+
+def _acl_crossing(placement: Placement | None, version: int, peers: Sequence[object] | None, ports: PortSet,
+                  outbound: bool = False) -> AclCrossing:
+    """Ports of ``ports`` the placement's NACL lets in from some address of ``peers``
+    (CIDRs; None: the internet), replies included; ``outbound``: connections made from the
+    subnet to the peers. Peers inside the subnet itself never cross its NACL."""
+    if placement is None or placement.network_acl is None or not ports:
+        return AclCrossing(ports, "", None)
+    acl = placement.network_acl
+    entries = placement.acl_entries
+    assumptions: list[str] = []
+    boundaries = acl_cidrs(entries, version) + list(NOT_INTERNET)
+    pieces: list[tuple[int, int]] = []
+    if peers is None:
+        pieces = [piece for piece in atoms(version, boundaries) if is_internet_address(version, piece[0])]
+    else:
+        own = parse_cidr(_subnet_cidr(placement, version))
+        for peer in peers:
+            net = parse_cidr(peer)
+            if net is None:
+                assumptions.append(f"{acl.address}: the peer address range {peer} is not known; assumed the NACL "
+                                   f"lets it through")
+                return AclCrossing(ports, acl.address, acl.span, tuple(assumptions))
+            if net.version != version:
+                continue
+            if own is not None and own.version == version and own.supernet_of(net):  # type: ignore[arg-type]
+                return AclCrossing(ports, acl.address, acl.span)  # within the subnet: the NACL is not crossed
+            pieces += atoms(version, boundaries, within=network_range(net))
+    through = PortSet()
+    for low, _ in pieces:
+        passed = acl_passes_out(entries, version, low) if outbound else acl_passes(entries, version, low)
+        assumptions.extend(passed.inbound.assumptions)
+        assumptions.extend(passed.outbound.assumptions)
+        through = through | (passed.ports & ports)
+        if through == ports:
+            break
+    return AclCrossing(through, acl.address, acl.span, tuple(dict.fromkeys(assumptions)))
+
+
+def _subnet_cidr(placement: Placement, version: int) -> object:
+    if placement.subnet is None:
+        return None
+    return placement.subnet.cidr if version == 4 else placement.subnet.ipv6_cidr
+
+
 # --- load balancer paths -----------------------------------------------------------------------------
 
 
@@ -411,6 +474,15 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
                                      check_acl=False)
         assumptions.extend(direct.assumptions)
         admitted, rule, lb_rule = direct.sg_ports & target_ports, direct.rule, None
+    # Clients reach a node of the LB in one of its routed subnets, through that subnet's NACL.
+    entered = [(p, _acl_crossing(p, version, None, listener_ports)) for p in routed]
+    entered = [(p, crossing) for p, crossing in entered if crossing.ports]
+    if routed and not entered:
+        acls = ", ".join(dict.fromkeys(p.network_acl.address for p in routed if p.network_acl is not None))
+        return cut(f"network ACL {acls} of the subnets of {lb.address} does not let {listener_ports} in from the "
+                   f"{family} internet (or the replies back out)", lis_step)
+    for _, crossing in entered[:1]:
+        assumptions.extend(crossing.assumptions)
     tg_steps: list[PathStep] = []
     if route.target_group is not None:
         tg = route.target_group
@@ -420,6 +492,12 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
         source = "the internet (the NLB passes client addresses through)" if passes_client else \
             f"{lb.address} (its security group or a CIDR covering its subnets)"
         return cut(f"{groups} of {ctx.address} does not admit {target_ports} from {source}", lis_step, *tg_steps)
+    workload_acl, blocked = _lb_to_workload_acls(ctx, route, version, admitted, [p for p, _ in entered],
+                                                 passes_client)
+    if not workload_acl.ports:
+        return cut(blocked, lis_step, *tg_steps)
+    assumptions.extend(workload_acl.assumptions)
+    admitted = workload_acl.ports
     lb_step = _step("load_balancer", lb.address, f"internet-facing {lb.lb_type} load balancer", lb.span,
                     listener_ports)
     # In the order a packet meets them: the LB and its listener, the LB subnet's route back to
@@ -434,12 +512,19 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
                            listener_ports))
         steps.append(_step("route", igw_routes[0].route.address, f"route {_describe_route(igw_routes[0], version)}",
                            igw_routes[0].route.span, listener_ports))
+    for _, crossing in entered[:1]:
+        if crossing.acl:
+            steps.append(_step("network_acl", crossing.acl, "the load balancer subnet's network ACL", crossing.span,
+                               crossing.ports))
     if lb_rule is not None:
         steps.append(_step("security_group_rule", lb_rule.address, "admits the listener port from the internet",
                            lb_rule.span_of("cidrs", "ipv6_cidrs"), listener_ports))
         related.append(Evidence(lb_rule.span_of("cidrs", "ipv6_cidrs"), lb_rule.address,
                                 "load balancer group admits the internet"))
     steps.extend(tg_steps)
+    if workload_acl.acl:
+        steps.append(_step("network_acl", workload_acl.acl, "the workload subnet's network ACL", workload_acl.span,
+                           admitted))
     if rule is not None:
         steps.append(_step("security_group_rule", rule.address, f"admits {admitted} from the load balancer",
                            rule.span_of("source_groups", "cidrs", "ipv6_cidrs"), admitted))
@@ -450,6 +535,47 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
     steps.append(_workload_step(ctx, admitted))
     return PathReport("load_balancer", version, tuple(steps), str(admitted), location=location,
                       related=tuple(related), assumptions=tuple(dict.fromkeys(assumptions)), target_ports=admitted)
+
+
+def _lb_to_workload_acls(ctx: WorkloadContext, route: LoadBalancerRoute, version: int, ports: PortSet,
+                         lb_placements: list[Placement], passes_client: bool) -> tuple[AclCrossing, str]:
+    """The LB-to-workload leg through the NACLs: out of a LB subnet to the workload's subnet,
+    into the workload's subnet from the LB's subnets (from the internet when the NLB passes
+    client addresses through). What gets through in some subnet of the workload, and when
+    nothing does, the reason."""
+    lb = route.load_balancer
+    sources: list[object] | None = None
+    if not passes_client:
+        sources = [_subnet_cidr(p, version) if p.subnet is not None else Unknown("a subnet of the default VPC")
+                   for p in route.lb_placements] or None
+    source_words = "the internet (the NLB passes client addresses through)" if passes_client else \
+        f"the subnets of {lb.address}"
+    best = AclCrossing(PortSet(), "", None)
+    blocked = ""
+    for placement in ctx.placements or (None,):
+        into = _acl_crossing(placement, version, sources, ports)
+        if not into.ports:
+            blocked = blocked or (f"network ACL {into.acl} of {ctx.address}'s subnet does not let {ports} in from "
+                                  f"{source_words} (or the replies back out)")
+            continue
+        own = [_subnet_cidr(placement, version)] if placement is not None and placement.subnet is not None else None
+        out_of_lb = [_acl_crossing(p, version, own, into.ports, outbound=True) if own else
+                     AclCrossing(into.ports, "", None) for p in lb_placements] or [AclCrossing(into.ports, "", None)]
+        through = PortSet()
+        for crossing in out_of_lb:
+            through = through | crossing.ports
+        if not through:
+            acls = ", ".join(dict.fromkeys(c.acl for c in out_of_lb if c.acl))
+            blocked = blocked or (f"network ACL {acls} of the subnets of {lb.address} does not let {into.ports} out "
+                                  f"to {ctx.address}'s subnet (or the replies back in)")
+            continue
+        found = AclCrossing(through, into.acl, into.span,
+                            tuple(dict.fromkeys([*into.assumptions, *(a for c in out_of_lb for a in c.assumptions)])))
+        if not best.ports:
+            best = found
+        else:
+            best = AclCrossing(best.ports | found.ports, best.acl, best.span, best.assumptions)
+    return best, blocked
 
 
 # --- private network paths -------------------------------------------------------------------------
@@ -498,6 +624,16 @@ def _private_paths(ctx: WorkloadContext, placement: Placement, version: int) -> 
                                   cut=f"no security group rule admits traffic from {destination}",
                                   assumptions=tuple(assumptions)))
             continue
+        crossing = _acl_crossing(placement, version, [destination], ports)
+        assumptions.extend(crossing.assumptions)
+        if not crossing.ports:
+            out.append(PathReport(via, version, tuple(steps), "",
+                                  cut=f"network ACL {crossing.acl} does not let {ports} in from {destination} "
+                                      f"(or the replies back out)", assumptions=tuple(dict.fromkeys(assumptions))))
+            continue
+        ports = crossing.ports
+        if crossing.acl:
+            steps.append(_step("network_acl", crossing.acl, "the subnet's network ACL", crossing.span, ports))
         steps.append(_step("security_group_rule", rule.address, f"admits {sg_rule_ports(rule)}",
                            rule.span_of("cidrs", "ipv6_cidrs"), ports))
         steps.append(_workload_step(ctx, ports))
