@@ -165,9 +165,11 @@ def scan(
         options, settings, sbom or [], inspector or [], vuln_db, kev, epss, epss_threshold)
     from scanner.progress import ScanProgress
 
-    # A scan builds a large heap that lives until it ends; the collector's default pace walked
-    # it over and over (a third of a large scan). Cycles are still collected, less often.
-    gc.set_threshold(100_000, 50, 1000)
+    # A scan builds a large heap that lives until it ends, and makes next to no cyclic garbage
+    # (peak RSS at 10,000 instances is the same with the collector on or off). The collector
+    # walked that heap again and again: a fifth of the loading and nine tenths of writing the
+    # result cache. So it is off for the scan; the process ends right after it.
+    gc.disable()
     with ScanProgress(err) as progress:
         result = run_scan(list(paths), options, tuple(settings.exclude) + tuple(exclude or ()),
                           vulnerability_data=vulnerability_data[0], progress=progress,

@@ -26,10 +26,11 @@ becomes explicit here, and only here:
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import networkx as nx
@@ -59,6 +60,8 @@ from scanner.model import (
     NetworkInterfaceAttachment,
     Policy,
     PolicyAttachment,
+    PrefixList,
+    PrefixListEntry,
     Resource,
     Role,
     Route,
@@ -358,6 +361,9 @@ class _Builder:
             if obj.group is not None:
                 self.link(obj, obj.group, (SecurityGroup,), "has_rule", "group", reverse=True)
             self.link_all(obj, obj.source_groups, (SecurityGroup,), "allows_from", "source_groups")
+            self.link_all(obj, obj.prefix_lists, (PrefixList,), "allows_from", "prefix_lists")
+        elif isinstance(obj, PrefixListEntry):
+            self.link(obj, obj.prefix_list, (PrefixList,), "has_entry", "prefix_list", reverse=True)
         elif isinstance(obj, SecurityGroup):
             self.link(obj, obj.vpc, (Vpc,), "in_vpc", "vpc")
         elif isinstance(obj, NetworkInterface):
@@ -679,6 +685,15 @@ def _eni_subnet_refs(builder: _Builder, enis: list[str]) -> list[object]:
     return refs
 
 
+def _cidr_version(cidr: object) -> int | None:
+    if not isinstance(cidr, str):
+        return None
+    try:
+        return ipaddress.ip_network(cidr, strict=False).version
+    except ValueError:
+        return None
+
+
 def build_graph(config: Configuration) -> nx.MultiDiGraph:
     """The configuration as a typed graph (see the module docstring)."""
     graph: nx.MultiDiGraph = _Builder(config).build()
@@ -695,6 +710,7 @@ class _Reader:
         self.metadata_defaults = next(
             (o for o in config.resources if isinstance(o, InstanceMetadataDefaults)), None)
         self.placement_cache: dict[str, Placement] = {}
+        self.expanded_rules: dict[str, tuple[SecurityGroupRule, SecurityGroupRule]] = {}
         # networkx's own dictionaries (node -> neighbour -> edge key -> data): reading every
         # workload's context through its view objects cost a quarter of the analysis time.
         self._nodes: dict[str, dict[str, Any]] = graph._node
@@ -726,7 +742,38 @@ class _Reader:
         inline = [r for r in group.rules]
         inline_addresses = {r.address for r in inline}
         standalone = [r for r in rules if isinstance(r, SecurityGroupRule) and r.address not in inline_addresses]
-        return AttachedGroup(group=group, rules=tuple(inline + standalone), attached_at=attached_at)
+        expanded = tuple(self.with_prefix_lists(r) for r in inline + standalone)
+        return AttachedGroup(group=group, rules=expanded, attached_at=attached_at)
+
+    def with_prefix_lists(self, rule: SecurityGroupRule) -> SecurityGroupRule:
+        """The rule with the CIDRs of the prefix lists it names added to its own, pointing at
+        its prefix list line; one copy per rule, so answers remembered per rule are shared.
+        A prefix list not defined here (AWS managed, or an id) adds nothing."""
+        if not rule.prefix_lists:
+            return rule
+        found = self.expanded_rules.get(rule.address)
+        if found is not None and found[0] is rule:
+            return found[1]
+        v4: list[str | Unknown] = []
+        v6: list[str | Unknown] = []
+        for node, _ in self.out(rule.address, "allows_from"):
+            prefix_list = self.obj(node)
+            if not isinstance(prefix_list, PrefixList):
+                continue
+            more = [e.cidr for e in (self.obj(n) for n, _ in self.out(node, "has_entry"))
+                    if isinstance(e, PrefixListEntry) and e.cidr is not None]
+            for cidr in (*prefix_list.entries, *more):
+                version = _cidr_version(cidr)
+                ipv6 = version == 6 if version is not None else prefix_list.address_family == "IPv6"
+                (v6 if ipv6 else v4).append(cidr)
+        spans = dict(rule.attr_spans)
+        where = spans.get("prefix_lists")
+        if where is not None:
+            spans.setdefault("cidrs", where)
+            spans.setdefault("ipv6_cidrs", where)
+        copy = replace(rule, cidrs=(*rule.cidrs, *v4), ipv6_cidrs=(*rule.ipv6_cidrs, *v6), attr_spans=spans)
+        self.expanded_rules[rule.address] = (rule, copy)
+        return copy
 
     def groups(self, node: str, fallback: Span) -> list[AttachedGroup]:
         out: list[AttachedGroup] = []

@@ -308,6 +308,24 @@ class SecurityGroupRule(Resource):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
+class PrefixList(Resource):
+    """A customer managed prefix list (aws_ec2_managed_prefix_list, AWS::EC2::PrefixList):
+    a security group rule naming it admits each of its CIDRs. ``address_family`` "IPv4" or
+    "IPv6" says where an entry whose CIDR is unknown belongs."""
+
+    entries: tuple[Cidr, ...] = ()
+    address_family: MaybeStr = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class PrefixListEntry(Resource):
+    """aws_ec2_managed_prefix_list_entry: one more CIDR of a prefix list."""
+
+    prefix_list: Ref | None = None
+    cidr: Cidr | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
 class SecurityGroup(Resource):
     vpc: Ref | None = None
     rules: tuple[SecurityGroupRule, ...] = ()

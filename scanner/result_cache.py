@@ -182,6 +182,15 @@ class ResultCache:
         return result if isinstance(result, JobResult) else None
 
     def _write(self, entry: Path, header: object, result: JobResult) -> None:
+        collecting = gc.isenabled()
+        gc.disable()  # pickling a large answer next to a large live heap: the collector cost 10x the pickling
+        try:
+            self._write_entry(entry, header, result)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _write_entry(self, entry: Path, header: object, result: JobResult) -> None:
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".result")

@@ -130,6 +130,10 @@ FIRES: list[tuple[str, str, str, str, tuple[str, ...]]] = [
      ("CidrIpv6", "# rdp from the world")),
     ("security-groups-cloudformation", "template.yaml", REMOTE_ACCESS, "ByLaunchTemplate",
      ("CidrIp", "# everything from the world")),
+    # a rule naming a customer managed prefix list admits its CIDRs: the line to change names the list
+    ("prefix-list-admits-the-world", "main.tf", REMOTE_ACCESS, "aws_instance.bastion",
+     ("prefix_list_id", "aws_ec2_managed_prefix_list.anywhere.id")),
+    ("prefix-list-admits-the-world", "template.yaml", REMOTE_ACCESS, "Bastion", ("SourcePrefixListId: !Ref Anywhere",)),
     # --- ec2-open-security-group --------------------------------------------------------------
     ("security-groups-terraform", "main.tf", OPEN_SECURITY_GROUP, "aws_instance.by_network_interface",
      ("cidr_ipv4", "# postgres from the world")),
@@ -192,6 +196,8 @@ QUIET: list[tuple[str, str, str]] = [
     ("security-groups-cloudformation", OPEN_SECURITY_GROUP, "BySecurityGroupIds"),
     ("security-groups-cloudformation", OPEN_SECURITY_GROUP, "BySecurityGroupNames"),  # RDP alone: remote access only
     ("security-groups-cloudformation", REMOTE_ACCESS, "ByInlineNetworkInterface"),
+    ("prefix-list-admits-the-world", REMOTE_ACCESS, "aws_instance.app"),  # its list holds a private range
+    ("prefix-list-admits-the-world", REMOTE_ACCESS, "App"),
     *[("public-ip-terraform", PUBLIC_IP, workload) for workload in (
         "aws_instance.explicit_false_in_public_subnet", "aws_instance.explicit_false_in_default_vpc",
         "aws_instance.private_subnet", "aws_instance.ipv6_behind_egress_only", "aws_instance.subnet_from_data_source")],

@@ -41,6 +41,7 @@ from scanner.model import (
     NetworkInterfaceAttachment,
     Policy,
     PolicyAttachment,
+    PrefixList,
     Ref,
     Resource,
     Role,
@@ -624,6 +625,17 @@ def security_group_rule(base: dict[str, Any], rule: Any, ingress: bool, group: R
         source_groups=peers, prefix_lists=prefix_lists, self_source=self_source)
 
 
+def map_prefix_list(raw: RawResource) -> list[Resource]:
+    fields = Fields(raw.body)
+    entries: list[str | Unknown] = []
+    for _index, item in items_of(fields.take("entries", "Entries")):
+        cidr = as_str(Fields(item).take("entries", "Cidr")) if isinstance(item, dict) else as_str(item)
+        if cidr is not None:
+            entries.append(cidr)
+    return [PrefixList(**common(raw, fields, "PrefixListName"), entries=tuple(entries),
+                       address_family=as_str(fields.take("address_family", "AddressFamily")))]
+
+
 def map_security_group(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
     rules: list[SecurityGroupRule] = []
@@ -922,6 +934,7 @@ _MAPPERS: dict[str, Callable[[RawResource], list[Resource]]] = {
     "AWS::EC2::NetworkAclEntry": map_network_acl_entry,
     "AWS::EC2::SubnetNetworkAclAssociation": map_network_acl_association,
     "AWS::EC2::SecurityGroup": map_security_group,
+    "AWS::EC2::PrefixList": map_prefix_list,
     "AWS::EC2::SecurityGroupIngress": map_security_group_ingress,
     "AWS::EC2::SecurityGroupEgress": map_security_group_egress,
     "AWS::EC2::NetworkInterface": map_network_interface,

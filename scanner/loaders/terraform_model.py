@@ -50,6 +50,8 @@ from scanner.model import (
     NetworkInterfaceAttachment,
     Policy,
     PolicyAttachment,
+    PrefixList,
+    PrefixListEntry,
     Ref,
     Resource,
     Role,
@@ -738,6 +740,23 @@ def _inline_rule_fields(block: Body) -> dict[str, Any]:
     }
 
 
+def _prefix_list(raw: RawResource, body: Body) -> list[Resource]:
+    entries: list[Cidr] = []
+    if body.is_unknown("entry"):
+        entries.append(Unknown("the entries of this prefix list are only known after apply"))
+    for block in body.blocks("entry", "entries"):
+        cidr = block.text("cidr", "cidr")
+        if cidr is not None:
+            entries.append(cidr)
+    return [PrefixList(entries=tuple(entries), address_family=body.text("address_family", "address_family"),
+                       **_common(raw, body))]
+
+
+def _prefix_list_entry(raw: RawResource, body: Body) -> list[Resource]:
+    return [PrefixListEntry(prefix_list=body.ref("prefix_list_id", "prefix_list"), cidr=body.text("cidr", "cidr"),
+                            **_common(raw, body))]
+
+
 def _security_group(raw: RawResource, body: Body) -> list[Resource]:
     rules = []
     assumptions = raw.assumptions
@@ -1224,6 +1243,8 @@ MAPPERS: dict[str, Mapper] = {
     "aws_network_acl_rule": _network_acl_rule,
     "aws_network_acl_association": _network_acl_association,
     "aws_security_group": _security_group,
+    "aws_ec2_managed_prefix_list": _prefix_list,
+    "aws_ec2_managed_prefix_list_entry": _prefix_list_entry,
     "aws_default_security_group": _security_group,
     "aws_security_group_rule": _security_group_rule,
     "aws_vpc_security_group_ingress_rule": _vpc_security_group_rule,
