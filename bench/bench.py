@@ -72,7 +72,11 @@ def iacscan(target: Path, cache: Path, *extra: str) -> tuple[Run, dict[str, floa
     command = [sys.executable, "-m", "scanner", "scan", str(target), "--format", "json", "--output", os.devnull,
                "--fail-on", "none", "--cache-dir", str(cache), "--timings", *extra]
     done = run(command)
-    return done, timings_from(done.stderr)
+    timings = timings_from(done.stderr)
+    if not timings:  # exit 1 also means "python: No module named scanner": not a measurement
+        sys.stderr.write(done.stderr[-2000:])
+        raise SystemExit(f"iacscan printed no timings: {' '.join(command)}")
+    return done, timings
 
 
 PARSE_ONLY = """
