@@ -286,3 +286,20 @@ def test_vulnerability_data_is_part_of_the_key(tmp_path: Path) -> None:
     assert '"jobs_from_result_cache": 0.0' in timings
     assert "CVE-2014-0160" not in fourth
     assert fourth == run("fresh2.json", "--no-cache")[0]
+
+
+def test_a_file_target_created_later_loads_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache = make_repo(tmp_path), tmp_path / "cache"
+    web = root / "infra" / "modules" / "web"
+    (web / "policies").mkdir()
+    (web / "policies" / "README.md").write_text("Policies of the web tier.\n")
+    (web / "main.tf").write_text(WEB_MODULE_TF.replace('file("${path.module}/policy.json")',
+                                                       'file("${path.module}/policies/web.json")'))
+    before = scan_json(root, cache)
+    assert "ec2-admin-role" not in before
+    (web / "policies" / "web.json").write_text(READ_ONLY_POLICY.replace('"s3:GetObject"', '"*"'))
+    loads = CountingLoads(monkeypatch)
+    after = scan_json(root, cache)
+    assert loads.kinds == ["terraform"], "the folder it looked in now holds the file"
+    assert "ec2-admin-role" in after
+    assert after == scan_json(root, None)

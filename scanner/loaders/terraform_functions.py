@@ -63,6 +63,7 @@ class FunctionContext:
     report: Callable[[LoadError], None] = lambda error: None
     render_template: Callable[[str, str, dict[str, Any]], Any] | None = None  # (text, display path, vars)
     note_file: Callable[[str], None] = lambda display: None  # a file() read joins the load's file list
+    note_looked_for: Callable[[str], None] = lambda display: None  # a path looked for and not found
 
 
 Function = Callable[[list[Any], FunctionContext], Any]
@@ -1164,6 +1165,8 @@ def _resolve_file(raw: Any, ctx: FunctionContext, must_exist: bool = True) -> Pa
                                      f"file path {text!r} resolves outside the scanned folder; refused"))
                 raise FunctionError(f"file path {text!r} resolves outside the scanned folder ({where})")
             return path
+    for base in ctx.base_dirs:  # creating one of these later changes the answer
+        ctx.note_looked_for(ctx.options.display_path(base / candidate))
     if must_exist:
         raise FunctionError(f"file {text!r} does not exist")
     return None

@@ -372,6 +372,10 @@ class Loader:
         if display not in self.result.files:
             self.result.files.append(display)
 
+    def note_looked_for(self, display: str) -> None:
+        if display not in self.result.watched:
+            self.result.watched.append(display)
+
     def config(self, folder: Path) -> ModuleConfig:
         key = folder.resolve()
         if key not in self.configs:
@@ -647,7 +651,7 @@ class ModuleInstance:
         loader = self.loader
         return FunctionContext(options=loader.options, base_dirs=(loader.folder, loader.options.root), span=span,
                                report=loader.error, render_template=self._render_template,
-                               note_file=loader.note_file)
+                               note_file=loader.note_file, note_looked_for=loader.note_looked_for)
 
     def _render_template(self, text: str, display: str, variables: dict[str, Any]) -> Any:
         loader = self.loader
