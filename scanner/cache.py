@@ -1,7 +1,8 @@
 """A content-addressed cache of parse results.
 
-Key: the SHA-256 of the file's bytes, the parser's name and the tool version, so an
-edited file misses and a new iacscan never reads an old format. Entries are written to a
+Key: the SHA-256 of the file's bytes, the parser's name and the tool's own code
+(``code_fingerprint``), so an edited file misses and a changed iacscan never reads an old
+format. Entries are written to a
 temporary file and renamed into place (atomic on POSIX and Windows), so concurrent scans
 never see half an entry; an entry that cannot be read is ignored and rewritten.
 
@@ -17,6 +18,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,6 +26,20 @@ from scanner import __version__
 
 T = TypeVar("T")
 FORMAT = "1"
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """The installed scanner's own files (name, size, modification time): part of every
+    cache key, so a changed iacscan never reuses what an older one stored, even when the
+    version number stays the same (an editable install, a build from a branch)."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json", ".lark") and path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.relative_to(package).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
 
 
 def default_cache_dir() -> Path:
@@ -41,7 +57,7 @@ class ParseCache:
 
     def key(self, data: bytes, parser: str) -> str:
         digest = hashlib.sha256()
-        digest.update(f"{parser}\0{__version__}\0{FORMAT}\0".encode())
+        digest.update(f"{parser}\0{code_fingerprint()}\0{FORMAT}\0".encode())
         digest.update(data)
         return digest.hexdigest()
 

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from scanner import __version__
+from scanner.cache import code_fingerprint
 from scanner.model import Configuration
 from scanner.options import ScanOptions
 from scanner.traits import Exposure
@@ -57,7 +57,7 @@ def request_key(options: ScanOptions) -> str:
     """Every option that can change a job's result; var files by content, since they are
     read outside any configuration."""
     digest = hashlib.sha256()
-    fields = (FORMAT, __version__, str(options.root.resolve()), sorted(options.variables.items()),
+    fields = (FORMAT, code_fingerprint(), str(options.root.resolve()), sorted(options.variables.items()),
               sorted(options.parameters.items()), sorted(options.authorized_ports),
               str(options.plan_source) if options.plan_source else "", options.max_file_bytes,
               sorted(options.skip_rules))

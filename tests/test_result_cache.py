@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from scanner import result_cache
 from scanner import scan as scan_module
 from scanner.loaders import terraform_hcl
 from scanner.options import ScanOptions
@@ -303,3 +304,13 @@ def test_a_file_target_created_later_loads_again(tmp_path: Path, monkeypatch: py
     assert loads.kinds == ["terraform"], "the folder it looked in now holds the file"
     assert "ec2-admin-role" in after
     assert after == scan_json(root, None)
+
+
+def test_a_changed_scanner_does_not_reuse_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key holds the scanner's own code (file sizes and times), not only its version."""
+    root, cache = make_repo(tmp_path), tmp_path / "cache"
+    first = scan_json(root, cache)
+    loads = CountingLoads(monkeypatch)
+    monkeypatch.setattr(result_cache, "code_fingerprint", lambda: "a newer build of the same version")
+    assert scan_json(root, cache) == first
+    assert sorted(loads.kinds) == ["cloudformation", "terraform"]
