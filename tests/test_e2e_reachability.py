@@ -571,3 +571,21 @@ def test_every_rule_that_opens_the_path_is_named(file: str, workload: str, world
     related_lines = {e.span.line for e in found.related}
     assert second_rule in related_lines
     assert private_rule not in related_lines
+
+
+def test_unknown_load_balancer_subnets_are_assumed_to_pass_the_workload_nacl(tmp_path: Path) -> None:
+    """The ALB's subnets come from a variable: its nodes' addresses are unknown, so the app
+    subnet's NACL (which admits only the usual ALB subnets) is assumed to let them in, and
+    the finding says so, rather than the path being cut or judged as from the internet."""
+    text = (FIXTURES / "alb-behind-network-acls" / TF).read_text(encoding="utf-8")
+    old = "subnets            = [aws_subnet.public_a.id, aws_subnet.public_b.id]"
+    assert text.count(old) == 1
+    (tmp_path / TF).write_text('variable "lb_subnets" {\n  type = list(string)\n}\n\n'
+                               + text.replace(old, "subnets            = var.lb_subnets"), encoding="utf-8")
+    result = scan([tmp_path], ScanOptions(root=tmp_path))
+    found = {e.workload: e for e in result.exposures}
+    for workload in ("aws_instance.app", "aws_instance.locked"):
+        reachable = next(t for t in found[workload].traits if t.rule_id == INTERNET_REACHABLE)
+        assert reachable.properties["ports"] == "tcp 8080"
+        assert any("not known; assumed the NACL lets it through" in a for a in reachable.assumptions), \
+            reachable.assumptions

@@ -334,7 +334,8 @@ def _acl_crossing(placement: Placement | None, version: int, peers: Sequence[obj
         for peer in peers:
             net = parse_cidr(peer)
             if net is None:
-                assumptions.append(f"{acl.address}: the peer address range {peer} is not known; assumed the NACL "
+                what = peer.reason if isinstance(peer, Unknown) else peer
+                assumptions.append(f"{acl.address}: the peer address range ({what}) is not known; assumed the NACL "
                                    f"lets it through")
                 return AclCrossing(ports, acl.address, acl.span, tuple(assumptions))
             if net.version != version:
@@ -544,10 +545,10 @@ def _lb_to_workload_acls(ctx: WorkloadContext, route: LoadBalancerRoute, version
     client addresses through). What gets through in some subnet of the workload, and when
     nothing does, the reason."""
     lb = route.load_balancer
-    sources: list[object] | None = None
+    sources: list[object] | None = None  # None: the internet
     if not passes_client:
         sources = [_subnet_cidr(p, version) if p.subnet is not None else Unknown("a subnet of the default VPC")
-                   for p in route.lb_placements] or None
+                   for p in route.lb_placements] or [Unknown("the load balancer's subnets are not known")]
     source_words = "the internet (the NLB passes client addresses through)" if passes_client else \
         f"the subnets of {lb.address}"
     best = AclCrossing(PortSet(), "", None)
