@@ -239,10 +239,11 @@ def scan(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] = ()
         answer = JobResult(tuple(summary(c) for c in job_configurations), tuple(job_exposures), tuple(job_notices))
         cache.store((jobs[number].kind, jobs[number].paths), answer)
         answered[number] = answer
+    reloaded = set(missing)
     for number in sorted(answered):
         stored = answered[number]
         assert stored is not None
-        if number not in missing:
+        if number not in reloaded:  # the loaded ones are already there, in full
             configurations += stored.configurations
         result.exposures.extend(stored.exposures)
         result.notices.extend(n for n in stored.notices if n not in result.notices)
