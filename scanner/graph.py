@@ -270,12 +270,10 @@ class _Builder:
         return out
 
     def out(self, node: str, kind: str) -> list[tuple[str, dict[str, Any]]]:
-        succ: dict[str, dict[Any, dict[str, Any]]] = self.graph._succ.get(node, {})  # see _Reader
-        return [(v, d) for v, keyed in succ.items() for d in keyed.values() if d["kind"] == kind]
+        return _edges_of_kind(self.graph._succ, node, kind)
 
     def into(self, node: str, kind: str) -> list[tuple[str, dict[str, Any]]]:
-        pred: dict[str, dict[Any, dict[str, Any]]] = self.graph._pred.get(node, {})
-        return [(u, d) for u, keyed in pred.items() for d in keyed.values() if d["kind"] == kind]
+        return _edges_of_kind(self.graph._pred, node, kind)
 
     def obj(self, node: str) -> Resource | None:
         found: Resource | None = self.graph._node[node].get("obj")
@@ -685,6 +683,17 @@ def _eni_subnet_refs(builder: _Builder, enis: list[str]) -> list[object]:
     return refs
 
 
+Adjacency = dict[str, dict[str, dict[Any, dict[str, Any]]]]  # node -> neighbour -> edge key -> data
+
+
+def _edges_of_kind(adjacency: Adjacency, node: str, kind: str) -> list[tuple[str, dict[str, Any]]]:
+    """(neighbour, edge data) of ``node``'s edges of one kind, read from networkx's own
+    adjacency dicts: through its view objects, reading every workload's context cost a
+    quarter of the analysis time."""
+    return [(other, data) for other, keyed in adjacency.get(node, {}).items() for data in keyed.values()
+            if data["kind"] == kind]
+
+
 def _cidr_version(cidr: object) -> int | None:
     if not isinstance(cidr, str):
         return None
@@ -711,23 +720,19 @@ class _Reader:
             (o for o in config.resources if isinstance(o, InstanceMetadataDefaults)), None)
         self.placement_cache: dict[str, Placement] = {}
         self.expanded_rules: dict[str, tuple[SecurityGroupRule, SecurityGroupRule]] = {}
-        # networkx's own dictionaries (node -> neighbour -> edge key -> data): reading every
-        # workload's context through its view objects cost a quarter of the analysis time.
-        self._nodes: dict[str, dict[str, Any]] = graph._node
-        self._succ: dict[str, dict[str, dict[Any, dict[str, Any]]]] = graph._succ
-        self._pred: dict[str, dict[str, dict[Any, dict[str, Any]]]] = graph._pred
+        self._nodes: dict[str, dict[str, Any]] = graph._node  # networkx's own dicts (see _edges_of_kind)
+        self._succ: Adjacency = graph._succ
+        self._pred: Adjacency = graph._pred
 
     def obj(self, node: str) -> Any:
         data = self._nodes.get(node)
         return data.get("obj") if data is not None else None
 
     def out(self, node: str, kind: str) -> list[tuple[str, dict[str, Any]]]:
-        found = [(v, d) for v, keyed in self._succ.get(node, {}).items() for d in keyed.values() if d["kind"] == kind]
-        return sorted(found, key=lambda item: item[0])
+        return sorted(_edges_of_kind(self._succ, node, kind), key=lambda item: item[0])
 
     def into(self, node: str, kind: str) -> list[tuple[str, dict[str, Any]]]:
-        found = [(u, d) for u, keyed in self._pred.get(node, {}).items() for d in keyed.values() if d["kind"] == kind]
-        return sorted(found, key=lambda item: item[0])
+        return sorted(_edges_of_kind(self._pred, node, kind), key=lambda item: item[0])
 
     def unresolved(self, node: str) -> list[str]:
         return list(self.graph.nodes[node].get("unresolved", [])) if node in self.graph else []

@@ -102,8 +102,8 @@ class ResultCache:
 
     def __init__(self, directory: Path | None, options: ScanOptions, vulnerability_key: str = "") -> None:
         self.directory = directory / "results" if directory is not None else None
+        self.options = options
         self.root = options.root
-        self.resolved_root = options.root.resolve()
         self.request = request_key(options) + vulnerability_key
         self.hits = 0
         self.misses = 0
@@ -144,23 +144,13 @@ class ResultCache:
         inputs: Inputs = {}
         for shown in sorted(paths):
             path = self.root / shown
-            if not self._inside(path):
+            if not self.options.inside_root(path):
                 continue
             inputs[shown] = _state(path)
             parent = path.parent
-            if self._inside(parent):
-                inputs.setdefault(self._shown(parent), _state(parent))
+            if self.options.inside_root(parent):
+                inputs.setdefault(self.options.display_path(parent), _state(parent))
         return inputs
-
-    def _inside(self, path: Path) -> bool:
-        try:
-            path.resolve().relative_to(self.resolved_root)
-        except (ValueError, OSError, RuntimeError):
-            return False
-        return True
-
-    def _shown(self, path: Path) -> str:
-        return path.resolve().relative_to(self.resolved_root).as_posix()
 
     def _read(self, entry: Path) -> JobResult | None:
         collecting = gc.isenabled()

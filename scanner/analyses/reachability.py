@@ -401,8 +401,7 @@ def _admits_from_lb(ctx: WorkloadContext, route: LoadBalancerRoute, version: int
     found: SecurityGroupRule | None = None
     assumptions: list[str] = []
     lb_groups = [g.group for g in route.lb_security_groups]
-    subnets = [p.subnet.cidr if version == 4 else p.subnet.ipv6_cidr
-               for p in route.lb_placements if p.subnet is not None]
+    subnets = [_subnet_cidr(p, version) for p in route.lb_placements if p.subnet is not None]
     for group in ctx.security_groups:
         for rule in group.rules:
             if not rule.ingress:
@@ -482,8 +481,9 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
         acls = ", ".join(dict.fromkeys(p.network_acl.address for p in routed if p.network_acl is not None))
         return cut(f"network ACL {acls} of the subnets of {lb.address} does not let {listener_ports} in from the "
                    f"{family} internet (or the replies back out)", lis_step)
-    for _, crossing in entered[:1]:
-        assumptions.extend(crossing.assumptions)
+    lb_crossing = entered[0][1] if entered else None  # the subnet the path shows
+    if lb_crossing is not None:
+        assumptions.extend(lb_crossing.assumptions)
     tg_steps: list[PathStep] = []
     if route.target_group is not None:
         tg = route.target_group
@@ -513,10 +513,9 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
                            listener_ports))
         steps.append(_step("route", igw_routes[0].route.address, f"route {_describe_route(igw_routes[0], version)}",
                            igw_routes[0].route.span, listener_ports))
-    for _, crossing in entered[:1]:
-        if crossing.acl:
-            steps.append(_step("network_acl", crossing.acl, "the load balancer subnet's network ACL", crossing.span,
-                               crossing.ports))
+    if lb_crossing is not None and lb_crossing.acl:
+        steps.append(_step("network_acl", lb_crossing.acl, "the load balancer subnet's network ACL", lb_crossing.span,
+                           lb_crossing.ports))
     if lb_rule is not None:
         steps.append(_step("security_group_rule", lb_rule.address, "admits the listener port from the internet",
                            lb_rule.span_of("cidrs", "ipv6_cidrs"), listener_ports))
