@@ -69,8 +69,23 @@ def timings_from(stderr: str) -> dict[str, float]:
 
 
 def iacscan(target: Path, cache: Path, *extra: str) -> tuple[Run, dict[str, float]]:
-    command = [sys.executable, "-m", "scanner", "scan", str(target), "--format", "json", "--output", os.devnull,
-               "--fail-on", "none", "--cache-dir", str(cache), "--timings", *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "scanner",
+        "scan",
+        str(target),
+        "--format",
+        "json",
+        "--output",
+        os.devnull,
+        "--fail-on",
+        "none",
+        "--cache-dir",
+        str(cache),
+        "--timings",
+        *extra,
+    ]
     done = run(command)
     timings = timings_from(done.stderr)
     if not timings:  # exit 1 also means "python: No module named scanner": not a measurement
@@ -94,16 +109,30 @@ def parse_only(target: Path) -> Run:
 
 def checkov(executable: str, target: Path) -> Run:
     # JSON to stdout (discarded); --skip-download: offline, like iacscan.
-    return run([executable, "-d", str(target), "--framework", "terraform", "cloudformation",
-                "--quiet", "--compact", "-o", "json", "--skip-download"])
+    return run(
+        [
+            executable,
+            "-d",
+            str(target),
+            "--framework",
+            "terraform",
+            "cloudformation",
+            "--quiet",
+            "--compact",
+            "-o",
+            "json",
+            "--skip-download",
+        ]
+    )
 
 
 def generate(kind: str, size: int, workdir: Path) -> Path:
     target = workdir / f"{kind}-{size}"
     if not target.exists():
         script = SHARED_BENCH / ("gen_tf.py" if kind == "tf" else "gen_cfn.py")
-        subprocess.run([sys.executable, str(script), str(target), "--instances", str(size)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, str(script), str(target), "--instances", str(size)], check=True, capture_output=True
+        )
     return target
 
 
@@ -112,9 +141,14 @@ def report(label: str, target: Path, workdir: Path, checkov_bin: str | None) -> 
     shutil.rmtree(cache, ignore_errors=True)
     cold, cold_t = iacscan(target, cache)
     warm, warm_t = iacscan(target, cache)
-    row: dict[str, object] = {"input": label, "cold_s": round(cold.wall, 2), "warm_s": round(warm.wall, 2),
-                              "cold_cpu_s": round(cold.cpu, 2), "warm_cpu_s": round(warm.cpu, 2),
-                              "peak_rss_mb": round(max(cold.rss_mb, warm.rss_mb))}
+    row: dict[str, object] = {
+        "input": label,
+        "cold_s": round(cold.wall, 2),
+        "warm_s": round(warm.wall, 2),
+        "cold_cpu_s": round(cold.cpu, 2),
+        "warm_cpu_s": round(warm.cpu, 2),
+        "peak_rss_mb": round(max(cold.rss_mb, warm.rss_mb)),
+    }
     for name, timings in (("cold", cold_t), ("warm", warm_t)):
         after = timings.get("analyse", 0.0) + timings.get("report", 0.0)
         row[f"{name}_load_s"] = round(timings.get("load", 0.0), 2)
@@ -122,9 +156,11 @@ def report(label: str, target: Path, workdir: Path, checkov_bin: str | None) -> 
         row[f"{name}_after_load_share"] = round(after / max(timings.get("load", 0.0) + after, 1e-9), 3)
         # The same split in CPU seconds of the main process (parse workers not counted).
         after_cpu = timings.get("analyse_cpu", 0.0) + timings.get("report_cpu", 0.0)
-        row[f"{name}_cpu_split"] = {"load": round(timings.get("load_cpu", 0.0), 2), "after_load": round(after_cpu, 2),
-                                    "after_load_share": round(after_cpu / max(timings.get("load_cpu", 0.0)
-                                                                              + after_cpu, 1e-9), 3)}
+        row[f"{name}_cpu_split"] = {
+            "load": round(timings.get("load_cpu", 0.0), 2),
+            "after_load": round(after_cpu, 2),
+            "after_load_share": round(after_cpu / max(timings.get("load_cpu", 0.0) + after_cpu, 1e-9), 3),
+        }
     # The split: parsing alone (the .tf files through the parser, one process, no
     # cache) against everything else of the cold scan's CPU seconds.
     parse = parse_only(target)
@@ -151,18 +187,35 @@ def precommit(size: int, workdir: Path) -> dict[str, object]:
     shutil.rmtree(cache, ignore_errors=True)
     iacscan(repo, cache)  # an earlier full scan warms the cache
     edited = sorted(repo.glob("compute_*.tf"))[0]
-    command = [sys.executable, "-m", "scanner", "scan", str(edited), "--fail-on", "none", "--cache-dir", str(cache),
-               "--timings"]
+    command = [
+        sys.executable,
+        "-m",
+        "scanner",
+        "scan",
+        str(edited),
+        "--fail-on",
+        "none",
+        "--cache-dir",
+        str(cache),
+        "--timings",
+    ]
     runs: list[Run] = []
     for attempt in range(3):  # three edits, three hook runs: the median is reported (shared machines are noisy)
-        edited.write_text(edited.read_text().replace('"t3.micro"', '"t3.small"', 1)
-                          + f"\n# edit {attempt} before commit\n")
+        edited.write_text(
+            edited.read_text().replace('"t3.micro"', '"t3.small"', 1) + f"\n# edit {attempt} before commit\n"
+        )
         runs.append(run(command))
     runs.sort(key=lambda r: r.wall)
     done = runs[1]
-    row: dict[str, object] = {"input": f"precommit-{size}", "edited": edited.name, "warm_s": round(done.wall, 2),
-                              "warm_cpu_s": round(done.cpu, 2), "peak_rss_mb": round(done.rss_mb),
-                              "all_runs_s": [round(r.wall, 2) for r in runs], "timings": timings_from(done.stderr)}
+    row: dict[str, object] = {
+        "input": f"precommit-{size}",
+        "edited": edited.name,
+        "warm_s": round(done.wall, 2),
+        "warm_cpu_s": round(done.cpu, 2),
+        "peak_rss_mb": round(done.rss_mb),
+        "all_runs_s": [round(r.wall, 2) for r in runs],
+        "timings": timings_from(done.stderr),
+    }
     # The same hook run when the edited file is unchanged since the last scan (its result is cached).
     again = run(command)
     row["unchanged_s"] = round(again.wall, 2)
@@ -183,11 +236,15 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    print(f"# machine: {os.cpu_count()} CPUs, {cpu_model()}, {memory_gb():.0f} GB, python {sys.version.split()[0]}, "
-          f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"# machine: {os.cpu_count()} CPUs, {cpu_model()}, {memory_gb():.0f} GB, python {sys.version.split()[0]}, "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     for size in (int(s) for s in args.sizes.split(",") if s):
-        checkov_here = args.checkov if args.checkov_sizes == "all" or str(size) in args.checkov_sizes.split(",") \
-            else None
+        checkov_here = (
+            args.checkov if args.checkov_sizes == "all" or str(size) in args.checkov_sizes.split(",") else None
+        )
         report(f"tf-{size}", generate("tf", size, workdir), workdir, checkov_here)
         if args.cfn:
             report(f"cfn-{size}", generate("cfn", size, workdir), workdir, checkov_here)

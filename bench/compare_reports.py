@@ -50,9 +50,24 @@ def snapshot(iacscan: str, out: Path, folders: list[Path]) -> None:
         for fmt in ("json", "sarif"):
             target = out / f"{name}.{fmt}"
             done = subprocess.run(
-                [iacscan, "scan", str(folder), "--format", fmt, "--output", str(target), "--no-cache",
-                 "--fail-on", "none", "--jobs", "1"],
-                capture_output=True, text=True, check=False)
+                [
+                    iacscan,
+                    "scan",
+                    str(folder),
+                    "--format",
+                    fmt,
+                    "--output",
+                    str(target),
+                    "--no-cache",
+                    "--fail-on",
+                    "none",
+                    "--jobs",
+                    "1",
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if done.returncode not in (0, 1, 2):
                 sys.stderr.write(f"{folder} ({fmt}): exit {done.returncode}\n{done.stderr[-2000:]}\n")
             if not target.exists():

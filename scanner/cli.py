@@ -9,7 +9,7 @@ import sys
 import time
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -25,8 +25,12 @@ if TYPE_CHECKING:
     from scanner.scan import ScanResult
     from scanner.vulndata import VulnerabilitySources
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-                  help="Offline exposure scanner for EC2 workloads in Terraform and CloudFormation.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Offline exposure scanner for EC2 workloads in Terraform and CloudFormation.",
+)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FAIL_ON_LEVELS = {"low": 1, "medium": 2, "high": 3, "critical": 4, "none": 99}
@@ -52,8 +56,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_callback(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     """iacscan reads Terraform and CloudFormation before deployment and reports, per EC2
     workload, how exposed it will be and the fix that matters most."""
@@ -103,28 +108,46 @@ def _settings(root: Path, config: Path | None) -> FileSettings:
 @app.command()
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="Folders and files to scan.")],
-    output_format: Annotated[Optional[OutputFormat], typer.Option("--format", "-f", help="Report format.")] = None,  # noqa: UP045
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report here.")] = None,  # noqa: UP045
-    fail_on: Annotated[Optional[str], typer.Option(help="low|medium|high|critical|none (default low).")] = None,  # noqa: UP045
-    authorized_ports: Annotated[Optional[str], typer.Option(help="Ports open to the world that are fine (default 80,443).")] = None,  # noqa: UP045,E501
-    var: Annotated[Optional[list[str]], typer.Option("--var", help="Terraform variable NAME=VALUE.")] = None,  # noqa: UP045
-    var_file: Annotated[Optional[list[Path]], typer.Option("--var-file", help="Terraform .tfvars file.")] = None,  # noqa: UP045
-    parameter: Annotated[Optional[list[str]], typer.Option("--parameter", help="CloudFormation parameter Key=Value.")] = None,  # noqa: UP045,E501
-    source: Annotated[Optional[Path], typer.Option("--source", help="The .tf folder behind a plan JSON.")] = None,  # noqa: UP045
-    skip_rule: Annotated[Optional[list[str]], typer.Option("--skip-rule", help="A rule id not to report.")] = None,  # noqa: UP045
-    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of paths not to scan.")] = None,  # noqa: UP045
-    baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Report only findings not in this baseline.")] = None,  # noqa: UP045,E501
-    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Record current findings here.")] = None,  # noqa: UP045,E501
-    show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="Show suppressed findings in text.")] = False,  # noqa: E501
-    sbom: Annotated[Optional[list[str]], typer.Option("--sbom", help="AMI=SBOM file (CycloneDX or SPDX JSON).")] = None,  # noqa: UP045
-    inspector: Annotated[Optional[list[Path]], typer.Option("--inspector", help="Amazon Inspector findings export.")] = None,  # noqa: UP045,E501
-    vuln_db: Annotated[Optional[Path], typer.Option("--vuln-db", help="OSV records: a folder or zip.")] = None,  # noqa: UP045
-    kev: Annotated[Optional[Path], typer.Option("--kev", help="CISA KEV catalog JSON.")] = None,  # noqa: UP045
-    epss: Annotated[Optional[Path], typer.Option("--epss", help="EPSS scores CSV.")] = None,  # noqa: UP045
-    epss_threshold: Annotated[Optional[float], typer.Option(help="EPSS score that makes a CVE likely exploited (0.1).")] = None,  # noqa: UP045,E501
-    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (default .iacscan.toml or pyproject.toml).")] = None,  # noqa: UP045,E501
+    output_format: Annotated[OutputFormat | None, typer.Option("--format", "-f", help="Report format.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
+    fail_on: Annotated[str | None, typer.Option(help="low|medium|high|critical|none (default low).")] = None,
+    authorized_ports: Annotated[
+        str | None, typer.Option(help="Ports open to the world that are fine (default 80,443).")
+    ] = None,
+    var: Annotated[list[str] | None, typer.Option("--var", help="Terraform variable NAME=VALUE.")] = None,
+    var_file: Annotated[list[Path] | None, typer.Option("--var-file", help="Terraform .tfvars file.")] = None,
+    parameter: Annotated[
+        list[str] | None, typer.Option("--parameter", help="CloudFormation parameter Key=Value.")
+    ] = None,
+    source: Annotated[Path | None, typer.Option("--source", help="The .tf folder behind a plan JSON.")] = None,
+    skip_rule: Annotated[list[str] | None, typer.Option("--skip-rule", help="A rule id not to report.")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths not to scan.")] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Report only findings not in this baseline.")
+    ] = None,
+    write_baseline: Annotated[
+        Path | None, typer.Option("--write-baseline", help="Record current findings here.")
+    ] = None,
+    show_suppressed: Annotated[
+        bool, typer.Option("--show-suppressed", help="Show suppressed findings in text.")
+    ] = False,
+    sbom: Annotated[list[str] | None, typer.Option("--sbom", help="AMI=SBOM file (CycloneDX or SPDX JSON).")] = None,
+    inspector: Annotated[
+        list[Path] | None, typer.Option("--inspector", help="Amazon Inspector findings export.")
+    ] = None,
+    vuln_db: Annotated[Path | None, typer.Option("--vuln-db", help="OSV records: a folder or zip.")] = None,
+    kev: Annotated[Path | None, typer.Option("--kev", help="CISA KEV catalog JSON.")] = None,
+    epss: Annotated[Path | None, typer.Option("--epss", help="EPSS scores CSV.")] = None,
+    epss_threshold: Annotated[
+        float | None, typer.Option(help="EPSS score that makes a CVE likely exploited (0.1).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Settings file (default .iacscan.toml or pyproject.toml).")
+    ] = None,
     max_file_size: Annotated[int, typer.Option(help="Largest file read, in bytes.")] = 20 * 1024 * 1024,
-    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Parse cache folder (default $XDG_CACHE_HOME/iacscan).")] = None,  # noqa: UP045,E501
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="Parse cache folder (default $XDG_CACHE_HOME/iacscan).")
+    ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the parse cache.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for loading (0: one per CPU).")] = 0,
     timings: Annotated[bool, typer.Option("--timings", hidden=True, help="Print phase timings to stderr.")] = False,
@@ -162,7 +185,8 @@ def scan(
         skip_rules=frozenset(settings.skip_rules) | frozenset(skip_rule or ()),
     )
     vulnerability_data = _load_vulnerability_data(
-        options, settings, sbom or [], inspector or [], vuln_db, kev, epss, epss_threshold)
+        options, settings, sbom or [], inspector or [], vuln_db, kev, epss, epss_threshold
+    )
     from scanner.progress import ScanProgress
 
     # A scan builds a large heap that lives until it ends, and makes next to no cyclic garbage
@@ -171,9 +195,14 @@ def scan(
     # result cache. So it is off for the scan; the process ends right after it.
     gc.disable()
     with ScanProgress(err) as progress:
-        result = run_scan(list(paths), options, tuple(settings.exclude) + tuple(exclude or ()),
-                          vulnerability_data=vulnerability_data[0], progress=progress,
-                          vulnerability_key=vulnerability_data[3])
+        result = run_scan(
+            list(paths),
+            options,
+            tuple(settings.exclude) + tuple(exclude or ()),
+            vulnerability_data=vulnerability_data[0],
+            progress=progress,
+            vulnerability_key=vulnerability_data[3],
+        )
     result.notices.extend(vulnerability_data[1])
     result.errors.extend(vulnerability_data[2])
     from scanner.baseline import only_new, read_baseline, write_baseline_file
@@ -219,10 +248,16 @@ def scan(
     raise typer.Exit(EXIT_USAGE if internal else EXIT_OK)
 
 
-def _load_vulnerability_data(options: ScanOptions, settings: FileSettings, sboms: list[str], inspector: list[Path],
-                             vuln_db: Path | None, kev: Path | None, epss: Path | None,
-                             epss_threshold: float | None
-                             ) -> tuple[object | None, list[str], list[LoadError], str | None]:
+def _load_vulnerability_data(
+    options: ScanOptions,
+    settings: FileSettings,
+    sboms: list[str],
+    inspector: list[Path],
+    vuln_db: Path | None,
+    kev: Path | None,
+    epss: Path | None,
+    epss_threshold: float | None,
+) -> tuple[object | None, list[str], list[LoadError], str | None]:
     from scanner.vulndata import VulnerabilitySources, load_vulnerability_data
 
     sources = VulnerabilitySources(
@@ -231,8 +266,13 @@ def _load_vulnerability_data(options: ScanOptions, settings: FileSettings, sboms
         osv_db=vuln_db.resolve() if vuln_db else settings.vuln_db,
         kev=kev.resolve() if kev else settings.kev,
         epss=epss.resolve() if epss else settings.epss,
-        epss_threshold=(epss_threshold if epss_threshold is not None
-                        else settings.epss_threshold if settings.epss_threshold is not None else 0.1),
+        epss_threshold=(
+            epss_threshold
+            if epss_threshold is not None
+            else settings.epss_threshold
+            if settings.epss_threshold is not None
+            else 0.1
+        ),
     )
     data, errors, notices = load_vulnerability_data(sources, options.root)
     return data, notices, errors, _vulnerability_key(sources, options.root) if data is not None else None
@@ -243,10 +283,14 @@ def _vulnerability_key(sources: VulnerabilitySources, root: Path) -> str:
     from scanner.result_cache import fingerprint_of_files
     from scanner.vulndata.inventory import resolve_input
 
-    given = [*sources.sboms.values(), *sources.inspector_exports,
-             *(p for p in (sources.osv_db, sources.kev, sources.epss) if p is not None)]
-    return fingerprint_of_files([resolve_input(p, root) for p in given], sorted(sources.sboms.items()),
-                                sources.epss_threshold)
+    given = [
+        *sources.sboms.values(),
+        *sources.inspector_exports,
+        *(p for p in (sources.osv_db, sources.kev, sources.epss) if p is not None),
+    ]
+    return fingerprint_of_files(
+        [resolve_input(p, root) for p in given], sorted(sources.sboms.items()), sources.epss_threshold
+    )
 
 
 def render_sarif_text(result: ScanResult, known: set[str] | None) -> str:
@@ -293,7 +337,7 @@ def _write_text_report(result: ScanResult, output: Path | None, show_suppressed:
 def graph(
     path: Annotated[Path, typer.Argument(help="A folder or file: its configurations are drawn.")],
     output_format: Annotated[GraphFormat, typer.Option("--format", "-f")] = GraphFormat.dot,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,  # noqa: UP045
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Export the resource graph (dot renders with Graphviz: dot -Tsvg graph.dot -o graph.svg)."""
     from scanner.graph import build_graph, export_graph
@@ -364,8 +408,9 @@ def rules() -> None:
     width = max(len(rule.id) for rule in catalog)
     for rule in catalog:
         score = "" if rule.security_severity is None else f"{rule.security_severity:.1f}"
-        typer.echo(f"{rule.id:<{width}}  {_severity_label(rule.security_severity):<8} {score:>4}  "
-                   f"{rule.short_description}")
+        typer.echo(
+            f"{rule.id:<{width}}  {_severity_label(rule.security_severity):<8} {score:>4}  {rule.short_description}"
+        )
 
 
 def _severity_label(score: float | None) -> str:

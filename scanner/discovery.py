@@ -18,8 +18,23 @@ from pathlib import Path
 from scanner.model import LoadError
 from scanner.options import ScanOptions
 
-SKIPPED_FOLDERS = frozenset({".git", ".terraform", "node_modules", ".venv", "venv", "__pycache__", ".tox",
-                             ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis", ".idea", ".vscode"})
+SKIPPED_FOLDERS = frozenset(
+    {
+        ".git",
+        ".terraform",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".tox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".hypothesis",
+        ".idea",
+        ".vscode",
+    }
+)
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
@@ -84,8 +99,9 @@ def discover(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] 
                     if not is_excluded(path, options, excludes):
                         candidate_files.append(path)
 
-    found.terraform_modules = sorted(_root_modules(tf_folders, options)
-                                     | _roots_containing(explicit_tf_folders, options, found))
+    found.terraform_modules = sorted(
+        _root_modules(tf_folders, options) | _roots_containing(explicit_tf_folders, options, found)
+    )
     found.cdk_outs = sorted(cdk_outs)
     if candidate_files:  # the sniffers' modules are large: a Terraform-only scan never imports them
         from scanner.loaders.cloudformation import is_cloudformation_template
@@ -129,8 +145,9 @@ def _walk(top: Path, options: ScanOptions, found: Discovered) -> list[tuple[Path
                 if entry.is_symlink():
                     target = path.resolve(strict=True)
                     if not options.inside_root(target):
-                        found.notices.append(f"{_link_path(path, options)}: symlink points outside the scanned root; "
-                                             "not followed")
+                        found.notices.append(
+                            f"{_link_path(path, options)}: symlink points outside the scanned root; not followed"
+                        )
                         continue
                 if entry.is_dir():
                     if entry.name not in SKIPPED_FOLDERS:
@@ -138,8 +155,9 @@ def _walk(top: Path, options: ScanOptions, found: Discovered) -> list[tuple[Path
                 elif entry.is_file():
                     files.append(entry.name)
             except (OSError, RuntimeError):
-                found.notices.append(f"{_link_path(path, options)}: cannot follow this link (a loop, or its target "
-                                     "is missing); skipped")
+                found.notices.append(
+                    f"{_link_path(path, options)}: cannot follow this link (a loop, or its target is missing); skipped"
+                )
         result.append((folder, files))
         stack.extend(reversed(subfolders))
     return sorted(result)
@@ -173,8 +191,11 @@ def _roots_containing(folders: set[Path], options: ScanOptions, found: Discovere
     inputs its callers give it. A folder nobody calls is its own root."""
     if not folders:
         return set()
-    everything = {folder for folder, files in _walk(options.root.resolve(), options, Discovered())
-                  if any(f.endswith(TERRAFORM_SUFFIXES) for f in files)} | folders
+    everything = {
+        folder
+        for folder, files in _walk(options.root.resolve(), options, Discovered())
+        if any(f.endswith(TERRAFORM_SUFFIXES) for f in files)
+    } | folders
     calls = {folder: _local_module_calls(folder, everything, options) for folder in sorted(everything)}
     roots = _root_modules(everything, options)
     result: set[Path] = set()
@@ -182,8 +203,10 @@ def _roots_containing(folders: set[Path], options: ScanOptions, found: Discovere
         callers = {root for root in roots if folder in _reachable({root}, calls)}
         result |= callers or {folder}
         if callers and folder not in callers:
-            found.notices.append(f"{options.display_path(folder)} is a module: checked through "
-                                 f"{', '.join(sorted(options.display_path(c) for c in callers))}")
+            found.notices.append(
+                f"{options.display_path(folder)} is a module: checked through "
+                f"{', '.join(sorted(options.display_path(c) for c in callers))}"
+            )
     return result
 
 

@@ -50,15 +50,19 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
         names = sorted(known)
         console.print(f"[red]error:[/red] no workload {escape(address)!s} here", highlight=False)
         if names:
-            console.print("workloads: " + escape(", ".join(names[:30])) + (" ..." if len(names) > 30 else ""),
-                          highlight=False)
+            console.print(
+                "workloads: " + escape(", ".join(names[:30])) + (" ..." if len(names) > 30 else ""), highlight=False
+            )
         return EXIT_USAGE
 
     code = EXIT_OK
     for configuration, ctx in candidates:
         workload = ctx.workload
-        console.print(f"[bold]{escape(address)}[/bold] ({workload.kind}) in {escape(configuration.name)}, "
-                      f"defined at {workload.span}", highlight=False)
+        console.print(
+            f"[bold]{escape(address)}[/bold] ({workload.kind}) in {escape(configuration.name)}, "
+            f"defined at {workload.span}",
+            highlight=False,
+        )
         console.print("\n[bold]Paths[/bold]", highlight=False)
         reports = explain_paths(ctx)
         if not reports:
@@ -91,6 +95,9 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
         console.print("\n[bold]Fixes[/bold] (the first lowers the severity most)", highlight=False)
         for rank, fix in enumerate(exposure.fixes, 1):
             after = fix.severity.label if fix.severity else "no exposure"
-            console.print(f"  {rank}. {fix.location.span} {fix.rule_id}: {escape(fix.remediation)} "
-                          f"[dim]({label} -> {after})[/dim]", highlight=False)
+            console.print(
+                f"  {rank}. {fix.location.span} {fix.rule_id}: {escape(fix.remediation)} "
+                f"[dim]({label} -> {after})[/dim]",
+                highlight=False,
+            )
     return code

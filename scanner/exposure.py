@@ -116,8 +116,15 @@ def rule_order(rule_id: str) -> int:
 
 def trait_sort_key(trait: Trait) -> tuple[int, str, str, int, int, str, str]:
     span = trait.location.span
-    return (rule_order(trait.rule_id), trait.rule_id, span.file, span.line, span.end_line,
-            trait.location.address, trait.message)
+    return (
+        rule_order(trait.rule_id),
+        trait.rule_id,
+        span.file,
+        span.line,
+        span.end_line,
+        trait.location.address,
+        trait.message,
+    )
 
 
 def rank_fixes(traits: Sequence[Trait], remediation: Callable[[str], str]) -> tuple[Fix, ...]:
@@ -129,15 +136,21 @@ def rank_fixes(traits: Sequence[Trait], remediation: Callable[[str], str]) -> tu
     counts = Counter(t.rule_id for t in traits)
     fixes: dict[tuple[str, str, int, int, str], Fix] = {}
     for trait in traits:
-        key = (trait.rule_id, trait.location.span.file, trait.location.span.line,
-               trait.location.span.end_line, trait.location.address)
+        key = (
+            trait.rule_id,
+            trait.location.span.file,
+            trait.location.span.line,
+            trait.location.span.end_line,
+            trait.location.address,
+        )
         if key in fixes:
             continue
         remaining = Counter(counts)
         remaining.subtract(
-            t.rule_id for t in traits
-            if (t.rule_id, t.location.span.file, t.location.span.line, t.location.span.end_line,
-                t.location.address) == key
+            t.rule_id
+            for t in traits
+            if (t.rule_id, t.location.span.file, t.location.span.line, t.location.span.end_line, t.location.address)
+            == key
         )
         left = [rule_id for rule_id, n in remaining.items() if n > 0]
         fixes[key] = Fix(
@@ -168,8 +181,14 @@ def attack_path(traits: Sequence[Trait]) -> tuple[PathStep, ...]:
     if role_trait is not None:
         role_steps = [s for s in role_trait.path if s.kind in ROLE_STEP_KINDS]
         if not role_steps:
-            role_steps = [PathStep("policy_statement", role_trait.location.address, role_trait.location.message,
-                                   role_trait.location.span)]
+            role_steps = [
+                PathStep(
+                    "policy_statement",
+                    role_trait.location.address,
+                    role_trait.location.message,
+                    role_trait.location.span,
+                )
+            ]
         steps += [s for s in role_steps if s not in steps]
     return tuple(steps)
 

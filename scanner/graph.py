@@ -249,8 +249,17 @@ class _Builder:
             if sentence not in found:
                 found.append(sentence)
 
-    def link(self, src: Resource, ref: object, types: tuple[type[Resource], ...], kind: str, field_name: str,
-             what: str | None = None, reverse: bool = False, **attrs: Any) -> list[Resource]:
+    def link(
+        self,
+        src: Resource,
+        ref: object,
+        types: tuple[type[Resource], ...],
+        kind: str,
+        field_name: str,
+        what: str | None = None,
+        reverse: bool = False,
+        **attrs: Any,
+    ) -> list[Resource]:
         """Resolve ``ref`` (written in ``src``'s ``field_name``) and add one edge per target."""
         resolved = self.resolver.resolve(ref, types, src.address, what or field_name.replace("_", " "))
         self.unresolved(src.address, resolved.unresolved)
@@ -262,8 +271,16 @@ class _Builder:
                 self.edge(src.address, target.address, kind, span, **attrs)
         return list(resolved.objects)
 
-    def link_all(self, src: Resource, refs: Iterable[object], types: tuple[type[Resource], ...], kind: str,
-                 field_name: str, reverse: bool = False, **attrs: Any) -> list[Resource]:
+    def link_all(
+        self,
+        src: Resource,
+        refs: Iterable[object],
+        types: tuple[type[Resource], ...],
+        kind: str,
+        field_name: str,
+        reverse: bool = False,
+        **attrs: Any,
+    ) -> list[Resource]:
         out: list[Resource] = []
         for ref in refs:
             out.extend(self.link(src, ref, types, kind, field_name, reverse=reverse, **attrs))
@@ -288,8 +305,14 @@ class _Builder:
         for res in self.config.resources:
             for child in _nested(res):
                 if child.address != res.address:
-                    kind = {SecurityGroupRule: "has_rule", AclEntry: "has_rule", Route: "route", Policy: "has_policy",
-                            PolicyAttachment: "has_policy", Listener: "listener"}.get(type(child), "contains")
+                    kind = {
+                        SecurityGroupRule: "has_rule",
+                        AclEntry: "has_rule",
+                        Route: "route",
+                        Policy: "has_policy",
+                        PolicyAttachment: "has_policy",
+                        Listener: "listener",
+                    }.get(type(child), "contains")
                     self.edge(res.address, child.address, kind, child.span)
         for obj in self.objects:
             self.link_references(obj)
@@ -308,8 +331,9 @@ class _Builder:
         """Every reference a model object writes, as an edge (workloads' effective values come later)."""
         if isinstance(obj, Instance):
             self.link(obj, obj.launch_template, (LaunchTemplate,), "launched_from", "launch_template")
-            self.link_all(obj, obj.network_interfaces, (NetworkInterface,), "attached", "network_interfaces",
-                          reverse=True)
+            self.link_all(
+                obj, obj.network_interfaces, (NetworkInterface,), "attached", "network_interfaces", reverse=True
+            )
         elif isinstance(obj, AutoScalingGroup):
             self.link(obj, obj.launch_template, (LaunchTemplate,), "launched_from", "launch_template")
             self.link(obj, obj.launch_configuration, (LaunchTemplate,), "launched_from", "launch_configuration")
@@ -405,8 +429,7 @@ class _Builder:
                 for inst in targets.objects:
                     self.edge(tg.address, inst.address, "targets", obj.span, via=obj.address, port=obj.port)
         elif isinstance(obj, AutoScalingAttachment):
-            asgs = self.resolver.resolve(obj.auto_scaling_group, (AutoScalingGroup,), obj.address,
-                                         "auto scaling group")
+            asgs = self.resolver.resolve(obj.auto_scaling_group, (AutoScalingGroup,), obj.address, "auto scaling group")
             self.unresolved(obj.address, asgs.unresolved)
             sources = self.resolver.resolve(obj.target_group, (TargetGroup,), obj.address, "target group").objects
             sources += self.resolver.resolve(obj.load_balancer, (LoadBalancer,), obj.address, "load balancer").objects
@@ -469,9 +492,15 @@ class _Builder:
             if not cidrs:
                 cidrs = [Unknown(f"any CIDR the VPN on {vgw.address} announces")]
             for i, cidr in enumerate(cidrs):
-                route = Route(address=f"{table.address}#propagated[{vgw.address}][{i}]", kind="propagated_route",
-                              span=span, route_table=ResourceRef(table.address), destination=cidr,
-                              target=ResourceRef(vgw.address), target_kind="gateway")
+                route = Route(
+                    address=f"{table.address}#propagated[{vgw.address}][{i}]",
+                    kind="propagated_route",
+                    span=span,
+                    route_table=ResourceRef(table.address),
+                    destination=cidr,
+                    target=ResourceRef(vgw.address),
+                    target_kind="gateway",
+                )
                 self.add_node(route.address, route, route.kind)
                 self.graph.nodes[route.address]["propagated_by"] = by
                 self.edge(table.address, route.address, "route", span, propagated=True)
@@ -537,12 +566,34 @@ class _Builder:
                 return sg
         node = default_sg_node(vpc)
         if node not in self.graph:
-            self_rule = SecurityGroupRule(address=f"{node}.ingress[0]", kind="implicit_rule", span=span,
-                                          protocol="-1", from_port=0, to_port=65535, self_source=True)
-            egress = SecurityGroupRule(address=f"{node}.egress[0]", kind="implicit_rule", span=span, ingress=False,
-                                       protocol="-1", from_port=0, to_port=65535, cidrs=("0.0.0.0/0",))
-            group = SecurityGroup(address=node, kind="implicit_default_security_group", span=span, name="default",
-                                  vpc=ResourceRef(vpc), rules=(self_rule, egress), is_default=True)
+            self_rule = SecurityGroupRule(
+                address=f"{node}.ingress[0]",
+                kind="implicit_rule",
+                span=span,
+                protocol="-1",
+                from_port=0,
+                to_port=65535,
+                self_source=True,
+            )
+            egress = SecurityGroupRule(
+                address=f"{node}.egress[0]",
+                kind="implicit_rule",
+                span=span,
+                ingress=False,
+                protocol="-1",
+                from_port=0,
+                to_port=65535,
+                cidrs=("0.0.0.0/0",),
+            )
+            group = SecurityGroup(
+                address=node,
+                kind="implicit_default_security_group",
+                span=span,
+                name="default",
+                vpc=ResourceRef(vpc),
+                rules=(self_rule, egress),
+                is_default=True,
+            )
             self.add_node(node, group, group.kind)
             self.edge(node, vpc, "in_vpc", None)
             for rule in group.rules:
@@ -554,8 +605,11 @@ class _Builder:
         for obj in self.objects:
             if not isinstance(obj, Subnet):
                 continue
-            explicit = [(assoc, d) for assoc, d in self.into(obj.address, "in_subnet")
-                        if isinstance(self.obj(assoc), RouteTableAssociation)]
+            explicit = [
+                (assoc, d)
+                for assoc, d in self.into(obj.address, "in_subnet")
+                if isinstance(self.obj(assoc), RouteTableAssociation)
+            ]
             vpc = self.vpc_of(obj.address)
             if explicit:
                 for assoc, _ in explicit:
@@ -576,11 +630,13 @@ class _Builder:
         templates = [t for t, _ in self.out(work.address, "launched_from")]
         template = self.obj(templates[0]) if templates else None
         enis = [u for u, _ in self.into(work.address, "attached") if isinstance(self.obj(u), NetworkInterface)]
-        own_refs = work.subnets if isinstance(work, AutoScalingGroup) else (
-            (work.subnet,) if work.subnet is not None else ())
+        own_refs = (
+            work.subnets if isinstance(work, AutoScalingGroup) else ((work.subnet,) if work.subnet is not None else ())
+        )
         if own_refs:
-            self.link_all(work, own_refs, (Subnet,), "in_subnet", "subnets" if isinstance(work, AutoScalingGroup)
-                          else "subnet")
+            self.link_all(
+                work, own_refs, (Subnet,), "in_subnet", "subnets" if isinstance(work, AutoScalingGroup) else "subnet"
+            )
         elif enis and any(self.out(e, "in_subnet") for e in enis):
             for eni in enis:
                 for subnet, d in self.out(eni, "in_subnet"):
@@ -601,8 +657,12 @@ class _Builder:
             for ref in own_groups:
                 if isinstance(ref, str) and ref == "default" and not self.resolver.by_name.get("default"):
                     for vpc in vpcs:
-                        self.edge(work.address, self.default_sg(vpc, work.span), "protected_by",
-                                  work.span_of("security_groups"))
+                        self.edge(
+                            work.address,
+                            self.default_sg(vpc, work.span),
+                            "protected_by",
+                            work.span_of("security_groups"),
+                        )
                     continue
                 self.link(work, ref, (SecurityGroup,), "protected_by", "security_groups")
         elif isinstance(template, LaunchTemplate) and template.security_groups:
@@ -614,8 +674,11 @@ class _Builder:
         for eni in enis:
             for sg, d in self.out(eni, "protected_by"):
                 self.edge(work.address, sg, "protected_by", d["span"], via=eni)
-        has_groups = bool(self.out(work.address, "protected_by")) or bool(own_groups) or (
-            isinstance(template, LaunchTemplate) and bool(template.security_groups))
+        has_groups = (
+            bool(self.out(work.address, "protected_by"))
+            or bool(own_groups)
+            or (isinstance(template, LaunchTemplate) and bool(template.security_groups))
+        )
         if not has_groups:
             for vpc in vpcs:
                 self.edge(work.address, self.default_sg(vpc, work.span), "protected_by", work.span, default=True)
@@ -660,8 +723,15 @@ class _Builder:
         self.add_node(igw_node, igw, igw.kind)
         self.edge(igw_node, vpc, "in_vpc", None)
         self.edge(INTERNET, igw_node, "route_target", None)
-        route = Route(address=f"{table}.route[0]", kind="implicit_route", span=span, route_table=ResourceRef(table),
-                      destination="0.0.0.0/0", target=ResourceRef(igw_node), target_kind="gateway")
+        route = Route(
+            address=f"{table}.route[0]",
+            kind="implicit_route",
+            span=span,
+            route_table=ResourceRef(table),
+            destination="0.0.0.0/0",
+            target=ResourceRef(igw_node),
+            target_kind="gateway",
+        )
         self.add_node(route.address, route, route.kind)
         self.edge(table, route.address, "route", None)
         self.edge(route.address, igw_node, "route_target", None)
@@ -690,8 +760,12 @@ def _edges_of_kind(adjacency: Adjacency, node: str, kind: str) -> list[tuple[str
     """(neighbour, edge data) of ``node``'s edges of one kind, read from networkx's own
     adjacency dicts: through its view objects, reading every workload's context cost a
     quarter of the analysis time."""
-    return [(other, data) for other, keyed in adjacency.get(node, {}).items() for data in keyed.values()
-            if data["kind"] == kind]
+    return [
+        (other, data)
+        for other, keyed in adjacency.get(node, {}).items()
+        for data in keyed.values()
+        if data["kind"] == kind
+    ]
 
 
 def _cidr_version(cidr: object) -> int | None:
@@ -716,8 +790,7 @@ class _Reader:
     def __init__(self, graph: nx.MultiDiGraph, config: Configuration) -> None:
         self.graph = graph
         self.config = config
-        self.metadata_defaults = next(
-            (o for o in config.resources if isinstance(o, InstanceMetadataDefaults)), None)
+        self.metadata_defaults = next((o for o in config.resources if isinstance(o, InstanceMetadataDefaults)), None)
         self.placement_cache: dict[str, Placement] = {}
         self.expanded_rules: dict[str, tuple[SecurityGroupRule, SecurityGroupRule]] = {}
         self._nodes: dict[str, dict[str, Any]] = graph._node  # networkx's own dicts (see _edges_of_kind)
@@ -765,8 +838,11 @@ class _Reader:
             prefix_list = self.obj(node)
             if not isinstance(prefix_list, PrefixList):
                 continue
-            more = [e.cidr for e in (self.obj(n) for n, _ in self.out(node, "has_entry"))
-                    if isinstance(e, PrefixListEntry) and e.cidr is not None]
+            more = [
+                e.cidr
+                for e in (self.obj(n) for n, _ in self.out(node, "has_entry"))
+                if isinstance(e, PrefixListEntry) and e.cidr is not None
+            ]
             for cidr in (*prefix_list.entries, *more):
                 version = _cidr_version(cidr)
                 ipv6 = version == 6 if version is not None else prefix_list.address_family == "IPv6"
@@ -814,10 +890,15 @@ class _Reader:
                 continue
             targets = [t for t, _ in self.out(node, "route_target")]
             target = self.obj(targets[0]) if targets else None
-            out.append(ResolvedRoute(route=route, target_kind=route_target_kind(route, target),
-                                     target_address=target.address if target is not None else _ref_text(route.target),
-                                     target=target,
-                                     propagated_by=self.graph.nodes[node].get("propagated_by", "")))
+            out.append(
+                ResolvedRoute(
+                    route=route,
+                    target_kind=route_target_kind(route, target),
+                    target_address=target.address if target is not None else _ref_text(route.target),
+                    target=target,
+                    propagated_by=self.graph.nodes[node].get("propagated_by", ""),
+                )
+            )
         return out
 
     def acl_entries(self, acl: str) -> list[AclEntry]:
@@ -854,27 +935,41 @@ class _Reader:
         acls = [a for a, _ in self.out(subnet_node, "protected_by")]
         acl = self.obj(acls[0]) if acls else None
         v4, v6 = self.vpc_cidrs(vpc) if isinstance(vpc, Vpc) else ((), ())
-        return Placement(subnet=subnet if isinstance(subnet, Subnet) else None,
-                         vpc=vpc if isinstance(vpc, Vpc) else None,
-                         route_table=table if isinstance(table, RouteTable) else None,
-                         route_table_is_main=is_main,
-                         network_acl=acl if isinstance(acl, NetworkAcl) else None,
-                         default_vpc=False, routes=tuple(routes),
-                         acl_entries=tuple(self.acl_entries(acls[0])) if acls else (),
-                         vpc_cidrs=v4, vpc_ipv6_cidrs=v6, unresolved=tuple(_unique_str(unresolved)))
+        return Placement(
+            subnet=subnet if isinstance(subnet, Subnet) else None,
+            vpc=vpc if isinstance(vpc, Vpc) else None,
+            route_table=table if isinstance(table, RouteTable) else None,
+            route_table_is_main=is_main,
+            network_acl=acl if isinstance(acl, NetworkAcl) else None,
+            default_vpc=False,
+            routes=tuple(routes),
+            acl_entries=tuple(self.acl_entries(acls[0])) if acls else (),
+            vpc_cidrs=v4,
+            vpc_ipv6_cidrs=v6,
+            unresolved=tuple(_unique_str(unresolved)),
+        )
 
     def default_vpc_placement(self) -> Placement:
         defined = self.graph.nodes[DEFAULT_VPC].get("defined_as")
         vpc = self.obj(defined) if defined else None
         table = main_table_node(DEFAULT_VPC)
         v4, v6 = self.vpc_cidrs(vpc) if isinstance(vpc, Vpc) else (("172.31.0.0/16",), ())
-        return Placement(subnet=None, vpc=vpc if isinstance(vpc, Vpc) else None, route_table=None,
-                         route_table_is_main=True, network_acl=None, default_vpc=True,
-                         routes=tuple(self.routes(table)), vpc_cidrs=v4, vpc_ipv6_cidrs=v6)
+        return Placement(
+            subnet=None,
+            vpc=vpc if isinstance(vpc, Vpc) else None,
+            route_table=None,
+            route_table_is_main=True,
+            network_acl=None,
+            default_vpc=True,
+            routes=tuple(self.routes(table)),
+            vpc_cidrs=v4,
+            vpc_ipv6_cidrs=v6,
+        )
 
     def placements(self, node: str) -> list[Placement]:
-        out = [self.placement(subnet) for subnet, _ in self.out(node, "in_subnet")
-               if isinstance(self.obj(subnet), Subnet)]
+        out = [
+            self.placement(subnet) for subnet, _ in self.out(node, "in_subnet") if isinstance(self.obj(subnet), Subnet)
+        ]
         if any(v == DEFAULT_VPC for v, _ in self.out(node, "in_vpc")):
             out.append(self.default_vpc_placement())
         return out
@@ -890,17 +985,22 @@ class _Reader:
             found = self.obj(node)
             if isinstance(found, Policy):
                 inline = any(p.address == found.address for p in role.inline_policies)
-                policies.append(ResolvedPolicy(attached_at=found.span if inline else (d["span"] or found.span),
-                                               attached_by=role.address if inline else found.address,
-                                               policy=found))
+                policies.append(
+                    ResolvedPolicy(
+                        attached_at=found.span if inline else (d["span"] or found.span),
+                        attached_by=role.address if inline else found.address,
+                        policy=found,
+                    )
+                )
             elif isinstance(found, PolicyAttachment):
                 # the policy_arn line (or managed_policy_arns item): where the policy is named
                 at = found.span_of("policy")
                 targets = [self.obj(p) for p, _ in self.out(node, "attaches")]
                 targets = [p for p in targets if isinstance(p, Policy)]
                 if targets:
-                    policies.extend(ResolvedPolicy(attached_at=at, attached_by=found.address, policy=p)
-                                    for p in targets)
+                    policies.extend(
+                        ResolvedPolicy(attached_at=at, attached_by=found.address, policy=p) for p in targets
+                    )
                 elif isinstance(found.policy, str):
                     policies.append(ResolvedPolicy(attached_at=at, attached_by=found.address, arn=found.policy))
         return RoleContext(role=role, policies=tuple(policies))
@@ -913,14 +1013,14 @@ class _Reader:
             source = self.obj(src)
             attached_at = d["span"]
             if isinstance(source, TargetGroup):
-                listeners: list[str] = [lis for lis, _ in self.into(src, "forwards_to")
-                                        if isinstance(self.obj(lis), Listener)]
+                listeners: list[str] = [
+                    lis for lis, _ in self.into(src, "forwards_to") if isinstance(self.obj(lis), Listener)
+                ]
                 for rule, _ in self.into(src, "forwards_to"):
                     if isinstance(self.obj(rule), ListenerRule):
                         listeners.extend(lis for lis, _ in self.into(rule, "has_rule"))
                 port = d.get("port")
-                target_port = port if isinstance(port, int) else (source.port if isinstance(source.port, int)
-                                                                    else None)
+                target_port = port if isinstance(port, int) else (source.port if isinstance(source.port, int) else None)
                 for lis in _unique_str(listeners):
                     # an inline listener is linked both as a child and by its reference: once each
                     for lb_node in _unique_str(u for u, _ in self.into(lis, "listener")):
@@ -935,12 +1035,18 @@ class _Reader:
                         out.append(self.lb_route(source, listener, None, port, attached_at))
         return out
 
-    def lb_route(self, lb: LoadBalancer, listener: Listener, tg: TargetGroup | None, port: int | None,
-                 attached_at: Span | None) -> LoadBalancerRoute:
-        return LoadBalancerRoute(load_balancer=lb, listener=listener, target_group=tg, target_port=port,
-                                 lb_placements=tuple(self.placements(lb.address)),
-                                 lb_security_groups=tuple(self.groups(lb.address, lb.span)),
-                                 attached_at=attached_at or listener.span)
+    def lb_route(
+        self, lb: LoadBalancer, listener: Listener, tg: TargetGroup | None, port: int | None, attached_at: Span | None
+    ) -> LoadBalancerRoute:
+        return LoadBalancerRoute(
+            load_balancer=lb,
+            listener=listener,
+            target_group=tg,
+            target_port=port,
+            lb_placements=tuple(self.placements(lb.address)),
+            lb_security_groups=tuple(self.groups(lb.address, lb.span)),
+            attached_at=attached_at or listener.span,
+        )
 
     # one workload
 
@@ -955,8 +1061,9 @@ class _Reader:
         enis = [e for e in enis if isinstance(e, NetworkInterface)]
         placements = self.placements(node)
         if not placements:
-            unresolved.append(f"{node}: the subnet it runs in is not known, so its routes and network ACL are not "
-                              f"known")
+            unresolved.append(
+                f"{node}: the subnet it runs in is not known, so its routes and network ACL are not known"
+            )
         for p in placements:
             unresolved.extend(p.unresolved)
         groups = self.groups(node, work.span)
@@ -982,13 +1089,19 @@ class _Reader:
                 if isinstance(found, (ElasticIp, EipAssociation)) and all(e.address != found.address for e in eips):
                     eips.append(found)
         return WorkloadContext(
-            workload=work, configuration=self.config.name,
+            workload=work,
+            configuration=self.config.name,
             launch_template=template if isinstance(template, LaunchTemplate) else None,
-            metadata_defaults=self.metadata_defaults, security_groups=tuple(groups), network_interfaces=tuple(enis),
+            metadata_defaults=self.metadata_defaults,
+            security_groups=tuple(groups),
+            network_interfaces=tuple(enis),
             placements=tuple(placements),
             instance_profile=profile if isinstance(profile, InstanceProfile) else None,
-            roles=tuple(roles), elastic_ips=tuple(eips), load_balancer_routes=tuple(self.lb_routes(node)),
-            unresolved=tuple(_unique_str(unresolved)))
+            roles=tuple(roles),
+            elastic_ips=tuple(eips),
+            load_balancer_routes=tuple(self.lb_routes(node)),
+            unresolved=tuple(_unique_str(unresolved)),
+        )
 
 
 def route_target_kind(route: Route, target: Resource | None) -> str:
@@ -1037,8 +1150,10 @@ def export_graph(graph: nx.MultiDiGraph, fmt: str) -> str:
     for node in sorted(graph.nodes):
         data = graph.nodes[node]
         plain.add_node(node, label=str(node), kind=str(data.get("kind", "")))
-    edges = sorted(((u, v, d) for u, v, d in graph.edges(data=True)),
-                   key=lambda e: (e[0], e[1], e[2]["kind"], str(e[2].get("span") or "")))
+    edges = sorted(
+        ((u, v, d) for u, v, d in graph.edges(data=True)),
+        key=lambda e: (e[0], e[1], e[2]["kind"], str(e[2].get("span") or "")),
+    )
     for u, v, d in edges:
         plain.add_edge(u, v, kind=d["kind"], span=str(d["span"]) if d.get("span") else "")
     if fmt == "json":

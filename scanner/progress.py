@@ -42,8 +42,9 @@ class ScanProgress:
             self._timer.start()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.close()
 
     def __call__(self, what: str) -> None:
@@ -75,7 +76,12 @@ class ScanProgress:
                 return
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn  # terminals only
 
-            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                      console=self.console, transient=True)
+            self._progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=self.console,
+                transient=True,
+            )
             self._task = self._progress.add_task(self._description(), total=None)
             self._progress.start()

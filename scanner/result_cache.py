@@ -57,10 +57,17 @@ def request_key(options: ScanOptions) -> str:
     """Every option that can change a job's result; var files by content, since they are
     read outside any configuration."""
     digest = hashlib.sha256()
-    fields = (FORMAT, code_fingerprint(), str(options.root.resolve()), sorted(options.variables.items()),
-              sorted(options.parameters.items()), sorted(options.authorized_ports),
-              str(options.plan_source) if options.plan_source else "", options.max_file_bytes,
-              sorted(options.skip_rules))
+    fields = (
+        FORMAT,
+        code_fingerprint(),
+        str(options.root.resolve()),
+        sorted(options.variables.items()),
+        sorted(options.parameters.items()),
+        sorted(options.authorized_ports),
+        str(options.plan_source) if options.plan_source else "",
+        options.max_file_bytes,
+        sorted(options.skip_rules),
+    )
     digest.update(repr(fields).encode())
     for path in options.var_files:
         digest.update(f"\0var-file {path}\0".encode())
@@ -158,8 +165,13 @@ class ResultCache:
         try:
             with entry.open("rb") as handle:
                 header = pickle.load(handle)
-                if (not isinstance(header, tuple) or len(header) != 2 or header[0] != FORMAT
-                        or not isinstance(header[1], dict) or not header[1]):
+                if (
+                    not isinstance(header, tuple)
+                    or len(header) != 2
+                    or header[0] != FORMAT
+                    or not isinstance(header[1], dict)
+                    or not header[1]
+                ):
                     return None
                 if any(_state(self.root / shown) != was for shown, was in header[1].items()):
                     return None

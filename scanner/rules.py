@@ -161,7 +161,9 @@ _PATCH_MANAGER = Reference(
     "AWS Systems Manager Patch Manager",
     "https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager.html",
 )
-_INSPECTOR = Reference("What is Amazon Inspector?", "https://docs.aws.amazon.com/inspector/latest/user/what-is-inspector.html")
+_INSPECTOR = Reference(
+    "What is Amazon Inspector?", "https://docs.aws.amazon.com/inspector/latest/user/what-is-inspector.html"
+)
 
 _NETWORK_CUT = (
     "Cut the path where it is cheapest: remove the security group rule, add a network ACL deny, "
@@ -204,7 +206,7 @@ _TRAIT_RULES: tuple[Rule, ...] = (
         short_description="EC2 instance role has administrator access",
         full_description=(
             "The instance profile's role is allowed every action on every resource (for example "
-            "AdministratorAccess, or a statement with Action \"*\" and Resource \"*\"). Whoever runs code on the "
+            'AdministratorAccess, or a statement with Action "*" and Resource "*"). Whoever runs code on the '
             "instance, or steals its credentials, controls the whole AWS account."
         ),
         remediation=(
@@ -233,7 +235,7 @@ _TRAIT_RULES: tuple[Rule, ...] = (
         ),
         remediation="Narrow service-wide wildcards (service:*) to the actions and resources the workload needs.",
         steps=(
-            "Replace `service:*` actions with the specific actions the application calls, and `Resource: \"*\"` "
+            'Replace `service:*` actions with the specific actions the application calls, and `Resource: "*"` '
             "with the ARNs it uses.",
             "Use IAM Access Analyzer policy generation to see which actions the role actually used.",
             "Attach a permissions boundary to the role to cap what any future policy can grant.",
@@ -313,8 +315,7 @@ _TRAIT_RULES: tuple[Rule, ...] = (
             "balancer to the instance port. The trait names the ports that survive every hop."
         ),
         remediation=(
-            "Cut the internet path: tighten the security group or NACL, or move the workload behind a private "
-            "subnet."
+            "Cut the internet path: tighten the security group or NACL, or move the workload behind a private subnet."
         ),
         steps=(
             _NETWORK_CUT,
@@ -357,8 +358,7 @@ _TRAIT_RULES: tuple[Rule, ...] = (
             "it is the most likely way in."
         ),
         remediation=(
-            "Upgrade the vulnerable package or image now; until fixed, cut network access to the vulnerable "
-            "service."
+            "Upgrade the vulnerable package or image now; until fixed, cut network access to the vulnerable service."
         ),
         steps=(
             "Upgrade the package (or pin the fixed version in user data), or patch with AWS Systems Manager "
@@ -383,8 +383,7 @@ _TRAIT_RULES: tuple[Rule, ...] = (
         remediation="Upgrade the package or rebuild the AMI with the fix, then roll the instances.",
         steps=(
             "Upgrade the package or patch with AWS Systems Manager Patch Manager.",
-            "Rebuild the golden AMI, update the launch template and start an instance refresh for Auto Scaling "
-            "groups.",
+            "Rebuild the golden AMI, update the launch template and start an instance refresh for Auto Scaling groups.",
             "Scan continuously with Amazon Inspector.",
         ),
         references=(_PATCH_MANAGER, _INSTANCE_REFRESH, _INSPECTOR),
@@ -420,9 +419,7 @@ def _exposure_rule(severity: Severity) -> Rule:
     )
 
 
-_EXPOSURE_RULES: tuple[Rule, ...] = tuple(
-    _exposure_rule(severity) for severity in sorted(Severity, reverse=True)
-)
+_EXPOSURE_RULES: tuple[Rule, ...] = tuple(_exposure_rule(severity) for severity in sorted(Severity, reverse=True))
 
 _NOTICE_RULES: tuple[Rule, ...] = (
     Rule(

@@ -62,12 +62,18 @@ def run_load_job(job: LoadJob, options: ScanOptions) -> list[Configuration]:
     except Exception as error:
         shown = options.display_path(job.paths[0])
         kind = "cloudformation" if job.kind == "cloudformation" else job.kind
-        return [Configuration(name=shown, kind=kind,  # type: ignore[arg-type]
-                              errors=[LoadError(shown, 0, f"internal error while loading: {error!r}")])]
+        return [
+            Configuration(
+                name=shown,
+                kind=kind,  # type: ignore[arg-type]
+                errors=[LoadError(shown, 0, f"internal error while loading: {error!r}")],
+            )
+        ]
 
 
-def load_configurations(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] = (),
-                        progress: Progress | None = None) -> tuple[list[Configuration], list[LoadError], list[str]]:
+def load_configurations(
+    paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] = (), progress: Progress | None = None
+) -> tuple[list[Configuration], list[LoadError], list[str]]:
     """Every configuration under ``paths``, sorted by name whatever order the workers finish
     in; a configuration that fails to load entirely still appears, carrying its errors."""
     jobs, errors, notices = discover_jobs(paths, options, excludes)
@@ -76,8 +82,9 @@ def load_configurations(paths: list[Path], options: ScanOptions, excludes: tuple
     return configurations, errors, notices
 
 
-def discover_jobs(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] = ()
-                  ) -> tuple[list[LoadJob], list[LoadError], list[str]]:
+def discover_jobs(
+    paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] = ()
+) -> tuple[list[LoadJob], list[LoadError], list[str]]:
     from scanner.discovery import discover
 
     found = discover(paths, options, excludes)
@@ -89,8 +96,9 @@ def discover_jobs(paths: list[Path], options: ScanOptions, excludes: tuple[str, 
     return jobs, found.errors, found.notices
 
 
-def run_load_jobs(jobs: list[LoadJob], options: ScanOptions, progress: Progress | None = None
-                  ) -> list[list[Configuration]]:
+def run_load_jobs(
+    jobs: list[LoadJob], options: ScanOptions, progress: Progress | None = None
+) -> list[list[Configuration]]:
     """The configurations of each job, in the order of ``jobs``; Terraform files are parsed
     in parallel first, then the jobs run in ``options.jobs`` processes."""
     terraform_modules = [job.paths[0] for job in jobs if job.kind == "terraform"]
@@ -112,8 +120,19 @@ def run_load_jobs(jobs: list[LoadJob], options: ScanOptions, progress: Progress 
                     loaded.append(future.result())
                 except Exception as error:  # a worker that died (memory, signal)
                     shown = options.display_path(job.paths[0])
-                    loaded.append([Configuration(name=shown, kind="terraform", errors=[
-                        LoadError(shown, 0, f"internal error: loading failed in a worker process: {error!r}")])])
+                    loaded.append(
+                        [
+                            Configuration(
+                                name=shown,
+                                kind="terraform",
+                                errors=[
+                                    LoadError(
+                                        shown, 0, f"internal error: loading failed in a worker process: {error!r}"
+                                    )
+                                ],
+                            )
+                        ]
+                    )
     else:
         for job in jobs:
             if progress:
@@ -126,8 +145,9 @@ def run_load_jobs(jobs: list[LoadJob], options: ScanOptions, progress: Progress 
     return loaded
 
 
-def workload_traits(ctx: WorkloadContext, options: ScanOptions, vulnerability_data: object | None = None
-                    ) -> tuple[list[Trait], list[str]]:
+def workload_traits(
+    ctx: WorkloadContext, options: ScanOptions, vulnerability_data: object | None = None
+) -> tuple[list[Trait], list[str]]:
     """Every trait of one workload (rules the user skips left out), and notices."""
     from scanner.analyses.iam import role_traits
     from scanner.analyses.imds import imds_traits
@@ -150,8 +170,9 @@ def workload_traits(ctx: WorkloadContext, options: ScanOptions, vulnerability_da
     return [t for t in traits if t.rule_id not in options.skip_rules], notices
 
 
-def analyse(configuration: Configuration, options: ScanOptions, vulnerability_data: object | None = None
-            ) -> tuple[list[Exposure], list[str]]:
+def analyse(
+    configuration: Configuration, options: ScanOptions, vulnerability_data: object | None = None
+) -> tuple[list[Exposure], list[str]]:
     """Traits of every workload of one configuration, combined into exposures."""
     from scanner.graph import build_graph, workload_contexts
     from scanner.rules import remediation as remediation_for
@@ -172,8 +193,12 @@ def analyse(configuration: Configuration, options: ScanOptions, vulnerability_da
     return exposures, notices
 
 
-def exposure_of(configuration: Configuration, workload: Instance | AutoScalingGroup, traits: list[Trait],
-                 remediation: Callable[[str], str]) -> Exposure | None:
+def exposure_of(
+    configuration: Configuration,
+    workload: Instance | AutoScalingGroup,
+    traits: list[Trait],
+    remediation: Callable[[str], str],
+) -> Exposure | None:
     """Severity, path and fixes come from the traits no inline suppression silences (an
     accepted risk must not keep the workload critical); every trait stays in
     ``Exposure.traits`` so reports can show the suppressed ones. When all are suppressed the
@@ -181,8 +206,11 @@ def exposure_of(configuration: Configuration, workload: Instance | AutoScalingGr
     from scanner.exposure import build_exposure, trait_sort_key
     from scanner.suppressions import matching_suppression
 
-    active = [t for t in traits
-              if matching_suppression(configuration.suppressions, t.rule_id, t.workload, t.location.address) is None]
+    active = [
+        t
+        for t in traits
+        if matching_suppression(configuration.suppressions, t.rule_id, t.workload, t.location.address) is None
+    ]
     exposure = build_exposure(configuration.name, workload, active or traits, remediation)
     if exposure is None or not active or len(active) == len(traits):
         return exposure
@@ -195,16 +223,23 @@ def unread_file_assumptions(configuration: Configuration, shown: int = 3) -> tup
     failures: dict[str, str] = {}
     for error in sorted(configuration.errors, key=lambda e: (e.file, e.line, e.message)):
         failures.setdefault(error.file, f"line {error.line}: {error.message}" if error.line else error.message)
-    notes = [f"{file} could not be fully read ({failure}); this finding may be incomplete"
-             for file, failure in list(failures.items())[:shown]]
+    notes = [
+        f"{file} could not be fully read ({failure}); this finding may be incomplete"
+        for file, failure in list(failures.items())[:shown]
+    ]
     if len(failures) > shown:
         notes.append(f"{len(failures) - shown} more files of this configuration had load errors")
     return tuple(notes)
 
 
-def scan(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] = (),
-         vulnerability_data: object | None = None, progress: Progress | None = None,
-         vulnerability_key: str | None = None) -> ScanResult:
+def scan(
+    paths: list[Path],
+    options: ScanOptions,
+    excludes: tuple[str, ...] = (),
+    vulnerability_data: object | None = None,
+    progress: Progress | None = None,
+    vulnerability_key: str | None = None,
+) -> ScanResult:
     """Load, graph and analyse every configuration under ``paths``. A job whose inputs are
     unchanged since a scan with the same options is answered from the result cache;
     ``vulnerability_key`` names the content of ``vulnerability_data`` (without it, a scan
@@ -215,8 +250,9 @@ def scan(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] = ()
     jobs, errors, notices = discover_jobs(paths, options, excludes)
     usable = vulnerability_data is None or vulnerability_key is not None
     cache = ResultCache(options.cache_dir if usable else None, options, vulnerability_key or "")
-    answered: dict[int, JobResult | None] = {number: cache.lookup((job.kind, job.paths))
-                                             for number, job in enumerate(jobs)}
+    answered: dict[int, JobResult | None] = {
+        number: cache.lookup((job.kind, job.paths)) for number, job in enumerate(jobs)
+    }
     missing = [number for number, found in answered.items() if found is None]
     loaded_jobs = run_load_jobs([jobs[n] for n in missing], options, progress)
     loaded, loaded_cpu = time.perf_counter(), time.process_time()
@@ -231,7 +267,8 @@ def scan(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] = ()
                 exposures, found_notices = analyse(configuration, options, vulnerability_data)
             except Exception as error:  # an analysis bug must not lose the other configurations
                 configuration.errors.append(
-                    LoadError(configuration.name, 0, f"internal error while analysing: {error!r}"))
+                    LoadError(configuration.name, 0, f"internal error while analysing: {error!r}")
+                )
                 continue
             job_exposures += exposures
             job_notices += found_notices
@@ -250,7 +287,11 @@ def scan(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] = ()
     result.configurations = sorted(configurations, key=lambda c: c.name)
     result.exposures.sort(key=lambda e: (-e.severity, e.configuration, e.workload))
     # Wall seconds, and this process's CPU seconds (on a busy machine the split to compare).
-    result.timings = {"load": loaded - started, "analyse": time.perf_counter() - loaded,
-                      "load_cpu": loaded_cpu - started_cpu, "analyse_cpu": time.process_time() - loaded_cpu,
-                      "jobs_from_result_cache": float(cache.hits)}
+    result.timings = {
+        "load": loaded - started,
+        "analyse": time.perf_counter() - loaded,
+        "load_cpu": loaded_cpu - started_cpu,
+        "analyse_cpu": time.process_time() - loaded_cpu,
+        "jobs_from_result_cache": float(cache.hits),
+    }
     return result

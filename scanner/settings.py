@@ -15,10 +15,23 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-KNOWN_KEYS = frozenset({
-    "fail-on", "authorized-ports", "skip-rules", "var-files", "parameters", "exclude", "sboms",
-    "inspector-exports", "vuln-db", "kev", "epss", "epss-threshold", "format",
-})
+KNOWN_KEYS = frozenset(
+    {
+        "fail-on",
+        "authorized-ports",
+        "skip-rules",
+        "var-files",
+        "parameters",
+        "exclude",
+        "sboms",
+        "inspector-exports",
+        "vuln-db",
+        "kev",
+        "epss",
+        "epss-threshold",
+        "format",
+    }
+)
 SEVERITY_NAMES = ("low", "medium", "high", "critical", "none")
 
 
@@ -77,8 +90,9 @@ def load_settings(path: Path) -> FileSettings:
         raise SettingsError(f"{path}: [tool.iacscan] must be a table")
     unknown = sorted(set(table) - KNOWN_KEYS)
     if unknown:
-        raise SettingsError(f"{path}: unknown key {unknown[0]!r} in iacscan settings "
-                            f"(known: {', '.join(sorted(KNOWN_KEYS))})")
+        raise SettingsError(
+            f"{path}: unknown key {unknown[0]!r} in iacscan settings (known: {', '.join(sorted(KNOWN_KEYS))})"
+        )
     base = path.parent
 
     def text(key: str) -> str | None:

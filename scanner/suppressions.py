@@ -27,9 +27,7 @@ def address_covers(prefix: str, address: str) -> bool:
     return address == prefix or address.startswith((prefix + "[", prefix + "."))
 
 
-def is_suppressed(
-    suppressions: Iterable[Suppression], rule_id: str, workload: str, evidence_address: str = ""
-) -> bool:
+def is_suppressed(suppressions: Iterable[Suppression], rule_id: str, workload: str, evidence_address: str = "") -> bool:
     return matching_suppression(suppressions, rule_id, workload, evidence_address) is not None
 
 

@@ -71,8 +71,9 @@ class SpannedDict(dict[str, Any]):
 
     __slots__ = ("key_spans", "span")
 
-    def __init__(self, *args: Any, span: Span | None = None,
-                 key_spans: dict[str, Span] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, span: Span | None = None, key_spans: dict[str, Span] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.span = span
         self.key_spans: dict[str, Span] = key_spans if key_spans is not None else {}
@@ -84,8 +85,7 @@ class SpannedList(list[Any]):
 
     __slots__ = ("item_spans", "span")
 
-    def __init__(self, *args: Any, span: Span | None = None,
-                 item_spans: list[Span | None] | None = None) -> None:
+    def __init__(self, *args: Any, span: Span | None = None, item_spans: list[Span | None] | None = None) -> None:
         super().__init__(*args)
         self.span = span
         self.item_spans: list[Span | None] = item_spans if item_spans is not None else []

@@ -40,8 +40,9 @@ def scan_tree(root: Path, **options: object) -> ScanResult:
 
 def messages(result: ScanResult) -> str:
     """Every error and notice, one a line: what a user would read about unreadable input."""
-    return "\n".join([*(str(e) for e in result.all_errors), *result.notices,
-                      *(n for c in result.configurations for n in c.notices)])
+    return "\n".join(
+        [*(str(e) for e in result.all_errors), *result.notices, *(n for c in result.configurations for n in c.notices)]
+    )
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,14 @@ def scan_bounded(root: Path, seconds: float = 60, memory_mb: int = 1536, **optio
     python_path = os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")]))
     started = time.monotonic()
     try:
-        done = subprocess.run([sys.executable, "-c", _CHILD, str(root), str(memory_mb), json.dumps(options)],
-                              capture_output=True, text=True, timeout=seconds, cwd=project,
-                              env={**os.environ, "PYTHONPATH": python_path})
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(root), str(memory_mb), json.dumps(options)],
+            capture_output=True,
+            text=True,
+            timeout=seconds,
+            cwd=project,
+            env={**os.environ, "PYTHONPATH": python_path},
+        )
     except subprocess.TimeoutExpired:
         return BoundedScan(finished=False, seconds=time.monotonic() - started, peak_mb=0.0)
     elapsed = time.monotonic() - started
@@ -100,7 +106,13 @@ def scan_bounded(root: Path, seconds: float = 60, memory_mb: int = 1536, **optio
         report = json.loads(done.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
         return BoundedScan(finished=True, seconds=elapsed, peak_mb=0.0, crash=done.stderr[-3000:] or "no output")
-    return BoundedScan(finished=True, seconds=elapsed, peak_mb=report["peak_mb"],
-                       errors=tuple(report.get("errors", ())), notices=tuple(report.get("notices", ())),
-                       caught=tuple(report.get("caught", ())), resources=report.get("resources", 0),
-                       crash=report.get("crash", ""))
+    return BoundedScan(
+        finished=True,
+        seconds=elapsed,
+        peak_mb=report["peak_mb"],
+        errors=tuple(report.get("errors", ())),
+        notices=tuple(report.get("notices", ())),
+        caught=tuple(report.get("caught", ())),
+        resources=report.get("resources", 0),
+        crash=report.get("crash", ""),
+    )

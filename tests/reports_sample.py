@@ -121,29 +121,53 @@ def _web_traits() -> list[Trait]:
         PathStep("policy_statement", "aws_iam_role_policy_attachment.admin", "AdministratorAccess", span(TF, 14)),
     )
     return [
-        Trait(INTERNET_REACHABLE, web, "reachable from the internet on tcp 443 through a load balancer",
-              evidence(TF, 25, "aws_lb.public", "internet-facing"), path=lb_path),
-        Trait(INTERNET_REACHABLE, web, "reachable from the internet on tcp 443 through aws_internet_gateway.main",
-              sg_rule, related=(evidence(TF, 22, "aws_internet_gateway.main", "routes 0.0.0.0/0", 23),),
-              path=internet_path, properties={"ports": "tcp 443"}),
+        Trait(
+            INTERNET_REACHABLE,
+            web,
+            "reachable from the internet on tcp 443 through a load balancer",
+            evidence(TF, 25, "aws_lb.public", "internet-facing"),
+            path=lb_path,
+        ),
+        Trait(
+            INTERNET_REACHABLE,
+            web,
+            "reachable from the internet on tcp 443 through aws_internet_gateway.main",
+            sg_rule,
+            related=(evidence(TF, 22, "aws_internet_gateway.main", "routes 0.0.0.0/0", 23),),
+            path=internet_path,
+            properties={"ports": "tcp 443"},
+        ),
         Trait(IMDSV1, web, "IMDSv1 allowed: http_tokens is optional", evidence(TF, 4, web, 'http_tokens = "optional"')),
-        Trait(ADMIN_ROLE, web, "instance role has AdministratorAccess",
-              evidence(TF, 14, "aws_iam_role_policy_attachment.admin", "attaches AdministratorAccess"),
-              related=(evidence(TF, 6, web, "instance profile"),), path=role_path),
-        Trait(EXPLOITABLE_VULNERABILITY, web, "ami-0abc ships openssh with CVE-2024-6387 (known exploited)",
-              evidence(TF, 2, web, "ami-0abc"), properties={"cve": "CVE-2024-6387"},
-              assumptions=("the AMI's package list comes from the offline vulnerability data",)),
+        Trait(
+            ADMIN_ROLE,
+            web,
+            "instance role has AdministratorAccess",
+            evidence(TF, 14, "aws_iam_role_policy_attachment.admin", "attaches AdministratorAccess"),
+            related=(evidence(TF, 6, web, "instance profile"),),
+            path=role_path,
+        ),
+        Trait(
+            EXPLOITABLE_VULNERABILITY,
+            web,
+            "ami-0abc ships openssh with CVE-2024-6387 (known exploited)",
+            evidence(TF, 2, web, "ami-0abc"),
+            properties={"cve": "CVE-2024-6387"},
+            assumptions=("the AMI's package list comes from the offline vulnerability data",),
+        ),
     ]
 
 
 def _api_traits() -> list[Trait]:
     api = "aws_autoscaling_group.api"
     return [
-        Trait(INTERNET_REACHABLE, api, "reachable from the internet on tcp 22",
-              evidence(TF, 17, api, "public subnet")),
-        Trait(REMOTE_ACCESS, api, "SSH (tcp 22) open to 0.0.0.0/0",
-              evidence(TF, 10, "aws_security_group.web.ingress[0]", "allows tcp 22 from 0.0.0.0/0"),
-              properties={"ports": "tcp 22"}),
+        Trait(INTERNET_REACHABLE, api, "reachable from the internet on tcp 22", evidence(TF, 17, api, "public subnet")),
+        Trait(
+            REMOTE_ACCESS,
+            api,
+            "SSH (tcp 22) open to 0.0.0.0/0",
+            evidence(TF, 10, "aws_security_group.web.ingress[0]", "allows tcp 22 from 0.0.0.0/0"),
+            properties={"ports": "tcp 22"},
+        ),
         Trait(PUBLIC_IP, api, "subnet maps public IPs on launch", evidence(TF, 17, api, "public subnet")),
     ]
 
@@ -151,23 +175,35 @@ def _api_traits() -> list[Trait]:
 def _bastion_traits() -> list[Trait]:
     bastion = "aws_instance.bastion"
     return [
-        Trait(INTERNET_REACHABLE, bastion, "reachable from the internet on tcp 8080",
-              evidence(TF, 20, bastion, "public IP")),
-        Trait(OPEN_SECURITY_GROUP, bastion, "tcp 8080 open to 0.0.0.0/0",
-              evidence(TF, 10, "aws_security_group.web.ingress[0]", "allows tcp 8080 from 0.0.0.0/0"),
-              properties={"ports": "tcp 8080"}),
+        Trait(
+            INTERNET_REACHABLE,
+            bastion,
+            "reachable from the internet on tcp 8080",
+            evidence(TF, 20, bastion, "public IP"),
+        ),
+        Trait(
+            OPEN_SECURITY_GROUP,
+            bastion,
+            "tcp 8080 open to 0.0.0.0/0",
+            evidence(TF, 10, "aws_security_group.web.ingress[0]", "allows tcp 8080 from 0.0.0.0/0"),
+            properties={"ports": "tcp 8080"},
+        ),
     ]
 
 
 def _cfn_traits() -> tuple[list[Trait], list[Trait]]:
     app = [
         Trait(PUBLIC_IP, "AppServer", "AssociatePublicIpAddress is true", evidence(CFN, 7, "AppServer", "public IP")),
-        Trait(VULNERABILITY, "AppServer", "ami-0old has CVE-2023-0001", evidence(CFN, 5, "AppServer", "ami-0old"),
-              properties={"cve": "CVE-2023-0001"}),
+        Trait(
+            VULNERABILITY,
+            "AppServer",
+            "ami-0old has CVE-2023-0001",
+            evidence(CFN, 5, "AppServer", "ami-0old"),
+            properties={"cve": "CVE-2023-0001"},
+        ),
     ]
     db = [
-        Trait(SERVICE_ADMIN_ROLE, "Db", "instance role allows s3:* on *",
-              evidence(CFN, 11, "S3AdminProfile", "s3:*")),
+        Trait(SERVICE_ADMIN_ROLE, "Db", "instance role allows s3:* on *", evidence(CFN, 11, "S3AdminProfile", "s3:*")),
         Trait(IMDSV1, "Db", "IMDSv1 allowed: MetadataOptions not set", evidence(CFN, 9, "Db", "no MetadataOptions")),
     ]
     return app, db
@@ -192,7 +228,9 @@ def sample_result(root: Path) -> ScanResult:
     ]
     load_error = LoadError(BROKEN, 3, "YAML syntax error: unclosed flow sequence")
     terraform = Configuration(
-        name="app", kind="terraform", files=[TF, BROKEN_TF],
+        name="app",
+        kind="terraform",
+        files=[TF, BROKEN_TF],
         errors=[LoadError(BROKEN_TF, 2, "unterminated string")],
         suppressions=[
             Suppression((IMDSV1,), "aws_instance.web", "legacy agent needs IMDSv1", span(TF, 10)),
@@ -201,7 +239,9 @@ def sample_result(root: Path) -> ScanResult:
         notices=["app: 2 values are only known after apply"],
     )
     cloudformation = Configuration(
-        name=CFN, kind="cloudformation", files=[CFN],
+        name=CFN,
+        kind="cloudformation",
+        files=[CFN],
         suppressions=[
             Suppression((PUBLIC_IP, VULNERABILITY), "AppServer", "accepted until Q3 migration", span(CFN, 2)),
         ],

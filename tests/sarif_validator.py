@@ -20,8 +20,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 TOOLS = Path(__file__).resolve().parent / "sarif-validator"  # package.json pinning the validator
-_PLATFORM_PACKAGE = {"Linux": "sarif-multitool-linux", "Darwin": "sarif-multitool-darwin",
-                     "Windows": "sarif-multitool-win32"}
+_PLATFORM_PACKAGE = {
+    "Linux": "sarif-multitool-linux",
+    "Darwin": "sarif-multitool-darwin",
+    "Windows": "sarif-multitool-win32",
+}
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,9 @@ def find_validator(install: bool = True) -> Path | None:
     if binary is None:
         return None
     if not binary.exists() and install and shutil.which("npm") and (TOOLS / "package.json").exists():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=TOOLS, capture_output=True,
-                       timeout=600, check=False)
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund"], cwd=TOOLS, capture_output=True, timeout=600, check=False
+        )
     if not binary.exists():
         return None
     if not os.access(binary, os.X_OK):  # npm may skip the package's chmod postinstall script
@@ -69,11 +73,16 @@ def validate(sarif_file: Path, binary: Path | None = None) -> tuple[list[Finding
         output = Path(tmp) / "validation.sarif"
         completed = subprocess.run(
             [str(binary), "validate", "--rule-kind", "Sarif;Gh", "--output", str(output), str(sarif_file)],
-            capture_output=True, text=True, timeout=300, env=env, check=False,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+            check=False,
         )
         if not output.exists():
-            raise RuntimeError(f"validator produced no output (exit {completed.returncode}):\n"
-                               f"{completed.stdout}\n{completed.stderr}")
+            raise RuntimeError(
+                f"validator produced no output (exit {completed.returncode}):\n{completed.stdout}\n{completed.stderr}"
+            )
         log = json.loads(output.read_text(encoding="utf-8"))
     errors: list[Finding] = []
     warnings: list[Finding] = []
@@ -87,7 +96,8 @@ def validate(sarif_file: Path, binary: Path | None = None) -> tuple[list[Finding
             level = result.get("level") or rule_levels.get(rule_id, "warning")
             message = _message_text(result.get("message", {}))
             (errors if level == "error" else warnings if level == "warning" else []).append(
-                Finding(rule_id, level, message))
+                Finding(rule_id, level, message)
+            )
         for invocation in run.get("invocations", []):
             if not invocation.get("executionSuccessful", True):
                 errors.append(Finding("execution", "error", "validator run failed"))

@@ -44,8 +44,20 @@ def scan_json(root: Path, cache: Path | None, jobs: int = 1) -> str:
 
 
 def cli_json(root: Path, out: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "scanner", "scan", str(root), "--format", "json", "--output", str(out),
-               "--fail-on", "none", *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "scanner",
+        "scan",
+        str(root),
+        "--format",
+        "json",
+        "--output",
+        str(out),
+        "--fail-on",
+        "none",
+        *extra,
+    ]
     return subprocess.run(command, capture_output=True, text=True, cwd=root, env=env, timeout=300, check=False)
 
 
@@ -125,23 +137,43 @@ def many_file_module(folder: Path, files: int = 40) -> None:
     (folder / "network.tf").write_text(
         'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
         'resource "aws_subnet" "public" {\n  vpc_id = aws_vpc.main.id\n  cidr_block = "10.0.1.0/24"\n'
-        '  map_public_ip_on_launch = true\n}\n')
+        "  map_public_ip_on_launch = true\n}\n"
+    )
     for number in range(files):
         (folder / f"web_{number:03}.tf").write_text(
             f'resource "aws_security_group" "web_{number}" {{\n  vpc_id = aws_vpc.main.id\n'
             f'  ingress {{\n    from_port = {20 + number}\n    to_port = {20 + number}\n    protocol = "tcp"\n'
             f'    cidr_blocks = ["0.0.0.0/0"]\n  }}\n}}\n'
             f'resource "aws_instance" "web_{number}" {{\n  ami = "ami-12345678"\n  instance_type = "t3.micro"\n'
-            f'  subnet_id = aws_subnet.public.id\n'
-            f'  vpc_security_group_ids = [aws_security_group.web_{number}.id]\n}}\n')
+            f"  subnet_id = aws_subnet.public.id\n"
+            f"  vpc_security_group_ids = [aws_security_group.web_{number}.id]\n}}\n"
+        )
 
 
 def test_two_concurrent_scans_share_a_cache_folder_safely(tmp_path: Path) -> None:
     root, cache = make_tree(tmp_path), tmp_path / "cache"
     many_file_module(root / "many")
     outs = [tmp_path / "first.json", tmp_path / "second.json"]
-    commands = [[sys.executable, "-m", "scanner", "scan", str(root), "--format", "json", "--output", str(out),
-                 "--fail-on", "none", "--cache-dir", str(cache), "--jobs", "2"] for out in outs]
+    commands = [
+        [
+            sys.executable,
+            "-m",
+            "scanner",
+            "scan",
+            str(root),
+            "--format",
+            "json",
+            "--output",
+            str(out),
+            "--fail-on",
+            "none",
+            "--cache-dir",
+            str(cache),
+            "--jobs",
+            "2",
+        ]
+        for out in outs
+    ]
     running = [subprocess.Popen(c, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for c in commands]
     for process in running:
         _, stderr = process.communicate(timeout=300)
@@ -178,8 +210,7 @@ def test_no_cache_writes_nothing(tmp_path: Path) -> None:
     assert list((xdg / "iacscan").rglob("*.pickle"))
 
 
-def test_the_report_does_not_depend_on_the_number_of_workers(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_report_does_not_depend_on_the_number_of_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_tree(tmp_path)
     many_file_module(root / "many")
     one = cli_json(root, tmp_path / "one.json", "--jobs", "1", "--cache-dir", str(tmp_path / "c1"))

@@ -25,12 +25,18 @@ def test_two_stacks_load_as_one_configuration_with_construct_paths() -> None:
     [configuration] = load_cdk_out(CDK_OUT, ScanOptions(root=FIXTURES))
     assert configuration.kind == "cdk" and configuration.name == "cdk-two-stacks/cdk.out"
     assert configuration.errors == []
-    assert configuration.files == ["cdk-two-stacks/cdk.out/manifest.json",
-                                   "cdk-two-stacks/cdk.out/NetworkStack.template.json",
-                                   "cdk-two-stacks/cdk.out/AppStack.template.json"]
+    assert configuration.files == [
+        "cdk-two-stacks/cdk.out/manifest.json",
+        "cdk-two-stacks/cdk.out/NetworkStack.template.json",
+        "cdk-two-stacks/cdk.out/AppStack.template.json",
+    ]
     resources = {r.address: r for r in configuration.resources}
-    assert set(resources) == {"NetworkStack/Vpc", "NetworkStack/Vpc/PublicSubnet1/Subnet",
-                              "AppStack/WebServer/InstanceSecurityGroup", "AppStack/WebServer"}
+    assert set(resources) == {
+        "NetworkStack/Vpc",
+        "NetworkStack/Vpc/PublicSubnet1/Subnet",
+        "AppStack/WebServer/InstanceSecurityGroup",
+        "AppStack/WebServer",
+    }
     web = resources["AppStack/WebServer"]
     assert isinstance(web, Instance)
     # the cross-stack import stays an edge inside the app
@@ -60,12 +66,36 @@ def test_missing_or_broken_manifest_is_an_error(tmp_path: Path) -> None:
 def test_nested_cloud_assembly_is_followed(tmp_path: Path) -> None:
     stage = tmp_path / "assembly-Prod"
     stage.mkdir()
-    (tmp_path / "manifest.json").write_text(json.dumps({"artifacts": {"Prod": {
-        "type": "cdk:cloud-assembly", "properties": {"directoryName": "assembly-Prod"}}}}))
-    (stage / "manifest.json").write_text(json.dumps({"artifacts": {"ProdApp": {
-        "type": "aws:cloudformation:stack", "properties": {"templateFile": "ProdApp.template.json"}}}}))
-    (stage / "ProdApp.template.json").write_text(json.dumps({"Resources": {"VpcABC": {
-        "Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"},
-        "Metadata": {"aws:cdk:path": "Prod/ProdApp/Vpc/Resource"}}}}, indent=1))
+    (tmp_path / "manifest.json").write_text(
+        json.dumps(
+            {"artifacts": {"Prod": {"type": "cdk:cloud-assembly", "properties": {"directoryName": "assembly-Prod"}}}}
+        )
+    )
+    (stage / "manifest.json").write_text(
+        json.dumps(
+            {
+                "artifacts": {
+                    "ProdApp": {
+                        "type": "aws:cloudformation:stack",
+                        "properties": {"templateFile": "ProdApp.template.json"},
+                    }
+                }
+            }
+        )
+    )
+    (stage / "ProdApp.template.json").write_text(
+        json.dumps(
+            {
+                "Resources": {
+                    "VpcABC": {
+                        "Type": "AWS::EC2::VPC",
+                        "Properties": {"CidrBlock": "10.0.0.0/16"},
+                        "Metadata": {"aws:cdk:path": "Prod/ProdApp/Vpc/Resource"},
+                    }
+                }
+            },
+            indent=1,
+        )
+    )
     [configuration] = load_cdk_out(tmp_path, ScanOptions(root=tmp_path))
     assert [r.address for r in configuration.resources] == ["Prod/ProdApp/Vpc"]

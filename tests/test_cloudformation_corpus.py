@@ -25,8 +25,10 @@ def test_corpus_templates_load_without_exceptions(capsys: pytest.CaptureFixture[
     errors = sum(len(c.errors) for c in configurations)
     unknowns = sum(c.unknown_values for c in configurations)
     with capsys.disabled():
-        print(f"\ncorpus: {len(paths)} templates, {len(configurations)} configurations, {resources} resources, "
-              f"{errors} errors, {unknowns} unknown values, {seconds:.1f}s")
+        print(
+            f"\ncorpus: {len(paths)} templates, {len(configurations)} configurations, {resources} resources, "
+            f"{errors} errors, {unknowns} unknown values, {seconds:.1f}s"
+        )
     assert sum(isinstance(r, Instance) for c in configurations for r in c.resources) > 50
     # Errors are real template problems (duplicate keys, pre-processor modules), a small minority
     assert sum(1 for c in configurations if c.errors) < len(configurations) * 0.05

@@ -110,9 +110,11 @@ def test_thousands_of_nested_fn_if_do_not_crash(tmp_path: Path) -> None:
     value = '"10.0.0.0/16"'
     for _ in range(3000):
         value = '{"Fn::If": ["Yes", ' + value + ', "10.9.0.0/16"]}'
-    text = ('{"Conditions": {"Yes": {"Fn::Equals": ["a", "a"]}}, "Resources": {'
-            '"Deep": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": ' + value + '}},'
-            '"Flat": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.1.0.0/16"}}}}')
+    text = (
+        '{"Conditions": {"Yes": {"Fn::Equals": ["a", "a"]}}, "Resources": {'
+        '"Deep": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": ' + value + "}},"
+        '"Flat": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.1.0.0/16"}}}}'
+    )
     template = tmp_path / "deep.json"
     template.write_text(text)
     [configuration] = load_templates([template], ScanOptions(root=tmp_path))
@@ -123,9 +125,11 @@ def test_thousands_of_nested_fn_if_do_not_crash(tmp_path: Path) -> None:
 
 def test_nesting_over_the_depth_limit_is_a_load_error_and_other_resources_load(tmp_path: Path) -> None:
     value = "[" * 120 + '"10.0.0.0/16"' + "]" * 120  # decodes, but is deeper than the loader evaluates
-    text = ('{"Conditions": {"Yes": {"Fn::Equals": ["a", "a"]}}, "Resources": {\n'
-            '"Deep": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": ' + value + '}},\n'
-            '"Flat": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.1.0.0/16"}}}}\n')
+    text = (
+        '{"Conditions": {"Yes": {"Fn::Equals": ["a", "a"]}}, "Resources": {\n'
+        '"Deep": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": ' + value + "}},\n"
+        '"Flat": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.1.0.0/16"}}}}\n'
+    )
     template = tmp_path / "deep.json"
     template.write_text(text)
     [configuration] = load_templates([template], ScanOptions(root=tmp_path))
@@ -150,23 +154,29 @@ def test_parameters_take_defaults() -> None:
 
 
 def test_parameters_overridden_by_options() -> None:
-    resources = raws("parameters-defaults-and-overrides/template.yaml",
-                     AppSubnet="subnet-0given", AdminCidr="0.0.0.0/0", AppGroups="sg-1, sg-2, sg-3")
+    resources = raws(
+        "parameters-defaults-and-overrides/template.yaml",
+        AppSubnet="subnet-0given",
+        AdminCidr="0.0.0.0/0",
+        AppGroups="sg-1, sg-2, sg-3",
+    )
     web = resources["Web"].body
     assert web["SubnetId"] == "subnet-0given"
     assert web["SecurityGroupIds"] == ["sg-1", "sg-2", "sg-3"]
     assert resources["AdminGroup"].body["SecurityGroupIngress"][0]["CidrIp"] == "0.0.0.0/0"
     instance = by_address("parameters-defaults-and-overrides/template.yaml", AppSubnet="subnet-0given")["Web"]
     assert isinstance(instance, Instance) and instance.subnet == "subnet-0given"
-    assert instance.span_of("subnet").line == line_of("parameters-defaults-and-overrides/template.yaml",
-                                                      "SubnetId: !Ref AppSubnet")
+    assert instance.span_of("subnet").line == line_of(
+        "parameters-defaults-and-overrides/template.yaml", "SubnetId: !Ref AppSubnet"
+    )
 
 
 def test_unknown_values_are_counted() -> None:
     [configuration] = load_templates([FIXTURES / "parameters-defaults-and-overrides/template.yaml"], options())
     assert configuration.unknown_values == 2  # AppSubnet without a value, LatestAmi from SSM
-    [given] = load_templates([FIXTURES / "parameters-defaults-and-overrides/template.yaml"],
-                             options(AppSubnet="subnet-0x"))
+    [given] = load_templates(
+        [FIXTURES / "parameters-defaults-and-overrides/template.yaml"], options(AppSubnet="subnet-0x")
+    )
     assert given.unknown_values == 1
 
 
@@ -286,8 +296,9 @@ def test_nested_stack_output_passes_subnet_to_child_instance() -> None:
     configurations = load_templates(paths, options())
     [configuration] = configurations  # the children are not configurations of their own
     assert configuration.name == "nested-stack-passes-subnet/parent.yaml"
-    assert set(configuration.files) == {f"nested-stack-passes-subnet/{n}" for n in ("parent.yaml", "network.yaml",
-                                                                                      "app.yaml")}
+    assert set(configuration.files) == {
+        f"nested-stack-passes-subnet/{n}" for n in ("parent.yaml", "network.yaml", "app.yaml")
+    }
     resources = {r.address: r for r in configuration.resources}
     assert {"Network.Vpc", "Network.PublicSubnet", "App.Web", "App.WebGroup"} <= resources.keys()
     web = resources["App.Web"]
@@ -315,7 +326,8 @@ def test_nested_stack_outside_root_is_refused(tmp_path: Path) -> None:
     (tmp_path / "outside.yaml").write_text("Resources:\n  V:\n    Type: AWS::EC2::VPC\n")
     (inner / "parent.yaml").write_text(
         "Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n"
-        "      TemplateURL: ../outside.yaml\n")
+        "      TemplateURL: ../outside.yaml\n"
+    )
     [configuration] = load_templates([inner / "parent.yaml"], ScanOptions(root=inner))
     assert configuration.resources == []
     [error] = configuration.errors
@@ -324,10 +336,12 @@ def test_nested_stack_outside_root_is_refused(tmp_path: Path) -> None:
 
 def test_nested_stack_cycle_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(
-        "Resources:\n  B:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: b.yaml\n")
+        "Resources:\n  B:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: b.yaml\n"
+    )
     (tmp_path / "b.yaml").write_text(
         "Resources:\n  A:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: a.yaml\n"
-        "  V:\n    Type: AWS::EC2::VPC\n")
+        "  V:\n    Type: AWS::EC2::VPC\n"
+    )
     configurations = load_templates([tmp_path / "a.yaml", tmp_path / "b.yaml"], ScanOptions(root=tmp_path))
     assert configurations, "a nesting cycle still yields a configuration"
     assert any("nests itself" in e.message for c in configurations for e in c.errors)
@@ -382,8 +396,10 @@ def test_suppression_metadata() -> None:
     assert first.rule_ids == ("ec2-public-ip",)
     assert first.address == "Bastion"
     assert first.reason == "bastion host is meant to be public"
-    assert (first.span.line, first.span.end_line) == (line_of(relative, "- id: ec2-public-ip"),
-                                                      line_of(relative, "reason: bastion"))
+    assert (first.span.line, first.span.end_line) == (
+        line_of(relative, "- id: ec2-public-ip"),
+        line_of(relative, "reason: bastion"),
+    )
     assert second.rule_ids == ("ec2-remote-access", "ec2-open-security-group")
     assert second.reason == ""
     assert second.span.line == line_of(relative, "- id: [ec2-remote-access")

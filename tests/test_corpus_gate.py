@@ -30,8 +30,10 @@ def test_every_corpus_configuration_scans_without_a_traceback(capsys: pytest.Cap
     render_sarif(result)
     render_text(result, Console(file=io.StringIO(), width=120))
     with capsys.disabled():
-        print(f"\ncorpus gate: {len(result.configurations)} configurations, {len(result.exposures)} exposures, "
-              f"{len(result.all_errors)} load errors, {seconds:.1f} s")
+        print(
+            f"\ncorpus gate: {len(result.configurations)} configurations, {len(result.exposures)} exposures, "
+            f"{len(result.all_errors)} load errors, {seconds:.1f} s"
+        )
     assert len(result.configurations) > 500, "the corpus was found and walked"
     bugs = caught_bugs(result)
     assert bugs == [], f"{len(bugs)} tracebacks:\n" + "\n".join(bugs[:30])

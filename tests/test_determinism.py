@@ -21,10 +21,19 @@ from scanner.scan import scan
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "fixtures"
-MIXED = ("example", "cloudformation/instance-references", "cloudformation/nested-stack-passes-subnet",
-         "cloudformation/security-group-protocols", "cloudformation/iam-role-policies", "terraform/count-and-for-each",
-         "terraform/local-module", "terraform/syntax-error-in-one-file", "terraform_plan",
-         "hostile/binary-and-wrong-encodings", "hostile/circular-module-calls")
+MIXED = (
+    "example",
+    "cloudformation/instance-references",
+    "cloudformation/nested-stack-passes-subnet",
+    "cloudformation/security-group-protocols",
+    "cloudformation/iam-role-policies",
+    "terraform/count-and-for-each",
+    "terraform/local-module",
+    "terraform/syntax-error-in-one-file",
+    "terraform_plan",
+    "hostile/binary-and-wrong-encodings",
+    "hostile/circular-module-calls",
+)
 
 CHILD = """
 import sys
@@ -58,10 +67,18 @@ def test_reports_are_byte_identical_across_hash_seeds(tree: Path, tmp_path: Path
     outputs = []
     for seed in ("0", "1", "4242"):
         json_path, sarif_path = tmp_path / f"{seed}.json", tmp_path / f"{seed}.sarif"
-        env = {**os.environ, "PYTHONHASHSEED": seed,
-               "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")]))}
-        subprocess.run([sys.executable, "-c", CHILD, str(tree), str(json_path), str(sarif_path)], check=True,
-                       env=env, cwd=PROJECT, timeout=120)
+        env = {
+            **os.environ,
+            "PYTHONHASHSEED": seed,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")])),
+        }
+        subprocess.run(
+            [sys.executable, "-c", CHILD, str(tree), str(json_path), str(sarif_path)],
+            check=True,
+            env=env,
+            cwd=PROJECT,
+            timeout=120,
+        )
         outputs.append((json_path.read_bytes(), sarif_path.read_bytes()))
     assert json.loads(outputs[0][0])["exposures"], "the tree has findings to order"
     assert outputs[0] == outputs[1] == outputs[2]

@@ -38,8 +38,9 @@ IMAGE = "ami-0abc1234def567890"  # every instance of these fixtures that should 
 
 
 def vulnerability_data() -> object:
-    sources = VulnerabilitySources(sboms={IMAGE: KEV_SBOM}, osv_db=DATA / "osv", kev=DATA / "kev.json",
-                                   epss=DATA / "epss.csv")
+    sources = VulnerabilitySources(
+        sboms={IMAGE: KEV_SBOM}, osv_db=DATA / "osv", kev=DATA / "kev.json", epss=DATA / "epss.csv"
+    )
     data, errors, _ = load_vulnerability_data(sources, REPO)
     assert data is not None and not errors
     return data
@@ -85,10 +86,13 @@ def test_critical_kev_cve_on_reachable_instance_and_lower_once_the_instance_is_p
     assert by_rule[INTERNET_REACHABLE] is Severity.LOW
 
 
-@pytest.mark.parametrize(("file", "workload", "imds_text"), [
-    ("main.tf", "aws_instance.bastion", 'http_tokens = "optional"'),
-    ("template.yaml", "Bastion", "HttpTokens: optional"),
-])
+@pytest.mark.parametrize(
+    ("file", "workload", "imds_text"),
+    [
+        ("main.tf", "aws_instance.bastion", 'http_tokens = "optional"'),
+        ("template.yaml", "Bastion", "HttpTokens: optional"),
+    ],
+)
 def test_critical_admin_role_and_imdsv1_on_reachable_instance(file: str, workload: str, imds_text: str) -> None:
     found = exposure("exposure/admin-role-imdsv1-reachable", workload, file)
     assert found.severity is Severity.CRITICAL
@@ -120,12 +124,15 @@ def test_high_vpc_reachable_with_exploitable_vulnerability_and_admin_role_medium
     assert with_cve.severity is Severity.HIGH
     # the role or the CVE alone leaves VPC reachability with the other: medium; cutting the VPC
     # reachability leaves an admin role and a CVE with IMDSv2 and no path, which no row names: low
-    assert {f.rule_id: f.severity for f in with_cve.fixes if f.rule_id in (VPC_REACHABLE, ADMIN_ROLE,
-                                                                              EXPLOITABLE_VULNERABILITY)} == {
-        VPC_REACHABLE: Severity.LOW, ADMIN_ROLE: Severity.MEDIUM, EXPLOITABLE_VULNERABILITY: Severity.MEDIUM}
+    assert {
+        f.rule_id: f.severity
+        for f in with_cve.fixes
+        if f.rule_id in (VPC_REACHABLE, ADMIN_ROLE, EXPLOITABLE_VULNERABILITY)
+    } == {VPC_REACHABLE: Severity.LOW, ADMIN_ROLE: Severity.MEDIUM, EXPLOITABLE_VULNERABILITY: Severity.MEDIUM}
     assert with_cve.best_fix is not None and with_cve.best_fix.rule_id == VPC_REACHABLE
-    assert 'cidr_blocks = ["10.0.0.0/8"]' in line(with_cve.best_fix.location.span.file,
-                                                 with_cve.best_fix.location.span.line)
+    assert 'cidr_blocks = ["10.0.0.0/8"]' in line(
+        with_cve.best_fix.location.span.file, with_cve.best_fix.location.span.line
+    )
     without = exposure("exposure/vpc-reachable-admin-role", "aws_instance.worker")
     assert rule_ids(without) == {VPC_REACHABLE, ADMIN_ROLE}
     assert without.severity is Severity.MEDIUM
@@ -172,15 +179,28 @@ def test_sarif_code_flows_follow_the_path_and_pass_the_validator(tmp_path: Path)
     aggregates = [r for r in results if r["ruleId"].startswith("ec2-exposure-")]
     assert {r["ruleId"] for r in aggregates} == {f"ec2-exposure-{s}" for s in ("critical", "high", "medium", "low")}
     # the ALB case: the threadFlow names the hops in order, each at its line
-    alb = next(r for r in aggregates if r["properties"]["resource"] == "aws_instance.app"
-               and "alb-internet-facing-open" in r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+    alb = next(
+        r
+        for r in aggregates
+        if r["properties"]["resource"] == "aws_instance.app"
+        and "alb-internet-facing-open" in r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    )
     flow = alb["codeFlows"][0]["threadFlows"][0]["locations"]
-    assert [f["kinds"][0] for f in flow] == ["internet", "load_balancer", "listener", "route_table", "route",
-                                            "security_group_rule", "target_group", "security_group_rule",
-                                            "instance"]
+    assert [f["kinds"][0] for f in flow] == [
+        "internet",
+        "load_balancer",
+        "listener",
+        "route_table",
+        "route",
+        "security_group_rule",
+        "target_group",
+        "security_group_rule",
+        "instance",
+    ]
     rule_hop = flow[7]["location"]["physicalLocation"]
-    assert "security_groups = [aws_security_group.alb.id]" in line(rule_hop["artifactLocation"]["uri"],
-                                                                  rule_hop["region"]["startLine"])
+    assert "security_groups = [aws_security_group.alb.id]" in line(
+        rule_hop["artifactLocation"]["uri"], rule_hop["region"]["startLine"]
+    )
     binary = find_validator()
     if binary is None:
         pytest.skip("!!! Sarif.Multitool could not be installed: SARIF output NOT validated !!!")
@@ -196,21 +216,25 @@ def test_sarif_code_flows_follow_the_path_and_pass_the_validator(tmp_path: Path)
 
 def explain(folder: str, workload: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
     monkeypatch.chdir(REPO)  # paths are shown relative to the working folder
-    result = CliRunner().invoke(app, ["explain", f"fixtures/{folder}", workload],
-                                env={"COLUMNS": "300", "NO_COLOR": "1"})
+    result = CliRunner().invoke(
+        app, ["explain", f"fixtures/{folder}", workload], env={"COLUMNS": "300", "NO_COLOR": "1"}
+    )
     return result.exit_code, result.output
 
 
-def test_explain_an_open_path_shows_every_hop_with_ports_and_the_ranked_fixes(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_explain_an_open_path_shows_every_hop_with_ports_and_the_ranked_fixes(monkeypatch: pytest.MonkeyPatch) -> None:
     code, out = explain("reachability/nacl-deny-before-allow", "aws_instance.web", monkeypatch)
     assert code == 1, out
     assert "OPEN via gateway (IPv4) on tcp 443" in out
     hops = [ln.strip() for ln in out.splitlines() if ln.strip().startswith("->")]
-    assert any("aws_network_acl_rule.allow_all_in (fixtures/reachability/nacl-deny-before-allow/main.tf:46)" in h
-               and "passes: tcp 443" in h for h in hops), hops
-    assert any(h.startswith("-> aws_instance.web (fixtures/reachability/nacl-deny-before-allow/main.tf:82)")
-               for h in hops)
+    assert any(
+        "aws_network_acl_rule.allow_all_in (fixtures/reachability/nacl-deny-before-allow/main.tf:46)" in h
+        and "passes: tcp 443" in h
+        for h in hops
+    ), hops
+    assert any(
+        h.startswith("-> aws_instance.web (fixtures/reachability/nacl-deny-before-allow/main.tf:82)") for h in hops
+    )
     assert "Severity: high" in out
     fixes = [ln.strip() for ln in out.splitlines() if ln.strip()[:3] in ("1. ", "2. ")]
     assert fixes[0].startswith("1. fixtures/reachability/nacl-deny-before-allow/main.tf:78 ec2-internet-reachable")
@@ -221,8 +245,10 @@ def test_explain_a_cut_path_says_where_it_is_cut(monkeypatch: pytest.MonkeyPatch
     code, out = explain("reachability/nacl-without-outbound-ephemeral", "aws_instance.web", monkeypatch)
     assert "OPEN" not in out
     assert "cut via gateway (IPv4)" in out
-    assert ("cut: network ACL aws_network_acl.public lets tcp 22 in but not the replies back out to the client's "
-            "ephemeral ports 1024-65535") in out
+    assert (
+        "cut: network ACL aws_network_acl.public lets tcp 22 in but not the replies back out to the client's "
+        "ephemeral ports 1024-65535"
+    ) in out
     assert "ec2-internet-reachable" not in out
     assert code == 1  # still an exposure: IMDSv1, remote access, public IP
     assert "Severity: low" in out

@@ -54,24 +54,50 @@ class Names:
 
 
 TERRAFORM = Names(
-    instance="aws_instance.web", subnet="aws_subnet.public", table="aws_route_table.public",
-    route="aws_route_table.public.route[0]", igw="aws_internet_gateway.gw", sg="aws_security_group.web",
-    rules=frozenset({"aws_security_group.web.ingress[0]", "aws_security_group_rule.web_https",
-                     "aws_vpc_security_group_ingress_rule.web_from_lb"}),
-    lb_sg="aws_security_group.lb", profile="aws_iam_instance_profile.web", role="aws_iam_role.web",
-    policies=frozenset({"aws_iam_role.web.inline_policy[0]", "aws_iam_role_policy.web_s3",
-                        "aws_iam_role_policy_attachment.web_admin"}),
-    lb="aws_lb.front", listener="aws_lb_listener.http", target_group="aws_lb_target_group.web",
-    asg="aws_autoscaling_group.fleet", launch_template="aws_launch_template.fleet",
+    instance="aws_instance.web",
+    subnet="aws_subnet.public",
+    table="aws_route_table.public",
+    route="aws_route_table.public.route[0]",
+    igw="aws_internet_gateway.gw",
+    sg="aws_security_group.web",
+    rules=frozenset(
+        {
+            "aws_security_group.web.ingress[0]",
+            "aws_security_group_rule.web_https",
+            "aws_vpc_security_group_ingress_rule.web_from_lb",
+        }
+    ),
+    lb_sg="aws_security_group.lb",
+    profile="aws_iam_instance_profile.web",
+    role="aws_iam_role.web",
+    policies=frozenset(
+        {"aws_iam_role.web.inline_policy[0]", "aws_iam_role_policy.web_s3", "aws_iam_role_policy_attachment.web_admin"}
+    ),
+    lb="aws_lb.front",
+    listener="aws_lb_listener.http",
+    target_group="aws_lb_target_group.web",
+    asg="aws_autoscaling_group.fleet",
+    launch_template="aws_launch_template.fleet",
     source_file=TF / "compute.tf",
 )
 CLOUDFORMATION = Names(
-    instance="WebInstance", subnet="PublicSubnet", table="PublicRouteTable", route="DefaultRoute", igw="Gateway",
-    sg="WebGroup", rules=frozenset({"WebGroup.SecurityGroupIngress[0]", "WebHttpsIngress", "WebFromLbIngress"}),
-    lb_sg="LbGroup", profile="WebProfile", role="WebRole",
+    instance="WebInstance",
+    subnet="PublicSubnet",
+    table="PublicRouteTable",
+    route="DefaultRoute",
+    igw="Gateway",
+    sg="WebGroup",
+    rules=frozenset({"WebGroup.SecurityGroupIngress[0]", "WebHttpsIngress", "WebFromLbIngress"}),
+    lb_sg="LbGroup",
+    profile="WebProfile",
+    role="WebRole",
     policies=frozenset({"WebRole.Policies[0]", "WebS3Policy", "WebRole.ManagedPolicyArns[0]"}),
-    lb="FrontLoadBalancer", listener="HttpListener", target_group="WebTargets", asg="Fleet",
-    launch_template="FleetTemplate", source_file=CFN / "template.yaml",
+    lb="FrontLoadBalancer",
+    listener="HttpListener",
+    target_group="WebTargets",
+    asg="Fleet",
+    launch_template="FleetTemplate",
+    source_file=CFN / "template.yaml",
 )
 FORMATS = {"terraform": TERRAFORM, "cloudformation": CLOUDFORMATION}
 
@@ -103,8 +129,11 @@ def edge_data(g: nx.MultiDiGraph, src: str, dst: str, kind: str) -> dict[str, ob
 
 
 def line_of(path: Path, *needles: str) -> int:
-    lines = [n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-             if all(needle in text for needle in needles)]
+    lines = [
+        n
+        for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if all(needle in text for needle in needles)
+    ]
     assert len(lines) == 1, f"{path.name}: {needles} on lines {lines}"
     return lines[0]
 
@@ -164,18 +193,34 @@ def line_in_block(path: Path, header: str, needle: str) -> int:
     return next(n for n, text in enumerate(lines[start:], start + 1) if needle in text)
 
 
-@pytest.mark.parametrize(("fmt", "src", "dst", "kind", "header", "needle"), [
-    ("terraform", "aws_instance.web", "aws_subnet.public", "in_subnet", '"aws_instance" "web"', "subnet_id"),
-    ("terraform", "aws_instance.web", "aws_iam_instance_profile.web", "has_profile", '"aws_instance" "web"',
-     "iam_instance_profile"),
-    ("terraform", "aws_lb_listener.http", "aws_lb_target_group.web", "forwards_to", '"aws_lb_listener" "http"',
-     "target_group_arn"),
-    ("cloudformation", "WebInstance", "PublicSubnet", "in_subnet", "  WebInstance:", "SubnetId:"),
-    ("cloudformation", "WebInstance", "WebProfile", "has_profile", "  WebInstance:", "IamInstanceProfile:"),
-    ("cloudformation", "HttpListener", "WebTargets", "forwards_to", "  HttpListener:", "TargetGroupArn:"),
-])
-def test_edges_point_at_the_line_that_writes_the_reference(fmt: str, src: str, dst: str, kind: str, header: str,
-                                                            needle: str) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "src", "dst", "kind", "header", "needle"),
+    [
+        ("terraform", "aws_instance.web", "aws_subnet.public", "in_subnet", '"aws_instance" "web"', "subnet_id"),
+        (
+            "terraform",
+            "aws_instance.web",
+            "aws_iam_instance_profile.web",
+            "has_profile",
+            '"aws_instance" "web"',
+            "iam_instance_profile",
+        ),
+        (
+            "terraform",
+            "aws_lb_listener.http",
+            "aws_lb_target_group.web",
+            "forwards_to",
+            '"aws_lb_listener" "http"',
+            "target_group_arn",
+        ),
+        ("cloudformation", "WebInstance", "PublicSubnet", "in_subnet", "  WebInstance:", "SubnetId:"),
+        ("cloudformation", "WebInstance", "WebProfile", "has_profile", "  WebInstance:", "IamInstanceProfile:"),
+        ("cloudformation", "HttpListener", "WebTargets", "forwards_to", "  HttpListener:", "TargetGroupArn:"),
+    ],
+)
+def test_edges_point_at_the_line_that_writes_the_reference(
+    fmt: str, src: str, dst: str, kind: str, header: str, needle: str
+) -> None:
     """The edge's span starts at, or (a block such as DefaultActions) holds, the line that names the target."""
     span = edge_data(graph(fmt), src, dst, kind)["span"]
     source = FORMATS[fmt].source_file
@@ -187,8 +232,12 @@ def test_edges_point_at_the_line_that_writes_the_reference(fmt: str, src: str, d
 
 def test_count_and_for_each_addresses_are_nodes_with_their_own_edges() -> None:
     g = graph("terraform")
-    for address in ("aws_instance.counted[0]", "aws_instance.counted[1]",
-                    'aws_instance.by_name["a"]', 'aws_instance.by_name["b"]'):
+    for address in (
+        "aws_instance.counted[0]",
+        "aws_instance.counted[1]",
+        'aws_instance.by_name["a"]',
+        'aws_instance.by_name["b"]',
+    ):
         assert edges(g, address, "in_subnet") == ["aws_subnet.public"], address
         assert edges(g, address, "protected_by") == ["aws_security_group.web"], address
     assert "aws_instance.counted" not in g and "aws_instance.by_name" not in g
@@ -207,14 +256,33 @@ def test_local_module_resource_is_addressed_under_the_module_and_linked_to_root_
 def test_both_formats_give_the_same_graph_shape() -> None:
     """Renaming one format's nodes to the other's gives the same typed edges between the
     shared resources (only edges between resources both fixtures declare are compared)."""
-    rename = {getattr(CLOUDFORMATION, f): getattr(TERRAFORM, f) for f in
-              ("instance", "subnet", "table", "route", "igw", "sg", "lb_sg", "profile", "role", "lb", "listener",
-               "target_group", "asg", "launch_template")}
+    rename = {
+        getattr(CLOUDFORMATION, f): getattr(TERRAFORM, f)
+        for f in (
+            "instance",
+            "subnet",
+            "table",
+            "route",
+            "igw",
+            "sg",
+            "lb_sg",
+            "profile",
+            "role",
+            "lb",
+            "listener",
+            "target_group",
+            "asg",
+            "launch_template",
+        )
+    }
     shared = set(rename.values())
 
     def typed(g: nx.MultiDiGraph, names: dict[str, str]) -> set[tuple[str, str, str]]:
-        return {(names.get(u, u), d["kind"], names.get(v, v)) for u, v, d in g.edges(data=True)
-                if names.get(u, u) in shared and names.get(v, v) in shared}
+        return {
+            (names.get(u, u), d["kind"], names.get(v, v))
+            for u, v, d in g.edges(data=True)
+            if names.get(u, u) in shared and names.get(v, v) in shared
+        }
 
     assert typed(graph("cloudformation"), rename) == typed(graph("terraform"), {})
 

@@ -50,8 +50,11 @@ def rel(path: Path) -> str:
 
 
 def line_of(path: Path, *needles: str) -> int:
-    lines = [n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-             if all(needle in text for needle in needles)]
+    lines = [
+        n
+        for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if all(needle in text for needle in needles)
+    ]
     assert len(lines) == 1, f"{path.name}: {needles} on lines {lines}"
     return lines[0]
 
@@ -71,7 +74,8 @@ def traits_by_workload(result: ScanResult) -> TraitSet:
     for exposure in result.exposures:
         for trait in exposure.traits:
             found.setdefault(exposure.workload, set()).add(
-                (trait.rule_id, trait.location.span.file, trait.location.span.line))
+                (trait.rule_id, trait.location.span.file, trait.location.span.line)
+            )
     return found
 
 
@@ -98,8 +102,7 @@ def rules_and_severity(result: ScanResult, to_terraform: dict[str, str]) -> dict
     out: dict[str, tuple[frozenset[str], str]] = {}
     for exposure in result.exposures:
         assert exposure.workload in to_terraform, f"unexpected workload {exposure.workload}"
-        out[to_terraform[exposure.workload]] = (frozenset(t.rule_id for t in exposure.traits),
-                                                exposure.severity.name)
+        out[to_terraform[exposure.workload]] = (frozenset(t.rule_id for t in exposure.traits), exposure.severity.name)
     return out
 
 
@@ -129,14 +132,18 @@ def test_same_infrastructure_gives_the_same_traits_in_every_format() -> None:
     assert from_cfn == from_hcl
 
 
-@pytest.mark.parametrize(("rule", "tf_needles", "cfn_header", "cfn_needle"), [
-    (IMDSV1, ('http_tokens = "optional"',), "  WebInstance:", "HttpTokens:"),
-    (REMOTE_ACCESS, None, "  WebGroup:", "CidrIp:"),
-    (PUBLIC_IP, ("map_public_ip_on_launch",), "  PublicSubnet:", "MapPublicIpOnLaunch:"),
-    (ADMIN_ROLE, ("AdministratorAccess",), "  WebRole:", "AdministratorAccess"),
-])
+@pytest.mark.parametrize(
+    ("rule", "tf_needles", "cfn_header", "cfn_needle"),
+    [
+        (IMDSV1, ('http_tokens = "optional"',), "  WebInstance:", "HttpTokens:"),
+        (REMOTE_ACCESS, None, "  WebGroup:", "CidrIp:"),
+        (PUBLIC_IP, ("map_public_ip_on_launch",), "  PublicSubnet:", "MapPublicIpOnLaunch:"),
+        (ADMIN_ROLE, ("AdministratorAccess",), "  WebRole:", "AdministratorAccess"),
+    ],
+)
 def test_same_infrastructure_points_at_the_line_to_change_in_each_format(
-        rule: str, tf_needles: tuple[str, ...] | None, cfn_header: str, cfn_needle: str) -> None:
+    rule: str, tf_needles: tuple[str, ...] | None, cfn_header: str, cfn_needle: str
+) -> None:
     tf_file = HCL / "main.tf"
     tf_line = line_of(tf_file, *tf_needles) if tf_needles else line_in_block(tf_file, "from_port   = 22", "cidr_blocks")
     cfn_file = CFN / "template.yaml"
@@ -146,9 +153,12 @@ def test_same_infrastructure_points_at_the_line_to_change_in_each_format(
         "plan": (rel(PLAN), 1),  # terraform show -json writes one line
         "cloudformation": (rel(cfn_file), line_in_block(cfn_file, cfn_header, cfn_needle)),
     }
-    results = {"hcl": (scanned(HCL), "aws_instance.web"), "plan": (scanned(PLAN), "aws_instance.web"),
-               "plan with --source": (scanned(PLAN, plan_source=HCL), "aws_instance.web"),
-               "cloudformation": (scanned(CFN), "WebInstance")}
+    results = {
+        "hcl": (scanned(HCL), "aws_instance.web"),
+        "plan": (scanned(PLAN), "aws_instance.web"),
+        "plan with --source": (scanned(PLAN, plan_source=HCL), "aws_instance.web"),
+        "cloudformation": (scanned(CFN), "WebInstance"),
+    }
     for fmt, (result, workload) in results.items():
         found = {(file, line) for r, file, line in traits_by_workload(result)[workload] if r == rule}
         assert found == {expected[fmt]}, fmt
@@ -196,7 +206,8 @@ def test_downloaded_registry_module_through_modules_json() -> None:
     assert (PUBLIC_IP, rel(folder / "main.tf"), line_of(folder / "main.tf", "map_public_ip_on_launch")) in traits
     graph = build_graph(result.configurations[0])
     assert ("module.web.aws_instance.this", "aws_subnet.public", "in_subnet") in {
-        (u, v, d["kind"]) for u, v, d in graph.edges(data=True)}
+        (u, v, d["kind"]) for u, v, d in graph.edges(data=True)
+    }
 
 
 def test_module_calls_that_were_not_downloaded_give_one_notice_each() -> None:
@@ -205,8 +216,10 @@ def test_module_calls_that_were_not_downloaded_give_one_notice_each() -> None:
     assert result.all_errors == []
     [config] = result.configurations
     notices = [*result.notices, *config.notices]
-    for call, source in (("module.vpc", "terraform-aws-modules/vpc/aws"),
-                         ("module.bastion", "git::https://example.com/infra/bastion.git")):
+    for call, source in (
+        ("module.vpc", "terraform-aws-modules/vpc/aws"),
+        ("module.bastion", "git::https://example.com/infra/bastion.git"),
+    ):
         about = [n for n in notices if n.startswith(f"{call}:")]
         assert len(about) == 1, (call, result.notices)
         assert source in about[0] and "not downloaded" in about[0]
@@ -258,7 +271,8 @@ def test_cdk_out_with_two_stacks_names_findings_by_construct_path() -> None:
     # the instance sits in the other stack's subnet: an edge across stacks, through CDK's exports
     graph = build_graph(result.configurations[0])
     assert [v for _, v, d in graph.out_edges("Web/WebServer", data=True) if d["kind"] == "in_subnet"] == [
-        "Network/Vpc/PublicSubnet1/Subnet"]
+        "Network/Vpc/PublicSubnet1/Subnet"
+    ]
     notices = [*result.notices, *result.configurations[0].notices]
     assert any("Web/WebServer = WebServer99EDD300" in n for n in notices)  # construct path -> logical id
 
@@ -271,7 +285,8 @@ def test_nested_stack_passes_a_subnet_id_to_its_child() -> None:
     assert {rel(folder / "parent.yaml"), rel(folder / "stacks" / "network.yaml"), rel(app_file)} <= set(config.files)
     graph = build_graph(config)
     assert [v for _, v, d in graph.out_edges("App.Server", data=True) if d["kind"] == "in_subnet"] == [
-        "Network.PublicSubnet"]
+        "Network.PublicSubnet"
+    ]
     traits = traits_by_workload(result)["App.Server"]
     assert {rule for rule, _, _ in traits} == {REMOTE_ACCESS, PUBLIC_IP, INTERNET_REACHABLE}
     assert (REMOTE_ACCESS, rel(app_file), line_of(app_file, "CidrIp: 0.0.0.0/0")) in traits
@@ -310,8 +325,11 @@ def test_tf_json_with_tfvars_json_and_auto_tfvars_json() -> None:
     source = folder / "main.tf.json"
     result = scanned(folder)
     [config] = result.configurations
-    assert set(config.files) >= {rel(source), rel(folder / "terraform.tfvars.json"),
-                                 rel(folder / "overrides.auto.tfvars.json")}
+    assert set(config.files) >= {
+        rel(source),
+        rel(folder / "terraform.tfvars.json"),
+        rel(folder / "overrides.auto.tfvars.json"),
+    }
     traits = traits_by_workload(result)["aws_instance.server"]
     # terraform.tfvars.json opens SSH to the world; overrides.auto.tfvars.json allows IMDSv1
     assert (REMOTE_ACCESS, rel(source), line_of(source, '"cidr_blocks"')) in traits
@@ -319,4 +337,5 @@ def test_tf_json_with_tfvars_json_and_auto_tfvars_json() -> None:
     graph = build_graph(config)
     assert isinstance(graph, nx.MultiDiGraph)
     assert [v for _, v, d in graph.out_edges("aws_instance.server", data=True) if d["kind"] == "protected_by"] == [
-        "aws_security_group.ssh"]
+        "aws_security_group.ssh"
+    ]

@@ -94,280 +94,543 @@ class Open:
 
 
 OPEN_CASES = [
-    Open("gateway-public-subnet-open", TF, "aws_instance.web", "gateway", "IPv4", "tcp 22, tcp 443", (
-        ("internet", "internet", None),
-        ("internet_gateway", "aws_internet_gateway.gw", 'resource "aws_internet_gateway" "gw"'),
-        ("route_table", "aws_route_table.public", 'resource "aws_route_table" "public"'),
-        ("route", "aws_route.internet", 'resource "aws_route" "internet"'),
-        ("network_acl", "aws_network_acl.public", 'resource "aws_network_acl" "public"'),
-        ("network_acl_entry", "aws_network_acl.public.ingress[0]", "ingress {"),
-        ("security_group", "aws_security_group.web", "vpc_security_group_ids = [aws_security_group.web.id]"),
-        ("security_group_rule", "aws_security_group.web.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
-        ("instance", "aws_instance.web", 'resource "aws_instance" "web"'),
-    ), 'cidr_blocks = ["0.0.0.0/0"]'),
-    Open("gateway-public-subnet-open", CFN, "Web", "gateway", "IPv4", "tcp 22, tcp 443", (
-        ("internet", "internet", None),
-        ("internet_gateway", "Gateway", "Gateway:"),
-        ("route_table", "PublicRouteTable", "PublicRouteTable:"),
-        ("route", "InternetRoute", "InternetRoute:"),
-        ("network_acl", "PublicAcl", "PublicAcl:"),
-        ("network_acl_entry", "AllowSshIn", "AllowSshIn:"),
-        ("security_group", "WebGroup", "SecurityGroupIds: [!Ref WebGroup]"),
-        ("security_group_rule", "WebGroup.SecurityGroupIngress[0]", "CidrIp: 0.0.0.0/0"),
-        ("instance", "Web", "Web:"),
-    ), "CidrIp: 0.0.0.0/0"),
-    Open("main-table-by-main-association", TF, "aws_instance.app", "gateway", "IPv4", "tcp 22", (
-        ("internet", "internet", None),
-        ("internet_gateway", "aws_internet_gateway.gw", 'resource "aws_internet_gateway" "gw"'),
-        ("route_table", "aws_route_table.public", 'resource "aws_route_table" "public"'),
-        ("route", "aws_route_table.public.route[0]", "route {"),
-        ("network_acl", "default network ACL", None),
-        ("security_group", "aws_security_group.app", "vpc_security_group_ids"),
-        ("security_group_rule", "aws_security_group.app.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
-        ("instance", "aws_instance.app", 'resource "aws_instance" "app"'),
-    ), 'cidr_blocks = ["0.0.0.0/0"]'),
-    Open("main-table-by-default-route-table", TF, "aws_instance.app", "gateway", "IPv4", "tcp 22", (
-        ("internet", "internet", None),
-        ("internet_gateway", "aws_internet_gateway.gw", 'resource "aws_internet_gateway" "gw"'),
-        ("route_table", "aws_default_route_table.main", 'resource "aws_default_route_table" "main"'),
-        ("route", "aws_default_route_table.main.route[0]", "route {"),
-        ("network_acl", "default network ACL", None),
-        ("security_group", "aws_security_group.app", "vpc_security_group_ids"),
-        ("security_group_rule", "aws_security_group.app.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
-        ("instance", "aws_instance.app", 'resource "aws_instance" "app"'),
-    ), 'cidr_blocks = ["0.0.0.0/0"]'),
+    Open(
+        "gateway-public-subnet-open",
+        TF,
+        "aws_instance.web",
+        "gateway",
+        "IPv4",
+        "tcp 22, tcp 443",
+        (
+            ("internet", "internet", None),
+            ("internet_gateway", "aws_internet_gateway.gw", 'resource "aws_internet_gateway" "gw"'),
+            ("route_table", "aws_route_table.public", 'resource "aws_route_table" "public"'),
+            ("route", "aws_route.internet", 'resource "aws_route" "internet"'),
+            ("network_acl", "aws_network_acl.public", 'resource "aws_network_acl" "public"'),
+            ("network_acl_entry", "aws_network_acl.public.ingress[0]", "ingress {"),
+            ("security_group", "aws_security_group.web", "vpc_security_group_ids = [aws_security_group.web.id]"),
+            ("security_group_rule", "aws_security_group.web.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
+            ("instance", "aws_instance.web", 'resource "aws_instance" "web"'),
+        ),
+        'cidr_blocks = ["0.0.0.0/0"]',
+    ),
+    Open(
+        "gateway-public-subnet-open",
+        CFN,
+        "Web",
+        "gateway",
+        "IPv4",
+        "tcp 22, tcp 443",
+        (
+            ("internet", "internet", None),
+            ("internet_gateway", "Gateway", "Gateway:"),
+            ("route_table", "PublicRouteTable", "PublicRouteTable:"),
+            ("route", "InternetRoute", "InternetRoute:"),
+            ("network_acl", "PublicAcl", "PublicAcl:"),
+            ("network_acl_entry", "AllowSshIn", "AllowSshIn:"),
+            ("security_group", "WebGroup", "SecurityGroupIds: [!Ref WebGroup]"),
+            ("security_group_rule", "WebGroup.SecurityGroupIngress[0]", "CidrIp: 0.0.0.0/0"),
+            ("instance", "Web", "Web:"),
+        ),
+        "CidrIp: 0.0.0.0/0",
+    ),
+    Open(
+        "main-table-by-main-association",
+        TF,
+        "aws_instance.app",
+        "gateway",
+        "IPv4",
+        "tcp 22",
+        (
+            ("internet", "internet", None),
+            ("internet_gateway", "aws_internet_gateway.gw", 'resource "aws_internet_gateway" "gw"'),
+            ("route_table", "aws_route_table.public", 'resource "aws_route_table" "public"'),
+            ("route", "aws_route_table.public.route[0]", "route {"),
+            ("network_acl", "default network ACL", None),
+            ("security_group", "aws_security_group.app", "vpc_security_group_ids"),
+            ("security_group_rule", "aws_security_group.app.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
+            ("instance", "aws_instance.app", 'resource "aws_instance" "app"'),
+        ),
+        'cidr_blocks = ["0.0.0.0/0"]',
+    ),
+    Open(
+        "main-table-by-default-route-table",
+        TF,
+        "aws_instance.app",
+        "gateway",
+        "IPv4",
+        "tcp 22",
+        (
+            ("internet", "internet", None),
+            ("internet_gateway", "aws_internet_gateway.gw", 'resource "aws_internet_gateway" "gw"'),
+            ("route_table", "aws_default_route_table.main", 'resource "aws_default_route_table" "main"'),
+            ("route", "aws_default_route_table.main.route[0]", "route {"),
+            ("network_acl", "default network ACL", None),
+            ("security_group", "aws_security_group.app", "vpc_security_group_ids"),
+            ("security_group_rule", "aws_security_group.app.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
+            ("instance", "aws_instance.app", 'resource "aws_instance" "app"'),
+        ),
+        'cidr_blocks = ["0.0.0.0/0"]',
+    ),
     # rule 90 denies SSH before rule 100 allows all: only HTTPS survives, through rule 100
-    Open("nacl-deny-before-allow", TF, "aws_instance.web", "gateway", "IPv4", "tcp 443", (
-        ("internet", "internet", None),
-        ("internet_gateway", "aws_internet_gateway.gw", 'resource "aws_internet_gateway" "gw"'),
-        ("route_table", "aws_route_table.public", 'resource "aws_route_table" "public"'),
-        ("route", "aws_route_table.public.route[0]", "route {"),
-        ("network_acl", "aws_network_acl.public", 'resource "aws_network_acl" "public"'),
-        ("network_acl_entry", "aws_network_acl_rule.allow_all_in", 'resource "aws_network_acl_rule" "allow_all_in"'),
-        ("security_group", "aws_security_group.web", "vpc_security_group_ids"),
-        ("security_group_rule", "aws_security_group.web.ingress[1]", 'cidr_blocks = ["0.0.0.0/0"]'),
-        ("instance", "aws_instance.web", 'resource "aws_instance" "web"'),
-    ), 'cidr_blocks = ["0.0.0.0/0"]'),
-    Open("nacl-deny-before-allow", CFN, "Web", "gateway", "IPv4", "tcp 443", (
-        ("internet", "internet", None),
-        ("internet_gateway", "Gateway", "Gateway:"),
-        ("route_table", "PublicRouteTable", "PublicRouteTable:"),
-        ("route", "InternetRoute", "InternetRoute:"),
-        ("network_acl", "PublicAcl", "PublicAcl:"),
-        ("network_acl_entry", "AllowAllIn", "AllowAllIn:"),
-        ("security_group", "WebGroup", "SecurityGroupIds: [!Ref WebGroup]"),
-        ("security_group_rule", "WebGroup.SecurityGroupIngress[1]", "CidrIp: 0.0.0.0/0"),
-        ("instance", "Web", "Web:"),
-    ), "CidrIp: 0.0.0.0/0"),
-    Open("alb-internet-facing-open", TF, "aws_instance.app", "load_balancer", "IPv4", "tcp 8080", (
-        ("internet", "internet", None),
-        ("load_balancer", "aws_lb.web", 'resource "aws_lb" "web"'),
-        ("listener", "aws_lb_listener.http", 'resource "aws_lb_listener" "http"'),
-        ("route_table", "aws_route_table.public", 'resource "aws_route_table" "public"'),
-        ("route", "aws_route_table.public.route[0]", "route {"),
-        ("security_group_rule", "aws_security_group.alb.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
-        ("target_group", "aws_lb_target_group.app", 'resource "aws_lb_target_group" "app"'),
-        ("security_group_rule", "aws_security_group.app.ingress[0]", "security_groups = [aws_security_group.alb.id]"),
-        ("instance", "aws_instance.app", 'resource "aws_instance" "app"'),
-    ), "security_groups = [aws_security_group.alb.id]"),
-    Open("alb-internet-facing-open", CFN, "App", "load_balancer", "IPv4", "tcp 8080", (
-        ("internet", "internet", None),
-        ("load_balancer", "LoadBalancer", "LoadBalancer:"),
-        ("listener", "HttpListener", "HttpListener:"),
-        ("route_table", "PublicRouteTable", "PublicRouteTable:"),
-        ("route", "InternetRoute", "InternetRoute:"),
-        ("security_group_rule", "AlbGroup.SecurityGroupIngress[0]", "CidrIp: 0.0.0.0/0"),
-        ("target_group", "AppTargets", "AppTargets:"),
-        ("security_group_rule", "AppGroup.SecurityGroupIngress[0]", "SourceSecurityGroupId: !Ref AlbGroup"),
-        ("instance", "App", "App:"),
-    ), "SourceSecurityGroupId: !Ref AlbGroup"),
+    Open(
+        "nacl-deny-before-allow",
+        TF,
+        "aws_instance.web",
+        "gateway",
+        "IPv4",
+        "tcp 443",
+        (
+            ("internet", "internet", None),
+            ("internet_gateway", "aws_internet_gateway.gw", 'resource "aws_internet_gateway" "gw"'),
+            ("route_table", "aws_route_table.public", 'resource "aws_route_table" "public"'),
+            ("route", "aws_route_table.public.route[0]", "route {"),
+            ("network_acl", "aws_network_acl.public", 'resource "aws_network_acl" "public"'),
+            (
+                "network_acl_entry",
+                "aws_network_acl_rule.allow_all_in",
+                'resource "aws_network_acl_rule" "allow_all_in"',
+            ),
+            ("security_group", "aws_security_group.web", "vpc_security_group_ids"),
+            ("security_group_rule", "aws_security_group.web.ingress[1]", 'cidr_blocks = ["0.0.0.0/0"]'),
+            ("instance", "aws_instance.web", 'resource "aws_instance" "web"'),
+        ),
+        'cidr_blocks = ["0.0.0.0/0"]',
+    ),
+    Open(
+        "nacl-deny-before-allow",
+        CFN,
+        "Web",
+        "gateway",
+        "IPv4",
+        "tcp 443",
+        (
+            ("internet", "internet", None),
+            ("internet_gateway", "Gateway", "Gateway:"),
+            ("route_table", "PublicRouteTable", "PublicRouteTable:"),
+            ("route", "InternetRoute", "InternetRoute:"),
+            ("network_acl", "PublicAcl", "PublicAcl:"),
+            ("network_acl_entry", "AllowAllIn", "AllowAllIn:"),
+            ("security_group", "WebGroup", "SecurityGroupIds: [!Ref WebGroup]"),
+            ("security_group_rule", "WebGroup.SecurityGroupIngress[1]", "CidrIp: 0.0.0.0/0"),
+            ("instance", "Web", "Web:"),
+        ),
+        "CidrIp: 0.0.0.0/0",
+    ),
+    Open(
+        "alb-internet-facing-open",
+        TF,
+        "aws_instance.app",
+        "load_balancer",
+        "IPv4",
+        "tcp 8080",
+        (
+            ("internet", "internet", None),
+            ("load_balancer", "aws_lb.web", 'resource "aws_lb" "web"'),
+            ("listener", "aws_lb_listener.http", 'resource "aws_lb_listener" "http"'),
+            ("route_table", "aws_route_table.public", 'resource "aws_route_table" "public"'),
+            ("route", "aws_route_table.public.route[0]", "route {"),
+            ("security_group_rule", "aws_security_group.alb.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
+            ("target_group", "aws_lb_target_group.app", 'resource "aws_lb_target_group" "app"'),
+            (
+                "security_group_rule",
+                "aws_security_group.app.ingress[0]",
+                "security_groups = [aws_security_group.alb.id]",
+            ),
+            ("instance", "aws_instance.app", 'resource "aws_instance" "app"'),
+        ),
+        "security_groups = [aws_security_group.alb.id]",
+    ),
+    Open(
+        "alb-internet-facing-open",
+        CFN,
+        "App",
+        "load_balancer",
+        "IPv4",
+        "tcp 8080",
+        (
+            ("internet", "internet", None),
+            ("load_balancer", "LoadBalancer", "LoadBalancer:"),
+            ("listener", "HttpListener", "HttpListener:"),
+            ("route_table", "PublicRouteTable", "PublicRouteTable:"),
+            ("route", "InternetRoute", "InternetRoute:"),
+            ("security_group_rule", "AlbGroup.SecurityGroupIngress[0]", "CidrIp: 0.0.0.0/0"),
+            ("target_group", "AppTargets", "AppTargets:"),
+            ("security_group_rule", "AppGroup.SecurityGroupIngress[0]", "SourceSecurityGroupId: !Ref AlbGroup"),
+            ("instance", "App", "App:"),
+        ),
+        "SourceSecurityGroupId: !Ref AlbGroup",
+    ),
     # NACLs on the way: the ALB subnets' (80 in from the internet, 8080 out to the VPC) and the app subnet's
-    Open("alb-behind-network-acls", TF, "aws_instance.app", "load_balancer", "IPv4", "tcp 8080", (
-        ("internet", "internet", None),
-        ("load_balancer", "aws_lb.web", 'resource "aws_lb" "web"'),
-        ("listener", "aws_lb_listener.http", 'resource "aws_lb_listener" "http"'),
-        ("route_table", "aws_route_table.public", 'resource "aws_route_table" "public"'),
-        ("route", "aws_route_table.public.route[0]", "route {"),
-        ("network_acl", "aws_network_acl.public", 'resource "aws_network_acl" "public"'),
-        ("security_group_rule", "aws_security_group.alb.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
-        ("target_group", "aws_lb_target_group.app", 'resource "aws_lb_target_group" "app"'),
-        ("network_acl", "aws_network_acl.app", 'resource "aws_network_acl" "app"'),
-        ("security_group_rule", "aws_security_group.app.ingress[0]", "security_groups = [aws_security_group.alb.id]"),
-        ("instance", "aws_instance.app", 'resource "aws_instance" "app"'),
-    ), "security_groups = [aws_security_group.alb.id]"),
-    Open("alb-behind-network-acls", CFN, "App", "load_balancer", "IPv4", "tcp 8080", (
-        ("internet", "internet", None),
-        ("load_balancer", "LoadBalancer", "LoadBalancer:"),
-        ("listener", "HttpListener", "HttpListener:"),
-        ("route_table", "PublicRouteTable", "PublicRouteTable:"),
-        ("route", "InternetRoute", "InternetRoute:"),
-        ("network_acl", "PublicAcl", "PublicAcl:"),
-        ("security_group_rule", "AlbGroup.SecurityGroupIngress[0]", "CidrIp: 0.0.0.0/0"),
-        ("target_group", "AppTargets", "AppTargets:"),
-        ("network_acl", "AppAcl", "AppAcl:"),
-        ("security_group_rule", "AppGroup.SecurityGroupIngress[0]", "SourceSecurityGroupId: !Ref AlbGroup"),
-        ("instance", "App", "App:"),
-    ), "SourceSecurityGroupId: !Ref AlbGroup"),
+    Open(
+        "alb-behind-network-acls",
+        TF,
+        "aws_instance.app",
+        "load_balancer",
+        "IPv4",
+        "tcp 8080",
+        (
+            ("internet", "internet", None),
+            ("load_balancer", "aws_lb.web", 'resource "aws_lb" "web"'),
+            ("listener", "aws_lb_listener.http", 'resource "aws_lb_listener" "http"'),
+            ("route_table", "aws_route_table.public", 'resource "aws_route_table" "public"'),
+            ("route", "aws_route_table.public.route[0]", "route {"),
+            ("network_acl", "aws_network_acl.public", 'resource "aws_network_acl" "public"'),
+            ("security_group_rule", "aws_security_group.alb.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
+            ("target_group", "aws_lb_target_group.app", 'resource "aws_lb_target_group" "app"'),
+            ("network_acl", "aws_network_acl.app", 'resource "aws_network_acl" "app"'),
+            (
+                "security_group_rule",
+                "aws_security_group.app.ingress[0]",
+                "security_groups = [aws_security_group.alb.id]",
+            ),
+            ("instance", "aws_instance.app", 'resource "aws_instance" "app"'),
+        ),
+        "security_groups = [aws_security_group.alb.id]",
+    ),
+    Open(
+        "alb-behind-network-acls",
+        CFN,
+        "App",
+        "load_balancer",
+        "IPv4",
+        "tcp 8080",
+        (
+            ("internet", "internet", None),
+            ("load_balancer", "LoadBalancer", "LoadBalancer:"),
+            ("listener", "HttpListener", "HttpListener:"),
+            ("route_table", "PublicRouteTable", "PublicRouteTable:"),
+            ("route", "InternetRoute", "InternetRoute:"),
+            ("network_acl", "PublicAcl", "PublicAcl:"),
+            ("security_group_rule", "AlbGroup.SecurityGroupIngress[0]", "CidrIp: 0.0.0.0/0"),
+            ("target_group", "AppTargets", "AppTargets:"),
+            ("network_acl", "AppAcl", "AppAcl:"),
+            ("security_group_rule", "AppGroup.SecurityGroupIngress[0]", "SourceSecurityGroupId: !Ref AlbGroup"),
+            ("instance", "App", "App:"),
+        ),
+        "SourceSecurityGroupId: !Ref AlbGroup",
+    ),
     # an NLB without groups passes client addresses: the instance's own group must admit the internet
-    Open("nlb-without-security-group", TF, "aws_instance.open", "load_balancer", "IPv4", "tcp 8443", (
-        ("internet", "internet", None),
-        ("load_balancer", "aws_lb.edge", 'resource "aws_lb" "edge"'),
-        ("listener", "aws_lb_listener.tls", 'resource "aws_lb_listener" "tls"'),
-        ("route_table", "aws_route_table.public", 'resource "aws_route_table" "public"'),
-        ("route", "aws_route_table.public.route[0]", "route {"),
-        ("target_group", "aws_lb_target_group.tls", 'resource "aws_lb_target_group" "tls"'),
-        ("security_group_rule", "aws_security_group.open.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
-        ("instance", "aws_instance.open", 'resource "aws_instance" "open"'),
-    ), 'cidr_blocks = ["0.0.0.0/0"]'),
-    Open("nlb-without-security-group", CFN, "Open", "load_balancer", "IPv4", "tcp 8443", (
-        ("internet", "internet", None),
-        ("load_balancer", "Edge", "Edge:"),
-        ("listener", "TlsListener", "TlsListener:"),
-        ("route_table", "PublicRouteTable", "PublicRouteTable:"),
-        ("route", "InternetRoute", "InternetRoute:"),
-        ("target_group", "TlsTargets", "TlsTargets:"),
-        ("security_group_rule", "OpenGroup.SecurityGroupIngress[0]", "CidrIp: 0.0.0.0/0"),
-        ("instance", "Open", "Open:"),
-    ), "CidrIp: 0.0.0.0/0"),
-    Open("asg-behind-alb-target-group-arns", TF, "aws_autoscaling_group.app", "load_balancer", "IPv4", "tcp 8080", (
-        ("internet", "internet", None),
-        ("load_balancer", "aws_lb.web", 'resource "aws_lb" "web"'),
-        ("listener", "aws_lb_listener.http", 'resource "aws_lb_listener" "http"'),
-        ("route_table", "aws_route_table.public", 'resource "aws_route_table" "public"'),
-        ("route", "aws_route_table.public.route[0]", "route {"),
-        ("security_group_rule", "aws_security_group.alb.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
-        ("target_group", "aws_lb_target_group.app", 'resource "aws_lb_target_group" "app"'),
-        ("security_group_rule", "aws_security_group.app.ingress[0]", "security_groups = [aws_security_group.alb.id]"),
-        ("auto_scaling_group", "aws_autoscaling_group.app", 'resource "aws_autoscaling_group" "app"'),
-    ), "security_groups = [aws_security_group.alb.id]"),
-    Open("asg-behind-alb-target-group-arns", CFN, "AppGroupOfInstances", "load_balancer", "IPv4", "tcp 8080", (
-        ("internet", "internet", None),
-        ("load_balancer", "LoadBalancer", "LoadBalancer:"),
-        ("listener", "HttpListener", "HttpListener:"),
-        ("route_table", "PublicRouteTable", "PublicRouteTable:"),
-        ("route", "InternetRoute", "InternetRoute:"),
-        ("security_group_rule", "AlbGroup.SecurityGroupIngress[0]", "CidrIp: 0.0.0.0/0"),
-        ("target_group", "AppTargets", "AppTargets:"),
-        ("security_group_rule", "AppGroup.SecurityGroupIngress[0]", "SourceSecurityGroupId: !Ref AlbGroup"),
-        ("auto_scaling_group", "AppGroupOfInstances", "AppGroupOfInstances:"),
-    ), "SourceSecurityGroupId: !Ref AlbGroup"),
-    Open("classic-elb", TF, "aws_instance.app", "load_balancer", "IPv4", "tcp 8080", (
-        ("internet", "internet", None),
-        ("load_balancer", "aws_elb.web", 'resource "aws_elb" "web"'),
-        ("listener", "aws_elb.web.listener[0]", "listener {"),
-        ("route_table", "aws_route_table.public", 'resource "aws_route_table" "public"'),
-        ("route", "aws_route_table.public.route[0]", "route {"),
-        ("security_group_rule", "aws_security_group.alb.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
-        ("security_group_rule", "aws_security_group.app.ingress[0]", "security_groups = [aws_security_group.alb.id]"),
-        ("instance", "aws_instance.app", 'resource "aws_instance" "app"'),
-    ), "security_groups = [aws_security_group.alb.id]"),
-    Open("classic-elb", CFN, "App", "load_balancer", "IPv4", "tcp 8080", (
-        ("internet", "internet", None),
-        ("load_balancer", "LoadBalancer", "LoadBalancer:"),
-        ("listener", "LoadBalancer.Listeners[0]", 'LoadBalancerPort: "80"'),
-        ("route_table", "PublicRouteTable", "PublicRouteTable:"),
-        ("route", "InternetRoute", "InternetRoute:"),
-        ("security_group_rule", "AlbGroup.SecurityGroupIngress[0]", "CidrIp: 0.0.0.0/0"),
-        ("security_group_rule", "AppGroup.SecurityGroupIngress[0]", "SourceSecurityGroupId: !Ref AlbGroup"),
-        ("instance", "App", "App:"),
-    ), "SourceSecurityGroupId: !Ref AlbGroup"),
+    Open(
+        "nlb-without-security-group",
+        TF,
+        "aws_instance.open",
+        "load_balancer",
+        "IPv4",
+        "tcp 8443",
+        (
+            ("internet", "internet", None),
+            ("load_balancer", "aws_lb.edge", 'resource "aws_lb" "edge"'),
+            ("listener", "aws_lb_listener.tls", 'resource "aws_lb_listener" "tls"'),
+            ("route_table", "aws_route_table.public", 'resource "aws_route_table" "public"'),
+            ("route", "aws_route_table.public.route[0]", "route {"),
+            ("target_group", "aws_lb_target_group.tls", 'resource "aws_lb_target_group" "tls"'),
+            ("security_group_rule", "aws_security_group.open.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
+            ("instance", "aws_instance.open", 'resource "aws_instance" "open"'),
+        ),
+        'cidr_blocks = ["0.0.0.0/0"]',
+    ),
+    Open(
+        "nlb-without-security-group",
+        CFN,
+        "Open",
+        "load_balancer",
+        "IPv4",
+        "tcp 8443",
+        (
+            ("internet", "internet", None),
+            ("load_balancer", "Edge", "Edge:"),
+            ("listener", "TlsListener", "TlsListener:"),
+            ("route_table", "PublicRouteTable", "PublicRouteTable:"),
+            ("route", "InternetRoute", "InternetRoute:"),
+            ("target_group", "TlsTargets", "TlsTargets:"),
+            ("security_group_rule", "OpenGroup.SecurityGroupIngress[0]", "CidrIp: 0.0.0.0/0"),
+            ("instance", "Open", "Open:"),
+        ),
+        "CidrIp: 0.0.0.0/0",
+    ),
+    Open(
+        "asg-behind-alb-target-group-arns",
+        TF,
+        "aws_autoscaling_group.app",
+        "load_balancer",
+        "IPv4",
+        "tcp 8080",
+        (
+            ("internet", "internet", None),
+            ("load_balancer", "aws_lb.web", 'resource "aws_lb" "web"'),
+            ("listener", "aws_lb_listener.http", 'resource "aws_lb_listener" "http"'),
+            ("route_table", "aws_route_table.public", 'resource "aws_route_table" "public"'),
+            ("route", "aws_route_table.public.route[0]", "route {"),
+            ("security_group_rule", "aws_security_group.alb.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
+            ("target_group", "aws_lb_target_group.app", 'resource "aws_lb_target_group" "app"'),
+            (
+                "security_group_rule",
+                "aws_security_group.app.ingress[0]",
+                "security_groups = [aws_security_group.alb.id]",
+            ),
+            ("auto_scaling_group", "aws_autoscaling_group.app", 'resource "aws_autoscaling_group" "app"'),
+        ),
+        "security_groups = [aws_security_group.alb.id]",
+    ),
+    Open(
+        "asg-behind-alb-target-group-arns",
+        CFN,
+        "AppGroupOfInstances",
+        "load_balancer",
+        "IPv4",
+        "tcp 8080",
+        (
+            ("internet", "internet", None),
+            ("load_balancer", "LoadBalancer", "LoadBalancer:"),
+            ("listener", "HttpListener", "HttpListener:"),
+            ("route_table", "PublicRouteTable", "PublicRouteTable:"),
+            ("route", "InternetRoute", "InternetRoute:"),
+            ("security_group_rule", "AlbGroup.SecurityGroupIngress[0]", "CidrIp: 0.0.0.0/0"),
+            ("target_group", "AppTargets", "AppTargets:"),
+            ("security_group_rule", "AppGroup.SecurityGroupIngress[0]", "SourceSecurityGroupId: !Ref AlbGroup"),
+            ("auto_scaling_group", "AppGroupOfInstances", "AppGroupOfInstances:"),
+        ),
+        "SourceSecurityGroupId: !Ref AlbGroup",
+    ),
+    Open(
+        "classic-elb",
+        TF,
+        "aws_instance.app",
+        "load_balancer",
+        "IPv4",
+        "tcp 8080",
+        (
+            ("internet", "internet", None),
+            ("load_balancer", "aws_elb.web", 'resource "aws_elb" "web"'),
+            ("listener", "aws_elb.web.listener[0]", "listener {"),
+            ("route_table", "aws_route_table.public", 'resource "aws_route_table" "public"'),
+            ("route", "aws_route_table.public.route[0]", "route {"),
+            ("security_group_rule", "aws_security_group.alb.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
+            (
+                "security_group_rule",
+                "aws_security_group.app.ingress[0]",
+                "security_groups = [aws_security_group.alb.id]",
+            ),
+            ("instance", "aws_instance.app", 'resource "aws_instance" "app"'),
+        ),
+        "security_groups = [aws_security_group.alb.id]",
+    ),
+    Open(
+        "classic-elb",
+        CFN,
+        "App",
+        "load_balancer",
+        "IPv4",
+        "tcp 8080",
+        (
+            ("internet", "internet", None),
+            ("load_balancer", "LoadBalancer", "LoadBalancer:"),
+            ("listener", "LoadBalancer.Listeners[0]", 'LoadBalancerPort: "80"'),
+            ("route_table", "PublicRouteTable", "PublicRouteTable:"),
+            ("route", "InternetRoute", "InternetRoute:"),
+            ("security_group_rule", "AlbGroup.SecurityGroupIngress[0]", "CidrIp: 0.0.0.0/0"),
+            ("security_group_rule", "AppGroup.SecurityGroupIngress[0]", "SourceSecurityGroupId: !Ref AlbGroup"),
+            ("instance", "App", "App:"),
+        ),
+        "SourceSecurityGroupId: !Ref AlbGroup",
+    ),
     # the peer is 172.16.0.0/16; the rule from 172.16.0.0/12 overlaps it, the SSH rule from 192.168/16 does not
-    Open("vpc-peering-route", TF, "aws_instance.db", "vpc_peering", "IPv4", "tcp 5432", (
-        ("vpc_peering", "aws_vpc_peering_connection.shared", 'resource "aws_vpc_peering_connection" "shared"'),
-        ("route_table", "aws_route_table.db", 'resource "aws_route_table" "db"'),
-        ("route", "aws_route.to_peer", 'resource "aws_route" "to_peer"'),
-        ("security_group_rule", "aws_security_group.db.ingress[0]", 'cidr_blocks = ["172.16.0.0/12"]'),
-        ("instance", "aws_instance.db", 'resource "aws_instance" "db"'),
-    ), 'cidr_blocks = ["172.16.0.0/12"]'),
-    Open("vpc-peering-route", CFN, "Db", "vpc_peering", "IPv4", "tcp 5432", (
-        ("vpc_peering", "Peering", "Peering:"),
-        ("route_table", "DbRouteTable", "DbRouteTable:"),
-        ("route", "PeerRoute", "PeerRoute:"),
-        ("security_group_rule", "DbGroup.SecurityGroupIngress[0]", "CidrIp: 172.16.0.0/12"),
-        ("instance", "Db", "Db:"),
-    ), "CidrIp: 172.16.0.0/12"),
-    Open("vpn-static-route", TF, "aws_instance.app", "vpn", "IPv4", "tcp 22", (
-        ("vpn_gateway", "aws_vpn_gateway.office", 'resource "aws_vpn_gateway" "office"'),
-        ("route_table", "aws_route_table.app", 'resource "aws_route_table" "app"'),
-        ("route", "aws_route_table.app.route[0]", "route {"),
-        ("security_group_rule", "aws_security_group.app.ingress[0]", 'cidr_blocks = ["192.168.0.0/16"]'),
-        ("instance", "aws_instance.app", 'resource "aws_instance" "app"'),
-    ), 'cidr_blocks = ["192.168.0.0/16"]'),
-    Open("vpn-static-route", CFN, "App", "vpn", "IPv4", "tcp 22", (
-        ("vpn_gateway", "OfficeGateway", "OfficeGateway:"),
-        ("route_table", "AppRouteTable", "AppRouteTable:"),
-        ("route", "OfficeRoute", "OfficeRoute:"),
-        ("security_group_rule", "AppGroup.SecurityGroupIngress[0]", "CidrIp: 192.168.0.0/16"),
-        ("instance", "App", "App:"),
-    ), "CidrIp: 192.168.0.0/16"),
+    Open(
+        "vpc-peering-route",
+        TF,
+        "aws_instance.db",
+        "vpc_peering",
+        "IPv4",
+        "tcp 5432",
+        (
+            ("vpc_peering", "aws_vpc_peering_connection.shared", 'resource "aws_vpc_peering_connection" "shared"'),
+            ("route_table", "aws_route_table.db", 'resource "aws_route_table" "db"'),
+            ("route", "aws_route.to_peer", 'resource "aws_route" "to_peer"'),
+            ("security_group_rule", "aws_security_group.db.ingress[0]", 'cidr_blocks = ["172.16.0.0/12"]'),
+            ("instance", "aws_instance.db", 'resource "aws_instance" "db"'),
+        ),
+        'cidr_blocks = ["172.16.0.0/12"]',
+    ),
+    Open(
+        "vpc-peering-route",
+        CFN,
+        "Db",
+        "vpc_peering",
+        "IPv4",
+        "tcp 5432",
+        (
+            ("vpc_peering", "Peering", "Peering:"),
+            ("route_table", "DbRouteTable", "DbRouteTable:"),
+            ("route", "PeerRoute", "PeerRoute:"),
+            ("security_group_rule", "DbGroup.SecurityGroupIngress[0]", "CidrIp: 172.16.0.0/12"),
+            ("instance", "Db", "Db:"),
+        ),
+        "CidrIp: 172.16.0.0/12",
+    ),
+    Open(
+        "vpn-static-route",
+        TF,
+        "aws_instance.app",
+        "vpn",
+        "IPv4",
+        "tcp 22",
+        (
+            ("vpn_gateway", "aws_vpn_gateway.office", 'resource "aws_vpn_gateway" "office"'),
+            ("route_table", "aws_route_table.app", 'resource "aws_route_table" "app"'),
+            ("route", "aws_route_table.app.route[0]", "route {"),
+            ("security_group_rule", "aws_security_group.app.ingress[0]", 'cidr_blocks = ["192.168.0.0/16"]'),
+            ("instance", "aws_instance.app", 'resource "aws_instance" "app"'),
+        ),
+        'cidr_blocks = ["192.168.0.0/16"]',
+    ),
+    Open(
+        "vpn-static-route",
+        CFN,
+        "App",
+        "vpn",
+        "IPv4",
+        "tcp 22",
+        (
+            ("vpn_gateway", "OfficeGateway", "OfficeGateway:"),
+            ("route_table", "AppRouteTable", "AppRouteTable:"),
+            ("route", "OfficeRoute", "OfficeRoute:"),
+            ("security_group_rule", "AppGroup.SecurityGroupIngress[0]", "CidrIp: 192.168.0.0/16"),
+            ("instance", "App", "App:"),
+        ),
+        "CidrIp: 192.168.0.0/16",
+    ),
     # the VPN's static route 192.168.10.0/24 is propagated into the table; RDP from 172.31/16 is not routed
-    Open("vpn-propagated-route", TF, "aws_instance.app", "vpn", "IPv4", "tcp 22", (
-        ("vpn_gateway", "aws_vpn_gateway.office", 'resource "aws_vpn_gateway" "office"'),
-        ("route_table", "aws_route_table.app", 'resource "aws_route_table" "app"'),
-        ("route", "aws_route_table.app#propagated[aws_vpn_gateway.office][0]", "propagating_vgws"),
-        ("security_group_rule", "aws_security_group.app.ingress[0]", 'cidr_blocks = ["192.168.10.0/24"]'),
-        ("instance", "aws_instance.app", 'resource "aws_instance" "app"'),
-    ), 'cidr_blocks = ["192.168.10.0/24"]'),
-    Open("vpn-propagated-route", CFN, "App", "vpn", "IPv4", "tcp 22", (
-        ("vpn_gateway", "OfficeGateway", "OfficeGateway:"),
-        ("route_table", "AppRouteTable", "AppRouteTable:"),
-        ("route", "AppRouteTable#propagated[OfficeGateway][0]", "OfficePropagation:"),
-        ("security_group_rule", "AppGroup.SecurityGroupIngress[0]", "CidrIp: 192.168.10.0/24"),
-        ("instance", "App", "App:"),
-    ), "CidrIp: 192.168.10.0/24"),
+    Open(
+        "vpn-propagated-route",
+        TF,
+        "aws_instance.app",
+        "vpn",
+        "IPv4",
+        "tcp 22",
+        (
+            ("vpn_gateway", "aws_vpn_gateway.office", 'resource "aws_vpn_gateway" "office"'),
+            ("route_table", "aws_route_table.app", 'resource "aws_route_table" "app"'),
+            ("route", "aws_route_table.app#propagated[aws_vpn_gateway.office][0]", "propagating_vgws"),
+            ("security_group_rule", "aws_security_group.app.ingress[0]", 'cidr_blocks = ["192.168.10.0/24"]'),
+            ("instance", "aws_instance.app", 'resource "aws_instance" "app"'),
+        ),
+        'cidr_blocks = ["192.168.10.0/24"]',
+    ),
+    Open(
+        "vpn-propagated-route",
+        CFN,
+        "App",
+        "vpn",
+        "IPv4",
+        "tcp 22",
+        (
+            ("vpn_gateway", "OfficeGateway", "OfficeGateway:"),
+            ("route_table", "AppRouteTable", "AppRouteTable:"),
+            ("route", "AppRouteTable#propagated[OfficeGateway][0]", "OfficePropagation:"),
+            ("security_group_rule", "AppGroup.SecurityGroupIngress[0]", "CidrIp: 192.168.10.0/24"),
+            ("instance", "App", "App:"),
+        ),
+        "CidrIp: 192.168.10.0/24",
+    ),
     # no subnet: the default VPC, its implicit gateway and main table (no line of their own)
-    Open("default-vpc-instance", TF, "aws_instance.legacy", "gateway", "IPv4", "tcp 22", (
-        ("internet", "internet", None),
-        ("internet_gateway", "default-vpc#internet-gateway", 'resource "aws_instance" "legacy"'),
-        ("route_table", "default-vpc#main-route-table", None),
-        ("route", "default-vpc#main-route-table.route[0]", 'resource "aws_instance" "legacy"'),
-        ("network_acl", "default network ACL", None),
-        ("security_group", "aws_security_group.ssh", "vpc_security_group_ids"),
-        ("security_group_rule", "aws_security_group.ssh.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
-        ("instance", "aws_instance.legacy", 'resource "aws_instance" "legacy"'),
-    ), 'cidr_blocks = ["0.0.0.0/0"]'),
-    Open("default-vpc-instance", CFN, "Legacy", "gateway", "IPv4", "tcp 22", (
-        ("internet", "internet", None),
-        ("internet_gateway", "default-vpc#internet-gateway", "Legacy:"),
-        ("route_table", "default-vpc#main-route-table", None),
-        ("route", "default-vpc#main-route-table.route[0]", "Legacy:"),
-        ("network_acl", "default network ACL", None),
-        ("security_group", "SshGroup", "SecurityGroupIds: [!GetAtt SshGroup.GroupId]"),
-        ("security_group_rule", "SshGroup.SecurityGroupIngress[0]", "CidrIp: 0.0.0.0/0"),
-        ("instance", "Legacy", "Legacy:"),
-    ), "CidrIp: 0.0.0.0/0"),
+    Open(
+        "default-vpc-instance",
+        TF,
+        "aws_instance.legacy",
+        "gateway",
+        "IPv4",
+        "tcp 22",
+        (
+            ("internet", "internet", None),
+            ("internet_gateway", "default-vpc#internet-gateway", 'resource "aws_instance" "legacy"'),
+            ("route_table", "default-vpc#main-route-table", None),
+            ("route", "default-vpc#main-route-table.route[0]", 'resource "aws_instance" "legacy"'),
+            ("network_acl", "default network ACL", None),
+            ("security_group", "aws_security_group.ssh", "vpc_security_group_ids"),
+            ("security_group_rule", "aws_security_group.ssh.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
+            ("instance", "aws_instance.legacy", 'resource "aws_instance" "legacy"'),
+        ),
+        'cidr_blocks = ["0.0.0.0/0"]',
+    ),
+    Open(
+        "default-vpc-instance",
+        CFN,
+        "Legacy",
+        "gateway",
+        "IPv4",
+        "tcp 22",
+        (
+            ("internet", "internet", None),
+            ("internet_gateway", "default-vpc#internet-gateway", "Legacy:"),
+            ("route_table", "default-vpc#main-route-table", None),
+            ("route", "default-vpc#main-route-table.route[0]", "Legacy:"),
+            ("network_acl", "default network ACL", None),
+            ("security_group", "SshGroup", "SecurityGroupIds: [!GetAtt SshGroup.GroupId]"),
+            ("security_group_rule", "SshGroup.SecurityGroupIngress[0]", "CidrIp: 0.0.0.0/0"),
+            ("instance", "Legacy", "Legacy:"),
+        ),
+        "CidrIp: 0.0.0.0/0",
+    ),
     # IPv6 only: the SSH rule from 0.0.0.0/0 does not count without a public IPv4 address
-    Open("ipv6-only-exposure", TF, "aws_instance.web", "gateway", "IPv6", "tcp 443", (
-        ("internet", "internet", None),
-        ("internet_gateway", "aws_internet_gateway.gw", 'resource "aws_internet_gateway" "gw"'),
-        ("route_table", "aws_route_table.dual", 'resource "aws_route_table" "dual"'),
-        ("route", "aws_route_table.dual.route[0]", "route {"),
-        ("network_acl", "default network ACL", None),
-        ("security_group", "aws_security_group.web", "vpc_security_group_ids"),
-        ("security_group_rule", "aws_security_group.web.ingress[0]", 'ipv6_cidr_blocks = ["::/0"]'),
-        ("instance", "aws_instance.web", 'resource "aws_instance" "web"'),
-    ), 'ipv6_cidr_blocks = ["::/0"]'),
-    Open("ipv6-only-exposure", CFN, "Web", "gateway", "IPv6", "tcp 443", (
-        ("internet", "internet", None),
-        ("internet_gateway", "Gateway", "Gateway:"),
-        ("route_table", "DualRouteTable", "DualRouteTable:"),
-        ("route", "Ipv6InternetRoute", "Ipv6InternetRoute:"),
-        ("network_acl", "default network ACL", None),
-        ("security_group", "WebGroup", "SecurityGroupIds: [!Ref WebGroup]"),
-        ("security_group_rule", "WebGroup.SecurityGroupIngress[0]", "CidrIpv6: ::/0"),
-        ("instance", "Web", "Web:"),
-    ), "CidrIpv6: ::/0"),
+    Open(
+        "ipv6-only-exposure",
+        TF,
+        "aws_instance.web",
+        "gateway",
+        "IPv6",
+        "tcp 443",
+        (
+            ("internet", "internet", None),
+            ("internet_gateway", "aws_internet_gateway.gw", 'resource "aws_internet_gateway" "gw"'),
+            ("route_table", "aws_route_table.dual", 'resource "aws_route_table" "dual"'),
+            ("route", "aws_route_table.dual.route[0]", "route {"),
+            ("network_acl", "default network ACL", None),
+            ("security_group", "aws_security_group.web", "vpc_security_group_ids"),
+            ("security_group_rule", "aws_security_group.web.ingress[0]", 'ipv6_cidr_blocks = ["::/0"]'),
+            ("instance", "aws_instance.web", 'resource "aws_instance" "web"'),
+        ),
+        'ipv6_cidr_blocks = ["::/0"]',
+    ),
+    Open(
+        "ipv6-only-exposure",
+        CFN,
+        "Web",
+        "gateway",
+        "IPv6",
+        "tcp 443",
+        (
+            ("internet", "internet", None),
+            ("internet_gateway", "Gateway", "Gateway:"),
+            ("route_table", "DualRouteTable", "DualRouteTable:"),
+            ("route", "Ipv6InternetRoute", "Ipv6InternetRoute:"),
+            ("network_acl", "default network ACL", None),
+            ("security_group", "WebGroup", "SecurityGroupIds: [!Ref WebGroup]"),
+            ("security_group_rule", "WebGroup.SecurityGroupIngress[0]", "CidrIpv6: ::/0"),
+            ("instance", "Web", "Web:"),
+        ),
+        "CidrIpv6: ::/0",
+    ),
     # the Admin subnet's route exists; its SSH ingress has a false Condition, HTTPS does not
-    Open("condition-false-not-on-path", CFN, "Admin", "gateway", "IPv4", "tcp 443", (
-        ("internet", "internet", None),
-        ("internet_gateway", "Gateway", "Gateway:"),
-        ("route_table", "AdminRouteTable", "AdminRouteTable:"),
-        ("route", "AdminInternetRoute", "AdminInternetRoute:"),
-        ("network_acl", "default network ACL", None),
-        ("security_group", "AdminGroup", "SecurityGroupIds: [!Ref AdminGroup]"),
-        ("security_group_rule", "AdminHttpsFromAnywhere", "CidrIp: 0.0.0.0/0"),
-        ("instance", "Admin", "Admin:"),
-    ), "CidrIp: 0.0.0.0/0"),
+    Open(
+        "condition-false-not-on-path",
+        CFN,
+        "Admin",
+        "gateway",
+        "IPv4",
+        "tcp 443",
+        (
+            ("internet", "internet", None),
+            ("internet_gateway", "Gateway", "Gateway:"),
+            ("route_table", "AdminRouteTable", "AdminRouteTable:"),
+            ("route", "AdminInternetRoute", "AdminInternetRoute:"),
+            ("network_acl", "default network ACL", None),
+            ("security_group", "AdminGroup", "SecurityGroupIds: [!Ref AdminGroup]"),
+            ("security_group_rule", "AdminHttpsFromAnywhere", "CidrIp: 0.0.0.0/0"),
+            ("instance", "Admin", "Admin:"),
+        ),
+        "CidrIp: 0.0.0.0/0",
+    ),
 ]
 
 
@@ -378,7 +641,8 @@ def test_open_path_ports_hops_and_lines(case: Open) -> None:
     assert found.properties["ports"] == case.ports
     assert found.properties["via"] == case.via
     assert [(p["via"], p["family"], p["ports"]) for p in found.properties["paths"]] == [
-        (case.via, case.family, case.ports)]
+        (case.via, case.family, case.ports)
+    ]
     assert case.location_text in line(found.location.span.file, found.location.span.line)
     assert found.assumptions == ()
     assert_hops(found, list(case.hops), case.file)
@@ -387,7 +651,7 @@ def test_open_path_ports_hops_and_lines(case: Open) -> None:
     # the exposure's attack path is this path
     found_exposure = exposure(case.behaviour, case.file, case.workload)
     assert found_exposure is not None
-    assert found_exposure.path[:len(found.path)] == found.path
+    assert found_exposure.path[: len(found.path)] == found.path
 
 
 # --- cut paths: no trait, and the explanation says where -----------------------------------------
@@ -403,47 +667,124 @@ class Cut:
 
 
 CUT_CASES = [
-    Cut("private-subnet-nat-only", TF, "aws_instance.app", "sends 0.0.0.0/0 to aws_nat_gateway.nat (nat_gateway)",
-        True),
+    Cut(
+        "private-subnet-nat-only", TF, "aws_instance.app", "sends 0.0.0.0/0 to aws_nat_gateway.nat (nat_gateway)", True
+    ),
     Cut("private-subnet-nat-only", CFN, "App", "sends 0.0.0.0/0 to Nat (nat_gateway)", True),
-    Cut("explicit-table-without-igw-main-has-igw", TF, "aws_instance.app",
-        "aws_route_table.isolated has no route for IPv4 internet addresses", True),
-    Cut("explicit-table-without-igw-main-has-igw", CFN, "App",
-        "IsolatedRouteTable has no route for IPv4 internet addresses", True),
+    Cut(
+        "explicit-table-without-igw-main-has-igw",
+        TF,
+        "aws_instance.app",
+        "aws_route_table.isolated has no route for IPv4 internet addresses",
+        True,
+    ),
+    Cut(
+        "explicit-table-without-igw-main-has-igw",
+        CFN,
+        "App",
+        "IsolatedRouteTable has no route for IPv4 internet addresses",
+        True,
+    ),
     Cut("main-table-implicit-only-local", CFN, "App", "implicit main route table has no route", True),
-    Cut("nacl-deny-before-allow", TF, "aws_instance.ssh_only",
-        "entry aws_network_acl_rule.deny_ssh denies tcp 22", True),
+    Cut(
+        "nacl-deny-before-allow", TF, "aws_instance.ssh_only", "entry aws_network_acl_rule.deny_ssh denies tcp 22", True
+    ),
     Cut("nacl-deny-before-allow", CFN, "SshOnly", "entry DenySsh denies tcp 22", True),
-    Cut("nacl-without-outbound-ephemeral", TF, "aws_instance.web",
-        "lets tcp 22 in but not the replies back out to the client's ephemeral ports 1024-65535", True),
-    Cut("nacl-without-outbound-ephemeral", CFN, "Web",
-        "lets tcp 22 in but not the replies back out to the client's ephemeral ports 1024-65535", True),
-    Cut("public-ip-without-internet-rule", TF, "aws_instance.web",
-        "no rule of aws_security_group.web admits traffic from IPv4 internet addresses", True),
+    Cut(
+        "nacl-without-outbound-ephemeral",
+        TF,
+        "aws_instance.web",
+        "lets tcp 22 in but not the replies back out to the client's ephemeral ports 1024-65535",
+        True,
+    ),
+    Cut(
+        "nacl-without-outbound-ephemeral",
+        CFN,
+        "Web",
+        "lets tcp 22 in but not the replies back out to the client's ephemeral ports 1024-65535",
+        True,
+    ),
+    Cut(
+        "public-ip-without-internet-rule",
+        TF,
+        "aws_instance.web",
+        "no rule of aws_security_group.web admits traffic from IPv4 internet addresses",
+        True,
+    ),
     Cut("public-ip-without-internet-rule", CFN, "Web", "no rule of WebGroup admits traffic from IPv4 internet", True),
     Cut("alb-internal", TF, "aws_instance.app", "aws_lb.web is internal", False),
     Cut("alb-internal", CFN, "App", "LoadBalancer is internal", False),
-    Cut("alb-group-does-not-admit-listener-port", TF, "aws_instance.app",
-        "aws_security_group.alb of aws_lb.web does not admit the listener port tcp 80", False),
-    Cut("alb-group-does-not-admit-listener-port", CFN, "App",
-        "AlbGroup of LoadBalancer does not admit the listener port tcp 80", False),
-    Cut("alb-in-subnets-without-igw-route", TF, "aws_instance.app",
-        "none of the subnets of aws_lb.web routes IPv4 internet addresses to an internet gateway", False),
-    Cut("alb-in-subnets-without-igw-route", CFN, "App",
-        "none of the subnets of LoadBalancer routes IPv4 internet addresses to an internet gateway", False),
-    Cut("nlb-without-security-group", TF, "aws_instance.vpc_only",
-        "does not admit tcp 8443 from the internet (the NLB passes client addresses through)", False),
-    Cut("nlb-without-security-group", CFN, "VpcOnly",
-        "does not admit tcp 8443 from the internet (the NLB passes client addresses through)", False),
-    Cut("alb-behind-network-acls", TF, "aws_instance.locked",
+    Cut(
+        "alb-group-does-not-admit-listener-port",
+        TF,
+        "aws_instance.app",
+        "aws_security_group.alb of aws_lb.web does not admit the listener port tcp 80",
+        False,
+    ),
+    Cut(
+        "alb-group-does-not-admit-listener-port",
+        CFN,
+        "App",
+        "AlbGroup of LoadBalancer does not admit the listener port tcp 80",
+        False,
+    ),
+    Cut(
+        "alb-in-subnets-without-igw-route",
+        TF,
+        "aws_instance.app",
+        "none of the subnets of aws_lb.web routes IPv4 internet addresses to an internet gateway",
+        False,
+    ),
+    Cut(
+        "alb-in-subnets-without-igw-route",
+        CFN,
+        "App",
+        "none of the subnets of LoadBalancer routes IPv4 internet addresses to an internet gateway",
+        False,
+    ),
+    Cut(
+        "nlb-without-security-group",
+        TF,
+        "aws_instance.vpc_only",
+        "does not admit tcp 8443 from the internet (the NLB passes client addresses through)",
+        False,
+    ),
+    Cut(
+        "nlb-without-security-group",
+        CFN,
+        "VpcOnly",
+        "does not admit tcp 8443 from the internet (the NLB passes client addresses through)",
+        False,
+    ),
+    Cut(
+        "alb-behind-network-acls",
+        TF,
+        "aws_instance.locked",
         "network ACL aws_network_acl.locked of aws_instance.locked's subnet does not let tcp 8080 in from the "
-        "subnets of aws_lb.web", False),
-    Cut("alb-behind-network-acls", CFN, "Locked",
-        "network ACL LockedAcl of Locked's subnet does not let tcp 8080 in from the subnets of LoadBalancer", False),
-    Cut("vpc-peering-nacl-denies-peer", TF, "aws_instance.db",
-        "network ACL aws_network_acl.db does not let tcp 5432 in from 172.16.0.0/16", False),
-    Cut("vpc-peering-nacl-denies-peer", CFN, "Db", "network ACL DbAcl does not let tcp 5432 in from 172.16.0.0/16",
-        False),
+        "subnets of aws_lb.web",
+        False,
+    ),
+    Cut(
+        "alb-behind-network-acls",
+        CFN,
+        "Locked",
+        "network ACL LockedAcl of Locked's subnet does not let tcp 8080 in from the subnets of LoadBalancer",
+        False,
+    ),
+    Cut(
+        "vpc-peering-nacl-denies-peer",
+        TF,
+        "aws_instance.db",
+        "network ACL aws_network_acl.db does not let tcp 5432 in from 172.16.0.0/16",
+        False,
+    ),
+    Cut(
+        "vpc-peering-nacl-denies-peer",
+        CFN,
+        "Db",
+        "network ACL DbAcl does not let tcp 5432 in from 172.16.0.0/16",
+        False,
+    ),
     Cut("ipv6-egress-only-gateway", TF, "aws_instance.web", "no public IPv6 address", False),
     Cut("ipv6-egress-only-gateway", CFN, "Web", "no public IPv6 address", False),
     Cut("condition-false-not-on-path", CFN, "Web", "WebRouteTable has no route for IPv4 internet addresses", True),
@@ -491,18 +832,28 @@ def test_ipv4_rule_gives_nothing_over_ipv6_and_egress_only_gateway_carries_nothi
         assert trait("ipv6-egress-only-gateway", file, workload, INTERNET_REACHABLE) is None
 
 
-@pytest.mark.parametrize(("edit", "reason"), [
-    # the ALB subnets' NACL lets 443 in, not the listener's 80
-    (("from_port  = 80\n    to_port    = 80", "from_port  = 443\n    to_port    = 443"),
-     "network ACL aws_network_acl.public of the subnets of aws_lb.web does not let tcp 80 in from the IPv4 internet"),
-    # ... or lets 80 in but not the replies out to the clients' ephemeral ports
-    (('cidr_block = "0.0.0.0/0"\n    from_port  = 1024', 'cidr_block = "10.0.0.0/8"\n    from_port  = 1024'),
-     "network ACL aws_network_acl.public of the subnets of aws_lb.web does not let tcp 80 in"),
-    # ... or lets the ALB's nodes connect to port 8080 of the app subnet but not the replies back in
-    (('cidr_block = "10.0.0.0/16"\n    from_port  = 1024', 'cidr_block = "10.9.0.0/16"\n    from_port  = 1024'),
-     "network ACL aws_network_acl.public of the subnets of aws_lb.web does not let tcp 8080 out to "
-     "aws_instance.app's subnet (or the replies back in)"),
-])
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        # the ALB subnets' NACL lets 443 in, not the listener's 80
+        (
+            ("from_port  = 80\n    to_port    = 80", "from_port  = 443\n    to_port    = 443"),
+            "network ACL aws_network_acl.public of the subnets of aws_lb.web does not let tcp 80 in "
+            "from the IPv4 internet",
+        ),
+        # ... or lets 80 in but not the replies out to the clients' ephemeral ports
+        (
+            ('cidr_block = "0.0.0.0/0"\n    from_port  = 1024', 'cidr_block = "10.0.0.0/8"\n    from_port  = 1024'),
+            "network ACL aws_network_acl.public of the subnets of aws_lb.web does not let tcp 80 in",
+        ),
+        # ... or lets the ALB's nodes connect to port 8080 of the app subnet but not the replies back in
+        (
+            ('cidr_block = "10.0.0.0/16"\n    from_port  = 1024', 'cidr_block = "10.9.0.0/16"\n    from_port  = 1024'),
+            "network ACL aws_network_acl.public of the subnets of aws_lb.web does not let tcp 8080 out to "
+            "aws_instance.app's subnet (or the replies back in)",
+        ),
+    ],
+)
 def test_nacls_of_the_load_balancer_subnets_cut_the_path(edit: tuple[str, str], reason: str, tmp_path: Path) -> None:
     text = (FIXTURES / "alb-behind-network-acls" / TF).read_text(encoding="utf-8")
     assert text.count(edit[0]) == 1
@@ -526,13 +877,22 @@ def test_condition_false_resources_are_not_on_the_path() -> None:
 # --- ec2-vpc-reachable -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("file", "open_one", "others", "ports", "text"), [
-    (TF, "aws_instance.open_to_vpc", ("aws_instance.one_subnet", "aws_instance.ssh_only"), "all traffic",
-     'cidr_blocks = ["10.0.0.0/8"]'),
-    (CFN, "OpenToVpc", ("OneSubnet", "SshOnly"), "tcp 0-65535, udp 0-65535", "CidrIp: 10.0.0.0/8"),
-])
+@pytest.mark.parametrize(
+    ("file", "open_one", "others", "ports", "text"),
+    [
+        (
+            TF,
+            "aws_instance.open_to_vpc",
+            ("aws_instance.one_subnet", "aws_instance.ssh_only"),
+            "all traffic",
+            'cidr_blocks = ["10.0.0.0/8"]',
+        ),
+        (CFN, "OpenToVpc", ("OneSubnet", "SshOnly"), "tcp 0-65535, udp 0-65535", "CidrIp: 10.0.0.0/8"),
+    ],
+)
 def test_vpc_reachable_needs_all_traffic_from_a_cidr_containing_the_whole_vpc(
-        file: str, open_one: str, others: tuple[str, ...], ports: str, text: str) -> None:
+    file: str, open_one: str, others: tuple[str, ...], ports: str, text: str
+) -> None:
     found = trait("vpc-reachable", file, open_one, VPC_REACHABLE)
     assert found is not None
     assert found.properties == {"ports": ports, "vpc_cidr": "10.0.0.0/16"}
@@ -547,16 +907,18 @@ def test_every_fixture_loads_in_both_formats_where_the_behaviour_exists_in_both(
     cloudformation_only = {"main-table-implicit-only-local", "condition-false-not-on-path"}
     for folder in sorted(FIXTURES.iterdir()):
         files = {p.name for p in folder.iterdir()}
-        expected = {TF} if folder.name in terraform_only else {CFN} if folder.name in cloudformation_only \
-            else {TF, CFN}
+        expected = {TF} if folder.name in terraform_only else {CFN} if folder.name in cloudformation_only else {TF, CFN}
         assert files == expected, folder.name
         assert _scan(folder.name) is not None  # loads without an error
 
 
-@pytest.mark.parametrize(("file", "workload", "world"), [
-    (TF, "aws_instance.web", 'cidr_blocks = ["0.0.0.0/0"]'),
-    (CFN, "Web", "CidrIp: 0.0.0.0/0"),
-])
+@pytest.mark.parametrize(
+    ("file", "workload", "world"),
+    [
+        (TF, "aws_instance.web", 'cidr_blocks = ["0.0.0.0/0"]'),
+        (CFN, "Web", "CidrIp: 0.0.0.0/0"),
+    ],
+)
 def test_every_rule_that_opens_the_path_is_named(file: str, workload: str, world: str) -> None:
     """Fixing the one rule the finding points at must not leave the path open unnoticed:
     each other rule admitting part of the same traffic is a related location."""
@@ -580,12 +942,16 @@ def test_unknown_load_balancer_subnets_are_assumed_to_pass_the_workload_nacl(tmp
     text = (FIXTURES / "alb-behind-network-acls" / TF).read_text(encoding="utf-8")
     old = "subnets            = [aws_subnet.public_a.id, aws_subnet.public_b.id]"
     assert text.count(old) == 1
-    (tmp_path / TF).write_text('variable "lb_subnets" {\n  type = list(string)\n}\n\n'
-                               + text.replace(old, "subnets            = var.lb_subnets"), encoding="utf-8")
+    (tmp_path / TF).write_text(
+        'variable "lb_subnets" {\n  type = list(string)\n}\n\n'
+        + text.replace(old, "subnets            = var.lb_subnets"),
+        encoding="utf-8",
+    )
     result = scan([tmp_path], ScanOptions(root=tmp_path))
     found = {e.workload: e for e in result.exposures}
     for workload in ("aws_instance.app", "aws_instance.locked"):
         reachable = next(t for t in found[workload].traits if t.rule_id == INTERNET_REACHABLE)
         assert reachable.properties["ports"] == "tcp 8080"
-        assert any("not known; assumed the NACL lets it through" in a for a in reachable.assumptions), \
+        assert any("not known; assumed the NACL lets it through" in a for a in reachable.assumptions), (
             reachable.assumptions
+        )

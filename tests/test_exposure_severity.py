@@ -88,8 +88,13 @@ WORKLOAD = Instance(address="aws_instance.web", kind="aws_instance", span=Span("
 
 
 def trait(rule_id: str, line: int, address: str = "aws_instance.web", path: tuple[PathStep, ...] = ()) -> Trait:
-    return Trait(rule_id, "aws_instance.web", f"{rule_id} here",
-                 Evidence(Span("main.tf", line, line), address, rule_id), path=path)
+    return Trait(
+        rule_id,
+        "aws_instance.web",
+        f"{rule_id} here",
+        Evidence(Span("main.tf", line, line), address, rule_id),
+        path=path,
+    )
 
 
 def build(*traits: Trait):  # type: ignore[no-untyped-def]
@@ -104,8 +109,11 @@ def test_no_traits_no_exposure() -> None:
 
 def test_exposure_carries_workload_and_severity() -> None:
     exposure = build(trait(NET, 3), trait(IMDSV1, 5))
-    assert (exposure.configuration, exposure.workload, exposure.workload_kind) == ("cfg", "aws_instance.web",
-                                                                                 "aws_instance")
+    assert (exposure.configuration, exposure.workload, exposure.workload_kind) == (
+        "cfg",
+        "aws_instance.web",
+        "aws_instance",
+    )
     assert exposure.workload_span == Span("main.tf", 1, 20)
     assert exposure.severity is H
 
@@ -116,7 +124,12 @@ def test_traits_sorted_deterministically() -> None:
     backward = build(*reversed(traits))
     assert forward.traits == backward.traits
     assert [(t.rule_id, t.location.span.line) for t in forward.traits] == [
-        (IMDSV1, 7), (ADM, 1), (NET, 3), (NET, 9), (VULNERABILITY, 2)]
+        (IMDSV1, 7),
+        (ADM, 1),
+        (NET, 3),
+        (NET, 9),
+        (VULNERABILITY, 2),
+    ]
     assert forward.fixes == backward.fixes
 
 
@@ -147,8 +160,9 @@ def test_best_fix_per_row(rule_ids: tuple[str, ...], best_rule: str, after: Seve
 
 
 def test_removing_one_of_two_same_traits_changes_nothing() -> None:
-    exposure = build(trait(NET, 3, "aws_security_group_rule.a"), trait(NET, 4, "aws_security_group_rule.b"),
-                     trait(REMOTE_ACCESS, 5))
+    exposure = build(
+        trait(NET, 3, "aws_security_group_rule.a"), trait(NET, 4, "aws_security_group_rule.b"), trait(REMOTE_ACCESS, 5)
+    )
     assert exposure.severity is H
     by_line = {f.location.span.line: f.severity for f in exposure.fixes}
     assert by_line == {3: H, 4: H, 5: M}
@@ -163,7 +177,8 @@ def test_one_fix_per_rule_and_location() -> None:
 def test_ties_follow_rule_id_order() -> None:
     exposure = build(trait(PUBLIC_IP, 2), trait(OPEN_SECURITY_GROUP, 3), trait(VULNERABILITY, 4))
     assert [f.rule_id for f in exposure.fixes] == sorted(
-        [PUBLIC_IP, OPEN_SECURITY_GROUP, VULNERABILITY], key=TRAIT_RULE_IDS.index)
+        [PUBLIC_IP, OPEN_SECURITY_GROUP, VULNERABILITY], key=TRAIT_RULE_IDS.index
+    )
     assert all(f.severity is L for f in exposure.fixes)
 
 
@@ -180,8 +195,12 @@ INSTANCE = PathStep("instance", "aws_instance.web", "instance", Span("main.tf", 
 
 def test_path_prefers_internet_gateway_then_load_balancer() -> None:
     via_lb = (INTERNET, PathStep("load_balancer", "aws_lb.a", "lb", Span("main.tf", 30, 30)), INSTANCE)
-    via_igw = (INTERNET, PathStep("internet_gateway", "aws_internet_gateway.a", "igw", Span("main.tf", 40, 40)),
-               PathStep("route", "aws_route.a", "route"), INSTANCE)
+    via_igw = (
+        INTERNET,
+        PathStep("internet_gateway", "aws_internet_gateway.a", "igw", Span("main.tf", 40, 40)),
+        PathStep("route", "aws_route.a", "route"),
+        INSTANCE,
+    )
     private = (INTERNET, PathStep("vpn_gateway", "aws_vpn_gateway.a", "vgw"), INSTANCE)
     traits = [trait(NET, 30, path=via_lb), trait(NET, 35, path=private), trait(NET, 40, path=via_igw)]
     assert attack_path(traits) == via_igw
@@ -197,8 +216,9 @@ def test_path_appends_role_steps_of_the_admin_trait() -> None:
         PathStep("policy_statement", "aws_iam_policy.admin", "Action * on *", Span("main.tf", 60, 60)),
     )
     service = (PathStep("policy_statement", "aws_iam_policy.s3", "s3:*", Span("main.tf", 70, 70)),)
-    exposure = build(trait(NET, 3, path=network), trait(SVC, 70, path=service),
-                     trait(ADM, 60, path=(INSTANCE, *role_steps)))
+    exposure = build(
+        trait(NET, 3, path=network), trait(SVC, 70, path=service), trait(ADM, 60, path=(INSTANCE, *role_steps))
+    )
     assert exposure.path == (*network, *role_steps)
     only_service = build(trait(NET, 3, path=network), trait(SVC, 70, path=service))
     assert only_service.path == (*network, *service)

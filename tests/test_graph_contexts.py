@@ -65,7 +65,8 @@ def test_explicit_association_gives_the_table_and_its_internet_gateway_route() -
     assert placement.route_table is not None and placement.route_table.address == "aws_route_table.public"
     assert not placement.route_table_is_main
     assert [(r.route.destination, r.target_kind, r.target_address) for r in placement.routes] == [
-        ("0.0.0.0/0", "internet_gateway", "aws_internet_gateway.gw")]
+        ("0.0.0.0/0", "internet_gateway", "aws_internet_gateway.gw")
+    ]
     assert placement.vpc_cidrs == ("10.0.0.0/16",)
     (sg,) = ctx.security_groups
     assert sg.group.address == "aws_security_group.web"
@@ -74,10 +75,18 @@ def test_explicit_association_gives_the_table_and_its_internet_gateway_route() -
 
 
 def test_subnet_without_association_uses_the_main_table() -> None:
-    main = table("aws_default_route_table.main", route("aws_default_route_table.main.route[0]", "0.0.0.0/0",
-                                                         ref("aws_internet_gateway.gw")), is_main=True)
-    resources = [vpc(), subnet("aws_subnet.a"), main, group("aws_security_group.web"),
-                 instance(subnet_address="aws_subnet.a")]
+    main = table(
+        "aws_default_route_table.main",
+        route("aws_default_route_table.main.route[0]", "0.0.0.0/0", ref("aws_internet_gateway.gw")),
+        is_main=True,
+    )
+    resources = [
+        vpc(),
+        subnet("aws_subnet.a"),
+        main,
+        group("aws_security_group.web"),
+        instance(subnet_address="aws_subnet.a"),
+    ]
     (placement,) = contexts(*resources)["aws_instance.web"].placements
     assert placement.route_table is main and placement.route_table_is_main
     assert placement.routes[0].target_kind == "unknown"  # the gateway is not defined here
@@ -85,8 +94,12 @@ def test_subnet_without_association_uses_the_main_table() -> None:
 
 
 def test_subnet_in_a_vpc_without_main_table_gets_the_implicit_local_only_table() -> None:
-    resources = [vpc(), subnet("aws_subnet.a"), group("aws_security_group.web"),
-                 instance(subnet_address="aws_subnet.a")]
+    resources = [
+        vpc(),
+        subnet("aws_subnet.a"),
+        group("aws_security_group.web"),
+        instance(subnet_address="aws_subnet.a"),
+    ]
     (placement,) = contexts(*resources)["aws_instance.web"].placements
     assert placement.route_table is None and placement.route_table_is_main and placement.routes == ()
     assert placement.network_acl is None and not placement.default_vpc
@@ -104,8 +117,11 @@ def test_instance_without_subnet_runs_in_the_default_vpc_with_its_default_group(
 
 
 def test_defined_default_security_group_is_used_as_written() -> None:
-    default = group("aws_default_security_group.d",
-                    rule("aws_default_security_group.d.ingress[0]", cidrs=("0.0.0.0/0",)), is_default=True)
+    default = group(
+        "aws_default_security_group.d",
+        rule("aws_default_security_group.d.ingress[0]", cidrs=("0.0.0.0/0",)),
+        is_default=True,
+    )
     ctx = contexts(*public_network(), default, instance(groups=()))["aws_instance.web"]
     (sg,) = ctx.security_groups
     assert sg.group is default
@@ -113,11 +129,19 @@ def test_defined_default_security_group_is_used_as_written() -> None:
 
 
 def test_counted_family_reference_matches_every_member() -> None:
-    resources = [vpc(), subnet("aws_subnet.x[0]"), subnet("aws_subnet.x[1]", cidr="10.0.2.0/24"),
-                 group("aws_security_group.web"),
-                 make(LaunchTemplate, "aws_launch_template.lt", security_groups=(ref("aws_security_group.web"),)),
-                 make(AutoScalingGroup, "aws_autoscaling_group.asg", subnets=(ref("aws_subnet.x"),),
-                      launch_template=ref("aws_launch_template.lt"))]
+    resources = [
+        vpc(),
+        subnet("aws_subnet.x[0]"),
+        subnet("aws_subnet.x[1]", cidr="10.0.2.0/24"),
+        group("aws_security_group.web"),
+        make(LaunchTemplate, "aws_launch_template.lt", security_groups=(ref("aws_security_group.web"),)),
+        make(
+            AutoScalingGroup,
+            "aws_autoscaling_group.asg",
+            subnets=(ref("aws_subnet.x"),),
+            launch_template=ref("aws_launch_template.lt"),
+        ),
+    ]
     ctx = contexts(*resources)["aws_autoscaling_group.asg"]
     assert sorted(p.subnet.address for p in ctx.placements if p.subnet) == ["aws_subnet.x[0]", "aws_subnet.x[1]"]
     assert [g.group.address for g in ctx.security_groups] == ["aws_security_group.web"]
@@ -125,32 +149,52 @@ def test_counted_family_reference_matches_every_member() -> None:
 
 
 def test_literal_names_resolve_and_literal_ids_do_not() -> None:
-    resources = [*public_network(), group("aws_security_group.web", name="web-sg"),
-                 replace(instance(groups=()), security_groups=("web-sg", "sg-0abc"))]
+    resources = [
+        *public_network(),
+        group("aws_security_group.web", name="web-sg"),
+        replace(instance(groups=()), security_groups=("web-sg", "sg-0abc")),
+    ]
     ctx = contexts(*resources)["aws_instance.web"]
     assert [g.group.address for g in ctx.security_groups] == ["aws_security_group.web"]
     assert any("sg-0abc" in sentence for sentence in ctx.unresolved)
 
 
 def test_unknown_reference_keeps_its_reason_and_uses_named_resources() -> None:
-    resources = [*public_network(), group("aws_security_group.web"),
-                 replace(instance(groups=()), security_groups=(
-                     Unknown("data.aws_security_group.x.id is only known after apply"),
-                     Unknown("mixed", refs=(ref("aws_security_group.web"),))))]
+    resources = [
+        *public_network(),
+        group("aws_security_group.web"),
+        replace(
+            instance(groups=()),
+            security_groups=(
+                Unknown("data.aws_security_group.x.id is only known after apply"),
+                Unknown("mixed", refs=(ref("aws_security_group.web"),)),
+            ),
+        ),
+    ]
     ctx = contexts(*resources)["aws_instance.web"]
     assert [g.group.address for g in ctx.security_groups] == ["aws_security_group.web"]
     assert any("only known after apply" in s for s in ctx.unresolved)
 
 
 def test_launch_template_values_apply_and_the_instance_values_win() -> None:
-    resources = [*public_network(), subnet("aws_subnet.other", cidr="10.0.9.0/24"),
-                 group("aws_security_group.web"), group("aws_security_group.lt"),
-                 make(InstanceProfile, "aws_iam_instance_profile.p"),
-                 make(LaunchTemplate, "aws_launch_template.lt", security_groups=(ref("aws_security_group.lt"),),
-                      subnet=ref("aws_subnet.other"), instance_profile=ref("aws_iam_instance_profile.p")),
-                 instance("aws_instance.own", launch_template=ref("aws_launch_template.lt")),
-                 instance("aws_instance.inherits", subnet_address=None, groups=(),
-                          launch_template=ref("aws_launch_template.lt"))]
+    resources = [
+        *public_network(),
+        subnet("aws_subnet.other", cidr="10.0.9.0/24"),
+        group("aws_security_group.web"),
+        group("aws_security_group.lt"),
+        make(InstanceProfile, "aws_iam_instance_profile.p"),
+        make(
+            LaunchTemplate,
+            "aws_launch_template.lt",
+            security_groups=(ref("aws_security_group.lt"),),
+            subnet=ref("aws_subnet.other"),
+            instance_profile=ref("aws_iam_instance_profile.p"),
+        ),
+        instance("aws_instance.own", launch_template=ref("aws_launch_template.lt")),
+        instance(
+            "aws_instance.inherits", subnet_address=None, groups=(), launch_template=ref("aws_launch_template.lt")
+        ),
+    ]
     ctxs = contexts(*resources)
     own, inherits = ctxs["aws_instance.own"], ctxs["aws_instance.inherits"]
     assert [g.group.address for g in own.security_groups] == ["aws_security_group.web"]
@@ -161,31 +205,59 @@ def test_launch_template_values_apply_and_the_instance_values_win() -> None:
 
 
 def test_standalone_rules_entries_and_routes_join_their_parents() -> None:
-    standalone_rule = make(SecurityGroupRule, "aws_security_group_rule.ssh", group=ref("aws_security_group.web"),
-                           protocol="6", from_port=22, to_port=22, cidrs=("0.0.0.0/0",))
-    standalone_route = route("aws_route.extra", "192.168.0.0/16", ref("aws_vpc_peering_connection.p"),
-                             target_kind="vpc_peering", route_table=ref("aws_route_table.public"))
+    standalone_rule = make(
+        SecurityGroupRule,
+        "aws_security_group_rule.ssh",
+        group=ref("aws_security_group.web"),
+        protocol="6",
+        from_port=22,
+        to_port=22,
+        cidrs=("0.0.0.0/0",),
+    )
+    standalone_route = route(
+        "aws_route.extra",
+        "192.168.0.0/16",
+        ref("aws_vpc_peering_connection.p"),
+        target_kind="vpc_peering",
+        route_table=ref("aws_route_table.public"),
+    )
     nacl = acl("aws_network_acl.n", acl_entry("aws_network_acl.n.ingress[0]", 100, True))
     entry = acl_entry("aws_network_acl_rule.deny", 50, False, acl=ref("aws_network_acl.n"))
-    assoc = make(NetworkAclAssociation, "aws_network_acl_association.a", acl=ref("aws_network_acl.n"),
-                 subnet=ref("aws_subnet.public"))
+    assoc = make(
+        NetworkAclAssociation,
+        "aws_network_acl_association.a",
+        acl=ref("aws_network_acl.n"),
+        subnet=ref("aws_subnet.public"),
+    )
     peering = make(VpcPeering, "aws_vpc_peering_connection.p", vpc=ref("aws_vpc.main"))
-    resources = [*public_network(), group("aws_security_group.web"), standalone_rule, standalone_route, nacl, entry,
-                 assoc, peering, instance()]
+    resources = [
+        *public_network(),
+        group("aws_security_group.web"),
+        standalone_rule,
+        standalone_route,
+        nacl,
+        entry,
+        assoc,
+        peering,
+        instance(),
+    ]
     ctx = contexts(*resources)["aws_instance.web"]
     assert [r.address for r in ctx.security_groups[0].rules] == ["aws_security_group_rule.ssh"]
     (placement,) = ctx.placements
     assert placement.network_acl is nacl
-    assert sorted(e.address for e in placement.acl_entries) == ["aws_network_acl.n.ingress[0]",
-                                                                 "aws_network_acl_rule.deny"]
+    assert sorted(e.address for e in placement.acl_entries) == [
+        "aws_network_acl.n.ingress[0]",
+        "aws_network_acl_rule.deny",
+    ]
     kinds = {r.route.address: r.target_kind for r in placement.routes}
     assert kinds == {"aws_route_table.public.route[0]": "internet_gateway", "aws_route.extra": "vpc_peering"}
 
 
 def test_acl_subnets_field_and_cidr_associations() -> None:
     nacl = acl("aws_network_acl.n", subnets=("aws_subnet.public",))
-    extra = make(VpcCidrAssociation, "aws_vpc_ipv4_cidr_block_association.b", vpc=ref("aws_vpc.main"),
-                 cidr="100.64.0.0/16")
+    extra = make(
+        VpcCidrAssociation, "aws_vpc_ipv4_cidr_block_association.b", vpc=ref("aws_vpc.main"), cidr="100.64.0.0/16"
+    )
     ctx = contexts(*public_network(), nacl, extra, group("aws_security_group.web"), instance())["aws_instance.web"]
     assert ctx.placements[0].network_acl is nacl
     assert ctx.placements[0].vpc_cidrs == ("10.0.0.0/16", "100.64.0.0/16")
@@ -194,15 +266,32 @@ def test_acl_subnets_field_and_cidr_associations() -> None:
 def test_vpn_route_propagation_routes_the_static_cidrs_or_an_unknown() -> None:
     vgw = make(VpnGateway, "aws_vpn_gateway.v", vpc=ref("aws_vpc.main"))
     vgw2 = make(VpnGateway, "aws_vpn_gateway.w", vpc=ref("aws_vpc.main"))
-    vpn = make(VpnConnection, "aws_vpn_connection.c", vpn_gateway=ref("aws_vpn_gateway.v"),
-               static_routes=("172.16.0.0/12",))
-    private = table("aws_route_table.private", propagating_vgws=(ref("aws_vpn_gateway.v"),),
-                    attr_spans={"propagating_vgws": span(777)})
-    propagation = make(VpnGatewayRoutePropagation, "aws_vpn_gateway_route_propagation.p",
-                       vpn_gateway=ref("aws_vpn_gateway.w"), route_tables=(ref("aws_route_table.private"),))
-    resources = [vpc(), subnet("aws_subnet.private"), private, vgw, vgw2, vpn, propagation,
-                 association("aws_route_table_association.p", "aws_route_table.private", "aws_subnet.private"),
-                 group("aws_security_group.web"), instance(subnet_address="aws_subnet.private")]
+    vpn = make(
+        VpnConnection, "aws_vpn_connection.c", vpn_gateway=ref("aws_vpn_gateway.v"), static_routes=("172.16.0.0/12",)
+    )
+    private = table(
+        "aws_route_table.private",
+        propagating_vgws=(ref("aws_vpn_gateway.v"),),
+        attr_spans={"propagating_vgws": span(777)},
+    )
+    propagation = make(
+        VpnGatewayRoutePropagation,
+        "aws_vpn_gateway_route_propagation.p",
+        vpn_gateway=ref("aws_vpn_gateway.w"),
+        route_tables=(ref("aws_route_table.private"),),
+    )
+    resources = [
+        vpc(),
+        subnet("aws_subnet.private"),
+        private,
+        vgw,
+        vgw2,
+        vpn,
+        propagation,
+        association("aws_route_table_association.p", "aws_route_table.private", "aws_subnet.private"),
+        group("aws_security_group.web"),
+        instance(subnet_address="aws_subnet.private"),
+    ]
     (placement,) = contexts(*resources)["aws_instance.web"].placements
     by_gateway = {r.target_address: r for r in placement.routes}
     assert by_gateway["aws_vpn_gateway.v"].route.destination == "172.16.0.0/12"
@@ -213,30 +302,63 @@ def test_vpn_route_propagation_routes_the_static_cidrs_or_an_unknown() -> None:
 
 
 def test_gateway_route_to_a_literal_vgw_id_is_a_vpn_route() -> None:
-    resources = [*public_network((route("aws_route_table.public.route[1]", "10.9.0.0/16", "vgw-0123"),)),
-                 group("aws_security_group.web"), instance()]
+    resources = [
+        *public_network((route("aws_route_table.public.route[1]", "10.9.0.0/16", "vgw-0123"),)),
+        group("aws_security_group.web"),
+        instance(),
+    ]
     kinds = {r.route.address: r.target_kind for r in contexts(*resources)["aws_instance.web"].placements[0].routes}
     assert kinds["aws_route_table.public.route[1]"] == "vpn_gateway"
 
 
 def _load_balancer_resources() -> list[object]:
-    return [*public_network(), group("aws_security_group.web"), group("aws_security_group.lb"),
-            make(LoadBalancer, "aws_lb.web", subnets=(ref("aws_subnet.public"),),
-                 security_groups=(ref("aws_security_group.lb"),)),
-            make(TargetGroup, "aws_lb_target_group.tg", port=8080, name="web-tg"),
-            make(TargetGroup, "aws_lb_target_group.api", port=9000),
-            make(Listener, "aws_lb_listener.http", load_balancer=ref("aws_lb.web"), port=80,
-                 target_groups=(ref("aws_lb_target_group.tg"),)),
-            make(ListenerRule, "aws_lb_listener_rule.api", listener=ref("aws_lb_listener.http"),
-                 target_groups=(ref("aws_lb_target_group.api"),))]
+    return [
+        *public_network(),
+        group("aws_security_group.web"),
+        group("aws_security_group.lb"),
+        make(
+            LoadBalancer,
+            "aws_lb.web",
+            subnets=(ref("aws_subnet.public"),),
+            security_groups=(ref("aws_security_group.lb"),),
+        ),
+        make(TargetGroup, "aws_lb_target_group.tg", port=8080, name="web-tg"),
+        make(TargetGroup, "aws_lb_target_group.api", port=9000),
+        make(
+            Listener,
+            "aws_lb_listener.http",
+            load_balancer=ref("aws_lb.web"),
+            port=80,
+            target_groups=(ref("aws_lb_target_group.tg"),),
+        ),
+        make(
+            ListenerRule,
+            "aws_lb_listener_rule.api",
+            listener=ref("aws_lb_listener.http"),
+            target_groups=(ref("aws_lb_target_group.api"),),
+        ),
+    ]
 
 
 def test_load_balancer_routes_through_attachment_rule_and_asg_target_groups() -> None:
-    resources = [*_load_balancer_resources(), instance(),
-                 make(TargetGroupAttachment, "aws_lb_target_group_attachment.a",
-                      target_group=ref("aws_lb_target_group.api"), target=ref("aws_instance.web"), port=9443),
-                 make(AutoScalingGroup, "aws_autoscaling_group.asg", subnets=(ref("aws_subnet.public"),),
-                      target_groups=("web-tg",), attr_spans={"target_groups": span(555)})]
+    resources = [
+        *_load_balancer_resources(),
+        instance(),
+        make(
+            TargetGroupAttachment,
+            "aws_lb_target_group_attachment.a",
+            target_group=ref("aws_lb_target_group.api"),
+            target=ref("aws_instance.web"),
+            port=9443,
+        ),
+        make(
+            AutoScalingGroup,
+            "aws_autoscaling_group.asg",
+            subnets=(ref("aws_subnet.public"),),
+            target_groups=("web-tg",),
+            attr_spans={"target_groups": span(555)},
+        ),
+    ]
     ctxs = contexts(*resources)
     (inst_route,) = ctxs["aws_instance.web"].load_balancer_routes
     assert inst_route.listener.address == "aws_lb_listener.http"
@@ -251,11 +373,21 @@ def test_load_balancer_routes_through_attachment_rule_and_asg_target_groups() ->
 
 def test_classic_load_balancer_routes_and_default_group_for_alb_without_groups() -> None:
     listener = make(Listener, "aws_elb.c.listener[0]", port=80, instance_port=8080)
-    classic = make(LoadBalancer, "aws_elb.c", lb_type="classic", subnets=(ref("aws_subnet.public"),),
-                   listeners=(listener,))
-    resources = [*public_network(), group("aws_security_group.web"), classic, instance(),
-                 make(ClassicLbAttachment, "aws_elb_attachment.a", load_balancer=ref("aws_elb.c"),
-                      instance=ref("aws_instance.web"))]
+    classic = make(
+        LoadBalancer, "aws_elb.c", lb_type="classic", subnets=(ref("aws_subnet.public"),), listeners=(listener,)
+    )
+    resources = [
+        *public_network(),
+        group("aws_security_group.web"),
+        classic,
+        instance(),
+        make(
+            ClassicLbAttachment,
+            "aws_elb_attachment.a",
+            load_balancer=ref("aws_elb.c"),
+            instance=ref("aws_instance.web"),
+        ),
+    ]
     (lb_route,) = contexts(*resources)["aws_instance.web"].load_balancer_routes
     assert lb_route.target_group is None and lb_route.target_port == 8080 and lb_route.listener is listener
     (default,) = lb_route.lb_security_groups
@@ -264,19 +396,29 @@ def test_classic_load_balancer_routes_and_default_group_for_alb_without_groups()
 
 def test_iam_profile_roles_and_policies() -> None:
     inline = make(Policy, "aws_iam_role.r.inline_policy[0]")
-    own_attachment = make(PolicyAttachment, "aws_iam_role.r.managed_policy_arns[0]",
-                          policy="arn:aws:iam::aws:policy/ReadOnlyAccess", attr_spans={"policy": span(901)})
+    own_attachment = make(
+        PolicyAttachment,
+        "aws_iam_role.r.managed_policy_arns[0]",
+        policy="arn:aws:iam::aws:policy/ReadOnlyAccess",
+        attr_spans={"policy": span(901)},
+    )
     role = make(Role, "aws_iam_role.r", name="app-role", inline_policies=(inline,), attachments=(own_attachment,))
     managed = make(Policy, "aws_iam_policy.p", managed=True)
     role_policy = make(Policy, "aws_iam_role_policy.rp", roles=(ref("aws_iam_role.r"),))
-    attach_ref = make(PolicyAttachment, "aws_iam_role_policy_attachment.a", role="app-role",
-                      policy=ref("aws_iam_policy.p"))
-    attach_arn = make(PolicyAttachment, "aws_iam_role_policy_attachment.admin", role=ref("aws_iam_role.r"),
-                      policy="arn:aws:iam::aws:policy/AdministratorAccess")
+    attach_ref = make(
+        PolicyAttachment, "aws_iam_role_policy_attachment.a", role="app-role", policy=ref("aws_iam_policy.p")
+    )
+    attach_arn = make(
+        PolicyAttachment,
+        "aws_iam_role_policy_attachment.admin",
+        role=ref("aws_iam_role.r"),
+        policy="arn:aws:iam::aws:policy/AdministratorAccess",
+    )
     profile = make(InstanceProfile, "aws_iam_instance_profile.p", roles=("app-role",), name="app-profile")
     inst = replace(instance(groups=()), instance_profile="app-profile")
-    ctx = contexts(*public_network(), inline, role, managed, role_policy, attach_ref, attach_arn, profile,
-                   inst)["aws_instance.web"]
+    ctx = contexts(*public_network(), inline, role, managed, role_policy, attach_ref, attach_arn, profile, inst)[
+        "aws_instance.web"
+    ]
     assert ctx.instance_profile is profile
     (role_ctx,) = ctx.roles
     got = sorted((p.attached_by, p.policy.address if p.policy else p.arn) for p in role_ctx.policies)
@@ -292,11 +434,17 @@ def test_iam_profile_roles_and_policies() -> None:
 
 
 def test_elastic_ip_through_the_network_interface() -> None:
-    eni = make(NetworkInterface, "aws_network_interface.n", subnet=ref("aws_subnet.public"),
-               security_groups=(ref("aws_security_group.web"),), attached_instance=ref("aws_instance.web"))
+    eni = make(
+        NetworkInterface,
+        "aws_network_interface.n",
+        subnet=ref("aws_subnet.public"),
+        security_groups=(ref("aws_security_group.web"),),
+        attached_instance=ref("aws_instance.web"),
+    )
     eip = make(ElasticIp, "aws_eip.e", network_interface=ref("aws_network_interface.n"))
-    ctx = contexts(*public_network(), group("aws_security_group.web"), eni, eip,
-                   instance(subnet_address=None, groups=()))["aws_instance.web"]
+    ctx = contexts(
+        *public_network(), group("aws_security_group.web"), eni, eip, instance(subnet_address=None, groups=())
+    )["aws_instance.web"]
     assert ctx.elastic_ips == (eip,)
     assert [p.subnet.address for p in ctx.placements if p.subnet] == ["aws_subnet.public"]
     assert [g.group.address for g in ctx.security_groups] == ["aws_security_group.web"]
@@ -310,9 +458,16 @@ def test_unknown_subnet_is_not_the_default_vpc() -> None:
 
 
 def test_graph_edges_and_export_are_deterministic() -> None:
-    resources = [*_load_balancer_resources(), instance(),
-                 make(TargetGroupAttachment, "aws_lb_target_group_attachment.a",
-                      target_group=ref("aws_lb_target_group.tg"), target=ref("aws_instance.web"))]
+    resources = [
+        *_load_balancer_resources(),
+        instance(),
+        make(
+            TargetGroupAttachment,
+            "aws_lb_target_group_attachment.a",
+            target_group=ref("aws_lb_target_group.tg"),
+            target=ref("aws_instance.web"),
+        ),
+    ]
     graph = build_graph(config(*resources))
     kinds = {(u, v): d["kind"] for u, v, d in graph.edges(data=True)}
     assert kinds[("aws_instance.web", "aws_subnet.public")] == "in_subnet"

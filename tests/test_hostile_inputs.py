@@ -46,35 +46,67 @@ def test_yaml_alias_bomb_is_refused_in_bounded_time_and_memory() -> None:
 
 def test_yaml_aliases_below_the_bomb_limit_still_load(tmp_path: Path) -> None:
     """Ordinary anchors are fine: the same properties shared by two instances load as written."""
-    (tmp_path / "t.yaml").write_text(TEMPLATE_HEAD + "  A:\n    Type: AWS::EC2::Instance\n    Properties: &p\n"
-                                     "      ImageId: ami-1\n  B:\n    Type: AWS::EC2::Instance\n    Properties: *p\n")
+    (tmp_path / "t.yaml").write_text(
+        TEMPLATE_HEAD + "  A:\n    Type: AWS::EC2::Instance\n    Properties: &p\n"
+        "      ImageId: ami-1\n  B:\n    Type: AWS::EC2::Instance\n    Properties: *p\n"
+    )
     result = scan_tree(tmp_path)
     assert caught_bugs(result) == []
     assert {r.address for c in result.configurations for r in c.resources} >= {"A", "B"}
 
 
-@pytest.mark.parametrize("name, text", [
-    ("deep.yaml", TEMPLATE_HEAD + "  X:\n    Type: AWS::EC2::Instance\n    Properties:\n      Tags: "
-     + "[" * 100_000 + "]" * 100_000 + "\n"),
-    ("deep.json", '{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"X": {"Type": "AWS::EC2::Instance", '
-     '"Properties": {"Tags": ' + "[" * 100_000 + "]" * 100_000 + "}}}}"),
-    ("deep-map.yaml", TEMPLATE_HEAD + "  X:\n    Type: AWS::EC2::Instance\n    Properties:\n      Tags: "
-     + "{a: " * 50_000 + "1" + "}" * 50_000 + "\n"),
-])
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        (
+            "deep.yaml",
+            TEMPLATE_HEAD
+            + "  X:\n    Type: AWS::EC2::Instance\n    Properties:\n      Tags: "
+            + "[" * 100_000
+            + "]" * 100_000
+            + "\n",
+        ),
+        (
+            "deep.json",
+            '{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"X": {"Type": "AWS::EC2::Instance", '
+            '"Properties": {"Tags": ' + "[" * 100_000 + "]" * 100_000 + "}}}}",
+        ),
+        (
+            "deep-map.yaml",
+            TEMPLATE_HEAD
+            + "  X:\n    Type: AWS::EC2::Instance\n    Properties:\n      Tags: "
+            + "{a: " * 50_000
+            + "1"
+            + "}" * 50_000
+            + "\n",
+        ),
+    ],
+)
 def test_deeply_nested_templates_give_a_clear_error(tmp_path: Path, name: str, text: str) -> None:
     (tmp_path / name).write_text(text)
     assert_bounded_and_clear(tmp_path, "nesting")
 
 
-@pytest.mark.parametrize("name, text", [
-    ("main.tf.json", '{"resource": {"aws_instance": {"x": {"ami": "a", "tags": ' + "[" * 100_000 + "]" * 100_000
-     + "}}}}"),
-    ("main.tf", 'resource "aws_instance" "x" {\n  ami = "a"\n  tags = {t = ' + "[" * 50_000 + "]" * 50_000 + "}\n}\n"),
-    ("main.tf", 'resource "aws_instance" "x" {\n  ami = "a"\n  tags = {t = ' + "(" * 50_000 + "1" + ")" * 50_000
-     + "}\n}\n"),
-    ("main.tf", 'resource "aws_instance" "x" {\n' + "a {\n" * 20_000 + "}\n" * 20_000 + "}\n"),
-    ("main.tf", 'resource "aws_instance" "x" {\n  user_data = "' + '${"' * 20_000 + '"}' * 20_000 + '"\n}\n'),
-], ids=["tf-json-list", "hcl-list", "hcl-parentheses", "hcl-blocks", "hcl-template"])
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        (
+            "main.tf.json",
+            '{"resource": {"aws_instance": {"x": {"ami": "a", "tags": ' + "[" * 100_000 + "]" * 100_000 + "}}}}",
+        ),
+        (
+            "main.tf",
+            'resource "aws_instance" "x" {\n  ami = "a"\n  tags = {t = ' + "[" * 50_000 + "]" * 50_000 + "}\n}\n",
+        ),
+        (
+            "main.tf",
+            'resource "aws_instance" "x" {\n  ami = "a"\n  tags = {t = ' + "(" * 50_000 + "1" + ")" * 50_000 + "}\n}\n",
+        ),
+        ("main.tf", 'resource "aws_instance" "x" {\n' + "a {\n" * 20_000 + "}\n" * 20_000 + "}\n"),
+        ("main.tf", 'resource "aws_instance" "x" {\n  user_data = "' + '${"' * 20_000 + '"}' * 20_000 + '"\n}\n'),
+    ],
+    ids=["tf-json-list", "hcl-list", "hcl-parentheses", "hcl-blocks", "hcl-template"],
+)
 def test_deeply_nested_terraform_finishes_quickly(tmp_path: Path, name: str, text: str) -> None:
     """Deep HCL either loads or is reported; either way in bounded time and memory."""
     (tmp_path / name).write_text(text)
@@ -95,8 +127,10 @@ def test_deeply_nested_tfvars_finishes_quickly(tmp_path: Path) -> None:
 
 
 def _write_big_template(path: Path, megabytes: int) -> None:
-    block = "".join(f"  SG{i}:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: "
-                    f"\"{'x' * 200}\"\n" for i in range(1000))
+    block = "".join(
+        f'  SG{i}:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: "{"x" * 200}"\n'
+        for i in range(1000)
+    )
     with path.open("w") as handle:
         handle.write(TEMPLATE_HEAD)
         for copy in range(megabytes * 1024 * 1024 // len(block) + 1):
@@ -129,26 +163,58 @@ def test_every_loader_honours_the_size_limit(tmp_path: Path) -> None:
     (tmp_path / "tf/other.tf.json").write_text(json.dumps({"resource": {"aws_vpc": {"v": {"cidr_block": padding}}}}))
     (tmp_path / "tf/terraform.tfvars").write_text(f"{padding}\n")
     (tmp_path / "plan").mkdir()
-    plan = {"format_version": "1.2", "terraform_version": "1.11.0", "planned_values": {"root_module": {
-        "resources": [{"address": "aws_instance.x", "mode": "managed", "type": "aws_instance", "name": "x",
-                       "values": {"ami": padding}}]}}}
+    plan = {
+        "format_version": "1.2",
+        "terraform_version": "1.11.0",
+        "planned_values": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "aws_instance.x",
+                        "mode": "managed",
+                        "type": "aws_instance",
+                        "name": "x",
+                        "values": {"ami": padding},
+                    }
+                ]
+            }
+        },
+    }
     (tmp_path / "plan/plan.json").write_text(json.dumps(plan))
     (tmp_path / "cfn").mkdir()
-    (tmp_path / "cfn/parent.yaml").write_text(TEMPLATE_HEAD + "  Child:\n    Type: AWS::CloudFormation::Stack\n"
-                                              "    Properties:\n      TemplateURL: ./nested/child.yaml\n")
+    (tmp_path / "cfn/parent.yaml").write_text(
+        TEMPLATE_HEAD + "  Child:\n    Type: AWS::CloudFormation::Stack\n"
+        "    Properties:\n      TemplateURL: ./nested/child.yaml\n"
+    )
     (tmp_path / "cfn/nested").mkdir()
     (tmp_path / "cfn/nested/child.yaml").write_text(TEMPLATE_HEAD + f"  V:\n    Type: AWS::EC2::VPC\n#{padding}\n")
     (tmp_path / "cfn/big.yaml").write_text(TEMPLATE_HEAD + f"  V:\n    Type: AWS::EC2::VPC\n#{padding}\n")
     (tmp_path / "app/cdk.out").mkdir(parents=True)
-    (tmp_path / "app/cdk.out/manifest.json").write_text(json.dumps({"version": "36.0.0", "artifacts": {"S": {
-        "type": "aws:cloudformation:stack", "properties": {"templateFile": "S.template.json"}}}}))
-    (tmp_path / "app/cdk.out/S.template.json").write_text(json.dumps({"Resources": {"V": {
-        "Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": padding}}}}))
+    (tmp_path / "app/cdk.out/manifest.json").write_text(
+        json.dumps(
+            {
+                "version": "36.0.0",
+                "artifacts": {
+                    "S": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "S.template.json"}}
+                },
+            }
+        )
+    )
+    (tmp_path / "app/cdk.out/S.template.json").write_text(
+        json.dumps({"Resources": {"V": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": padding}}}})
+    )
     result = scan_tree(tmp_path, max_file_bytes=1000)
     assert caught_bugs(result) == []
     refused = {e.file for e in result.all_errors if "1000" in e.message}
-    assert refused >= {"tf/main.tf", "tf/other.tf.json", "tf/terraform.tfvars", "plan/plan.json",
-                       "cfn/nested/child.yaml", "cfn/big.yaml", "app/cdk.out/S.template.json"}, refused
+    assert refused >= {
+        "tf/main.tf",
+        "tf/other.tf.json",
+        "tf/terraform.tfvars",
+        "plan/plan.json",
+        "cfn/nested/child.yaml",
+        "cfn/big.yaml",
+        "app/cdk.out/S.template.json",
+    }, refused
 
 
 def test_cli_max_file_size_option_reports_the_refused_file(tmp_path: Path) -> None:
@@ -342,11 +408,15 @@ def test_var_file_outside_the_tree_is_not_read(tmp_path: Path) -> None:
 
 def test_thousands_of_nested_fn_if_end_with_a_clear_error(tmp_path: Path) -> None:
     value = '{"Fn::If": ["C", ' * 3000 + '"ami-1"' + ', "ami-2"]}' * 3000  # too deep for json.dumps itself
-    (tmp_path / "t.json").write_text('{"AWSTemplateFormatVersion": "2010-09-09", "Conditions": {"C": {"Fn::Equals": '
-                                     '["a", "a"]}}, "Resources": {"X": {"Type": "AWS::EC2::Instance", "Properties": '
-                                     '{"ImageId": ' + value + "}}}}")
-    (tmp_path / "t.yaml").write_text(TEMPLATE_HEAD + "  X:\n    Type: AWS::EC2::Instance\n    Properties:\n"
-                                     "      ImageId: " + "!If [C, " * 3000 + "ami-1" + ", ami-2]" * 3000 + "\n")
+    (tmp_path / "t.json").write_text(
+        '{"AWSTemplateFormatVersion": "2010-09-09", "Conditions": {"C": {"Fn::Equals": '
+        '["a", "a"]}}, "Resources": {"X": {"Type": "AWS::EC2::Instance", "Properties": '
+        '{"ImageId": ' + value + "}}}}"
+    )
+    (tmp_path / "t.yaml").write_text(
+        TEMPLATE_HEAD + "  X:\n    Type: AWS::EC2::Instance\n    Properties:\n"
+        "      ImageId: " + "!If [C, " * 3000 + "ami-1" + ", ami-2]" * 3000 + "\n"
+    )
     assert_bounded_and_clear(tmp_path, "nesting", seconds=60)
 
 
@@ -354,8 +424,11 @@ def test_nested_fn_if_within_the_depth_limit_evaluates(tmp_path: Path) -> None:
     value: object = "ami-deep"
     for _ in range(60):
         value = {"Fn::If": ["C", value, "ami-wrong"]}
-    template = {"AWSTemplateFormatVersion": "2010-09-09", "Conditions": {"C": {"Fn::Equals": ["a", "a"]}},
-                "Resources": {"X": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": value}}}}
+    template = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Conditions": {"C": {"Fn::Equals": ["a", "a"]}},
+        "Resources": {"X": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": value}}},
+    }
     (tmp_path / "t.json").write_text(json.dumps(template))
     result = scan_tree(tmp_path)
     assert caught_bugs(result) == []
@@ -367,9 +440,11 @@ def test_a_long_chain_of_conditions_ends(tmp_path: Path) -> None:
     conditions: dict[str, object] = {"C0": {"Fn::Equals": ["a", "a"]}}
     for index in range(1, 3000):
         conditions[f"C{index}"] = {"Fn::Not": [{"Condition": f"C{index - 1}"}]}
-    template = {"AWSTemplateFormatVersion": "2010-09-09", "Conditions": conditions,
-                "Resources": {"X": {"Type": "AWS::EC2::Instance", "Condition": "C2999",
-                                    "Properties": {"ImageId": "ami-1"}}}}
+    template = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Conditions": conditions,
+        "Resources": {"X": {"Type": "AWS::EC2::Instance", "Condition": "C2999", "Properties": {"ImageId": "ami-1"}}},
+    }
     (tmp_path / "t.json").write_text(json.dumps(template))
     run = scan_bounded(tmp_path, seconds=45, memory_mb=1024)
     assert run.finished and run.crash == "" and run.caught == ()
@@ -377,10 +452,17 @@ def test_a_long_chain_of_conditions_ends(tmp_path: Path) -> None:
 
 def test_thousands_of_parallel_fn_if_load_in_bounded_time(tmp_path: Path) -> None:
     resources: dict[str, object] = {
-        f"I{i}": {"Type": "AWS::EC2::Instance", "Properties": {
-            "ImageId": {"Fn::If": ["C", "ami-1", {"Fn::If": ["C", "ami-2", "ami-3"]}]}}} for i in range(1500)}
-    template = {"AWSTemplateFormatVersion": "2010-09-09", "Conditions": {"C": {"Fn::Equals": ["a", "a"]}},
-                "Resources": resources}
+        f"I{i}": {
+            "Type": "AWS::EC2::Instance",
+            "Properties": {"ImageId": {"Fn::If": ["C", "ami-1", {"Fn::If": ["C", "ami-2", "ami-3"]}]}},
+        }
+        for i in range(1500)
+    }
+    template = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Conditions": {"C": {"Fn::Equals": ["a", "a"]}},
+        "Resources": resources,
+    }
     (tmp_path / "t.json").write_text(json.dumps(template))
     run = scan_bounded(tmp_path, seconds=90, memory_mb=1024)
     assert run.finished and run.crash == "" and run.caught == ()

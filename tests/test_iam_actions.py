@@ -25,8 +25,20 @@ from scanner.analyses.iam import (
 )
 
 SERVICES = ("iam", "s3", "ec2", "sts", "s3-object-lambda", "ssm")
-NAMES = ("GetObject", "PutObject", "PassRole", "CreateUser", "ListBuckets", "DescribeInstances",
-         "GetRole", "AttachRolePolicy", "RunInstances", "AssumeRole", "Get", "Object")
+NAMES = (
+    "GetObject",
+    "PutObject",
+    "PassRole",
+    "CreateUser",
+    "ListBuckets",
+    "DescribeInstances",
+    "GetRole",
+    "AttachRolePolicy",
+    "RunInstances",
+    "AssumeRole",
+    "Get",
+    "Object",
+)
 VOCABULARY = tuple(f"{s}:{n}" for s in SERVICES for n in NAMES)
 
 
@@ -40,8 +52,9 @@ def matches_by_regex(pattern: str, word: str) -> bool:
 
 
 # Patterns built from pieces of real action names, so they hit the vocabulary often.
-pattern_pieces = st.sampled_from(["*", "?", "iam", "s3", "ec2", ":", "Get", "get", "Object", "Role", "i", "s",
-                                  "Pass", "*:", ":*", "-", "3", "e"])
+pattern_pieces = st.sampled_from(
+    ["*", "?", "iam", "s3", "ec2", ":", "Get", "get", "Object", "Role", "i", "s", "Pass", "*:", ":*", "-", "3", "e"]
+)
 action_patterns = st.lists(pattern_pieces, min_size=1, max_size=5).map("".join)
 
 

@@ -64,14 +64,21 @@ def role_context(*policies: ResolvedPolicy) -> RoleContext:
 
 def instance_ctx(*policies: ResolvedPolicy) -> WorkloadContext:
     instance = Instance(
-        address=WORKLOAD, kind="aws_instance", span=span(1, 10),
+        address=WORKLOAD,
+        kind="aws_instance",
+        span=span(1, 10),
         attr_spans={"instance_profile": span(PROFILE_LINE)},
         instance_profile=ResourceRef("aws_iam_instance_profile.web", "name"),
     )
-    profile = InstanceProfile(address="aws_iam_instance_profile.web", kind="aws_iam_instance_profile",
-                              span=span(12, 15), roles=(ResourceRef("aws_iam_role.app", "name"),))
-    return WorkloadContext(workload=instance, configuration=".", instance_profile=profile,
-                           roles=(role_context(*policies),))
+    profile = InstanceProfile(
+        address="aws_iam_instance_profile.web",
+        kind="aws_iam_instance_profile",
+        span=span(12, 15),
+        roles=(ResourceRef("aws_iam_role.app", "name"),),
+    )
+    return WorkloadContext(
+        workload=instance, configuration=".", instance_profile=profile, roles=(role_context(*policies),)
+    )
 
 
 def only(traits: list[Trait]) -> Trait:
@@ -179,13 +186,16 @@ def test_full_access_policies_are_service_admin() -> None:
     assert unlisted.grant == "service-admin"
 
 
-@pytest.mark.parametrize("arn", [
-    "arn:aws:iam::aws:policy/ReadOnlyAccess",
-    "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-    "arn:aws:iam::123456789012:policy/AdministratorAccess",  # a customer policy of that name
-    "arn:aws:iam::aws:policy/${var.policy}",
-    "AdministratorAccess",
-])
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        "arn:aws:iam::123456789012:policy/AdministratorAccess",  # a customer policy of that name
+        "arn:aws:iam::aws:policy/${var.policy}",
+        "AdministratorAccess",
+    ],
+)
 def test_other_policies_are_not_admin(arn: str) -> None:
     assert managed_policy_verdict(arn).grant == "none"
 
@@ -223,10 +233,12 @@ def test_s3_full_access_is_service_admin() -> None:
 
 
 def test_admin_suppresses_service_admin_on_the_same_workload() -> None:
-    traits = role_traits(instance_ctx(
-        managed("arn:aws:iam::aws:policy/AmazonS3FullAccess", 93),
-        inline(allow(50, "ec2:*"), allow(60, "iam:*")),
-    ))
+    traits = role_traits(
+        instance_ctx(
+            managed("arn:aws:iam::aws:policy/AmazonS3FullAccess", 93),
+            inline(allow(50, "ec2:*"), allow(60, "iam:*")),
+        )
+    )
     assert [t.rule_id for t in traits] == [ADMIN_ROLE]
     assert traits[0].location.span == span(60, 64)
 
@@ -250,10 +262,12 @@ def test_deny_iam_on_every_resource_leaves_service_admin_only() -> None:
 
 
 def test_deny_in_another_policy_of_the_role_counts() -> None:
-    traits = role_traits(instance_ctx(
-        inline(allow(50, "s3:*")),
-        inline(stmt(70, "Deny", "s3:*"), address="aws_iam_role_policy.guard"),
-    ))
+    traits = role_traits(
+        instance_ctx(
+            inline(allow(50, "s3:*")),
+            inline(stmt(70, "Deny", "s3:*"), address="aws_iam_role_policy.guard"),
+        )
+    )
     assert traits == []
 
 
@@ -273,10 +287,12 @@ def test_conditional_deny_keeps_the_grant_and_says_so() -> None:
 
 
 def test_deny_of_admin_managed_policy_by_inline_deny() -> None:
-    traits = role_traits(instance_ctx(
-        managed("arn:aws:iam::aws:policy/AdministratorAccess", 92),
-        inline(stmt(60, "Deny", "*")),
-    ))
+    traits = role_traits(
+        instance_ctx(
+            managed("arn:aws:iam::aws:policy/AdministratorAccess", 92),
+            inline(stmt(60, "Deny", "*")),
+        )
+    )
     assert traits == []
 
 
@@ -296,8 +312,12 @@ def test_not_action_statement_in_a_role() -> None:
 
 
 def test_unknown_document_gives_no_trait() -> None:
-    policy = Policy(address="aws_iam_policy.ext", kind="aws_iam_policy", span=span(40, 45),
-                    document_unknown=Unknown("data.aws_iam_policy_document.x.json is known after apply"))
+    policy = Policy(
+        address="aws_iam_policy.ext",
+        kind="aws_iam_policy",
+        span=span(40, 45),
+        document_unknown=Unknown("data.aws_iam_policy_document.x.json is known after apply"),
+    )
     resolved = ResolvedPolicy(attached_at=span(44), attached_by="aws_iam_role_policy_attachment.a", policy=policy)
     assert role_traits(instance_ctx(resolved)) == []
 
@@ -313,10 +333,16 @@ def test_role_without_policies_and_no_role() -> None:
 
 
 def test_customer_managed_policy_statement_points_at_statement_and_attachment() -> None:
-    policy = Policy(address="aws_iam_policy.admin", kind="aws_iam_policy", span=span(40, 60), managed=True,
-                    statements=(allow(45, "*"),))
-    resolved = ResolvedPolicy(attached_at=span(70, 73), attached_by="aws_iam_role_policy_attachment.admin",
-                              policy=policy)
+    policy = Policy(
+        address="aws_iam_policy.admin",
+        kind="aws_iam_policy",
+        span=span(40, 60),
+        managed=True,
+        statements=(allow(45, "*"),),
+    )
+    resolved = ResolvedPolicy(
+        attached_at=span(70, 73), attached_by="aws_iam_role_policy_attachment.admin", policy=policy
+    )
     trait = only(role_traits(instance_ctx(resolved)))
     assert trait.rule_id == ADMIN_ROLE
     assert trait.location.span == span(45, 49)
@@ -324,13 +350,25 @@ def test_customer_managed_policy_statement_points_at_statement_and_attachment() 
 
 
 def test_auto_scaling_group_gets_its_profile_from_the_launch_template() -> None:
-    template = LaunchTemplate(address="aws_launch_template.app", kind="aws_launch_template", span=span(100, 120),
-                              attr_spans={"instance_profile": span(105)},
-                              instance_profile=ResourceRef("aws_iam_instance_profile.web", "arn"))
-    asg = AutoScalingGroup(address="aws_autoscaling_group.app", kind="aws_autoscaling_group", span=span(130, 140),
-                           launch_template=ResourceRef("aws_launch_template.app"))
-    ctx = WorkloadContext(workload=asg, configuration=".", launch_template=template,
-                          roles=(role_context(managed("arn:aws:iam::aws:policy/IAMFullAccess", 91)),))
+    template = LaunchTemplate(
+        address="aws_launch_template.app",
+        kind="aws_launch_template",
+        span=span(100, 120),
+        attr_spans={"instance_profile": span(105)},
+        instance_profile=ResourceRef("aws_iam_instance_profile.web", "arn"),
+    )
+    asg = AutoScalingGroup(
+        address="aws_autoscaling_group.app",
+        kind="aws_autoscaling_group",
+        span=span(130, 140),
+        launch_template=ResourceRef("aws_launch_template.app"),
+    )
+    ctx = WorkloadContext(
+        workload=asg,
+        configuration=".",
+        launch_template=template,
+        roles=(role_context(managed("arn:aws:iam::aws:policy/IAMFullAccess", 91)),),
+    )
     trait = only(role_traits(ctx))
     assert trait.rule_id == ADMIN_ROLE
     assert trait.workload == "aws_autoscaling_group.app"

@@ -30,38 +30,67 @@ def options(line: int, tokens: object = None, endpoint: object = None, file: str
         attr_spans["http_tokens"] = span(line + 1, file=file)
     if endpoint is not None:
         attr_spans["http_endpoint"] = span(line + 2, file=file)
-    return MetadataOptions(span=span(line, line + 3, file), attr_spans=attr_spans,
-                           http_tokens=tokens, http_endpoint=endpoint)  # type: ignore[arg-type]
+    return MetadataOptions(
+        span=span(line, line + 3, file), attr_spans=attr_spans, http_tokens=tokens, http_endpoint=endpoint
+    )  # type: ignore[arg-type]
 
 
 def instance(metadata: MetadataOptions | None = None, template: object = None) -> Instance:
     attr_spans = {"launch_template": span(4)} if template is not None else {}
-    return Instance(address=INSTANCE, kind="aws_instance", span=span(1, 12), attr_spans=attr_spans,
-                    metadata=metadata, launch_template=template)  # type: ignore[arg-type]
+    return Instance(
+        address=INSTANCE,
+        kind="aws_instance",
+        span=span(1, 12),
+        attr_spans=attr_spans,
+        metadata=metadata,
+        launch_template=template,
+    )  # type: ignore[arg-type]
 
 
 def template(metadata: MetadataOptions | None = None, configuration: bool = False) -> LaunchTemplate:
-    return LaunchTemplate(address=TEMPLATE, kind="aws_launch_template", span=span(20, 40), metadata=metadata,
-                          is_launch_configuration=configuration)
+    return LaunchTemplate(
+        address=TEMPLATE,
+        kind="aws_launch_template",
+        span=span(20, 40),
+        metadata=metadata,
+        is_launch_configuration=configuration,
+    )
 
 
 def asg(uses_configuration: bool = False) -> AutoScalingGroup:
     ref = ResourceRef(TEMPLATE)
     if uses_configuration:
-        return AutoScalingGroup(address=ASG, kind="aws_autoscaling_group", span=span(50, 60),
-                                attr_spans={"launch_configuration": span(52)}, launch_configuration=ref)
-    return AutoScalingGroup(address=ASG, kind="aws_autoscaling_group", span=span(50, 60),
-                            attr_spans={"launch_template": span(53)}, launch_template=ref)
+        return AutoScalingGroup(
+            address=ASG,
+            kind="aws_autoscaling_group",
+            span=span(50, 60),
+            attr_spans={"launch_configuration": span(52)},
+            launch_configuration=ref,
+        )
+    return AutoScalingGroup(
+        address=ASG,
+        kind="aws_autoscaling_group",
+        span=span(50, 60),
+        attr_spans={"launch_template": span(53)},
+        launch_template=ref,
+    )
 
 
 def defaults(tokens: str | None) -> InstanceMetadataDefaults:
-    return InstanceMetadataDefaults(address="aws_ec2_instance_metadata_defaults.this",
-                                    kind="aws_ec2_instance_metadata_defaults", span=span(70, 73),
-                                    attr_spans={"http_tokens": span(71)}, http_tokens=tokens)
+    return InstanceMetadataDefaults(
+        address="aws_ec2_instance_metadata_defaults.this",
+        kind="aws_ec2_instance_metadata_defaults",
+        span=span(70, 73),
+        attr_spans={"http_tokens": span(71)},
+        http_tokens=tokens,
+    )
 
 
-def ctx(workload: Instance | AutoScalingGroup, lt: LaunchTemplate | None = None,
-        account: InstanceMetadataDefaults | None = None) -> WorkloadContext:
+def ctx(
+    workload: Instance | AutoScalingGroup,
+    lt: LaunchTemplate | None = None,
+    account: InstanceMetadataDefaults | None = None,
+) -> WorkloadContext:
     return WorkloadContext(workload=workload, configuration=".", launch_template=lt, metadata_defaults=account)
 
 
@@ -169,10 +198,19 @@ def test_launch_configuration_applies_to_an_auto_scaling_group() -> None:
 
 def test_cloudformation_instance_gets_options_only_from_its_launch_template() -> None:
     file = "stack.yaml"
-    cfn_instance = Instance(address="WebServer", kind="AWS::EC2::Instance", span=span(3, 15, file),
-                            attr_spans={"launch_template": span(6, 8, file)}, launch_template=ResourceRef("AppLT"))
-    secure = LaunchTemplate(address="AppLT", kind="AWS::EC2::LaunchTemplate", span=span(20, 35, file),
-                            metadata=options(27, tokens="required", file=file))
+    cfn_instance = Instance(
+        address="WebServer",
+        kind="AWS::EC2::Instance",
+        span=span(3, 15, file),
+        attr_spans={"launch_template": span(6, 8, file)},
+        launch_template=ResourceRef("AppLT"),
+    )
+    secure = LaunchTemplate(
+        address="AppLT",
+        kind="AWS::EC2::LaunchTemplate",
+        span=span(20, 35, file),
+        metadata=options(27, tokens="required", file=file),
+    )
     assert imds_traits(ctx(cfn_instance, secure)) == []
     bare = LaunchTemplate(address="AppLT", kind="AWS::EC2::LaunchTemplate", span=span(20, 35, file))
     trait = only(imds_traits(ctx(cfn_instance, bare)))

@@ -34,7 +34,8 @@ SPAN = Span("main.tf", 1, 1)
 
 piece = st.one_of(
     st.tuples(st.sampled_from(("6", "17")), st.integers(0, 63), st.integers(0, 63)).map(
-        lambda t: PortSet.of(t[0], min(t[1], t[2]), max(t[1], t[2]))),
+        lambda t: PortSet.of(t[0], min(t[1], t[2]), max(t[1], t[2]))
+    ),
     st.sampled_from(("1", "58")).map(PortSet.of),
     st.just(PortSet.all_traffic()),
 )
@@ -83,14 +84,23 @@ def test_portset_text() -> None:
 
 def test_protocol_names_normalise() -> None:
     assert [normalize_protocol(p) for p in ("tcp", "UDP", 6, "-1", "all", -1, "icmp", "58")] == [
-        "6", "17", "6", "-1", "-1", "-1", "1", "58"]
+        "6",
+        "17",
+        "6",
+        "-1",
+        "-1",
+        "-1",
+        "1",
+        "58",
+    ]
     assert normalize_protocol(Unknown("x")) is None
 
 
 # --- CIDRs and atoms -------------------------------------------------------------------------
 
 small_cidr = st.tuples(st.integers(0, 63), st.integers(26, 32)).map(
-    lambda t: str(ipaddress.ip_network((BASE + t[0], t[1]), strict=False)))
+    lambda t: str(ipaddress.ip_network((BASE + t[0], t[1]), strict=False))
+)
 
 
 def has(cidr: str, address: int) -> bool:
@@ -146,8 +156,7 @@ def test_internet_addresses() -> None:
 @given(st.lists(st.tuples(st.one_of(small_cidr, st.just("0.0.0.0/0")), st.integers(0, 9)), max_size=6))
 def test_longest_prefix_match_matches_brute_force(routes: list[tuple[str, int]]) -> None:
     for address in range(BASE, BASE + 64):
-        containing = [(ipaddress.ip_network(d).prefixlen, -i, t) for i, (d, t) in enumerate(routes)
-                      if has(d, address)]
+        containing = [(ipaddress.ip_network(d).prefixlen, -i, t) for i, (d, t) in enumerate(routes) if has(d, address)]
         expected = max(containing)[2] if containing else None
         choice = longest_prefix_match(routes, 4, address)
         assert (choice.target if choice else None) == expected
@@ -164,17 +173,43 @@ def test_longest_prefix_match_families_and_unknowns() -> None:
 # --- network ACLs ---------------------------------------------------------------------------------
 
 
-def entry(i: int, number: int, allow: bool, protocol: str, lo: int, hi: int, cidr: str, egress: bool = False,
-          ipv6: str | None = None) -> AclEntry:
-    return AclEntry(address=f"acl.e[{i}]", kind="rule", span=SPAN, rule_number=number, allow=allow,
-                    protocol=protocol, from_port=lo, to_port=hi, cidr=cidr if ipv6 is None else None,
-                    ipv6_cidr=ipv6, egress=egress)
+def entry(
+    i: int,
+    number: int,
+    allow: bool,
+    protocol: str,
+    lo: int,
+    hi: int,
+    cidr: str,
+    egress: bool = False,
+    ipv6: str | None = None,
+) -> AclEntry:
+    return AclEntry(
+        address=f"acl.e[{i}]",
+        kind="rule",
+        span=SPAN,
+        rule_number=number,
+        allow=allow,
+        protocol=protocol,
+        from_port=lo,
+        to_port=hi,
+        cidr=cidr if ipv6 is None else None,
+        ipv6_cidr=ipv6,
+        egress=egress,
+    )
 
 
 acl_entries = st.lists(
-    st.tuples(st.integers(1, 200), st.booleans(), st.sampled_from(("6", "17", "-1", "1")),
-              st.integers(0, 63), st.integers(0, 63), small_cidr),
-    max_size=6, unique_by=lambda t: t[0],
+    st.tuples(
+        st.integers(1, 200),
+        st.booleans(),
+        st.sampled_from(("6", "17", "-1", "1")),
+        st.integers(0, 63),
+        st.integers(0, 63),
+        small_cidr,
+    ),
+    max_size=6,
+    unique_by=lambda t: t[0],
 ).map(lambda rows: [entry(i, n, a, p, min(lo, hi), max(lo, hi), c) for i, (n, a, p, lo, hi, c) in enumerate(rows)])
 
 
@@ -182,8 +217,9 @@ def brute_acl(entries: list[AclEntry], address: int, protocol: str, port: int) -
     for e in sorted(entries, key=lambda e: e.rule_number):  # type: ignore[arg-type, return-value]
         if not has(e.cidr, address):  # type: ignore[arg-type]
             continue
-        if e.protocol == "-1" or (e.protocol == protocol and (
-                protocol not in ("6", "17") or e.from_port <= port <= e.to_port)):  # type: ignore[operator]
+        if e.protocol == "-1" or (
+            e.protocol == protocol and (protocol not in ("6", "17") or e.from_port <= port <= e.to_port)
+        ):  # type: ignore[operator]
             return bool(e.allow)
     return False
 
@@ -199,8 +235,11 @@ def test_acl_first_match_matches_brute_force(entries: list[AclEntry]) -> None:
 
 
 def test_acl_deny_before_a_later_allow_wins() -> None:
-    entries = [entry(0, 100, True, "-1", 0, 0, "0.0.0.0/0"), entry(1, 50, False, "6", 22, 22, "0.0.0.0/0"),
-               entry(2, 100, True, "-1", 0, 0, "0.0.0.0/0", egress=True)]
+    entries = [
+        entry(0, 100, True, "-1", 0, 0, "0.0.0.0/0"),
+        entry(1, 50, False, "6", 22, 22, "0.0.0.0/0"),
+        entry(2, 100, True, "-1", 0, 0, "0.0.0.0/0", egress=True),
+    ]
     result = acl_passes(entries, 4, int(ipaddress.ip_address("8.8.8.8")))
     assert not result.ports.contains("6", 22) and result.ports.contains("6", 23)
     assert result.inbound.denying_entry(PortSet.of("6", 22, 22)) is entries[1]
@@ -216,14 +255,22 @@ def test_acl_return_traffic_needs_the_whole_ephemeral_range() -> None:
     assert full.ports == PortSet.of("6", 22, 22)
     nothing_out = acl_passes([entry(0, 100, True, "-1", 0, 0, "0.0.0.0/0")], 4, client)
     assert nothing_out.ports.is_empty()
-    udp_only_out = acl_passes([entry(0, 100, True, "-1", 0, 0, "0.0.0.0/0"),
-                               entry(1, 100, True, "17", 1024, 65535, "0.0.0.0/0", egress=True)], 4, client)
+    udp_only_out = acl_passes(
+        [
+            entry(0, 100, True, "-1", 0, 0, "0.0.0.0/0"),
+            entry(1, 100, True, "17", 1024, 65535, "0.0.0.0/0", egress=True),
+        ],
+        4,
+        client,
+    )
     assert udp_only_out.ports == PortSet.of("17", 0, 65535)
 
 
 def test_acl_entries_are_per_family() -> None:
-    v6_only = [entry(0, 100, True, "-1", 0, 0, "", ipv6="::/0"), entry(1, 100, True, "-1", 0, 0, "", egress=True,
-                                                                      ipv6="::/0")]
+    v6_only = [
+        entry(0, 100, True, "-1", 0, 0, "", ipv6="::/0"),
+        entry(1, 100, True, "-1", 0, 0, "", egress=True, ipv6="::/0"),
+    ]
     assert acl_passes(v6_only, 4, BASE).ports.is_empty()
     assert acl_passes(v6_only, 6, int(ipaddress.ip_address("2600::1"))).ports == PortSet.all_traffic()
 
@@ -238,15 +285,28 @@ def test_acl_unknown_cidr_is_read_to_let_the_most_through() -> None:
 # --- security groups --------------------------------------------------------------------------------
 
 
-def sg_rule(name: str, protocol: str, lo: int, hi: int, cidrs: tuple[object, ...] = (),
-            ipv6: tuple[object, ...] = ()) -> SecurityGroupRule:
-    return SecurityGroupRule(address=name, kind="ingress", span=SPAN, protocol=protocol, from_port=lo, to_port=hi,
-                             cidrs=cidrs, ipv6_cidrs=ipv6)  # type: ignore[arg-type]
+def sg_rule(
+    name: str, protocol: str, lo: int, hi: int, cidrs: tuple[object, ...] = (), ipv6: tuple[object, ...] = ()
+) -> SecurityGroupRule:
+    return SecurityGroupRule(
+        address=name,
+        kind="ingress",
+        span=SPAN,
+        protocol=protocol,
+        from_port=lo,
+        to_port=hi,
+        cidrs=cidrs,
+        ipv6_cidrs=ipv6,
+    )  # type: ignore[arg-type]
 
 
 def test_security_group_admission_is_a_union_of_matching_rules() -> None:
-    rules = [sg_rule("ssh", "6", 22, 22, ("0.0.0.0/0",)), sg_rule("web", "6", 80, 443, ("10.0.0.0/8",)),
-             sg_rule("v6", "17", 53, 53, ipv6=("::/0",)), sg_rule("any", "-1", 0, 0, (Unknown("var.x"),))]
+    rules = [
+        sg_rule("ssh", "6", 22, 22, ("0.0.0.0/0",)),
+        sg_rule("web", "6", 80, 443, ("10.0.0.0/8",)),
+        sg_rule("v6", "17", 53, 53, ipv6=("::/0",)),
+        sg_rule("any", "-1", 0, 0, (Unknown("var.x"),)),
+    ]
     public = sg_admits_address(rules[:3], 4, int(ipaddress.ip_address("8.8.8.8")))
     assert public.ports == PortSet.of("6", 22, 22)
     private = sg_admits_address(rules[:3], 4, BASE)

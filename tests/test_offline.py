@@ -32,8 +32,15 @@ from scanner.scan import scan
 from tests.crash_check import caught_bugs
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-OFFLINE_ROOTS = ("example", "cloudformation", "terraform_plan", "terraform/local-module",
-                 "terraform/registry-module-via-modules-json", "terraform/file-outside-root", "vulnerabilities")
+OFFLINE_ROOTS = (
+    "example",
+    "cloudformation",
+    "terraform_plan",
+    "terraform/local-module",
+    "terraform/registry-module-via-modules-json",
+    "terraform/file-outside-root",
+    "vulnerabilities",
+)
 
 
 class Tripwire(RuntimeError):
@@ -48,6 +55,7 @@ def attempts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         def refuse(*args: object, **kwargs: object) -> object:
             seen.append(f"{what}{args[:2]!r}")
             raise Tripwire(f"the scanner tried {what}")
+
         return refuse
 
     class NoSocket(socket.socket):  # a class, so that modules subclassing socket.socket still import
@@ -58,8 +66,26 @@ def attempts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     for name in ("create_connection", "getaddrinfo", "gethostbyname", "socketpair", "fromfd"):
         monkeypatch.setattr(socket, name, trip(f"socket.{name}"))
     monkeypatch.setattr(subprocess, "Popen", trip("subprocess.Popen"))
-    for name in ("system", "popen", "fork", "forkpty", "posix_spawn", "posix_spawnp", "execv", "execve", "execl",
-                 "execle", "execlp", "execlpe", "execvp", "execvpe", "spawnv", "spawnve", "spawnl", "spawnlp"):
+    for name in (
+        "system",
+        "popen",
+        "fork",
+        "forkpty",
+        "posix_spawn",
+        "posix_spawnp",
+        "execv",
+        "execve",
+        "execl",
+        "execle",
+        "execlp",
+        "execlpe",
+        "execvp",
+        "execvpe",
+        "spawnv",
+        "spawnve",
+        "spawnl",
+        "spawnlp",
+    ):
         if hasattr(os, name):
             monkeypatch.setattr(os, name, trip(f"os.{name}"))
     yield seen
@@ -78,18 +104,34 @@ def test_full_scan_and_every_report_stay_offline(attempts: list[str]) -> None:
     assert attempts == []
 
 
-def test_cli_with_vulnerability_data_stays_offline(attempts: list[str], monkeypatch: pytest.MonkeyPatch,
-                                                  tmp_path: Path) -> None:
+def test_cli_with_vulnerability_data_stays_offline(
+    attempts: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     case = FIXTURES / "vulnerabilities" / "kev-cve-on-image-sbom"
     data = FIXTURES / "vulnerabilities" / "offline-data"
     monkeypatch.chdir(case)
     runner = CliRunner()
     for output_format in ("json", "sarif", "text"):
         out = tmp_path / f"report.{output_format}"
-        done = runner.invoke(app, ["scan", ".", "--format", output_format, "-o", str(out),
-                                   "--sbom", "ami-0abc1234def567890=sboms/web.cdx.json",
-                                   "--vuln-db", str(data / "osv"), "--kev", str(data / "kev.json"),
-                                   "--epss", str(data / "epss.csv")])
+        done = runner.invoke(
+            app,
+            [
+                "scan",
+                ".",
+                "--format",
+                output_format,
+                "-o",
+                str(out),
+                "--sbom",
+                "ami-0abc1234def567890=sboms/web.cdx.json",
+                "--vuln-db",
+                str(data / "osv"),
+                "--kev",
+                str(data / "kev.json"),
+                "--epss",
+                str(data / "epss.csv"),
+            ],
+        )
         assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
         assert done.exit_code in (0, 1), done.output
         assert out.read_text().strip()

@@ -16,11 +16,11 @@ from scanner.reports.text import render_text
 from scanner.scan import ScanResult
 from tests.crash_check import caught_bugs, scan_tree
 
-OPEN_INSTANCE = '''resource "aws_instance" "web" {
+OPEN_INSTANCE = """resource "aws_instance" "web" {
   ami                         = "ami-12345678"
   associate_public_ip_address = true
 }
-'''
+"""
 BROKEN = 'resource "aws_security_group" "web" {\n  ingress {\n    from_port = 22\n'
 
 
@@ -55,8 +55,11 @@ def test_every_report_shows_the_unread_file_on_the_finding(tmp_path: Path) -> No
     traits = [t for e in report["exposures"] for t in e["traits"]]
     assert traits and all(any("network.tf" in a for a in t["assumptions"]) for t in traits)
     sarif = json.loads(render_sarif(result))
-    results = [r for r in sarif["runs"][0]["results"] if r["ruleId"] != "ec2-exposure"
-               and not r["ruleId"].startswith("ec2-exposure")]
+    results = [
+        r
+        for r in sarif["runs"][0]["results"]
+        if r["ruleId"] != "ec2-exposure" and not r["ruleId"].startswith("ec2-exposure")
+    ]
     assert results and all("network.tf" in r["message"]["text"] for r in results)
     notifications = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert any("network.tf" in json.dumps(n) for n in notifications)
@@ -68,8 +71,9 @@ def test_every_report_shows_the_unread_file_on_the_finding(tmp_path: Path) -> No
 
 def test_an_unreadable_template_does_not_lose_the_other_templates(tmp_path: Path) -> None:
     head = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n'
-    (tmp_path / "good.yaml").write_text(head + "  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n"
-                                        "      ImageId: ami-12345678\n")
+    (tmp_path / "good.yaml").write_text(
+        head + "  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-12345678\n"
+    )
     (tmp_path / "broken.yaml").write_text(head + "  Bad:\n    Type: AWS::EC2::Instance\n   Properties: [\n")
     (tmp_path / "binary.yaml").write_bytes(b"AWSTemplateFormatVersion: 1\n\xff\xfe\x00")
     result = scan_tree(tmp_path)
@@ -82,9 +86,11 @@ def test_an_unreadable_template_does_not_lose_the_other_templates(tmp_path: Path
 
 def test_an_unreadable_nested_stack_marks_the_parents_findings(tmp_path: Path) -> None:
     head = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n'
-    (tmp_path / "parent.yaml").write_text(head + "  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n"
-                                          "      ImageId: ami-12345678\n  Net:\n    Type: AWS::CloudFormation::Stack\n"
-                                          "    Properties:\n      TemplateURL: ./network.yaml\n")
+    (tmp_path / "parent.yaml").write_text(
+        head + "  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n"
+        "      ImageId: ami-12345678\n  Net:\n    Type: AWS::CloudFormation::Stack\n"
+        "    Properties:\n      TemplateURL: ./network.yaml\n"
+    )
     (tmp_path / "network.yaml").write_text(head + "  Sg:\n    Type: AWS::EC2::SecurityGroup\n  Properties: {\n")
     result = scan_tree(tmp_path)
     assert caught_bugs(result) == []

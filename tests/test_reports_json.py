@@ -57,8 +57,13 @@ def test_schema_rejects_what_it_does_not_describe(scan: ScanResult, schema: dict
 def test_summary_counts(scan: ScanResult) -> None:
     summary = json.loads(render_json(scan))["summary"]
     # AppServer (low) is fully suppressed
-    assert summary == {"exposures": 4, "suppressed_exposures": 1, "configurations": 2, "unreadable_files": 2,
-                       "by_severity": {"critical": 1, "high": 1, "medium": 1, "low": 1}}
+    assert summary == {
+        "exposures": 4,
+        "suppressed_exposures": 1,
+        "configurations": 2,
+        "unreadable_files": 2,
+        "by_severity": {"critical": 1, "high": 1, "medium": 1, "low": 1},
+    }
 
 
 def test_exposures_most_severe_first_with_lines_and_fixes(scan: ScanResult) -> None:
@@ -70,8 +75,11 @@ def test_exposures_most_severe_first_with_lines_and_fixes(scan: ScanResult) -> N
             assert 1 <= location["line"] <= location["end_line"] <= len(FILES[location["file"]])
         assert exposure["best_fix"] == exposure["fixes"][0]
     web = exposures[0]
-    assert web["workload"] == "aws_instance.web" and web["location"] == {"file": "app/main.tf", "line": 1,
-                                                                          "end_line": 7}
+    assert web["workload"] == "aws_instance.web" and web["location"] == {
+        "file": "app/main.tf",
+        "line": 1,
+        "end_line": 7,
+    }
     assert web["path"][0]["kind"] == "internet" and web["path"][0]["location"] is None
     assert web["path"][-1]["kind"] == "policy_statement"
     imds = next(t for t in web["traits"] if t["rule_id"] == "ec2-imdsv1")
@@ -84,8 +92,9 @@ def test_exposures_most_severe_first_with_lines_and_fixes(scan: ScanResult) -> N
 
 def test_fingerprints_match_sarif(scan: ScanResult) -> None:
     exposures = json.loads(render_json(scan))["exposures"]
-    sarif_prints = {r["partialFingerprints"]["iacscanFingerprint/v1"]
-                    for r in json.loads(render_sarif(scan))["runs"][0]["results"]}
+    sarif_prints = {
+        r["partialFingerprints"]["iacscanFingerprint/v1"] for r in json.loads(render_sarif(scan))["runs"][0]["results"]
+    }
     for exposure in exposures:
         assert exposure["fingerprint"] in sarif_prints
         assert all(t["fingerprint"] in sarif_prints for t in exposure["traits"])

@@ -38,8 +38,10 @@ def run_of(text: str) -> dict[str, Any]:
 def test_microsoft_validator_reports_no_error_and_no_warning(scan: ScanResult, tmp_path: Path) -> None:
     binary = find_validator()
     if binary is None:
-        pytest.skip("!!! Sarif.Multitool could not be installed (npm install @microsoft/sarif-multitool): "
-                    "SARIF output NOT validated !!!")
+        pytest.skip(
+            "!!! Sarif.Multitool could not be installed (npm install @microsoft/sarif-multitool): "
+            "SARIF output NOT validated !!!"
+        )
     first = {fingerprint(e) for e in scan.exposures[:2]}
     for name, baseline in (("plain.sarif", None), ("baseline.sarif", first)):
         path = tmp_path / name
@@ -49,8 +51,9 @@ def test_microsoft_validator_reports_no_error_and_no_warning(scan: ScanResult, t
         assert warnings == [], "\n".join(map(str, warnings))
 
 
-def test_validator_accepts_empty_and_truncated_logs(scan: ScanResult, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validator_accepts_empty_and_truncated_logs(
+    scan: ScanResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     binary = find_validator()
     if binary is None:
         pytest.skip("!!! Sarif.Multitool could not be installed: SARIF output NOT validated !!!")
@@ -84,14 +87,30 @@ def test_driver_lists_every_rule_for_github(scan: ScanResult) -> None:
     assert (driver["name"], driver["version"], driver["semanticVersion"]) == ("iacscan", __version__, __version__)
     assert driver["informationUri"].startswith("https://")
     ids = [r["id"] for r in driver["rules"]]
-    for expected in ("ec2-imdsv1", "ec2-admin-role", "ec2-service-admin-role", "ec2-remote-access",
-                     "ec2-open-security-group", "ec2-public-ip", "ec2-internet-reachable", "ec2-vpc-reachable",
-                     "ec2-exploitable-vulnerability", "ec2-vulnerability", "ec2-exposure-critical",
-                     "ec2-exposure-high", "ec2-exposure-medium", "ec2-exposure-low"):
+    for expected in (
+        "ec2-imdsv1",
+        "ec2-admin-role",
+        "ec2-service-admin-role",
+        "ec2-remote-access",
+        "ec2-open-security-group",
+        "ec2-public-ip",
+        "ec2-internet-reachable",
+        "ec2-vpc-reachable",
+        "ec2-exploitable-vulnerability",
+        "ec2-vulnerability",
+        "ec2-exposure-critical",
+        "ec2-exposure-high",
+        "ec2-exposure-medium",
+        "ec2-exposure-low",
+    ):
         assert expected in ids
     scores = {r["id"]: r["properties"].get("security-severity") for r in driver["rules"]}
-    assert (scores["ec2-exposure-critical"], scores["ec2-exposure-high"], scores["ec2-exposure-medium"],
-            scores["ec2-exposure-low"]) == ("9.5", "8.0", "5.5", "2.0")
+    assert (
+        scores["ec2-exposure-critical"],
+        scores["ec2-exposure-high"],
+        scores["ec2-exposure-medium"],
+        scores["ec2-exposure-low"],
+    ) == ("9.5", "8.0", "5.5", "2.0")
     for descriptor in driver["rules"]:
         assert descriptor["shortDescription"]["text"] and descriptor["fullDescription"]["text"]
         assert descriptor["help"]["text"] and descriptor["help"]["markdown"]
@@ -110,8 +129,12 @@ def test_one_result_per_trait_and_one_per_exposure(scan: ScanResult) -> None:
     traits = sum(len(e.traits) for e in scan.exposures)
     aggregates = [r for r in results if r["ruleId"].startswith("ec2-exposure-")]
     assert len(aggregates) == len(scan.exposures) == 5
-    assert {r["ruleId"] for r in aggregates} == {"ec2-exposure-critical", "ec2-exposure-high", "ec2-exposure-medium",
-                                                "ec2-exposure-low"}
+    assert {r["ruleId"] for r in aggregates} == {
+        "ec2-exposure-critical",
+        "ec2-exposure-high",
+        "ec2-exposure-medium",
+        "ec2-exposure-low",
+    }
     trait_results = [r for r in results if not r["ruleId"].startswith(("ec2-exposure-", "iacscan-"))]
     assert len(trait_results) == traits
     for result in results:
@@ -130,9 +153,13 @@ def test_one_result_per_trait_and_one_per_exposure(scan: ScanResult) -> None:
 
 def test_trait_result_points_at_the_line_with_related_locations(scan: ScanResult) -> None:
     results = run_of(render_sarif(scan))["results"]
-    reachable = [r for r in results if r["ruleId"] == "ec2-internet-reachable"
-                 and r["properties"]["resource"] == "aws_instance.web"
-                 and r["locations"][0]["physicalLocation"]["region"]["startLine"] == 10]
+    reachable = [
+        r
+        for r in results
+        if r["ruleId"] == "ec2-internet-reachable"
+        and r["properties"]["resource"] == "aws_instance.web"
+        and r["locations"][0]["physicalLocation"]["region"]["startLine"] == 10
+    ]
     assert len(reachable) == 1
     result = reachable[0]
     assert result["level"] == "error"  # the workload's exposure is critical
@@ -165,8 +192,10 @@ def test_load_errors_and_notices_are_notifications(scan: ScanResult) -> None:
     assert invocation["executionSuccessful"] is True
     notes = invocation["toolExecutionNotifications"]
     errors = [n for n in notes if n["level"] == "error"]
-    assert ["app/variables.tf" in errors[0]["message"]["text"], "unterminated string" in errors[0]["message"]["text"]] \
-        == [True, True]
+    assert [
+        "app/variables.tf" in errors[0]["message"]["text"],
+        "unterminated string" in errors[0]["message"]["text"],
+    ] == [True, True]
     error = errors[1]
     assert "YAML syntax error" in error["message"]["text"]
     assert error["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "stack/broken.yaml"
@@ -177,12 +206,21 @@ def test_load_errors_and_notices_are_notifications(scan: ScanResult) -> None:
 
 def test_suppressions_stay_in_the_log_with_their_reason(scan: ScanResult) -> None:
     results = run_of(render_sarif(scan))["results"]
-    imds_web = next(r for r in results
-                    if r["ruleId"] == "ec2-imdsv1" and r["properties"]["resource"] == "aws_instance.web")
-    assert imds_web["suppressions"] == [{
-        "kind": "inSource", "justification": "legacy agent needs IMDSv1",
-        "location": {"physicalLocation": {"artifactLocation": {"uri": TF, "uriBaseId": "%SRCROOT%"},
-                                          "region": {"startLine": 10, "endLine": 10}}}}]
+    imds_web = next(
+        r for r in results if r["ruleId"] == "ec2-imdsv1" and r["properties"]["resource"] == "aws_instance.web"
+    )
+    assert imds_web["suppressions"] == [
+        {
+            "kind": "inSource",
+            "justification": "legacy agent needs IMDSv1",
+            "location": {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": TF, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": 10, "endLine": 10},
+                }
+            },
+        }
+    ]
     imds_db = next(r for r in results if r["ruleId"] == "ec2-imdsv1" and r["properties"]["resource"] == "Db")
     assert "suppressions" not in imds_db
     # every trait of AppServer is suppressed, so its exposure is too
@@ -201,8 +239,11 @@ def test_suppressions_stay_in_the_log_with_their_reason(scan: ScanResult) -> Non
 def test_baseline_marks_new_and_unchanged(scan: ScanResult) -> None:
     critical = next(e for e in scan.exposures if e.workload == "aws_instance.web")
     results = run_of(render_sarif(scan, baseline={fingerprint(critical)}))["results"]
-    states = {(r["ruleId"], r["properties"].get("resource")): r["baselineState"] for r in results
-              if r["ruleId"].startswith("ec2-exposure-")}
+    states = {
+        (r["ruleId"], r["properties"].get("resource")): r["baselineState"]
+        for r in results
+        if r["ruleId"].startswith("ec2-exposure-")
+    }
     assert states[("ec2-exposure-critical", "aws_instance.web")] == "unchanged"
     assert list(states.values()).count("new") == 4
     assert all("baselineState" not in r for r in run_of(render_sarif(scan))["results"])
@@ -210,8 +251,10 @@ def test_baseline_marks_new_and_unchanged(scan: ScanResult) -> None:
 
 def _moved(trait: Trait, shift: int) -> Trait:
     span = trait.location.span
-    return dataclasses.replace(trait, location=dataclasses.replace(
-        trait.location, span=Span(span.file, span.line + shift, span.end_line + shift)))
+    return dataclasses.replace(
+        trait,
+        location=dataclasses.replace(trait.location, span=Span(span.file, span.line + shift, span.end_line + shift)),
+    )
 
 
 def test_fingerprints_survive_moved_lines_but_not_other_resources(scan: ScanResult) -> None:
@@ -243,8 +286,13 @@ def test_output_is_deterministic(scan: ScanResult) -> None:
     scan.exposures.reverse()
     scan.errors.reverse()
     assert render_sarif(scan) == first
-    lines = [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-              r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run_of(first)["results"]]
+    lines = [
+        (
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        )
+        for r in run_of(first)["results"]
+    ]
     assert lines == sorted(lines)
 
 
@@ -271,5 +319,8 @@ def test_catalog_rules_all_published(scan: ScanResult) -> None:
     driver = run_of(render_sarif(scan))["tool"]["driver"]
     published = {r["id"] for r in driver["rules"]} | {n["id"] for n in driver["notifications"]}
     assert published == {r.id for r in all_rules()}
-    assert CFN in {r["properties"]["configuration"] for r in run_of(render_sarif(scan))["results"]
-                   if "configuration" in r.get("properties", {})}
+    assert CFN in {
+        r["properties"]["configuration"]
+        for r in run_of(render_sarif(scan))["results"]
+        if "configuration" in r.get("properties", {})
+    }

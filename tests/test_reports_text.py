@@ -23,18 +23,20 @@ def test_traits_with_file_and_line_grouped_by_workload(tmp_path: Path) -> None:
     lines = text.splitlines()
     web = next(i for i, line in enumerate(lines) if "CRITICAL" in line)
     assert "aws_instance.web" in lines[web] and "app/main.tf:1" in lines[web]
-    block = lines[web:lines.index("", web)]
-    assert any("ec2-imdsv1" in line and "app/main.tf:4" in line and "legacy agent needs IMDSv1" in line
-               for line in block)
+    block = lines[web : lines.index("", web)]
+    assert any(
+        "ec2-imdsv1" in line and "app/main.tf:4" in line and "legacy agent needs IMDSv1" in line for line in block
+    )
     assert any("ec2-admin-role" in line and "app/main.tf:14" in line for line in block)
     start = next(i for i, line in enumerate(block) if line.strip() == "path:")
-    path = [line.strip() for line in block[start + 1:] if line.strip().startswith(("internet", "->"))]
+    path = [line.strip() for line in block[start + 1 :] if line.strip().startswith(("internet", "->"))]
     assert path[:2] == ["internet", "-> aws_internet_gateway.main (app/main.tf:22)"]
     assert "-> aws_security_group.web.ingress[0] (app/main.tf:10) [tcp 443]" in path
     assert path[-1] == "-> aws_iam_role_policy_attachment.admin (app/main.tf:14)"
     assert "ec2-remote-access" not in "\n".join(block)  # that trait belongs to another workload
-    severities = [word for line in lines for word in ("CRITICAL", "HIGH", "MEDIUM", "LOW")
-                  if line.startswith(f" {word} ")]
+    severities = [
+        word for line in lines for word in ("CRITICAL", "HIGH", "MEDIUM", "LOW") if line.startswith(f" {word} ")
+    ]
     assert severities == ["CRITICAL", "HIGH", "MEDIUM", "LOW", "LOW"]
 
 
@@ -49,8 +51,9 @@ def test_best_fix_and_errors_shown(tmp_path: Path) -> None:
 
 def test_summary_line(tmp_path: Path) -> None:
     result = sample_result(tmp_path)
-    expected = ("4 exposures (1 critical, 1 high, 1 medium, 1 low) in 2 configurations; 1 suppressed; "
-                "2 files could not be read")
+    expected = (
+        "4 exposures (1 critical, 1 high, 1 medium, 1 low) in 2 configurations; 1 suppressed; 2 files could not be read"
+    )
     assert summary_line(result) == expected
     assert rendered(result).rstrip().splitlines()[-1] == expected
 

@@ -92,8 +92,9 @@ resource "aws_instance" "web" {
 }
 """
 
-READ_ONLY_POLICY = ('{"Version": "2012-10-17", '
-                    '"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}')
+READ_ONLY_POLICY = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
+)
 
 
 def make_repo(tmp_path: Path) -> Path:
@@ -127,8 +128,7 @@ def scan_json(root: Path, cache: Path | None, **options: object) -> str:
     return render_json(scan([root], ScanOptions(root=root, cache_dir=cache, jobs=1, **options)))  # type: ignore[arg-type]
 
 
-def test_an_unchanged_repository_is_answered_without_loading(tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unchanged_repository_is_answered_without_loading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root, cache = make_repo(tmp_path), tmp_path / "cache"
     loads = CountingLoads(monkeypatch)
     first = scan_json(root, cache)
@@ -144,22 +144,28 @@ def test_an_unchanged_repository_is_answered_without_loading(tmp_path: Path,
 
 EDITS: dict[str, Callable[[Path], None]] = {
     "a .tf file of the root module": lambda root: (root / "infra" / "main.tf").write_text(
-        MAIN_TF.replace('default = "10.0.0.0/8"', 'default = "0.0.0.0/0"')),
+        MAIN_TF.replace('default = "10.0.0.0/8"', 'default = "0.0.0.0/0"')
+    ),
     "a new tfvars file beside them": lambda root: (root / "infra" / "terraform.tfvars").write_text(
-        'ssh_cidr = "0.0.0.0/0"\n'),
+        'ssh_cidr = "0.0.0.0/0"\n'
+    ),
     "a new .tf file in a child module": lambda root: (root / "infra" / "modules" / "web" / "extra.tf").write_text(
-        'resource "aws_instance" "extra" {\n  ami = "ami-12345678"\n  subnet_id = var.subnet_id\n}\n'),
+        'resource "aws_instance" "extra" {\n  ami = "ami-12345678"\n  subnet_id = var.subnet_id\n}\n'
+    ),
     "a child module's .tf file": lambda root: (root / "infra" / "modules" / "web" / "main.tf").write_text(
-        WEB_MODULE_TF.replace('http_tokens = "required"', 'http_tokens = "optional"')),
+        WEB_MODULE_TF.replace('http_tokens = "required"', 'http_tokens = "optional"')
+    ),
     "a file() target": lambda root: (root / "infra" / "modules" / "web" / "policy.json").write_text(
-        READ_ONLY_POLICY.replace('"s3:GetObject"', '"*"')),
+        READ_ONLY_POLICY.replace('"s3:GetObject"', '"*"')
+    ),
     "a deleted file": lambda root: (root / "infra" / "modules" / "web" / "policy.json").unlink(),
 }
 
 
 @pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
-def test_a_changed_input_loads_the_configuration_again(edit: str, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_changed_input_loads_the_configuration_again(
+    edit: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root, cache = make_repo(tmp_path), tmp_path / "cache"
     before = scan_json(root, cache)
     loads = CountingLoads(monkeypatch)
@@ -246,7 +252,8 @@ def test_a_module_folder_created_later_loads_again(tmp_path: Path, monkeypatch: 
     (root / "infra" / "modules" / "db").mkdir()
     (root / "infra" / "modules" / "db" / "main.tf").write_text(
         'variable "subnet_id" {}\nresource "aws_instance" "db" {\n  ami = "ami-12345678"\n'
-        '  subnet_id = var.subnet_id\n}\n')
+        "  subnet_id = var.subnet_id\n}\n"
+    )
     loads = CountingLoads(monkeypatch)
     after = scan_json(root, cache)
     assert loads.kinds == ["terraform"]
@@ -264,9 +271,29 @@ def test_vulnerability_data_is_part_of_the_key(tmp_path: Path) -> None:
 
     def run(out: str, *extra: str) -> tuple[str, str]:
         # Reports go outside the repository: a new file beside the templates is a change.
-        command = [sys.executable, "-m", "scanner", "scan", ".", "--format", "json", "--output", str(tmp_path / out),
-                   "--fail-on", "none", "--timings", "--sbom", "ami-0abc1234def567890=sboms/web.cdx.json",
-                   "--vuln-db", "data/osv", "--kev", "data/kev.json", "--epss", "data/epss.csv", *extra]
+        command = [
+            sys.executable,
+            "-m",
+            "scanner",
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--output",
+            str(tmp_path / out),
+            "--fail-on",
+            "none",
+            "--timings",
+            "--sbom",
+            "ami-0abc1234def567890=sboms/web.cdx.json",
+            "--vuln-db",
+            "data/osv",
+            "--kev",
+            "data/kev.json",
+            "--epss",
+            "data/epss.csv",
+            *extra,
+        ]
         done = subprocess.run(command, cwd=repo, capture_output=True, text=True, timeout=300, check=False)
         assert done.returncode == 0, done.stderr
         return (tmp_path / out).read_text(), done.stderr
@@ -294,8 +321,9 @@ def test_a_file_target_created_later_loads_again(tmp_path: Path, monkeypatch: py
     web = root / "infra" / "modules" / "web"
     (web / "policies").mkdir()
     (web / "policies" / "README.md").write_text("Policies of the web tier.\n")
-    (web / "main.tf").write_text(WEB_MODULE_TF.replace('file("${path.module}/policy.json")',
-                                                       'file("${path.module}/policies/web.json")'))
+    (web / "main.tf").write_text(
+        WEB_MODULE_TF.replace('file("${path.module}/policy.json")', 'file("${path.module}/policies/web.json")')
+    )
     before = scan_json(root, cache)
     assert "ec2-admin-role" not in before
     (web / "policies" / "web.json").write_text(READ_ONLY_POLICY.replace('"s3:GetObject"', '"*"'))

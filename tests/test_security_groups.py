@@ -24,17 +24,35 @@ def span(line: int, end: int | None = None) -> Span:
     return Span(FILE, line, end if end is not None else line)
 
 
-def rule(protocol: object = "6", from_port: object = 22, to_port: object = 22, cidrs: tuple[object, ...] = (),
-         ipv6: tuple[object, ...] = (), ingress: bool = True, sources: tuple[object, ...] = (),
-         address: str = f"{GROUP}.ingress[0]", line: int = RULE_LINE) -> SecurityGroupRule:
+def rule(
+    protocol: object = "6",
+    from_port: object = 22,
+    to_port: object = 22,
+    cidrs: tuple[object, ...] = (),
+    ipv6: tuple[object, ...] = (),
+    ingress: bool = True,
+    sources: tuple[object, ...] = (),
+    address: str = f"{GROUP}.ingress[0]",
+    line: int = RULE_LINE,
+) -> SecurityGroupRule:
     attr_spans = {}
     if cidrs:
         attr_spans["cidrs"] = span(line + 4)
     if ipv6:
         attr_spans["ipv6_cidrs"] = span(line + 5)
-    return SecurityGroupRule(address=address, kind="ingress", span=span(line, line + 6), attr_spans=attr_spans,
-                             ingress=ingress, protocol=protocol, from_port=from_port, to_port=to_port,  # type: ignore[arg-type]
-                             cidrs=cidrs, ipv6_cidrs=ipv6, source_groups=sources)  # type: ignore[arg-type]
+    return SecurityGroupRule(
+        address=address,
+        kind="ingress",
+        span=span(line, line + 6),
+        attr_spans=attr_spans,
+        ingress=ingress,
+        protocol=protocol,
+        from_port=from_port,
+        to_port=to_port,  # type: ignore[arg-type]
+        cidrs=cidrs,
+        ipv6_cidrs=ipv6,
+        source_groups=sources,
+    )  # type: ignore[arg-type]
 
 
 def attached(*rules: SecurityGroupRule, address: str = GROUP, line: int = 20) -> AttachedGroup:
@@ -43,8 +61,12 @@ def attached(*rules: SecurityGroupRule, address: str = GROUP, line: int = 20) ->
 
 
 def ctx(*groups: AttachedGroup) -> WorkloadContext:
-    instance = Instance(address=WORKLOAD, kind="aws_instance", span=span(1, 10),
-                        security_groups=tuple(ResourceRef(g.group.address) for g in groups))
+    instance = Instance(
+        address=WORKLOAD,
+        kind="aws_instance",
+        span=span(1, 10),
+        security_groups=tuple(ResourceRef(g.group.address) for g in groups),
+    )
     return WorkloadContext(workload=instance, configuration=".", security_groups=groups)
 
 
@@ -118,8 +140,7 @@ def test_https_from_the_internet_is_authorized() -> None:
 def test_authorized_ports_are_configurable() -> None:
     traits = traits_for(rule(from_port=8080, to_port=8080, cidrs=("0.0.0.0/0",)))
     assert rule_ids(traits) == [OPEN_SECURITY_GROUP]
-    assert traits_for(rule(from_port=8080, to_port=8080, cidrs=("0.0.0.0/0",)),
-                      authorized=frozenset({8080})) == []
+    assert traits_for(rule(from_port=8080, to_port=8080, cidrs=("0.0.0.0/0",)), authorized=frozenset({8080})) == []
 
 
 def test_range_between_authorized_ports_is_open() -> None:
@@ -137,7 +158,8 @@ def test_udp_dns_from_the_internet_is_an_open_group() -> None:
 
 def test_udp_on_an_authorized_port_number_is_not_authorized() -> None:
     assert rule_ids(traits_for(rule(protocol="17", from_port=443, to_port=443, cidrs=("0.0.0.0/0",)))) == [
-        OPEN_SECURITY_GROUP]
+        OPEN_SECURITY_GROUP
+    ]
 
 
 def test_udp_22_is_not_remote_access() -> None:
@@ -155,8 +177,9 @@ def test_range_covering_ssh_and_more() -> None:
 
 
 def test_rule_from_another_group_never_fires() -> None:
-    assert traits_for(rule(protocol="-1", from_port=0, to_port=0,
-                           sources=(ResourceRef("aws_security_group.lb"),))) == []
+    assert (
+        traits_for(rule(protocol="-1", from_port=0, to_port=0, sources=(ResourceRef("aws_security_group.lb"),))) == []
+    )
 
 
 def test_egress_to_the_internet_never_fires() -> None:
@@ -177,20 +200,27 @@ def test_world_next_to_an_unknown_cidr_still_fires() -> None:
 
 def test_each_rule_is_its_own_trait_and_groups_attached_twice_count_once() -> None:
     ssh = rule(cidrs=("0.0.0.0/0",))
-    dns = rule(protocol="17", from_port=53, to_port=53, cidrs=("0.0.0.0/0",),
-               address="aws_security_group_rule.dns", line=80)
+    dns = rule(
+        protocol="17", from_port=53, to_port=53, cidrs=("0.0.0.0/0",), address="aws_security_group_rule.dns", line=80
+    )
     group = attached(ssh, dns)
     traits = security_group_traits(ctx(group, group), DEFAULT_AUTHORIZED)
-    assert [(t.rule_id, t.location.span) for t in traits] == [(REMOTE_ACCESS, span(CIDR_LINE)),
-                                                              (OPEN_SECURITY_GROUP, span(84))]
+    assert [(t.rule_id, t.location.span) for t in traits] == [
+        (REMOTE_ACCESS, span(CIDR_LINE)),
+        (OPEN_SECURITY_GROUP, span(84)),
+    ]
     assert traits[1].location.address == "aws_security_group_rule.dns"
 
 
 def test_group_attached_through_a_launch_template() -> None:
     template = LaunchTemplate(address="aws_launch_template.app", kind="aws_launch_template", span=span(1, 15))
     asg = AutoScalingGroup(address="aws_autoscaling_group.app", kind="aws_autoscaling_group", span=span(100, 110))
-    context = WorkloadContext(workload=asg, configuration=".", launch_template=template,
-                              security_groups=(attached(rule(cidrs=("0.0.0.0/0",))),))
+    context = WorkloadContext(
+        workload=asg,
+        configuration=".",
+        launch_template=template,
+        security_groups=(attached(rule(cidrs=("0.0.0.0/0",))),),
+    )
     trait = security_group_traits(context, DEFAULT_AUTHORIZED)[0]
     assert trait.workload == "aws_autoscaling_group.app"
     assert any(e.address == "aws_launch_template.app" and e.span == span(ATTACH_LINE) for e in trait.related)
@@ -200,4 +230,6 @@ def test_group_attached_through_a_launch_template() -> None:
 def test_protocol_names_are_accepted() -> None:
     assert rule_ids(traits_for(rule(protocol="tcp", cidrs=("0.0.0.0/0",)))) == [REMOTE_ACCESS]
     assert rule_ids(traits_for(rule(protocol="all", from_port=None, to_port=None, cidrs=("::/0",)))) == [
-        OPEN_SECURITY_GROUP, REMOTE_ACCESS]
+        OPEN_SECURITY_GROUP,
+        REMOTE_ACCESS,
+    ]

@@ -14,8 +14,39 @@ from scanner.options import ScanOptions
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "terraform"
 SOURCES = sorted(p.read_text() for p in FIXTURES.rglob("*.tf"))
-PIECES = ['"', "${", "%{", "}", "{", "[", "]", "(", ")", "\n", "<<EOF\n", "EOF\n", "#", "/*", "*/", "=", ",", "?",
-          ":", "...", "[*]", ".*", "\\", "for", "if", "=>", "-", "!", "0.5e", "\x00", "\r\n"]
+PIECES = [
+    '"',
+    "${",
+    "%{",
+    "}",
+    "{",
+    "[",
+    "]",
+    "(",
+    ")",
+    "\n",
+    "<<EOF\n",
+    "EOF\n",
+    "#",
+    "/*",
+    "*/",
+    "=",
+    ",",
+    "?",
+    ":",
+    "...",
+    "[*]",
+    ".*",
+    "\\",
+    "for",
+    "if",
+    "=>",
+    "-",
+    "!",
+    "0.5e",
+    "\x00",
+    "\r\n",
+]
 
 
 @st.composite
@@ -26,7 +57,7 @@ def mutated(draw: st.DrawFn) -> str:
         if draw(st.booleans()):
             text = text[:at] + draw(st.sampled_from(PIECES)) + text[at:]
         else:
-            text = text[:at] + text[at + draw(st.integers(1, 5)):]
+            text = text[:at] + text[at + draw(st.integers(1, 5)) :]
     return text
 
 

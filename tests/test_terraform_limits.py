@@ -18,24 +18,28 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def _user_data(tmp_path: Path, expression: str, before: str = "") -> tuple[object, list[str]]:
-    (tmp_path / "main.tf").write_text(f'{before}resource "aws_instance" "web" {{\n  ami = "ami-1"\n'
-                                      f"  user_data = {expression}\n}}\n")
+    (tmp_path / "main.tf").write_text(
+        f'{before}resource "aws_instance" "web" {{\n  ami = "ami-1"\n  user_data = {expression}\n}}\n'
+    )
     result = scan_tree(tmp_path)
     assert caught_bugs(result) == []
     (instance,) = [r for c in result.configurations for r in c.resources]
     return instance, [str(e) for e in result.all_errors]
 
 
-@pytest.mark.parametrize("expression", [
-    'format("%01000000000d", 1)',
-    'format("%.2000000f", 1)',
-    'format("%999999d%999999d", 1, 2)',
-    'indent(1000000, "a\\nb\\nc")',
-    'join(format("%900000s", "x"), ["a", "b", "c"])',
-    'replace(format("%900000s", "x"), " ", "ab")',
-    'replace(format("%900000s", "x"), "/ /", "ab")',
-    'formatlist("%900000s", ["a", "b"])',
-])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        'format("%01000000000d", 1)',
+        'format("%.2000000f", 1)',
+        'format("%999999d%999999d", 1, 2)',
+        'indent(1000000, "a\\nb\\nc")',
+        'join(format("%900000s", "x"), ["a", "b", "c"])',
+        'replace(format("%900000s", "x"), " ", "ab")',
+        'replace(format("%900000s", "x"), "/ /", "ab")',
+        'formatlist("%900000s", ["a", "b"])',
+    ],
+)
 def test_functions_that_multiply_their_input_are_bounded(tmp_path: Path, expression: str) -> None:
     started = time.monotonic()
     instance, errors = _user_data(tmp_path, expression)
@@ -45,8 +49,11 @@ def test_functions_that_multiply_their_input_are_bounded(tmp_path: Path, express
 
 
 def test_values_below_the_limit_are_evaluated(tmp_path: Path) -> None:
-    instance, errors = _user_data(tmp_path, 'join("", [format("%05d", 7), indent(2, "a\\nb"), local.s])',
-                                  before=f'locals {{\n  s = format("%{MAX_VALUE_SIZE - 1000}s", "x")\n}}\n')
+    instance, errors = _user_data(
+        tmp_path,
+        'join("", [format("%05d", 7), indent(2, "a\\nb"), local.s])',
+        before=f'locals {{\n  s = format("%{MAX_VALUE_SIZE - 1000}s", "x")\n}}\n',
+    )
     assert errors == []
     user_data = getattr(instance, "user_data", None)
     assert isinstance(user_data, str) and user_data.startswith("00007a\n  b ") and user_data.endswith("x")
@@ -62,34 +69,39 @@ def test_iterations_past_the_limit_end_as_unknown(tmp_path: Path) -> None:
 def test_set_functions_are_linear(tmp_path: Path) -> None:
     """distinct/setunion/setsubtract over 50,000 items: seconds, not hours."""
     items = '[for i in range(1000) : [for j in range(50) : "${i}-${j}"]]'
-    expression = (f"length(distinct(setunion(flatten({items}), setsubtract(flatten({items}), [\"0-0\"]))))")
+    expression = f'length(distinct(setunion(flatten({items}), setsubtract(flatten({items}), ["0-0"]))))'
     run = scan_bounded(_written(tmp_path, expression), seconds=60, memory_mb=1024)
     assert run.finished and run.crash == "" and run.caught == ()
     assert run.errors == ()
 
 
 def _written(tmp_path: Path, expression: str) -> Path:
-    (tmp_path / "main.tf").write_text(f'resource "aws_instance" "web" {{\n  ami = "ami-1"\n  user_data = {expression}\n'
-                                      "}\n")
+    (tmp_path / "main.tf").write_text(
+        f'resource "aws_instance" "web" {{\n  ami = "ami-1"\n  user_data = {expression}\n}}\n'
+    )
     return tmp_path
 
 
 # --- syntax errors the fast parser is sure of ------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, line, words", [
-    ((FIXTURES / "fuzz-crashers/hcl-syntax-error-slow-fallback/main.tf").read_text(), 11, "'...'"),
-    ((FIXTURES / "fuzz-crashers/tfvars-stray-quote-slow-fallback/terraform.tfvars").read_text(), 1, "string"),
-    ('resource "x" "y" {\n  a = 1\n', 2, "line 1 is not closed"),
-    ('a = 1\nb = 2 @ 3\n', 2, "'@'"),
-    ('a = 1\n}\n', 2, "'}'"),
-    ('resource "x" "y" = {\n}\n', 1, "'='"),
-    ('a = "${x"\n', 1, "interpolation"),
-    ('a = ' + "[" * 100 + "]" * 100 + "\n", 1, "nested"),
-    ('a = <<EOT\n' + '${"' * 100 + '"}' * 100 + '\nEOT\n', 2, "nested"),
-])
-def test_sure_syntax_errors_name_the_line_without_the_grammar(text: str, line: int, words: str,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "text, line, words",
+    [
+        ((FIXTURES / "fuzz-crashers/hcl-syntax-error-slow-fallback/main.tf").read_text(), 11, "'...'"),
+        ((FIXTURES / "fuzz-crashers/tfvars-stray-quote-slow-fallback/terraform.tfvars").read_text(), 1, "string"),
+        ('resource "x" "y" {\n  a = 1\n', 2, "line 1 is not closed"),
+        ("a = 1\nb = 2 @ 3\n", 2, "'@'"),
+        ("a = 1\n}\n", 2, "'}'"),
+        ('resource "x" "y" = {\n}\n', 1, "'='"),
+        ('a = "${x"\n', 1, "interpolation"),
+        ("a = " + "[" * 100 + "]" * 100 + "\n", 1, "nested"),
+        ("a = <<EOT\n" + '${"' * 100 + '"}' * 100 + "\nEOT\n", 2, "nested"),
+    ],
+)
+def test_sure_syntax_errors_name_the_line_without_the_grammar(
+    text: str, line: int, words: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def no_grammar(text: str) -> syn.Body:
         raise AssertionError("the grammar was used")
 
@@ -105,8 +117,38 @@ def test_sure_syntax_errors_are_errors_for_the_grammar_too() -> None:
     (python-hcl2's, the reference for what is HCL) rejects the text as well."""
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(FIXTURES.rglob("*.tf"))]
     assert len(texts) > 20
-    pieces = ['"', "...", ")", "]", "}", "{", "\n", ",", "=", "\\", "~", "&", "${", "%{", "<<EOF\n", "#", "/*", ".",
-              ":", "?", "[", "(", "x", "1", " ", '"\n', "-", "!", "=>", "::"]
+    pieces = [
+        '"',
+        "...",
+        ")",
+        "]",
+        "}",
+        "{",
+        "\n",
+        ",",
+        "=",
+        "\\",
+        "~",
+        "&",
+        "${",
+        "%{",
+        "<<EOF\n",
+        "#",
+        "/*",
+        ".",
+        ":",
+        "?",
+        "[",
+        "(",
+        "x",
+        "1",
+        " ",
+        '"\n',
+        "-",
+        "!",
+        "=>",
+        "::",
+    ]
     chooser = random.Random(20261129)
     sure = 0
     for _ in range(400):
@@ -116,7 +158,7 @@ def test_sure_syntax_errors_are_errors_for_the_grammar_too() -> None:
             if chooser.random() < 0.6:
                 text = text[:at] + chooser.choice(pieces) + text[at:]
             else:
-                text = text[:at] + text[at + chooser.randint(1, 5):]
+                text = text[:at] + text[at + chooser.randint(1, 5) :]
         text = text if text.endswith("\n") else text + "\n"
         try:
             syn._fast_parse(text)

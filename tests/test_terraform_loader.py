@@ -53,8 +53,9 @@ def test_attribute_and_block_lines_match_the_file() -> None:
     assert isinstance(metadata, SpannedList) and isinstance(metadata[0], SpannedDict)
     assert metadata[0]["http_tokens"] == "optional"
     assert metadata[0].key_spans["http_tokens"].line == line_of(path, "http_tokens")
-    assert body.key_spans["metadata_options"] == Span(path, line_of(path, "metadata_options {"),
-                                                      line_of(path, "http_tokens") + 1)
+    assert body.key_spans["metadata_options"] == Span(
+        path, line_of(path, "metadata_options {"), line_of(path, "http_tokens") + 1
+    )
     # a heredoc attribute spans from its first to its closing-marker line
     assert body.key_spans["user_data"] == Span(path, line_of(path, "user_data"), line_of(path, "  EOT"))
     assert body["user_data"] == '#!/bin/bash\necho "hello t3.micro"\n'
@@ -79,8 +80,11 @@ def test_references_become_resource_refs() -> None:
 
 
 def test_variable_precedence() -> None:
-    result = load("variable-precedence", var_files=(FIXTURES / "variable-precedence/env/prod.tfvars",),
-                  variables={"from_cli": "cli"})
+    result = load(
+        "variable-precedence",
+        var_files=(FIXTURES / "variable-precedence/env/prod.tfvars",),
+        variables={"from_cli": "cli"},
+    )
     tags = by_address(result)["aws_instance.probe"].body["tags"]
     assert tags["only_default"] == "from-default"
     assert tags["from_tfvars"] == "tfvars"
@@ -122,8 +126,10 @@ def test_count_and_for_each_addresses() -> None:
     assert attach["az"].refs == (ResourceRef('aws_subnet.this["public"]', "availability_zone"),)
     # a counted resource without an index: unknown, with refs to every instance
     assert isinstance(attach["target_id"], Unknown)
-    assert set(attach["target_id"].refs) == {ResourceRef("aws_instance.web[0]", "id"),
-                                             ResourceRef("aws_instance.web[1]", "id")}
+    assert set(attach["target_id"].refs) == {
+        ResourceRef("aws_instance.web[0]", "id"),
+        ResourceRef("aws_instance.web[1]", "id"),
+    }
 
 
 def test_locals_and_functions() -> None:
@@ -150,7 +156,7 @@ def test_locals_and_functions() -> None:
     assert probe["regex_r"] == "hell0-w0rld"
     assert probe["heredoc"] == "line 10.0.0.0/16\nport 22\nport 80\nport 443\n"
     assert probe["tmpl"] == '#!/bin/bash\necho "listen 8080"\necho a\necho b\n'
-    assert probe["read"].startswith("#!/bin/bash\necho \"listen ${port}\"")
+    assert probe["read"].startswith('#!/bin/bash\necho "listen ${port}"')
     assert probe["ws"] == "default"
     assert probe["math"] == 4.5
     assert "locals-and-functions/user_data.tpl" in result.files
@@ -263,15 +269,19 @@ def test_suppression_comments() -> None:
     path = "suppression-comments/main.tf"
     found = {(s.address, s.rule_ids, s.span.line): s.reason for s in result.suppressions}
     assert found == {
-        ("aws_instance.legacy", ("ec2-imdsv1", "ec2-public-ip"), line_of(path, "iacscan:ignore ec2-imdsv1")):
-            "legacy host, replaced in Q3",
+        (
+            "aws_instance.legacy",
+            ("ec2-imdsv1", "ec2-public-ip"),
+            line_of(path, "iacscan:ignore ec2-imdsv1"),
+        ): "legacy host, replaced in Q3",
         ("aws_instance.legacy", ("ec2-admin-role",), line_of(path, "iacscan:ignore ec2-admin-role")): "",
         ("aws_instance.fleet", ("ec2-public-ip",), line_of(path, "associate_public_ip_address")): "",
     }
     # separated from the block by a blank line: not "immediately above", reported as having no effect
     orphan = line_of(path, "followed by a blank line")
-    assert result.notices == [f"{path}:{orphan}: iacscan:ignore is not on or directly above a resource or module "
-                              f"block; it has no effect"]
+    assert result.notices == [
+        f"{path}:{orphan}: iacscan:ignore is not on or directly above a resource or module block; it has no effect"
+    ]
 
 
 def test_syntax_error_in_one_file_others_load() -> None:
@@ -302,8 +312,10 @@ def test_file_outside_root_is_refused() -> None:
     body = by_address(result)["aws_instance.web"].body
     assert isinstance(body["user_data"], Unknown) and isinstance(body["other"], Unknown)
     path = "file-outside-root/main.tf"
-    assert {(e.file, e.line) for e in result.errors} == {(path, line_of(path, "user_data")),
-                                                          (path, line_of(path, "other"))}
+    assert {(e.file, e.line) for e in result.errors} == {
+        (path, line_of(path, "user_data")),
+        (path, line_of(path, "other")),
+    }
 
 
 def test_symlink_out_of_root_is_refused(tmp_path: Path) -> None:
@@ -360,20 +372,25 @@ def test_nested_modules_with_count() -> None:
     assert result.errors == [] and result.notices == []
     resources = by_address(result)
     assert sorted(a for a in resources if a.startswith("module.")) == [
-        "module.app[0].aws_instance.this[0]", "module.app[0].aws_instance.this[1]",
+        "module.app[0].aws_instance.this[0]",
+        "module.app[0].aws_instance.this[1]",
         "module.app[0].module.inner.aws_security_group.sg",
-        "module.app[1].aws_instance.this[0]", "module.app[1].aws_instance.this[1]",
+        "module.app[1].aws_instance.this[0]",
+        "module.app[1].aws_instance.this[1]",
         "module.app[1].module.inner.aws_security_group.sg",
     ]
     # inputs flow root -> app -> inner, outputs flow back up
     assert resources["module.app[1].aws_instance.this[0]"].body["tags"]["Name"] == "app-1-inner-0"
     assert resources["module.app[0].module.inner.aws_security_group.sg"].body["name"] == "app-0"
-    assert resources["module.app[0].aws_instance.this[0]"].body["tags"]["Path"] == \
-        "nested-modules-with-count/modules/app"
+    assert (
+        resources["module.app[0].aws_instance.this[0]"].body["tags"]["Path"] == "nested-modules-with-count/modules/app"
+    )
     eip = resources["aws_eip.first"].body
     assert eip["instance"] == ResourceRef("module.app[0].aws_instance.this[1]", "id")
-    assert eip["all"][1] == [ResourceRef("module.app[1].aws_instance.this[0]", "id"),
-                             ResourceRef("module.app[1].aws_instance.this[1]", "id")]
+    assert eip["all"][1] == [
+        ResourceRef("module.app[1].aws_instance.this[0]", "id"),
+        ResourceRef("module.app[1].aws_instance.this[1]", "id"),
+    ]
 
 
 def test_nested_downloaded_module_key() -> None:
@@ -401,7 +418,8 @@ def test_hostile_nesting_ends_as_unknown(tmp_path: Path) -> None:
     chain = "".join(f'  l{i} = "${{local.l{i - 1}}}y"\n' for i in range(1, 3000))
     (tmp_path / "main.tf").write_text(
         'locals {\n  l0 = "x"\n' + chain + "}\n"
-        'resource "aws_instance" "x" {\n  a = local.l2999\n  b = local.deep\n  c = local.l100\n}\n')
+        'resource "aws_instance" "x" {\n  a = local.l2999\n  b = local.deep\n  c = local.l100\n}\n'
+    )
     (tmp_path / "deep.tf").write_text("locals {\n  deep = " + "[" * 5000 + "]" * 5000 + "\n}\n")
     result = load_terraform_module(tmp_path, ScanOptions(root=tmp_path))
     body = result.resources[0].body
@@ -439,9 +457,20 @@ def _containers(value: object) -> list[object]:
     return found
 
 
-@pytest.mark.parametrize("fixture", ["basic-instance-lines", "count-and-for-each", "locals-and-functions",
-                                     "dynamic-blocks", "local-module", "iam-policy-document", "tf-json-syntax",
-                                     "nested-modules-with-count", "variable-types"])
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "basic-instance-lines",
+        "count-and-for-each",
+        "locals-and-functions",
+        "dynamic-blocks",
+        "local-module",
+        "iam-policy-document",
+        "tf-json-syntax",
+        "nested-modules-with-count",
+        "variable-types",
+    ],
+)
 def test_every_container_carries_spans(fixture: str) -> None:
     for resource in load(fixture).resources:
         for container in _containers(resource.body):

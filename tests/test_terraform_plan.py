@@ -114,8 +114,13 @@ def test_spans_point_into_the_tf_source_with_plan_source() -> None:
 
 def test_module_addresses_and_references_through_variables_and_outputs() -> None:
     resources = by_address(load(MODULES))
-    assert {"module.web.aws_autoscaling_group.app", 'module.web.aws_instance.worker["a"]',
-            'module.web.aws_instance.worker["b"]', "aws_subnet.public[0]", "aws_subnet.public[1]"} <= set(resources)
+    assert {
+        "module.web.aws_autoscaling_group.app",
+        'module.web.aws_instance.worker["a"]',
+        'module.web.aws_instance.worker["b"]',
+        "aws_subnet.public[0]",
+        "aws_subnet.public[1]",
+    } <= set(resources)
     group = resources["module.web.aws_autoscaling_group.app"]
     assert isinstance(group, AutoScalingGroup)
     assert group.launch_template == ResourceRef("module.web.aws_launch_template.app", "id")
@@ -186,10 +191,28 @@ def test_bad_plan_files_give_load_errors(tmp_path: Path) -> None:
     assert configuration.resources == [] and len(configuration.errors) == 1
     assert configuration.errors[0].file == "plan.json" and configuration.errors[0].line == 4
     odd = tmp_path / "odd.json"
-    odd.write_text(json.dumps({"format_version": "1.2", "planned_values": {"root_module": {"resources": [
-        {"address": "aws_instance.x", "mode": "managed", "type": "aws_instance", "name": "x",
-         "values": {"vpc_security_group_ids": "sg-1", "metadata_options": "weird"}},
-        "not a resource"]}}, "resource_changes": [{"address": "aws_instance.x", "change": {"after_unknown": 5}}]}))
+    odd.write_text(
+        json.dumps(
+            {
+                "format_version": "1.2",
+                "planned_values": {
+                    "root_module": {
+                        "resources": [
+                            {
+                                "address": "aws_instance.x",
+                                "mode": "managed",
+                                "type": "aws_instance",
+                                "name": "x",
+                                "values": {"vpc_security_group_ids": "sg-1", "metadata_options": "weird"},
+                            },
+                            "not a resource",
+                        ]
+                    }
+                },
+                "resource_changes": [{"address": "aws_instance.x", "change": {"after_unknown": 5}}],
+            }
+        )
+    )
     loaded = load_plan(odd, ScanOptions(root=tmp_path))
     assert loaded.errors == []
     instance = by_address(loaded)["aws_instance.x"]
@@ -205,7 +228,7 @@ def test_json_reader_records_key_lines() -> None:
 
 
 def test_tf_index_ignores_braces_in_strings_heredocs_and_comments() -> None:
-    text = '''# resource "aws_instance" "commented" {
+    text = """# resource "aws_instance" "commented" {
 resource "aws_iam_policy" "p" {
   name   = "a{b}"
   policy = <<EOF
@@ -220,7 +243,7 @@ resource "aws_security_group" "s" {
     from_port = 22
   }
 }
-'''
+"""
     root = index_tf_file(text, "m.tf")
     assert "resource aws_instance commented" not in root.blocks
     policy = root.blocks["resource aws_iam_policy p"][0]

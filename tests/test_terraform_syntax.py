@@ -15,8 +15,10 @@ def only_attr(text: str) -> syn.Attribute:
 
 
 def test_blocks_and_attributes_carry_lines() -> None:
-    text = '# leading comment\nresource "aws_instance" "web" {\n  ami = "x"\n\n  root_block_device {\n' \
-           '    volume_size = 8\n  }\n}\n'
+    text = (
+        '# leading comment\nresource "aws_instance" "web" {\n  ami = "x"\n\n  root_block_device {\n'
+        "    volume_size = 8\n  }\n}\n"
+    )
     body = syn.parse_hcl(text)
     (block,) = body.blocks
     assert (block.type, block.labels, block.line, block.end_line) == ("resource", ("aws_instance", "web"), 2, 8)
@@ -94,7 +96,7 @@ def test_crlf_and_missing_final_newline() -> None:
 
 def test_syntax_error_names_the_line() -> None:
     with pytest.raises(syn.HclSyntaxError) as caught:
-        syn.parse_hcl('a = 1\nb = {\n  c = \n}\n')
+        syn.parse_hcl("a = 1\nb = {\n  c = \n}\n")
     assert caught.value.line == 3
     assert "syntax error" in caught.value.message
     with pytest.raises(syn.HclSyntaxError):
@@ -102,8 +104,10 @@ def test_syntax_error_names_the_line() -> None:
 
 
 def test_json_syntax_keeps_lines_and_templates() -> None:
-    text = '{\n  "resource": {\n    "aws_instance": {\n      "web": {\n        "ami": "${var.ami}",\n' \
-           '        "metadata_options": {\n          "http_tokens": "optional"\n        }\n      }\n    }\n  }\n}\n'
+    text = (
+        '{\n  "resource": {\n    "aws_instance": {\n      "web": {\n        "ami": "${var.ami}",\n'
+        '        "metadata_options": {\n          "http_tokens": "optional"\n        }\n      }\n    }\n  }\n}\n'
+    )
     body = syn.parse_hcl_json(text)
     (block,) = body.blocks
     assert (block.type, block.labels, block.line, block.end_line) == ("resource", ("aws_instance", "web"), 4, 9)
@@ -122,20 +126,20 @@ def test_parse_expression_puts_nodes_on_the_given_line() -> None:
 
 
 TRICKY = [
-    'a = x.y[0].z\n',
-    'a = aws_eks_node_group.this[0].resources[*].autoscaling_groups[*].name\n',
-    'a = var.list.*.id[0]\n',
-    'a = {\n  b = <<-EOT\n    x\n  EOT\n  c = 1\n}\n',
-    'a = [\n  1,\n  2\n]\nb = (\n  1 + 2\n)\n',
-    'a = x ? y : z\nb = x\n  ? y\n  : z\n',
-    'a = var.a == null ? true : var.a >= 6 || var.a == 0\n',
+    "a = x.y[0].z\n",
+    "a = aws_eks_node_group.this[0].resources[*].autoscaling_groups[*].name\n",
+    "a = var.list.*.id[0]\n",
+    "a = {\n  b = <<-EOT\n    x\n  EOT\n  c = 1\n}\n",
+    "a = [\n  1,\n  2\n]\nb = (\n  1 + 2\n)\n",
+    "a = x ? y : z\nb = x\n  ? y\n  : z\n",
+    "a = var.a == null ? true : var.a >= 6 || var.a == 0\n",
     'a = "${var.a}-%{ if b }c%{ endif }-$${d}"\n',
     'a = { for k, v in m : k => v if v != "" }\nb = [for x in l : x]\n',
     'a = { "k" : 1, in = 2, (var.k) = 3 }\n',
-    'a = provider::aws::arn_parse(x)\nb = f(1, 2,\n  3)\nc = g(l...)\n',
-    'a = -1\nb = !c\nd = 1.5e3\ne = 7 % 3 - 1\n',
+    "a = provider::aws::arn_parse(x)\nb = f(1, 2,\n  3)\nc = g(l...)\n",
+    "a = -1\nb = !c\nd = 1.5e3\ne = 7 % 3 - 1\n",
     'block "l1" l2 {\n  nested { x = 1 }\n}\n',
-    '# comment\n// another\n/* block\ncomment */\na = 1 /* inline */\n',
+    "# comment\n// another\n/* block\ncomment */\na = 1 /* inline */\n",
 ]
 
 

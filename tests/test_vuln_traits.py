@@ -30,14 +30,28 @@ def line_of(path: Path, needle: str) -> int:
 
 
 def sources(**kwargs: object) -> VulnerabilitySources:
-    base: dict[str, object] = {"sboms": {}, "inspector_exports": (), "osv_db": DATA / "osv",
-                               "kev": DATA / "kev.json", "epss": DATA / "epss.csv"}
+    base: dict[str, object] = {
+        "sboms": {},
+        "inspector_exports": (),
+        "osv_db": DATA / "osv",
+        "kev": DATA / "kev.json",
+        "epss": DATA / "epss.csv",
+    }
     base.update(kwargs)
     return VulnerabilitySources(**base)  # type: ignore[arg-type]
 
 
-def instance(root: Path, file: str, address: str, *, image: object = None, image_needle: str = "",
-             user_data: str | None = None, user_data_needle: str = "", launch_template: object = None) -> Instance:
+def instance(
+    root: Path,
+    file: str,
+    address: str,
+    *,
+    image: object = None,
+    image_needle: str = "",
+    user_data: str | None = None,
+    user_data_needle: str = "",
+    launch_template: object = None,
+) -> Instance:
     path = root / file
     spans: dict[str, Span] = {}
     if image_needle:
@@ -46,8 +60,15 @@ def instance(root: Path, file: str, address: str, *, image: object = None, image
         start = line_of(path, user_data_needle)
         end = len(path.read_text().splitlines())
         spans["user_data"] = Span(file, start, end)
-    return Instance(address=address, kind="aws_instance", span=Span(file, 1, 5), attr_spans=spans,
-                    image=image, user_data=user_data, launch_template=launch_template)  # type: ignore[arg-type]
+    return Instance(
+        address=address,
+        kind="aws_instance",
+        span=Span(file, 1, 5),
+        attr_spans=spans,
+        image=image,
+        user_data=user_data,
+        launch_template=launch_template,
+    )  # type: ignore[arg-type]
 
 
 def by_package(traits: list[Trait]) -> dict[str, Trait]:
@@ -59,8 +80,9 @@ def by_package(traits: list[Trait]) -> dict[str, Trait]:
 
 def test_kev_cve_with_network_vector_on_sbom_package_is_exploitable() -> None:
     root = FIXTURES / "kev-cve-on-image-sbom"
-    data, errors, _ = load_vulnerability_data(sources(sboms={"ami-0abc1234def567890": Path("sboms/web.cdx.json")}),
-                                              root)
+    data, errors, _ = load_vulnerability_data(
+        sources(sboms={"ami-0abc1234def567890": Path("sboms/web.cdx.json")}), root
+    )
     assert data is not None and errors == []
     web = instance(root, "main.tf", "aws_instance.web", image="ami-0abc1234def567890", image_needle="ami ")
     traits, _ = vulnerability_traits(WorkloadContext(workload=web, configuration="."), data)
@@ -87,8 +109,7 @@ def test_kev_cve_with_network_vector_on_sbom_package_is_exploitable() -> None:
 
 def test_unknown_ecosystem_and_missing_purl_are_reported_not_guessed() -> None:
     root = FIXTURES / "kev-cve-on-image-sbom"
-    _, _, notices = load_vulnerability_data(sources(sboms={"ami-0abc1234def567890": Path("sboms/web.cdx.json")}),
-                                            root)
+    _, _, notices = load_vulnerability_data(sources(sboms={"ami-0abc1234def567890": Path("sboms/web.cdx.json")}), root)
     assert any("pkg:hackage" in n and "not checked" in n for n in notices)
     assert any("without a package URL" in n for n in notices)
 
@@ -96,9 +117,11 @@ def test_unknown_ecosystem_and_missing_purl_are_reported_not_guessed() -> None:
 def test_fixed_version_installed_gives_nothing(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text('resource "aws_instance" "x" {\n  ami = "ami-0000000000000fixed"\n}\n')
     sbom = tmp_path / "fixed.cdx.json"
-    sbom.write_text('{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": ['
-                    '{"type": "library", "name": "flask", "version": "2.3.2", "purl": "pkg:pypi/flask@2.3.2"},'
-                    '{"type": "library", "name": "lodash", "version": "4.17.21", "purl": "pkg:npm/lodash@4.17.21"}]}')
+    sbom.write_text(
+        '{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": ['
+        '{"type": "library", "name": "flask", "version": "2.3.2", "purl": "pkg:pypi/flask@2.3.2"},'
+        '{"type": "library", "name": "lodash", "version": "4.17.21", "purl": "pkg:npm/lodash@4.17.21"}]}'
+    )
     data, errors, _ = load_vulnerability_data(sources(sboms={"ami-0000000000000fixed": sbom}), tmp_path)
     assert data is not None and errors == []
     x = instance(tmp_path, "main.tf", "aws_instance.x", image="ami-0000000000000fixed", image_needle="ami")
@@ -117,13 +140,19 @@ def test_spdx_sbom_by_data_source_name_on_asg_launch_template_epss_below_thresho
     data, errors, _ = load_vulnerability_data(sources(sboms={"ubuntu": Path("app.spdx.json")}), root)
     assert data is not None and errors == []
     lt_line = line_of(root / "main.tf", "image_id")
-    template = LaunchTemplate(address="aws_launch_template.app", kind="aws_launch_template",
-                              span=Span("main.tf", 10, 14),
-                              attr_spans={"image": Span("main.tf", lt_line, lt_line)},
-                              image=Unknown("data.aws_ami.ubuntu.id is only known after apply",
-                                            (ResourceRef("data.aws_ami.ubuntu"),)))
-    asg = AutoScalingGroup(address="aws_autoscaling_group.app", kind="aws_autoscaling_group",
-                           span=Span("main.tf", 16, 24), launch_template=ResourceRef("aws_launch_template.app"))
+    template = LaunchTemplate(
+        address="aws_launch_template.app",
+        kind="aws_launch_template",
+        span=Span("main.tf", 10, 14),
+        attr_spans={"image": Span("main.tf", lt_line, lt_line)},
+        image=Unknown("data.aws_ami.ubuntu.id is only known after apply", (ResourceRef("data.aws_ami.ubuntu"),)),
+    )
+    asg = AutoScalingGroup(
+        address="aws_autoscaling_group.app",
+        kind="aws_autoscaling_group",
+        span=Span("main.tf", 16, 24),
+        launch_template=ResourceRef("aws_launch_template.app"),
+    )
     ctx = WorkloadContext(workload=asg, configuration=".", launch_template=template)
     traits, _ = vulnerability_traits(ctx, data)
     assert len(traits) == 1
@@ -134,12 +163,15 @@ def test_spdx_sbom_by_data_source_name_on_asg_launch_template_epss_below_thresho
     assert openssl.properties["fixed_version"] == "3.0.2-0ubuntu1.7"
     assert openssl.location.address == "aws_launch_template.app"
     assert openssl.location.span.line == lt_line
-    assert "SPDXRef-Package-deb-openssl" in (root / "app.spdx.json").read_text().splitlines()[
-        openssl.related[0].span.line - 1]
+    assert (
+        "SPDXRef-Package-deb-openssl"
+        in (root / "app.spdx.json").read_text().splitlines()[openssl.related[0].span.line - 1]
+    )
 
     # the same CVE at a threshold below its score is exploitable
-    data, _, _ = load_vulnerability_data(sources(sboms={"data.aws_ami.ubuntu": Path("app.spdx.json")},
-                                                 epss_threshold=0.05), root)
+    data, _, _ = load_vulnerability_data(
+        sources(sboms={"data.aws_ami.ubuntu": Path("app.spdx.json")}, epss_threshold=0.05), root
+    )
     assert data is not None
     traits, _ = vulnerability_traits(ctx, data)
     assert [t.rule_id for t in traits] == [EXPLOITABLE_VULNERABILITY]
@@ -148,10 +180,12 @@ def test_spdx_sbom_by_data_source_name_on_asg_launch_template_epss_below_thresho
 def test_epss_at_threshold_counts_and_network_vector_is_required(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text('resource "aws_instance" "x" {\n  ami = "ami-0000000000000000a"\n}\n')
     sbom = tmp_path / "node.cdx.json"
-    sbom.write_text('{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": ['
-                    '{"type": "library", "name": "lodash", "version": "4.17.20", "purl": "pkg:npm/lodash@4.17.20"},'
-                    '{"type": "library", "name": "busybox", "version": "1.36.1-r0",'
-                    ' "purl": "pkg:apk/alpine/busybox@1.36.1-r0?arch=x86_64&distro=alpine-3.18.4"}]}')
+    sbom.write_text(
+        '{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": ['
+        '{"type": "library", "name": "lodash", "version": "4.17.20", "purl": "pkg:npm/lodash@4.17.20"},'
+        '{"type": "library", "name": "busybox", "version": "1.36.1-r0",'
+        ' "purl": "pkg:apk/alpine/busybox@1.36.1-r0?arch=x86_64&distro=alpine-3.18.4"}]}'
+    )
     data, _, _ = load_vulnerability_data(sources(sboms={"ami-0000000000000000a": sbom}), tmp_path)
     assert data is not None
     x = instance(tmp_path, "main.tf", "aws_instance.x", image="ami-0000000000000000a", image_needle="ami")
@@ -168,7 +202,8 @@ def test_epss_at_threshold_counts_and_network_vector_is_required(tmp_path: Path)
 def test_without_kev_or_epss_nothing_is_exploitable(tmp_path: Path) -> None:
     root = FIXTURES / "kev-cve-on-image-sbom"
     data, _, notices = load_vulnerability_data(
-        sources(sboms={"ami-0abc1234def567890": Path("sboms/web.cdx.json")}, kev=None, epss=None), root)
+        sources(sboms={"ami-0abc1234def567890": Path("sboms/web.cdx.json")}, kev=None, epss=None), root
+    )
     assert data is not None
     assert any("EPSS" in n for n in notices)
     web = instance(root, "main.tf", "aws_instance.web", image="ami-0abc1234def567890", image_needle="ami ")
@@ -181,12 +216,16 @@ def test_without_kev_or_epss_nothing_is_exploitable(tmp_path: Path) -> None:
 
 def test_inspector_export_by_image_id_on_launch_template() -> None:
     root = FIXTURES / "inspector-export"
-    data, errors, _ = load_vulnerability_data(
-        sources(inspector_exports=(Path("findings.json"),), osv_db=None), root)
+    data, errors, _ = load_vulnerability_data(sources(inspector_exports=(Path("findings.json"),), osv_db=None), root)
     assert data is not None and errors == []
     lt_line = line_of(root / "main.tf", "image_id")
-    template = LaunchTemplate(address="aws_launch_template.api", kind="aws_launch_template", span=Span("main.tf", 1, 5),
-                              attr_spans={"image": Span("main.tf", lt_line, lt_line)}, image="ami-0fedcba9876543210")
+    template = LaunchTemplate(
+        address="aws_launch_template.api",
+        kind="aws_launch_template",
+        span=Span("main.tf", 1, 5),
+        attr_spans={"image": Span("main.tf", lt_line, lt_line)},
+        image="ami-0fedcba9876543210",
+    )
     api = instance(root, "main.tf", "aws_instance.api", launch_template=ResourceRef("aws_launch_template.api"))
     traits, _ = vulnerability_traits(WorkloadContext(workload=api, configuration=".", launch_template=template), data)
     found = by_package(traits)
@@ -208,13 +247,20 @@ def test_inspector_and_osv_matches_of_the_same_cve_count_once(tmp_path: Path) ->
     data, _, _ = load_vulnerability_data(sources(inspector_exports=(Path("findings.json"),)), root)
     assert data is not None
     sbom = tmp_path / "api.cdx.json"
-    sbom.write_text('{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [{"type": "library",'
-                    ' "name": "flask", "version": "2.2.4", "purl": "pkg:pypi/flask@2.2.4"}]}')
+    sbom.write_text(
+        '{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [{"type": "library",'
+        ' "name": "flask", "version": "2.2.4", "purl": "pkg:pypi/flask@2.2.4"}]}'
+    )
     data, _, _ = load_vulnerability_data(
-        sources(sboms={"ami-0fedcba9876543210": sbom}, inspector_exports=(Path("findings.json"),)), root)
+        sources(sboms={"ami-0fedcba9876543210": sbom}, inspector_exports=(Path("findings.json"),)), root
+    )
     assert data is not None
-    template = LaunchTemplate(address="aws_launch_template.api", kind="aws_launch_template",
-                              span=Span("main.tf", 1, 5), image="ami-0fedcba9876543210")
+    template = LaunchTemplate(
+        address="aws_launch_template.api",
+        kind="aws_launch_template",
+        span=Span("main.tf", 1, 5),
+        image="ami-0fedcba9876543210",
+    )
     api = instance(root, "main.tf", "aws_instance.api")
     traits, _ = vulnerability_traits(WorkloadContext(workload=api, configuration=".", launch_template=template), data)
     flask = [t for t in traits if str(t.properties["package"]).lower() == "flask"]
@@ -229,19 +275,30 @@ def test_user_data_packages_point_at_their_install_lines() -> None:
     root = FIXTURES / "user-data-installs"
     path = root / "main.tf"
     text = path.read_text()
-    body = text[text.index("<<-EOF\n") + len("<<-EOF\n"): text.rindex("  EOF")]
+    body = text[text.index("<<-EOF\n") + len("<<-EOF\n") : text.rindex("  EOF")]
     user_data = "\n".join(line[4:] for line in body.splitlines()) + "\n"  # <<- strips the indent
     data, errors, _ = load_vulnerability_data(sources(), root)
     assert data is not None and errors == []
-    app = instance(root, "main.tf", "aws_instance.app", image="ami-0aaaabbbbccccdddd", image_needle="ami ",
-                   user_data=user_data, user_data_needle="user_data")
+    app = instance(
+        root,
+        "main.tf",
+        "aws_instance.app",
+        image="ami-0aaaabbbbccccdddd",
+        image_needle="ami ",
+        user_data=user_data,
+        user_data_needle="user_data",
+    )
     traits, notices = vulnerability_traits(WorkloadContext(workload=app, configuration="."), data)
     found = by_package(traits)
     assert set(found) == {"httpd", "nginx", "flask", "lodash", "@angular/core"}
     lines = text.splitlines()
-    for name, written in [("httpd", "httpd-2.4.49-1.amzn2023"), ("nginx", "nginx=1.22.1-9"),
-                          ("flask", "flask==2.0.1"), ("lodash", "lodash@4.17.20"),
-                          ("@angular/core", "@angular/core@11.0.2")]:
+    for name, written in [
+        ("httpd", "httpd-2.4.49-1.amzn2023"),
+        ("nginx", "nginx=1.22.1-9"),
+        ("flask", "flask==2.0.1"),
+        ("lodash", "lodash@4.17.20"),
+        ("@angular/core", "@angular/core@11.0.2"),
+    ]:
         span = found[name].location.span
         assert span.file == "main.tf"
         assert written in lines[span.line - 1], name
@@ -260,13 +317,20 @@ def test_cloud_init_packages_use_the_image_distribution_when_an_sbom_gives_it(tm
     root = FIXTURES / "cloud-init-packages"
     path = root / "template.yaml"
     text = path.read_text()
-    block = text[text.rindex("\n", 0, text.index("#cloud-config")) + 1:]
+    block = text[text.rindex("\n", 0, text.index("#cloud-config")) + 1 :]
     user_data = "\n".join(line[10:] for line in block.splitlines()).replace("${AWS::Region}", "eu-west-1") + "\n"
     start = line_of(path, "UserData:")
-    worker = Instance(address="Worker", kind="AWS::EC2::Instance", span=Span("template.yaml", 3, 18),
-                      attr_spans={"user_data": Span("template.yaml", start, len(text.splitlines())),
-                                  "image": Span("template.yaml", 6, 6)},
-                      image="ami-0123456789abcdef0", user_data=user_data)
+    worker = Instance(
+        address="Worker",
+        kind="AWS::EC2::Instance",
+        span=Span("template.yaml", 3, 18),
+        attr_spans={
+            "user_data": Span("template.yaml", start, len(text.splitlines())),
+            "image": Span("template.yaml", 6, 6),
+        },
+        image="ami-0123456789abcdef0",
+        user_data=user_data,
+    )
     data, _, _ = load_vulnerability_data(sources(), root)
     assert data is not None
     traits, _ = vulnerability_traits(WorkloadContext(workload=worker, configuration="template.yaml"), data)
@@ -280,8 +344,10 @@ def test_cloud_init_packages_use_the_image_distribution_when_an_sbom_gives_it(tm
 
     # an SBOM of the image saying Debian 12: Ubuntu and Alpine advisories no longer apply
     sbom = tmp_path / "debian.cdx.json"
-    sbom.write_text('{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": ['
-                    '{"type": "operating-system", "name": "debian", "version": "12"}]}')
+    sbom.write_text(
+        '{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": ['
+        '{"type": "operating-system", "name": "debian", "version": "12"}]}'
+    )
     data, _, _ = load_vulnerability_data(sources(sboms={"ami-0123456789abcdef0": sbom}), root)
     assert data is not None
     traits, _ = vulnerability_traits(WorkloadContext(workload=worker, configuration="template.yaml"), data)
@@ -293,7 +359,8 @@ def test_cloud_init_packages_use_the_image_distribution_when_an_sbom_gives_it(tm
 
 def test_no_data_says_once_that_traits_were_not_evaluated() -> None:
     data, errors, notices = load_vulnerability_data(
-        VulnerabilitySources(sboms={}, inspector_exports=(), osv_db=None, kev=None, epss=None), FIXTURES)
+        VulnerabilitySources(sboms={}, inspector_exports=(), osv_db=None, kev=None, epss=None), FIXTURES
+    )
     assert data is None and errors == []
     assert len(notices) == 1 and "not evaluated" in notices[0]
 
@@ -319,8 +386,15 @@ def test_bad_files_are_errors_with_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "epss.csv").write_text("#model_version:v1\nfoo,bar\n")
     (tmp_path / "sbom.json").write_text('{"hello": "world"}')
     data, errors, _ = load_vulnerability_data(
-        VulnerabilitySources(sboms={"ami-1": Path("sbom.json")}, inspector_exports=(), osv_db=Path("osv"),
-                             kev=Path("kev.json"), epss=Path("epss.csv")), tmp_path)
+        VulnerabilitySources(
+            sboms={"ami-1": Path("sbom.json")},
+            inspector_exports=(),
+            osv_db=Path("osv"),
+            kev=Path("kev.json"),
+            epss=Path("epss.csv"),
+        ),
+        tmp_path,
+    )
     assert data is not None
     by_file = {e.file: e for e in errors}
     assert by_file["osv/broken.json"].line == 4
@@ -337,11 +411,21 @@ def test_no_network_anywhere(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     root = FIXTURES / "kev-cve-on-image-sbom"
     data, errors, _ = load_vulnerability_data(
-        sources(sboms={"ami-0abc1234def567890": Path("sboms/web.cdx.json")},
-                inspector_exports=(FIXTURES / "inspector-export" / "findings.json",)), root)
+        sources(
+            sboms={"ami-0abc1234def567890": Path("sboms/web.cdx.json")},
+            inspector_exports=(FIXTURES / "inspector-export" / "findings.json",),
+        ),
+        root,
+    )
     assert data is not None and errors == []
-    web = instance(root, "main.tf", "aws_instance.web", image="ami-0abc1234def567890", image_needle="ami ",
-                   user_data="#!/bin/sh\npip install flask==2.0.1\n")
+    web = instance(
+        root,
+        "main.tf",
+        "aws_instance.web",
+        image="ami-0abc1234def567890",
+        image_needle="ami ",
+        user_data="#!/bin/sh\npip install flask==2.0.1\n",
+    )
     traits, _ = vulnerability_traits(WorkloadContext(workload=web, configuration="."), data)
     assert {t.rule_id for t in traits} == {EXPLOITABLE_VULNERABILITY, VULNERABILITY}
 
@@ -351,9 +435,13 @@ def test_no_network_anywhere(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         ("{{resolve:ssm:/golden/web-ami}}", "/golden/web-ami"),
         ("resolve:ssm:/golden/web-ami:3", "resolve:ssm:/golden/web-ami"),
-        (Unknown("parameter LatestAmiId is read from SSM parameter /aws/service/ami-amazon-linux-latest/"
-                 "al2023-ami-kernel-default-x86_64 at deploy time"),
-         "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
+        (
+            Unknown(
+                "parameter LatestAmiId is read from SSM parameter /aws/service/ami-amazon-linux-latest/"
+                "al2023-ami-kernel-default-x86_64 at deploy time"
+            ),
+            "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+        ),
         (ResourceRef("module.web.data.aws_ami.golden"), "data.aws_ami.golden"),
         (Unknown("only known after apply", (ResourceRef("data.aws_ssm_parameter.ami", "value"),)), "ami"),
         ("AMI-0ABC1234DEF567890", "ami-0abc1234def567890"),
@@ -362,8 +450,10 @@ def test_no_network_anywhere(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_image_keys_from_ssm_and_data_sources(tmp_path: Path, image: object, key: str) -> None:
     (tmp_path / "main.tf").write_text('resource "aws_instance" "x" {\n  ami = "x"\n}\n')
     sbom = tmp_path / "img.cdx.json"
-    sbom.write_text('{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [{"type": "library",'
-                    ' "name": "lodash", "version": "4.17.20", "purl": "pkg:npm/lodash@4.17.20"}]}')
+    sbom.write_text(
+        '{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [{"type": "library",'
+        ' "name": "lodash", "version": "4.17.20", "purl": "pkg:npm/lodash@4.17.20"}]}'
+    )
     data, _, _ = load_vulnerability_data(sources(sboms={key: sbom}), tmp_path)
     assert data is not None
     x = instance(tmp_path, "main.tf", "aws_instance.x", image=image, image_needle="ami")

@@ -17,9 +17,11 @@ def packages(text: str) -> list[tuple[str, str, str, int]]:
 
 
 def test_yum_dnf_versions_are_split_from_dashed_names() -> None:
-    text = ("#!/bin/bash\n"
-            "sudo yum install -y httpd-2.4.57-1.amzn2023 java-17-amazon-corretto python3-pip-21.3.1\n"
-            "dnf -y install openssl-1:3.0.8-1.amzn2023.x86_64 --setopt=install_weak_deps=False\n")
+    text = (
+        "#!/bin/bash\n"
+        "sudo yum install -y httpd-2.4.57-1.amzn2023 java-17-amazon-corretto python3-pip-21.3.1\n"
+        "dnf -y install openssl-1:3.0.8-1.amzn2023.x86_64 --setopt=install_weak_deps=False\n"
+    )
     assert packages(text) == [
         ("httpd", "2.4.57-1.amzn2023", "rpm", 1),
         ("python3-pip", "21.3.1", "rpm", 1),
@@ -29,10 +31,12 @@ def test_yum_dnf_versions_are_split_from_dashed_names() -> None:
 
 
 def test_apt_get_and_apt_pins() -> None:
-    text = ("apt-get update\n"
-            "DEBIAN_FRONTEND=noninteractive apt-get install -y -o Dpkg::Options::=--force-confold "
-            "nginx=1.18.0-6ubuntu14.4 curl libssl3:amd64=3.0.2-0ubuntu1.10\n"
-            "apt install -y 'redis-server=5:6.0.16-1ubuntu1' vim=2:8.2.*\n")
+    text = (
+        "apt-get update\n"
+        "DEBIAN_FRONTEND=noninteractive apt-get install -y -o Dpkg::Options::=--force-confold "
+        "nginx=1.18.0-6ubuntu14.4 curl libssl3:amd64=3.0.2-0ubuntu1.10\n"
+        "apt install -y 'redis-server=5:6.0.16-1ubuntu1' vim=2:8.2.*\n"
+    )
     assert packages(text) == [
         ("nginx", "1.18.0-6ubuntu14.4", "deb", 1),
         ("libssl3", "3.0.2-0ubuntu1.10", "deb", 1),
@@ -43,9 +47,11 @@ def test_apt_get_and_apt_pins() -> None:
 
 
 def test_pip_pins_only_exact_versions() -> None:
-    text = ("pip install flask==2.0.1 'Django[argon2]==3.2.0' requests>=2.0 -r requirements.txt\n"
-            "python3 -m pip install --index-url https://pypi.example/simple urllib3===1.26.4\n"
-            "pip3.11 install --upgrade pip\n")
+    text = (
+        "pip install flask==2.0.1 'Django[argon2]==3.2.0' requests>=2.0 -r requirements.txt\n"
+        "python3 -m pip install --index-url https://pypi.example/simple urllib3===1.26.4\n"
+        "pip3.11 install --upgrade pip\n"
+    )
     assert packages(text) == [
         ("flask", "2.0.1", "PyPI", 0),
         ("Django", "3.2.0", "PyPI", 0),
@@ -67,27 +73,31 @@ def test_apk_add() -> None:
 
 
 def test_chained_commands_and_continuation_lines_keep_the_physical_line() -> None:
-    text = ("#!/bin/sh\n"
-            "set -e; yum update -y && yum install -y \\\n"
-            "    mod_ssl \\\n"
-            "    httpd-2.4.49\n"
-            "echo 'pip install flask==1.0' # not a command\n")
+    text = (
+        "#!/bin/sh\n"
+        "set -e; yum update -y && yum install -y \\\n"
+        "    mod_ssl \\\n"
+        "    httpd-2.4.49\n"
+        "echo 'pip install flask==1.0' # not a command\n"
+    )
     assert packages(text) == [("httpd", "2.4.49", "rpm", 3)]
 
 
 def test_cloud_init_packages_and_runcmd() -> None:
-    text = ("#cloud-config\n"
-            "package_update: true\n"
-            "packages:\n"
-            "  - nginx=1.18.0-6\n"
-            "  - [openssl, 3.0.2-0ubuntu1.10]\n"
-            "  - git\n"
-            "runcmd:\n"
-            "  - [pip, install, 'flask==2.0.1']\n"
-            "  - npm install lodash@4.17.20\n"
-            "  - |\n"
-            "    echo start\n"
-            "    yum install -y httpd-2.4.57\n")
+    text = (
+        "#cloud-config\n"
+        "package_update: true\n"
+        "packages:\n"
+        "  - nginx=1.18.0-6\n"
+        "  - [openssl, 3.0.2-0ubuntu1.10]\n"
+        "  - git\n"
+        "runcmd:\n"
+        "  - [pip, install, 'flask==2.0.1']\n"
+        "  - npm install lodash@4.17.20\n"
+        "  - |\n"
+        "    echo start\n"
+        "    yum install -y httpd-2.4.57\n"
+    )
     assert packages(text) == [
         ("nginx", "1.18.0-6", "os", 3),
         ("openssl", "3.0.2-0ubuntu1.10", "os", 4),
@@ -99,22 +109,24 @@ def test_cloud_init_packages_and_runcmd() -> None:
 
 
 def test_mime_multipart_user_data() -> None:
-    text = ('Content-Type: multipart/mixed; boundary="//"\n'
-            "MIME-Version: 1.0\n"
-            "\n"
-            "--//\n"
-            'Content-Type: text/cloud-config; charset="us-ascii"\n'
-            "\n"
-            "#cloud-config\n"
-            "packages:\n"
-            "  - [nginx, 1.18.0-6]\n"
-            "\n"
-            "--//\n"
-            'Content-Type: text/x-shellscript; charset="us-ascii"\n'
-            "\n"
-            "#!/bin/bash\n"
-            "pip install flask==2.0.1\n"
-            "--//--\n")
+    text = (
+        'Content-Type: multipart/mixed; boundary="//"\n'
+        "MIME-Version: 1.0\n"
+        "\n"
+        "--//\n"
+        'Content-Type: text/cloud-config; charset="us-ascii"\n'
+        "\n"
+        "#cloud-config\n"
+        "packages:\n"
+        "  - [nginx, 1.18.0-6]\n"
+        "\n"
+        "--//\n"
+        'Content-Type: text/x-shellscript; charset="us-ascii"\n'
+        "\n"
+        "#!/bin/bash\n"
+        "pip install flask==2.0.1\n"
+        "--//--\n"
+    )
     assert packages(text) == [("nginx", "1.18.0-6", "os", 8), ("flask", "2.0.1", "PyPI", 14)]
 
 
@@ -142,14 +154,26 @@ def test_install_line_with_the_terraform_loader() -> None:
     configuration = terraform.load_terraform_configuration(root, ScanOptions(root=root))
     instances = [r for r in configuration.resources if isinstance(r, Instance)]
     assert len(instances) == 1
-    data, _, _ = load_vulnerability_data(VulnerabilitySources(
-        sboms={}, inspector_exports=(), osv_db=data_dir / "osv", kev=data_dir / "kev.json",
-        epss=data_dir / "epss.csv"), root)
+    data, _, _ = load_vulnerability_data(
+        VulnerabilitySources(
+            sboms={},
+            inspector_exports=(),
+            osv_db=data_dir / "osv",
+            kev=data_dir / "kev.json",
+            epss=data_dir / "epss.csv",
+        ),
+        root,
+    )
     assert data is not None
     traits, _ = vulnerability_traits(WorkloadContext(workload=instances[0], configuration="."), data)
     lines = (root / "main.tf").read_text().splitlines()
-    written = {"httpd": "httpd-2.4.49", "nginx": "nginx=1.22.1-9", "flask": "flask==2.0.1",
-               "lodash": "lodash@4.17.20", "@angular/core": "@angular/core@11.0.2"}
+    written = {
+        "httpd": "httpd-2.4.49",
+        "nginx": "nginx=1.22.1-9",
+        "flask": "flask==2.0.1",
+        "lodash": "lodash@4.17.20",
+        "@angular/core": "@angular/core@11.0.2",
+    }
     assert {str(t.properties["package"]) for t in traits} == set(written)
     for trait in traits:
         assert trait.location.span.file == "main.tf"

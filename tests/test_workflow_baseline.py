@@ -32,6 +32,7 @@ def replace_once(path: Path, old: str, new: str) -> None:
 
 # --- CloudFormation --------------------------------------------------------------------------
 
+
 def cfn_unrelated_change(infra: Path) -> None:
     """Moves the group below the instance, reformats a list, adds tags and reorders keys."""
     template = infra / "template.yaml"
@@ -40,9 +41,11 @@ def cfn_unrelated_change(infra: Path) -> None:
     group, app_block = text[group_start:app_start], text[app_start:]
     text = text[:group_start] + app_block + group
     text = text.replace("Description: A private instance", "Description: Reviewed 2026-11. A private instance")
-    text = text.replace("      SecurityGroupIds: [!Ref AppGroup]\n",
-                        "      Tags:\n        - Key: team\n          Value: payments\n"
-                        "      SecurityGroupIds:\n        - !Ref AppGroup\n")
+    text = text.replace(
+        "      SecurityGroupIds: [!Ref AppGroup]\n",
+        "      Tags:\n        - Key: team\n          Value: payments\n"
+        "      SecurityGroupIds:\n        - !Ref AppGroup\n",
+    )
     rule = "        - IpProtocol: tcp\n          FromPort: 22\n          ToPort: 22\n          CidrIp: 0.0.0.0/0\n"
     reordered = "        - CidrIp: 0.0.0.0/0\n          FromPort: 22\n          ToPort: 22\n          IpProtocol: tcp\n"
     assert rule in text
@@ -52,13 +55,17 @@ def cfn_unrelated_change(infra: Path) -> None:
 
 def cfn_new_open_port(infra: Path) -> None:
     """A second world-open rule, written above the existing one (the old rule's index moves)."""
-    replace_once(infra / "template.yaml", "      SecurityGroupIngress:\n",
-                 "      SecurityGroupIngress:\n"
-                 "        - IpProtocol: tcp\n          FromPort: 8080\n          ToPort: 8080\n"
-                 "          CidrIp: 0.0.0.0/0\n")
+    replace_once(
+        infra / "template.yaml",
+        "      SecurityGroupIngress:\n",
+        "      SecurityGroupIngress:\n"
+        "        - IpProtocol: tcp\n          FromPort: 8080\n          ToPort: 8080\n"
+        "          CidrIp: 0.0.0.0/0\n",
+    )
 
 
 # --- Terraform -------------------------------------------------------------------------------
+
 
 def tf_unrelated_change(infra: Path) -> None:
     """Moves the security group from network.tf into main.tf, above the instance, and
@@ -76,10 +83,13 @@ def tf_unrelated_change(infra: Path) -> None:
 
 def tf_new_open_port(infra: Path) -> None:
     path = infra / "main.tf" if 'aws_security_group" "ssh"' in (infra / "main.tf").read_text() else infra / "network.tf"
-    replace_once(path, "  vpc_id = aws_vpc.main.id\n  ingress {",
-                 "  vpc_id = aws_vpc.main.id\n"
-                 '  ingress {\n    from_port   = 8080\n    to_port     = 8080\n    protocol    = "tcp"\n'
-                 '    cidr_blocks = ["0.0.0.0/0"]\n  }\n  ingress {')
+    replace_once(
+        path,
+        "  vpc_id = aws_vpc.main.id\n  ingress {",
+        "  vpc_id = aws_vpc.main.id\n"
+        '  ingress {\n    from_port   = 8080\n    to_port     = 8080\n    protocol    = "tcp"\n'
+        '    cidr_blocks = ["0.0.0.0/0"]\n  }\n  ingress {',
+    )
 
 
 @dataclass(frozen=True)
@@ -92,8 +102,9 @@ class Case:
 
 CASES = [
     pytest.param(Case("baseline-open-ssh", "App", cfn_unrelated_change, cfn_new_open_port), id="cloudformation"),
-    pytest.param(Case("baseline-open-ssh-terraform", "aws_instance.web", tf_unrelated_change, tf_new_open_port),
-                 id="terraform"),
+    pytest.param(
+        Case("baseline-open-ssh-terraform", "aws_instance.web", tf_unrelated_change, tf_new_open_port), id="terraform"
+    ),
 ]
 
 

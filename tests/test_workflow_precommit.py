@@ -19,8 +19,19 @@ import pytest
 from readme_snippets import PROJECT, PUBLISHED_REPO, PUBLISHED_REV, precommit_config, precommit_try_repo_args
 
 FIXTURE = PROJECT / "fixtures" / "workflow" / "precommit-repo"
-SKIPPED = {".git", ".venv", "venv", "node_modules", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache",
-           ".hypothesis", "build", "dist"}
+SKIPPED = {
+    ".git",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    "build",
+    "dist",
+}
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -33,8 +44,13 @@ def project_files() -> list[Path]:
     """This repository's files as a clean checkout would have them: tracked and new files,
     without what .gitignore leaves out (virtualenvs, caches, node_modules)."""
     if (PROJECT / ".git").exists():
-        listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=PROJECT,
-                                check=True, capture_output=True, text=True).stdout
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=PROJECT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         return sorted({Path(name) for name in listed.split("\0") if name and (PROJECT / name).is_file()})
     found = []
     for folder, folders, files in os.walk(PROJECT):
@@ -51,9 +67,12 @@ def git_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             del env[key]
     env.update(
         PRE_COMMIT_HOME=str(tmp_path_factory.mktemp("pre-commit-home")),  # hook environments, once per session
-        GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1",  # no user hooks, signing or templates
-        GIT_AUTHOR_NAME="iacscan tests", GIT_AUTHOR_EMAIL="tests@iacscan.invalid",
-        GIT_COMMITTER_NAME="iacscan tests", GIT_COMMITTER_EMAIL="tests@iacscan.invalid",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_CONFIG_NOSYSTEM="1",  # no user hooks, signing or templates
+        GIT_AUTHOR_NAME="iacscan tests",
+        GIT_AUTHOR_EMAIL="tests@iacscan.invalid",
+        GIT_COMMITTER_NAME="iacscan tests",
+        GIT_COMMITTER_EMAIL="tests@iacscan.invalid",
         COLUMNS="250",
     )
     return env
@@ -86,8 +105,14 @@ def work(tmp_path: Path, git_env: dict[str, str]) -> Path:
 
 
 def pre_commit(cwd: Path, env: dict[str, str], *args: str) -> tuple[int, str]:
-    done = subprocess.run([sys.executable, "-m", "pre_commit", *args, "--color", "never"], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=1200)
+    done = subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args, "--color", "never"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     return done.returncode, done.stdout + done.stderr
 
 
@@ -101,8 +126,7 @@ def line_of(path: Path, text: str) -> int:
 
 def fix_ssh_rule(work: Path, env: dict[str, str]) -> None:
     network = work / "infra" / "network.tf"
-    network.write_text(network.read_text(encoding="utf-8").replace('["0.0.0.0/0"]', '["10.0.0.0/8"]'),
-                       encoding="utf-8")
+    network.write_text(network.read_text(encoding="utf-8").replace('["0.0.0.0/0"]', '["10.0.0.0/8"]'), encoding="utf-8")
     git(work, "commit", "--quiet", "--no-verify", "-am", "ssh from the corporate network only", env=env)
 
 
@@ -132,7 +156,8 @@ def test_readme_config(work: Path, hook_repo: Path, git_env: dict[str, str]) -> 
     head = git(hook_repo, "rev-parse", "HEAD", env=git_env).strip()
     assert config.count(f"repo: {PUBLISHED_REPO}\n") == 1 and config.count(f"rev: {PUBLISHED_REV}\n") == 1
     local = config.replace(f"repo: {PUBLISHED_REPO}\n", f"repo: {hook_repo}\n").replace(
-        f"rev: {PUBLISHED_REV}\n", f"rev: {head}\n")
+        f"rev: {PUBLISHED_REV}\n", f"rev: {head}\n"
+    )
     (work / ".pre-commit-config.yaml").write_text(local, encoding="utf-8")
     git(work, "add", ".pre-commit-config.yaml", env=git_env)
     git(work, "commit", "--quiet", "--no-verify", "-m", "pre-commit", env=git_env)

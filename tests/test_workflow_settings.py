@@ -106,11 +106,14 @@ def test_explicit_config_file(repo: Path) -> None:
     assert scan("stack", "--config", "ci.toml")[0] == 0
 
 
-@pytest.mark.parametrize(("file", "text", "key"), [
-    (".iacscan.toml", 'fail_on = "high"\n', "fail_on"),
-    (".iacscan.toml", 'fail-on = "high"\nauthorised-ports = [22]\n', "authorised-ports"),
-    ("pyproject.toml", '[tool.iacscan]\nskip-rule = ["ec2-imdsv1"]\n', "skip-rule"),
-])
+@pytest.mark.parametrize(
+    ("file", "text", "key"),
+    [
+        (".iacscan.toml", 'fail_on = "high"\n', "fail_on"),
+        (".iacscan.toml", 'fail-on = "high"\nauthorised-ports = [22]\n', "authorised-ports"),
+        ("pyproject.toml", '[tool.iacscan]\nskip-rule = ["ec2-imdsv1"]\n', "skip-rule"),
+    ],
+)
 def test_unknown_key_is_an_error_naming_it(repo: Path, file: str, text: str, key: str) -> None:
     write(repo / file, text)
     code, out = scan("stack")
@@ -118,11 +121,14 @@ def test_unknown_key_is_an_error_naming_it(repo: Path, file: str, text: str, key
     assert f"unknown key '{key}'" in out and file in out
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ('fail-on = "severe"\n', "fail-on must be one of"),
-    ('authorized-ports = ["https"]\n', "authorized-ports must be a list of port numbers"),
-    ("fail-on = [\n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('fail-on = "severe"\n', "fail-on must be one of"),
+        ('authorized-ports = ["https"]\n', "authorized-ports must be a list of port numbers"),
+        ("fail-on = [\n", "not valid TOML"),
+    ],
+)
 def test_bad_values_are_errors(repo: Path, text: str, words: str) -> None:
     write(repo / ".iacscan.toml", text)
     code, out = scan("stack")

@@ -79,8 +79,16 @@ def test_hook_definition() -> None:
     assert hook["language"] == "python"
     assert hook["entry"].split()[:2] == ["iacscan", "scan"]
     files = re.compile(hook["files"])
-    for name in ("main.tf", "infra/x.tf.json", "prod.tfvars", "a.auto.tfvars.json", "stack.yaml", "stack.yml",
-                 "cdk.out/Stack.template.json", "legacy.template"):
+    for name in (
+        "main.tf",
+        "infra/x.tf.json",
+        "prod.tfvars",
+        "a.auto.tfvars.json",
+        "stack.yaml",
+        "stack.yml",
+        "cdk.out/Stack.template.json",
+        "legacy.template",
+    ):
         assert files.search(name), name
     for name in ("README.md", "main.py", "Makefile", "notes.tf.bak"):
         assert not files.search(name), name

@@ -31,10 +31,14 @@ class Case:
     unreasoned_line: str  # text on the line of the suppression without one
 
 
-HCL = Case("hcl-suppression-lowers-severity", "main.tf", "aws_instance.worker",
-           "# iacscan:ignore ec2-imdsv1 the legacy metrics agent", "# iacscan:ignore ec2-remote-access")
-CFN = Case("cfn-suppression-lowers-severity", "template.yaml", "Worker",
-           "- id: ec2-imdsv1", "- id: ec2-remote-access")
+HCL = Case(
+    "hcl-suppression-lowers-severity",
+    "main.tf",
+    "aws_instance.worker",
+    "# iacscan:ignore ec2-imdsv1 the legacy metrics agent",
+    "# iacscan:ignore ec2-remote-access",
+)
+CFN = Case("cfn-suppression-lowers-severity", "template.yaml", "Worker", "- id: ec2-imdsv1", "- id: ec2-remote-access")
 CASES = [pytest.param(HCL, id="hcl"), pytest.param(CFN, id="cloudformation")]
 REASON = "the legacy metrics agent only speaks IMDSv1 (OPS-1234)"
 

@@ -330,8 +330,11 @@ def _verdict(grant: ActionSet, denies: tuple[_Deny, ...], assumptions: tuple[str
         return grant.covers(target) and not any(d.actions.touches(target) for d in sure_denies)
 
     def conditional_notes(target: str) -> tuple[str, ...]:
-        return tuple(f"a Deny under a condition ({d.where}) may take part of it away"
-                     for d in denies if d.conditional and d.actions.touches(target))
+        return tuple(
+            f"a Deny under a condition ({d.where}) may take part of it away"
+            for d in denies
+            if d.conditional and d.actions.touches(target)
+        )
 
     if remains(EVERY_ACTION):
         return StatementVerdict("admin", assumptions=assumptions + conditional_notes(EVERY_ACTION))
@@ -473,18 +476,21 @@ def _profile_line(ctx: WorkloadContext) -> Evidence | None:
         return Evidence(workload.span_of("instance_profile"), workload.address, "uses this instance profile")
     template = ctx.launch_template
     if template is not None and template.instance_profile is not None:
-        return Evidence(template.span_of("instance_profile"), template.address,
-                        f"gives {workload.address} this instance profile")
+        return Evidence(
+            template.span_of("instance_profile"), template.address, f"gives {workload.address} this instance profile"
+        )
     return None
 
 
 def _grant_location(grant: _Grant) -> Evidence:
     resolved = grant.resolved
     if grant.statement is not None and resolved.policy is not None:
-        return Evidence(grant.statement.span, resolved.policy.address,
-                        f"allows {grant.verdict.describe()} on every resource")
-    return Evidence(resolved.attached_at, resolved.attached_by,
-                    f"attaches the AWS managed policy {_policy_label(resolved)}")
+        return Evidence(
+            grant.statement.span, resolved.policy.address, f"allows {grant.verdict.describe()} on every resource"
+        )
+    return Evidence(
+        resolved.attached_at, resolved.attached_by, f"attaches the AWS managed policy {_policy_label(resolved)}"
+    )
 
 
 def _related(ctx: WorkloadContext, role: RoleContext, grant: _Grant) -> tuple[Evidence, ...]:
@@ -497,8 +503,13 @@ def _related(ctx: WorkloadContext, role: RoleContext, grant: _Grant) -> tuple[Ev
         related.append(line)
     policy: Policy | None = grant.resolved.policy
     if grant.statement is not None and policy is not None and grant.resolved.attached_at != grant.statement.span:
-        related.append(Evidence(grant.resolved.attached_at, grant.resolved.attached_by,
-                                f"attaches {policy.address} to {role.role.address}"))
+        related.append(
+            Evidence(
+                grant.resolved.attached_at,
+                grant.resolved.attached_by,
+                f"attaches {policy.address} to {role.role.address}",
+            )
+        )
     return tuple(related)
 
 
@@ -515,11 +526,23 @@ def _path(ctx: WorkloadContext, role: RoleContext, grant: _Grant) -> tuple[PathS
     resolved = grant.resolved
     if grant.statement is not None and resolved.policy is not None:
         steps.append(PathStep("policy", resolved.policy.address, "policy of the role", resolved.policy.span))
-        steps.append(PathStep("policy_statement", resolved.policy.address,
-                              f"allows {grant.verdict.describe()} on every resource", grant.statement.span))
+        steps.append(
+            PathStep(
+                "policy_statement",
+                resolved.policy.address,
+                f"allows {grant.verdict.describe()} on every resource",
+                grant.statement.span,
+            )
+        )
     else:
-        steps.append(PathStep("policy", _policy_label(resolved),
-                              f"AWS managed policy: {grant.verdict.describe()}", resolved.attached_at))
+        steps.append(
+            PathStep(
+                "policy",
+                _policy_label(resolved),
+                f"AWS managed policy: {grant.verdict.describe()}",
+                resolved.attached_at,
+            )
+        )
     return tuple(steps)
 
 
@@ -531,12 +554,16 @@ def _trait(ctx: WorkloadContext, role: RoleContext, grant: _Grant) -> Trait:
     else:
         source = f"the AWS managed policy {_policy_label(grant.resolved)}"
     power = "administrative access" if verdict.is_admin else "service-wide administrative access"
-    message = (f"{ctx.address} runs with role {role.role.address}, which has {power}: "
-               f"{source} allows {verdict.describe()} on every resource")
+    message = (
+        f"{ctx.address} runs with role {role.role.address}, which has {power}: "
+        f"{source} allows {verdict.describe()} on every resource"
+    )
     if verdict.assumptions:
         message += f" (assuming: {'; '.join(verdict.assumptions)})"
     properties: dict[str, Any] = {
-        "role": role.role.address, "grant": verdict.grant, "policy": _policy_label(grant.resolved),
+        "role": role.role.address,
+        "grant": verdict.grant,
+        "policy": _policy_label(grant.resolved),
     }
     if verdict.grant == "service-admin":
         properties["services"] = list(verdict.services)

@@ -81,8 +81,12 @@ def _setting(ctx: WorkloadContext, attribute: str) -> _Setting:
     template = ctx.launch_template
     template_options = _template_metadata(ctx)
     if template is not None and template_options is not None and getattr(template_options, attribute) is not None:
-        return _Setting(getattr(template_options, attribute), "launch_template",
-                        template_options.span_of(attribute), template.address)
+        return _Setting(
+            getattr(template_options, attribute),
+            "launch_template",
+            template_options.span_of(attribute),
+            template.address,
+        )
     unresolved = _unresolved_template(ctx)
     if unresolved is not None:
         return _Setting(Unknown(unresolved), "unresolved_template", None, ctx.address)
@@ -108,16 +112,18 @@ def _location(ctx: WorkloadContext, tokens: _Setting) -> Evidence:
         return Evidence(tokens.line, tokens.address, f"http_tokens = {_shown(tokens.value)} allows IMDSv1")
     workload = ctx.workload
     if tokens.source == "unresolved_template":
-        return Evidence(workload.span_of("launch_template", "launch_configuration"), workload.address,
-                        "launches from a template whose metadata options are not known")
+        return Evidence(
+            workload.span_of("launch_template", "launch_configuration"),
+            workload.address,
+            "launches from a template whose metadata options are not known",
+        )
     own = _own_metadata(ctx)
     if own is not None:
-        return Evidence(own.span, workload.address, "metadata options without http_tokens = \"required\"")
+        return Evidence(own.span, workload.address, 'metadata options without http_tokens = "required"')
     template = ctx.launch_template
     template_options = _template_metadata(ctx)
     if template is not None and template_options is not None:
-        return Evidence(template_options.span, template.address,
-                        "metadata options without http_tokens = \"required\"")
+        return Evidence(template_options.span, template.address, 'metadata options without http_tokens = "required"')
     target: Resource = template if template is not None else workload
     return Evidence(target.span, target.address, "no metadata options: IMDSv1 stays allowed")
 
@@ -143,13 +149,15 @@ def _related(ctx: WorkloadContext, location: Evidence) -> tuple[Evidence, ...]:
 
 def _message(ctx: WorkloadContext, tokens: _Setting, endpoint: _Setting) -> str:
     if isinstance(tokens.value, Unknown):
-        return (f"{ctx.address} may allow IMDSv1: http_tokens is not known offline "
-                f"({tokens.value.reason}); assumed not \"required\"")
+        return (
+            f"{ctx.address} may allow IMDSv1: http_tokens is not known offline "
+            f'({tokens.value.reason}); assumed not "required"'
+        )
     if tokens.value is None:
         if tokens.line is None and (_own_metadata(ctx) is not None or _template_metadata(ctx) is not None):
-            why = "metadata options do not set http_tokens, and AWS's default is \"optional\""
+            why = 'metadata options do not set http_tokens, and AWS\'s default is "optional"'
         else:
-            why = "no metadata options require IMDSv2 (AWS's default: http_tokens \"optional\")"
+            why = 'no metadata options require IMDSv2 (AWS\'s default: http_tokens "optional")'
     else:
         why = f"http_tokens is {_shown(tokens.value)} {_describe_source(tokens)}"
     message = f"{ctx.address} allows IMDSv1: {why}"
@@ -169,7 +177,7 @@ def imds_traits(ctx: WorkloadContext) -> list[Trait]:
 
     assumptions: list[str] = []
     if isinstance(tokens.value, Unknown):
-        assumptions.append(f"http_tokens is not known offline ({tokens.value.reason}): assumed not \"required\"")
+        assumptions.append(f'http_tokens is not known offline ({tokens.value.reason}): assumed not "required"')
     if isinstance(endpoint.value, Unknown):
         assumptions.append(f"http_endpoint is not known offline ({endpoint.value.reason}): assumed enabled")
 
@@ -182,15 +190,23 @@ def imds_traits(ctx: WorkloadContext) -> list[Trait]:
     kind = "auto_scaling_group" if isinstance(workload, AutoScalingGroup) else "instance"
     path: tuple[PathStep, ...] = (PathStep(kind, workload.address, "the workload", workload.span),)
     if ctx.launch_template is not None:
-        path += (PathStep("launch_template", ctx.launch_template.address, "launches with these metadata options",
-                          ctx.launch_template.span),)
-    return [Trait(
-        rule_id=IMDSV1,
-        workload=ctx.address,
-        message=_message(ctx, tokens, endpoint),
-        location=location,
-        related=_related(ctx, location),
-        path=path,
-        assumptions=tuple(assumptions),
-        properties=properties,
-    )]
+        path += (
+            PathStep(
+                "launch_template",
+                ctx.launch_template.address,
+                "launches with these metadata options",
+                ctx.launch_template.span,
+            ),
+        )
+    return [
+        Trait(
+            rule_id=IMDSV1,
+            workload=ctx.address,
+            message=_message(ctx, tokens, endpoint),
+            location=location,
+            related=_related(ctx, location),
+            path=path,
+            assumptions=tuple(assumptions),
+            properties=properties,
+        )
+    ]

@@ -27,8 +27,15 @@ MAX_PORT = 65535
 ALL_PROTOCOLS = "-1"
 TCP, UDP, ICMP, ICMPV6 = "6", "17", "1", "58"
 PROTOCOL_NAMES = {TCP: "tcp", UDP: "udp", ICMP: "icmp", ICMPV6: "icmpv6"}
-_PROTOCOL_NUMBERS = {"tcp": TCP, "udp": UDP, "icmp": ICMP, "icmpv6": ICMPV6, "all": ALL_PROTOCOLS,
-                     "-1": ALL_PROTOCOLS, "any": ALL_PROTOCOLS}
+_PROTOCOL_NUMBERS = {
+    "tcp": TCP,
+    "udp": UDP,
+    "icmp": ICMP,
+    "icmpv6": ICMPV6,
+    "all": ALL_PROTOCOLS,
+    "-1": ALL_PROTOCOLS,
+    "any": ALL_PROTOCOLS,
+}
 PORTED_PROTOCOLS = (TCP, UDP)
 EPHEMERAL = (1024, MAX_PORT)
 
@@ -38,7 +45,7 @@ Address = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]  # noqa: UP007
 
 
 def normalize_protocol(protocol: object) -> str | None:
-    """"tcp" / 6 / "6" -> "6"; "all" / -1 -> "-1"; None when it cannot be read."""
+    """ "tcp" / 6 / "6" -> "6"; "all" / -1 -> "-1"; None when it cannot be read."""
     if protocol is None or isinstance(protocol, Unknown):
         return None
     text = str(protocol).strip().lower()
@@ -162,9 +169,11 @@ class PortSet:
         for name in names:
             a, b = self.ports(name), other.ports(name)
             per[name] = _merge(a + b) if op == "or" else _intersect(a, b) if op == "and" else _subtract(a, b)
-        flag = {"or": self.other_protocols or other.other_protocols,
-                "and": self.other_protocols and other.other_protocols,
-                "sub": self.other_protocols and not other.other_protocols}[op]
+        flag = {
+            "or": self.other_protocols or other.other_protocols,
+            "and": self.other_protocols and other.other_protocols,
+            "sub": self.other_protocols and not other.other_protocols,
+        }[op]
         return PortSet._build(per, flag)
 
     def union(self, other: PortSet) -> PortSet:
@@ -324,15 +333,29 @@ def network_contains_address(network: Network, version: int, address: int) -> bo
 # Sources that never arrive from the internet: private, shared, loopback, link-local,
 # multicast and reserved space. Documentation ranges (203.0.113.0/24 ...) stand for public
 # addresses in templates, so they count as internet.
-NOT_INTERNET: tuple[Network, ...] = tuple(ipaddress.ip_network(c) for c in (
-    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-    "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4",
-    "::/8", "fc00::/7", "fe80::/10", "ff00::/8",
-))
+NOT_INTERNET: tuple[Network, ...] = tuple(
+    ipaddress.ip_network(c)
+    for c in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+        "::/8",
+        "fc00::/7",
+        "fe80::/10",
+        "ff00::/8",
+    )
+)
 
 
 _NOT_INTERNET_RANGES: dict[int, tuple[Range, ...]] = {
-    version: tuple(network_range(n) for n in NOT_INTERNET if n.version == version) for version in (4, 6)}
+    version: tuple(network_range(n) for n in NOT_INTERNET if n.version == version) for version in (4, 6)
+}
 
 
 def is_internet_address(version: int, address: int) -> bool:

@@ -62,8 +62,9 @@ def _launch_setting(ctx: WorkloadContext, field: str) -> tuple[Resource, object]
 def _ipv4(ctx: WorkloadContext) -> PublicAddress | None:
     if ctx.elastic_ips:
         eip = ctx.elastic_ips[0]
-        return PublicAddress(4, _evidence(eip, eip.span, f"Elastic IP {eip.address} is associated with "
-                                                         f"{ctx.address}"), ctx.placements)
+        return PublicAddress(
+            4, _evidence(eip, eip.span, f"Elastic IP {eip.address} is associated with {ctx.address}"), ctx.placements
+        )
     setting = _launch_setting(ctx, "associate_public_ip")
     if setting is not None:
         owner, value = setting
@@ -71,9 +72,12 @@ def _ipv4(ctx: WorkloadContext) -> PublicAddress | None:
         if value is True:
             return PublicAddress(4, _evidence(owner, span, "associate_public_ip_address = true"), ctx.placements)
         if isinstance(value, Unknown):
-            return PublicAddress(4, _evidence(owner, span, "associate_public_ip_address is not known offline"),
-                                 ctx.placements, (f"associate_public_ip_address is unknown ({value.reason}); "
-                                                  "assumed true",))
+            return PublicAddress(
+                4,
+                _evidence(owner, span, "associate_public_ip_address is not known offline"),
+                ctx.placements,
+                (f"associate_public_ip_address is unknown ({value.reason}); assumed true",),
+            )
         return None  # an explicit false wins over the subnet and the default VPC
     public: list[Placement] = []
     first: Evidence | None = None
@@ -82,22 +86,26 @@ def _ipv4(ctx: WorkloadContext) -> PublicAddress | None:
         subnet = placement.subnet
         if placement.default_vpc:
             public.append(placement)
-            first = first or _evidence(ctx.workload, ctx.workload.span,
-                                       "runs in the default VPC, whose subnets assign public IPv4 addresses")
+            first = first or _evidence(
+                ctx.workload, ctx.workload.span, "runs in the default VPC, whose subnets assign public IPv4 addresses"
+            )
         elif subnet is not None:
             value = subnet.map_public_ip_on_launch
             if value is None and subnet.is_default:
                 value = True
             if value is True:
                 public.append(placement)
-                first = first or _evidence(subnet, subnet.span_of("map_public_ip_on_launch"),
-                                           "map_public_ip_on_launch = true")
+                first = first or _evidence(
+                    subnet, subnet.span_of("map_public_ip_on_launch"), "map_public_ip_on_launch = true"
+                )
             elif isinstance(value, Unknown):
                 public.append(placement)
-                first = first or _evidence(subnet, subnet.span_of("map_public_ip_on_launch"),
-                                           "map_public_ip_on_launch is not known offline")
-                assumptions.append(f"{subnet.address}: map_public_ip_on_launch is unknown ({value.reason}); "
-                                   "assumed true")
+                first = first or _evidence(
+                    subnet, subnet.span_of("map_public_ip_on_launch"), "map_public_ip_on_launch is not known offline"
+                )
+                assumptions.append(
+                    f"{subnet.address}: map_public_ip_on_launch is unknown ({value.reason}); assumed true"
+                )
     # A subnet named but not known offline (a parameter, a data source, a module not
     # downloaded) gives no trait: subnets AWS does not create as defaults do not map public
     # IPs, and guessing here made most corpus findings of this rule (reachability cuts the
@@ -148,11 +156,15 @@ def _ipv6(ctx: WorkloadContext) -> PublicAddress | None:
             public.append(placement)
             continue
         subnet = placement.subnet
-        if subnet is not None and subnet.assign_ipv6_on_creation is not None \
-                and subnet.assign_ipv6_on_creation is not False:
+        if (
+            subnet is not None
+            and subnet.assign_ipv6_on_creation is not None
+            and subnet.assign_ipv6_on_creation is not False
+        ):
             public.append(placement)
-            first = first or _evidence(subnet, subnet.span_of("assign_ipv6_on_creation"),
-                                       "assign_ipv6_address_on_creation = true")
+            first = first or _evidence(
+                subnet, subnet.span_of("assign_ipv6_on_creation"), "assign_ipv6_address_on_creation = true"
+            )
             if isinstance(subnet.assign_ipv6_on_creation, Unknown):
                 assumptions.append(f"{subnet.address}: assign_ipv6_address_on_creation is unknown; assumed true")
     if first is None:
@@ -175,12 +187,17 @@ def public_ip_traits(ctx: WorkloadContext) -> list[Trait]:
     subject = f"{kind} {ctx.address}".strip()
     main = causes[0]
     assumptions = tuple(dict.fromkeys(a for cause in causes for a in cause.assumptions))
-    return [Trait(
-        rule_id=PUBLIC_IP, workload=ctx.address,
-        message=f"{subject} will have a public {families} address ({main.location.message})",
-        location=main.location, related=tuple(c.location for c in causes[1:]), assumptions=assumptions,
-        properties={"ipv4": found.ipv4 is not None, "ipv6": found.ipv6 is not None},
-    )]
+    return [
+        Trait(
+            rule_id=PUBLIC_IP,
+            workload=ctx.address,
+            message=f"{subject} will have a public {families} address ({main.location.message})",
+            location=main.location,
+            related=tuple(c.location for c in causes[1:]),
+            assumptions=assumptions,
+            properties={"ipv4": found.ipv4 is not None, "ipv6": found.ipv6 is not None},
+        )
+    ]
 
 
 __all__ = ["PublicAddress", "PublicAddresses", "internet_gateway_routes", "public_addresses", "public_ip_traits"]

@@ -74,8 +74,9 @@ class PathReport:
 
 
 def _step(kind: str, address: str, description: str, span: Span | None, ports: PortSet | None = None) -> PathStep:
-    return PathStep(kind=kind, address=address, description=description, span=span,
-                    ports=str(ports) if ports is not None else "")
+    return PathStep(
+        kind=kind, address=address, description=description, span=span, ports=str(ports) if ports is not None else ""
+    )
 
 
 def _rules(groups: Sequence[AttachedGroup]) -> list[SecurityGroupRule]:
@@ -108,8 +109,13 @@ class Admission:
     route: ResolvedRoute | None  # the route the admitted sources return by
 
 
-def _admission(placement: Placement | None, rules: Sequence[SecurityGroupRule], version: int,
-               eligible: Callable[[int, ResolvedRoute | None], bool], check_acl: bool = True) -> Admission:
+def _admission(
+    placement: Placement | None,
+    rules: Sequence[SecurityGroupRule],
+    version: int,
+    eligible: Callable[[int, ResolvedRoute | None], bool],
+    check_acl: bool = True,
+) -> Admission:
     """What reaches the workload from the source addresses ``eligible`` accepts (given each
     address and the route back to it), through the subnet's NACL and the groups' rules."""
     routes: list[tuple[object, ResolvedRoute]] = []
@@ -145,8 +151,10 @@ def _admission(placement: Placement | None, rules: Sequence[SecurityGroupRule], 
                 blocked = admitted.ports & passed.return_blocked
                 acl = placement.network_acl.address
                 if blocked:
-                    acl_cut = (f"network ACL {acl} lets {blocked} in but not the replies back out to the client's "
-                               f"ephemeral ports 1024-65535")
+                    acl_cut = (
+                        f"network ACL {acl} lets {blocked} in but not the replies back out to the client's "
+                        f"ephemeral ports 1024-65535"
+                    )
                 elif denied is not None:
                     acl_cut = f"network ACL {acl} entry {denied.address} denies {admitted.ports & denied_ports(passed)}"
                 else:
@@ -159,8 +167,9 @@ def _admission(placement: Placement | None, rules: Sequence[SecurityGroupRule], 
             ports = ports | through
             rule = rule or admitted.rule_for(through)
             route = route or back
-    return Admission(ports, sg_ports, rule, entry, acl_cut if not ports else None,
-                     tuple(dict.fromkeys(assumptions)), route)
+    return Admission(
+        ports, sg_ports, rule, entry, acl_cut if not ports else None, tuple(dict.fromkeys(assumptions)), route
+    )
 
 
 def denied_ports(passed: object) -> PortSet:
@@ -173,8 +182,9 @@ def denied_ports(passed: object) -> PortSet:
 
 
 def _internet_eligible(lo_version: int) -> Callable[[int, ResolvedRoute | None], bool]:
-    return lambda address, back: is_internet_address(lo_version, address) and back is not None \
-        and back.target_kind == "internet_gateway"
+    return lambda address, back: (
+        is_internet_address(lo_version, address) and back is not None and back.target_kind == "internet_gateway"
+    )
 
 
 # Workloads of a large estate share a few subnets and sets of groups, and the atom walk of
@@ -183,16 +193,24 @@ def _internet_eligible(lo_version: int) -> Callable[[int, ResolvedRoute | None],
 _INTERNET_ADMISSIONS: dict[tuple[object, ...], tuple[Admission, object]] = {}
 
 
-def _internet_admission(placement: Placement | None, rules: Sequence[SecurityGroupRule], version: int,
-                        via_gateway: bool, check_acl: bool = True) -> Admission:
+def _internet_admission(
+    placement: Placement | None,
+    rules: Sequence[SecurityGroupRule],
+    version: int,
+    via_gateway: bool,
+    check_acl: bool = True,
+) -> Admission:
     """_admission of internet sources; ``via_gateway``: their route back must be an internet gateway."""
     key = (id(placement), tuple(id(r) for r in rules), version, via_gateway, check_acl)
     found = _INTERNET_ADMISSIONS.get(key)
     if found is None:
         if len(_INTERNET_ADMISSIONS) >= 50_000:
             _INTERNET_ADMISSIONS.clear()
-        eligible = _internet_eligible(version) if via_gateway else \
-            (lambda address, _back: is_internet_address(version, address))
+        eligible = (
+            _internet_eligible(version)
+            if via_gateway
+            else (lambda address, _back: is_internet_address(version, address))
+        )
         found = (_admission(placement, rules, version, eligible, check_acl), (placement, tuple(rules)))
         _INTERNET_ADMISSIONS[key] = found
     return found[0]
@@ -210,8 +228,7 @@ def _placement_step(ctx: WorkloadContext, placement: Placement) -> str:
 def _table_step(placement: Placement) -> PathStep:
     if placement.route_table is not None:
         how = "main route table" if placement.route_table_is_main else "route table"
-        return _step("route_table", placement.route_table.address, f"the subnet's {how}",
-                     placement.route_table.span)
+        return _step("route_table", placement.route_table.address, f"the subnet's {how}", placement.route_table.span)
     name = "default-vpc#main-route-table" if placement.default_vpc else "implicit main route table"
     return _step("route_table", name, "the VPC's main route table (not defined: AWS's implicit one)", None)
 
@@ -231,32 +248,51 @@ def _gateway_path(ctx: WorkloadContext, placement: Placement, version: int) -> P
     assumptions: list[str] = list(placement.unresolved) if placement.unresolved else []
     steps = [_step("internet", "internet", f"any {family} address on the internet", None)]
     if public is None or placement not in public.placements:
-        return PathReport("gateway", version, tuple(steps), "",
-                          cut=f"{ctx.address} has no public {family} address in {_placement_step(ctx, placement)}")
+        return PathReport(
+            "gateway",
+            version,
+            tuple(steps),
+            "",
+            cut=f"{ctx.address} has no public {family} address in {_placement_step(ctx, placement)}",
+        )
     assumptions.extend(public.assumptions)
     rules = _rules(ctx.security_groups)
     table = _table_step(placement)
     if not internet_gateway_routes(placement, version):
         sample = int(ipaddress.ip_address("8.8.8.8" if version == 4 else "2600::"))
-        default_route = longest_prefix_match([(d, r) for r in placement.routes
-                                              if (d := _route_destination(r, version)) is not None], version, sample)
+        default_route = longest_prefix_match(
+            [(d, r) for r in placement.routes if (d := _route_destination(r, version)) is not None], version, sample
+        )
         if default_route is not None:
-            why = (f"{table.address} sends {default_route.network} to {default_route.target.target_address}"
-                   f" ({default_route.target.target_kind}), not an internet gateway")
+            why = (
+                f"{table.address} sends {default_route.network} to {default_route.target.target_address}"
+                f" ({default_route.target.target_kind}), not an internet gateway"
+            )
         else:
             why = f"{table.address} has no route for {family} internet addresses to an internet gateway"
-        return PathReport("gateway", version, (*steps, table), "", cut=why,
-                          assumptions=tuple(dict.fromkeys(assumptions)))
+        return PathReport(
+            "gateway", version, (*steps, table), "", cut=why, assumptions=tuple(dict.fromkeys(assumptions))
+        )
     admission = _internet_admission(placement, rules, version, via_gateway=True)
     if not admission.sg_ports:
         groups = ", ".join(g.group.address for g in ctx.security_groups) or "no security group"
-        return PathReport("gateway", version, (*steps, table), "",
-                          cut=f"no rule of {groups} admits traffic from {family} internet addresses",
-                          assumptions=tuple(dict.fromkeys(assumptions + list(admission.assumptions))))
+        return PathReport(
+            "gateway",
+            version,
+            (*steps, table),
+            "",
+            cut=f"no rule of {groups} admits traffic from {family} internet addresses",
+            assumptions=tuple(dict.fromkeys(assumptions + list(admission.assumptions))),
+        )
     if not admission.ports:
-        return PathReport("gateway", version, (*steps, table), "",
-                          cut=admission.acl_cut or "the network ACL blocks it",
-                          assumptions=tuple(dict.fromkeys(assumptions + list(admission.assumptions))))
+        return PathReport(
+            "gateway",
+            version,
+            (*steps, table),
+            "",
+            cut=admission.acl_cut or "the network ACL blocks it",
+            assumptions=tuple(dict.fromkeys(assumptions + list(admission.assumptions))),
+        )
     assumptions.extend(admission.assumptions)
     ports = admission.ports
     route = admission.route
@@ -264,28 +300,37 @@ def _gateway_path(ctx: WorkloadContext, placement: Placement, version: int) -> P
     igw_span = route.target.span if route.target is not None else None
     steps.append(_step("internet_gateway", route.target_address, "internet gateway of the VPC", igw_span, ports))
     steps.append(_step(table.kind, table.address, table.description, table.span, ports))
-    steps.append(_step("route", route.route.address, f"route {_describe_route(route, version)}", route.route.span,
-                       ports))
+    steps.append(
+        _step("route", route.route.address, f"route {_describe_route(route, version)}", route.route.span, ports)
+    )
     related: list[Evidence] = []
     if placement.network_acl is not None:
         acl = placement.network_acl
         steps.append(_step("network_acl", acl.address, "the subnet's network ACL", acl.span, ports))
         if admission.acl_entry is not None:
             entry = admission.acl_entry
-            steps.append(_step("network_acl_entry", entry.address, f"rule {entry.rule_number} allows it",
-                               entry.span, ports))
+            steps.append(
+                _step("network_acl_entry", entry.address, f"rule {entry.rule_number} allows it", entry.span, ports)
+            )
             related.append(Evidence(entry.span, entry.address, "network ACL entry allowing the traffic in"))
     else:
-        steps.append(_step("network_acl", "default network ACL", "the VPC's default network ACL allows all", None,
-                           ports))
+        steps.append(
+            _step("network_acl", "default network ACL", "the VPC's default network ACL allows all", None, ports)
+        )
     rule = admission.rule
     group = _group_of(ctx.security_groups, rule)
     if group is not None:
-        steps.append(_step("security_group", group.group.address, "attached security group", group.attached_at,
-                           ports))
+        steps.append(_step("security_group", group.group.address, "attached security group", group.attached_at, ports))
         related.append(Evidence(group.attached_at, group.group.address, "the group attached to the workload"))
-    steps.append(_step("security_group_rule", rule.address, f"admits {sg_rule_ports(rule)} from the internet",
-                       rule.span_of("cidrs", "ipv6_cidrs"), ports))
+    steps.append(
+        _step(
+            "security_group_rule",
+            rule.address,
+            f"admits {sg_rule_ports(rule)} from the internet",
+            rule.span_of("cidrs", "ipv6_cidrs"),
+            ports,
+        )
+    )
     steps.append(_workload_step(ctx, ports))
     related.append(public.location)
     related.append(Evidence(route.route.span, route.route.address, f"route {_describe_route(route, version)}"))
@@ -295,11 +340,22 @@ def _gateway_path(ctx: WorkloadContext, placement: Placement, version: int) -> P
             continue
         alone = _internet_admission(placement, [other], version, via_gateway=True)
         if alone.ports & ports:
-            related.append(_rule_evidence(ctx.security_groups, other,
-                                          f"also admits {alone.ports & ports} from the {family} internet"))
+            related.append(
+                _rule_evidence(
+                    ctx.security_groups, other, f"also admits {alone.ports & ports} from the {family} internet"
+                )
+            )
     location = _rule_evidence(ctx.security_groups, rule, f"admits {sg_rule_ports(rule)} from the {family} internet")
-    return PathReport("gateway", version, tuple(steps), str(ports), location=location, related=tuple(related),
-                      assumptions=tuple(dict.fromkeys(assumptions)), target_ports=ports)
+    return PathReport(
+        "gateway",
+        version,
+        tuple(steps),
+        str(ports),
+        location=location,
+        related=tuple(related),
+        assumptions=tuple(dict.fromkeys(assumptions)),
+        target_ports=ports,
+    )
 
 
 # --- NACLs between two places inside AWS --------------------------------------------------------------
@@ -315,8 +371,9 @@ class AclCrossing:
     assumptions: tuple[str, ...] = ()
 
 
-def _acl_crossing(placement: Placement | None, version: int, peers: Sequence[object] | None, ports: PortSet,
-                  outbound: bool = False) -> AclCrossing:
+def _acl_crossing(
+    placement: Placement | None, version: int, peers: Sequence[object] | None, ports: PortSet, outbound: bool = False
+) -> AclCrossing:
     """Ports of ``ports`` the placement's NACL lets in from some address of ``peers``
     (CIDRs; None: the internet), replies included; ``outbound``: connections made from the
     subnet to the peers. Peers inside the subnet itself never cross its NACL."""
@@ -335,8 +392,9 @@ def _acl_crossing(placement: Placement | None, version: int, peers: Sequence[obj
             net = parse_cidr(peer)
             if net is None:
                 what = peer.reason if isinstance(peer, Unknown) else peer
-                assumptions.append(f"{acl.address}: the peer address range ({what}) is not known; assumed the NACL "
-                                   f"lets it through")
+                assumptions.append(
+                    f"{acl.address}: the peer address range ({what}) is not known; assumed the NACL lets it through"
+                )
                 return AclCrossing(ports, acl.address, acl.span, tuple(assumptions))
             if net.version != version:
                 continue
@@ -393,8 +451,9 @@ def _source_group_matches(ref: object, group: SecurityGroup) -> bool:
     return isinstance(ref, str) and ref in (group.name, group.address)
 
 
-def _admits_from_lb(ctx: WorkloadContext, route: LoadBalancerRoute, version: int,
-                    ports: PortSet) -> tuple[PortSet, SecurityGroupRule | None, list[str]]:
+def _admits_from_lb(
+    ctx: WorkloadContext, route: LoadBalancerRoute, version: int, ports: PortSet
+) -> tuple[PortSet, SecurityGroupRule | None, list[str]]:
     """Ports of ``ports`` the workload's groups admit from the LB: from its groups, or from a
     CIDR covering one of its subnets."""
     admitted = PortSet()
@@ -414,8 +473,10 @@ def _admits_from_lb(ctx: WorkloadContext, route: LoadBalancerRoute, version: int
                         continue
                     covers = cidr_contains(cidr, subnet_cidr)
                     if isinstance(covers, Unknown):
-                        assumptions.append(f"{rule.address}: whether {cidr} covers the load balancer's subnet "
-                                           f"{subnet_cidr} is not known; assumed it does")
+                        assumptions.append(
+                            f"{rule.address}: whether {cidr} covers the load balancer's subnet "
+                            f"{subnet_cidr} is not known; assumed it does"
+                        )
                         covers = True
                     match = match or covers
             part = sg_rule_ports(rule) & ports if match else PortSet()
@@ -433,8 +494,14 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
     assumptions: list[str] = []
 
     def cut(why: str, *more: PathStep) -> PathReport:
-        return PathReport("load_balancer", version, (*steps, lb_step, *more), "", cut=why,
-                          assumptions=tuple(dict.fromkeys(assumptions)))
+        return PathReport(
+            "load_balancer",
+            version,
+            (*steps, lb_step, *more),
+            "",
+            cut=why,
+            assumptions=tuple(dict.fromkeys(assumptions)),
+        )
 
     if lb.lb_type == "gateway":
         return cut(f"{lb.address} is a gateway load balancer (no listener reachable from the internet)")
@@ -455,23 +522,31 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
     assumptions.extend(more)
     passes_client = lb.lb_type == "network" and not route.lb_security_groups
     if not passes_client:
-        from_internet = _internet_admission(routed[0] if routed else None, lb_rules, version, via_gateway=False,
-                                            check_acl=False)
+        from_internet = _internet_admission(
+            routed[0] if routed else None, lb_rules, version, via_gateway=False, check_acl=False
+        )
         assumptions.extend(from_internet.assumptions)
         if not from_internet.sg_ports & listener_ports:
             groups = ", ".join(g.group.address for g in route.lb_security_groups)
             if not groups:
-                return cut(f"{lb.address} has no security group known to admit the listener port {listener_ports} "
-                           f"from the {family} internet", lis_step)
-            return cut(f"{groups} of {lb.address} does not admit the listener port {listener_ports} from the "
-                       f"{family} internet", lis_step)
+                return cut(
+                    f"{lb.address} has no security group known to admit the listener port {listener_ports} "
+                    f"from the {family} internet",
+                    lis_step,
+                )
+            return cut(
+                f"{groups} of {lb.address} does not admit the listener port {listener_ports} from the "
+                f"{family} internet",
+                lis_step,
+            )
         lb_rule = from_internet.rule
         admitted, rule, more = _admits_from_lb(ctx, route, version, target_ports)
         assumptions.extend(more)
     else:
         placement = ctx.placements[0] if ctx.placements else None
-        direct = _internet_admission(placement, _rules(ctx.security_groups), version, via_gateway=False,
-                                     check_acl=False)
+        direct = _internet_admission(
+            placement, _rules(ctx.security_groups), version, via_gateway=False, check_acl=False
+        )
         assumptions.extend(direct.assumptions)
         admitted, rule, lb_rule = direct.sg_ports & target_ports, direct.rule, None
     # Clients reach a node of the LB in one of its routed subnets, through that subnet's NACL.
@@ -479,8 +554,11 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
     entered = [(p, crossing) for p, crossing in entered if crossing.ports]
     if routed and not entered:
         acls = ", ".join(dict.fromkeys(p.network_acl.address for p in routed if p.network_acl is not None))
-        return cut(f"network ACL {acls} of the subnets of {lb.address} does not let {listener_ports} in from the "
-                   f"{family} internet (or the replies back out)", lis_step)
+        return cut(
+            f"network ACL {acls} of the subnets of {lb.address} does not let {listener_ports} in from the "
+            f"{family} internet (or the replies back out)",
+            lis_step,
+        )
     lb_crossing = entered[0][1] if entered else None  # the subnet the path shows
     if lb_crossing is not None:
         assumptions.extend(lb_crossing.assumptions)
@@ -490,55 +568,106 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
         tg_steps.append(_step("target_group", tg.address, f"forwards to {target_ports}", tg.span, target_ports))
     if not admitted:
         groups = ", ".join(g.group.address for g in ctx.security_groups) or "no security group"
-        source = "the internet (the NLB passes client addresses through)" if passes_client else \
-            f"{lb.address} (its security group or a CIDR covering its subnets)"
+        source = (
+            "the internet (the NLB passes client addresses through)"
+            if passes_client
+            else f"{lb.address} (its security group or a CIDR covering its subnets)"
+        )
         return cut(f"{groups} of {ctx.address} does not admit {target_ports} from {source}", lis_step, *tg_steps)
-    workload_acl, blocked = _lb_to_workload_acls(ctx, route, version, admitted, [p for p, _ in entered],
-                                                 passes_client)
+    workload_acl, blocked = _lb_to_workload_acls(ctx, route, version, admitted, [p for p, _ in entered], passes_client)
     if not workload_acl.ports:
         return cut(blocked, lis_step, *tg_steps)
     assumptions.extend(workload_acl.assumptions)
     admitted = workload_acl.ports
-    lb_step = _step("load_balancer", lb.address, f"internet-facing {lb.lb_type} load balancer", lb.span,
-                    listener_ports)
+    lb_step = _step("load_balancer", lb.address, f"internet-facing {lb.lb_type} load balancer", lb.span, listener_ports)
     # In the order a packet meets them: the LB and its listener, the LB subnet's route back to
     # the internet gateway, the LB's group, the target group, the workload's group.
     steps.extend([lb_step, lis_step])
-    related: list[Evidence] = [Evidence(listener.span, listener.address, f"listener on {listener_ports}"),
-                               Evidence(route.attached_at, ctx.address, "registers the workload as a target")]
+    related: list[Evidence] = [
+        Evidence(listener.span, listener.address, f"listener on {listener_ports}"),
+        Evidence(route.attached_at, ctx.address, "registers the workload as a target"),
+    ]
     igw_routes = internet_gateway_routes(routed[0], version) if routed else ()
     if routed and igw_routes:
         table = _table_step(routed[0])
-        steps.append(_step(table.kind, table.address, f"{table.description} (load balancer subnet)", table.span,
-                           listener_ports))
-        steps.append(_step("route", igw_routes[0].route.address, f"route {_describe_route(igw_routes[0], version)}",
-                           igw_routes[0].route.span, listener_ports))
+        steps.append(
+            _step(table.kind, table.address, f"{table.description} (load balancer subnet)", table.span, listener_ports)
+        )
+        steps.append(
+            _step(
+                "route",
+                igw_routes[0].route.address,
+                f"route {_describe_route(igw_routes[0], version)}",
+                igw_routes[0].route.span,
+                listener_ports,
+            )
+        )
     if lb_crossing is not None and lb_crossing.acl:
-        steps.append(_step("network_acl", lb_crossing.acl, "the load balancer subnet's network ACL", lb_crossing.span,
-                           lb_crossing.ports))
+        steps.append(
+            _step(
+                "network_acl",
+                lb_crossing.acl,
+                "the load balancer subnet's network ACL",
+                lb_crossing.span,
+                lb_crossing.ports,
+            )
+        )
     if lb_rule is not None:
-        steps.append(_step("security_group_rule", lb_rule.address, "admits the listener port from the internet",
-                           lb_rule.span_of("cidrs", "ipv6_cidrs"), listener_ports))
-        related.append(Evidence(lb_rule.span_of("cidrs", "ipv6_cidrs"), lb_rule.address,
-                                "load balancer group admits the internet"))
+        steps.append(
+            _step(
+                "security_group_rule",
+                lb_rule.address,
+                "admits the listener port from the internet",
+                lb_rule.span_of("cidrs", "ipv6_cidrs"),
+                listener_ports,
+            )
+        )
+        related.append(
+            Evidence(lb_rule.span_of("cidrs", "ipv6_cidrs"), lb_rule.address, "load balancer group admits the internet")
+        )
     steps.extend(tg_steps)
     if workload_acl.acl:
-        steps.append(_step("network_acl", workload_acl.acl, "the workload subnet's network ACL", workload_acl.span,
-                           admitted))
+        steps.append(
+            _step("network_acl", workload_acl.acl, "the workload subnet's network ACL", workload_acl.span, admitted)
+        )
     if rule is not None:
-        steps.append(_step("security_group_rule", rule.address, f"admits {admitted} from the load balancer",
-                           rule.span_of("source_groups", "cidrs", "ipv6_cidrs"), admitted))
-        location = Evidence(rule.span_of("source_groups", "cidrs", "ipv6_cidrs"), rule.address,
-                            f"admits {admitted} from internet-facing {lb.address}")
+        steps.append(
+            _step(
+                "security_group_rule",
+                rule.address,
+                f"admits {admitted} from the load balancer",
+                rule.span_of("source_groups", "cidrs", "ipv6_cidrs"),
+                admitted,
+            )
+        )
+        location = Evidence(
+            rule.span_of("source_groups", "cidrs", "ipv6_cidrs"),
+            rule.address,
+            f"admits {admitted} from internet-facing {lb.address}",
+        )
     else:
         location = Evidence(listener.span, listener.address, f"forwards internet traffic to {ctx.address}")
     steps.append(_workload_step(ctx, admitted))
-    return PathReport("load_balancer", version, tuple(steps), str(admitted), location=location,
-                      related=tuple(related), assumptions=tuple(dict.fromkeys(assumptions)), target_ports=admitted)
+    return PathReport(
+        "load_balancer",
+        version,
+        tuple(steps),
+        str(admitted),
+        location=location,
+        related=tuple(related),
+        assumptions=tuple(dict.fromkeys(assumptions)),
+        target_ports=admitted,
+    )
 
 
-def _lb_to_workload_acls(ctx: WorkloadContext, route: LoadBalancerRoute, version: int, ports: PortSet,
-                         lb_placements: list[Placement], passes_client: bool) -> tuple[AclCrossing, str]:
+def _lb_to_workload_acls(
+    ctx: WorkloadContext,
+    route: LoadBalancerRoute,
+    version: int,
+    ports: PortSet,
+    lb_placements: list[Placement],
+    passes_client: bool,
+) -> tuple[AclCrossing, str]:
     """The LB-to-workload leg through the NACLs: out of a LB subnet to the workload's subnet,
     into the workload's subnet from the LB's subnets (from the internet when the NLB passes
     client addresses through). What gets through in some subnet of the workload, and when
@@ -546,31 +675,44 @@ def _lb_to_workload_acls(ctx: WorkloadContext, route: LoadBalancerRoute, version
     lb = route.load_balancer
     sources: list[object] | None = None  # None: the internet
     if not passes_client:
-        sources = [_subnet_cidr(p, version) if p.subnet is not None else Unknown("a subnet of the default VPC")
-                   for p in route.lb_placements] or [Unknown("the load balancer's subnets are not known")]
-    source_words = "the internet (the NLB passes client addresses through)" if passes_client else \
-        f"the subnets of {lb.address}"
+        sources = [
+            _subnet_cidr(p, version) if p.subnet is not None else Unknown("a subnet of the default VPC")
+            for p in route.lb_placements
+        ] or [Unknown("the load balancer's subnets are not known")]
+    source_words = (
+        "the internet (the NLB passes client addresses through)" if passes_client else f"the subnets of {lb.address}"
+    )
     best = AclCrossing(PortSet(), "", None)
     blocked = ""
     for placement in ctx.placements or (None,):
         into = _acl_crossing(placement, version, sources, ports)
         if not into.ports:
-            blocked = blocked or (f"network ACL {into.acl} of {ctx.address}'s subnet does not let {ports} in from "
-                                  f"{source_words} (or the replies back out)")
+            blocked = blocked or (
+                f"network ACL {into.acl} of {ctx.address}'s subnet does not let {ports} in from "
+                f"{source_words} (or the replies back out)"
+            )
             continue
         own = [_subnet_cidr(placement, version)] if placement is not None and placement.subnet is not None else None
-        out_of_lb = [_acl_crossing(p, version, own, into.ports, outbound=True) if own else
-                     AclCrossing(into.ports, "", None) for p in lb_placements] or [AclCrossing(into.ports, "", None)]
+        out_of_lb = [
+            _acl_crossing(p, version, own, into.ports, outbound=True) if own else AclCrossing(into.ports, "", None)
+            for p in lb_placements
+        ] or [AclCrossing(into.ports, "", None)]
         through = PortSet()
         for crossing in out_of_lb:
             through = through | crossing.ports
         if not through:
             acls = ", ".join(dict.fromkeys(c.acl for c in out_of_lb if c.acl))
-            blocked = blocked or (f"network ACL {acls} of the subnets of {lb.address} does not let {into.ports} out "
-                                  f"to {ctx.address}'s subnet (or the replies back in)")
+            blocked = blocked or (
+                f"network ACL {acls} of the subnets of {lb.address} does not let {into.ports} out "
+                f"to {ctx.address}'s subnet (or the replies back in)"
+            )
             continue
-        found = AclCrossing(through, into.acl, into.span,
-                            tuple(dict.fromkeys([*into.assumptions, *(a for c in out_of_lb for a in c.assumptions)])))
+        found = AclCrossing(
+            through,
+            into.acl,
+            into.span,
+            tuple(dict.fromkeys([*into.assumptions, *(a for c in out_of_lb for a in c.assumptions)])),
+        )
         if not best.ports:
             best = found
         else:
@@ -607,42 +749,81 @@ def _private_paths(ctx: WorkloadContext, placement: Placement, version: int) -> 
                 for cidr in candidate.cidrs if version == 4 else candidate.ipv6_cidrs:
                     overlap = cidr_overlaps(cidr, destination)
                     if isinstance(overlap, Unknown):
-                        assumptions.append(f"{candidate.address}: source {cidr} is unknown; assumed it overlaps "
-                                           f"{destination}")
+                        assumptions.append(
+                            f"{candidate.address}: source {cidr} is unknown; assumed it overlaps {destination}"
+                        )
                         overlap = True
                     if overlap:
                         ports = ports | sg_rule_ports(candidate)
                         rule = rule or candidate
         source_kind = "vpc_peering" if via == "vpc_peering" else "vpn_gateway"
-        steps = [_step(source_kind, resolved.target_address, f"{destination} via {resolved.target_address}",
-                       resolved.target.span if resolved.target is not None else None),
-                 _table_step(placement),
-                 _step("route", resolved.route.address, f"route {_describe_route(resolved, version)}",
-                       resolved.route.span)]
+        steps = [
+            _step(
+                source_kind,
+                resolved.target_address,
+                f"{destination} via {resolved.target_address}",
+                resolved.target.span if resolved.target is not None else None,
+            ),
+            _table_step(placement),
+            _step("route", resolved.route.address, f"route {_describe_route(resolved, version)}", resolved.route.span),
+        ]
         if not ports or rule is None:
-            out.append(PathReport(via, version, tuple(steps), "",
-                                  cut=f"no security group rule admits traffic from {destination}",
-                                  assumptions=tuple(assumptions)))
+            out.append(
+                PathReport(
+                    via,
+                    version,
+                    tuple(steps),
+                    "",
+                    cut=f"no security group rule admits traffic from {destination}",
+                    assumptions=tuple(assumptions),
+                )
+            )
             continue
         crossing = _acl_crossing(placement, version, [destination], ports)
         assumptions.extend(crossing.assumptions)
         if not crossing.ports:
-            out.append(PathReport(via, version, tuple(steps), "",
-                                  cut=f"network ACL {crossing.acl} does not let {ports} in from {destination} "
-                                      f"(or the replies back out)", assumptions=tuple(dict.fromkeys(assumptions))))
+            out.append(
+                PathReport(
+                    via,
+                    version,
+                    tuple(steps),
+                    "",
+                    cut=f"network ACL {crossing.acl} does not let {ports} in from {destination} "
+                    f"(or the replies back out)",
+                    assumptions=tuple(dict.fromkeys(assumptions)),
+                )
+            )
             continue
         ports = crossing.ports
         if crossing.acl:
             steps.append(_step("network_acl", crossing.acl, "the subnet's network ACL", crossing.span, ports))
-        steps.append(_step("security_group_rule", rule.address, f"admits {sg_rule_ports(rule)}",
-                           rule.span_of("cidrs", "ipv6_cidrs"), ports))
+        steps.append(
+            _step(
+                "security_group_rule",
+                rule.address,
+                f"admits {sg_rule_ports(rule)}",
+                rule.span_of("cidrs", "ipv6_cidrs"),
+                ports,
+            )
+        )
         steps.append(_workload_step(ctx, ports))
-        location = _rule_evidence(ctx.security_groups, rule, f"admits {ports} from {destination} "
-                                                             f"({resolved.target_address})")
+        location = _rule_evidence(
+            ctx.security_groups, rule, f"admits {ports} from {destination} ({resolved.target_address})"
+        )
         route_text = f"route {_describe_route(resolved, version)}"
         related = (Evidence(resolved.route.span, resolved.route.address, route_text),)
-        out.append(PathReport(via, version, tuple(steps), str(ports), location=location, related=related,
-                              assumptions=tuple(dict.fromkeys(assumptions)), target_ports=ports))
+        out.append(
+            PathReport(
+                via,
+                version,
+                tuple(steps),
+                str(ports),
+                location=location,
+                related=related,
+                assumptions=tuple(dict.fromkeys(assumptions)),
+                target_ports=ports,
+            )
+        )
     return out
 
 
@@ -679,21 +860,32 @@ def reachability_traits(ctx: WorkloadContext) -> list[Trait]:
         for path in open_paths:
             ports = ports | path.target_ports
         assert best.location is not None
-        via_text = {"gateway": "through an internet gateway", "load_balancer": "through a load balancer",
-                    "vpc_peering": "from a peered VPC", "vpn": "from a VPN"}[best.via]
+        via_text = {
+            "gateway": "through an internet gateway",
+            "load_balancer": "through a load balancer",
+            "vpc_peering": "from a peered VPC",
+            "vpn": "from a VPN",
+        }[best.via]
         related = list(best.related)
         for other in open_paths[1:]:
             if other.location is not None and other.location not in related and other.location != best.location:
                 related.append(other.location)
-        traits.append(Trait(
-            rule_id=INTERNET_REACHABLE, workload=ctx.address,
-            message=f"{ctx.address} is reachable on {ports} {via_text} ({FAMILY[best.version]})",
-            location=best.location, related=tuple(related), path=best.steps,
-            assumptions=tuple(dict.fromkeys(a for p in open_paths for a in p.assumptions)),
-            properties={"ports": str(ports), "via": best.via,
-                        "paths": [{"via": p.via, "family": FAMILY[p.version], "ports": p.ports}
-                                  for p in open_paths]},
-        ))
+        traits.append(
+            Trait(
+                rule_id=INTERNET_REACHABLE,
+                workload=ctx.address,
+                message=f"{ctx.address} is reachable on {ports} {via_text} ({FAMILY[best.version]})",
+                location=best.location,
+                related=tuple(related),
+                path=best.steps,
+                assumptions=tuple(dict.fromkeys(a for p in open_paths for a in p.assumptions)),
+                properties={
+                    "ports": str(ports),
+                    "via": best.via,
+                    "paths": [{"via": p.via, "family": FAMILY[p.version], "ports": p.ports} for p in open_paths],
+                },
+            )
+        )
     traits.extend(_vpc_reachable(ctx))
     return traits
 
@@ -717,8 +909,9 @@ def _vpc_reachable(ctx: WorkloadContext) -> list[Trait]:
                             if parse_cidr(cidr) is not None and parse_cidr(cidr).prefixlen == 0:  # type: ignore[union-attr]
                                 contains = True
                             elif isinstance(cidr, Unknown):
-                                assumptions.append(f"{rule.address}: source {cidr} is unknown; assumed it "
-                                                   f"contains the VPC CIDR")
+                                assumptions.append(
+                                    f"{rule.address}: source {cidr} is unknown; assumed it contains the VPC CIDR"
+                                )
                                 contains = True
                             else:
                                 continue
@@ -729,18 +922,28 @@ def _vpc_reachable(ctx: WorkloadContext) -> list[Trait]:
                 if not _covers_all(ports) or not admitting:
                     continue
                 rule = admitting[0]
-                vpc_name = placement.vpc.address if placement.vpc is not None else (
-                    "the default VPC" if placement.default_vpc else "its VPC")
-                location = _rule_evidence(ctx.security_groups, rule,
-                                          f"admits {sg_rule_ports(rule)} from a CIDR containing {vpc_cidr}")
-                related = tuple(_rule_evidence(ctx.security_groups, r, f"admits {sg_rule_ports(r)}")
-                                for r in admitting[1:])
-                return [Trait(
-                    rule_id=VPC_REACHABLE, workload=ctx.address,
-                    message=f"{ctx.address} admits all traffic from every address of {vpc_name} ({vpc_cidr})",
-                    location=location, related=related, assumptions=tuple(dict.fromkeys(assumptions)),
-                    properties={"ports": str(ports), "vpc_cidr": str(vpc_cidr)},
-                )]
+                vpc_name = (
+                    placement.vpc.address
+                    if placement.vpc is not None
+                    else ("the default VPC" if placement.default_vpc else "its VPC")
+                )
+                location = _rule_evidence(
+                    ctx.security_groups, rule, f"admits {sg_rule_ports(rule)} from a CIDR containing {vpc_cidr}"
+                )
+                related = tuple(
+                    _rule_evidence(ctx.security_groups, r, f"admits {sg_rule_ports(r)}") for r in admitting[1:]
+                )
+                return [
+                    Trait(
+                        rule_id=VPC_REACHABLE,
+                        workload=ctx.address,
+                        message=f"{ctx.address} admits all traffic from every address of {vpc_name} ({vpc_cidr})",
+                        location=location,
+                        related=related,
+                        assumptions=tuple(dict.fromkeys(assumptions)),
+                        properties={"ports": str(ports), "vpc_cidr": str(vpc_cidr)},
+                    )
+                ]
     return []
 
 

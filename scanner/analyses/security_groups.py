@@ -152,8 +152,11 @@ def _world_rules(ctx: WorkloadContext) -> list[_WorldRule]:
 def _attacher(ctx: WorkloadContext, span: Span) -> str:
     """The resource whose block holds the attaching line."""
     for candidate in (ctx.launch_template, *ctx.network_interfaces):
-        if candidate is not None and candidate.span.file == span.file and \
-                candidate.span.line <= span.line <= candidate.span.end_line:
+        if (
+            candidate is not None
+            and candidate.span.file == span.file
+            and candidate.span.line <= span.line <= candidate.span.end_line
+        ):
             return candidate.address
     return ctx.address
 
@@ -162,8 +165,11 @@ def _related(ctx: WorkloadContext, world: _WorldRule) -> tuple[Evidence, ...]:
     group = world.attached.group
     return (
         Evidence(group.span, group.address, "security group attached to the workload"),
-        Evidence(world.attached.attached_at, _attacher(ctx, world.attached.attached_at),
-                 f"attaches {group.address} to {ctx.address}"),
+        Evidence(
+            world.attached.attached_at,
+            _attacher(ctx, world.attached.attached_at),
+            f"attaches {group.address} to {ctx.address}",
+        ),
     )
 
 
@@ -174,14 +180,20 @@ def _path(ctx: WorkloadContext, world: _WorldRule, ports: str) -> tuple[PathStep
     return (
         PathStep("internet", "internet", ", ".join(world.sources), None, ports),
         PathStep("security_group", group.address, "security group of the workload", group.span, ports),
-        PathStep("security_group_rule", world.rule.address, f"allows {ports} from {', '.join(world.sources)}",
-                 world.rule.span, ports),
+        PathStep(
+            "security_group_rule",
+            world.rule.address,
+            f"allows {ports} from {', '.join(world.sources)}",
+            world.rule.span,
+            ports,
+        ),
         PathStep(kind, workload.address, "the workload", workload.span, ports),
     )
 
 
-def _trait(ctx: WorkloadContext, world: _WorldRule, rule_id: str, what: str, ports: str,
-           extra: dict[str, Any]) -> Trait:
+def _trait(
+    ctx: WorkloadContext, world: _WorldRule, rule_id: str, what: str, ports: str, extra: dict[str, Any]
+) -> Trait:
     group = world.attached.group
     sources = ", ".join(world.sources)
     allows = f"allows {world.opening.describe()} from {sources}"
@@ -206,8 +218,11 @@ def security_group_traits(ctx: WorkloadContext, authorized_ports: frozenset[int]
         if remote:
             names = " and ".join(f"{_REMOTE_NAMES[p]} ({p})" for p in remote)
             ports = ", ".join(f"tcp {p}" for p in remote)
-            traits.append(_trait(ctx, world, REMOTE_ACCESS, f": remote access over {names}", ports,
-                                 {"opening": opening.describe()}))
+            traits.append(
+                _trait(
+                    ctx, world, REMOTE_ACCESS, f": remote access over {names}", ports, {"opening": opening.describe()}
+                )
+            )
 
         if opening.protocol == TCP:
             ranges = opening.unauthorized_tcp_ranges(authorized_ports)
@@ -218,7 +233,14 @@ def security_group_traits(ctx: WorkloadContext, authorized_ports: frozenset[int]
         else:
             unauthorized = opening.describe()
         authorized = f"tcp {', '.join(str(p) for p in sorted(authorized_ports))}" if authorized_ports else "none"
-        traits.append(_trait(ctx, world, OPEN_SECURITY_GROUP,
-                             f": {unauthorized} is outside the authorized ports ({authorized})",
-                             opening.describe(), {"unauthorized_ports": unauthorized}))
+        traits.append(
+            _trait(
+                ctx,
+                world,
+                OPEN_SECURITY_GROUP,
+                f": {unauthorized} is outside the authorized ports ({authorized})",
+                opening.describe(),
+                {"unauthorized_ports": unauthorized},
+            )
+        )
     return traits

@@ -71,16 +71,23 @@ def vulnerability_traits(ctx: WorkloadContext, data: VulnerabilityData) -> tuple
     if inventory is not None and image_owner is not None:
         matches.extend(_image_matches(ctx, image_owner, inventory, data, notices))
     elif data.inventory.images and image is not None:
-        notices.append(f"{ctx.address}: no SBOM or Inspector finding for its image ({_describe(image)}): "
-                       "its packages were not checked")
+        notices.append(
+            f"{ctx.address}: no SBOM or Inspector finding for its image ({_describe(image)}): "
+            "its packages were not checked"
+        )
 
     user_data, user_data_owner = _user_data(ctx)
     if isinstance(user_data, str) and user_data.strip() and user_data_owner is not None:
         matches.extend(_user_data_matches(ctx, user_data, user_data_owner, inventory, data, notices))
 
     traits = [_trait(ctx, match, data) for match in _merge(matches)]
-    traits.sort(key=lambda t: (t.rule_id != EXPLOITABLE_VULNERABILITY, t.properties["package"],
-                               t.properties["vulnerability_ids"]))
+    traits.sort(
+        key=lambda t: (
+            t.rule_id != EXPLOITABLE_VULNERABILITY,
+            t.properties["package"],
+            t.properties["vulnerability_ids"],
+        )
+    )
     return traits, data.once(notices)
 
 
@@ -142,40 +149,68 @@ def _describe(image: object) -> str:
 # --- matching ---------------------------------------------------------------------------------
 
 
-def _image_matches(ctx: WorkloadContext, owner: Instance | LaunchTemplate, inventory: ImageInventory,
-                   data: VulnerabilityData, notices: list[str]) -> list[_Match]:
+def _image_matches(
+    ctx: WorkloadContext,
+    owner: Instance | LaunchTemplate,
+    inventory: ImageInventory,
+    data: VulnerabilityData,
+    notices: list[str],
+) -> list[_Match]:
     where = Evidence(owner.span_of("image"), owner.address, f"launches image {inventory.key}")
     found: list[_Match] = []
     for finding in inventory.findings:
         package = finding.package
-        found.append(_Match(
-            package=package, ids=(finding.vulnerability_id, *finding.related_ids),
-            fixed_version=finding.fixed_version, vectors=finding.cvss_vectors, epss_hint=finding.epss,
-            summary=finding.title, assumption=None, location=where,
-            related=(Evidence(package.origin, ctx.address, package.origin_text),), source="inspector",
-        ))
+        found.append(
+            _Match(
+                package=package,
+                ids=(finding.vulnerability_id, *finding.related_ids),
+                fixed_version=finding.fixed_version,
+                vectors=finding.cvss_vectors,
+                epss_hint=finding.epss,
+                summary=finding.title,
+                assumption=None,
+                location=where,
+                related=(Evidence(package.origin, ctx.address, package.origin_text),),
+                source="inspector",
+            )
+        )
     for package in inventory.packages:
         for match in _advisories(package, data, notices):
-            found.append(_Match(**match, location=where,
-                                related=(Evidence(package.origin, ctx.address, package.origin_text),),
-                                source="sbom"))
+            found.append(
+                _Match(
+                    **match,
+                    location=where,
+                    related=(Evidence(package.origin, ctx.address, package.origin_text),),
+                    source="sbom",
+                )
+            )
     return found
 
 
-def _user_data_matches(ctx: WorkloadContext, text: str, owner: Instance | LaunchTemplate,
-                       inventory: ImageInventory | None, data: VulnerabilityData,
-                       notices: list[str]) -> list[_Match]:
+def _user_data_matches(
+    ctx: WorkloadContext,
+    text: str,
+    owner: Instance | LaunchTemplate,
+    inventory: ImageInventory | None,
+    data: VulnerabilityData,
+    notices: list[str],
+) -> list[_Match]:
     read = read_user_data(text)
     if read.unpinned:
-        notices.append(f"{ctx.address}: user_data installs packages without a pinned version, not checked: "
-                       + ", ".join(read.unpinned))
+        notices.append(
+            f"{ctx.address}: user_data installs packages without a pinned version, not checked: "
+            + ", ".join(read.unpinned)
+        )
     distro = inventory.distro if inventory is not None else None
     found: list[_Match] = []
     for installed in read.packages:
         span = _install_line(owner, installed, text, data)
         package = InstalledPackage(
-            name=installed.name, version=installed.version, ecosystem=_ecosystem(installed.ecosystem, distro),
-            origin=span, origin_text=f"{owner.address} user_data: {installed.manager} {installed.written}",
+            name=installed.name,
+            version=installed.version,
+            ecosystem=_ecosystem(installed.ecosystem, distro),
+            origin=span,
+            origin_text=f"{owner.address} user_data: {installed.manager} {installed.written}",
         )
         where = Evidence(span, owner.address, f"installs {installed.name} {installed.version}")
         for match in _advisories(package, data, notices):
@@ -227,11 +262,15 @@ def _merge(matches: Iterable[_Match]) -> list[_Match]:
         else:
             old = kept[index]
             kept[index] = _Match(
-                package=old.package, ids=tuple(dict.fromkeys((*old.ids, *match.ids))),
-                fixed_version=old.fixed_version or match.fixed_version, vectors=old.vectors or match.vectors,
+                package=old.package,
+                ids=tuple(dict.fromkeys((*old.ids, *match.ids))),
+                fixed_version=old.fixed_version or match.fixed_version,
+                vectors=old.vectors or match.vectors,
                 epss_hint=old.epss_hint if old.epss_hint is not None else match.epss_hint,
-                summary=old.summary or match.summary, assumption=old.assumption if match.assumption else None,
-                location=old.location, related=tuple(dict.fromkeys((*old.related, *match.related))),
+                summary=old.summary or match.summary,
+                assumption=old.assumption if match.assumption else None,
+                location=old.location,
+                related=tuple(dict.fromkeys((*old.related, *match.related))),
                 source=old.source,
             )
         for k in keys:
@@ -273,8 +312,7 @@ def _trait(ctx: WorkloadContext, match: _Match, data: VulnerabilityData) -> Trai
     if epss is not None:
         why.append(f"EPSS {epss:.5g}")
     fix = f"; fixed in {match.fixed_version}" if match.fixed_version else "; no fixed version known"
-    message = (f"{package.name} {package.version} has {shown_id}"
-               + (f" ({', '.join(why)})" if why else "") + fix)
+    message = f"{package.name} {package.version} has {shown_id}" + (f" ({', '.join(why)})" if why else "") + fix
 
     assumptions = (match.assumption,) if match.assumption else ()
     return Trait(
@@ -306,8 +344,9 @@ def _trait(ctx: WorkloadContext, match: _Match, data: VulnerabilityData) -> Trai
 # --- where user_data installs a package ------------------------------------------------------
 
 
-def _install_line(owner: Instance | LaunchTemplate, installed: UserDataPackage, text: str,
-                  data: VulnerabilityData) -> Span:
+def _install_line(
+    owner: Instance | LaunchTemplate, installed: UserDataPackage, text: str, data: VulnerabilityData
+) -> Span:
     """The template line of an install command. The model knows where the user_data
     attribute starts; a heredoc / YAML block body starts on the next line. The package as
     written is looked for near where it should be (the loader may have substituted

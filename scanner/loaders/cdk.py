@@ -52,8 +52,9 @@ def load_cdk_out(folder: Path, options: ScanOptions) -> list[Configuration]:
     return [configuration]
 
 
-def _stack_templates(folder: Path, options: ScanOptions, cache: TemplateCache, errors: list[LoadError],
-                     manifests: list[str], depth: int) -> list[Template]:
+def _stack_templates(
+    folder: Path, options: ScanOptions, cache: TemplateCache, errors: list[LoadError], manifests: list[str], depth: int
+) -> list[Template]:
     manifest_path = folder / "manifest.json"
     display = options.display_path(manifest_path)
     manifest = _read_manifest(manifest_path, options, errors)

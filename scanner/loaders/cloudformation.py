@@ -106,8 +106,12 @@ def is_cloudformation_template(path: Path) -> bool:
 
 def _wide_text(head: bytes) -> bytes:
     """``head`` re-encoded as UTF-8 when it starts with a UTF-16/32 byte order mark, else b""."""
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if head.startswith(bom):
             return head.decode(codec, errors="ignore").encode("utf-8")
     return b""
@@ -168,8 +172,9 @@ def _decode(text: str, display: str) -> tuple[Any, list[LoadError]]:
     except Exception as error:  # cfn-lint guards most inputs; never let one template stop the scan
         return None, [LoadError(display, 0, f"cannot decode template: {error}")]
     if matches:
-        return None, [LoadError(display, max(int(getattr(m, "linenumber", 0) or 0), 0), str(m.message))
-                      for m in matches]
+        return None, [
+            LoadError(display, max(int(getattr(m, "linenumber", 0) or 0), 0), str(m.message)) for m in matches
+        ]
     try:
         return marked_copy(document), []
     except RecursionError:
@@ -327,8 +332,14 @@ class LoadState:
 class Stack:
     """One template instance (top-level or nested): its parameters, conditions, resources."""
 
-    def __init__(self, state: LoadState, template: Template, prefix: str = "",
-                 given: dict[str, Any] | None = None, chain: tuple[Path, ...] = ()) -> None:
+    def __init__(
+        self,
+        state: LoadState,
+        template: Template,
+        prefix: str = "",
+        given: dict[str, Any] | None = None,
+        chain: tuple[Path, ...] = (),
+    ) -> None:
         assert template.document is not None
         self.state = state
         self.template = template
@@ -400,7 +411,8 @@ class Stack:
             shown = ", ".join(str(n) if isinstance(n, str) else "(macro)" for n in names)
             self.state.notices.append(
                 f"{self.template.display}: Transform {shown} is not expanded offline; "
-                "resources only it would create are not scanned")
+                "resources only it would create are not scanned"
+            )
         for logical_id, node in self.resources.items():
             self._load_resource(str(logical_id), node)
         for name in self._outputs:
@@ -417,8 +429,9 @@ class Stack:
         resource_type = node.get("Type")
         if isinstance(resource_type, dict) and len(resource_type) == 1:
             directive = str(next(iter(resource_type))).replace("Fn::", "!", 1)
-            self.state.notices.append(f"{span}: resource {logical_id} has Type {directive} (a pre-processor "
-                                      "directive), not expanded offline")
+            self.state.notices.append(
+                f"{span}: resource {logical_id} has Type {directive} (a pre-processor directive), not expanded offline"
+            )
             return
         if not isinstance(resource_type, str):
             self.state.errors.append(LoadError(span.file, span.line, f"resource {logical_id} has no Type"))
@@ -436,8 +449,9 @@ class Stack:
         try:
             properties = self._value(node.get("Properties"), 0) if "Properties" in node else None
         except (TooDeep, RecursionError):
-            self.state.errors.append(LoadError(span.file, span.line,
-                                               f"resource {logical_id}: properties nested over {MAX_DEPTH} levels"))
+            self.state.errors.append(
+                LoadError(span.file, span.line, f"resource {logical_id}: properties nested over {MAX_DEPTH} levels")
+            )
             return
         if isinstance(properties, Unknown):
             assumptions.append(f"Properties are unknown: {properties.reason}")
@@ -469,8 +483,9 @@ class Stack:
                 self.state.errors.append(LoadError(span.file, span.line, "iacscan ignore entry without an id"))
                 continue
             reason = entry.get("reason", "") if isinstance(entry, dict) else ""
-            self.state.suppressions.append(Suppression(
-                tuple(str(rule_id) for rule_id in rule_ids), address, str(reason or ""), span))
+            self.state.suppressions.append(
+                Suppression(tuple(str(rule_id) for rule_id in rule_ids), address, str(reason or ""), span)
+            )
 
     # -- nested stacks --
 
@@ -499,15 +514,18 @@ class Stack:
         if path is None:
             if not self.state.cdk or location is not None:
                 self.state.notices.append(
-                    f"{span}: nested stack {logical_id} is not a local template; its resources are not scanned")
+                    f"{span}: nested stack {logical_id} is not a local template; its resources are not scanned"
+                )
             return None
         if not self.state.options.inside_root(path):
-            self.state.errors.append(LoadError(span.file, span.line,
-                                               f"nested stack {logical_id}: {location} is outside the scanned root"))
+            self.state.errors.append(
+                LoadError(span.file, span.line, f"nested stack {logical_id}: {location} is outside the scanned root")
+            )
             return None
         if path.resolve() in self.chain or len(self.chain) > MAX_STACK_NESTING:
-            self.state.errors.append(LoadError(span.file, span.line,
-                                               f"nested stack {logical_id}: {location} nests itself or is too deep"))
+            self.state.errors.append(
+                LoadError(span.file, span.line, f"nested stack {logical_id}: {location} nests itself or is too deep")
+            )
             return None
         template = self.state.templates(path)
         if template.document is None:
@@ -555,7 +573,8 @@ class Stack:
         export_name = self._safe_value(node["Export"].get("Name"))
         if isinstance(export_name, str):
             self.state.exports_out[export_name] = Export(
-                self.state.configuration_name, self.template.display, self._safe_value(node.get("Value")))
+                self.state.configuration_name, self.template.display, self._safe_value(node.get("Value"))
+            )
 
     # -- conditions --
 
@@ -697,8 +716,11 @@ class Stack:
         export = self.state.exports_in.get(name)
         if export is None:
             return Unknown(f"Fn::ImportValue {name}: no template in this scan exports it")
-        if (export.configuration == self.state.configuration_name or export.file in self.state.member_files
-                or is_known(export.value)):
+        if (
+            export.configuration == self.state.configuration_name
+            or export.file in self.state.member_files
+            or is_known(export.value)
+        ):
             return export.value
         refs = refs_in(export.value)
         what = ", ".join(str(ref) for ref in refs) or "an unknown value"
@@ -754,7 +776,7 @@ def _fn_sub(stack: Stack, argument: Any, node: Any, depth: int) -> Any:
     unresolved: list[Any] = []
     position = 0
     for match in _SUB_PLACEHOLDER.finditer(text):
-        pieces.append(text[position:match.start()])
+        pieces.append(text[position : match.start()])
         position = match.end()
         name = match.group(1)
         if name.startswith("!"):
@@ -986,8 +1008,15 @@ class TemplateCache:
         return self._decoded[key]
 
 
-def load_configuration(name: str, kind: ConfigurationKind, templates: Iterable[Template], options: ScanOptions,
-                       cache: TemplateCache, exports: dict[str, Export], cdk: bool = False) -> LoadState:
+def load_configuration(
+    name: str,
+    kind: ConfigurationKind,
+    templates: Iterable[Template],
+    options: ScanOptions,
+    cache: TemplateCache,
+    exports: dict[str, Export],
+    cdk: bool = False,
+) -> LoadState:
     """Load ``templates`` (top-level stacks) into one configuration's state."""
     templates = list(templates)
     state = LoadState(options, kind, exports, cache, name, cdk=cdk, member_files={t.display for t in templates})
@@ -1017,8 +1046,9 @@ def to_configuration(state: LoadState) -> Configuration:
         try:
             configuration.resources.extend(to_model(raw, state.options))
         except Exception as error:  # a mapping bug must not lose the whole configuration
-            configuration.errors.append(LoadError(raw.span.file, raw.span.line,
-                                                  f"cannot map {raw.address} ({raw.type}): {error}"))
+            configuration.errors.append(
+                LoadError(raw.span.file, raw.span.line, f"cannot map {raw.address} ({raw.type}): {error}")
+            )
     configuration.resources = link_resources(configuration.resources, state.raws)
     return configuration
 
@@ -1063,12 +1093,15 @@ def load_templates(paths: list[Path], options: ScanOptions) -> list[Configuratio
         for index in members:
             state = states[index]
             if state.imports_used & exports.keys():
-                state = load_configuration(state.configuration_name, "cloudformation", [top[index]], options, cache,
-                                           exports)
+                state = load_configuration(
+                    state.configuration_name, "cloudformation", [top[index]], options, cache, exports
+                )
             if len(members) > 1:
-                state.notices.append(f"{top[index].display}: shares resources with another template by "
-                                     "Fn::ImportValue, but their logical ids collide, so it is loaded on its own and "
-                                     "imported resources stay unknown")
+                state.notices.append(
+                    f"{top[index].display}: shares resources with another template by "
+                    "Fn::ImportValue, but their logical ids collide, so it is loaded on its own and "
+                    "imported resources stay unknown"
+                )
             loaded.append(state)
     return [to_configuration(state) for state in loaded]
 
@@ -1117,4 +1150,3 @@ def _reachable(start: set[Path], edges: dict[Path, set[Path]]) -> set[Path]:
                 seen.add(child)
                 pending.append(child)
     return seen
-

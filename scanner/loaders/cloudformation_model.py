@@ -84,7 +84,8 @@ def _span(container: Any, *path: str | int) -> Span | None:
     for index, step in enumerate(path):
         last = index == len(path) - 1
         present = (isinstance(step, str) and isinstance(container, dict) and step in container) or (
-            isinstance(step, int) and isinstance(container, list) and 0 <= step < len(container))
+            isinstance(step, int) and isinstance(container, list) and 0 <= step < len(container)
+        )
         if not present:
             return None
         if last:
@@ -202,15 +203,25 @@ def aws_name(body: Any, *keys: str) -> MaybeStr:
 
 
 def common(raw: RawResource, fields: Fields, *name_keys: str) -> dict[str, Any]:
-    return {"address": raw.address, "kind": raw.type, "span": raw.span, "attr_spans": fields.spans,
-            "assumptions": raw.assumptions, "name": aws_name(raw.body, *name_keys)}
+    return {
+        "address": raw.address,
+        "kind": raw.type,
+        "span": raw.span,
+        "attr_spans": fields.spans,
+        "assumptions": raw.assumptions,
+        "name": aws_name(raw.body, *name_keys),
+    }
 
 
 def derived(raw: RawResource, key: str, index: int, container: Any, fields: Fields) -> dict[str, Any]:
     """Base fields of an object written as item ``index`` of the list property ``key``."""
-    return {"address": f"{raw.address}.{key}[{index}]", "kind": raw.type,
-            "span": span_of(container, index, raw.span) or raw.span, "attr_spans": fields.spans,
-            "assumptions": raw.assumptions}
+    return {
+        "address": f"{raw.address}.{key}[{index}]",
+        "kind": raw.type,
+        "span": span_of(container, index, raw.span) or raw.span,
+        "attr_spans": fields.spans,
+        "assumptions": raw.assumptions,
+    }
 
 
 def items_of(value: Any) -> list[tuple[int, Any]]:
@@ -256,9 +267,12 @@ def metadata_options(container: Any, *path: str | int) -> MetadataOptions | None
         unknown_value = options if isinstance(options, Unknown) else Unknown("MetadataOptions is not a mapping")
         return MetadataOptions(span=span, http_tokens=unknown_value, http_endpoint=unknown_value)
     fields = Fields(options)
-    return MetadataOptions(span=span, attr_spans=fields.spans,
-                           http_tokens=as_str(fields.take("http_tokens", "HttpTokens")),
-                           http_endpoint=as_str(fields.take("http_endpoint", "HttpEndpoint")))
+    return MetadataOptions(
+        span=span,
+        attr_spans=fields.spans,
+        http_tokens=as_str(fields.take("http_tokens", "HttpTokens")),
+        http_endpoint=as_str(fields.take("http_endpoint", "HttpEndpoint")),
+    )
 
 
 def _primary_index(interfaces: Any) -> int | None:
@@ -300,19 +314,23 @@ def map_instance(raw: RawResource) -> list[Resource]:
             subnet=as_ref(eni_fields.take("subnet", "SubnetId")),
             security_groups=as_refs(eni_fields.take("security_groups", "GroupSet")),
             attached_instance=own_ref(raw),
-            ipv6_address_count=_ipv6_count(eni_fields.take("ipv6_address_count", "Ipv6AddressCount"),
-                                           eni_fields.take("ipv6_address_count", "Ipv6Addresses")),
+            ipv6_address_count=_ipv6_count(
+                eni_fields.take("ipv6_address_count", "Ipv6AddressCount"),
+                eni_fields.take("ipv6_address_count", "Ipv6Addresses"),
+            ),
             public_ip=as_bool(eni_fields.take("public_ip", "AssociatePublicIpAddress")),
         )
         enis.append(eni)
         eni_refs.append(ResourceRef(eni.address, "Ref"))
 
     groups = as_refs(fields.take("security_groups", "SecurityGroupIds")) + as_refs(
-        fields.take("security_groups", "SecurityGroups"))
+        fields.take("security_groups", "SecurityGroups")
+    )
     subnet = fields.take("subnet", "SubnetId")
     public_ip: Any = None
-    ipv6 = _ipv6_count(fields.take("ipv6_address_count", "Ipv6AddressCount"),
-                       fields.take("ipv6_address_count", "Ipv6Addresses"))
+    ipv6 = _ipv6_count(
+        fields.take("ipv6_address_count", "Ipv6AddressCount"), fields.take("ipv6_address_count", "Ipv6Addresses")
+    )
     if primary is not None:
         # The primary (device 0) interface carries the instance's subnet, groups and public IP.
         subnet = subnet if subnet is not None else fields.take("subnet", "NetworkInterfaces", primary, "SubnetId")
@@ -320,8 +338,10 @@ def map_instance(raw: RawResource) -> list[Resource]:
             groups = as_refs(fields.take("security_groups", "NetworkInterfaces", primary, "GroupSet"))
         public_ip = fields.take("associate_public_ip", "NetworkInterfaces", primary, "AssociatePublicIpAddress")
         if ipv6 is None:
-            ipv6 = _ipv6_count(fields.take("ipv6_address_count", "NetworkInterfaces", primary, "Ipv6AddressCount"),
-                               fields.take("ipv6_address_count", "NetworkInterfaces", primary, "Ipv6Addresses"))
+            ipv6 = _ipv6_count(
+                fields.take("ipv6_address_count", "NetworkInterfaces", primary, "Ipv6AddressCount"),
+                fields.take("ipv6_address_count", "NetworkInterfaces", primary, "Ipv6Addresses"),
+            )
     # AWS::EC2::Instance gained MetadataOptions (cfn-lint 1.58's schema lists it); without it the
     # instance takes its launch template's options, or AWS's defaults.
     metadata = metadata_options(body, "MetadataOptions")
@@ -336,8 +356,11 @@ def map_instance(raw: RawResource) -> list[Resource]:
         associate_public_ip=as_bool(public_ip),
         ipv6_address_count=ipv6,
         metadata=metadata,
-        launch_template=as_ref(fields.first("launch_template", ("LaunchTemplate", "LaunchTemplateId"),
-                                            ("LaunchTemplate", "LaunchTemplateName"))),
+        launch_template=as_ref(
+            fields.first(
+                "launch_template", ("LaunchTemplate", "LaunchTemplateId"), ("LaunchTemplate", "LaunchTemplateName")
+            )
+        ),
         instance_profile=as_ref(fields.take("instance_profile", "IamInstanceProfile")),
         image=as_ref(fields.take("image", "ImageId")),
         user_data=as_str(fields.take("user_data", "UserData")),
@@ -352,35 +375,44 @@ def map_launch_template(raw: RawResource) -> list[Resource]:
     interfaces = fields.take("network_interfaces", *data, "NetworkInterfaces")
     primary = _primary_index(interfaces)
     groups = as_refs(fields.take("security_groups", *data, "SecurityGroupIds")) + as_refs(
-        fields.take("security_groups", *data, "SecurityGroups"))
+        fields.take("security_groups", *data, "SecurityGroups")
+    )
     public_ip = subnet = ipv6 = None
     if primary is not None:
         eni = (*data, "NetworkInterfaces", primary)
         groups += as_refs(fields.take("security_groups", *eni, "Groups"))
         public_ip = fields.take("associate_public_ip", *eni, "AssociatePublicIpAddress")
         subnet = fields.take("subnet", *eni, "SubnetId")
-        ipv6 = _ipv6_count(fields.take("ipv6_address_count", *eni, "Ipv6AddressCount"),
-                           fields.take("ipv6_address_count", *eni, "Ipv6Addresses"))
+        ipv6 = _ipv6_count(
+            fields.take("ipv6_address_count", *eni, "Ipv6AddressCount"),
+            fields.take("ipv6_address_count", *eni, "Ipv6Addresses"),
+        )
     metadata = metadata_options(raw.body, *data, "MetadataOptions")
     if metadata is not None:
         fields.spans["metadata"] = metadata.span
         for name, span in metadata.attr_spans.items():
             fields.spans.setdefault(name, span)
     if isinstance(_get(raw.body, *data), Unknown):
-        metadata = MetadataOptions(span=raw.span, http_tokens=_get(raw.body, *data),
-                                   http_endpoint=_get(raw.body, *data))
-    return [LaunchTemplate(
-        **common(raw, fields, "LaunchTemplateName"),
-        metadata=metadata,
-        security_groups=groups,
-        associate_public_ip=as_bool(public_ip),
-        ipv6_address_count=ipv6,
-        subnet=as_ref(subnet),
-        instance_profile=as_ref(fields.first("instance_profile", (*data, "IamInstanceProfile", "Arn"),
-                                             (*data, "IamInstanceProfile", "Name"))),
-        image=as_ref(fields.take("image", *data, "ImageId")),
-        user_data=as_str(fields.take("user_data", *data, "UserData")),
-    )]
+        metadata = MetadataOptions(
+            span=raw.span, http_tokens=_get(raw.body, *data), http_endpoint=_get(raw.body, *data)
+        )
+    return [
+        LaunchTemplate(
+            **common(raw, fields, "LaunchTemplateName"),
+            metadata=metadata,
+            security_groups=groups,
+            associate_public_ip=as_bool(public_ip),
+            ipv6_address_count=ipv6,
+            subnet=as_ref(subnet),
+            instance_profile=as_ref(
+                fields.first(
+                    "instance_profile", (*data, "IamInstanceProfile", "Arn"), (*data, "IamInstanceProfile", "Name")
+                )
+            ),
+            image=as_ref(fields.take("image", *data, "ImageId")),
+            user_data=as_str(fields.take("user_data", *data, "UserData")),
+        )
+    ]
 
 
 def map_launch_configuration(raw: RawResource) -> list[Resource]:
@@ -390,35 +422,45 @@ def map_launch_configuration(raw: RawResource) -> list[Resource]:
         fields.spans["metadata"] = metadata.span
         for name, span in metadata.attr_spans.items():
             fields.spans.setdefault(name, span)
-    return [LaunchTemplate(
-        **common(raw, fields, "LaunchConfigurationName"),
-        is_launch_configuration=True,
-        metadata=metadata,
-        security_groups=as_refs(fields.take("security_groups", "SecurityGroups")),
-        associate_public_ip=as_bool(fields.take("associate_public_ip", "AssociatePublicIpAddress")),
-        instance_profile=as_ref(fields.take("instance_profile", "IamInstanceProfile")),
-        image=as_ref(fields.take("image", "ImageId")),
-        user_data=as_str(fields.take("user_data", "UserData")),
-    )]
+    return [
+        LaunchTemplate(
+            **common(raw, fields, "LaunchConfigurationName"),
+            is_launch_configuration=True,
+            metadata=metadata,
+            security_groups=as_refs(fields.take("security_groups", "SecurityGroups")),
+            associate_public_ip=as_bool(fields.take("associate_public_ip", "AssociatePublicIpAddress")),
+            instance_profile=as_ref(fields.take("instance_profile", "IamInstanceProfile")),
+            image=as_ref(fields.take("image", "ImageId")),
+            user_data=as_str(fields.take("user_data", "UserData")),
+        )
+    ]
 
 
 def map_auto_scaling_group(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
     mixed = ("MixedInstancesPolicy", "LaunchTemplate", "LaunchTemplateSpecification")
-    template = fields.first("launch_template", ("LaunchTemplate", "LaunchTemplateId"),
-                            ("LaunchTemplate", "LaunchTemplateName"), (*mixed, "LaunchTemplateId"),
-                            (*mixed, "LaunchTemplateName"))
-    return [AutoScalingGroup(
-        **common(raw, fields, "AutoScalingGroupName"),
-        launch_template=as_ref(template),
-        launch_configuration=as_ref(fields.take("launch_configuration", "LaunchConfigurationName")),
-        subnets=as_refs(fields.take("subnets", "VPCZoneIdentifier")),
-        availability_zones=tuple(as_str(az) or Unknown("no zone")
-                                 for az in as_refs(fields.take("availability_zones", "AvailabilityZones"))
-                                 if not isinstance(az, ResourceRef)),
-        target_groups=as_refs(fields.take("target_groups", "TargetGroupARNs")),
-        load_balancers=as_refs(fields.take("load_balancers", "LoadBalancerNames")),
-    )]
+    template = fields.first(
+        "launch_template",
+        ("LaunchTemplate", "LaunchTemplateId"),
+        ("LaunchTemplate", "LaunchTemplateName"),
+        (*mixed, "LaunchTemplateId"),
+        (*mixed, "LaunchTemplateName"),
+    )
+    return [
+        AutoScalingGroup(
+            **common(raw, fields, "AutoScalingGroupName"),
+            launch_template=as_ref(template),
+            launch_configuration=as_ref(fields.take("launch_configuration", "LaunchConfigurationName")),
+            subnets=as_refs(fields.take("subnets", "VPCZoneIdentifier")),
+            availability_zones=tuple(
+                as_str(az) or Unknown("no zone")
+                for az in as_refs(fields.take("availability_zones", "AvailabilityZones"))
+                if not isinstance(az, ResourceRef)
+            ),
+            target_groups=as_refs(fields.take("target_groups", "TargetGroupARNs")),
+            load_balancers=as_refs(fields.take("load_balancers", "LoadBalancerNames")),
+        )
+    ]
 
 
 # --- VPC, subnets, routing ----------------------------------------------------------------------------
@@ -435,28 +477,36 @@ def map_vpc(raw: RawResource) -> list[Resource]:
 def map_vpc_cidr_block(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
     ipv6 = fields.take("ipv6_cidr", "Ipv6CidrBlock")
-    if ipv6 is None and as_bool(fields.take("ipv6_cidr", "AmazonProvidedIpv6CidrBlock")) is not False \
-            and "AmazonProvidedIpv6CidrBlock" in raw.body:
+    if (
+        ipv6 is None
+        and as_bool(fields.take("ipv6_cidr", "AmazonProvidedIpv6CidrBlock")) is not False
+        and "AmazonProvidedIpv6CidrBlock" in raw.body
+    ):
         ipv6 = Unknown("the Amazon-provided IPv6 block is allocated at deploy time")
     if ipv6 is None and fields.take("ipv6_cidr", "Ipv6IpamPoolId") is not None:
         ipv6 = Unknown("the IPv6 block is allocated from an IPAM pool at deploy time")
     cidr = fields.take("cidr", "CidrBlock")
     if cidr is None and fields.take("cidr", "Ipv4IpamPoolId") is not None:
         cidr = Unknown("the block is allocated from an IPAM pool at deploy time")
-    return [VpcCidrAssociation(**common(raw, fields), vpc=as_ref(fields.take("vpc", "VpcId")),
-                               cidr=as_str(cidr), ipv6_cidr=as_str(ipv6))]
+    return [
+        VpcCidrAssociation(
+            **common(raw, fields), vpc=as_ref(fields.take("vpc", "VpcId")), cidr=as_str(cidr), ipv6_cidr=as_str(ipv6)
+        )
+    ]
 
 
 def map_subnet(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
-    return [Subnet(
-        **common(raw, fields),
-        vpc=as_ref(fields.take("vpc", "VpcId")),
-        cidr=as_str(fields.take("cidr", "CidrBlock")),
-        ipv6_cidr=as_str(fields.take("ipv6_cidr", "Ipv6CidrBlock")),
-        map_public_ip_on_launch=as_bool(fields.take("map_public_ip_on_launch", "MapPublicIpOnLaunch")),
-        assign_ipv6_on_creation=as_bool(fields.take("assign_ipv6_on_creation", "AssignIpv6AddressOnCreation")),
-    )]
+    return [
+        Subnet(
+            **common(raw, fields),
+            vpc=as_ref(fields.take("vpc", "VpcId")),
+            cidr=as_str(fields.take("cidr", "CidrBlock")),
+            ipv6_cidr=as_str(fields.take("ipv6_cidr", "Ipv6CidrBlock")),
+            map_public_ip_on_launch=as_bool(fields.take("map_public_ip_on_launch", "MapPublicIpOnLaunch")),
+            assign_ipv6_on_creation=as_bool(fields.take("assign_ipv6_on_creation", "AssignIpv6AddressOnCreation")),
+        )
+    ]
 
 
 def map_route_table(raw: RawResource) -> list[Resource]:
@@ -488,23 +538,29 @@ def map_route(raw: RawResource) -> list[Resource]:
         if target is not None:
             kind = "local" if target == "local" else target_kind
             break
-    return [Route(
-        **common(raw, fields),
-        route_table=as_ref(fields.take("route_table", "RouteTableId")),
-        destination=as_str(fields.take("destination", "DestinationCidrBlock")),
-        ipv6_destination=as_str(fields.take("ipv6_destination", "DestinationIpv6CidrBlock")),
-        prefix_list=as_ref(fields.take("prefix_list", "DestinationPrefixListId")),
-        target=as_ref(target),
-        target_kind=kind,
-    )]
+    return [
+        Route(
+            **common(raw, fields),
+            route_table=as_ref(fields.take("route_table", "RouteTableId")),
+            destination=as_str(fields.take("destination", "DestinationCidrBlock")),
+            ipv6_destination=as_str(fields.take("ipv6_destination", "DestinationIpv6CidrBlock")),
+            prefix_list=as_ref(fields.take("prefix_list", "DestinationPrefixListId")),
+            target=as_ref(target),
+            target_kind=kind,
+        )
+    ]
 
 
 def map_route_table_association(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
-    return [RouteTableAssociation(**common(raw, fields),
-                                  route_table=as_ref(fields.take("route_table", "RouteTableId")),
-                                  subnet=as_ref(fields.take("subnet", "SubnetId")),
-                                  gateway=as_ref(fields.take("gateway", "GatewayId")))]
+    return [
+        RouteTableAssociation(
+            **common(raw, fields),
+            route_table=as_ref(fields.take("route_table", "RouteTableId")),
+            subnet=as_ref(fields.take("subnet", "SubnetId")),
+            gateway=as_ref(fields.take("gateway", "GatewayId")),
+        )
+    ]
 
 
 def map_internet_gateway(raw: RawResource) -> list[Resource]:
@@ -520,21 +576,30 @@ def map_egress_only_gateway(raw: RawResource) -> list[Resource]:
 def map_gateway_attachment(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
     gateway = fields.first("gateway", ("InternetGatewayId",), ("VpnGatewayId",))
-    return [GatewayAttachment(**common(raw, fields), vpc=as_ref(fields.take("vpc", "VpcId")),
-                              gateway=as_ref(gateway))]
+    return [GatewayAttachment(**common(raw, fields), vpc=as_ref(fields.take("vpc", "VpcId")), gateway=as_ref(gateway))]
 
 
 def map_nat_gateway(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
     connectivity = as_str(fields.take("private", "ConnectivityType"))
-    return [NatGateway(**common(raw, fields), subnet=as_ref(fields.take("subnet", "SubnetId")),
-                       private=isinstance(connectivity, str) and connectivity.lower() == "private")]
+    return [
+        NatGateway(
+            **common(raw, fields),
+            subnet=as_ref(fields.take("subnet", "SubnetId")),
+            private=isinstance(connectivity, str) and connectivity.lower() == "private",
+        )
+    ]
 
 
 def map_vpc_peering(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
-    return [VpcPeering(**common(raw, fields), vpc=as_ref(fields.take("vpc", "VpcId")),
-                       peer_vpc=as_ref(fields.take("peer_vpc", "PeerVpcId")))]
+    return [
+        VpcPeering(
+            **common(raw, fields),
+            vpc=as_ref(fields.take("vpc", "VpcId")),
+            peer_vpc=as_ref(fields.take("peer_vpc", "PeerVpcId")),
+        )
+    ]
 
 
 def map_vpn_gateway(raw: RawResource) -> list[Resource]:
@@ -544,17 +609,22 @@ def map_vpn_gateway(raw: RawResource) -> list[Resource]:
 
 def map_vpn_route_propagation(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
-    return [VpnGatewayRoutePropagation(**common(raw, fields),
-                                       vpn_gateway=as_ref(fields.take("vpn_gateway", "VpnGatewayId")),
-                                       route_tables=as_refs(fields.take("route_tables", "RouteTableIds")))]
+    return [
+        VpnGatewayRoutePropagation(
+            **common(raw, fields),
+            vpn_gateway=as_ref(fields.take("vpn_gateway", "VpnGatewayId")),
+            route_tables=as_refs(fields.take("route_tables", "RouteTableIds")),
+        )
+    ]
 
 
 def map_vpn_connection(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
     static_only = as_bool(fields.take("static_routes", "StaticRoutesOnly"))
     # Without static routes the on-premises networks are learned over BGP: unknown offline.
-    routes: tuple[Cidr, ...] = () if static_only is True else (
-        Unknown(f"{raw.address} learns its on-premises routes over BGP"),)
+    routes: tuple[Cidr, ...] = (
+        () if static_only is True else (Unknown(f"{raw.address} learns its on-premises routes over BGP"),)
+    )
     gateway = fields.first("vpn_gateway", ("VpnGatewayId",), ("TransitGatewayId",))
     return [VpnConnection(**common(raw, fields), vpn_gateway=as_ref(gateway), static_routes=routes)]
 
@@ -571,35 +641,44 @@ def map_network_acl_entry(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
     action = as_str(fields.take("allow", "RuleAction"))
     egress = as_bool(fields.take("egress", "Egress"))
-    return [AclEntry(
-        **common(raw, fields),
-        acl=as_ref(fields.take("acl", "NetworkAclId")),
-        rule_number=as_int(fields.take("rule_number", "RuleNumber")),
-        egress=egress is True,
-        protocol=protocol_number(fields.take("protocol", "Protocol")),
-        allow=action.lower() == "allow" if isinstance(action, str) else action,
-        cidr=as_str(fields.take("cidr", "CidrBlock")),
-        ipv6_cidr=as_str(fields.take("ipv6_cidr", "Ipv6CidrBlock")),
-        from_port=as_int(fields.take("from_port", "PortRange", "From")),
-        to_port=as_int(fields.take("to_port", "PortRange", "To")),
-    )]
+    return [
+        AclEntry(
+            **common(raw, fields),
+            acl=as_ref(fields.take("acl", "NetworkAclId")),
+            rule_number=as_int(fields.take("rule_number", "RuleNumber")),
+            egress=egress is True,
+            protocol=protocol_number(fields.take("protocol", "Protocol")),
+            allow=action.lower() == "allow" if isinstance(action, str) else action,
+            cidr=as_str(fields.take("cidr", "CidrBlock")),
+            ipv6_cidr=as_str(fields.take("ipv6_cidr", "Ipv6CidrBlock")),
+            from_port=as_int(fields.take("from_port", "PortRange", "From")),
+            to_port=as_int(fields.take("to_port", "PortRange", "To")),
+        )
+    ]
 
 
 def map_network_acl_association(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
-    return [NetworkAclAssociation(**common(raw, fields), acl=as_ref(fields.take("acl", "NetworkAclId")),
-                                  subnet=as_ref(fields.take("subnet", "SubnetId")))]
+    return [
+        NetworkAclAssociation(
+            **common(raw, fields),
+            acl=as_ref(fields.take("acl", "NetworkAclId")),
+            subnet=as_ref(fields.take("subnet", "SubnetId")),
+        )
+    ]
 
 
 # --- security groups --------------------------------------------------------------------------------------
 
 
-def security_group_rule(base: dict[str, Any], rule: Any, ingress: bool, group: Ref | None,
-                        fields: Fields) -> SecurityGroupRule:
+def security_group_rule(
+    base: dict[str, Any], rule: Any, ingress: bool, group: Ref | None, fields: Fields
+) -> SecurityGroupRule:
     if not isinstance(rule, dict):
         whole = rule if isinstance(rule, Unknown) else Unknown("security group rule is not a mapping")
-        return SecurityGroupRule(**base, group=group, ingress=ingress, protocol=whole, from_port=whole,
-                                 to_port=whole, cidrs=(whole,))
+        return SecurityGroupRule(
+            **base, group=group, ingress=ingress, protocol=whole, from_port=whole, to_port=whole, cidrs=(whole,)
+        )
     protocol = protocol_number(fields.take("protocol", "IpProtocol"))
     from_port = as_int(fields.take("from_port", "FromPort"))
     to_port = as_int(fields.take("to_port", "ToPort"))
@@ -607,22 +686,36 @@ def security_group_rule(base: dict[str, Any], rule: Any, ingress: bool, group: R
         from_port, to_port = 0, 65535
     if ingress:
         peers = as_refs(fields.take("source_groups", "SourceSecurityGroupId")) + as_refs(
-            fields.take("source_groups", "SourceSecurityGroupName"))
+            fields.take("source_groups", "SourceSecurityGroupName")
+        )
         prefix_lists = as_refs(fields.take("prefix_lists", "SourcePrefixListId"))
     else:
         peers = as_refs(fields.take("source_groups", "DestinationSecurityGroupId"))
         prefix_lists = as_refs(fields.take("prefix_lists", "DestinationPrefixListId"))
-    self_source = group is not None and isinstance(group, ResourceRef) and any(
-        isinstance(peer, ResourceRef) and peer.address == group.address for peer in peers)
+    self_source = (
+        group is not None
+        and isinstance(group, ResourceRef)
+        and any(isinstance(peer, ResourceRef) and peer.address == group.address for peer in peers)
+    )
     if self_source:
-        peers = tuple(peer for peer in peers
-                      if not (isinstance(peer, ResourceRef) and isinstance(group, ResourceRef)
-                              and peer.address == group.address))
+        peers = tuple(
+            peer
+            for peer in peers
+            if not (isinstance(peer, ResourceRef) and isinstance(group, ResourceRef) and peer.address == group.address)
+        )
     return SecurityGroupRule(
-        **base, group=group, ingress=ingress, protocol=protocol, from_port=from_port, to_port=to_port,
+        **base,
+        group=group,
+        ingress=ingress,
+        protocol=protocol,
+        from_port=from_port,
+        to_port=to_port,
         cidrs=as_cidrs(fields.take("cidrs", "CidrIp")),
         ipv6_cidrs=as_cidrs(fields.take("ipv6_cidrs", "CidrIpv6")),
-        source_groups=peers, prefix_lists=prefix_lists, self_source=self_source)
+        source_groups=peers,
+        prefix_lists=prefix_lists,
+        self_source=self_source,
+    )
 
 
 def map_prefix_list(raw: RawResource) -> list[Resource]:
@@ -632,8 +725,13 @@ def map_prefix_list(raw: RawResource) -> list[Resource]:
         cidr = as_str(Fields(item).take("entries", "Cidr")) if isinstance(item, dict) else as_str(item)
         if cidr is not None:
             entries.append(cidr)
-    return [PrefixList(**common(raw, fields, "PrefixListName"), entries=tuple(entries),
-                       address_family=as_str(fields.take("address_family", "AddressFamily")))]
+    return [
+        PrefixList(
+            **common(raw, fields, "PrefixListName"),
+            entries=tuple(entries),
+            address_family=as_str(fields.take("address_family", "AddressFamily")),
+        )
+    ]
 
 
 def map_security_group(raw: RawResource) -> list[Resource]:
@@ -651,13 +749,15 @@ def map_security_group(raw: RawResource) -> list[Resource]:
         assumptions = (*assumptions, f"SecurityGroupEgress is unknown ({egress.reason})")
     base = common(raw, fields, "GroupName")
     base["assumptions"] = assumptions
-    return [SecurityGroup(
-        **base,
-        vpc=as_ref(fields.take("vpc", "VpcId")),
-        rules=tuple(rules),
-        # CloudFormation keeps AWS's allow-all egress unless the group lists egress rules.
-        implicit_egress_all=egress is None or (isinstance(egress, list) and not egress),
-    )]
+    return [
+        SecurityGroup(
+            **base,
+            vpc=as_ref(fields.take("vpc", "VpcId")),
+            rules=tuple(rules),
+            # CloudFormation keeps AWS's allow-all egress unless the group lists egress rules.
+            implicit_egress_all=egress is None or (isinstance(egress, list) and not egress),
+        )
+    ]
 
 
 def map_security_group_ingress(raw: RawResource) -> list[Resource]:
@@ -676,20 +776,28 @@ def _standalone_rule(raw: RawResource, ingress: bool) -> list[Resource]:
 
 def map_network_interface(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
-    return [NetworkInterface(
-        **common(raw, fields),
-        subnet=as_ref(fields.take("subnet", "SubnetId")),
-        security_groups=as_refs(fields.take("security_groups", "GroupSet")),
-        ipv6_address_count=_ipv6_count(fields.take("ipv6_address_count", "Ipv6AddressCount"),
-                                       fields.take("ipv6_address_count", "Ipv6Addresses")),
-    )]
+    return [
+        NetworkInterface(
+            **common(raw, fields),
+            subnet=as_ref(fields.take("subnet", "SubnetId")),
+            security_groups=as_refs(fields.take("security_groups", "GroupSet")),
+            ipv6_address_count=_ipv6_count(
+                fields.take("ipv6_address_count", "Ipv6AddressCount"),
+                fields.take("ipv6_address_count", "Ipv6Addresses"),
+            ),
+        )
+    ]
 
 
 def map_network_interface_attachment(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
-    return [NetworkInterfaceAttachment(**common(raw, fields), instance=as_ref(fields.take("instance", "InstanceId")),
-                                       network_interface=as_ref(fields.take("network_interface",
-                                                                            "NetworkInterfaceId")))]
+    return [
+        NetworkInterfaceAttachment(
+            **common(raw, fields),
+            instance=as_ref(fields.take("instance", "InstanceId")),
+            network_interface=as_ref(fields.take("network_interface", "NetworkInterfaceId")),
+        )
+    ]
 
 
 def map_eip(raw: RawResource) -> list[Resource]:
@@ -699,12 +807,14 @@ def map_eip(raw: RawResource) -> list[Resource]:
 
 def map_eip_association(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
-    return [EipAssociation(
-        **common(raw, fields),
-        eip=as_ref(fields.first("eip", ("AllocationId",), ("EIP",))),
-        instance=as_ref(fields.take("instance", "InstanceId")),
-        network_interface=as_ref(fields.take("network_interface", "NetworkInterfaceId")),
-    )]
+    return [
+        EipAssociation(
+            **common(raw, fields),
+            eip=as_ref(fields.first("eip", ("AllocationId",), ("EIP",))),
+            instance=as_ref(fields.take("instance", "InstanceId")),
+            network_interface=as_ref(fields.take("network_interface", "NetworkInterfaceId")),
+        )
+    ]
 
 
 # --- load balancers -----------------------------------------------------------------------------------------
@@ -726,13 +836,15 @@ def map_load_balancer(raw: RawResource) -> list[Resource]:
         subnet = as_ref(mapping.get("SubnetId")) if isinstance(mapping, dict) else as_ref(mapping)
         if subnet is not None:
             subnets.append(subnet)
-    return [LoadBalancer(
-        **common(raw, fields, "Name"),
-        lb_type=kind if kind in ("application", "network", "gateway") else "application",  # type: ignore[arg-type]
-        internal=_scheme_internal(fields.take("internal", "Scheme")),
-        subnets=tuple(subnets),
-        security_groups=as_refs(fields.take("security_groups", "SecurityGroups")),
-    )]
+    return [
+        LoadBalancer(
+            **common(raw, fields, "Name"),
+            lb_type=kind if kind in ("application", "network", "gateway") else "application",  # type: ignore[arg-type]
+            internal=_scheme_internal(fields.take("internal", "Scheme")),
+            subnets=tuple(subnets),
+            security_groups=as_refs(fields.take("security_groups", "SecurityGroups")),
+        )
+    ]
 
 
 def _forwarded_groups(actions: Any) -> tuple[Ref, ...]:
@@ -751,19 +863,26 @@ def _forwarded_groups(actions: Any) -> tuple[Ref, ...]:
 
 def map_listener(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
-    return [Listener(
-        **common(raw, fields),
-        load_balancer=as_ref(fields.take("load_balancer", "LoadBalancerArn")),
-        port=as_int(fields.take("port", "Port")),
-        protocol=as_str(fields.take("protocol", "Protocol")),
-        target_groups=_forwarded_groups(fields.take("target_groups", "DefaultActions")),
-    )]
+    return [
+        Listener(
+            **common(raw, fields),
+            load_balancer=as_ref(fields.take("load_balancer", "LoadBalancerArn")),
+            port=as_int(fields.take("port", "Port")),
+            protocol=as_str(fields.take("protocol", "Protocol")),
+            target_groups=_forwarded_groups(fields.take("target_groups", "DefaultActions")),
+        )
+    ]
 
 
 def map_listener_rule(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
-    return [ListenerRule(**common(raw, fields), listener=as_ref(fields.take("listener", "ListenerArn")),
-                         target_groups=_forwarded_groups(fields.take("target_groups", "Actions")))]
+    return [
+        ListenerRule(
+            **common(raw, fields),
+            listener=as_ref(fields.take("listener", "ListenerArn")),
+            target_groups=_forwarded_groups(fields.take("target_groups", "Actions")),
+        )
+    ]
 
 
 def map_target_group(raw: RawResource) -> list[Resource]:
@@ -780,10 +899,14 @@ def map_target_group(raw: RawResource) -> list[Resource]:
     for index, item in items_of(targets):
         target_fields = Fields(item)
         target = target_fields.take("target", "Id") if isinstance(item, dict) else item
-        attachments.append(TargetGroupAttachment(
-            **derived(raw, "Targets", index, targets, target_fields),
-            target_group=own_ref(raw), target=as_ref(target) or Unknown("target without Id"),
-            port=as_int(target_fields.take("port", "Port")) if isinstance(item, dict) else None))
+        attachments.append(
+            TargetGroupAttachment(
+                **derived(raw, "Targets", index, targets, target_fields),
+                target_group=own_ref(raw),
+                target=as_ref(target) or Unknown("target without Id"),
+                port=as_int(target_fields.take("port", "Port")) if isinstance(item, dict) else None,
+            )
+        )
     return [group, *attachments]
 
 
@@ -798,20 +921,26 @@ def map_classic_load_balancer(raw: RawResource) -> list[Resource]:
             whole = item if isinstance(item, Unknown) else Unknown("listener is not a mapping")
             listeners.append(Listener(**base, load_balancer=own_ref(raw), port=whole, instance_port=whole))
             continue
-        listeners.append(Listener(
-            **base, load_balancer=own_ref(raw),
-            port=as_int(listener_fields.take("port", "LoadBalancerPort")),
-            protocol=as_str(listener_fields.take("protocol", "Protocol")),
-            instance_port=as_int(listener_fields.take("instance_port", "InstancePort"))))
-    return [LoadBalancer(
-        **common(raw, fields, "LoadBalancerName"),
-        lb_type="classic",
-        internal=_scheme_internal(fields.take("internal", "Scheme")),
-        subnets=as_refs(fields.take("subnets", "Subnets")),
-        security_groups=as_refs(fields.take("security_groups", "SecurityGroups")),
-        listeners=tuple(listeners),
-        instances=as_refs(fields.take("instances", "Instances")),
-    )]
+        listeners.append(
+            Listener(
+                **base,
+                load_balancer=own_ref(raw),
+                port=as_int(listener_fields.take("port", "LoadBalancerPort")),
+                protocol=as_str(listener_fields.take("protocol", "Protocol")),
+                instance_port=as_int(listener_fields.take("instance_port", "InstancePort")),
+            )
+        )
+    return [
+        LoadBalancer(
+            **common(raw, fields, "LoadBalancerName"),
+            lb_type="classic",
+            internal=_scheme_internal(fields.take("internal", "Scheme")),
+            subnets=as_refs(fields.take("subnets", "Subnets")),
+            security_groups=as_refs(fields.take("security_groups", "SecurityGroups")),
+            listeners=tuple(listeners),
+            instances=as_refs(fields.take("instances", "Instances")),
+        )
+    ]
 
 
 # --- IAM -------------------------------------------------------------------------------------------------------
@@ -842,8 +971,9 @@ def statements(document: Any, fallback: Span) -> tuple[tuple[Statement, ...], Un
         return (), Unknown("the policy document is not a mapping")
     written = document.get("Statement")
     if isinstance(written, dict):
-        written = SpannedList([written], span=span_of(document, "Statement"),
-                              item_spans=[span_of(document, "Statement")])
+        written = SpannedList(
+            [written], span=span_of(document, "Statement"), item_spans=[span_of(document, "Statement")]
+        )
     result: list[Statement] = []
     unknown: Unknown | None = None
     for index, item in items_of(written):
@@ -851,24 +981,27 @@ def statements(document: Any, fallback: Span) -> tuple[tuple[Statement, ...], Un
             unknown = item if isinstance(item, Unknown) else Unknown("a statement is not a mapping")
             continue
         fields = Fields(item)
-        result.append(Statement(
-            span=span_of(written, index, None) or span_of(document, "Statement", None) or fallback,
-            attr_spans=fields.spans,
-            sid=as_str(fields.take("sid", "Sid")),
-            effect=as_str(fields.take("effect", "Effect")),
-            actions=_action_list(fields.take("actions", "Action")),
-            not_actions=_action_list(fields.take("not_actions", "NotAction")),
-            resources=_action_list(fields.take("resources", "Resource")),
-            not_resources=_action_list(fields.take("not_resources", "NotResource")),
-            has_condition=fields.take("condition", "Condition") is not None,
-        ))
+        result.append(
+            Statement(
+                span=span_of(written, index, None) or span_of(document, "Statement", None) or fallback,
+                attr_spans=fields.spans,
+                sid=as_str(fields.take("sid", "Sid")),
+                effect=as_str(fields.take("effect", "Effect")),
+                actions=_action_list(fields.take("actions", "Action")),
+                not_actions=_action_list(fields.take("not_actions", "NotAction")),
+                resources=_action_list(fields.take("resources", "Resource")),
+                not_resources=_action_list(fields.take("not_resources", "NotResource")),
+                has_condition=fields.take("condition", "Condition") is not None,
+            )
+        )
     if isinstance(written, Unknown):
         unknown = written
     return tuple(result), unknown
 
 
-def _policy(raw: RawResource, base: dict[str, Any], document: Any, fallback: Span,
-            roles: tuple[Ref, ...], managed: bool) -> Policy:
+def _policy(
+    raw: RawResource, base: dict[str, Any], document: Any, fallback: Span, roles: tuple[Ref, ...], managed: bool
+) -> Policy:
     found, unknown = statements(document, fallback)
     return Policy(**base, statements=found, document_unknown=unknown, roles=roles, managed=managed)
 
@@ -886,8 +1019,11 @@ def map_role(raw: RawResource) -> list[Resource]:
     attachments: list[PolicyAttachment] = []
     arns = fields.take("attachments", "ManagedPolicyArns")
     for index, item in items_of(arns):
-        attachments.append(PolicyAttachment(**derived(raw, "ManagedPolicyArns", index, arns, Fields(item)),
-                                            role=own_ref(raw), policy=as_ref(item)))
+        attachments.append(
+            PolicyAttachment(
+                **derived(raw, "ManagedPolicyArns", index, arns, Fields(item)), role=own_ref(raw), policy=as_ref(item)
+            )
+        )
     return [Role(**common(raw, fields, "RoleName"), inline_policies=tuple(inline), attachments=tuple(attachments))]
 
 
@@ -904,8 +1040,7 @@ def map_policy(raw: RawResource) -> list[Resource]:
 
 def map_instance_profile(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
-    return [InstanceProfile(**common(raw, fields, "InstanceProfileName"),
-                            roles=as_refs(fields.take("roles", "Roles")))]
+    return [InstanceProfile(**common(raw, fields, "InstanceProfileName"), roles=as_refs(fields.take("roles", "Roles")))]
 
 
 # --- entry points -----------------------------------------------------------------------------------------------

@@ -327,9 +327,16 @@ def _heredoc(tok: Token, trim: bool) -> Expr:
 @lru_cache(maxsize=2)
 def _lark_for(cache_file: str | None) -> Lark:
     grammar = Path(hcl2.__file__).with_name("hcl2.lark")
-    return Lark.open(str(grammar), parser="lalr", lexer="contextual", postlex=PostLexer(),
-                     transformer=_ToSyntax(), propagate_positions=False, maybe_placeholders=False,
-                     cache=cache_file or False)
+    return Lark.open(
+        str(grammar),
+        parser="lalr",
+        lexer="contextual",
+        postlex=PostLexer(),
+        transformer=_ToSyntax(),
+        propagate_positions=False,
+        maybe_placeholders=False,
+        cache=cache_file or False,
+    )
 
 
 def _lark() -> Lark:
@@ -356,14 +363,17 @@ def parse_with_grammar(text: str) -> Body:
         raise
     except UnexpectedCharacters as exc:
         snippet = text.splitlines()[exc.line - 1].strip()[:80] if exc.line and exc.line > 0 else ""
-        raise HclSyntaxError(exc.line, f"syntax error: unexpected character at column {exc.column} in {snippet!r}") \
-            from None
+        raise HclSyntaxError(
+            exc.line, f"syntax error: unexpected character at column {exc.column} in {snippet!r}"
+        ) from None
     except UnexpectedToken as exc:
         token = exc.token
         found = "end of file" if token.type == "$END" else repr(str(token).strip() or token.type)
         expected = ", ".join(sorted(exc.expected)[:6])
-        raise HclSyntaxError(exc.line if exc.line and exc.line > 0 else 0,
-                             f"syntax error: unexpected {found} (expected one of: {expected})") from None
+        raise HclSyntaxError(
+            exc.line if exc.line and exc.line > 0 else 0,
+            f"syntax error: unexpected {found} (expected one of: {expected})",
+        ) from None
     except UnexpectedEOF:
         raise HclSyntaxError(text.count("\n"), "syntax error: unexpected end of file") from None
     except UnexpectedInput as exc:

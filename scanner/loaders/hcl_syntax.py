@@ -157,8 +157,22 @@ class ForExpr(Node):
     grouping: bool
 
 
-Expr = (Literal | Template | Variable | GetAttr | Index | Splat | FunctionCall | Conditional | BinaryOp | UnaryOp
-        | Parens | TupleExpr | ObjectExpr | ForExpr)
+Expr = (
+    Literal
+    | Template
+    | Variable
+    | GetAttr
+    | Index
+    | Splat
+    | FunctionCall
+    | Conditional
+    | BinaryOp
+    | UnaryOp
+    | Parens
+    | TupleExpr
+    | ObjectExpr
+    | ForExpr
+)
 TemplatePart = str | Expr | TemplateIf | TemplateFor
 
 
@@ -275,15 +289,19 @@ def _assemble_template(raw: list[Any]) -> tuple[TemplatePart, ...]:
                     if end is None:
                         raise HclSyntaxError(item.line, "template %{if} has no %{endif}")
                     assert item.condition is not None
-                    out.append(TemplateIf(item.line, end.end_line, item.condition, tuple(then_parts),
-                                          tuple(else_parts)))
+                    out.append(
+                        TemplateIf(item.line, end.end_line, item.condition, tuple(then_parts), tuple(else_parts))
+                    )
                 elif item.kind == "for":
                     body_parts, end = parse_until(("endfor",))
                     if end is None:
                         raise HclSyntaxError(item.line, "template %{for} has no %{endfor}")
                     assert item.condition is not None and item.value_var is not None
-                    out.append(TemplateFor(item.line, end.end_line, item.key_var, item.value_var, item.condition,
-                                           tuple(body_parts)))
+                    out.append(
+                        TemplateFor(
+                            item.line, end.end_line, item.key_var, item.value_var, item.condition, tuple(body_parts)
+                        )
+                    )
                 else:
                     raise HclSyntaxError(item.line, f"template %{{{item.kind}}} without its opening directive")
             elif isinstance(item, str):
@@ -309,7 +327,7 @@ def _heredoc_text(text: str, line: int, trim: bool) -> Expr:
     """``<<EOF\n...\nEOF\n`` (the whole token, closing newline included) written from ``line``."""
     head = _HEREDOC_HEAD.match(text)
     assert head is not None
-    lines = text[head.end():].split("\n")
+    lines = text[head.end() :].split("\n")
     # the closing marker is the last non-empty line
     if lines and lines[-1] == "":
         lines.pop()
@@ -357,7 +375,8 @@ def _find_close(text: str, start: int) -> int:
 _TEMPLATE_START = re.compile(r"[$%]{1,2}\{")
 _DIRECTIVE_RE = re.compile(
     r"^\s*(?:(if)\s+(.*)|(else)|(endif)|(for)\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\s+(.*)|(endfor))\s*$",
-    re.DOTALL)
+    re.DOTALL,
+)
 
 
 def parse_template(text: str, first_line: int, escapes: bool = False) -> Literal | Template:
@@ -380,7 +399,7 @@ def parse_template(text: str, first_line: int, escapes: bool = False) -> Literal
 
     while i < n:
         if text.startswith("$${", i) or text.startswith("%%{", i):
-            buf.append(text[i + 1:i + 3])
+            buf.append(text[i + 1 : i + 3])
             i += 3
             continue
         if text.startswith("${", i) or text.startswith("%{", i):
@@ -388,15 +407,15 @@ def parse_template(text: str, first_line: int, escapes: bool = False) -> Literal
             close = _find_close(text, i + 2)
             if close < 0:
                 raise HclSyntaxError(line, "unterminated template interpolation")
-            inner = text[i + 2:close]
+            inner = text[i + 2 : close]
             strip_left = inner.startswith("~")
             strip_right = inner.endswith("~")
-            inner = inner[1 if strip_left else 0:len(inner) - (1 if strip_right else 0)]
+            inner = inner[1 if strip_left else 0 : len(inner) - (1 if strip_right else 0)]
             flush()
             if is_directive:
                 raw.append(_directive_marker(inner, line, strip_left, strip_right))
             else:
-                leading = inner[:len(inner) - len(inner.lstrip())]
+                leading = inner[: len(inner) - len(inner.lstrip())]
                 raw.append(parse_expression(inner, line + leading.count("\n")))
             line += text.count("\n", i, close)
             i = close + 1
@@ -427,8 +446,16 @@ def _directive_marker(inner: str, line: int, strip_left: bool, strip_right: bool
         return _Marker("if", line, end, strip_left, strip_right, condition=parse_expression(match.group(2), line))
     if match.group(5):
         key_var, value_var = (match.group(6), match.group(7)) if match.group(7) else (None, match.group(6))
-        return _Marker("for", line, end, strip_left, strip_right, condition=parse_expression(match.group(8), line),
-                       key_var=key_var, value_var=value_var)
+        return _Marker(
+            "for",
+            line,
+            end,
+            strip_left,
+            strip_right,
+            condition=parse_expression(match.group(8), line),
+            key_var=key_var,
+            value_var=value_var,
+        )
     kind = "else" if match.group(3) else "endif" if match.group(4) else "endfor"
     return _Marker(kind, line, end, strip_left, strip_right)
 
@@ -493,7 +520,8 @@ nest a dozen levels at most."""
 _NESTING = [0]  # the current depth, across the parsers of nested template interpolations
 
 
-_FAST_TOKEN = re.compile(r"""
+_FAST_TOKEN = re.compile(
+    r"""
     (?P<ws>[ \t\r]+)
   | (?P<nl>\n|\#[^\n]*(?:\n|\Z)|//[^\n]*(?:\n|\Z))
   | (?P<bc>/\*.*?\*/)
@@ -502,14 +530,20 @@ _FAST_TOKEN = re.compile(r"""
   | (?P<heredoc><<-?[A-Za-z][A-Za-z0-9._-]*\r?\n)
   | (?P<str>")
   | (?P<op>\.\.\.|\[\*\]|\.\*|::|=>|==|!=|<=|>=|&&|\|\||[{}\[\](),.=:?<>+\-*/%!])
-""", re.VERBOSE | re.DOTALL)
+""",
+    re.VERBOSE | re.DOTALL,
+)
 
 # (kind, text, line, end_line); kinds: nl ident num str heredoc op eof
 _Tok = tuple[str, str, int, int]
 
 _BINARY_LEVELS: tuple[frozenset[str], ...] = (
-    frozenset({"||"}), frozenset({"&&"}), frozenset({"==", "!="}), frozenset({"<", ">", "<=", ">="}),
-    frozenset({"+", "-"}), frozenset({"*", "/", "%"}),
+    frozenset({"||"}),
+    frozenset({"&&"}),
+    frozenset({"==", "!="}),
+    frozenset({"<", ">", "<=", ">="}),
+    frozenset({"+", "-"}),
+    frozenset({"*", "/", "%"}),
 )
 _PRECEDENCE = {op: level for level, ops in enumerate(_BINARY_LEVELS) for op in ops}
 # a newline before one of these continues the expression (python-hcl2's post-lexer rule; not "-")
@@ -544,7 +578,7 @@ def _fast_tokens(text: str) -> list[_Tok]:
             line += count
         elif kind == "str":
             end = _string_end(text, pos + 1, line)
-            value = text[pos + 1:end]
+            value = text[pos + 1 : end]
             count = value.count("\n")
             append(("str", value, line, line + count))
             line += count
@@ -642,8 +676,10 @@ class _FastParser:
             tok = self.peek()
             if tok[0] == "eof":
                 if closing:
-                    raise _SureSyntaxError(max(tok[2] - 1, 1), f"syntax error: unexpected end of file (the block "
-                                                               f"opened at line {opened} is not closed)")
+                    raise _SureSyntaxError(
+                        max(tok[2] - 1, 1),
+                        f"syntax error: unexpected end of file (the block opened at line {opened} is not closed)",
+                    )
                 break
             if closing and tok[0] == "op" and tok[1] == "}":
                 break
@@ -655,8 +691,9 @@ class _FastParser:
     def item(self) -> Attribute | Block:
         name = self.take()
         if name[0] != "ident":
-            raise _SureSyntaxError(name[2], f"syntax error: unexpected {_describe(name)} (expected an attribute or "
-                                            f"a block)")
+            raise _SureSyntaxError(
+                name[2], f"syntax error: unexpected {_describe(name)} (expected an attribute or a block)"
+            )
         nxt = self.peek()
         if nxt[0] == "op" and nxt[1] == "=":
             self.i += 1
@@ -677,11 +714,15 @@ class _FastParser:
             elif tok[0] == "nl":
                 self.skip_nl()
                 if not self.at("{"):
-                    raise _SureSyntaxError(self.peek()[2], f"syntax error: unexpected {_describe(self.peek())} "
-                                                           f"(expected '{{' to open the block {name[1]})")
+                    raise _SureSyntaxError(
+                        self.peek()[2],
+                        f"syntax error: unexpected {_describe(self.peek())} "
+                        f"(expected '{{' to open the block {name[1]})",
+                    )
             elif tok[0] in ("op", "num", "heredoc", "eof"):
-                raise _SureSyntaxError(tok[2], f"syntax error: unexpected {_describe(tok)} in the header of "
-                                               f"block {name[1]}")
+                raise _SureSyntaxError(
+                    tok[2], f"syntax error: unexpected {_describe(tok)} in the header of block {name[1]}"
+                )
             else:
                 raise _FastFail(tok[2])
         body = self.body(closing=True, opened=name[2])
@@ -911,8 +952,11 @@ class _FastParser:
         items: list[ObjectItem] = []
         while not self.at("}"):
             key_tok = self.peek()
-            if key_tok[0] == "ident" and key_tok[1] in ("for", "in", "if", "else", "endif", "endfor", "for_each") \
-                    and self.toks[self.i + 1][1] in ("=", ":"):
+            if (
+                key_tok[0] == "ident"
+                and key_tok[1] in ("for", "in", "if", "else", "endif", "endfor", "for_each")
+                and self.toks[self.i + 1][1] in ("=", ":")
+            ):
                 self.i += 1
                 key: Expr = Literal(key_tok[2], key_tok[2], key_tok[1])
             else:
@@ -975,8 +1019,7 @@ class _FastParser:
             condition = self.expression()
             self.skip_nl()
         close = self.expect(closing)
-        return ForExpr(open_tok[2], close[2], key_var, value_var, collection, key_expr, value_expr, condition,
-                       grouping)
+        return ForExpr(open_tok[2], close[2], key_var, value_var, collection, key_expr, value_expr, condition, grouping)
 
 
 def _enter(line: int) -> None:
@@ -1057,8 +1100,11 @@ class _JsonNode:
     end_line: int
 
 
-_JSON_TOKEN = re.compile(r"""\s*(?:(?P<punct>[{}\[\],:])|(?P<string>"(?:[^"\\]|\\.)*")|"""
-                         r"""(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(?P<word>true|false|null))""", re.DOTALL)
+_JSON_TOKEN = re.compile(
+    r"""\s*(?:(?P<punct>[{}\[\],:])|(?P<string>"(?:[^"\\]|\\.)*")|"""
+    r"""(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(?P<word>true|false|null))""",
+    re.DOTALL,
+)
 
 
 class _JsonReader:
@@ -1072,10 +1118,10 @@ class _JsonReader:
     def _next(self) -> tuple[str, str, int]:
         match = _JSON_TOKEN.match(self.text, self.pos)
         if match is None:
-            rest = self.text[self.pos:]
+            rest = self.text[self.pos :]
             if not rest.strip():
                 raise HclSyntaxError(self.line, "JSON: unexpected end of file")
-            self.line += rest[:len(rest) - len(rest.lstrip())].count("\n")
+            self.line += rest[: len(rest) - len(rest.lstrip())].count("\n")
             raise HclSyntaxError(self.line, f"JSON: unexpected text {rest.strip()[:20]!r}")
         kind = match.lastgroup or ""
         token = match.group(kind)
@@ -1087,7 +1133,7 @@ class _JsonReader:
 
     def read(self) -> _JsonNode:
         node = self._value(self._next(), 0)
-        if self.text[self.pos:].strip():
+        if self.text[self.pos :].strip():
             raise HclSyntaxError(self.line, "JSON: text after the end of the document")
         return node
 
@@ -1144,10 +1190,22 @@ def _json_string(token: str, line: int) -> str:
 
 
 # Attributes whose JSON object value is a map, not a nested block (the schema is not known here).
-_JSON_MAP_ATTRIBUTES = frozenset({
-    "tags", "tags_all", "triggers", "variables", "parameters", "labels", "annotations", "context",
-    "environment_variables", "default_tags", "attributes", "values",
-})
+_JSON_MAP_ATTRIBUTES = frozenset(
+    {
+        "tags",
+        "tags_all",
+        "triggers",
+        "variables",
+        "parameters",
+        "labels",
+        "annotations",
+        "context",
+        "environment_variables",
+        "default_tags",
+        "attributes",
+        "values",
+    }
+)
 _JSON_META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 
 
@@ -1159,13 +1217,17 @@ def _json_expr(node: _JsonNode, literal: bool = False) -> Expr:
         return Literal(node.line, node.end_line, node.value)
     if node.kind == "array":
         return TupleExpr(node.line, node.end_line, tuple(_json_expr(x, literal) for x in node.value))
-    items = tuple(ObjectItem(key_line, value.end_line, Literal(key_line, key_line, key), _json_expr(value, literal))
-                  for key, key_line, value in node.value if key != "//")
+    items = tuple(
+        ObjectItem(key_line, value.end_line, Literal(key_line, key_line, key), _json_expr(value, literal))
+        for key, key_line, value in node.value
+        if key != "//"
+    )
     return ObjectExpr(node.line, node.end_line, items)
 
 
-def _json_block_body(node: _JsonNode, literal_attrs: frozenset[str] = frozenset(),
-                     all_attributes: bool = False) -> Body:
+def _json_block_body(
+    node: _JsonNode, literal_attrs: frozenset[str] = frozenset(), all_attributes: bool = False
+) -> Body:
     items: list[Attribute | Block] = []
     if node.kind != "object":
         raise HclSyntaxError(node.line, "JSON: a block body must be an object")
@@ -1181,12 +1243,20 @@ def _json_block_body(node: _JsonNode, literal_attrs: frozenset[str] = frozenset(
                             content = _json_block_body(dvalue)
                             dyn_items.append(Block(dline, dvalue.end_line, "content", (), content))
                         elif dkey == "iterator" and dvalue.kind == "scalar":
-                            dyn_items.append(Attribute(dline, dvalue.end_line, dkey,
-                                                       Variable(dline, dline, str(dvalue.value))))
+                            dyn_items.append(
+                                Attribute(dline, dvalue.end_line, dkey, Variable(dline, dline, str(dvalue.value)))
+                            )
                         else:
                             dyn_items.append(Attribute(dline, dvalue.end_line, dkey, _json_expr(dvalue)))
-                    items.append(Block(label_line, one.end_line, "dynamic", (label,),
-                                       Body(one.line, one.end_line, tuple(dyn_items))))
+                    items.append(
+                        Block(
+                            label_line,
+                            one.end_line,
+                            "dynamic",
+                            (label,),
+                            Body(one.line, one.end_line, tuple(dyn_items)),
+                        )
+                    )
             continue
         objects = _as_objects(value)
         if objects and not all_attributes and key not in _JSON_MAP_ATTRIBUTES and key not in literal_attrs:
@@ -1227,8 +1297,20 @@ def _json_labelled(block_type: str, node: _JsonNode, depth: int, line: int) -> l
     return blocks
 
 
-_JSON_LABELS = {"resource": 2, "data": 2, "variable": 1, "output": 1, "module": 1, "provider": 1, "locals": 0,
-                "terraform": 0, "moved": 0, "import": 0, "check": 1, "removed": 0}
+_JSON_LABELS = {
+    "resource": 2,
+    "data": 2,
+    "variable": 1,
+    "output": 1,
+    "module": 1,
+    "provider": 1,
+    "locals": 0,
+    "terraform": 0,
+    "moved": 0,
+    "import": 0,
+    "check": 1,
+    "removed": 0,
+}
 
 
 def parse_hcl_json(text: str) -> Body:
@@ -1256,6 +1338,9 @@ def parse_tfvars_json(text: str) -> Body:
     root = _JsonReader(text).read()
     if root.kind != "object":
         raise HclSyntaxError(root.line, "JSON: a .tfvars.json file must hold an object")
-    items = tuple(Attribute(key_line, value.end_line, key, _json_expr(value, literal=True))
-                  for key, key_line, value in root.value if key != "//")
+    items = tuple(
+        Attribute(key_line, value.end_line, key, _json_expr(value, literal=True))
+        for key, key_line, value in root.value
+        if key != "//"
+    )
     return Body(root.line, root.end_line, items)

@@ -238,8 +238,9 @@ class Evaluator:
         """``value``, or Unknown when it holds more than MAX_VALUE_SIZE characters and elements."""
         size = self.size(value)
         if size > MAX_VALUE_SIZE:
-            return self.too_large(file, node.line, f"value of more than {MAX_VALUE_SIZE} characters or elements "
-                                                   f"(the limit)")
+            return self.too_large(
+                file, node.line, f"value of more than {MAX_VALUE_SIZE} characters or elements (the limit)"
+            )
         return value
 
     def size(self, value: Any) -> int:
@@ -282,8 +283,9 @@ class Evaluator:
     def _iterate_once(self, file: str, node: syn.Node) -> None:
         self.iterations += 1
         if self.iterations > MAX_ITERATIONS:
-            raise ValueTooLarge(f"more than {MAX_ITERATIONS} for iterations in one expression (the limit), "
-                                f"at {file}:{node.line}")
+            raise ValueTooLarge(
+                f"more than {MAX_ITERATIONS} for iterations in one expression (the limit), at {file}:{node.line}"
+            )
 
     def eval(self, expr: syn.Expr, file: str, env: dict[str, Any]) -> Any:
         method = _DISPATCH.get(type(expr))
@@ -298,8 +300,7 @@ class Evaluator:
     def _tuple(self, expr: syn.TupleExpr, file: str, env: dict[str, Any]) -> Any:
         items = [self.eval(item, file, env) for item in expr.items]
         spans: list[Span | None] = [Span(file, item.line, item.end_line) for item in expr.items]
-        return self.bounded(SpannedList(items, span=Span(file, expr.line, expr.end_line), item_spans=spans), file,
-                            expr)
+        return self.bounded(SpannedList(items, span=Span(file, expr.line, expr.end_line), item_spans=spans), file, expr)
 
     def _object(self, expr: syn.ObjectExpr, file: str, env: dict[str, Any]) -> Any:
         out = SpannedDict(span=Span(file, expr.line, expr.end_line))
@@ -331,12 +332,14 @@ class Evaluator:
             return unknown_from(f"a string built from {_describe_pending(pending)}", *pending)
         length = sum(map(len, pieces))
         if length > MAX_VALUE_SIZE:
-            return self.too_large(file, expr.line, f"string of {length} characters, more than the limit of "
-                                                   f"{MAX_VALUE_SIZE}")
+            return self.too_large(
+                file, expr.line, f"string of {length} characters, more than the limit of {MAX_VALUE_SIZE}"
+            )
         return "".join(pieces)
 
-    def _render(self, parts: Iterable[syn.TemplatePart], file: str, env: dict[str, Any],
-                pieces: list[str], pending: list[Any]) -> None:
+    def _render(
+        self, parts: Iterable[syn.TemplatePart], file: str, env: dict[str, Any], pieces: list[str], pending: list[Any]
+    ) -> None:
         for part in parts:
             if isinstance(part, str):
                 pieces.append(part)
@@ -388,8 +391,12 @@ class Evaluator:
         if name == "module":
             return Namespace("module", scope.module_call)
         if name == "data":
-            return Namespace("data", lambda data_type: Namespace(
-                f"data.{data_type}", lambda data_name: scope.data_source(data_type, data_name)))
+            return Namespace(
+                "data",
+                lambda data_type: Namespace(
+                    f"data.{data_type}", lambda data_name: scope.data_source(data_type, data_name)
+                ),
+            )
         if name == "path":
             return Namespace("path", scope.path_value)
         if name == "terraform":
@@ -432,9 +439,10 @@ class Evaluator:
                 item = self._step(item, step, file, env)
             results.append(item)
         here = Span(file, expr.line, expr.end_line)
-        spans: list[Span | None] = list(base.item_spans) if isinstance(base, SpannedList) and base.item_spans \
-            else [here] * len(results)
-        value: Any = SpannedList(results, span=getattr(base, "span", None) or here, item_spans=spans[:len(results)])
+        spans: list[Span | None] = (
+            list(base.item_spans) if isinstance(base, SpannedList) and base.item_spans else [here] * len(results)
+        )
+        value: Any = SpannedList(results, span=getattr(base, "span", None) or here, item_spans=spans[: len(results)])
         for step in after:
             value = self._step(value, step, file, env)
         return self.bounded(value, file, expr)
@@ -589,8 +597,9 @@ class Evaluator:
         # the arguments together are within the limit, so a function linear in its input cannot
         # pass it by much; those that multiply (format widths, indent, join...) check themselves
         if sum(self.size(a) for a in args) > MAX_VALUE_SIZE:
-            return self.too_large(file, expr.line, f"{name}() arguments of more than {MAX_VALUE_SIZE} characters "
-                                                   f"or elements (the limit)")
+            return self.too_large(
+                file, expr.line, f"{name}() arguments of more than {MAX_VALUE_SIZE} characters or elements (the limit)"
+            )
         try:
             result = call_function(name, args, ctx)
         except FunctionError as exc:
@@ -655,11 +664,11 @@ def with_spans(value: Any, span: Span, depth: int = 0) -> Any:
     if depth > 100 or isinstance(value, EncodedJson):
         return value
     if isinstance(value, dict) and not isinstance(value, SpannedDict):
-        return SpannedDict({k: with_spans(v, span, depth + 1) for k, v in value.items()}, span=span,
-                           key_spans={k: span for k in value})
+        return SpannedDict(
+            {k: with_spans(v, span, depth + 1) for k, v in value.items()}, span=span, key_spans={k: span for k in value}
+        )
     if isinstance(value, list) and not isinstance(value, SpannedList):
-        return SpannedList([with_spans(v, span, depth + 1) for v in value], span=span,
-                           item_spans=[span] * len(value))
+        return SpannedList([with_spans(v, span, depth + 1) for v in value], span=span, item_spans=[span] * len(value))
     if isinstance(value, SpannedDict) and value.span is None:
         value.span = span
     if isinstance(value, SpannedList) and value.span is None:
@@ -760,8 +769,11 @@ def _describe_pending(values: list[Any]) -> str:
     """Why a value is not known, in the words of what it was built from."""
     words: list[str] = []
     for value in values:
-        text = f"{value} (known only after apply)" if isinstance(value, ResourceRef) else str(getattr(
-            value, "reason", value))
+        text = (
+            f"{value} (known only after apply)"
+            if isinstance(value, ResourceRef)
+            else str(getattr(value, "reason", value))
+        )
         if text not in words:
             words.append(text)
     return "; ".join(words[:3]) + ("; ..." if len(words) > 3 else "")
@@ -793,8 +805,11 @@ def finalize(value: Any, counter: list[int] | None = None, depth: int = 0) -> An
                 out.key_spans[key] = key_spans[key]
         return out
     if isinstance(value, list | tuple):
-        return SpannedList([finalize(item, counter, depth + 1) for item in value], span=getattr(value, "span", None),
-                           item_spans=list(getattr(value, "item_spans", [])))
+        return SpannedList(
+            [finalize(item, counter, depth + 1) for item in value],
+            span=getattr(value, "span", None),
+            item_spans=list(getattr(value, "item_spans", [])),
+        )
     return value
 
 

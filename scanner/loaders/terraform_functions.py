@@ -257,8 +257,11 @@ def _list_like(items: list[Any], spans: list[Span | None], span: Span | None = N
 def _spanned_copy(value: Any, span: Span) -> Any:
     """Plain decoded data (jsondecode/yamldecode) -> Spanned containers pointing at the call."""
     if isinstance(value, dict):
-        return SpannedDict({str(k): _spanned_copy(v, span) for k, v in value.items()}, span=span,
-                           key_spans={str(k): span for k in value})
+        return SpannedDict(
+            {str(k): _spanned_copy(v, span) for k, v in value.items()},
+            span=span,
+            key_spans={str(k): span for k in value},
+        )
     if isinstance(value, list):
         return SpannedList([_spanned_copy(v, span) for v in value], span=span, item_spans=[span] * len(value))
     return value
@@ -346,6 +349,7 @@ def fn_base64gzip(args: list[Any], ctx: FunctionContext) -> Any:
 
 
 for _name, _algo in (("md5", "md5"), ("sha1", "sha1"), ("sha256", "sha256"), ("sha512", "sha512")):
+
     def _hash(args: list[Any], ctx: FunctionContext, _algo: str = _algo) -> str:
         return hashlib.new(_algo, to_str(args[0]).encode()).hexdigest()
 
@@ -365,6 +369,7 @@ def fn_urlencode(args: list[Any], ctx: FunctionContext) -> str:
 
 
 for _name in ("uuid", "timestamp", "bcrypt", "uuidv5", "plantimestamp"):
+
     def _volatile(args: list[Any], ctx: FunctionContext, _name: str = _name) -> Any:
         return Unknown(f"{_name}() changes on every run")
 
@@ -776,7 +781,7 @@ def fn_chunklist(args: list[Any], ctx: FunctionContext) -> list[Any]:
     lst, size = to_list(args[0]), to_int(args[1])
     if size <= 0:
         return [lst]
-    return [lst[i:i + size] for i in range(0, len(lst), size)]
+    return [lst[i : i + size] for i in range(0, len(lst), size)]
 
 
 @_register("transpose")
@@ -806,7 +811,7 @@ def _format(fmt: str, values: list[Any]) -> str:
     next_arg = 0
     length = 0
     for match in _FORMAT_VERB.finditer(fmt):
-        out.append(fmt[pos:match.start()])
+        out.append(fmt[pos : match.start()])
         length += match.start() - pos
         pos = match.end()
         explicit, flags, width, precision, verb = match.groups()
@@ -821,8 +826,11 @@ def _format(fmt: str, values: list[Any]) -> str:
             raise FunctionError(f"format: not enough arguments for {fmt!r}")
         value = values[index]
         if verb in "sv":
-            text = to_str(value) if not isinstance(value, list | dict) else json.dumps(
-                _json_ready(value), separators=(",", ":"), sort_keys=True)
+            text = (
+                to_str(value)
+                if not isinstance(value, list | dict)
+                else json.dumps(_json_ready(value), separators=(",", ":"), sort_keys=True)
+            )
         elif verb == "q":
             text = json.dumps(to_str(value))
         elif verb == "t":
@@ -837,7 +845,7 @@ def _format(fmt: str, values: list[Any]) -> str:
         else:
             raise FunctionError(f"format: unsupported verb %{verb}")
         if precision and verb in "sqv":
-            text = text[:int(precision)]
+            text = text[: int(precision)]
         if width:
             pad = "0" if "0" in flags and verb not in "sqv" else " "
             text = text.ljust(int(width), " ") if "-" in flags else text.rjust(int(width), pad)
@@ -928,8 +936,11 @@ def fn_replace(args: list[Any], ctx: FunctionContext) -> str:
     text, search, replacement = (to_str(a) for a in args)
     if len(search) > 1 and search.startswith("/") and search.endswith("/"):
         pattern = _go_regex(search[1:-1])
-        template = re.sub(r"\$\{(\w+)\}|\$(\d+)", lambda m: "\\g<" + (m.group(1) or m.group(2)) + ">",
-                          replacement.replace("\\", "\\\\"))
+        template = re.sub(
+            r"\$\{(\w+)\}|\$(\d+)",
+            lambda m: "\\g<" + (m.group(1) or m.group(2)) + ">",
+            replacement.replace("\\", "\\\\"),
+        )
         length = [len(text)]
 
         def substitute(match: re.Match[str]) -> str:
@@ -974,7 +985,7 @@ def fn_substr(args: list[Any], ctx: FunctionContext) -> str:
         offset = max(len(text) + offset, 0)
     if length < 0:
         return text[offset:]
-    return text[offset:offset + length]
+    return text[offset : offset + length]
 
 
 @_register("trimspace")
@@ -990,13 +1001,13 @@ def fn_trim(args: list[Any], ctx: FunctionContext) -> str:
 @_register("trimprefix")
 def fn_trimprefix(args: list[Any], ctx: FunctionContext) -> str:
     text, prefix = to_str(args[0]), to_str(args[1])
-    return text[len(prefix):] if prefix and text.startswith(prefix) else text
+    return text[len(prefix) :] if prefix and text.startswith(prefix) else text
 
 
 @_register("trimsuffix")
 def fn_trimsuffix(args: list[Any], ctx: FunctionContext) -> str:
     text, suffix = to_str(args[0]), to_str(args[1])
-    return text[:-len(suffix)] if suffix and text.endswith(suffix) else text
+    return text[: -len(suffix)] if suffix and text.endswith(suffix) else text
 
 
 @_register("startswith")
@@ -1055,7 +1066,7 @@ def fn_pow(args: list[Any], ctx: FunctionContext) -> int | float:
     base, exponent = to_number(args[0]), to_number(args[1])
     if abs(exponent) > 4096:
         raise FunctionError("pow: exponent too large")
-    result = base ** exponent
+    result = base**exponent
     return result if isinstance(result, int | float) else float("nan")
 
 
@@ -1097,7 +1108,7 @@ def _subnet(prefix: Any, newbits: int, netnum: int) -> str:
     new_prefix = net.prefixlen + newbits
     if newbits < 0 or new_prefix > net.max_prefixlen:
         raise FunctionError(f"cidrsubnet: {newbits} more bits do not fit in {net}")
-    if netnum < 0 or netnum >= 2 ** newbits:
+    if netnum < 0 or netnum >= 2**newbits:
         raise FunctionError(f"cidrsubnet: network number {netnum} does not fit in {newbits} bits")
     base = int(net.network_address) + (netnum << (net.max_prefixlen - new_prefix))
     return str(ipaddress.ip_network((base, new_prefix)))
@@ -1154,15 +1165,17 @@ def _resolve_file(raw: Any, ctx: FunctionContext, must_exist: bool = True) -> Pa
     candidate = Path(text)
     where = f"{ctx.span.file}:{ctx.span.line}"
     if candidate.is_absolute() or not any(ctx.options.inside_root(base / candidate) for base in ctx.base_dirs):
-        ctx.report(LoadError(ctx.span.file, ctx.span.line,
-                             f"file path {text!r} leaves the scanned folder; refused"))
+        ctx.report(LoadError(ctx.span.file, ctx.span.line, f"file path {text!r} leaves the scanned folder; refused"))
         raise FunctionError(f"file path {text!r} is outside the scanned folder ({where})")
     for base in ctx.base_dirs:
         path = base / candidate
         if path.exists() or path.is_symlink():
             if not ctx.options.inside_root(path):
-                ctx.report(LoadError(ctx.span.file, ctx.span.line,
-                                     f"file path {text!r} resolves outside the scanned folder; refused"))
+                ctx.report(
+                    LoadError(
+                        ctx.span.file, ctx.span.line, f"file path {text!r} resolves outside the scanned folder; refused"
+                    )
+                )
                 raise FunctionError(f"file path {text!r} resolves outside the scanned folder ({where})")
             return path
     for base in ctx.base_dirs:  # creating one of these later changes the answer

@@ -114,8 +114,9 @@ def _read_text(path: Path, display: str, options: ScanOptions, errors: list[Load
     try:
         size = path.stat().st_size
         if size > options.max_file_bytes:
-            errors.append(LoadError(display, 0, f"file is {size} bytes, larger than the limit "
-                                                f"{options.max_file_bytes}; not read"))
+            errors.append(
+                LoadError(display, 0, f"file is {size} bytes, larger than the limit {options.max_file_bytes}; not read")
+            )
             return None
         data = path.read_bytes()
     except OSError as exc:
@@ -127,7 +128,7 @@ def _read_text(path: Path, display: str, options: ScanOptions, errors: list[Load
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         errors.append(LoadError(display, line, "file is not UTF-8 text; not read"))
         return None
 
@@ -171,7 +172,8 @@ def _parse_file(path: Path, display: str, options: ScanOptions, errors: list[Loa
     kind = "tfvars.json" if path.name.endswith(".tfvars.json") else "tf.json" if path.name.endswith(".json") else "hcl"
     cache = ParseCache(options.cache_dir)
     body, problem, ignores, comment_lines = cache.get_or_compute(
-        text.encode("utf-8"), f"terraform-{kind}", lambda: _parse_text(text, kind))
+        text.encode("utf-8"), f"terraform-{kind}", lambda: _parse_text(text, kind)
+    )
     if body is None:
         line, message = problem or (0, "cannot parse")
         errors.append(LoadError(display, line, message))
@@ -267,8 +269,7 @@ def link_display(path: Path, options: ScanOptions) -> str:
     return path.name if folder in (".", "") else f"{folder}/{path.name}"
 
 
-def read_module_config(folder: Path, options: ScanOptions, errors: list[LoadError],
-                       notices: list[str]) -> ModuleConfig:
+def read_module_config(folder: Path, options: ScanOptions, errors: list[LoadError], notices: list[str]) -> ModuleConfig:
     config = ModuleConfig(folder, options.display_path(folder))
     try:
         paths = sorted(p for p in folder.iterdir() if is_terraform_file(p) and p.is_file())
@@ -296,10 +297,14 @@ def _index(config: ModuleConfig, source: SourceFile, errors: list[LoadError]) ->
     display = source.display
     for block in source.body.blocks:
         labels = block.labels
-        if block.type in ("resource", "data", "module", "variable", "output") and \
-                not all(_NAME_RE.match(label) for label in labels):
-            errors.append(LoadError(display, block.line, f"invalid {block.type} label(s) {list(labels)}: "
-                                                         "names start with a letter or _"))
+        if block.type in ("resource", "data", "module", "variable", "output") and not all(
+            _NAME_RE.match(label) for label in labels
+        ):
+            errors.append(
+                LoadError(
+                    display, block.line, f"invalid {block.type} label(s) {list(labels)}: names start with a letter or _"
+                )
+            )
             continue
         if block.type == "resource" and len(labels) == 2:
             key = (labels[0], labels[1])
@@ -384,11 +389,10 @@ class Loader:
                 self.note_file(source.display)
         return self.configs[key]
 
-    def guarded(self, key: tuple[str, ...], where: tuple[str, int], compute: Callable[[], Any],
-                label: str) -> Any:
+    def guarded(self, key: tuple[str, ...], where: tuple[str, int], compute: Callable[[], Any], label: str) -> Any:
         """Run ``compute`` unless ``key`` is already being computed (a reference cycle)."""
         if key in self.stack:
-            cycle = [*self.stack[self.stack.index(key):], key]
+            cycle = [*self.stack[self.stack.index(key) :], key]
             names = " -> ".join(k[-1] for k in cycle)
             frozen = tuple(sorted(k[-1] for k in cycle))
             if frozen not in self.reported_cycles:
@@ -415,8 +419,11 @@ class Loader:
                 self.note_file(self.options.display_path(path))  # which module versions were downloaded
                 try:
                     data = json.loads(path.read_text(encoding="utf-8"))
-                    entries = {str(m.get("Key", "")): str(m.get("Dir", "")) for m in data.get("Modules", [])
-                               if isinstance(m, dict)}
+                    entries = {
+                        str(m.get("Key", "")): str(m.get("Dir", ""))
+                        for m in data.get("Modules", [])
+                        if isinstance(m, dict)
+                    }
                 except (OSError, ValueError, AttributeError) as exc:
                     self.error(LoadError(self.options.display_path(path), 0, f"cannot read modules.json: {exc}"))
             self._modules_json = entries
@@ -437,8 +444,10 @@ class Loader:
             for source in config.files:
                 for ignore in source.ignores:
                     if (source.display, ignore.line) not in used:
-                        self.notice(f"{source.display}:{ignore.line}: iacscan:ignore is not on or directly above a "
-                                    f"resource or module block; it has no effect")
+                        self.notice(
+                            f"{source.display}:{ignore.line}: iacscan:ignore is not on or directly above a "
+                            f"resource or module block; it has no effect"
+                        )
 
     def collect(self, instance: ModuleInstance) -> None:
         for (rtype, rname), (block, source) in instance.config.resources.items():
@@ -449,15 +458,21 @@ class Loader:
             for child in instance.module_instances(name):
                 self.collect(child)
 
-    def emit_resources(self, instance: ModuleInstance, rtype: str, rname: str, block: syn.Block,
-                       source: SourceFile) -> None:
+    def emit_resources(
+        self, instance: ModuleInstance, rtype: str, rname: str, block: syn.Block, source: SourceFile
+    ) -> None:
         base = f"{instance.prefix}{rtype}.{rname}"
         self.add_suppressions(source, block, base)
         expansion = instance.resource_expansion(rtype, rname)
         for key, _env in expansion.instances:
             if self.total_resources >= MAX_RESOURCES:
-                self.error(LoadError(source.display, block.line,
-                                     f"more than {MAX_RESOURCES} resource instances; the rest are not loaded"))
+                self.error(
+                    LoadError(
+                        source.display,
+                        block.line,
+                        f"more than {MAX_RESOURCES} resource instances; the rest are not loaded",
+                    )
+                )
                 return
             self.total_resources += 1
             address = base if key is None else base + _key_text(key)
@@ -467,18 +482,28 @@ class Loader:
             config = instance.resource_config(rtype, rname, key)
             assumptions.extend(instance.assumptions.get(address, ()))
             counter = [0]
-            body = finalize(config, counter) if isinstance(config, dict) else SpannedDict(
-                span=Span(source.display, block.line, block.end_line))
+            body = (
+                finalize(config, counter)
+                if isinstance(config, dict)
+                else SpannedDict(span=Span(source.display, block.line, block.end_line))
+            )
             self.result.unknown_values += counter[0]
-            self.result.resources.append(RawResource(
-                address=address, type=rtype, body=body,
-                span=Span(source.display, block.line, block.end_line), assumptions=tuple(assumptions)))
+            self.result.resources.append(
+                RawResource(
+                    address=address,
+                    type=rtype,
+                    body=body,
+                    span=Span(source.display, block.line, block.end_line),
+                    assumptions=tuple(assumptions),
+                )
+            )
 
     def add_suppressions(self, source: SourceFile, block: syn.Block, address: str) -> None:
         for ignore in source.ignores:
             if block.line <= ignore.line <= block.end_line or _directly_above(ignore.line, block.line, source):
-                suppression = Suppression(ignore.rule_ids, address, ignore.reason,
-                                          Span(source.display, ignore.line, ignore.line))
+                suppression = Suppression(
+                    ignore.rule_ids, address, ignore.reason, Span(source.display, ignore.line, ignore.line)
+                )
                 if suppression not in self.result.suppressions:
                     self.result.suppressions.append(suppression)
 
@@ -514,9 +539,16 @@ class ModuleInstance:
     """One instance of a module (the root, ``module.app``, ``module.app["x"]``): the
     ``ModuleScope`` its expressions are evaluated in."""
 
-    def __init__(self, loader: Loader, config: ModuleConfig, prefix: str, call_path: tuple[str, ...],
-                 inputs: dict[str, Callable[[], Any]] | None, chain: tuple[Path, ...],
-                 assumptions: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        loader: Loader,
+        config: ModuleConfig,
+        prefix: str,
+        call_path: tuple[str, ...],
+        inputs: dict[str, Callable[[], Any]] | None,
+        chain: tuple[Path, ...],
+        assumptions: tuple[str, ...] = (),
+    ) -> None:
         self.loader = loader
         self.config = config
         self.prefix = prefix
@@ -559,8 +591,16 @@ class ModuleInstance:
             if (folder / name).is_file():
                 sources.append(folder / name)
         with contextlib.suppress(OSError):
-            sources.extend(sorted((p for p in folder.iterdir() if p.is_file() and (
-                p.name.endswith(".auto.tfvars") or p.name.endswith(".auto.tfvars.json"))), key=lambda p: p.name))
+            sources.extend(
+                sorted(
+                    (
+                        p
+                        for p in folder.iterdir()
+                        if p.is_file() and (p.name.endswith(".auto.tfvars") or p.name.endswith(".auto.tfvars.json"))
+                    ),
+                    key=lambda p: p.name,
+                )
+            )
         sources.extend(Path(p) for p in loader.options.var_files)
         literal = Evaluator(None, report=loader.error)
         for path in sources:
@@ -573,12 +613,16 @@ class ModuleInstance:
                 continue
             loader.note_file(display)
             for attr in source.body.attributes.values():
+
                 def value(attr: syn.Attribute = attr, display: str = display) -> Any:
                     return literal.evaluate(attr.expr, display)
+
                 self.root_values[attr.name] = (value, display)
         for name, raw in loader.options.variables.items():
+
             def cli_value(name: str = name, raw: str = raw) -> Any:
                 return self._cli_value(name, raw)
+
             self.root_values[name] = (cli_value, "--var")
 
     def _cli_value(self, name: str, raw: str) -> Any:
@@ -629,16 +673,16 @@ class ModuleInstance:
         if declared is None:
             raise EvalError(f"reference to undeclared local value local.{name} in {self.label}")
         attr, display = declared
-        return self._memo(("local", name), (display, attr.line), lambda: self.eval(attr.expr, display),
-                          f"local.{name}")
+        return self._memo(("local", name), (display, attr.line), lambda: self.eval(attr.expr, display), f"local.{name}")
 
     def output(self, name: str) -> Any:
         block, display = self.config.outputs[name]
         value_attr = block.body.attributes.get("value")
         if value_attr is None:
             return None
-        return self._memo(("output", name), (display, block.line), lambda: self.eval(value_attr.expr, display),
-                          f"{self.label}.{name}")
+        return self._memo(
+            ("output", name), (display, block.line), lambda: self.eval(value_attr.expr, display), f"{self.label}.{name}"
+        )
 
     def path_value(self, name: str) -> Any:
         if name == "module":
@@ -649,9 +693,15 @@ class ModuleInstance:
 
     def function_context(self, span: Span) -> FunctionContext:
         loader = self.loader
-        return FunctionContext(options=loader.options, base_dirs=(loader.folder, loader.options.root), span=span,
-                               report=loader.error, render_template=self._render_template,
-                               note_file=loader.note_file, note_looked_for=loader.note_looked_for)
+        return FunctionContext(
+            options=loader.options,
+            base_dirs=(loader.folder, loader.options.root),
+            span=span,
+            report=loader.error,
+            render_template=self._render_template,
+            note_file=loader.note_file,
+            note_looked_for=loader.note_looked_for,
+        )
 
     def _render_template(self, text: str, display: str, variables: dict[str, Any]) -> Any:
         loader = self.loader
@@ -676,48 +726,73 @@ class ModuleInstance:
             count = self.eval(attrs["count"].expr, display)
             if is_pending(count) or count is None:
                 index = unknown_from(f"count.index of {what} is unknown: count is not known", count)
-                return Expansion("unknown", [(None, {"count": {"index": index}})],
-                                 f"count is unknown ({_reason(count)}): assumed one instance")
+                return Expansion(
+                    "unknown",
+                    [(None, {"count": {"index": index}})],
+                    f"count is unknown ({_reason(count)}): assumed one instance",
+                )
             try:
                 number = int(to_number(count))
             except FunctionError as exc:
                 self.loader.error(LoadError(display, attrs["count"].line, f"{what}: count is not a number: {exc}"))
                 return Expansion("count", [])
             if number > MAX_INSTANCES:
-                self.loader.error(LoadError(display, attrs["count"].line,
-                                            f"count of {number} exceeds the limit {MAX_INSTANCES}; "
-                                            f"expanded {MAX_INSTANCES}"))
+                self.loader.error(
+                    LoadError(
+                        display,
+                        attrs["count"].line,
+                        f"count of {number} exceeds the limit {MAX_INSTANCES}; expanded {MAX_INSTANCES}",
+                    )
+                )
                 number = MAX_INSTANCES
             return Expansion("count", [(i, {"count": {"index": i}}) for i in range(max(number, 0))])
         if "for_each" in attrs:
             each = self.eval(attrs["for_each"].expr, display)
-            unknown_env = {"each": {"key": unknown_from(f"each.key of {what} is unknown", each),
-                                    "value": unknown_from(f"each.value of {what} is unknown", each)}}
+            unknown_env = {
+                "each": {
+                    "key": unknown_from(f"each.key of {what} is unknown", each),
+                    "value": unknown_from(f"each.value of {what} is unknown", each),
+                }
+            }
             if is_pending(each) or each is None:
-                return Expansion("unknown", [(None, unknown_env)],
-                                 f"for_each is unknown ({_reason(each)}): assumed one instance")
+                return Expansion(
+                    "unknown", [(None, unknown_env)], f"for_each is unknown ({_reason(each)}): assumed one instance"
+                )
             pairs: list[tuple[str, Any]] = []
             if isinstance(each, dict):
                 pairs = [(k, each[k]) for k in sorted(each)]
             elif isinstance(each, list | tuple):
                 if any(is_pending(item) for item in each):
-                    return Expansion("unknown", [(None, unknown_env)],
-                                     "for_each has keys known only after apply: assumed one instance")
+                    return Expansion(
+                        "unknown",
+                        [(None, unknown_env)],
+                        "for_each has keys known only after apply: assumed one instance",
+                    )
                 try:
                     keys = list(dict.fromkeys(to_str(item) for item in each))
                 except FunctionError as exc:
-                    self.loader.error(LoadError(display, attrs["for_each"].line,
-                                                f"{what}: for_each must be a map or a set of strings: {exc}"))
+                    self.loader.error(
+                        LoadError(
+                            display,
+                            attrs["for_each"].line,
+                            f"{what}: for_each must be a map or a set of strings: {exc}",
+                        )
+                    )
                     return Expansion("for_each", [])
                 pairs = [(k, k) for k in keys]
             else:
-                self.loader.error(LoadError(display, attrs["for_each"].line,
-                                            f"{what}: for_each must be a map or a set of strings"))
+                self.loader.error(
+                    LoadError(display, attrs["for_each"].line, f"{what}: for_each must be a map or a set of strings")
+                )
                 return Expansion("for_each", [])
             if len(pairs) > MAX_INSTANCES:
-                self.loader.error(LoadError(display, attrs["for_each"].line,
-                                            f"for_each of {len(pairs)} exceeds the limit {MAX_INSTANCES}; "
-                                            f"expanded {MAX_INSTANCES}"))
+                self.loader.error(
+                    LoadError(
+                        display,
+                        attrs["for_each"].line,
+                        f"for_each of {len(pairs)} exceeds the limit {MAX_INSTANCES}; expanded {MAX_INSTANCES}",
+                    )
+                )
                 pairs = pairs[:MAX_INSTANCES]
             return Expansion("for_each", [(k, {"each": {"key": k, "value": v}}) for k, v in pairs])
         return Expansion("single", [(None, {})])
@@ -726,20 +801,36 @@ class ModuleInstance:
     def resource_expansion(self, rtype: str, rname: str) -> Expansion:
         block, source = self.config.resources[(rtype, rname)]
         what = f"{self.prefix}{rtype}.{rname}"
-        result = self._memo(("expand", rtype, rname), (source.display, block.line),
-                            lambda: self.expand(block, source.display, what), what)
-        return result if isinstance(result, Expansion) else Expansion(
-            "unknown", [(None, {})], f"count/for_each is unknown ({_reason(result)}): assumed one instance")
+        result = self._memo(
+            ("expand", rtype, rname),
+            (source.display, block.line),
+            lambda: self.expand(block, source.display, what),
+            what,
+        )
+        return (
+            result
+            if isinstance(result, Expansion)
+            else Expansion(
+                "unknown", [(None, {})], f"count/for_each is unknown ({_reason(result)}): assumed one instance"
+            )
+        )
 
     def resource(self, rtype: str, rname: str) -> Any:
         if (rtype, rname) not in self.config.resources:
             return None
         expansion = self.resource_expansion(rtype, rname)
         base = f"{self.prefix}{rtype}.{rname}"
-        objects = [(key, ResourceObject(base if key is None else base + _key_text(key),
-                                        self._config_getter(rtype, rname, key),
-                                        collapsed=expansion.kind == "unknown"))
-                   for key, _ in expansion.instances]
+        objects = [
+            (
+                key,
+                ResourceObject(
+                    base if key is None else base + _key_text(key),
+                    self._config_getter(rtype, rname, key),
+                    collapsed=expansion.kind == "unknown",
+                ),
+            )
+            for key, _ in expansion.instances
+        ]
         if expansion.kind in ("single", "unknown"):
             return objects[0][1] if objects else None
         if expansion.kind == "count":
@@ -766,8 +857,9 @@ class ModuleInstance:
 
         return self._memo(("resource", address), (source.display, block.line), compute, address)
 
-    def evaluate_body(self, body: syn.Body, display: str, env: dict[str, Any], notes: list[str],
-                      block: syn.Block | syn.Body) -> SpannedDict:
+    def evaluate_body(
+        self, body: syn.Body, display: str, env: dict[str, Any], notes: list[str], block: syn.Block | syn.Body
+    ) -> SpannedDict:
         """A block body -> attributes and nested blocks (lists of SpannedDict), ``dynamic`` expanded."""
         out = SpannedDict(span=Span(display, block.line, block.end_line))
         for item in body.items:
@@ -808,16 +900,18 @@ class ModuleInstance:
             return []
         collection = self.eval(attrs["for_each"].expr, display, env)
         if is_pending(collection) or collection is None:
-            notes.append(f"dynamic \"{label}\" (line {block.line}): for_each is unknown ({_reason(collection)}); "
-                         f"one block assumed, its values from {iterator} unknown")
-            unknown = unknown_from(f"{iterator} of dynamic \"{label}\" is unknown", collection)
+            notes.append(
+                f'dynamic "{label}" (line {block.line}): for_each is unknown ({_reason(collection)}); '
+                f"one block assumed, its values from {iterator} unknown"
+            )
+            unknown = unknown_from(f'{iterator} of dynamic "{label}" is unknown', collection)
             pairs: list[tuple[Any, Any]] = [(unknown, unknown)]
         elif isinstance(collection, dict):
             pairs = [(k, collection[k]) for k in sorted(collection)]
         elif isinstance(collection, list | tuple):
             pairs = list(enumerate(collection))
         else:
-            notes.append(f"dynamic \"{label}\" (line {block.line}): for_each is not a collection")
+            notes.append(f'dynamic "{label}" (line {block.line}): for_each is not a collection')
             return []
         produced: list[SpannedDict] = []
         for key, value in pairs[:MAX_INSTANCES]:
@@ -833,8 +927,9 @@ class ModuleInstance:
             raise EvalError(f"reference to undeclared data source data.{data_type}.{name}")
         block, display = declared
         base = f"{self.prefix}data.{data_type}.{name}"
-        expansion = self._memo(("expand-data", data_type, name), (display, block.line),
-                               lambda: self.expand(block, display, base), base)
+        expansion = self._memo(
+            ("expand-data", data_type, name), (display, block.line), lambda: self.expand(block, display, base), base
+        )
         if not isinstance(expansion, Expansion):
             return DataObject(base)
         objects: list[tuple[Any, DataObject]] = []
@@ -850,13 +945,14 @@ class ModuleInstance:
             return SpannedList([obj for _, obj in objects])
         return SpannedDict({str(key): obj for key, obj in objects})
 
-    def _policy_getter(self, block: syn.Block, display: str, env: dict[str, Any],
-                       address: str) -> Callable[[str], Any]:
+    def _policy_getter(self, block: syn.Block, display: str, env: dict[str, Any], address: str) -> Callable[[str], Any]:
         def computed(attr: str) -> Any:
             if attr not in ("json", "minified_json"):
                 return None
-            return self._memo(("policy", address), (display, block.line),
-                              lambda: self._policy_document(block, display, env), address)
+            return self._memo(
+                ("policy", address), (display, block.line), lambda: self._policy_document(block, display, env), address
+            )
+
         return computed
 
     def _policy_document(self, block: syn.Block, display: str, env: dict[str, Any]) -> Any:
@@ -886,8 +982,9 @@ class ModuleInstance:
         elif kind == "count":
             value = SpannedList([_module_object(child) for child in instances])
         else:
-            value = SpannedDict({str(key): _module_object(child)
-                                 for key, child in zip(self.module_keys[name], instances, strict=True)})
+            value = SpannedDict(
+                {str(key): _module_object(child) for key, child in zip(self.module_keys[name], instances, strict=True)}
+            )
         self.module_value_cache[name] = value
         return value
 
@@ -901,8 +998,12 @@ class ModuleInstance:
         if folder is None:
             self.module_unloaded[name] = reason or "its source could not be read"
             return []
-        expansion = self._memo(("expand-module", name), (source.display, block.line),
-                               lambda: self.expand(block, source.display, label), label)
+        expansion = self._memo(
+            ("expand-module", name),
+            (source.display, block.line),
+            lambda: self.expand(block, source.display, label),
+            label,
+        )
         if not isinstance(expansion, Expansion):
             expansion = Expansion("unknown", [(None, {})], "count/for_each is unknown")
         self.module_kinds[name] = expansion.kind
@@ -913,14 +1014,25 @@ class ModuleInstance:
         children: list[ModuleInstance] = []
         for key, env in expansion.instances:
             prefix = label + ("" if key is None else _key_text(key)) + "."
-            inputs = {attr.name: self._input_getter(attr, source.display, env)
-                      for attr in block.body.attributes.values()
-                      if attr.name not in ("source", "version", "count", "for_each", "providers", "depends_on")}
+            inputs = {
+                attr.name: self._input_getter(attr, source.display, env)
+                for attr in block.body.attributes.values()
+                if attr.name not in ("source", "version", "count", "for_each", "providers", "depends_on")
+            }
             inherited = self.inherited_assumptions
             if expansion.assumption:
                 inherited = (*inherited, f"{label}: {expansion.assumption}")
-            children.append(ModuleInstance(self.loader, config, prefix, (*self.call_path, name), inputs,
-                                           (*self.chain, folder.resolve()), inherited))
+            children.append(
+                ModuleInstance(
+                    self.loader,
+                    config,
+                    prefix,
+                    (*self.call_path, name),
+                    inputs,
+                    (*self.chain, folder.resolve()),
+                    inherited,
+                )
+            )
         self.children[name] = children
         return children
 
@@ -945,12 +1057,16 @@ class ModuleInstance:
             entries = loader.modules_json()
             key = ".".join((*self.call_path, name))
             if entries is None:
-                loader.notice(f"{label}: source '{raw}' not downloaded (.terraform/modules/modules.json missing); "
-                              f"its outputs are unknown")
+                loader.notice(
+                    f"{label}: source '{raw}' not downloaded (.terraform/modules/modules.json missing); "
+                    f"its outputs are unknown"
+                )
                 return None, f"source '{raw}' not downloaded"
             if key not in entries:
-                loader.notice(f"{label}: source '{raw}' not downloaded (no entry '{key}' in "
-                              f".terraform/modules/modules.json); its outputs are unknown")
+                loader.notice(
+                    f"{label}: source '{raw}' not downloaded (no entry '{key}' in "
+                    f".terraform/modules/modules.json); its outputs are unknown"
+                )
                 return None, f"source '{raw}' not downloaded"
             folder = loader.folder / entries[key]
         if loader.options.inside_root(folder):
@@ -964,12 +1080,20 @@ class ModuleInstance:
             loader.notice(f"{label}: source '{raw}' is not a folder; not loaded, its outputs are unknown")
             return None, f"source '{raw}' not found"
         if folder.resolve() in self.chain:
-            loader.error(LoadError(source.display, block.line,
-                                   f"{label}: module source '{raw}' calls itself (circular module calls); not loaded"))
+            loader.error(
+                LoadError(
+                    source.display,
+                    block.line,
+                    f"{label}: module source '{raw}' calls itself (circular module calls); not loaded",
+                )
+            )
             return None, "circular module call"
         if len(self.chain) > MAX_MODULE_DEPTH:
-            loader.error(LoadError(source.display, block.line, f"{label}: modules nested more than "
-                                                               f"{MAX_MODULE_DEPTH} deep; not loaded"))
+            loader.error(
+                LoadError(
+                    source.display, block.line, f"{label}: modules nested more than {MAX_MODULE_DEPTH} deep; not loaded"
+                )
+            )
             return None, "modules nested too deeply"
         return folder, None
 
@@ -1000,13 +1124,20 @@ def _convert(value: Any, type_expr: syn.Expr) -> Any:
             if type_expr.name in ("list", "set") and isinstance(value, list):
                 converted = [_convert(v, type_expr.args[0]) for v in value]
                 if type_expr.name == "set":
-                    converted = list(dict.fromkeys(converted)) if all(
-                        isinstance(v, str | int | float | bool) for v in converted) else converted
-                return SpannedList(converted, span=getattr(value, "span", None),
-                                   item_spans=list(getattr(value, "item_spans", [])))
+                    converted = (
+                        list(dict.fromkeys(converted))
+                        if all(isinstance(v, str | int | float | bool) for v in converted)
+                        else converted
+                    )
+                return SpannedList(
+                    converted, span=getattr(value, "span", None), item_spans=list(getattr(value, "item_spans", []))
+                )
             if type_expr.name == "map" and isinstance(value, dict):
-                out = SpannedDict({k: _convert(v, type_expr.args[0]) for k, v in value.items()},
-                                  span=getattr(value, "span", None), key_spans=dict(getattr(value, "key_spans", {})))
+                out = SpannedDict(
+                    {k: _convert(v, type_expr.args[0]) for k, v in value.items()},
+                    span=getattr(value, "span", None),
+                    key_spans=dict(getattr(value, "key_spans", {})),
+                )
                 return out
             if type_expr.name == "object" and isinstance(value, dict) and isinstance(type_expr.args[0], syn.ObjectExpr):
                 return _convert_object(value, type_expr.args[0])
@@ -1037,8 +1168,14 @@ def _convert_object(value: dict[str, Any], type_expr: syn.ObjectExpr) -> Any:
 # aws_iam_policy_document
 
 
-_STATEMENT_KEYS = (("sid", "Sid"), ("effect", "Effect"), ("actions", "Action"), ("not_actions", "NotAction"),
-                   ("resources", "Resource"), ("not_resources", "NotResource"))
+_STATEMENT_KEYS = (
+    ("sid", "Sid"),
+    ("effect", "Effect"),
+    ("actions", "Action"),
+    ("not_actions", "NotAction"),
+    ("resources", "Resource"),
+    ("not_resources", "NotResource"),
+)
 
 
 def _principals(blocks: Any) -> Any:

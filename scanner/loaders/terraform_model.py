@@ -189,7 +189,7 @@ _PROTOCOL_NUMBERS = {
 
 
 def normalize_protocol(value: Any) -> MaybeStr:
-    """"tcp" -> "6", "udp" -> "17", "icmp" -> "1", "icmpv6" -> "58", "-1"/"all" -> "-1";
+    """ "tcp" -> "6", "udp" -> "17", "icmp" -> "1", "icmpv6" -> "58", "-1"/"all" -> "-1";
     numbers stay numbers (as strings)."""
     if value is None or value == "":
         return None
@@ -341,7 +341,8 @@ def _metadata(body: Body, key: str = "metadata_options") -> MetadataOptions | No
 
 def _instance(raw: RawResource, body: Body) -> list[Resource]:
     security_groups = body.refs("vpc_security_group_ids", "security_groups") + body.refs(
-        "security_groups", "security_groups")
+        "security_groups", "security_groups"
+    )
     ipv6_count = body.number("ipv6_address_count", "ipv6_address_count")
     if ipv6_count is None:
         addresses = body.get("ipv6_addresses", "ipv6_address_count")
@@ -359,27 +360,31 @@ def _instance(raw: RawResource, body: Body) -> list[Resource]:
     if user_data is None:
         user_data = decode_base64(body.get("user_data_base64", "user_data"))
     interfaces = tuple(
-        ref for block in body.blocks("network_interface", "network_interfaces")
+        ref
+        for block in body.blocks("network_interface", "network_interfaces")
         if (ref := block.ref("network_interface_id")) is not None
     )
-    return [Instance(
-        subnet=body.ref("subnet_id", "subnet"),
-        security_groups=security_groups,
-        associate_public_ip=body.flag("associate_public_ip_address", "associate_public_ip"),
-        ipv6_address_count=ipv6_count,
-        metadata=_metadata(body),
-        launch_template=launch_template,
-        instance_profile=body.ref("iam_instance_profile", "instance_profile"),
-        image=body.ref("ami", "image"),
-        user_data=user_data,
-        network_interfaces=interfaces,
-        **_common(raw, body),
-    )]
+    return [
+        Instance(
+            subnet=body.ref("subnet_id", "subnet"),
+            security_groups=security_groups,
+            associate_public_ip=body.flag("associate_public_ip_address", "associate_public_ip"),
+            ipv6_address_count=ipv6_count,
+            metadata=_metadata(body),
+            launch_template=launch_template,
+            instance_profile=body.ref("iam_instance_profile", "instance_profile"),
+            image=body.ref("ami", "image"),
+            user_data=user_data,
+            network_interfaces=interfaces,
+            **_common(raw, body),
+        )
+    ]
 
 
 def _launch_template(raw: RawResource, body: Body) -> list[Resource]:
     security_groups = body.refs("vpc_security_group_ids", "security_groups") + body.refs(
-        "security_group_names", "security_groups")
+        "security_group_names", "security_groups"
+    )
     interface = body.block("network_interfaces")
     associate_public_ip: MaybeBool = None
     ipv6_count: MaybeInt = None
@@ -401,38 +406,41 @@ def _launch_template(raw: RawResource, body: Body) -> list[Resource]:
         profile = profile_block.ref("name") or profile_block.ref("arn")
     elif body.is_unknown("iam_instance_profile"):
         profile = body.get("iam_instance_profile")
-    return [LaunchTemplate(
-        metadata=_metadata(body),
-        security_groups=security_groups,
-        associate_public_ip=associate_public_ip,
-        ipv6_address_count=ipv6_count,
-        subnet=subnet,
-        instance_profile=profile,
-        image=body.ref("image_id", "image"),
-        user_data=decode_base64(body.get("user_data", "user_data")),
-        **_common(raw, body),
-    )]
+    return [
+        LaunchTemplate(
+            metadata=_metadata(body),
+            security_groups=security_groups,
+            associate_public_ip=associate_public_ip,
+            ipv6_address_count=ipv6_count,
+            subnet=subnet,
+            instance_profile=profile,
+            image=body.ref("image_id", "image"),
+            user_data=decode_base64(body.get("user_data", "user_data")),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _launch_configuration(raw: RawResource, body: Body) -> list[Resource]:
     user_data = body.text("user_data", "user_data")
     if user_data is None:
         user_data = decode_base64(body.get("user_data_base64", "user_data"))
-    return [LaunchTemplate(
-        is_launch_configuration=True,
-        metadata=_metadata(body),
-        security_groups=body.refs("security_groups", "security_groups"),
-        associate_public_ip=body.flag("associate_public_ip_address", "associate_public_ip"),
-        instance_profile=body.ref("iam_instance_profile", "instance_profile"),
-        image=body.ref("image_id", "image"),
-        user_data=user_data,
-        **_common(raw, body),
-    )]
+    return [
+        LaunchTemplate(
+            is_launch_configuration=True,
+            metadata=_metadata(body),
+            security_groups=body.refs("security_groups", "security_groups"),
+            associate_public_ip=body.flag("associate_public_ip_address", "associate_public_ip"),
+            instance_profile=body.ref("iam_instance_profile", "instance_profile"),
+            image=body.ref("image_id", "image"),
+            user_data=user_data,
+            **_common(raw, body),
+        )
+    ]
 
 
 def _template_spec_ref(block: Body) -> Ref | None:
-    return (block.ref("id") or block.ref("launch_template_id") or block.ref("name")
-            or block.ref("launch_template_name"))
+    return block.ref("id") or block.ref("launch_template_id") or block.ref("name") or block.ref("launch_template_name")
 
 
 def _autoscaling_group(raw: RawResource, body: Body) -> list[Resource]:
@@ -446,23 +454,27 @@ def _autoscaling_group(raw: RawResource, body: Body) -> list[Resource]:
             if launch_template is None and spec is not None:
                 launch_template = _template_spec_ref(spec)
                 body.attr_spans.setdefault("launch_template", spec.span)
-    return [AutoScalingGroup(
-        launch_template=launch_template,
-        launch_configuration=body.ref("launch_configuration", "launch_configuration"),
-        subnets=body.refs("vpc_zone_identifier", "subnets"),
-        availability_zones=as_cidrs(body.get("availability_zones", "availability_zones")),
-        target_groups=body.refs("target_group_arns", "target_groups"),
-        load_balancers=body.refs("load_balancers", "load_balancers"),
-        **_common(raw, body),
-    )]
+    return [
+        AutoScalingGroup(
+            launch_template=launch_template,
+            launch_configuration=body.ref("launch_configuration", "launch_configuration"),
+            subnets=body.refs("vpc_zone_identifier", "subnets"),
+            availability_zones=as_cidrs(body.get("availability_zones", "availability_zones")),
+            target_groups=body.refs("target_group_arns", "target_groups"),
+            load_balancers=body.refs("load_balancers", "load_balancers"),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _metadata_defaults(raw: RawResource, body: Body) -> list[Resource]:
-    return [InstanceMetadataDefaults(
-        http_tokens=body.text("http_tokens", "http_tokens"),
-        http_endpoint=body.text("http_endpoint", "http_endpoint"),
-        **_common(raw, body),
-    )]
+    return [
+        InstanceMetadataDefaults(
+            http_tokens=body.text("http_tokens", "http_tokens"),
+            http_endpoint=body.text("http_endpoint", "http_endpoint"),
+            **_common(raw, body),
+        )
+    ]
 
 
 # --- VPC, subnets, routing -----------------------------------------------------------------
@@ -495,15 +507,17 @@ def _vpc_cidr_association(raw: RawResource, body: Body) -> list[Resource]:
 
 
 def _subnet(raw: RawResource, body: Body) -> list[Resource]:
-    return [Subnet(
-        vpc=body.ref("vpc_id", "vpc"),
-        cidr=body.text("cidr_block", "cidr"),
-        ipv6_cidr=body.text("ipv6_cidr_block", "ipv6_cidr"),
-        map_public_ip_on_launch=body.flag("map_public_ip_on_launch", "map_public_ip_on_launch"),
-        assign_ipv6_on_creation=body.flag("assign_ipv6_address_on_creation", "assign_ipv6_on_creation"),
-        is_default=raw.type == "aws_default_subnet",
-        **_common(raw, body),
-    )]
+    return [
+        Subnet(
+            vpc=body.ref("vpc_id", "vpc"),
+            cidr=body.text("cidr_block", "cidr"),
+            ipv6_cidr=body.text("ipv6_cidr_block", "ipv6_cidr"),
+            map_public_ip_on_launch=body.flag("map_public_ip_on_launch", "map_public_ip_on_launch"),
+            assign_ipv6_on_creation=body.flag("assign_ipv6_address_on_creation", "assign_ipv6_on_creation"),
+            is_default=raw.type == "aws_default_subnet",
+            **_common(raw, body),
+        )
+    ]
 
 
 # Route target attributes, in the order AWS would report them, and the kind each names.
@@ -563,57 +577,74 @@ def _vpc_of_default(body: Body, key: str, attribute: str) -> Ref | None:
 def _route_table(raw: RawResource, body: Body) -> list[Resource]:
     routes = []
     for index, block in enumerate(body.blocks("route", "routes")):
-        routes.append(Route(
-            **_route_fields(block, "cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"),
-            **_nested(raw, f"{raw.address}.route[{index}]", block),
-        ))
+        routes.append(
+            Route(
+                **_route_fields(block, "cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"),
+                **_nested(raw, f"{raw.address}.route[{index}]", block),
+            )
+        )
     is_main = raw.type == "aws_default_route_table"
-    vpc = _vpc_of_default(body, "default_route_table_id", "default_route_table_id") if is_main else body.ref(
-        "vpc_id", "vpc")
+    vpc = (
+        _vpc_of_default(body, "default_route_table_id", "default_route_table_id")
+        if is_main
+        else body.ref("vpc_id", "vpc")
+    )
     assumptions = raw.assumptions
     if body.is_unknown("route"):
         assumptions += ("the routes of this table are only known after apply",)
     common = _common(raw, body) | {"assumptions": assumptions}
-    return [RouteTable(
-        vpc=vpc,
-        routes=tuple(routes),
-        is_main=is_main,
-        propagating_vgws=body.refs("propagating_vgws", "propagating_vgws"),
-        **common,
-    )]
+    return [
+        RouteTable(
+            vpc=vpc,
+            routes=tuple(routes),
+            is_main=is_main,
+            propagating_vgws=body.refs("propagating_vgws", "propagating_vgws"),
+            **common,
+        )
+    ]
 
 
 def _route(raw: RawResource, body: Body) -> list[Resource]:
-    return [Route(
-        route_table=body.ref("route_table_id", "route_table"),
-        **_route_fields(body, "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"),
-        **_common(raw, body),
-    )]
+    return [
+        Route(
+            route_table=body.ref("route_table_id", "route_table"),
+            **_route_fields(
+                body, "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"
+            ),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _route_table_association(raw: RawResource, body: Body) -> list[Resource]:
-    return [RouteTableAssociation(
-        route_table=body.ref("route_table_id", "route_table"),
-        subnet=body.ref("subnet_id", "subnet"),
-        gateway=body.ref("gateway_id", "gateway"),
-        **_common(raw, body),
-    )]
+    return [
+        RouteTableAssociation(
+            route_table=body.ref("route_table_id", "route_table"),
+            subnet=body.ref("subnet_id", "subnet"),
+            gateway=body.ref("gateway_id", "gateway"),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _main_route_table_association(raw: RawResource, body: Body) -> list[Resource]:
-    return [MainRouteTableAssociation(
-        vpc=body.ref("vpc_id", "vpc"),
-        route_table=body.ref("route_table_id", "route_table"),
-        **_common(raw, body),
-    )]
+    return [
+        MainRouteTableAssociation(
+            vpc=body.ref("vpc_id", "vpc"),
+            route_table=body.ref("route_table_id", "route_table"),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _internet_gateway(raw: RawResource, body: Body) -> list[Resource]:
-    return [InternetGateway(
-        vpc=body.ref("vpc_id", "vpc"),
-        egress_only=raw.type == "aws_egress_only_internet_gateway",
-        **_common(raw, body),
-    )]
+    return [
+        InternetGateway(
+            vpc=body.ref("vpc_id", "vpc"),
+            egress_only=raw.type == "aws_egress_only_internet_gateway",
+            **_common(raw, body),
+        )
+    ]
 
 
 def _gateway_attachment(raw: RawResource, body: Body) -> list[Resource]:
@@ -622,19 +653,23 @@ def _gateway_attachment(raw: RawResource, body: Body) -> list[Resource]:
 
 
 def _nat_gateway(raw: RawResource, body: Body) -> list[Resource]:
-    return [NatGateway(
-        subnet=body.ref("subnet_id", "subnet"),
-        private=body.text("connectivity_type", "private") == "private",
-        **_common(raw, body),
-    )]
+    return [
+        NatGateway(
+            subnet=body.ref("subnet_id", "subnet"),
+            private=body.text("connectivity_type", "private") == "private",
+            **_common(raw, body),
+        )
+    ]
 
 
 def _vpc_peering(raw: RawResource, body: Body) -> list[Resource]:
-    return [VpcPeering(
-        vpc=body.ref("vpc_id", "vpc"),
-        peer_vpc=body.ref("peer_vpc_id", "peer_vpc"),
-        **_common(raw, body),
-    )]
+    return [
+        VpcPeering(
+            vpc=body.ref("vpc_id", "vpc"),
+            peer_vpc=body.ref("peer_vpc_id", "peer_vpc"),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _vpn_gateway(raw: RawResource, body: Body) -> list[Resource]:
@@ -642,11 +677,13 @@ def _vpn_gateway(raw: RawResource, body: Body) -> list[Resource]:
 
 
 def _vpn_gateway_route_propagation(raw: RawResource, body: Body) -> list[Resource]:
-    return [VpnGatewayRoutePropagation(
-        vpn_gateway=body.ref("vpn_gateway_id", "vpn_gateway"),
-        route_tables=body.refs("route_table_id", "route_tables"),
-        **_common(raw, body),
-    )]
+    return [
+        VpnGatewayRoutePropagation(
+            vpn_gateway=body.ref("vpn_gateway_id", "vpn_gateway"),
+            route_tables=body.refs("route_table_id", "route_tables"),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _vpn_connection(raw: RawResource, body: Body, static_routes: tuple[Cidr, ...] = ()) -> list[Resource]:
@@ -678,38 +715,49 @@ def _network_acl(raw: RawResource, body: Body) -> list[Resource]:
         if body.is_unknown(direction):
             assumptions += (f"the {direction} rules of this ACL are only known after apply",)
         for index, block in enumerate(body.blocks(direction, direction)):
-            entries.append(AclEntry(
-                egress=direction == "egress",
-                **_acl_entry_fields(block, "rule_no", "action"),
-                **_nested(raw, f"{raw.address}.{direction}[{index}]", block),
-            ))
+            entries.append(
+                AclEntry(
+                    egress=direction == "egress",
+                    **_acl_entry_fields(block, "rule_no", "action"),
+                    **_nested(raw, f"{raw.address}.{direction}[{index}]", block),
+                )
+            )
     is_default = raw.type == "aws_default_network_acl"
-    vpc = _vpc_of_default(body, "default_network_acl_id", "default_network_acl_id") if is_default else body.ref(
-        "vpc_id", "vpc")
-    return [NetworkAcl(
-        vpc=vpc,
-        subnets=body.refs("subnet_ids", "subnets"),
-        entries=tuple(entries),
-        is_default=is_default,
-        **(_common(raw, body) | {"assumptions": assumptions}),
-    )]
+    vpc = (
+        _vpc_of_default(body, "default_network_acl_id", "default_network_acl_id")
+        if is_default
+        else body.ref("vpc_id", "vpc")
+    )
+    return [
+        NetworkAcl(
+            vpc=vpc,
+            subnets=body.refs("subnet_ids", "subnets"),
+            entries=tuple(entries),
+            is_default=is_default,
+            **(_common(raw, body) | {"assumptions": assumptions}),
+        )
+    ]
 
 
 def _network_acl_rule(raw: RawResource, body: Body) -> list[Resource]:
-    return [AclEntry(
-        acl=body.ref("network_acl_id", "acl"),
-        egress=body.flag("egress", "egress") is True,
-        **_acl_entry_fields(body, "rule_number", "rule_action"),
-        **_common(raw, body),
-    )]
+    return [
+        AclEntry(
+            acl=body.ref("network_acl_id", "acl"),
+            egress=body.flag("egress", "egress") is True,
+            **_acl_entry_fields(body, "rule_number", "rule_action"),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _network_acl_association(raw: RawResource, body: Body) -> list[Resource]:
-    return [NetworkAclAssociation(
-        acl=body.ref("network_acl_id", "acl"),
-        subnet=body.ref("subnet_id", "subnet"),
-        **_common(raw, body),
-    )]
+    return [
+        NetworkAclAssociation(
+            acl=body.ref("network_acl_id", "acl"),
+            subnet=body.ref("subnet_id", "subnet"),
+            **_common(raw, body),
+        )
+    ]
 
 
 # --- security groups -----------------------------------------------------------------------
@@ -733,8 +781,8 @@ def _inline_rule_fields(block: Body) -> dict[str, Any]:
         "to_port": to_port,
         "cidrs": as_cidrs(block.get("cidr_blocks", "cidrs")),
         "ipv6_cidrs": as_cidrs(block.get("ipv6_cidr_blocks", "ipv6_cidrs")),
-        "source_groups": block.refs("security_groups", "source_groups") + block.refs(
-            "source_security_group_id", "source_groups"),
+        "source_groups": block.refs("security_groups", "source_groups")
+        + block.refs("source_security_group_id", "source_groups"),
         "prefix_lists": block.refs("prefix_list_ids", "prefix_lists"),
         "self_source": block.flag("self", "self_source") is True,
     }
@@ -748,13 +796,19 @@ def _prefix_list(raw: RawResource, body: Body) -> list[Resource]:
         cidr = block.text("cidr", "cidr")
         if cidr is not None:
             entries.append(cidr)
-    return [PrefixList(entries=tuple(entries), address_family=body.text("address_family", "address_family"),
-                       **_common(raw, body))]
+    return [
+        PrefixList(
+            entries=tuple(entries), address_family=body.text("address_family", "address_family"), **_common(raw, body)
+        )
+    ]
 
 
 def _prefix_list_entry(raw: RawResource, body: Body) -> list[Resource]:
-    return [PrefixListEntry(prefix_list=body.ref("prefix_list_id", "prefix_list"), cidr=body.text("cidr", "cidr"),
-                            **_common(raw, body))]
+    return [
+        PrefixListEntry(
+            prefix_list=body.ref("prefix_list_id", "prefix_list"), cidr=body.text("cidr", "cidr"), **_common(raw, body)
+        )
+    ]
 
 
 def _security_group(raw: RawResource, body: Body) -> list[Resource]:
@@ -764,45 +818,53 @@ def _security_group(raw: RawResource, body: Body) -> list[Resource]:
         if body.is_unknown(direction):
             assumptions += (f"the {direction} rules of this group are only known after apply",)
         for index, block in enumerate(body.blocks(direction, direction)):
-            rules.append(SecurityGroupRule(
-                ingress=direction == "ingress",
-                **_inline_rule_fields(block),
-                **_nested(raw, f"{raw.address}.{direction}[{index}]", block),
-            ))
-    return [SecurityGroup(
-        vpc=body.ref("vpc_id", "vpc"),
-        rules=tuple(rules),
-        is_default=raw.type == "aws_default_security_group",
-        implicit_egress_all=False,
-        **(_common(raw, body) | {"assumptions": assumptions}),
-    )]
+            rules.append(
+                SecurityGroupRule(
+                    ingress=direction == "ingress",
+                    **_inline_rule_fields(block),
+                    **_nested(raw, f"{raw.address}.{direction}[{index}]", block),
+                )
+            )
+    return [
+        SecurityGroup(
+            vpc=body.ref("vpc_id", "vpc"),
+            rules=tuple(rules),
+            is_default=raw.type == "aws_default_security_group",
+            implicit_egress_all=False,
+            **(_common(raw, body) | {"assumptions": assumptions}),
+        )
+    ]
 
 
 def _security_group_rule(raw: RawResource, body: Body) -> list[Resource]:
     direction = body.text("type", "ingress")
-    return [SecurityGroupRule(
-        group=body.ref("security_group_id", "group"),
-        ingress=direction != "egress",
-        **_inline_rule_fields(body),
-        **_common(raw, body),
-    )]
+    return [
+        SecurityGroupRule(
+            group=body.ref("security_group_id", "group"),
+            ingress=direction != "egress",
+            **_inline_rule_fields(body),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _vpc_security_group_rule(raw: RawResource, body: Body) -> list[Resource]:
     protocol = normalize_protocol(body.get("ip_protocol", "protocol"))
     from_port, to_port = _ports(protocol, body)
-    return [SecurityGroupRule(
-        group=body.ref("security_group_id", "group"),
-        ingress=raw.type == "aws_vpc_security_group_ingress_rule",
-        protocol=protocol,
-        from_port=from_port,
-        to_port=to_port,
-        cidrs=as_cidrs(body.get("cidr_ipv4", "cidrs")),
-        ipv6_cidrs=as_cidrs(body.get("cidr_ipv6", "ipv6_cidrs")),
-        source_groups=body.refs("referenced_security_group_id", "source_groups"),
-        prefix_lists=body.refs("prefix_list_id", "prefix_lists"),
-        **_common(raw, body),
-    )]
+    return [
+        SecurityGroupRule(
+            group=body.ref("security_group_id", "group"),
+            ingress=raw.type == "aws_vpc_security_group_ingress_rule",
+            protocol=protocol,
+            from_port=from_port,
+            to_port=to_port,
+            cidrs=as_cidrs(body.get("cidr_ipv4", "cidrs")),
+            ipv6_cidrs=as_cidrs(body.get("cidr_ipv6", "ipv6_cidrs")),
+            source_groups=body.refs("referenced_security_group_id", "source_groups"),
+            prefix_lists=body.refs("prefix_list_id", "prefix_lists"),
+            **_common(raw, body),
+        )
+    ]
 
 
 # --- interfaces and addresses --------------------------------------------------------------
@@ -815,46 +877,56 @@ def _network_interface(raw: RawResource, body: Body) -> list[Resource]:
         addresses = body.get("ipv6_addresses", "ipv6_address_count")
         if isinstance(addresses, list) and addresses:
             ipv6_count = len(addresses)
-    return [NetworkInterface(
-        subnet=body.ref("subnet_id", "subnet"),
-        security_groups=body.refs("security_groups", "security_groups"),
-        attached_instance=attachment.ref("instance") if attachment is not None else None,
-        ipv6_address_count=ipv6_count,
-        **_common(raw, body),
-    )]
+    return [
+        NetworkInterface(
+            subnet=body.ref("subnet_id", "subnet"),
+            security_groups=body.refs("security_groups", "security_groups"),
+            attached_instance=attachment.ref("instance") if attachment is not None else None,
+            ipv6_address_count=ipv6_count,
+            **_common(raw, body),
+        )
+    ]
 
 
 def _network_interface_attachment(raw: RawResource, body: Body) -> list[Resource]:
-    return [NetworkInterfaceAttachment(
-        instance=body.ref("instance_id", "instance"),
-        network_interface=body.ref("network_interface_id", "network_interface"),
-        **_common(raw, body),
-    )]
+    return [
+        NetworkInterfaceAttachment(
+            instance=body.ref("instance_id", "instance"),
+            network_interface=body.ref("network_interface_id", "network_interface"),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _sg_attachment(raw: RawResource, body: Body) -> list[Resource]:
-    return [SecurityGroupAttachment(
-        security_group=body.ref("security_group_id", "security_group"),
-        network_interface=body.ref("network_interface_id", "network_interface"),
-        **_common(raw, body),
-    )]
+    return [
+        SecurityGroupAttachment(
+            security_group=body.ref("security_group_id", "security_group"),
+            network_interface=body.ref("network_interface_id", "network_interface"),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _eip(raw: RawResource, body: Body) -> list[Resource]:
-    return [ElasticIp(
-        instance=body.ref("instance", "instance"),
-        network_interface=body.ref("network_interface", "network_interface"),
-        **_common(raw, body),
-    )]
+    return [
+        ElasticIp(
+            instance=body.ref("instance", "instance"),
+            network_interface=body.ref("network_interface", "network_interface"),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _eip_association(raw: RawResource, body: Body) -> list[Resource]:
-    return [EipAssociation(
-        eip=body.ref("allocation_id", "eip") or body.ref("public_ip", "eip"),
-        instance=body.ref("instance_id", "instance"),
-        network_interface=body.ref("network_interface_id", "network_interface"),
-        **_common(raw, body),
-    )]
+    return [
+        EipAssociation(
+            eip=body.ref("allocation_id", "eip") or body.ref("public_ip", "eip"),
+            instance=body.ref("instance_id", "instance"),
+            network_interface=body.ref("network_interface_id", "network_interface"),
+            **_common(raw, body),
+        )
+    ]
 
 
 # --- load balancers ------------------------------------------------------------------------
@@ -882,79 +954,95 @@ def _load_balancer(raw: RawResource, body: Body) -> list[Resource]:
     subnets = body.refs("subnets", "subnets")
     for mapping in body.blocks("subnet_mapping", "subnets"):
         subnets += mapping.refs("subnet_id")
-    return [LoadBalancer(
-        lb_type=lb_type if lb_type in ("application", "network", "gateway") else "application",  # type: ignore[arg-type]
-        internal=body.flag("internal", "internal"),
-        subnets=subnets,
-        security_groups=body.refs("security_groups", "security_groups"),
-        **_common(raw, body),
-    )]
+    return [
+        LoadBalancer(
+            lb_type=lb_type if lb_type in ("application", "network", "gateway") else "application",  # type: ignore[arg-type]
+            internal=body.flag("internal", "internal"),
+            subnets=subnets,
+            security_groups=body.refs("security_groups", "security_groups"),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _listener(raw: RawResource, body: Body) -> list[Resource]:
-    return [Listener(
-        load_balancer=body.ref("load_balancer_arn", "load_balancer"),
-        port=body.number("port", "port"),
-        protocol=body.text("protocol", "protocol"),
-        target_groups=_action_target_groups(body.blocks("default_action", "target_groups")),
-        **_common(raw, body),
-    )]
+    return [
+        Listener(
+            load_balancer=body.ref("load_balancer_arn", "load_balancer"),
+            port=body.number("port", "port"),
+            protocol=body.text("protocol", "protocol"),
+            target_groups=_action_target_groups(body.blocks("default_action", "target_groups")),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _listener_rule(raw: RawResource, body: Body) -> list[Resource]:
-    return [ListenerRule(
-        listener=body.ref("listener_arn", "listener"),
-        target_groups=_action_target_groups(body.blocks("action", "target_groups")),
-        **_common(raw, body),
-    )]
+    return [
+        ListenerRule(
+            listener=body.ref("listener_arn", "listener"),
+            target_groups=_action_target_groups(body.blocks("action", "target_groups")),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _target_group(raw: RawResource, body: Body) -> list[Resource]:
-    return [TargetGroup(
-        port=body.number("port", "port"),
-        protocol=body.text("protocol", "protocol"),
-        target_type=body.text("target_type", "target_type"),
-        vpc=body.ref("vpc_id", "vpc"),
-        **_common(raw, body),
-    )]
+    return [
+        TargetGroup(
+            port=body.number("port", "port"),
+            protocol=body.text("protocol", "protocol"),
+            target_type=body.text("target_type", "target_type"),
+            vpc=body.ref("vpc_id", "vpc"),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _target_group_attachment(raw: RawResource, body: Body) -> list[Resource]:
-    return [TargetGroupAttachment(
-        target_group=body.ref("target_group_arn", "target_group"),
-        target=body.ref("target_id", "target"),
-        port=body.number("port", "port"),
-        **_common(raw, body),
-    )]
+    return [
+        TargetGroupAttachment(
+            target_group=body.ref("target_group_arn", "target_group"),
+            target=body.ref("target_id", "target"),
+            port=body.number("port", "port"),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _classic_lb(raw: RawResource, body: Body) -> list[Resource]:
     listeners = []
     for index, block in enumerate(body.blocks("listener", "listeners")):
-        listeners.append(Listener(
-            load_balancer=ResourceRef(raw.address, "id"),
-            port=block.number("lb_port", "port"),
-            protocol=block.text("lb_protocol", "protocol"),
-            instance_port=block.number("instance_port", "instance_port"),
-            **_nested(raw, f"{raw.address}.listener[{index}]", block),
-        ))
-    return [LoadBalancer(
-        lb_type="classic",
-        internal=body.flag("internal", "internal"),
-        subnets=body.refs("subnets", "subnets"),
-        security_groups=body.refs("security_groups", "security_groups"),
-        listeners=tuple(listeners),
-        instances=body.refs("instances", "instances"),
-        **_common(raw, body),
-    )]
+        listeners.append(
+            Listener(
+                load_balancer=ResourceRef(raw.address, "id"),
+                port=block.number("lb_port", "port"),
+                protocol=block.text("lb_protocol", "protocol"),
+                instance_port=block.number("instance_port", "instance_port"),
+                **_nested(raw, f"{raw.address}.listener[{index}]", block),
+            )
+        )
+    return [
+        LoadBalancer(
+            lb_type="classic",
+            internal=body.flag("internal", "internal"),
+            subnets=body.refs("subnets", "subnets"),
+            security_groups=body.refs("security_groups", "security_groups"),
+            listeners=tuple(listeners),
+            instances=body.refs("instances", "instances"),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _classic_lb_attachment(raw: RawResource, body: Body) -> list[Resource]:
-    return [ClassicLbAttachment(
-        load_balancer=body.ref("elb", "load_balancer"),
-        instance=body.ref("instance", "instance"),
-        **_common(raw, body),
-    )]
+    return [
+        ClassicLbAttachment(
+            load_balancer=body.ref("elb", "load_balancer"),
+            instance=body.ref("instance", "instance"),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _autoscaling_attachment(raw: RawResource, body: Body) -> list[Resource]:
@@ -968,12 +1056,14 @@ def _autoscaling_attachment(raw: RawResource, body: Body) -> list[Resource]:
             load_balancer = identifier
         elif source_type in (None, "elbv2") or isinstance(source_type, Unknown):
             target_group = identifier
-    return [AutoScalingAttachment(
-        auto_scaling_group=body.ref("autoscaling_group_name", "auto_scaling_group"),
-        target_group=target_group,
-        load_balancer=load_balancer,
-        **_common(raw, body),
-    )]
+    return [
+        AutoScalingAttachment(
+            auto_scaling_group=body.ref("autoscaling_group_name", "auto_scaling_group"),
+            target_group=target_group,
+            load_balancer=load_balancer,
+            **_common(raw, body),
+        )
+    ]
 
 
 # --- IAM -----------------------------------------------------------------------------------
@@ -1065,8 +1155,9 @@ def _with_heredoc_lines(text: str, document: Mapping[str, Any], span: Span) -> M
         item_spans.append(Span(span.file, first, min(last, span.end_line)) if first <= span.end_line else None)
         position = end
     spanned = SpannedDict(document, span=span)
-    spanned["Statement"] = SpannedList(statements if isinstance(statements, list) else [statements], span=span,
-                                       item_spans=item_spans)
+    spanned["Statement"] = SpannedList(
+        statements if isinstance(statements, list) else [statements], span=span, item_spans=item_spans
+    )
     return spanned
 
 
@@ -1111,8 +1202,16 @@ def parse_policy_document(document: Any, span: Span) -> tuple[tuple[Statement, .
     return tuple(found), None, tuple(assumptions)
 
 
-def _policy(raw: RawResource, address: str, body: Body, span: Span, *, roles: tuple[Ref, ...] = (),
-            managed: bool = False, resource_span: Span | None = None) -> Policy:
+def _policy(
+    raw: RawResource,
+    address: str,
+    body: Body,
+    span: Span,
+    *,
+    roles: tuple[Ref, ...] = (),
+    managed: bool = False,
+    resource_span: Span | None = None,
+) -> Policy:
     document = body.get("policy", "statements")
     document_span = body.key_span("policy") or span
     statements, unknown, assumptions = parse_policy_document(document, document_span)
@@ -1138,8 +1237,7 @@ def _role(raw: RawResource, body: Body) -> list[Resource]:
     for index, block in enumerate(body.blocks("inline_policy", "inline_policies")):
         if _is_unset(block.get("policy")) and _is_unset(block.get("name")):
             continue  # plan JSON writes an empty inline_policy when none is configured
-        inline.append(_policy(raw, f"{raw.address}.inline_policy[{index}]", block, block.span,
-                              roles=(role_ref,)))
+        inline.append(_policy(raw, f"{raw.address}.inline_policy[{index}]", block, block.span, roles=(role_ref,)))
     attachments = []
     arns = body.get("managed_policy_arns", "attachments")
     if isinstance(arns, Unknown):
@@ -1150,14 +1248,16 @@ def _role(raw: RawResource, body: Body) -> list[Resource]:
             if policy is None:
                 continue
             item_span = span_of_item(arns, index) or body.key_span("managed_policy_arns") or raw.span
-            attachments.append(PolicyAttachment(
-                address=f"{raw.address}.managed_policy_arns[{index}]",
-                kind=raw.type,
-                span=item_span,
-                assumptions=raw.assumptions,
-                role=role_ref,
-                policy=policy,
-            ))
+            attachments.append(
+                PolicyAttachment(
+                    address=f"{raw.address}.managed_policy_arns[{index}]",
+                    kind=raw.type,
+                    span=item_span,
+                    assumptions=raw.assumptions,
+                    role=role_ref,
+                    policy=policy,
+                )
+            )
     return [Role(inline_policies=tuple(inline), attachments=tuple(attachments), **_common(raw, body))]
 
 
@@ -1177,11 +1277,13 @@ def _managed_policy(raw: RawResource, body: Body) -> list[Resource]:
 
 
 def _role_policy_attachment(raw: RawResource, body: Body) -> list[Resource]:
-    return [PolicyAttachment(
-        role=body.ref("role", "role"),
-        policy=body.ref("policy_arn", "policy"),
-        **_common(raw, body),
-    )]
+    return [
+        PolicyAttachment(
+            role=body.ref("role", "role"),
+            policy=body.ref("policy_arn", "policy"),
+            **_common(raw, body),
+        )
+    ]
 
 
 def _policy_attachment(raw: RawResource, body: Body) -> list[Resource]:
@@ -1194,11 +1296,13 @@ def _policy_attachment(raw: RawResource, body: Body) -> list[Resource]:
         item_span = span_of_item(roles_value, index)
         if item_span is not None:
             spans["role"] = item_span
-        attachments.append(PolicyAttachment(
-            role=role,
-            policy=policy,
-            **(_common(raw, body) | {"address": f"{raw.address}.roles[{index}]", "attr_spans": spans}),
-        ))
+        attachments.append(
+            PolicyAttachment(
+                role=role,
+                policy=policy,
+                **(_common(raw, body) | {"address": f"{raw.address}.roles[{index}]", "attr_spans": spans}),
+            )
+        )
     return attachments
 
 
@@ -1321,6 +1425,7 @@ def map_resources(raws: Iterable[RawResource]) -> tuple[list[Resource], list[Loa
             else:
                 resources.extend(to_model(raw))
         except Exception as error:  # a mapper bug must not lose the rest of the configuration
-            errors.append(LoadError(raw.span.file, raw.span.line,
-                                    f"{raw.address}: cannot read this {raw.type}: {error}"))
+            errors.append(
+                LoadError(raw.span.file, raw.span.line, f"{raw.address}: cannot read this {raw.type}: {error}")
+            )
     return resources, errors

@@ -152,8 +152,9 @@ class _JsonWithLines:
 def _spanned(value: Any, span: Span) -> Any:
     """Plain JSON -> Spanned containers that all point at one span (a one-line plan)."""
     if isinstance(value, dict):
-        return SpannedDict({key: _spanned(item, span) for key, item in value.items()}, span=span,
-                           key_spans=dict.fromkeys(value, span))
+        return SpannedDict(
+            {key: _spanned(item, span) for key, item in value.items()}, span=span, key_spans=dict.fromkeys(value, span)
+        )
     if isinstance(value, list):
         return SpannedList([_spanned(item, span) for item in value], span=span, item_spans=[span] * len(value))
     return value
@@ -255,7 +256,7 @@ class _HclTokens:
                 self._advance(len(text) if end < 0 else end + 2)
             elif char == '"':
                 end = self._string_end(self.position + 1)
-                value = text[self.position + 1:end - 1]
+                value = text[self.position + 1 : end - 1]
                 self._advance(end)
                 yield _Token("string", value, line)
             elif (heredoc := _HEREDOC.match(text, self.position)) is not None:
@@ -294,13 +295,13 @@ def _parse_body(tokens: list[_Token], index: int, file: str, start_line: int) ->
             if following in ("=", ":") and after == index + 1:
                 end, end_line = _expression_end(tokens, after + 1)
                 block.attributes.setdefault(token.text, Span(file, token.line, end_line))
-                literal = _literal([item for item in tokens[after + 1:end] if item.kind != "newline"])
+                literal = _literal([item for item in tokens[after + 1 : end] if item.kind != "newline"])
                 if literal is not None:
                     block.literals.setdefault(token.text, literal)
                 index = end
                 continue
             if following == "{" and token.kind == "ident":
-                labels = [label.text for label in tokens[index + 1:after]]
+                labels = [label.text for label in tokens[index + 1 : after]]
                 child, index = _parse_body(tokens, after + 1, file, token.line)
                 block.blocks.setdefault(token.text, []).append(child)
                 if labels:
@@ -410,8 +411,12 @@ class _Plan:
 
 def _config_resource(scope: _Scope, resource_type: str, name: str) -> Mapping[str, Any] | None:
     for resource in scope.config.get("resources") or []:
-        if isinstance(resource, Mapping) and resource.get("type") == resource_type and resource.get("name") == name \
-                and resource.get("mode", "managed") == "managed":
+        if (
+            isinstance(resource, Mapping)
+            and resource.get("type") == resource_type
+            and resource.get("name") == name
+            and resource.get("mode", "managed") == "managed"
+        ):
             return resource
     return None
 
@@ -452,8 +457,9 @@ class _Resolver:
                 found.setdefault(ref.address, ref)
         return list(found.values())
 
-    def _resolve_one(self, text: str, all_refs: list[str], scope: _Scope, referrer: _Planned | None,
-                     depth: int) -> list[ResourceRef]:
+    def _resolve_one(
+        self, text: str, all_refs: list[str], scope: _Scope, referrer: _Planned | None, depth: int
+    ) -> list[ResourceRef]:
         if depth > 16 or text.startswith(_NOT_RESOURCES):
             return []
         if text.startswith("var."):
@@ -468,8 +474,12 @@ class _Resolver:
         wanted = _index_value(index_text)
         if wanted is not None:
             candidates = [planned for planned in candidates if planned.index == wanted]
-        elif len(candidates) > 1 and referrer is not None and referrer.index is not None and (
-                "count.index" in all_refs or "each.key" in all_refs or "each.value" in all_refs):
+        elif (
+            len(candidates) > 1
+            and referrer is not None
+            and referrer.index is not None
+            and ("count.index" in all_refs or "each.key" in all_refs or "each.value" in all_refs)
+        ):
             # aws_subnet.public[count.index]: the instance with the referrer's own index
             same = [planned for planned in candidates if planned.index == referrer.index]
             candidates = same or candidates
@@ -530,11 +540,13 @@ def _merge_unknowns(values: Any, marks: Any, expression: Any, covered: bool, add
         for key, mark in marks.items():
             if mark is False or mark == [] or mark == {}:
                 continue
-            inner = None if covered or _is_leaf(expression) or not isinstance(expression, Mapping) \
-                else expression.get(key)
+            inner = (
+                None if covered or _is_leaf(expression) or not isinstance(expression, Mapping) else expression.get(key)
+            )
             inner_covered = covered or _is_leaf(expression) or _is_leaf(inner)
-            merged = _merge_unknowns(result.get(key), mark, inner, inner_covered, address,
-                                     f"{path}.{key}" if path else key)
+            merged = _merge_unknowns(
+                result.get(key), mark, inner, inner_covered, address, f"{path}.{key}" if path else key
+            )
             if merged is not None:
                 result[key] = merged
         return result
@@ -545,8 +557,9 @@ def _merge_unknowns(values: Any, marks: Any, expression: Any, covered: bool, add
             while len(values) <= position:
                 values.append(None)
             inner = expression[position] if isinstance(expression, list) and position < len(expression) else None
-            values[position] = _merge_unknowns(values[position], mark, inner, covered or _is_leaf(expression),
-                                               address, f"{path}[{position}]")
+            values[position] = _merge_unknowns(
+                values[position], mark, inner, covered or _is_leaf(expression), address, f"{path}[{position}]"
+            )
         return values
     if isinstance(marks, list) and values is None and configured:
         return _unknown(address, path)
@@ -599,8 +612,11 @@ def _apply_refs(value: Any, key: str, refs: list[ResourceRef], plan: _Plan) -> A
         spans: list[Span | None] = []
         for position, item in enumerate(value):
             replaced = _apply_refs(item, key, refs, plan)
-            item_span = value.item_spans[position] if isinstance(value, SpannedList) and position < len(
-                value.item_spans) else None
+            item_span = (
+                value.item_spans[position]
+                if isinstance(value, SpannedList) and position < len(value.item_spans)
+                else None
+            )
             # an unknown item standing for several resources (aws_subnet.public[*].id) becomes all of them
             items = replaced if isinstance(replaced, list) and isinstance(item, Unknown) else [replaced]
             expanded.extend(items)
@@ -614,8 +630,9 @@ def _apply_refs(value: Any, key: str, refs: list[ResourceRef], plan: _Plan) -> A
     return value
 
 
-def _apply_expressions(values: SpannedDict, expressions: Mapping[str, Any], scope: _Scope, planned: _Planned,
-                       resolver: _Resolver) -> None:
+def _apply_expressions(
+    values: SpannedDict, expressions: Mapping[str, Any], scope: _Scope, planned: _Planned, resolver: _Resolver
+) -> None:
     for key, expression in expressions.items():
         if key not in values:
             continue
@@ -713,9 +730,16 @@ def _block_constants(expression: Any) -> list[Mapping[str, Any]] | None:
     if isinstance(expression, Mapping) and isinstance(expression.get("constant_value"), list):
         return [item if isinstance(item, Mapping) else {} for item in expression["constant_value"]]
     if isinstance(expression, list):
-        return [{key: inner.get("constant_value") for key, inner in item.items()
-                 if isinstance(inner, Mapping) and "constant_value" in inner} if isinstance(item, Mapping) else {}
-                for item in expression]
+        return [
+            {
+                key: inner.get("constant_value")
+                for key, inner in item.items()
+                if isinstance(inner, Mapping) and "constant_value" in inner
+            }
+            if isinstance(item, Mapping)
+            else {}
+            for item in expression
+        ]
     return None
 
 
@@ -768,8 +792,11 @@ def _respan(values: SpannedDict, source: SourceBlock, expressions: Any) -> None:
             constants = _block_constants(expressions.get(key))
             if constants is None or len(constants) != len(written):
                 constants = [{} for _ in written]
-            order = _match_blocks(value, [{**block.literals, **constants[position]}
-                                          for position, block in enumerate(written)], len(written))
+            order = _match_blocks(
+                value,
+                [{**block.literals, **constants[position]} for position, block in enumerate(written)],
+                len(written),
+            )
             spans: list[Span | None] = []
             for position, item in enumerate(value):
                 match = order[position]
@@ -821,8 +848,17 @@ def _walk_planned(module: Any, scope: _Scope, plan: _Plan) -> None:
         if not (isinstance(address, str) and isinstance(resource_type, str) and isinstance(name, str)):
             continue
         values = entry.get("values")
-        plan.add(_Planned(address, resource_type, name, entry.get("index"), scope,
-                          values if isinstance(values, SpannedDict) else SpannedDict(span=entry.span), entry))
+        plan.add(
+            _Planned(
+                address,
+                resource_type,
+                name,
+                entry.get("index"),
+                scope,
+                values if isinstance(values, SpannedDict) else SpannedDict(span=entry.span),
+                entry,
+            )
+        )
     for child in module.get("child_modules") or []:
         if not isinstance(child, Mapping) or not isinstance(child.get("address"), str):
             continue
@@ -843,8 +879,11 @@ def _walk_prior(module: Any, plan: _Plan) -> None:
     if not isinstance(module, Mapping):
         return
     for entry in module.get("resources") or []:
-        if isinstance(entry, Mapping) and isinstance(entry.get("address"), str) and isinstance(
-                entry.get("values"), Mapping):
+        if (
+            isinstance(entry, Mapping)
+            and isinstance(entry.get("address"), str)
+            and isinstance(entry.get("values"), Mapping)
+        ):
             plan.prior[entry["address"]] = entry["values"]
     for child in module.get("child_modules") or []:
         _walk_prior(child, plan)
@@ -871,8 +910,9 @@ def load_plan(path: Path, options: ScanOptions) -> Configuration:
         return configuration
     except (ValueError, IndexError, RecursionError) as error:
         line_match = re.search(r"line (\d+)", str(error))
-        configuration.errors.append(LoadError(file, int(line_match.group(1)) if line_match else 0,
-                                              f"not valid JSON: {error}"))
+        configuration.errors.append(
+            LoadError(file, int(line_match.group(1)) if line_match else 0, f"not valid JSON: {error}")
+        )
         return configuration
     if not isinstance(document, Mapping):
         configuration.errors.append(LoadError(file, 1, "not a terraform plan: the JSON is not an object"))
@@ -909,8 +949,9 @@ def load_plan(path: Path, options: ScanOptions) -> Configuration:
         marks = after_unknown.get(planned.address)
         if isinstance(marks, Mapping):
             # without the configuration every unknown may matter: keep them all
-            merged = _merge_unknowns(values, marks, expressions if config else None, config is None,
-                                     planned.address, "")
+            merged = _merge_unknowns(
+                values, marks, expressions if config else None, config is None, planned.address, ""
+            )
             values = merged if isinstance(merged, SpannedDict) else values
         _apply_expressions(values, expressions, planned.scope, planned, resolver)
         span = _plan_span(planned, text, file)

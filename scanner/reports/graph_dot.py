@@ -88,8 +88,7 @@ def _configuration_lines(drawn: DrawnConfiguration, prefix: str) -> list[str]:
         path_nodes.update(s.address for s in steps)
         for before, after in pairwise(steps):
             if before.address != after.address:
-                path_hops.setdefault((before.address, after.address), set()).update(
-                    filter(None, [after.ports]))
+                path_hops.setdefault((before.address, after.address), set()).update(filter(None, [after.ports]))
 
     lines: list[str] = []
     for node in sorted(graph.nodes, key=str):
@@ -98,8 +97,12 @@ def _configuration_lines(drawn: DrawnConfiguration, prefix: str) -> list[str]:
         exposure = exposed.get(str(node))
         if exposure is not None:
             rule_ids = ", ".join(dict.fromkeys(t.rule_id for t in exposure.traits))
-            attributes.update(label=f"{node}\n{kind}\n{exposure.severity.label}: {rule_ids}", style="filled,bold",
-                              fillcolor=SEVERITY_FILL[exposure.severity], fontcolor=SEVERITY_FONT[exposure.severity])
+            attributes.update(
+                label=f"{node}\n{kind}\n{exposure.severity.label}: {rule_ids}",
+                style="filled,bold",
+                fillcolor=SEVERITY_FILL[exposure.severity],
+                fontcolor=SEVERITY_FONT[exposure.severity],
+            )
         if kind == INTERNET_KIND or node == INTERNET_KIND:
             attributes.update(shape="ellipse", style="filled", fillcolor="#fde0dd")
         if str(node) in path_nodes:
@@ -118,8 +121,13 @@ def _configuration_lines(drawn: DrawnConfiguration, prefix: str) -> list[str]:
     for (u, v), ports in sorted(path_hops.items()):
         if (u, v) in drawn_hops:
             continue
-        attributes = {"label": ", ".join(sorted(ports)) or "path", "color": PATH_COLOUR, "fontcolor": PATH_COLOUR,
-                      "style": "dashed", "penwidth": "2"}
+        attributes = {
+            "label": ", ".join(sorted(ports)) or "path",
+            "color": PATH_COLOUR,
+            "fontcolor": PATH_COLOUR,
+            "style": "dashed",
+            "penwidth": "2",
+        }
         lines.append(f"  {quote(prefix + u)} -> {quote(prefix + v)} [{_attributes(attributes)}];")
     return lines
 

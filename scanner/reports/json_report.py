@@ -38,8 +38,9 @@ def report_data(result: ScanResult) -> dict[str, Any]:
         "summary": {
             "exposures": len(active),
             "suppressed_exposures": len(rendered) - len(active),
-            "by_severity": {s.label: sum(1 for e in active if e["severity"] == s.label)
-                            for s in sorted(Severity, reverse=True)},
+            "by_severity": {
+                s.label: sum(1 for e in active if e["severity"] == s.label) for s in sorted(Severity, reverse=True)
+            },
             "configurations": len(result.configurations),
             "unreadable_files": len({e.file for e in errors}),
         },

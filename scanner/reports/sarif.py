@@ -60,6 +60,7 @@ LEVELS: Mapping[Severity, str] = {
     Severity.LOW: "note",
 }
 
+
 def render_sarif(result: ScanResult, *, baseline: set[str] | None = None, category: str | None = None) -> str:
     """The SARIF log as JSON text. ``baseline``: fingerprints of a previous run; results
     then carry baselineState "new" or "unchanged". ``category``: the automation id
@@ -80,8 +81,9 @@ def render_sarif(result: ScanResult, *, baseline: set[str] | None = None, catego
         limit = min(kept - 1, int(kept * MAX_GZIPPED_BYTES / size * 0.9))
 
 
-def _render_log(result: ScanResult, drafts: list[_Draft], limit: int, baseline: set[str] | None,
-                category: str | None) -> tuple[str, int]:
+def _render_log(
+    result: ScanResult, drafts: list[_Draft], limit: int, baseline: set[str] | None, category: str | None
+) -> tuple[str, int]:
     """The log text with at most ``limit`` results, and how many it holds."""
     rules = [r for r in all_rules() if r.kind != "notice" or r.id == SUPPRESSION_WITHOUT_REASON]
     notification_rules = [r for r in all_rules() if r.kind == "notice" and r.id != SUPPRESSION_WITHOUT_REASON]
@@ -94,30 +96,40 @@ def _render_log(result: ScanResult, drafts: list[_Draft], limit: int, baseline: 
 
     notifications = _notifications(result, notification_index)
     if dropped:
-        why = (f"GitHub's limit of {MAX_RESULTS} results per run" if limit >= MAX_RESULTS
-               else f"GitHub's limits ({MAX_RESULTS} results per run, {MAX_GZIPPED_BYTES // (1024 * 1024)} MB gzipped)")
-        notifications.append(om.Notification(
-            message=om.Message(text=f"{dropped} results beyond {why} were left out; the most severe were kept."),
-            level="warning",
-            descriptor=om.ReportingDescriptorReference(id=RESULTS_TRUNCATED,
-                                                       index=notification_index[RESULTS_TRUNCATED]),
-        ))
+        why = (
+            f"GitHub's limit of {MAX_RESULTS} results per run"
+            if limit >= MAX_RESULTS
+            else f"GitHub's limits ({MAX_RESULTS} results per run, {MAX_GZIPPED_BYTES // (1024 * 1024)} MB gzipped)"
+        )
+        notifications.append(
+            om.Notification(
+                message=om.Message(text=f"{dropped} results beyond {why} were left out; the most severe were kept."),
+                level="warning",
+                descriptor=om.ReportingDescriptorReference(
+                    id=RESULTS_TRUNCATED, index=notification_index[RESULTS_TRUNCATED]
+                ),
+            )
+        )
 
     root = Path(result.root).resolve()
     run = om.Run(
-        tool=om.Tool(driver=om.ToolComponent(
-            name="iacscan",
-            full_name=f"iacscan {__version__}",
-            version=__version__,
-            semantic_version=__version__,
-            information_uri=INFORMATION_URI,
-            rules=[_descriptor(r) for r in rules],
-            notifications=[_descriptor(r) for r in notification_rules],
-        )),
-        invocations=[om.Invocation(
-            execution_successful=True,
-            tool_execution_notifications=notifications or None,
-        )],
+        tool=om.Tool(
+            driver=om.ToolComponent(
+                name="iacscan",
+                full_name=f"iacscan {__version__}",
+                version=__version__,
+                semantic_version=__version__,
+                information_uri=INFORMATION_URI,
+                rules=[_descriptor(r) for r in rules],
+                notifications=[_descriptor(r) for r in notification_rules],
+            )
+        ),
+        invocations=[
+            om.Invocation(
+                execution_successful=True,
+                tool_execution_notifications=notifications or None,
+            )
+        ],
         automation_details=om.RunAutomationDetails(id=category or f"iacscan/{root.name or 'root'}/"),
         original_uri_base_ids={SRCROOT: om.ArtifactLocation(uri=root.as_uri().rstrip("/") + "/")},
         column_kind="utf16CodeUnits",
@@ -240,16 +252,24 @@ def _trait_draft(exposure: Exposure, trait: Trait, suppression: Suppression | No
         properties["assumptions"] = list(trait.assumptions)
     if trait.properties:
         properties["trait"] = dict(trait.properties)
-    flows = [_code_flow(trait.path, f"Path to {trait.workload}", _evidence_location(trait.location))] \
-        if trait.path else []
+    flows = (
+        [_code_flow(trait.path, f"Path to {trait.workload}", _evidence_location(trait.location))] if trait.path else []
+    )
     return _Draft(
         rule_id=trait.rule_id,
         level=LEVELS[exposure.severity],
         severity=int(exposure.severity),
         message=message,
         location=_evidence_location(trait.location),
-        sort_key=(*_span_key(trait.location.span), rule_order(trait.rule_id), trait.rule_id, trait.workload,
-                  exposure.configuration, trait.location.address, trait.message),
+        sort_key=(
+            *_span_key(trait.location.span),
+            rule_order(trait.rule_id),
+            trait.rule_id,
+            trait.workload,
+            exposure.configuration,
+            trait.location.address,
+            trait.message,
+        ),
         fingerprint=fingerprint(trait, exposure.configuration),
         related=_related(trait.related),
         code_flows=flows,
@@ -283,8 +303,9 @@ def _exposure_draft(exposure: Exposure, suppressions: Sequence[Suppression]) -> 
         _evidence_location(t.location, f"[{t.rule_id}] {t.message}", location_id=i)
         for i, t in enumerate(exposure.traits, start=1)
     ]
-    flows = [_code_flow(exposure.path, f"Attack path to {exposure.workload}", workload_location)] \
-        if exposure.path else []
+    flows = (
+        [_code_flow(exposure.path, f"Attack path to {exposure.workload}", workload_location)] if exposure.path else []
+    )
     rule_id = exposure_rule_id(exposure.severity)
     return _Draft(
         rule_id=rule_id,
@@ -292,8 +313,15 @@ def _exposure_draft(exposure: Exposure, suppressions: Sequence[Suppression]) -> 
         severity=int(exposure.severity),
         message=message,
         location=_span_location(exposure.workload_span),
-        sort_key=(*_span_key(exposure.workload_span), rule_order(rule_id), rule_id, exposure.workload,
-                  exposure.configuration, "", ""),
+        sort_key=(
+            *_span_key(exposure.workload_span),
+            rule_order(rule_id),
+            rule_id,
+            exposure.workload,
+            exposure.configuration,
+            "",
+            "",
+        ),
         fingerprint=fingerprint(exposure),
         related=related,
         code_flows=flows,
@@ -313,8 +341,15 @@ def _missing_reason_draft(configuration: str, suppression: Suppression) -> _Draf
         severity=0,
         message=f"iacscan:ignore {ids} for {suppression.address} gives no reason.",
         location=_span_location(suppression.span),
-        sort_key=(*_span_key(suppression.span), 99, SUPPRESSION_WITHOUT_REASON, suppression.address,
-                  configuration, ids, ""),
+        sort_key=(
+            *_span_key(suppression.span),
+            99,
+            SUPPRESSION_WITHOUT_REASON,
+            suppression.address,
+            configuration,
+            ids,
+            "",
+        ),
         fingerprint=digest,
         related=[],
         code_flows=[],
@@ -423,12 +458,14 @@ def _notifications(result: ScanResult, index: Mapping[str, int]) -> list[om.Noti
         if error.file:
             span = Span(error.file, error.line, error.line) if error.line > 0 else Span(error.file, 0, 0)
             locations = [_span_location(span)]
-        out.append(om.Notification(
-            message=om.Message(text=str(error)),
-            level="error",
-            locations=locations,
-            descriptor=om.ReportingDescriptorReference(id=LOAD_ERROR, index=index[LOAD_ERROR]),
-        ))
+        out.append(
+            om.Notification(
+                message=om.Message(text=str(error)),
+                level="error",
+                locations=locations,
+                descriptor=om.ReportingDescriptorReference(id=LOAD_ERROR, index=index[LOAD_ERROR]),
+            )
+        )
     notices = set(result.notices).union(*(c.notices for c in result.configurations))
     for notice in sorted(notices):
         out.append(om.Notification(message=om.Message(text=notice), level="note"))

@@ -38,8 +38,10 @@ def render_text(result: ScanResult, console: Console, *, show_suppressed: bool =
 def plain_text(result: ScanResult, *, show_suppressed: bool = False) -> str:
     """The same report without styles, for a pipe, a CI log or a file: what rich prints
     there, written directly (rich's rendering was a fifth of a large pre-commit run)."""
-    return "".join("\n".join("".join(text for text, _ in line) for line in block) + "\n"
-                   for block in _blocks(result, show_suppressed))
+    return "".join(
+        "\n".join("".join(text for text, _ in line) for line in block) + "\n"
+        for block in _blocks(result, show_suppressed)
+    )
 
 
 def _blocks(result: ScanResult, show_suppressed: bool) -> Iterator[Block]:
@@ -57,9 +59,15 @@ def _blocks(result: ScanResult, show_suppressed: bool) -> Iterator[Block]:
     for notice in sorted(set(result.notices).union(*(c.notices for c in result.configurations))):
         yield [[(f"note: {notice}", "dim")]]
     for _configuration, suppression in index.without_reason():
-        yield [[(f"warning: {suppression.span}: iacscan:ignore {', '.join(suppression.rule_ids)} for "
-                 f"{suppression.address} gives no reason (it still applies; say why the risk is accepted)",
-                 "yellow")]]
+        yield [
+            [
+                (
+                    f"warning: {suppression.span}: iacscan:ignore {', '.join(suppression.rule_ids)} for "
+                    f"{suppression.address} gives no reason (it still applies; say why the risk is accepted)",
+                    "yellow",
+                )
+            ]
+        ]
     yield [[(summary_line(result, index), "bold")]]
 
 
@@ -87,9 +95,11 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _exposure(exposure: Exposure, index: SuppressionIndex, show_suppressed: bool) -> Block:
-    header = [(f" {exposure.severity.label.upper()} ", STYLES[exposure.severity]),
-              (f" {exposure.workload}", "bold"),
-              (f" ({exposure.workload_kind})  {exposure.workload_span}  [{exposure.configuration}]", "dim")]
+    header = [
+        (f" {exposure.severity.label.upper()} ", STYLES[exposure.severity]),
+        (f" {exposure.workload}", "bold"),
+        (f" ({exposure.workload_kind})  {exposure.workload_span}  [{exposure.configuration}]", "dim"),
+    ]
     suppressions = index.for_exposure(exposure)
     if suppressions:
         header.append((f"  suppressed: {justification(suppressions) or 'no reason given'}", "dim italic"))
@@ -101,8 +111,12 @@ def _exposure(exposure: Exposure, index: SuppressionIndex, show_suppressed: bool
         if suppression is not None and not show_suppressed:
             hidden += 1
             continue
-        line = [("  ", ""), (f"{trait.rule_id:<30}", "bold"), (f" {trait.location.span}  ", "cyan"),
-                (trait.message, "")]
+        line = [
+            ("  ", ""),
+            (f"{trait.rule_id:<30}", "bold"),
+            (f" {trait.location.span}  ", "cyan"),
+            (trait.message, ""),
+        ]
         if suppression is not None:
             line.append((f"  (suppressed: {suppression.reason.strip() or 'no reason given'})", "dim italic"))
         lines.append(line)
@@ -119,9 +133,14 @@ def _exposure(exposure: Exposure, index: SuppressionIndex, show_suppressed: bool
     if best is not None:
         after = best.severity.label if best.severity is not None else "no exposure"
         label = "  best fix: " if best.severity != exposure.severity else "  no single fix lowers it; start with: "
-        lines.append([(label, "bold green"), (f"{best.location.span} ", "bold cyan"),
-                      (f"{best.remediation} ", "bold green"),
-                      (f"({best.rule_id}: {exposure.severity.label} -> {after})", "bold dim green")])
+        lines.append(
+            [
+                (label, "bold green"),
+                (f"{best.location.span} ", "bold cyan"),
+                (f"{best.remediation} ", "bold green"),
+                (f"({best.rule_id}: {exposure.severity.label} -> {after})", "bold dim green"),
+            ]
+        )
     lines.append([])
     return lines
 

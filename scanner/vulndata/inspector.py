@@ -17,16 +17,38 @@ from scanner.vulndata.sourcelines import TextLines
 
 # Inspector's packageManager for language packages -> OSV ecosystem.
 _LANGUAGE_MANAGERS = {
-    "PIP": "PyPI", "PIPENV": "PyPI", "POETRY": "PyPI", "PYTHONPKG": "PyPI", "NPM": "npm", "YARN": "npm",
-    "NODEPKG": "npm", "GEMSPEC": "RubyGems", "BUNDLER": "RubyGems", "CARGO": "crates.io",
-    "NUGET": "NuGet", "DOTNET_CORE": "NuGet", "COMPOSER": "Packagist", "GOBINARY": "Go", "GOMOD": "Go",
-    "JAR": "Maven", "POM": "Maven",
+    "PIP": "PyPI",
+    "PIPENV": "PyPI",
+    "POETRY": "PyPI",
+    "PYTHONPKG": "PyPI",
+    "NPM": "npm",
+    "YARN": "npm",
+    "NODEPKG": "npm",
+    "GEMSPEC": "RubyGems",
+    "BUNDLER": "RubyGems",
+    "CARGO": "crates.io",
+    "NUGET": "NuGet",
+    "DOTNET_CORE": "NuGet",
+    "COMPOSER": "Packagist",
+    "GOBINARY": "Go",
+    "GOMOD": "Go",
+    "JAR": "Maven",
+    "POM": "Maven",
 }
 # Inspector's platform for OS packages -> OSV ecosystem (release appended).
 _PLATFORMS = {
-    "AMAZON_LINUX": "Amazon Linux", "DEBIAN": "Debian", "UBUNTU": "Ubuntu", "RHEL": "Red Hat",
-    "CENTOS": "CentOS", "ALPINE": "Alpine", "ROCKY_LINUX": "Rocky Linux", "ALMA_LINUX": "AlmaLinux",
-    "ORACLE": "Oracle Linux", "SUSE": "SUSE", "OPENSUSE": "openSUSE", "FEDORA": "Fedora",
+    "AMAZON_LINUX": "Amazon Linux",
+    "DEBIAN": "Debian",
+    "UBUNTU": "Ubuntu",
+    "RHEL": "Red Hat",
+    "CENTOS": "CentOS",
+    "ALPINE": "Alpine",
+    "ROCKY_LINUX": "Rocky Linux",
+    "ALMA_LINUX": "AlmaLinux",
+    "ORACLE": "Oracle Linux",
+    "SUSE": "SUSE",
+    "OPENSUSE": "openSUSE",
+    "FEDORA": "Fedora",
 }
 
 
@@ -66,23 +88,26 @@ def read_inspector_export(document: dict[str, Any], text: str, display: str) -> 
         for package in details.get("vulnerablePackages") or ():
             if not isinstance(package, dict) or not package.get("name") or not package.get("version"):
                 continue
-            found.append(InspectorFinding(
-                package=InstalledPackage(
-                    name=str(package["name"]), version=_full_version(package),
-                    ecosystem=_ecosystem(str(package.get("packageManager") or ""), platform),
-                    origin=Span(display, line, line),
-                    origin_text=f"Amazon Inspector finding {vuln_id}",
-                ),
-                vulnerability_id=vuln_id,
-                related_ids=tuple(str(v) for v in details.get("relatedVulnerabilities") or () if v),
-                fixed_version=_fixed(package.get("fixedInVersion")),
-                cvss_vectors=_vectors(details.get("cvss")),
-                epss=epss,
-                exploit_available=str(finding.get("exploitAvailable", "")).upper() == "YES",
-                title=str(finding.get("title") or vuln_id),
-                image_ids=image_ids,
-                instance_ids=instance_ids,
-            ))
+            found.append(
+                InspectorFinding(
+                    package=InstalledPackage(
+                        name=str(package["name"]),
+                        version=_full_version(package),
+                        ecosystem=_ecosystem(str(package.get("packageManager") or ""), platform),
+                        origin=Span(display, line, line),
+                        origin_text=f"Amazon Inspector finding {vuln_id}",
+                    ),
+                    vulnerability_id=vuln_id,
+                    related_ids=tuple(str(v) for v in details.get("relatedVulnerabilities") or () if v),
+                    fixed_version=_fixed(package.get("fixedInVersion")),
+                    cvss_vectors=_vectors(details.get("cvss")),
+                    epss=epss,
+                    exploit_available=str(finding.get("exploitAvailable", "")).upper() == "YES",
+                    title=str(finding.get("title") or vuln_id),
+                    image_ids=image_ids,
+                    instance_ids=instance_ids,
+                )
+            )
     return found
 
 
@@ -112,7 +137,7 @@ def _ecosystem(manager: str, platform: str) -> str | None:
     platform = platform.upper()
     for prefix, vendor in sorted(_PLATFORMS.items(), key=lambda kv: -len(kv[0])):
         if platform.startswith(prefix):
-            release = platform[len(prefix):].strip("_").replace("_", ".")
+            release = platform[len(prefix) :].strip("_").replace("_", ".")
             return with_release(vendor, release)
     return None
 
@@ -141,7 +166,8 @@ def _vectors(cvss: Any) -> tuple[str, ...]:
             continue
         version = str(item.get("version") or "")
         rank = (0 if version.startswith("3") else 2 if version.startswith("4") else 4) + (
-            0 if str(item.get("source", "")).upper() == "NVD" else 1)
+            0 if str(item.get("source", "")).upper() == "NVD" else 1
+        )
         vector = str(item["scoringVector"])
         if version and not vector.startswith("CVSS:") and not version.startswith("2"):
             vector = f"CVSS:{version}/{vector}"

@@ -49,15 +49,16 @@ def image_key(text: str) -> str:
     if key.startswith("{{") and key.endswith("}}"):
         key = key[2:-2]
     if key.startswith("resolve:ssm:"):
-        key = key[len("resolve:ssm:"):]
+        key = key[len("resolve:ssm:") :]
         head, sep, tail = key.rpartition(":")
         if sep and tail.isdigit():
             key = head
     return key.lower() if key.lower().startswith("ami-") else key
 
 
-def load_inventory(sboms: Mapping[str, Path], inspector_exports: Iterable[Path], root: Path,
-                   display: Callable[[Path], str]) -> tuple[Inventory, list[LoadError], list[str]]:
+def load_inventory(
+    sboms: Mapping[str, Path], inspector_exports: Iterable[Path], root: Path, display: Callable[[Path], str]
+) -> tuple[Inventory, list[LoadError], list[str]]:
     inventory = Inventory()
     errors: list[LoadError] = []
     notices: list[str] = []
@@ -75,8 +76,9 @@ def load_inventory(sboms: Mapping[str, Path], inspector_exports: Iterable[Path],
             if read.without_purl:
                 notices.append(f"{shown}: {read.without_purl} component(s) without a package URL were not checked")
             for kind, count in sorted(read.unknown_ecosystems.items()):
-                notices.append(f"{shown}: {count} component(s) of type pkg:{kind} have no supported ecosystem "
-                               "and were not checked")
+                notices.append(
+                    f"{shown}: {count} component(s) of type pkg:{kind} have no supported ecosystem and were not checked"
+                )
         elif is_inspector_export(document):
             image.findings.extend(read_inspector_export(document, text, shown))
         else:
@@ -97,8 +99,10 @@ def load_inventory(sboms: Mapping[str, Path], inspector_exports: Iterable[Path],
                     image.files.append(shown)
                 image.findings.append(finding)
         if findings and not any(f.image_ids for f in findings):
-            notices.append(f"{shown}: no finding names an EC2 image (resources[].details.awsEc2Instance.imageId); "
-                           "give it as --sbom AMI=FILE to tie it to an image")
+            notices.append(
+                f"{shown}: no finding names an EC2 image (resources[].details.awsEc2Instance.imageId); "
+                "give it as --sbom AMI=FILE to tie it to an image"
+            )
     return inventory, errors, notices
 
 

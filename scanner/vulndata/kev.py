@@ -34,7 +34,8 @@ def load_kev(path: Path, display: str) -> tuple[dict[str, KevEntry], list[LoadEr
         if isinstance(item, dict) and isinstance(item.get("cveID"), str):
             cve = item["cveID"].strip().upper()
             catalog[cve] = KevEntry(
-                cve_id=cve, name=str(item.get("vulnerabilityName") or ""),
+                cve_id=cve,
+                name=str(item.get("vulnerabilityName") or ""),
                 date_added=str(item.get("dateAdded") or ""),
                 ransomware=str(item.get("knownRansomwareCampaignUse", "")).lower() == "known",
             )

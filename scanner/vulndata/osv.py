@@ -90,8 +90,10 @@ class OsvDatabase:
         """Advisories that affect ``package``, and notices (an ecosystem we cannot order,
         a version its ecosystem cannot read)."""
         if package.ecosystem is None or (not versions.is_known(package.ecosystem) and package.ecosystem != "os"):
-            return [], [f"{package.origin_text}: ecosystem {package.ecosystem or 'not given'} is not supported: "
-                        f"{package.name} {package.version} was not checked"]
+            return [], [
+                f"{package.origin_text}: ecosystem {package.ecosystem or 'not given'} is not supported: "
+                f"{package.name} {package.version} was not checked"
+            ]
         found: list[AdvisoryMatch] = []
         notices: list[str] = []
         seen: set[str] = set()
@@ -107,8 +109,11 @@ class OsvDatabase:
                 continue
             if hit:
                 seen.add(advisory.id)
-                found.append(AdvisoryMatch(package, advisory, affected.ecosystem, fixed,
-                                           _assumption(package.ecosystem, affected.ecosystem)))
+                found.append(
+                    AdvisoryMatch(
+                        package, advisory, affected.ecosystem, fixed, _assumption(package.ecosystem, affected.ecosystem)
+                    )
+                )
         return found, notices
 
     def _candidates(self, package: InstalledPackage) -> Iterator[tuple[Advisory, AffectedPackage]]:
@@ -143,8 +148,10 @@ def _same_release(installed: str, advisory: str) -> bool:
 
 def _assumption(installed: str, advisory: str) -> str | None:
     if installed == "os" or installed in versions.OS_FAMILIES:
-        return (f"the image's distribution is not known: the package was checked against {advisory} "
-                "advisories (give an SBOM of the image to be sure)")
+        return (
+            f"the image's distribution is not known: the package was checked against {advisory} "
+            "advisories (give an SBOM of the image to be sure)"
+        )
     if not versions.ecosystem_release(installed) and versions.ecosystem_release(advisory):
         return f"the distribution release is not known: the package was checked against {advisory} advisories"
     return None
@@ -243,25 +250,40 @@ def _advisory(record: Any, file: str) -> Advisory | None:
         if not isinstance(package, dict) or not package.get("ecosystem") or not package.get("name"):
             continue
         ranges = tuple(
-            tuple((kind, str(value)) for event in r.get("events") or () if isinstance(event, dict)
-                  for kind, value in event.items())
+            tuple(
+                (kind, str(value))
+                for event in r.get("events") or ()
+                if isinstance(event, dict)
+                for kind, value in event.items()
+            )
             for r in item.get("ranges") or ()
             if isinstance(r, dict) and r.get("type") in ("ECOSYSTEM", "SEMVER")
         )
-        affected.append(AffectedPackage(
-            ecosystem=str(package["ecosystem"]), name=str(package["name"]), ranges=ranges,
-            versions=tuple(str(v) for v in item.get("versions") or ()),
-            cvss_vectors=_vectors(item.get("severity")),
-        ))
+        affected.append(
+            AffectedPackage(
+                ecosystem=str(package["ecosystem"]),
+                name=str(package["name"]),
+                ranges=ranges,
+                versions=tuple(str(v) for v in item.get("versions") or ()),
+                cvss_vectors=_vectors(item.get("severity")),
+            )
+        )
     aliases = [str(a) for a in (record.get("aliases") or []) + (record.get("upstream") or []) if a]
     return Advisory(
-        id=record["id"], aliases=tuple(dict.fromkeys(aliases)), summary=str(record.get("summary") or ""),
-        cvss_vectors=_vectors(record.get("severity")), affected=tuple(affected), file=file,
+        id=record["id"],
+        aliases=tuple(dict.fromkeys(aliases)),
+        summary=str(record.get("summary") or ""),
+        cvss_vectors=_vectors(record.get("severity")),
+        affected=tuple(affected),
+        file=file,
     )
 
 
 def _vectors(severity: Any) -> tuple[str, ...]:
     order = {"CVSS_V3": 0, "CVSS_V4": 1, "CVSS_V2": 2}
-    found = [(order[s["type"]], str(s.get("score"))) for s in severity or ()
-             if isinstance(s, dict) and s.get("type") in order and s.get("score")]
+    found = [
+        (order[s["type"]], str(s.get("score")))
+        for s in severity or ()
+        if isinstance(s, dict) and s.get("type") in order and s.get("score")
+    ]
     return tuple(vector for _, vector in sorted(found, key=lambda pair: pair[0]))

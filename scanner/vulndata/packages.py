@@ -55,16 +55,34 @@ def parse_purl(text: str) -> PackageUrl | None:
     parts = [unquote(p) for p in path.split("/") if p]
     if len(parts) < 2:
         return None
-    return PackageUrl(type=parts[0].lower(), namespace="/".join(parts[1:-1]), name=parts[-1],
-                      version=unquote(version), qualifiers=qualifiers)
+    return PackageUrl(
+        type=parts[0].lower(),
+        namespace="/".join(parts[1:-1]),
+        name=parts[-1],
+        version=unquote(version),
+        qualifiers=qualifiers,
+    )
 
 
 _RPM_VENDORS = {
-    "redhat": "Red Hat", "rhel": "Red Hat", "amzn": "Amazon Linux", "amazon": "Amazon Linux",
-    "amazonlinux": "Amazon Linux", "almalinux": "AlmaLinux", "rocky": "Rocky Linux",
-    "rockylinux": "Rocky Linux", "centos": "CentOS", "fedora": "Fedora", "opensuse": "openSUSE",
-    "suse": "SUSE", "sles": "SUSE", "ol": "Oracle Linux", "oracle": "Oracle Linux",
-    "mariner": "Azure Linux", "azurelinux": "Azure Linux", "openeuler": "openEuler",
+    "redhat": "Red Hat",
+    "rhel": "Red Hat",
+    "amzn": "Amazon Linux",
+    "amazon": "Amazon Linux",
+    "amazonlinux": "Amazon Linux",
+    "almalinux": "AlmaLinux",
+    "rocky": "Rocky Linux",
+    "rockylinux": "Rocky Linux",
+    "centos": "CentOS",
+    "fedora": "Fedora",
+    "opensuse": "openSUSE",
+    "suse": "SUSE",
+    "sles": "SUSE",
+    "ol": "Oracle Linux",
+    "oracle": "Oracle Linux",
+    "mariner": "Azure Linux",
+    "azurelinux": "Azure Linux",
+    "openeuler": "openEuler",
 }
 _SIMPLE_TYPES = {"pypi": "PyPI", "gem": "RubyGems", "cargo": "crates.io", "nuget": "NuGet"}
 

@@ -23,9 +23,18 @@ from scanner.vulndata.packages import (
 from scanner.vulndata.sourcelines import TextLines
 
 _OS_NAMES = {
-    "debian": "Debian", "ubuntu": "Ubuntu", "alpine": "Alpine", "amzn": "Amazon Linux",
-    "amazonlinux": "Amazon Linux", "amazon": "Amazon Linux", "rhel": "Red Hat", "redhat": "Red Hat",
-    "rocky": "Rocky Linux", "almalinux": "AlmaLinux", "centos": "CentOS", "fedora": "Fedora",
+    "debian": "Debian",
+    "ubuntu": "Ubuntu",
+    "alpine": "Alpine",
+    "amzn": "Amazon Linux",
+    "amazonlinux": "Amazon Linux",
+    "amazon": "Amazon Linux",
+    "rhel": "Red Hat",
+    "redhat": "Red Hat",
+    "rocky": "Rocky Linux",
+    "almalinux": "AlmaLinux",
+    "centos": "CentOS",
+    "fedora": "Fedora",
 }
 
 
@@ -69,12 +78,17 @@ def read_sbom(document: dict[str, Any], text: str, display: str) -> SbomPackages
         version_text = version_of_purl(purl) or version
         if not version_text:
             continue
-        result.packages.append(InstalledPackage(
-            name=name_of_purl(purl), version=version_text, ecosystem=ecosystem,
-            origin=Span(display, line or 1, line or 1),
-            origin_text=f"{kind} SBOM component {purl_text}",
-            source_name=source_of_purl(purl), purl=purl_text,
-        ))
+        result.packages.append(
+            InstalledPackage(
+                name=name_of_purl(purl),
+                version=version_text,
+                ecosystem=ecosystem,
+                origin=Span(display, line or 1, line or 1),
+                origin_text=f"{kind} SBOM component {purl_text}",
+                source_name=source_of_purl(purl),
+                purl=purl_text,
+            )
+        )
     return result
 
 

@@ -82,10 +82,36 @@ def _parts(text: str) -> Iterator[tuple[str, int]]:
 # --- shell --------------------------------------------------------------------------------
 
 _VALUE_OPTIONS = {
-    "-o", "-t", "-c", "-d", "-e", "-x", "--exclude", "--enablerepo", "--disablerepo", "--releasever",
-    "--installroot", "--setopt", "--target-release", "--repo", "--repository", "-X",
-    "-r", "--requirement", "--constraint", "-i", "--index-url", "--extra-index-url", "--target",
-    "--trusted-host", "-f", "--find-links", "--prefix", "--root", "--registry", "--cache",
+    "-o",
+    "-t",
+    "-c",
+    "-d",
+    "-e",
+    "-x",
+    "--exclude",
+    "--enablerepo",
+    "--disablerepo",
+    "--releasever",
+    "--installroot",
+    "--setopt",
+    "--target-release",
+    "--repo",
+    "--repository",
+    "-X",
+    "-r",
+    "--requirement",
+    "--constraint",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "--target",
+    "--trusted-host",
+    "-f",
+    "--find-links",
+    "--prefix",
+    "--root",
+    "--registry",
+    "--cache",
 }
 _SUDO_WORDS = {"sudo", "env", "nohup", "exec", "command", "time"}
 _PYTHON = re.compile(r"python[\d.]*$")
@@ -147,8 +173,11 @@ def _split(command: str) -> list[list[str]]:
 
 def _read_words(words: list[str], line: int, result: UserDataPackages) -> None:
     words = list(words)
-    while words and (words[0] in _SUDO_WORDS or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", words[0])
-                     or (words[0].startswith("-") and len(words) > 1)):
+    while words and (
+        words[0] in _SUDO_WORDS
+        or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", words[0])
+        or (words[0].startswith("-") and len(words) > 1)
+    ):
         words.pop(0)
     if not words:
         return
@@ -189,8 +218,7 @@ def _arguments(words: list[str]) -> list[str]:
     return kept
 
 
-def _add(result: UserDataPackages, packages: list[str], line: int, tool: str, ecosystem: str,
-         parse: Any) -> None:
+def _add(result: UserDataPackages, packages: list[str], line: int, tool: str, ecosystem: str, parse: Any) -> None:
     verb = "add" if tool in ("apk", "yarn") else "install"
     for written in packages:
         if ("/" in written and not written.startswith("@")) or written.endswith((".rpm", ".deb", ".txt")):
@@ -214,7 +242,7 @@ def _rpm_spec(written: str) -> tuple[str, str] | None:
     version is the first ``-`` suffix that reads as version[-release]: names have dashes too."""
     text = _RPM_ARCH.sub("", written)
     for match in re.finditer(r"-(?=\d)", text):
-        name, version = text[: match.start()], text[match.end():]
+        name, version = text[: match.start()], text[match.end() :]
         if name and _RPM_VERSION.fullmatch(version):
             return name, version
     return None
@@ -271,8 +299,9 @@ def _cloud_package(item: yaml.Node, offset: int, result: UserDataPackages) -> No
         result.packages.append(UserDataPackage(spec[0], spec[1], "os", "cloud-init packages", item.value, line))
     elif isinstance(item, yaml.SequenceNode) and len(item.value) == 2:
         name, version = (node.value for node in item.value if isinstance(node, yaml.ScalarNode))
-        result.packages.append(UserDataPackage(str(name), str(version), "os", "cloud-init packages",
-                                               f"[{name}, {version}]", line))
+        result.packages.append(
+            UserDataPackage(str(name), str(version), "os", "cloud-init packages", f"[{name}, {version}]", line)
+        )
 
 
 def _cloud_command(item: yaml.Node, offset: int, result: UserDataPackages) -> None:
@@ -284,6 +313,6 @@ def _cloud_command(item: yaml.Node, offset: int, result: UserDataPackages) -> No
     elif isinstance(item, yaml.SequenceNode):
         words = [node.value for node in item.value if isinstance(node, yaml.ScalarNode)]
         if words and words[0] in ("sh", "bash") and "-c" in words:
-            _read_command(" ".join(words[words.index("-c") + 1:]), offset + item.start_mark.line, result)
+            _read_command(" ".join(words[words.index("-c") + 1 :]), offset + item.start_mark.line, result)
         else:
             _read_words(words, offset + item.start_mark.line, result)
