@@ -12,8 +12,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+from scanner.findings import ScanResult
 from scanner.fingerprints import fingerprint
-from scanner.scan import ScanResult
 
 BASELINE_VERSION = 1
 

@@ -16,13 +16,12 @@ from rich.console import Console
 
 from scanner import __version__
 from scanner.cache import default_cache_dir
-from scanner.model import LoadError
+from scanner.findings import LoadError
 from scanner.options import ScanOptions
 from scanner.settings import FileSettings, SettingsError, find_settings_file, load_settings
 
 if TYPE_CHECKING:
-    from scanner.model import Configuration
-    from scanner.scan import ScanResult
+    from scanner.findings import Configuration, ScanResult
     from scanner.vulndata import VulnerabilitySources
 
 app = typer.Typer(

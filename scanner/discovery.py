@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanner.model import LoadError
+from scanner.findings import LoadError
 from scanner.options import ScanOptions
 
 SKIPPED_FOLDERS = frozenset(

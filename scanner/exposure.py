@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 
+from scanner.findings import Exposure, Fix, PathStep, Severity, Trait
 from scanner.model import Resource
 from scanner.rules import remediation as catalog_remediation
 from scanner.traits import (
@@ -44,11 +45,6 @@ from scanner.traits import (
     SERVICE_ADMIN_ROLE,
     TRAIT_RULE_IDS,
     VPC_REACHABLE,
-    Exposure,
-    Fix,
-    PathStep,
-    Severity,
-    Trait,
 )
 
 ROLE_STEP_KINDS = ("instance_profile", "role", "policy", "policy_statement")

@@ -7,15 +7,9 @@ import hashlib
 import json
 from collections.abc import Mapping
 
+from scanner.findings import Exposure, Trait
 from scanner.rules import exposure_rule_id
-from scanner.traits import (
-    EXPLOITABLE_VULNERABILITY,
-    OPEN_SECURITY_GROUP,
-    REMOTE_ACCESS,
-    VULNERABILITY,
-    Exposure,
-    Trait,
-)
+from scanner.traits import EXPLOITABLE_VULNERABILITY, OPEN_SECURITY_GROUP, REMOTE_ACCESS, VULNERABILITY
 
 # Trait properties that tell two findings on the same resource apart (never line numbers).
 _DISTINGUISHING_PROPERTIES: Mapping[str, tuple[str, ...]] = {

@@ -35,12 +35,12 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
+from scanner.findings import Configuration
 from scanner.model import (
     AclEntry,
     AutoScalingAttachment,
     AutoScalingGroup,
     ClassicLbAttachment,
-    Configuration,
     EipAssociation,
     ElasticIp,
     GatewayAttachment,

@@ -37,8 +37,6 @@ MaybeStr = Union[str, Unknown, None]  # noqa: UP007
 MaybeInt = Union[int, Unknown, None]  # noqa: UP007
 Cidr = Union[str, Unknown]  # noqa: UP007
 
-ConfigurationKind = Literal["terraform", "terraform-plan", "cloudformation", "cdk"]
-
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Resource:
@@ -500,53 +498,3 @@ class Role(Resource):
 @dataclass(frozen=True, kw_only=True, eq=False)
 class InstanceProfile(Resource):
     roles: tuple[Ref, ...] = ()
-
-
-# --- a loaded configuration -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LoadError:
-    """A file (or part of one) that could not be read. ``line`` is 1-based, 0 if unknown."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Suppression:
-    """An inline ``iacscan:ignore``: rule ids it silences for ``address`` (a resource
-    address, or a prefix such as ``aws_instance.web`` covering ``aws_instance.web[0]``)."""
-
-    rule_ids: tuple[str, ...]
-    address: str
-    reason: str
-    span: Span
-
-
-@dataclass
-class Configuration:
-    """One Terraform root module, plan, CloudFormation template (with its nested stacks)
-    or CDK app: the unit that becomes one graph.
-
-    ``name`` is the configuration's path relative to the scanned root (POSIX);
-    ``files`` every file it read, relative to the same root."""
-
-    name: str
-    kind: ConfigurationKind
-    files: list[str] = field(default_factory=list)
-    resources: list[Resource] = field(default_factory=list)
-    errors: list[LoadError] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    suppressions: list[Suppression] = field(default_factory=list)
-    unknown_values: int = 0  # how many values stayed Unknown while loading
-    resource_count: int | None = None  # set on a summary whose resources were dropped (scanner.result_cache)
-    watched: list[str] = field(default_factory=list)  # folders and files looked for but not read (module sources)
-
-    @property
-    def resource_total(self) -> int:
-        return len(self.resources) if self.resource_count is None else self.resource_count

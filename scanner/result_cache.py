@@ -29,9 +29,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scanner.cache import code_fingerprint
-from scanner.model import Configuration
+from scanner.findings import Configuration, Exposure
 from scanner.options import ScanOptions
-from scanner.traits import Exposure
 
 FORMAT = "result-3"
 # display path -> what it was: ("file", SHA-256 of its bytes), ("folder", its sorted entry

@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from scanner.findings import Severity
 from scanner.traits import (
     ADMIN_ROLE,
     EXPLOITABLE_VULNERABILITY,
@@ -42,7 +43,6 @@ from scanner.traits import (
     SERVICE_ADMIN_ROLE,
     VPC_REACHABLE,
     VULNERABILITY,
-    Severity,
 )
 
 LOAD_ERROR = "iacscan-load-error"

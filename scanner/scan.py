@@ -7,29 +7,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from scanner.model import AutoScalingGroup, Configuration, Instance, LoadError
+from scanner.findings import Configuration, Exposure, LoadError, ScanResult, Trait
+from scanner.model import AutoScalingGroup, Instance
 from scanner.options import ScanOptions
-from scanner.traits import Exposure, Trait
 from scanner.workload import WorkloadContext
 
 Progress = Callable[[str], None]
-
-
-@dataclass
-class ScanResult:
-    root: Path
-    configurations: list[Configuration] = field(default_factory=list)
-    exposures: list[Exposure] = field(default_factory=list)
-    errors: list[LoadError] = field(default_factory=list)  # discovery's; each configuration keeps its own
-    notices: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase: load, analyse
-
-    @property
-    def all_errors(self) -> list[LoadError]:
-        return [*self.errors, *(e for c in self.configurations for e in c.errors)]
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from scanner.model import Suppression
+from scanner.findings import Exposure, ScanResult, Suppression, Trait
 from scanner.rules import exposure_rule_id
-from scanner.scan import ScanResult
-from scanner.traits import EXPOSURE, Exposure, Trait
+from scanner.traits import EXPOSURE
 
 
 def address_covers(prefix: str, address: str) -> bool:

@@ -16,8 +16,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanner.findings import ScanResult
 from scanner.options import ScanOptions
-from scanner.scan import ScanResult, scan
+from scanner.scan import scan
 
 CAUGHT_BUG = re.compile(
     r"internal error while (?:loading|analysing)"  # scan.run_load_job / scan.scan

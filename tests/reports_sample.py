@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from scanner.exposure import build_exposure
-from scanner.model import AutoScalingGroup, Configuration, Instance, LoadError, Suppression
-from scanner.scan import ScanResult
+from scanner.findings import Configuration, Evidence, LoadError, PathStep, ScanResult, Suppression, Trait
+from scanner.model import AutoScalingGroup, Instance
 from scanner.traits import (
     ADMIN_ROLE,
     EXPLOITABLE_VULNERABILITY,
@@ -20,9 +20,6 @@ from scanner.traits import (
     REMOTE_ACCESS,
     SERVICE_ADMIN_ROLE,
     VULNERABILITY,
-    Evidence,
-    PathStep,
-    Trait,
 )
 from scanner.values import Span
 

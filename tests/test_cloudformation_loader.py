@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
+from scanner.adapters.raw import RawResource
 from scanner.loaders.cloudformation import (
     TemplateCache,
     is_cloudformation_template,
     load_configuration,
     load_templates,
 )
-from scanner.loaders.raw import RawResource
 from scanner.model import Instance, SecurityGroup, Subnet, Vpc
 from scanner.options import ScanOptions
 from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, Unknown

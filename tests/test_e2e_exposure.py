@@ -16,18 +16,11 @@ from typer.testing import CliRunner
 
 from scanner.analyses.vulnerabilities import VulnerabilitySources, load_vulnerability_data
 from scanner.cli import app
+from scanner.findings import Exposure, ScanResult, Severity
 from scanner.options import ScanOptions
 from scanner.reports.sarif import render_sarif
-from scanner.scan import ScanResult, scan
-from scanner.traits import (
-    ADMIN_ROLE,
-    EXPLOITABLE_VULNERABILITY,
-    IMDSV1,
-    INTERNET_REACHABLE,
-    VPC_REACHABLE,
-    Exposure,
-    Severity,
-)
+from scanner.scan import scan
+from scanner.traits import ADMIN_ROLE, EXPLOITABLE_VULNERABILITY, IMDSV1, INTERNET_REACHABLE, VPC_REACHABLE
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from scanner.analyses.reachability import PathReport, explain_paths
+from scanner.findings import Exposure, Trait
 from scanner.graph import build_graph, workload_contexts
 from scanner.options import ScanOptions
 from scanner.scan import load_configurations, scan
-from scanner.traits import INTERNET_REACHABLE, PUBLIC_IP, VPC_REACHABLE, Exposure, Trait
+from scanner.traits import INTERNET_REACHABLE, PUBLIC_IP, VPC_REACHABLE
 from scanner.workload import WorkloadContext
 
 REPO = Path(__file__).resolve().parent.parent

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from scanner.findings import Severity
 from scanner.rules import EXPOSURE_SCORES, all_rules, remediation, rule
-from scanner.traits import TRAIT_RULE_IDS, Severity
+from scanner.traits import TRAIT_RULE_IDS
 
 
 def test_every_trait_and_exposure_rule_exists() -> None:

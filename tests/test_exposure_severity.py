@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scanner.exposure import attack_path, build_exposure, severity_of
+from scanner.findings import Evidence, PathStep, Severity, Trait
 from scanner.model import Instance
 from scanner.traits import (
     ADMIN_ROLE,
@@ -18,10 +19,6 @@ from scanner.traits import (
     TRAIT_RULE_IDS,
     VPC_REACHABLE,
     VULNERABILITY,
-    Evidence,
-    PathStep,
-    Severity,
-    Trait,
 )
 from scanner.values import Span
 

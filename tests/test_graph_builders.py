@@ -8,9 +8,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from scanner.findings import Configuration
 from scanner.model import (
     AclEntry,
-    Configuration,
     Instance,
     InternetGateway,
     NetworkAcl,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scanner.analyses.iam import managed_policy_verdict, role_traits, statement_grants
+from scanner.findings import Trait
 from scanner.model import (
     AutoScalingGroup,
     Instance,
@@ -14,7 +15,7 @@ from scanner.model import (
     Role,
     Statement,
 )
-from scanner.traits import ADMIN_ROLE, SERVICE_ADMIN_ROLE, Trait
+from scanner.traits import ADMIN_ROLE, SERVICE_ADMIN_ROLE
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import ResolvedPolicy, RoleContext, WorkloadContext
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scanner.analyses.imds import imds_traits
+from scanner.findings import Trait
 from scanner.model import (
     AutoScalingGroup,
     Instance,
@@ -10,7 +11,7 @@ from scanner.model import (
     LaunchTemplate,
     MetadataOptions,
 )
-from scanner.traits import IMDSV1, Trait
+from scanner.traits import IMDSV1
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import WorkloadContext
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from rich.console import Console
 
+from scanner.findings import ScanResult
 from scanner.reports.json_report import render_json
 from scanner.reports.sarif import render_sarif
 from scanner.reports.text import render_text
-from scanner.scan import ScanResult
 from tests.crash_check import caught_bugs, scan_tree
 
 OPEN_INSTANCE = """resource "aws_instance" "web" {

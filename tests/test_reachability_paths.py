@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from scanner.analyses.public_ip import public_ip_traits
 from scanner.analyses.reachability import explain_paths, reachability_traits
+from scanner.findings import Trait
 from scanner.graph import build_graph, workload_contexts
 from scanner.model import (
     AutoScalingGroup,
@@ -21,7 +22,7 @@ from scanner.model import (
     VpnConnection,
     VpnGateway,
 )
-from scanner.traits import INTERNET_REACHABLE, PUBLIC_IP, VPC_REACHABLE, Trait
+from scanner.traits import INTERNET_REACHABLE, PUBLIC_IP, VPC_REACHABLE
 from scanner.workload import WorkloadContext
 from tests.test_graph_builders import (
     acl,

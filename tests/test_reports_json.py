@@ -11,9 +11,9 @@ import jsonschema
 import pytest
 from reports_sample import FILES, sample_result
 
+from scanner.findings import ScanResult
 from scanner.reports.json_report import SCHEMA_VERSION, render_json
 from scanner.reports.sarif import fingerprint, render_sarif
-from scanner.scan import ScanResult
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "scanner" / "schemas" / "report.schema.json"
 

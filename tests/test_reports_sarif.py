@@ -14,11 +14,10 @@ from reports_sample import CFN, FILES, TF, sample_result
 from sarif_validator import find_validator, validate
 
 from scanner import __version__
+from scanner.findings import Exposure, ScanResult, Trait
 from scanner.reports import sarif
 from scanner.reports.sarif import FINGERPRINT_KEY, fingerprint, render_sarif
 from scanner.rules import all_rules
-from scanner.scan import ScanResult
-from scanner.traits import Exposure, Trait
 from scanner.values import Span
 
 

@@ -7,9 +7,8 @@ from pathlib import Path
 from reports_sample import sample_result
 from rich.console import Console
 
-from scanner.model import Configuration, LoadError
+from scanner.findings import Configuration, LoadError, ScanResult
 from scanner.reports.text import render_text, summary_line
-from scanner.scan import ScanResult
 
 
 def rendered(result: ScanResult, show_suppressed: bool = True) -> str:

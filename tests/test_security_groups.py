@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from scanner.analyses.security_groups import security_group_traits
+from scanner.findings import Trait
 from scanner.model import AutoScalingGroup, Instance, LaunchTemplate, SecurityGroup, SecurityGroupRule
-from scanner.traits import OPEN_SECURITY_GROUP, REMOTE_ACCESS, Trait
+from scanner.traits import OPEN_SECURITY_GROUP, REMOTE_ACCESS
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import AttachedGroup, WorkloadContext
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from scanner.loaders.raw import RawResource
+from scanner.adapters.raw import RawResource
 from scanner.loaders.terraform_model import map_resources, normalize_protocol, to_model
 from scanner.model import (
     AclEntry,

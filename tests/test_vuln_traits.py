@@ -13,8 +13,9 @@ from scanner.analyses.vulnerabilities import (
     load_vulnerability_data,
     vulnerability_traits,
 )
+from scanner.findings import Trait
 from scanner.model import AutoScalingGroup, Instance, LaunchTemplate
-from scanner.traits import EXPLOITABLE_VULNERABILITY, VULNERABILITY, Trait
+from scanner.traits import EXPLOITABLE_VULNERABILITY, VULNERABILITY
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import WorkloadContext
 

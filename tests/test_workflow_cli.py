@@ -17,10 +17,11 @@ from typer.testing import CliRunner
 
 from scanner import __version__
 from scanner.cli import app
+from scanner.findings import Severity
 from scanner.progress import ScanProgress
 from scanner.reports.graph_dot import PATH_COLOUR, SEVERITY_FILL
 from scanner.rules import all_rules
-from scanner.traits import TRAIT_RULE_IDS, Severity
+from scanner.traits import TRAIT_RULE_IDS
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE = PROJECT / "fixtures" / "example"

@@ -15,9 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from scanner.cli import app
+from scanner.findings import Severity
 from scanner.options import ScanOptions
 from scanner.scan import analyse, load_configurations
-from scanner.traits import Severity
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "workflow"
 

@@ -48,8 +48,9 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from scanner.findings import Evidence, PathStep, Trait
 from scanner.model import AutoScalingGroup, Instance, Policy, Statement
-from scanner.traits import ADMIN_ROLE, SERVICE_ADMIN_ROLE, Evidence, PathStep, Trait
+from scanner.traits import ADMIN_ROLE, SERVICE_ADMIN_ROLE
 from scanner.values import Span, Unknown
 from scanner.workload import ResolvedPolicy, RoleContext, WorkloadContext
 

@@ -27,8 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from scanner.findings import Evidence, PathStep, Trait
 from scanner.model import AutoScalingGroup, Instance, MetadataOptions, Resource
-from scanner.traits import IMDSV1, Evidence, PathStep, Trait
+from scanner.traits import IMDSV1
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import WorkloadContext
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from scanner.analyses.network import NOT_INTERNET, atoms, is_internet_address, longest_prefix_match, parse_cidr
+from scanner.findings import Evidence, Trait
 from scanner.model import AutoScalingGroup, Instance, Resource
-from scanner.traits import PUBLIC_IP, Evidence, Trait
+from scanner.traits import PUBLIC_IP
 from scanner.values import Span, Unknown
 from scanner.workload import Placement, ResolvedRoute, WorkloadContext
 

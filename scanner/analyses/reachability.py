@@ -44,8 +44,9 @@ from scanner.analyses.network import (
     sg_rule_source_cidrs,
 )
 from scanner.analyses.public_ip import internet_gateway_routes, public_addresses
+from scanner.findings import Evidence, PathStep, Trait
 from scanner.model import AclEntry, AutoScalingGroup, SecurityGroup, SecurityGroupRule
-from scanner.traits import INTERNET_REACHABLE, VPC_REACHABLE, Evidence, PathStep, Trait
+from scanner.traits import INTERNET_REACHABLE, VPC_REACHABLE
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import AttachedGroup, LoadBalancerRoute, Placement, ResolvedRoute, WorkloadContext
 

@@ -28,8 +28,9 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
+from scanner.findings import Evidence, PathStep, Trait
 from scanner.model import AutoScalingGroup, SecurityGroupRule
-from scanner.traits import OPEN_SECURITY_GROUP, REMOTE_ACCESS, Evidence, PathStep, Trait
+from scanner.traits import OPEN_SECURITY_GROUP, REMOTE_ACCESS
 from scanner.values import Span
 from scanner.workload import AttachedGroup, WorkloadContext
 

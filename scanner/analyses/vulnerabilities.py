@@ -18,8 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from scanner.findings import Evidence, Trait
 from scanner.model import Instance, LaunchTemplate
-from scanner.traits import EXPLOITABLE_VULNERABILITY, VULNERABILITY, Evidence, Trait
+from scanner.traits import EXPLOITABLE_VULNERABILITY, VULNERABILITY
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.vulndata import versions
 from scanner.vulndata.inventory import ImageInventory, image_key

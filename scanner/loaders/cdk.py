@@ -19,6 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from scanner.findings import Configuration, LoadError
 from scanner.loaders.cloudformation import (
     Export,
     Template,
@@ -26,7 +27,6 @@ from scanner.loaders.cloudformation import (
     load_configuration,
     to_configuration,
 )
-from scanner.model import Configuration, LoadError
 from scanner.options import ScanOptions
 
 MAX_ASSEMBLY_NESTING = 5

@@ -36,10 +36,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scanner.adapters.raw import RawResource
 from scanner.cache import ParseCache
+from scanner.findings import Configuration, ConfigurationKind, LoadError, Suppression
 from scanner.loaders.cfn_nodes import marked_copy
-from scanner.loaders.raw import RawResource
-from scanner.model import Configuration, ConfigurationKind, LoadError, Suppression
 from scanner.options import ScanOptions
 from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, SpannedList, Unknown
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from scanner.loaders.raw import RawResource
+from scanner.adapters.raw import RawResource
 from scanner.model import (
     AclEntry,
     AutoScalingGroup,

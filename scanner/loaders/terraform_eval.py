@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
+from scanner.findings import LoadError
 from scanner.loaders import hcl_syntax as syn
 from scanner.loaders.terraform_functions import (
     MAX_VALUE_SIZE,
@@ -33,7 +34,6 @@ from scanner.loaders.terraform_functions import (
     unknown_from,
     values_equal,
 )
-from scanner.model import LoadError
 from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, SpannedList, Unknown
 
 MAX_ITERATIONS = 1_000_000

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from scanner.model import LoadError
+from scanner.findings import LoadError
 from scanner.options import ScanOptions
 from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, SpannedList, Unknown
 

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from scanner.adapters.raw import RawResource
 from scanner.cache import ParseCache
+from scanner.findings import LoadError, Suppression
 from scanner.loaders import hcl_syntax as syn
-from scanner.loaders.raw import RawResource
 from scanner.loaders.terraform_eval import (
     DataObject,
     EvalError,
@@ -40,7 +41,6 @@ from scanner.loaders.terraform_functions import (
     to_str,
     unknown_from,
 )
-from scanner.model import LoadError, Suppression
 from scanner.options import ScanOptions
 from scanner.values import EncodedJson, Span, SpannedDict, SpannedList, Unknown
 

@@ -19,7 +19,8 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from scanner.loaders.raw import RawResource
+from scanner.adapters.raw import RawResource
+from scanner.findings import LoadError
 from scanner.model import (
     AclEntry,
     AutoScalingAttachment,
@@ -37,7 +38,6 @@ from scanner.model import (
     Listener,
     ListenerRule,
     LoadBalancer,
-    LoadError,
     MainRouteTableAssociation,
     MaybeBool,
     MaybeInt,

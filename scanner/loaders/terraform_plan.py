@@ -28,9 +28,9 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
-from scanner.loaders.raw import RawResource
+from scanner.adapters.raw import RawResource
+from scanner.findings import Configuration, LoadError
 from scanner.loaders.terraform_model import map_resources
-from scanner.model import Configuration, LoadError
 from scanner.options import ScanOptions
 from scanner.values import ResourceRef, Span, SpannedDict, SpannedList, Unknown
 

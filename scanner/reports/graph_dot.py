@@ -18,7 +18,8 @@ from itertools import pairwise
 
 import networkx as nx
 
-from scanner.traits import INTERNET_REACHABLE, Exposure, PathStep, Severity
+from scanner.findings import Exposure, PathStep, Severity
+from scanner.traits import INTERNET_REACHABLE
 
 INTERNET_KIND = "internet"
 PATH_COLOUR = "#d62728"

@@ -9,11 +9,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from scanner import __version__
+from scanner.findings import Evidence, Exposure, Fix, PathStep, ScanResult, Severity, Suppression, Trait
 from scanner.fingerprints import fingerprint
-from scanner.model import Suppression
-from scanner.scan import ScanResult
 from scanner.suppressions import SuppressionIndex, justification
-from scanner.traits import Evidence, Exposure, Fix, PathStep, Severity, Trait
 from scanner.values import Span
 
 SCHEMA_VERSION = "1.0"

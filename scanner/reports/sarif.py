@@ -23,8 +23,8 @@ import sarif_om as om
 
 from scanner import __version__
 from scanner.exposure import rule_order
+from scanner.findings import Evidence, Exposure, PathStep, ScanResult, Severity, Suppression, Trait
 from scanner.fingerprints import fingerprint
-from scanner.model import Suppression
 from scanner.rules import (
     LOAD_ERROR,
     RESULTS_TRUNCATED,
@@ -34,15 +34,7 @@ from scanner.rules import (
     exposure_rule_id,
 )
 from scanner.rules import rule as catalog_rule
-from scanner.scan import ScanResult
 from scanner.suppressions import SuppressionIndex, justification
-from scanner.traits import (
-    Evidence,
-    Exposure,
-    PathStep,
-    Severity,
-    Trait,
-)
 from scanner.values import Span
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

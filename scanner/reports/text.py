@@ -9,9 +9,8 @@ from collections.abc import Iterator, Sequence
 from rich.console import Console
 from rich.text import Text
 
-from scanner.scan import ScanResult
+from scanner.findings import Exposure, PathStep, ScanResult, Severity
 from scanner.suppressions import SuppressionIndex, justification
-from scanner.traits import Exposure, PathStep, Severity
 
 STYLES = {
     Severity.CRITICAL: "bold white on red",

@@ -8,7 +8,7 @@ import gzip
 import io
 from pathlib import Path
 
-from scanner.model import LoadError
+from scanner.findings import LoadError
 
 
 def load_epss(path: Path, display: str) -> tuple[dict[str, float], list[LoadError]]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scanner.model import LoadError
+from scanner.findings import LoadError
 from scanner.vulndata.inspector import InspectorFinding, is_inspector_export, read_inspector_export
 from scanner.vulndata.packages import InstalledPackage
 from scanner.vulndata.sbom import is_cyclonedx, is_spdx, read_sbom

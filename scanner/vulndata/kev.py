@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scanner.model import LoadError
+from scanner.findings import LoadError
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scanner.model import LoadError
+from scanner.findings import LoadError
 from scanner.vulndata import versions
 from scanner.vulndata.packages import InstalledPackage
 

@@ -1,0 +1,178 @@
+"""What a scan produces, below every stage that makes or reads it.
+
+* ``LoadError``, ``Suppression`` and ``Configuration``: what loading a Terraform root module,
+  plan, CloudFormation template (with its nested stacks) or CDK app gives: its model
+  resources, the errors met on the way, the inline suppressions;
+* ``Trait``: one exposure trait of one workload, as a rule finds it;
+* ``Exposure``: one finding per workload, its traits combined into a severity, with the
+  attack path and the fixes;
+* ``ScanResult``: every configuration and exposure of one scan.
+
+The pipeline (``scanner.scan``) fills these; reports, suppressions, baselines and
+fingerprints only read them, so none of them imports the pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, Literal
+
+from scanner.model import Resource
+from scanner.values import Span
+
+ConfigurationKind = Literal["terraform", "terraform-plan", "cloudformation", "cdk"]
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """A file (or part of one) that could not be read. ``line`` is 1-based, 0 if unknown."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """An inline ``iacscan:ignore``: rule ids it silences for ``address`` (a resource
+    address, or a prefix such as ``aws_instance.web`` covering ``aws_instance.web[0]``)."""
+
+    rule_ids: tuple[str, ...]
+    address: str
+    reason: str
+    span: Span
+
+
+@dataclass
+class Configuration:
+    """One Terraform root module, plan, CloudFormation template (with its nested stacks)
+    or CDK app: the unit that becomes one graph.
+
+    ``name`` is the configuration's path relative to the scanned root (POSIX);
+    ``files`` every file it read, relative to the same root."""
+
+    name: str
+    kind: ConfigurationKind
+    files: list[str] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    unknown_values: int = 0  # how many values stayed Unknown while loading
+    resource_count: int | None = None  # set on a summary whose resources were dropped (scanner.result_cache)
+    watched: list[str] = field(default_factory=list)  # folders and files looked for but not read (module sources)
+
+    @property
+    def resource_total(self) -> int:
+        return len(self.resources) if self.resource_count is None else self.resource_count
+
+
+# --- findings ----------------------------------------------------------------------------
+
+
+class Severity(IntEnum):
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A place involved in a trait: ``span`` the line(s), ``address`` the resource written
+    there, ``message`` what that place does ("allows tcp 22 from 0.0.0.0/0")."""
+
+    span: Span
+    address: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One hop of an attack path, in order from the source (internet, peer network, VPN)
+    to the workload and on to what it can reach (profile, role, statement).
+
+    ``kind``: internet | internet_gateway | load_balancer | listener | target_group |
+    route_table | route | network_acl | network_acl_entry | security_group |
+    security_group_rule | vpc_peering | vpn_gateway | subnet | instance |
+    auto_scaling_group | launch_template | instance_profile | role | policy | policy_statement.
+    ``ports``: what still passes after this hop, e.g. "tcp 22, tcp 80-443" ("" when n/a)."""
+
+    kind: str
+    address: str
+    description: str
+    span: Span | None = None
+    ports: str = ""
+
+
+@dataclass(frozen=True)
+class Trait:
+    """One exposure trait of one workload.
+
+    ``location`` is the line to change; ``related`` other places involved (the group
+    behind a rule, the role behind a statement); ``path`` the attack path when there is
+    one; ``assumptions`` non-empty when the trait rests on values not known offline
+    (then the report says so); ``properties`` rule-specific facts (ports, cve ids ...)
+    that go to JSON and SARIF properties: JSON-serialisable values only."""
+
+    rule_id: str
+    workload: str
+    message: str
+    location: Evidence
+    related: tuple[Evidence, ...] = ()
+    path: tuple[PathStep, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    properties: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Removing the trait ``rule_id`` at ``location`` would bring the exposure to ``severity``
+    (None: no exposure left)."""
+
+    rule_id: str
+    location: Evidence
+    severity: Severity | None
+    remediation: str
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """One finding per workload with at least one trait."""
+
+    configuration: str
+    workload: str
+    workload_kind: str
+    workload_span: Span
+    severity: Severity
+    traits: tuple[Trait, ...]
+    path: tuple[PathStep, ...]
+    fixes: tuple[Fix, ...]  # ranked: the fix that lowers the severity most comes first
+
+    @property
+    def best_fix(self) -> Fix | None:
+        return self.fixes[0] if self.fixes else None
+
+
+@dataclass
+class ScanResult:
+    root: Path
+    configurations: list[Configuration] = field(default_factory=list)
+    exposures: list[Exposure] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)  # discovery's; each configuration keeps its own
+    notices: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase: load, analyse
+
+    @property
+    def all_errors(self) -> list[LoadError]:
+        return [*self.errors, *(e for c in self.configurations for e in c.errors)]
