@@ -7,24 +7,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from scanner.findings import Configuration, Exposure, LoadError, ScanResult, Trait
+from scanner.loaders.formats import LoadJob
 from scanner.model import AutoScalingGroup, Instance
 from scanner.options import ScanOptions
 from scanner.workload import WorkloadContext
 
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class LoadJob:
-    """One unit of loading work: a Terraform root module, a plan, a cdk.out, or all
-    CloudFormation templates together (nested stacks and ImportValue cross them)."""
-
-    kind: str  # "terraform" | "terraform-plan" | "cdk" | "cloudformation"
-    paths: tuple[Path, ...]
 
 
 def run_load_job(job: LoadJob, options: ScanOptions) -> list[Configuration]:
@@ -47,11 +39,10 @@ def run_load_job(job: LoadJob, options: ScanOptions) -> list[Configuration]:
         return load_templates(list(job.paths), options)
     except Exception as error:
         shown = options.display_path(job.paths[0])
-        kind = "cloudformation" if job.kind == "cloudformation" else job.kind
         return [
             Configuration(
                 name=shown,
-                kind=kind,  # type: ignore[arg-type]
+                kind=job.kind,
                 errors=[LoadError(shown, 0, f"internal error while loading: {error!r}")],
             )
         ]

@@ -18,9 +18,10 @@ import pytest
 from scanner import result_cache
 from scanner import scan as scan_module
 from scanner.loaders import terraform_hcl
+from scanner.loaders.formats import LoadJob
 from scanner.options import ScanOptions
 from scanner.reports.json_report import render_json
-from scanner.scan import LoadJob, scan
+from scanner.scan import scan
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
