@@ -22,7 +22,7 @@ from scanner.settings import FileSettings, SettingsError, find_settings_file, lo
 
 if TYPE_CHECKING:
     from scanner.findings import Configuration, ScanResult
-    from scanner.vulndata import VulnerabilitySources
+    from scanner.vulndata import VulnerabilityData, VulnerabilitySources
 
 app = typer.Typer(
     add_completion=False,
@@ -256,7 +256,7 @@ def _load_vulnerability_data(
     kev: Path | None,
     epss: Path | None,
     epss_threshold: float | None,
-) -> tuple[object | None, list[str], list[LoadError], str | None]:
+) -> tuple[VulnerabilityData | None, list[str], list[LoadError], str | None]:
     from scanner.vulndata import VulnerabilitySources, load_vulnerability_data
 
     sources = VulnerabilitySources(
@@ -401,7 +401,7 @@ def explain(
 @app.command()
 def rules() -> None:
     """List the rules with their severity and a one-line description."""
-    from scanner.rules import all_rules
+    from scanner.rules.registry import all_rules
 
     catalog = all_rules()
     width = max(len(rule.id) for rule in catalog)

@@ -27,10 +27,11 @@ def _hop(step: PathStep) -> str:
 
 def explain_workload(paths: list[Path], options: ScanOptions, address: str, console: Console) -> int:
     """Print the explanation; the exit code follows ``scan`` (1 when the workload has an exposure)."""
+    from scanner.analyses.network import NetworkMemo
     from scanner.analyses.reachability import explain_paths
     from scanner.graph import build_graph, workload_contexts
     from scanner.model import AutoScalingGroup, Instance
-    from scanner.rules import remediation
+    from scanner.rules.registry import remediation
     from scanner.scan import exposure_of, load_configurations, workload_traits
 
     configurations, errors, _notices = load_configurations(paths, options)
@@ -64,7 +65,8 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
             highlight=False,
         )
         console.print("\n[bold]Paths[/bold]", highlight=False)
-        reports = explain_paths(ctx)
+        memo = NetworkMemo()
+        reports = explain_paths(ctx, memo)
         if not reports:
             console.print("  no candidate path: nothing routes to this workload", highlight=False)
         for report in reports:
@@ -78,7 +80,7 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
             for assumption in report.assumptions:
                 console.print(f"      [yellow]assumes:[/yellow] {escape(assumption)}", highlight=False)
 
-        traits, _ = workload_traits(ctx, options)
+        traits, _ = workload_traits(ctx, options, memo)
         assert isinstance(workload, (Instance, AutoScalingGroup))
         exposure = exposure_of(configuration, workload, traits, remediation)
         console.print("\n[bold]Traits[/bold]", highlight=False)

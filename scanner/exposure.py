@@ -35,17 +35,25 @@ from collections.abc import Callable, Collection, Sequence
 
 from scanner.findings import Exposure, Fix, PathStep, Severity, Trait
 from scanner.model import Resource
-from scanner.rules import remediation as catalog_remediation
-from scanner.traits import (
-    ADMIN_ROLE,
-    EXPLOITABLE_VULNERABILITY,
-    IMDSV1,
-    INTERNET_REACHABLE,
-    REMOTE_ACCESS,
-    SERVICE_ADMIN_ROLE,
-    TRAIT_RULE_IDS,
-    VPC_REACHABLE,
+from scanner.rules import (
+    admin_role,
+    exploitable_vulnerability,
+    imdsv1,
+    internet_reachable,
+    remote_access,
+    service_admin_role,
+    vpc_reachable,
 )
+from scanner.rules.registry import remediation as catalog_remediation
+from scanner.rules.registry import rule_order
+
+ADMIN_ROLE = admin_role.ID
+EXPLOITABLE_VULNERABILITY = exploitable_vulnerability.ID
+IMDSV1 = imdsv1.ID
+INTERNET_REACHABLE = internet_reachable.ID
+REMOTE_ACCESS = remote_access.ID
+SERVICE_ADMIN_ROLE = service_admin_role.ID
+VPC_REACHABLE = vpc_reachable.ID
 
 ROLE_STEP_KINDS = ("instance_profile", "role", "policy", "policy_statement")
 
@@ -100,14 +108,6 @@ def build_exposure(
         path=attack_path(ordered),
         fixes=rank_fixes(ordered, remediation or catalog_remediation),
     )
-
-
-def rule_order(rule_id: str) -> int:
-    """Position of a rule id in the fixed catalog order (unknown ids last)."""
-    try:
-        return TRAIT_RULE_IDS.index(rule_id)
-    except ValueError:
-        return len(TRAIT_RULE_IDS)
 
 
 def trait_sort_key(trait: Trait) -> tuple[int, str, str, int, int, str, str]:

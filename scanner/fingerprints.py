@@ -8,19 +8,12 @@ import json
 from collections.abc import Mapping
 
 from scanner.findings import Exposure, Trait
-from scanner.rules import exposure_rule_id
-from scanner.traits import EXPLOITABLE_VULNERABILITY, OPEN_SECURITY_GROUP, REMOTE_ACCESS, VULNERABILITY
+from scanner.rules.catalog import Rule
+from scanner.rules.exposure_levels import exposure_rule_id
+from scanner.rules.registry import TRAIT_RULES
 
-# Trait properties that tell two findings on the same resource apart (never line numbers).
-_DISTINGUISHING_PROPERTIES: Mapping[str, tuple[str, ...]] = {
-    REMOTE_ACCESS: ("ports", "sources"),
-    OPEN_SECURITY_GROUP: ("ports", "sources"),
-    EXPLOITABLE_VULNERABILITY: ("cve", "cve_id", "cves", "vulnerability_id", "package"),
-    VULNERABILITY: ("cve", "cve_id", "cves", "vulnerability_id", "package"),
-}
-
-
-_GROUP_RULES = frozenset({REMOTE_ACCESS, OPEN_SECURITY_GROUP})
+# Each rule says which trait properties tell two of its findings on one resource apart.
+_RULES: Mapping[str, Rule] = {rule.id: rule for rule in TRAIT_RULES}
 
 
 def fingerprint(item: Exposure | Trait, configuration: str = "") -> str:
@@ -32,14 +25,15 @@ def fingerprint(item: Exposure | Trait, configuration: str = "") -> str:
     if isinstance(item, Exposure):
         parts = [exposure_rule_id(item.severity), item.configuration, item.workload, item.workload]
     else:
+        rule = _RULES.get(item.rule_id)
         where = item.location.address
-        group = item.properties.get("security_group")
-        if item.rule_id in _GROUP_RULES and isinstance(group, str) and group:
+        keyed_by = item.properties.get(rule.fingerprint_resource) if rule and rule.fingerprint_resource else None
+        if isinstance(keyed_by, str) and keyed_by:
             # The group, not the rule's address: an inline rule is named by its position in
             # the list ("ingress[0]"), which reordering or adding rules above it changes.
-            where = group
+            where = keyed_by
         parts = [item.rule_id, configuration, item.workload, where]
-        for key in _DISTINGUISHING_PROPERTIES.get(item.rule_id, ()):
+        for key in rule.fingerprint_keys if rule is not None else ():
             if key in item.properties:
                 parts.append(f"{key}={json.dumps(item.properties[key], sort_keys=True, default=str)}")
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]

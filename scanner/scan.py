@@ -9,12 +9,17 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scanner.findings import Configuration, Exposure, LoadError, ScanResult, Trait
 from scanner.loaders.formats import LoadJob
 from scanner.model import AutoScalingGroup, Instance
 from scanner.options import ScanOptions
 from scanner.workload import WorkloadContext
+
+if TYPE_CHECKING:
+    from scanner.analyses.network import NetworkMemo
+    from scanner.vulndata import VulnerabilityData
 
 Progress = Callable[[str], None]
 
@@ -123,43 +128,31 @@ def run_load_jobs(
 
 
 def workload_traits(
-    ctx: WorkloadContext, options: ScanOptions, vulnerability_data: object | None = None
+    ctx: WorkloadContext, options: ScanOptions, memo: NetworkMemo, vulnerability_data: VulnerabilityData | None = None
 ) -> tuple[list[Trait], list[str]]:
     """Every trait of one workload (rules the user skips left out), and notices."""
-    from scanner.analyses.iam import role_traits
-    from scanner.analyses.imds import imds_traits
-    from scanner.analyses.public_ip import public_ip_traits
-    from scanner.analyses.reachability import reachability_traits
-    from scanner.analyses.security_groups import security_group_traits
+    from scanner.rules.context import CheckContext
+    from scanner.rules.registry import check_workload
 
-    notices: list[str] = []
-    traits: list[Trait] = []
-    traits += imds_traits(ctx)
-    traits += role_traits(ctx)
-    traits += security_group_traits(ctx, options.authorized_ports)
-    traits += public_ip_traits(ctx)
-    traits += reachability_traits(ctx)
-    if vulnerability_data is not None:
-        from scanner.analyses.vulnerabilities import vulnerability_traits
-
-        found, notices = vulnerability_traits(ctx, vulnerability_data)  # type: ignore[arg-type]
-        traits += found
-    return [t for t in traits if t.rule_id not in options.skip_rules], notices
+    context = CheckContext(ctx, memo, vulnerability_data)
+    return check_workload(context, options), context.notices
 
 
 def analyse(
-    configuration: Configuration, options: ScanOptions, vulnerability_data: object | None = None
+    configuration: Configuration, options: ScanOptions, vulnerability_data: VulnerabilityData | None = None
 ) -> tuple[list[Exposure], list[str]]:
     """Traits of every workload of one configuration, combined into exposures."""
+    from scanner.analyses.network import NetworkMemo
     from scanner.graph import build_graph, workload_contexts
-    from scanner.rules import remediation as remediation_for
+    from scanner.rules.registry import remediation as remediation_for
 
     notices: list[str] = []
     unread = unread_file_assumptions(configuration)
     graph = build_graph(configuration)
     exposures: list[Exposure] = []
+    memo = NetworkMemo()
     for ctx in workload_contexts(graph, configuration):
-        traits, found_notices = workload_traits(ctx, options, vulnerability_data)
+        traits, found_notices = workload_traits(ctx, options, memo, vulnerability_data)
         notices += found_notices
         if unread:
             traits = [replace(t, assumptions=(*t.assumptions, *unread)) for t in traits]
@@ -213,7 +206,7 @@ def scan(
     paths: list[Path],
     options: ScanOptions,
     excludes: tuple[str, ...] = (),
-    vulnerability_data: object | None = None,
+    vulnerability_data: VulnerabilityData | None = None,
     progress: Progress | None = None,
     vulnerability_key: str | None = None,
 ) -> ScanResult:

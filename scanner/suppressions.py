@@ -15,8 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from scanner.findings import Exposure, ScanResult, Suppression, Trait
-from scanner.rules import exposure_rule_id
-from scanner.traits import EXPOSURE
+from scanner.rules.exposure_levels import EXPOSURE, exposure_rule_id
 
 
 def address_covers(prefix: str, address: str) -> bool:

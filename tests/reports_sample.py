@@ -10,17 +10,15 @@ from pathlib import Path
 from scanner.exposure import build_exposure
 from scanner.findings import Configuration, Evidence, LoadError, PathStep, ScanResult, Suppression, Trait
 from scanner.model import AutoScalingGroup, Instance
-from scanner.traits import (
-    ADMIN_ROLE,
-    EXPLOITABLE_VULNERABILITY,
-    IMDSV1,
-    INTERNET_REACHABLE,
-    OPEN_SECURITY_GROUP,
-    PUBLIC_IP,
-    REMOTE_ACCESS,
-    SERVICE_ADMIN_ROLE,
-    VULNERABILITY,
-)
+from scanner.rules.admin_role import ID as ADMIN_ROLE
+from scanner.rules.exploitable_vulnerability import ID as EXPLOITABLE_VULNERABILITY
+from scanner.rules.imdsv1 import ID as IMDSV1
+from scanner.rules.internet_reachable import ID as INTERNET_REACHABLE
+from scanner.rules.open_security_group import ID as OPEN_SECURITY_GROUP
+from scanner.rules.public_ip import ID as PUBLIC_IP
+from scanner.rules.remote_access import ID as REMOTE_ACCESS
+from scanner.rules.service_admin_role import ID as SERVICE_ADMIN_ROLE
+from scanner.rules.vulnerability import ID as VULNERABILITY
 from scanner.values import Span
 
 TF = "app/main.tf"

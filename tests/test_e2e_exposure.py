@@ -19,8 +19,12 @@ from scanner.cli import app
 from scanner.findings import Exposure, ScanResult, Severity
 from scanner.options import ScanOptions
 from scanner.reports.sarif import render_sarif
+from scanner.rules.admin_role import ID as ADMIN_ROLE
+from scanner.rules.exploitable_vulnerability import ID as EXPLOITABLE_VULNERABILITY
+from scanner.rules.imdsv1 import ID as IMDSV1
+from scanner.rules.internet_reachable import ID as INTERNET_REACHABLE
+from scanner.rules.vpc_reachable import ID as VPC_REACHABLE
 from scanner.scan import scan
-from scanner.traits import ADMIN_ROLE, EXPLOITABLE_VULNERABILITY, IMDSV1, INTERNET_REACHABLE, VPC_REACHABLE
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"

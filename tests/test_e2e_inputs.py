@@ -27,15 +27,13 @@ from scanner.loaders.terraform_module import load_terraform_configuration
 from scanner.loaders.terraform_plan import load_plan
 from scanner.model import Instance, SecurityGroup
 from scanner.options import ScanOptions
+from scanner.rules.admin_role import ID as ADMIN_ROLE
+from scanner.rules.imdsv1 import ID as IMDSV1
+from scanner.rules.internet_reachable import ID as INTERNET_REACHABLE
+from scanner.rules.open_security_group import ID as OPEN_SECURITY_GROUP
+from scanner.rules.public_ip import ID as PUBLIC_IP
+from scanner.rules.remote_access import ID as REMOTE_ACCESS
 from scanner.scan import scan
-from scanner.traits import (
-    ADMIN_ROLE,
-    IMDSV1,
-    INTERNET_REACHABLE,
-    OPEN_SECURITY_GROUP,
-    PUBLIC_IP,
-    REMOTE_ACCESS,
-)
 from scanner.values import ResourceRef, Unknown
 
 REPO = Path(__file__).resolve().parent.parent

@@ -14,12 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from scanner.analyses.network import NetworkMemo
 from scanner.analyses.reachability import PathReport, explain_paths
 from scanner.findings import Exposure, Trait
 from scanner.graph import build_graph, workload_contexts
 from scanner.options import ScanOptions
+from scanner.rules.internet_reachable import ID as INTERNET_REACHABLE
+from scanner.rules.public_ip import ID as PUBLIC_IP
+from scanner.rules.vpc_reachable import ID as VPC_REACHABLE
 from scanner.scan import load_configurations, scan
-from scanner.traits import INTERNET_REACHABLE, PUBLIC_IP, VPC_REACHABLE
 from scanner.workload import WorkloadContext
 
 REPO = Path(__file__).resolve().parent.parent
@@ -796,7 +799,7 @@ CUT_CASES = [
 def test_cut_path_gives_no_reachability_and_says_where(case: Cut) -> None:
     assert trait(case.behaviour, case.file, case.workload, INTERNET_REACHABLE) is None
     assert (trait(case.behaviour, case.file, case.workload, PUBLIC_IP) is not None) == case.public_ip
-    reports = explain_paths(context(case.behaviour, case.file, case.workload))
+    reports = explain_paths(context(case.behaviour, case.file, case.workload), NetworkMemo())
     assert reports and not any(r.open for r in reports)
     assert any(case.reason in (r.cut or "") for r in reports), [r.cut for r in reports]
 
@@ -808,7 +811,7 @@ def _path(reports: list[PathReport], via: str) -> PathReport:
 def test_nat_only_cut_names_the_table_of_the_subnet() -> None:
     for file, table in ((TF, "aws_route_table.private"), (CFN, "PrivateRouteTable")):
         workload = "aws_instance.app" if file == TF else "App"
-        report = _path(explain_paths(context("private-subnet-nat-only", file, workload)), "gateway")
+        report = _path(explain_paths(context("private-subnet-nat-only", file, workload), NetworkMemo()), "gateway")
         assert report.steps[-1].kind == "route_table" and report.steps[-1].address == table
 
 
@@ -862,7 +865,7 @@ def test_nacls_of_the_load_balancer_subnets_cut_the_path(edit: tuple[str, str], 
     (configuration,), _, _ = load_configurations([tmp_path], ScanOptions(root=tmp_path))
     graph = build_graph(configuration)
     ctx = next(c for c in workload_contexts(graph, configuration) if c.address == "aws_instance.app")
-    reports = explain_paths(ctx)
+    reports = explain_paths(ctx, NetworkMemo())
     assert not any(r.open for r in reports)
     assert any(reason in (r.cut or "") for r in reports), [r.cut for r in reports]
 

@@ -20,15 +20,13 @@ from scanner.cli import app
 from scanner.options import ScanOptions
 from scanner.reports.json_report import render_json
 from scanner.reports.sarif import render_sarif
+from scanner.rules.admin_role import ID as ADMIN_ROLE
+from scanner.rules.imdsv1 import ID as IMDSV1
+from scanner.rules.open_security_group import ID as OPEN_SECURITY_GROUP
+from scanner.rules.public_ip import ID as PUBLIC_IP
+from scanner.rules.remote_access import ID as REMOTE_ACCESS
+from scanner.rules.service_admin_role import ID as SERVICE_ADMIN_ROLE
 from scanner.scan import scan
-from scanner.traits import (
-    ADMIN_ROLE,
-    IMDSV1,
-    OPEN_SECURITY_GROUP,
-    PUBLIC_IP,
-    REMOTE_ACCESS,
-    SERVICE_ADMIN_ROLE,
-)
 
 REPO = Path(__file__).resolve().parent.parent
 TRAITS = REPO / "fixtures" / "traits"

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from scanner.findings import Severity
-from scanner.rules import EXPOSURE_SCORES, all_rules, remediation, rule
-from scanner.traits import TRAIT_RULE_IDS
+from scanner.rules.exposure_levels import EXPOSURE_SCORES
+from scanner.rules.registry import TRAIT_RULE_IDS, all_rules, remediation, rule
 
 
 def test_every_trait_and_exposure_rule_exists() -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from rule_checks import run_checks
 
-from scanner.analyses.iam import managed_policy_verdict, role_traits, statement_grants
+from scanner.analyses.iam import managed_policy_verdict, statement_grants
 from scanner.findings import Trait
 from scanner.model import (
     AutoScalingGroup,
@@ -15,9 +16,17 @@ from scanner.model import (
     Role,
     Statement,
 )
-from scanner.traits import ADMIN_ROLE, SERVICE_ADMIN_ROLE
+from scanner.rules import admin_role, service_admin_role
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import ResolvedPolicy, RoleContext, WorkloadContext
+
+ADMIN_ROLE = admin_role.ID
+SERVICE_ADMIN_ROLE = service_admin_role.ID
+
+
+def role_traits(ctx: WorkloadContext) -> list[Trait]:
+    return run_checks(ctx, admin_role, service_admin_role)[0]
+
 
 FILE = "iam.tf"
 WORKLOAD = "aws_instance.web"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from scanner.analyses.imds import imds_traits
+from rule_checks import run_checks
+
 from scanner.findings import Trait
 from scanner.model import (
     AutoScalingGroup,
@@ -11,9 +12,16 @@ from scanner.model import (
     LaunchTemplate,
     MetadataOptions,
 )
-from scanner.traits import IMDSV1
+from scanner.rules import imdsv1
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import WorkloadContext
+
+IMDSV1 = imdsv1.ID
+
+
+def imds_traits(ctx: WorkloadContext) -> list[Trait]:
+    return run_checks(ctx, imdsv1)[0]
+
 
 FILE = "main.tf"
 INSTANCE = "aws_instance.web"

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scanner.analyses.public_ip import public_ip_traits
-from scanner.analyses.reachability import explain_paths, reachability_traits
+from rule_checks import run_checks
+
+from scanner.analyses.network import NetworkMemo
+from scanner.analyses.reachability import PathReport
+from scanner.analyses.reachability import explain_paths as explain_paths_with
 from scanner.findings import Trait
 from scanner.graph import build_graph, workload_contexts
 from scanner.model import (
@@ -22,7 +25,7 @@ from scanner.model import (
     VpnConnection,
     VpnGateway,
 )
-from scanner.traits import INTERNET_REACHABLE, PUBLIC_IP, VPC_REACHABLE
+from scanner.rules import internet_reachable, public_ip, vpc_reachable
 from scanner.workload import WorkloadContext
 from tests.test_graph_builders import (
     acl,
@@ -42,6 +45,23 @@ from tests.test_graph_builders import (
     table,
     vpc,
 )
+
+INTERNET_REACHABLE = internet_reachable.ID
+PUBLIC_IP = public_ip.ID
+VPC_REACHABLE = vpc_reachable.ID
+
+
+def reachability_traits(ctx: WorkloadContext) -> list[Trait]:
+    return run_checks(ctx, internet_reachable, vpc_reachable)[0]
+
+
+def public_ip_traits(ctx: WorkloadContext) -> list[Trait]:
+    return run_checks(ctx, public_ip)[0]
+
+
+def explain_paths(ctx: WorkloadContext) -> list[PathReport]:
+    return explain_paths_with(ctx, NetworkMemo())
+
 
 SSH_FROM_ANYWHERE = rule("aws_security_group.web.ingress[0]", cidrs=("0.0.0.0/0",))
 HTTPS_FROM_ANYWHERE = rule("aws_security_group.web.ingress[1]", from_port=443, cidrs=("0.0.0.0/0",))

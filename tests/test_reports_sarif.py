@@ -17,7 +17,7 @@ from scanner import __version__
 from scanner.findings import Exposure, ScanResult, Trait
 from scanner.reports import sarif
 from scanner.reports.sarif import FINGERPRINT_KEY, fingerprint, render_sarif
-from scanner.rules import all_rules
+from scanner.rules.registry import all_rules
 from scanner.values import Span
 
 

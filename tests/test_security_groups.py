@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from scanner.analyses.security_groups import security_group_traits
+import pytest
+from rule_checks import run_checks
+
 from scanner.findings import Trait
 from scanner.model import AutoScalingGroup, Instance, LaunchTemplate, SecurityGroup, SecurityGroupRule
-from scanner.traits import OPEN_SECURITY_GROUP, REMOTE_ACCESS
+from scanner.options import ScanOptions
+from scanner.rules import open_security_group, remote_access
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import AttachedGroup, WorkloadContext
+
+OPEN_SECURITY_GROUP = open_security_group.ID
+REMOTE_ACCESS = remote_access.ID
+
+
+def security_group_traits(ctx: WorkloadContext, authorized: frozenset[int]) -> list[Trait]:
+    options = ScanOptions(root=Path("."), authorized_ports=authorized)
+    return run_checks(ctx, remote_access, open_security_group, options=options)[0]
+
 
 FILE = "sg.tf"
 WORKLOAD = "aws_instance.web"

@@ -7,17 +7,22 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from rule_checks import run_checks
 
-from scanner.analyses.vulnerabilities import (
-    VulnerabilitySources,
-    load_vulnerability_data,
-    vulnerability_traits,
-)
+from scanner.analyses.vulnerabilities import VulnerabilityData, VulnerabilitySources, load_vulnerability_data
 from scanner.findings import Trait
 from scanner.model import AutoScalingGroup, Instance, LaunchTemplate
-from scanner.traits import EXPLOITABLE_VULNERABILITY, VULNERABILITY
+from scanner.rules import exploitable_vulnerability, vulnerability
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import WorkloadContext
+
+EXPLOITABLE_VULNERABILITY = exploitable_vulnerability.ID
+VULNERABILITY = vulnerability.ID
+
+
+def vulnerability_traits(ctx: WorkloadContext, data: VulnerabilityData) -> tuple[list[Trait], list[str]]:
+    return run_checks(ctx, exploitable_vulnerability, vulnerability, vulnerability_data=data)
+
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "vulnerabilities"
 DATA = FIXTURES / "offline-data"

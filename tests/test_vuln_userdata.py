@@ -144,9 +144,12 @@ def test_windows_and_garbage_give_nothing() -> None:
 def test_install_line_with_the_terraform_loader() -> None:
     """The real loader's span for user_data, mapped to the install lines of the heredoc."""
     terraform = pytest.importorskip("scanner.loaders.terraform_module")
-    from scanner.analyses.vulnerabilities import VulnerabilitySources, load_vulnerability_data, vulnerability_traits
+    from rule_checks import run_checks
+
+    from scanner.analyses.vulnerabilities import VulnerabilitySources, load_vulnerability_data
     from scanner.model import Instance
     from scanner.options import ScanOptions
+    from scanner.rules import exploitable_vulnerability, vulnerability
     from scanner.workload import WorkloadContext
 
     root = FIXTURES / "user-data-installs"
@@ -165,7 +168,8 @@ def test_install_line_with_the_terraform_loader() -> None:
         root,
     )
     assert data is not None
-    traits, _ = vulnerability_traits(WorkloadContext(workload=instances[0], configuration="."), data)
+    ctx = WorkloadContext(workload=instances[0], configuration=".")
+    traits, _ = run_checks(ctx, exploitable_vulnerability, vulnerability, vulnerability_data=data)
     lines = (root / "main.tf").read_text().splitlines()
     written = {
         "httpd": "httpd-2.4.49",

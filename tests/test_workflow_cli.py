@@ -20,8 +20,7 @@ from scanner.cli import app
 from scanner.findings import Severity
 from scanner.progress import ScanProgress
 from scanner.reports.graph_dot import PATH_COLOUR, SEVERITY_FILL
-from scanner.rules import all_rules
-from scanner.traits import TRAIT_RULE_IDS
+from scanner.rules.registry import TRAIT_RULE_IDS, all_rules
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE = PROJECT / "fixtures" / "example"

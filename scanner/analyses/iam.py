@@ -1,14 +1,9 @@
-"""Does the workload's role hold administrative or whole-service power?
+"""What a workload's role can do: administrative or whole-service power, statement by statement.
 
-Two traits, read from the role of the workload's instance profile (``ctx.roles``):
-
-* ``ec2-admin-role``: an Allow statement, on Resource ``*``, whose actions cover every action
-  (``*``, ``*:*``) or every IAM action (``iam:*``: whoever can write IAM can make themselves
-  admin); or the AWS managed ``AdministratorAccess`` / ``IAMFullAccess`` policy.
-* ``ec2-service-admin-role``: an Allow statement, on Resource ``*``, whose actions cover every
-  action of another service (``s3:*``, ``ec2:*``, or a NotAction that leaves whole services
-  allowed); or an AWS managed ``...FullAccess`` policy other than IAMFullAccess. Not reported
-  when the same workload already has ``ec2-admin-role``.
+``role_grants`` reads the policies of a role of the workload's instance profile (``ctx.roles``)
+and returns each statement (or AWS managed policy) that grants, on every resource, every
+action (``admin``), every IAM action (``iam-admin``: whoever can write IAM can make themselves
+admin) or every action of some services (``service-admin``).
 
 How a statement is read (IAM's own semantics, not string comparison):
 
@@ -32,9 +27,10 @@ How a statement is read (IAM's own semantics, not string comparison):
 * Unknown values (not known offline): a grant is reported only when the known parts already
   show it, and then says what it rests on. A policy whose document is unknown gives no trait.
 
-A trait points at the statement that grants the power (or, for an AWS managed policy, at the
-line that attaches it), with the role, the instance profile and the workload's profile line
-as related places and the path instance -> instance profile -> role -> policy -> statement.
+``grant_trait`` builds a trait on one grant: at the statement that grants the power (or, for
+an AWS managed policy, at the line that attaches it), with the role, the instance profile
+and the workload's profile line as related places and the path instance -> instance
+profile -> role -> policy -> statement.
 """
 
 from __future__ import annotations
@@ -50,8 +46,7 @@ from typing import Any, Literal
 
 from scanner.findings import Evidence, PathStep, Trait
 from scanner.model import AutoScalingGroup, Instance, Policy, Statement
-from scanner.traits import ADMIN_ROLE, SERVICE_ADMIN_ROLE
-from scanner.values import Span, Unknown
+from scanner.values import Unknown
 from scanner.workload import ResolvedPolicy, RoleContext, WorkloadContext
 
 GrantKind = Literal["admin", "iam-admin", "service-admin", "none"]
@@ -419,7 +414,9 @@ def _managed_verdict(arn: str, denies: tuple[_Deny, ...]) -> StatementVerdict:
 
 
 @dataclass(frozen=True)
-class _Grant:
+class Grant:
+    """What one statement (or AWS managed policy) of a role's policies grants on every resource."""
+
     verdict: StatementVerdict
     resolved: ResolvedPolicy
     statement: Statement | None  # None for an AWS managed policy
@@ -445,9 +442,9 @@ def _role_denies(role: RoleContext) -> tuple[_Deny, ...]:
     return tuple(denies)
 
 
-def _role_grants(role: RoleContext) -> list[_Grant]:
+def role_grants(role: RoleContext) -> list[Grant]:
     denies = _role_denies(role)
-    grants: list[_Grant] = []
+    grants: list[Grant] = []
     for resolved in role.policies:
         if resolved.policy is not None:
             if resolved.policy.document_unknown is not None:
@@ -458,11 +455,11 @@ def _role_grants(role: RoleContext) -> list[_Grant]:
                     continue
                 verdict = _verdict(allow.actions, denies, allow.assumptions)
                 if verdict.grant != "none":
-                    grants.append(_Grant(verdict, resolved, stmt))
+                    grants.append(Grant(verdict, resolved, stmt))
         elif resolved.arn is not None:
             verdict = _managed_verdict(resolved.arn, denies)
             if verdict.grant != "none":
-                grants.append(_Grant(verdict, resolved, None))
+                grants.append(Grant(verdict, resolved, None))
     return grants
 
 
@@ -483,7 +480,7 @@ def _profile_line(ctx: WorkloadContext) -> Evidence | None:
     return None
 
 
-def _grant_location(grant: _Grant) -> Evidence:
+def _grant_location(grant: Grant) -> Evidence:
     resolved = grant.resolved
     if grant.statement is not None and resolved.policy is not None:
         return Evidence(
@@ -494,7 +491,7 @@ def _grant_location(grant: _Grant) -> Evidence:
     )
 
 
-def _related(ctx: WorkloadContext, role: RoleContext, grant: _Grant) -> tuple[Evidence, ...]:
+def _related(ctx: WorkloadContext, role: RoleContext, grant: Grant) -> tuple[Evidence, ...]:
     related = [Evidence(role.role.span, role.role.address, "the role the workload's instance profile carries")]
     profile = ctx.instance_profile
     if profile is not None:
@@ -514,7 +511,7 @@ def _related(ctx: WorkloadContext, role: RoleContext, grant: _Grant) -> tuple[Ev
     return tuple(related)
 
 
-def _path(ctx: WorkloadContext, role: RoleContext, grant: _Grant) -> tuple[PathStep, ...]:
+def _path(ctx: WorkloadContext, role: RoleContext, grant: Grant) -> tuple[PathStep, ...]:
     workload = ctx.workload
     steps = [PathStep(_workload_kind(ctx), workload.address, "the workload", workload.span)]
     template = ctx.launch_template
@@ -547,9 +544,10 @@ def _path(ctx: WorkloadContext, role: RoleContext, grant: _Grant) -> tuple[PathS
     return tuple(steps)
 
 
-def _trait(ctx: WorkloadContext, role: RoleContext, grant: _Grant) -> Trait:
+def grant_trait(ctx: WorkloadContext, role: RoleContext, grant: Grant, rule_id: str) -> Trait:
+    """The trait ``rule_id`` on this grant: at the statement that grants the power (or the
+    line attaching the AWS managed policy), with the path to it."""
     verdict = grant.verdict
-    rule_id = ADMIN_ROLE if verdict.is_admin else SERVICE_ADMIN_ROLE
     if grant.statement is not None:
         source = f"a statement of {_policy_label(grant.resolved)}"
     else:
@@ -580,20 +578,3 @@ def _trait(ctx: WorkloadContext, role: RoleContext, grant: _Grant) -> Trait:
         assumptions=verdict.assumptions,
         properties=properties,
     )
-
-
-def role_traits(ctx: WorkloadContext) -> list[Trait]:
-    """``ec2-admin-role`` for each place that makes the workload's role an admin; else
-    ``ec2-service-admin-role`` for each place that grants a whole service."""
-    admin: list[Trait] = []
-    service_admin: list[Trait] = []
-    seen: set[tuple[str, Span]] = set()
-    for role in ctx.roles:
-        for grant in _role_grants(role):
-            trait = _trait(ctx, role, grant)
-            key = (trait.rule_id, trait.location.span)
-            if key in seen:
-                continue
-            seen.add(key)
-            (admin if trait.rule_id == ADMIN_ROLE else service_admin).append(trait)
-    return admin if admin else service_admin

@@ -16,9 +16,9 @@ from __future__ import annotations
 import bisect
 import functools
 import ipaddress
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar, Union
+from typing import Any, Generic, TypeVar, Union
 
 from scanner.model import AclEntry, SecurityGroupRule
 from scanner.values import Unknown
@@ -154,16 +154,10 @@ class PortSet:
         return FULL if self.other_protocols else NONE
 
     def _combine(self, other: PortSet, op: str) -> PortSet:
-        # Analyses of a large estate combine the same few port sets over and over.
-        key = (self, other, op)
-        found = _COMBINED.get(key)
-        if found is None:
-            if len(_COMBINED) >= 100_000:
-                _COMBINED.clear()
-            found = _COMBINED[key] = self._combine_now(other, op)
-        return found
+        return _combined(self, other, op)
 
-    def _combine_now(self, other: PortSet, op: str) -> PortSet:
+    def combine_now(self, other: PortSet, op: str) -> PortSet:
+        """``op`` ("or", "and", "sub") of the two sets, computed (``|``, ``&`` and ``-`` remember it)."""
         names = {p for p, _ in self.explicit} | {p for p, _ in other.explicit}
         per: dict[str, tuple[Range, ...]] = {}
         for name in names:
@@ -220,7 +214,9 @@ class PortSet:
         return ", ".join(parts) if parts else "nothing"
 
 
-_COMBINED: dict[tuple[PortSet, PortSet, str], PortSet] = {}
+@functools.lru_cache(maxsize=100_000)  # analyses of a large estate combine the same few port sets over and over
+def _combined(first: PortSet, second: PortSet, op: str) -> PortSet:
+    return first.combine_now(second, op)
 
 
 def _protocol_order(protocol: str) -> int:
@@ -230,19 +226,16 @@ def _protocol_order(protocol: str) -> int:
 
 def rule_ports(protocol: object, from_port: object, to_port: object) -> PortSet:
     """The ports of an SG rule or ACL entry as written (Unknown fields: the widest reading)."""
-    key = (protocol, from_port, to_port, type(protocol), type(from_port), type(to_port))  # True == 1, 6 == 6.0
-    try:
-        found = _RULE_PORTS.get(key)
+    try:  # the types are part of the key: True == 1 and 6 == 6.0, but they are not the same port
+        kinds = (type(protocol).__name__, type(from_port).__name__, type(to_port).__name__)
+        return _shared_rule_ports(protocol, from_port, to_port, kinds)
     except TypeError:  # an unhashable value: nothing to share
         return _rule_ports(protocol, from_port, to_port)
-    if found is None:
-        if len(_RULE_PORTS) >= 100_000:
-            _RULE_PORTS.clear()
-        found = _RULE_PORTS[key] = _rule_ports(protocol, from_port, to_port)
-    return found
 
 
-_RULE_PORTS: dict[tuple[object, ...], PortSet] = {}
+@functools.lru_cache(maxsize=100_000)  # thousands of rules repeat a few (protocol, from, to) triples
+def _shared_rule_ports(protocol: object, from_port: object, to_port: object, _kinds: tuple[str, ...]) -> PortSet:
+    return _rule_ports(protocol, from_port, to_port)
 
 
 def _rule_ports(protocol: object, from_port: object, to_port: object) -> PortSet:
@@ -376,31 +369,7 @@ class RouteChoice(Generic[T]):
 def longest_prefix_match(routes: Sequence[tuple[object, T]], version: int, address: int) -> RouteChoice[T] | None:
     """The route a packet to ``address`` takes: the most specific destination containing it
     (routes of the other family, and Unknown destinations, are skipped: the caller decides
-    what an Unknown destination means). Ties keep the first route given.
-
-    The choice is the same between two boundaries of the destinations, so it is remembered
-    per piece of the address space for each route table seen."""
-    try:
-        key = (tuple(routes), version)
-        known = _ROUTE_CHOICES.get(key)
-    except TypeError:  # an unhashable target: no sharing
-        return _longest_prefix_match(routes, version, address)
-    if known is None:
-        if len(_ROUTE_CHOICES) >= 10_000:
-            _ROUTE_CHOICES.clear()
-        nets = [n for n in (parse_cidr(d) for d, _ in routes) if n is not None]
-        known = _ROUTE_CHOICES[key] = ([lo for lo, _ in atoms(version, nets)], {})
-    cuts, choices = known
-    piece = bisect.bisect_right(cuts, address)
-    if piece not in choices:
-        choices[piece] = _longest_prefix_match(routes, version, address)
-    return choices[piece]  # type: ignore[return-value]
-
-
-_ROUTE_CHOICES: dict[tuple[object, ...], tuple[list[int], dict[int, object]]] = {}
-
-
-def _longest_prefix_match(routes: Sequence[tuple[object, T]], version: int, address: int) -> RouteChoice[T] | None:
+    what an Unknown destination means). Ties keep the first route given."""
     best: RouteChoice[T] | None = None
     for destination, target in routes:
         net = parse_cidr(destination)
@@ -519,29 +488,7 @@ class AclPass:
 
 
 def acl_passes(entries: Sequence[AclEntry], version: int, client: int) -> AclPass:
-    """Inbound ports from ``client`` that a NACL lets in AND whose replies it lets back out.
-
-    The answer is the same for every address between two boundaries of the entries' CIDRs,
-    so it is remembered per piece: workloads sharing a NACL share the work."""
-    key = (tuple(entries), version)  # entries hash by identity, and the key keeps them alive
-    known = _ACL_PASSES.get(key)
-    if known is None:
-        if len(_ACL_PASSES) >= 10_000:
-            _ACL_PASSES.clear()
-        cuts = [lo for lo, _ in atoms(version, acl_cidrs(entries, version))]
-        known = _ACL_PASSES[key] = (cuts, {})
-    cuts, passes = known
-    piece = bisect.bisect_right(cuts, client)
-    found = passes.get(piece)
-    if found is None:
-        found = passes[piece] = _acl_passes(entries, version, client)
-    return found
-
-
-_ACL_PASSES: dict[tuple[object, ...], tuple[list[int], dict[int, AclPass]]] = {}
-
-
-def _acl_passes(entries: Sequence[AclEntry], version: int, client: int) -> AclPass:
+    """Inbound ports from ``client`` that a NACL lets in AND whose replies it lets back out."""
     inbound = acl_evaluate(entries, False, version, client)
     outbound = acl_evaluate(entries, True, version, client)
     survive = _both_ways(inbound.allowed, outbound.allowed)
@@ -589,29 +536,7 @@ def sg_rule_ports(rule: SecurityGroupRule) -> PortSet:
 
 def sg_admits_address(rules: Iterable[SecurityGroupRule], version: int, address: int) -> SgAdmission:
     """Ports the ingress rules admit from a source address (security groups are a union of
-    allows; stateful, so replies need nothing). An Unknown CIDR is assumed to match.
-
-    The answer is the same between two boundaries of the rules' CIDRs: remembered per piece
-    for each set of rules seen (rules hash by identity; the key keeps them alive)."""
-    rules = tuple(rules)
-    key = (rules, version)
-    known = _SG_ADMISSIONS.get(key)
-    if known is None:
-        if len(_SG_ADMISSIONS) >= 10_000:
-            _SG_ADMISSIONS.clear()
-        known = _SG_ADMISSIONS[key] = ([lo for lo, _ in atoms(version, sg_rule_source_cidrs(rules, version))], {})
-    cuts, admissions = known
-    piece = bisect.bisect_right(cuts, address)
-    found = admissions.get(piece)
-    if found is None:
-        found = admissions[piece] = _sg_admits_address(rules, version, address)
-    return found
-
-
-_SG_ADMISSIONS: dict[tuple[object, ...], tuple[list[int], dict[int, SgAdmission]]] = {}
-
-
-def _sg_admits_address(rules: Iterable[SecurityGroupRule], version: int, address: int) -> SgAdmission:
+    allows; stateful, so replies need nothing). An Unknown CIDR is assumed to match."""
     ports = PortSet()
     found: list[tuple[SecurityGroupRule, PortSet]] = []
     assumptions: list[str] = []
@@ -655,12 +580,99 @@ def acl_cidrs(entries: Iterable[AclEntry], version: int) -> list[Network]:
     return out
 
 
+# --- decisions remembered for one analysis run -----------------------------------------------
+
+R = TypeVar("R")
+_MEMO_LIMIT = 10_000  # entries per table of decisions: a bound on memory, not a tuning knob
+_ANSWERS_LIMIT = 50_000  # answers are smaller, and one per (subnet, set of groups) of a large estate
+
+
+@dataclass
+class NetworkMemo:
+    """The network decisions of one analysis run, remembered.
+
+    The workloads of a large estate share a few route tables, NACLs and sets of security
+    group rules and ask each of them the same questions. A decision is the same for every
+    address between two boundaries of the CIDRs involved, so it is kept per piece of the
+    address space. Keys hold the model objects themselves (hashed by identity, kept alive by
+    the key), and the memo lives as long as the run that creates it: ``scanner.scan`` makes
+    one per configuration, so nothing is shared between configurations or scans."""
+
+    routes: dict[tuple[object, ...], tuple[list[int], dict[int, Any]]] = field(default_factory=dict)
+    acls: dict[tuple[object, ...], tuple[list[int], dict[int, AclPass]]] = field(default_factory=dict)
+    groups: dict[tuple[object, ...], tuple[list[int], dict[int, SgAdmission]]] = field(default_factory=dict)
+    answers: dict[tuple[object, ...], tuple[Any, object]] = field(default_factory=dict)
+
+    def longest_prefix_match(
+        self, routes: Sequence[tuple[object, T]], version: int, address: int
+    ) -> RouteChoice[T] | None:
+        """``longest_prefix_match``, remembered per route table and piece of the address space."""
+        try:
+            key = (tuple(routes), version)
+            known = self.routes.get(key)
+        except TypeError:  # an unhashable target: no sharing
+            return longest_prefix_match(routes, version, address)
+        if known is None:
+            nets = [n for n in (parse_cidr(d) for d, _ in routes) if n is not None]
+            known = _bounded(self.routes)[key] = ([lo for lo, _ in atoms(version, nets)], {})
+        cuts, choices = known
+        piece = bisect.bisect_right(cuts, address)
+        if piece not in choices:
+            choices[piece] = longest_prefix_match(routes, version, address)
+        found: RouteChoice[T] | None = choices[piece]
+        return found
+
+    def acl_passes(self, entries: Sequence[AclEntry], version: int, client: int) -> AclPass:
+        """``acl_passes``, remembered per NACL and piece of the address space."""
+        key = (tuple(entries), version)
+        known = self.acls.get(key)
+        if known is None:
+            known = _bounded(self.acls)[key] = ([lo for lo, _ in atoms(version, acl_cidrs(entries, version))], {})
+        cuts, passes = known
+        piece = bisect.bisect_right(cuts, client)
+        found = passes.get(piece)
+        if found is None:
+            found = passes[piece] = acl_passes(entries, version, client)
+        return found
+
+    def sg_admits_address(self, rules: Iterable[SecurityGroupRule], version: int, address: int) -> SgAdmission:
+        """``sg_admits_address``, remembered per set of rules and piece of the address space."""
+        rules = tuple(rules)
+        key = (rules, version)
+        known = self.groups.get(key)
+        if known is None:
+            cuts = [lo for lo, _ in atoms(version, sg_rule_source_cidrs(rules, version))]
+            known = _bounded(self.groups)[key] = (cuts, {})
+        cuts, admissions = known
+        piece = bisect.bisect_right(cuts, address)
+        found = admissions.get(piece)
+        if found is None:
+            found = admissions[piece] = sg_admits_address(rules, version, address)
+        return found
+
+    def answer(self, key: tuple[object, ...], keep: object, compute: Callable[[], R]) -> R:
+        """``compute()`` once per ``key``, for an analysis built on these decisions; ``keep``
+        (the objects whose ids the key holds) stays alive with the answer."""
+        found = self.answers.get(key)
+        if found is None:
+            found = _bounded(self.answers, _ANSWERS_LIMIT)[key] = (compute(), keep)
+        answer: R = found[0]
+        return answer
+
+
+def _bounded(table: dict[Any, Any], limit: int = _MEMO_LIMIT) -> dict[Any, Any]:
+    if len(table) >= limit:
+        table.clear()
+    return table
+
+
 __all__ = [
     "ALL_PROTOCOLS",
     "NOT_INTERNET",
     "AclDecision",
     "AclPass",
     "AclVerdict",
+    "NetworkMemo",
     "PortSet",
     "RouteChoice",
     "SgAdmission",

@@ -13,12 +13,10 @@ gateway; an egress-only gateway carries no inbound traffic.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from scanner.analyses.network import NOT_INTERNET, atoms, is_internet_address, longest_prefix_match, parse_cidr
-from scanner.findings import Evidence, Trait
-from scanner.model import AutoScalingGroup, Instance, Resource
-from scanner.traits import PUBLIC_IP
+from scanner.analyses.network import NOT_INTERNET, NetworkMemo, atoms, is_internet_address, parse_cidr
+from scanner.findings import Evidence
+from scanner.model import Instance, Resource
 from scanner.values import Span, Unknown
 from scanner.workload import Placement, ResolvedRoute, WorkloadContext
 
@@ -116,10 +114,18 @@ def _ipv4(ctx: WorkloadContext) -> PublicAddress | None:
     return PublicAddress(4, first, tuple(public), tuple(assumptions))
 
 
-@lru_cache(maxsize=4096)  # placements are shared by every workload in a subnet
-def internet_gateway_routes(placement: Placement, version: int) -> tuple[ResolvedRoute, ...]:
+def internet_gateway_routes(placement: Placement, version: int, memo: NetworkMemo) -> tuple[ResolvedRoute, ...]:
     """Routes to an internet gateway that are the longest match for some internet address
-    of this family (the routes internet traffic actually returns by)."""
+    of this family (the routes internet traffic actually returns by). Every workload of a
+    subnet asks: the answer is remembered per placement."""
+    return memo.answer(
+        ("internet_gateway_routes", id(placement), version),
+        placement,
+        lambda: _internet_gateway_routes(placement, version, memo),
+    )
+
+
+def _internet_gateway_routes(placement: Placement, version: int, memo: NetworkMemo) -> tuple[ResolvedRoute, ...]:
     candidates: list[tuple[object, ResolvedRoute]] = []
     for resolved in placement.routes:
         destination = resolved.route.destination if version == 4 else resolved.route.ipv6_destination
@@ -130,19 +136,19 @@ def internet_gateway_routes(placement: Placement, version: int) -> tuple[Resolve
     for lo, _ in atoms(version, [*nets, *NOT_INTERNET]):
         if not is_internet_address(version, lo):
             continue
-        choice = longest_prefix_match(candidates, version, lo)
+        choice = memo.longest_prefix_match(candidates, version, lo)
         if choice is not None and choice.target.target_kind == "internet_gateway" and choice.target not in found:
             found.append(choice.target)
     return tuple(found)
 
 
-def _ipv6(ctx: WorkloadContext) -> PublicAddress | None:
+def _ipv6(ctx: WorkloadContext, memo: NetworkMemo) -> PublicAddress | None:
     setting = _launch_setting(ctx, "ipv6_address_count")
     assumptions: list[str] = []
     public: list[Placement] = []
     first: Evidence | None = None
     for placement in ctx.placements:
-        if not internet_gateway_routes(placement, 6):
+        if not internet_gateway_routes(placement, 6, memo):
             continue
         if setting is not None:
             owner, value = setting
@@ -173,32 +179,9 @@ def _ipv6(ctx: WorkloadContext) -> PublicAddress | None:
     return PublicAddress(6, first, tuple(public), tuple(dict.fromkeys(assumptions)))
 
 
-def public_addresses(ctx: WorkloadContext) -> PublicAddresses:
+def public_addresses(ctx: WorkloadContext, memo: NetworkMemo) -> PublicAddresses:
     """The workload's public IPv4 and IPv6 addresses, if any, each with its cause."""
-    return PublicAddresses(_ipv4(ctx), _ipv6(ctx))
+    return PublicAddresses(_ipv4(ctx), _ipv6(ctx, memo))
 
 
-def public_ip_traits(ctx: WorkloadContext) -> list[Trait]:
-    found = public_addresses(ctx)
-    causes = [a for a in (found.ipv4, found.ipv6) if a is not None]
-    if not causes:
-        return []
-    families = " and ".join("IPv4" if a.version == 4 else "IPv6" for a in causes)
-    kind = "instances of" if isinstance(ctx.workload, AutoScalingGroup) else ""
-    subject = f"{kind} {ctx.address}".strip()
-    main = causes[0]
-    assumptions = tuple(dict.fromkeys(a for cause in causes for a in cause.assumptions))
-    return [
-        Trait(
-            rule_id=PUBLIC_IP,
-            workload=ctx.address,
-            message=f"{subject} will have a public {families} address ({main.location.message})",
-            location=main.location,
-            related=tuple(c.location for c in causes[1:]),
-            assumptions=assumptions,
-            properties={"ipv4": found.ipv4 is not None, "ipv6": found.ipv6 is not None},
-        )
-    ]
-
-
-__all__ = ["PublicAddress", "PublicAddresses", "internet_gateway_routes", "public_addresses", "public_ip_traits"]
+__all__ = ["PublicAddress", "PublicAddresses", "internet_gateway_routes", "public_addresses"]

@@ -28,25 +28,22 @@ from dataclasses import dataclass, field
 
 from scanner.analyses.network import (
     NOT_INTERNET,
+    NetworkMemo,
     PortSet,
     acl_cidrs,
-    acl_passes,
     acl_passes_out,
     atoms,
     cidr_contains,
     cidr_overlaps,
     is_internet_address,
-    longest_prefix_match,
     network_range,
     parse_cidr,
-    sg_admits_address,
     sg_rule_ports,
     sg_rule_source_cidrs,
 )
 from scanner.analyses.public_ip import internet_gateway_routes, public_addresses
-from scanner.findings import Evidence, PathStep, Trait
+from scanner.findings import Evidence, PathStep
 from scanner.model import AclEntry, AutoScalingGroup, SecurityGroup, SecurityGroupRule
-from scanner.traits import INTERNET_REACHABLE, VPC_REACHABLE
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import AttachedGroup, LoadBalancerRoute, Placement, ResolvedRoute, WorkloadContext
 
@@ -115,6 +112,7 @@ def _admission(
     rules: Sequence[SecurityGroupRule],
     version: int,
     eligible: Callable[[int, ResolvedRoute | None], bool],
+    memo: NetworkMemo,
     check_acl: bool = True,
 ) -> Admission:
     """What reaches the workload from the source addresses ``eligible`` accepts (given each
@@ -134,17 +132,17 @@ def _admission(
     acl_cut: str | None = None
     assumptions: list[str] = []
     for lo, _ in atoms(version, nets):
-        choice = longest_prefix_match(routes, version, lo)
+        choice = memo.longest_prefix_match(routes, version, lo)
         back = choice.target if choice is not None else None
         if not eligible(lo, back):
             continue
-        admitted = sg_admits_address(rules, version, lo)
+        admitted = memo.sg_admits_address(rules, version, lo)
         if not admitted.ports:
             continue
         sg_ports = sg_ports | admitted.ports
         assumptions.extend(admitted.assumptions)
         if placement is not None and placement.network_acl is not None and check_acl:
-            passed = acl_passes(entries, version, lo)
+            passed = memo.acl_passes(entries, version, lo)
             assumptions.extend(passed.assumptions)
             through = admitted.ports & passed.ports
             if not through and acl_cut is None:
@@ -188,33 +186,25 @@ def _internet_eligible(lo_version: int) -> Callable[[int, ResolvedRoute | None],
     )
 
 
-# Workloads of a large estate share a few subnets and sets of groups, and the atom walk of
-# _admission costs milliseconds: remember each answer. Each entry keeps its inputs alive, so
-# their ids cannot be reused by other objects while the entry exists.
-_INTERNET_ADMISSIONS: dict[tuple[object, ...], tuple[Admission, object]] = {}
-
-
 def _internet_admission(
     placement: Placement | None,
     rules: Sequence[SecurityGroupRule],
     version: int,
     via_gateway: bool,
+    memo: NetworkMemo,
     check_acl: bool = True,
 ) -> Admission:
-    """_admission of internet sources; ``via_gateway``: their route back must be an internet gateway."""
-    key = (id(placement), tuple(id(r) for r in rules), version, via_gateway, check_acl)
-    found = _INTERNET_ADMISSIONS.get(key)
-    if found is None:
-        if len(_INTERNET_ADMISSIONS) >= 50_000:
-            _INTERNET_ADMISSIONS.clear()
-        eligible = (
-            _internet_eligible(version)
-            if via_gateway
-            else (lambda address, _back: is_internet_address(version, address))
-        )
-        found = (_admission(placement, rules, version, eligible, check_acl), (placement, tuple(rules)))
-        _INTERNET_ADMISSIONS[key] = found
-    return found[0]
+    """_admission of internet sources; ``via_gateway``: their route back must be an internet gateway.
+
+    Workloads of a large estate share a few subnets and sets of groups, and the atom walk of
+    _admission costs milliseconds: each answer is remembered for the run."""
+    eligible = (
+        _internet_eligible(version) if via_gateway else (lambda address, _back: is_internet_address(version, address))
+    )
+    key = ("internet_admission", id(placement), tuple(id(r) for r in rules), version, via_gateway, check_acl)
+    return memo.answer(
+        key, (placement, tuple(rules)), lambda: _admission(placement, rules, version, eligible, memo, check_acl)
+    )
 
 
 # --- gateway paths -------------------------------------------------------------------------------------
@@ -243,9 +233,9 @@ def _rule_evidence(groups: Sequence[AttachedGroup], rule: SecurityGroupRule, mes
     return Evidence(span=rule.span_of("cidrs", "ipv6_cidrs", "source_groups"), address=rule.address, message=message)
 
 
-def _gateway_path(ctx: WorkloadContext, placement: Placement, version: int) -> PathReport:
+def _gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo: NetworkMemo) -> PathReport:
     family = FAMILY[version]
-    public = public_addresses(ctx).of(version)
+    public = public_addresses(ctx, memo).of(version)
     assumptions: list[str] = list(placement.unresolved) if placement.unresolved else []
     steps = [_step("internet", "internet", f"any {family} address on the internet", None)]
     if public is None or placement not in public.placements:
@@ -259,9 +249,9 @@ def _gateway_path(ctx: WorkloadContext, placement: Placement, version: int) -> P
     assumptions.extend(public.assumptions)
     rules = _rules(ctx.security_groups)
     table = _table_step(placement)
-    if not internet_gateway_routes(placement, version):
+    if not internet_gateway_routes(placement, version, memo):
         sample = int(ipaddress.ip_address("8.8.8.8" if version == 4 else "2600::"))
-        default_route = longest_prefix_match(
+        default_route = memo.longest_prefix_match(
             [(d, r) for r in placement.routes if (d := _route_destination(r, version)) is not None], version, sample
         )
         if default_route is not None:
@@ -274,7 +264,7 @@ def _gateway_path(ctx: WorkloadContext, placement: Placement, version: int) -> P
         return PathReport(
             "gateway", version, (*steps, table), "", cut=why, assumptions=tuple(dict.fromkeys(assumptions))
         )
-    admission = _internet_admission(placement, rules, version, via_gateway=True)
+    admission = _internet_admission(placement, rules, version, True, memo)
     if not admission.sg_ports:
         groups = ", ".join(g.group.address for g in ctx.security_groups) or "no security group"
         return PathReport(
@@ -339,7 +329,7 @@ def _gateway_path(ctx: WorkloadContext, placement: Placement, version: int) -> P
     for other in rules:
         if other is rule:
             continue
-        alone = _internet_admission(placement, [other], version, via_gateway=True)
+        alone = _internet_admission(placement, [other], version, True, memo)
         if alone.ports & ports:
             related.append(
                 _rule_evidence(
@@ -373,7 +363,12 @@ class AclCrossing:
 
 
 def _acl_crossing(
-    placement: Placement | None, version: int, peers: Sequence[object] | None, ports: PortSet, outbound: bool = False
+    placement: Placement | None,
+    version: int,
+    peers: Sequence[object] | None,
+    ports: PortSet,
+    memo: NetworkMemo,
+    outbound: bool = False,
 ) -> AclCrossing:
     """Ports of ``ports`` the placement's NACL lets in from some address of ``peers``
     (CIDRs; None: the internet), replies included; ``outbound``: connections made from the
@@ -404,7 +399,7 @@ def _acl_crossing(
             pieces += atoms(version, boundaries, within=network_range(net))
     through = PortSet()
     for low, _ in pieces:
-        passed = acl_passes_out(entries, version, low) if outbound else acl_passes(entries, version, low)
+        passed = acl_passes_out(entries, version, low) if outbound else memo.acl_passes(entries, version, low)
         assumptions.extend(passed.inbound.assumptions)
         assumptions.extend(passed.outbound.assumptions)
         through = through | (passed.ports & ports)
@@ -487,7 +482,7 @@ def _admits_from_lb(
     return admitted, found, assumptions
 
 
-def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> PathReport:
+def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int, memo: NetworkMemo) -> PathReport:
     lb, listener = route.load_balancer, route.listener
     family = FAMILY[version]
     steps = [_step("internet", "internet", f"any {family} address on the internet", None)]
@@ -510,7 +505,7 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
         return cut(f"{lb.address} is internal (internal = true), not internet-facing")
     if isinstance(lb.internal, Unknown):
         assumptions.append(f"{lb.address}: internal is unknown ({lb.internal.reason}); assumed internet-facing")
-    routed = [p for p in route.lb_placements if p.default_vpc or internet_gateway_routes(p, version)]
+    routed = [p for p in route.lb_placements if p.default_vpc or internet_gateway_routes(p, version, memo)]
     if not route.lb_placements:
         assumptions.append(f"{lb.address}: its subnets are not known; assumed routed to an internet gateway")
     elif not routed:
@@ -524,7 +519,7 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
     passes_client = lb.lb_type == "network" and not route.lb_security_groups
     if not passes_client:
         from_internet = _internet_admission(
-            routed[0] if routed else None, lb_rules, version, via_gateway=False, check_acl=False
+            routed[0] if routed else None, lb_rules, version, False, memo, check_acl=False
         )
         assumptions.extend(from_internet.assumptions)
         if not from_internet.sg_ports & listener_ports:
@@ -545,13 +540,11 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
         assumptions.extend(more)
     else:
         placement = ctx.placements[0] if ctx.placements else None
-        direct = _internet_admission(
-            placement, _rules(ctx.security_groups), version, via_gateway=False, check_acl=False
-        )
+        direct = _internet_admission(placement, _rules(ctx.security_groups), version, False, memo, check_acl=False)
         assumptions.extend(direct.assumptions)
         admitted, rule, lb_rule = direct.sg_ports & target_ports, direct.rule, None
     # Clients reach a node of the LB in one of its routed subnets, through that subnet's NACL.
-    entered = [(p, _acl_crossing(p, version, None, listener_ports)) for p in routed]
+    entered = [(p, _acl_crossing(p, version, None, listener_ports, memo)) for p in routed]
     entered = [(p, crossing) for p, crossing in entered if crossing.ports]
     if routed and not entered:
         acls = ", ".join(dict.fromkeys(p.network_acl.address for p in routed if p.network_acl is not None))
@@ -575,7 +568,9 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
             else f"{lb.address} (its security group or a CIDR covering its subnets)"
         )
         return cut(f"{groups} of {ctx.address} does not admit {target_ports} from {source}", lis_step, *tg_steps)
-    workload_acl, blocked = _lb_to_workload_acls(ctx, route, version, admitted, [p for p, _ in entered], passes_client)
+    workload_acl, blocked = _lb_to_workload_acls(
+        ctx, route, version, admitted, [p for p, _ in entered], passes_client, memo
+    )
     if not workload_acl.ports:
         return cut(blocked, lis_step, *tg_steps)
     assumptions.extend(workload_acl.assumptions)
@@ -588,7 +583,7 @@ def _lb_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int) -> Pa
         Evidence(listener.span, listener.address, f"listener on {listener_ports}"),
         Evidence(route.attached_at, ctx.address, "registers the workload as a target"),
     ]
-    igw_routes = internet_gateway_routes(routed[0], version) if routed else ()
+    igw_routes = internet_gateway_routes(routed[0], version, memo) if routed else ()
     if routed and igw_routes:
         table = _table_step(routed[0])
         steps.append(
@@ -668,6 +663,7 @@ def _lb_to_workload_acls(
     ports: PortSet,
     lb_placements: list[Placement],
     passes_client: bool,
+    memo: NetworkMemo,
 ) -> tuple[AclCrossing, str]:
     """The LB-to-workload leg through the NACLs: out of a LB subnet to the workload's subnet,
     into the workload's subnet from the LB's subnets (from the internet when the NLB passes
@@ -686,7 +682,7 @@ def _lb_to_workload_acls(
     best = AclCrossing(PortSet(), "", None)
     blocked = ""
     for placement in ctx.placements or (None,):
-        into = _acl_crossing(placement, version, sources, ports)
+        into = _acl_crossing(placement, version, sources, ports, memo)
         if not into.ports:
             blocked = blocked or (
                 f"network ACL {into.acl} of {ctx.address}'s subnet does not let {ports} in from "
@@ -695,7 +691,9 @@ def _lb_to_workload_acls(
             continue
         own = [_subnet_cidr(placement, version)] if placement is not None and placement.subnet is not None else None
         out_of_lb = [
-            _acl_crossing(p, version, own, into.ports, outbound=True) if own else AclCrossing(into.ports, "", None)
+            _acl_crossing(p, version, own, into.ports, memo, outbound=True)
+            if own
+            else AclCrossing(into.ports, "", None)
             for p in lb_placements
         ] or [AclCrossing(into.ports, "", None)]
         through = PortSet()
@@ -724,7 +722,7 @@ def _lb_to_workload_acls(
 # --- private network paths -------------------------------------------------------------------------
 
 
-def _private_paths(ctx: WorkloadContext, placement: Placement, version: int) -> list[PathReport]:
+def _private_paths(ctx: WorkloadContext, placement: Placement, version: int, memo: NetworkMemo) -> list[PathReport]:
     out: list[PathReport] = []
     rules = _rules(ctx.security_groups)
     for resolved in placement.routes:
@@ -780,7 +778,7 @@ def _private_paths(ctx: WorkloadContext, placement: Placement, version: int) -> 
                 )
             )
             continue
-        crossing = _acl_crossing(placement, version, [destination], ports)
+        crossing = _acl_crossing(placement, version, [destination], ports, memo)
         assumptions.extend(crossing.assumptions)
         if not crossing.ports:
             out.append(
@@ -831,121 +829,23 @@ def _private_paths(ctx: WorkloadContext, placement: Placement, version: int) -> 
 # --- the analyses ----------------------------------------------------------------------------------------
 
 
-def explain_paths(ctx: WorkloadContext) -> list[PathReport]:
+def explain_paths(ctx: WorkloadContext, memo: NetworkMemo) -> list[PathReport]:
     """Every candidate path to the workload, open or cut (and why), IPv4 and IPv6."""
     reports: list[PathReport] = []
     for version in (4, 6):
         for placement in ctx.placements:
             if version == 6 and placement.default_vpc:
                 continue
-            reports.append(_gateway_path(ctx, placement, version))
+            reports.append(_gateway_path(ctx, placement, version, memo))
         for route in ctx.load_balancer_routes:
             if version == 6 and not any(p.subnet is not None and p.subnet.ipv6_cidr for p in route.lb_placements):
                 continue
-            reports.append(_lb_path(ctx, route, version))
+            reports.append(_lb_path(ctx, route, version, memo))
         for placement in ctx.placements:
-            reports.extend(_private_paths(ctx, placement, version))
+            reports.extend(_private_paths(ctx, placement, version, memo))
     if not ctx.placements:
         reports.append(PathReport("gateway", 4, (), "", cut=f"the subnet {ctx.address} runs in is not known"))
     return reports
 
 
-def reachability_traits(ctx: WorkloadContext) -> list[Trait]:
-    traits: list[Trait] = []
-    open_paths = [p for p in explain_paths(ctx) if p.open]
-    if open_paths:
-        order = {"gateway": 0, "load_balancer": 1, "vpc_peering": 2, "vpn": 3}
-        open_paths.sort(key=lambda p: (order[p.via], p.version))
-        best = open_paths[0]
-        ports = PortSet()
-        for path in open_paths:
-            ports = ports | path.target_ports
-        assert best.location is not None
-        via_text = {
-            "gateway": "through an internet gateway",
-            "load_balancer": "through a load balancer",
-            "vpc_peering": "from a peered VPC",
-            "vpn": "from a VPN",
-        }[best.via]
-        related = list(best.related)
-        for other in open_paths[1:]:
-            if other.location is not None and other.location not in related and other.location != best.location:
-                related.append(other.location)
-        traits.append(
-            Trait(
-                rule_id=INTERNET_REACHABLE,
-                workload=ctx.address,
-                message=f"{ctx.address} is reachable on {ports} {via_text} ({FAMILY[best.version]})",
-                location=best.location,
-                related=tuple(related),
-                path=best.steps,
-                assumptions=tuple(dict.fromkeys(a for p in open_paths for a in p.assumptions)),
-                properties={
-                    "ports": str(ports),
-                    "via": best.via,
-                    "paths": [{"via": p.via, "family": FAMILY[p.version], "ports": p.ports} for p in open_paths],
-                },
-            )
-        )
-    traits.extend(_vpc_reachable(ctx))
-    return traits
-
-
-def _covers_all(ports: PortSet) -> bool:
-    return ports.covers(PortSet.of("6", 0, 65535) | PortSet.of("17", 0, 65535))
-
-
-def _vpc_reachable(ctx: WorkloadContext) -> list[Trait]:
-    """An attached group admits all traffic from a CIDR containing the whole VPC CIDR."""
-    for placement in ctx.placements:
-        for version, vpc_cidrs in ((4, placement.vpc_cidrs), (6, placement.vpc_ipv6_cidrs)):
-            for vpc_cidr in vpc_cidrs:
-                ports = PortSet()
-                admitting: list[SecurityGroupRule] = []
-                assumptions: list[str] = []
-                for rule in _rules(ctx.security_groups):
-                    for cidr in rule.cidrs if version == 4 else rule.ipv6_cidrs:
-                        contains = cidr_contains(cidr, vpc_cidr)
-                        if isinstance(contains, Unknown):
-                            if parse_cidr(cidr) is not None and parse_cidr(cidr).prefixlen == 0:  # type: ignore[union-attr]
-                                contains = True
-                            elif isinstance(cidr, Unknown):
-                                assumptions.append(
-                                    f"{rule.address}: source {cidr} is unknown; assumed it contains the VPC CIDR"
-                                )
-                                contains = True
-                            else:
-                                continue
-                        if contains:
-                            ports = ports | sg_rule_ports(rule)
-                            admitting.append(rule)
-                            break
-                if not _covers_all(ports) or not admitting:
-                    continue
-                rule = admitting[0]
-                vpc_name = (
-                    placement.vpc.address
-                    if placement.vpc is not None
-                    else ("the default VPC" if placement.default_vpc else "its VPC")
-                )
-                location = _rule_evidence(
-                    ctx.security_groups, rule, f"admits {sg_rule_ports(rule)} from a CIDR containing {vpc_cidr}"
-                )
-                related = tuple(
-                    _rule_evidence(ctx.security_groups, r, f"admits {sg_rule_ports(r)}") for r in admitting[1:]
-                )
-                return [
-                    Trait(
-                        rule_id=VPC_REACHABLE,
-                        workload=ctx.address,
-                        message=f"{ctx.address} admits all traffic from every address of {vpc_name} ({vpc_cidr})",
-                        location=location,
-                        related=related,
-                        assumptions=tuple(dict.fromkeys(assumptions)),
-                        properties={"ports": str(ports), "vpc_cidr": str(vpc_cidr)},
-                    )
-                ]
-    return []
-
-
-__all__ = ["PathReport", "explain_paths", "reachability_traits"]
+__all__ = ["FAMILY", "PathReport", "explain_paths"]

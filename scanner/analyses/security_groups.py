@@ -1,25 +1,18 @@
-"""Security groups on the workload that let the whole internet in.
+"""Security group rules on the workload that let the whole internet in.
 
 Only the workload's attached groups are read (``ctx.security_groups``, each with all its
 inline and standalone rules), and of them only ingress rules whose source is the whole
 internet: an IPv4 ``0.0.0.0/0`` or IPv6 ``::/0`` CIDR (written any way that parses to a /0).
 Rules from other security groups, prefix lists or the group itself never count.
 
-* ``ec2-remote-access``: the rule opens TCP 22 (SSH) or 3389 (RDP) to the internet: a TCP
-  port range that covers them, or protocol ``-1`` (all traffic).
-* ``ec2-open-security-group``: the rule opens anything else than the authorized ports
-  (``ScanOptions.authorized_ports``, default 80 and 443). As in Security Hub's EC2.18
-  control, authorized ports are TCP ports: UDP 53, ICMP or any other protocol open to the
-  internet is never authorized. A rule whose only unauthorized ports are 22 / 3389 is
-  reported as remote access alone, not twice; a wider rule (TCP 0-65535, all traffic) is
-  reported as both, since narrowing it to SSH would still leave the remote-access trait.
-
 Values not known offline are never guessed: a rule whose CIDR, protocol or ports are
-unknown does not fire (a world CIDR next to an unknown one still does). Missing ports on a
-TCP / UDP rule are taken as the whole range (what AWS shows for a rule without them).
+unknown is not one of them (a world CIDR next to an unknown one still is). Missing ports on
+a TCP / UDP rule are taken as the whole range (what AWS shows for a rule without them).
 
-One trait per rule, pointing at the rule's CIDR line (the line to change), with the group and
-the line that attaches it to the workload as related places.
+``world_rule_trait`` builds a trait on one such rule for the rules that read them
+(``ec2-remote-access``, ``ec2-open-security-group``): it points at the rule's CIDR line (the
+line to change), with the group and the line that attaches it to the workload as related
+places.
 """
 
 from __future__ import annotations
@@ -30,13 +23,12 @@ from typing import Any
 
 from scanner.findings import Evidence, PathStep, Trait
 from scanner.model import AutoScalingGroup, SecurityGroupRule
-from scanner.traits import OPEN_SECURITY_GROUP, REMOTE_ACCESS
 from scanner.values import Span
 from scanner.workload import AttachedGroup, WorkloadContext
 
 TCP, UDP, ICMP, ICMPV6, ALL = "6", "17", "1", "58", "-1"
 REMOTE_ACCESS_PORTS: tuple[int, ...] = (22, 3389)
-_REMOTE_NAMES = {22: "SSH", 3389: "RDP"}
+REMOTE_NAMES = {22: "SSH", 3389: "RDP"}
 _PROTOCOL_NUMBERS = {"tcp": TCP, "udp": UDP, "icmp": ICMP, "icmpv6": ICMPV6, "all": ALL, "-1": ALL}
 _PROTOCOL_NAMES = {TCP: "tcp", UDP: "udp", ICMP: "icmp", ICMPV6: "icmpv6"}
 _MAX_PORT = 65535
@@ -61,7 +53,7 @@ class Opening:
         name = _PROTOCOL_NAMES.get(self.protocol, f"protocol {self.protocol}")
         if not self.has_ports:
             return name
-        return f"{name} {_port_range(self.low, self.high)}"
+        return f"{name} {port_range(self.low, self.high)}"
 
     def remote_access_ports(self) -> tuple[int, ...]:
         if self.protocol not in (TCP, ALL):
@@ -81,7 +73,7 @@ class Opening:
         return ranges
 
 
-def _port_range(low: int, high: int) -> str:
+def port_range(low: int, high: int) -> str:
     return str(low) if low == high else f"{low}-{high}"
 
 
@@ -122,7 +114,9 @@ def _is_whole_internet(cidr: object) -> bool:
 
 
 @dataclass(frozen=True)
-class _WorldRule:
+class WorldRule:
+    """An ingress rule of an attached group whose sources include the whole internet."""
+
     attached: AttachedGroup
     rule: SecurityGroupRule
     opening: Opening
@@ -130,8 +124,8 @@ class _WorldRule:
     source_line: Span
 
 
-def _world_rules(ctx: WorkloadContext) -> list[_WorldRule]:
-    found: list[_WorldRule] = []
+def world_rules(ctx: WorkloadContext) -> list[WorldRule]:
+    found: list[WorldRule] = []
     seen: set[int] = set()
     for attached in ctx.security_groups:
         for rule in attached.rules:
@@ -146,7 +140,7 @@ def _world_rules(ctx: WorkloadContext) -> list[_WorldRule]:
             if opening is None:
                 continue
             line = rule.span_of("cidrs") if v4 else rule.span_of("ipv6_cidrs", "cidrs")
-            found.append(_WorldRule(attached, rule, opening, v4 + v6, line))
+            found.append(WorldRule(attached, rule, opening, v4 + v6, line))
     return found
 
 
@@ -162,7 +156,7 @@ def _attacher(ctx: WorkloadContext, span: Span) -> str:
     return ctx.address
 
 
-def _related(ctx: WorkloadContext, world: _WorldRule) -> tuple[Evidence, ...]:
+def _related(ctx: WorkloadContext, world: WorldRule) -> tuple[Evidence, ...]:
     group = world.attached.group
     return (
         Evidence(group.span, group.address, "security group attached to the workload"),
@@ -174,7 +168,7 @@ def _related(ctx: WorkloadContext, world: _WorldRule) -> tuple[Evidence, ...]:
     )
 
 
-def _path(ctx: WorkloadContext, world: _WorldRule, ports: str) -> tuple[PathStep, ...]:
+def _path(ctx: WorkloadContext, world: WorldRule, ports: str) -> tuple[PathStep, ...]:
     group = world.attached.group
     workload = ctx.workload
     kind = "auto_scaling_group" if isinstance(workload, AutoScalingGroup) else "instance"
@@ -192,8 +186,8 @@ def _path(ctx: WorkloadContext, world: _WorldRule, ports: str) -> tuple[PathStep
     )
 
 
-def _trait(
-    ctx: WorkloadContext, world: _WorldRule, rule_id: str, what: str, ports: str, extra: dict[str, Any]
+def world_rule_trait(
+    ctx: WorkloadContext, world: WorldRule, rule_id: str, what: str, ports: str, extra: dict[str, Any]
 ) -> Trait:
     group = world.attached.group
     sources = ", ".join(world.sources)
@@ -207,41 +201,3 @@ def _trait(
         path=_path(ctx, world, ports),
         properties={"ports": ports, "sources": list(world.sources), "security_group": group.address, **extra},
     )
-
-
-def security_group_traits(ctx: WorkloadContext, authorized_ports: frozenset[int]) -> list[Trait]:
-    """``ec2-remote-access`` and ``ec2-open-security-group`` for each attached group's rule
-    that lets the whole internet in."""
-    traits: list[Trait] = []
-    for world in _world_rules(ctx):
-        opening = world.opening
-        remote = opening.remote_access_ports()
-        if remote:
-            names = " and ".join(f"{_REMOTE_NAMES[p]} ({p})" for p in remote)
-            ports = ", ".join(f"tcp {p}" for p in remote)
-            traits.append(
-                _trait(
-                    ctx, world, REMOTE_ACCESS, f": remote access over {names}", ports, {"opening": opening.describe()}
-                )
-            )
-
-        if opening.protocol == TCP:
-            ranges = opening.unauthorized_tcp_ranges(authorized_ports)
-            beyond_remote = [r for r in ranges if not (r[0] == r[1] and r[0] in remote)]
-            if not beyond_remote:
-                continue
-            unauthorized = "tcp " + ", ".join(_port_range(low, high) for low, high in ranges)
-        else:
-            unauthorized = opening.describe()
-        authorized = f"tcp {', '.join(str(p) for p in sorted(authorized_ports))}" if authorized_ports else "none"
-        traits.append(
-            _trait(
-                ctx,
-                world,
-                OPEN_SECURITY_GROUP,
-                f": {unauthorized} is outside the authorized ports ({authorized})",
-                opening.describe(),
-                {"unauthorized_ports": unauthorized},
-            )
-        )
-    return traits

@@ -5,8 +5,9 @@ AMI id, the ``data.aws_ami`` name or the SSM parameter name the template uses), 
 packages its user_data installs with a pinned version. What is vulnerable: OSV advisories
 (or Inspector's own match), CISA KEV and EPSS.
 
-``ec2-exploitable-vulnerability``: the CVSS vector says network attack (AV:N) and the CVE is
-in KEV or its EPSS score is at or above the threshold. Every other match: ``ec2-vulnerability``.
+A finding is exploitable when the CVSS vector says network attack (AV:N) and the CVE is in
+KEV or its EPSS score is at or above the threshold (``ec2-exploitable-vulnerability``); every
+other match is a known vulnerability (``ec2-vulnerability``).
 A package of the image points at the line that chooses the image; a package user_data
 installs points at its install line.
 """
@@ -20,7 +21,6 @@ from typing import Any
 
 from scanner.findings import Evidence, Trait
 from scanner.model import Instance, LaunchTemplate
-from scanner.traits import EXPLOITABLE_VULNERABILITY, VULNERABILITY
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.vulndata import versions
 from scanner.vulndata.inventory import ImageInventory, image_key
@@ -39,7 +39,7 @@ __all__ = [
     "VulnerabilityData",
     "VulnerabilitySources",
     "load_vulnerability_data",
-    "vulnerability_traits",
+    "vulnerability_findings",
 ]
 
 
@@ -63,7 +63,34 @@ class _Match:
         return tuple(dict.fromkeys(i.upper() for i in self.ids if i.upper().startswith("CVE-")))
 
 
-def vulnerability_traits(ctx: WorkloadContext, data: VulnerabilityData) -> tuple[list[Trait], list[str]]:
+@dataclass(frozen=True)
+class VulnerabilityFinding:
+    """One vulnerability of one package on the workload, assessed: ``exploitable`` when its
+    CVSS vector says network attack and it is in KEV or its EPSS score reaches the threshold."""
+
+    exploitable: bool
+    message: str
+    location: Evidence
+    related: tuple[Evidence, ...]
+    assumptions: tuple[str, ...]
+    properties: dict[str, Any]
+
+    def trait(self, rule_id: str, workload: str) -> Trait:
+        return Trait(
+            rule_id=rule_id,
+            workload=workload,
+            message=self.message,
+            location=self.location,
+            related=self.related,
+            assumptions=self.assumptions,
+            properties=self.properties,
+        )
+
+
+def vulnerability_findings(
+    ctx: WorkloadContext, data: VulnerabilityData
+) -> tuple[list[VulnerabilityFinding], list[str]]:
+    """Every vulnerability of what runs on the workload, and notices (images without data)."""
     notices: list[str] = []
     matches: list[_Match] = []
 
@@ -81,15 +108,9 @@ def vulnerability_traits(ctx: WorkloadContext, data: VulnerabilityData) -> tuple
     if isinstance(user_data, str) and user_data.strip() and user_data_owner is not None:
         matches.extend(_user_data_matches(ctx, user_data, user_data_owner, inventory, data, notices))
 
-    traits = [_trait(ctx, match, data) for match in _merge(matches)]
-    traits.sort(
-        key=lambda t: (
-            t.rule_id != EXPLOITABLE_VULNERABILITY,
-            t.properties["package"],
-            t.properties["vulnerability_ids"],
-        )
-    )
-    return traits, data.once(notices)
+    findings = [_assess(match, data) for match in _merge(matches)]
+    findings.sort(key=lambda f: (not f.exploitable, f.properties["package"], f.properties["vulnerability_ids"]))
+    return findings, data.once(notices)
 
 
 # --- what runs on the workload ---------------------------------------------------------------
@@ -291,7 +312,7 @@ def attack_vector(vector: str) -> str | None:
     return None
 
 
-def _trait(ctx: WorkloadContext, match: _Match, data: VulnerabilityData) -> Trait:
+def _assess(match: _Match, data: VulnerabilityData) -> VulnerabilityFinding:
     cves = match.cve_ids
     vector = match.vectors[0] if match.vectors else None
     av = attack_vector(vector) if vector else None
@@ -316,9 +337,8 @@ def _trait(ctx: WorkloadContext, match: _Match, data: VulnerabilityData) -> Trai
     message = f"{package.name} {package.version} has {shown_id}" + (f" ({', '.join(why)})" if why else "") + fix
 
     assumptions = (match.assumption,) if match.assumption else ()
-    return Trait(
-        rule_id=EXPLOITABLE_VULNERABILITY if exploitable else VULNERABILITY,
-        workload=ctx.address,
+    return VulnerabilityFinding(
+        exploitable=exploitable,
         message=message,
         location=match.location,
         related=match.related,

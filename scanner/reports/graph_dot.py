@@ -19,7 +19,7 @@ from itertools import pairwise
 import networkx as nx
 
 from scanner.findings import Exposure, PathStep, Severity
-from scanner.traits import INTERNET_REACHABLE
+from scanner.rules.internet_reachable import ID as INTERNET_REACHABLE
 
 INTERNET_KIND = "internet"
 PATH_COLOUR = "#d62728"

@@ -22,18 +22,13 @@ import attr
 import sarif_om as om
 
 from scanner import __version__
-from scanner.exposure import rule_order
 from scanner.findings import Evidence, Exposure, PathStep, ScanResult, Severity, Suppression, Trait
 from scanner.fingerprints import fingerprint
-from scanner.rules import (
-    LOAD_ERROR,
-    RESULTS_TRUNCATED,
-    SUPPRESSION_WITHOUT_REASON,
-    Rule,
-    all_rules,
-    exposure_rule_id,
-)
-from scanner.rules import rule as catalog_rule
+from scanner.rules.catalog import Rule
+from scanner.rules.exposure_levels import exposure_rule_id
+from scanner.rules.notices import LOAD_ERROR, RESULTS_TRUNCATED, SUPPRESSION_WITHOUT_REASON
+from scanner.rules.registry import all_rules, rule_order
+from scanner.rules.registry import rule as catalog_rule
 from scanner.suppressions import SuppressionIndex, justification
 from scanner.values import Span
 
@@ -174,6 +169,7 @@ def _descriptor(rule: Rule) -> om.ReportingDescriptor:
     return om.ReportingDescriptor(
         id=rule.id,
         name=rule.name,
+        help_uri=rule.help_uri,
         short_description=om.MultiformatMessageString(text=rule.short_description),
         full_description=om.MultiformatMessageString(text=rule.full_description),
         help=om.MultiformatMessageString(text=rule.help_text, markdown=rule.help_markdown),

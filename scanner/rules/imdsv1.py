@@ -1,0 +1,172 @@
+"""ec2-imdsv1: the workload's instance metadata service still answers IMDSv1 requests.
+
+The trait holds when the metadata endpoint is on and session tokens (IMDSv2) are not
+required. Each of ``http_tokens`` and ``http_endpoint`` comes from the first place that sets
+it, in AWS's order at launch (``scanner.analyses.imds``): the instance's own metadata
+options, its launch template or launch configuration, the account default
+(``aws_ec2_instance_metadata_defaults``), AWS's default (tokens optional, endpoint enabled).
+
+``http_endpoint = "disabled"`` turns the service off: no trait. Any ``http_tokens`` other than
+``required`` (absent included) is IMDSv1. A launch template the workload names but the
+configuration does not define, or a value not known offline, leaves the setting unknown: the
+trait is reported with an assumption that says so.
+
+The trait points at the line to change: the ``http_tokens`` line that allows v1; else the
+metadata options block that lacks ``http_tokens``; else the resource that lacks the block:
+the launch template when the workload takes its options from one (that is where the fix
+goes), else the instance. The workload itself is then a related place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from scanner.analyses.imds import MetadataSetting, metadata_setting, own_metadata, template_metadata
+from scanner.findings import Evidence, PathStep, Trait
+from scanner.model import AutoScalingGroup, Resource
+from scanner.options import ScanOptions
+from scanner.rules.catalog import TAGS, Rule
+from scanner.rules.context import CheckContext
+from scanner.rules.references import IMDS_DOC, IMDS_TRANSITION, INSTANCE_REFRESH
+from scanner.values import Unknown
+from scanner.workload import WorkloadContext
+
+ID = "ec2-imdsv1"
+
+
+def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
+    ctx = context.workload
+    endpoint = metadata_setting(ctx, "http_endpoint")
+    if isinstance(endpoint.value, str) and endpoint.value.lower() == "disabled":
+        return []
+    tokens = metadata_setting(ctx, "http_tokens")
+    if isinstance(tokens.value, str) and tokens.value.lower() == "required":
+        return []
+
+    assumptions: list[str] = []
+    if isinstance(tokens.value, Unknown):
+        assumptions.append(f'http_tokens is not known offline ({tokens.value.reason}): assumed not "required"')
+    if isinstance(endpoint.value, Unknown):
+        assumptions.append(f"http_endpoint is not known offline ({endpoint.value.reason}): assumed enabled")
+
+    location = _location(ctx, tokens)
+    properties: dict[str, Any] = {
+        "http_tokens": "unknown" if isinstance(tokens.value, Unknown) else (tokens.value or "optional"),
+        "source": tokens.source,
+    }
+    workload = ctx.workload
+    kind = "auto_scaling_group" if isinstance(workload, AutoScalingGroup) else "instance"
+    path: tuple[PathStep, ...] = (PathStep(kind, workload.address, "the workload", workload.span),)
+    if ctx.launch_template is not None:
+        template = ctx.launch_template
+        path += (PathStep("launch_template", template.address, "launches with these metadata options", template.span),)
+    return [
+        Trait(
+            rule_id=ID,
+            workload=ctx.address,
+            message=_message(ctx, tokens, endpoint),
+            location=location,
+            related=_related(ctx, location),
+            path=path,
+            assumptions=tuple(assumptions),
+            properties=properties,
+        )
+    ]
+
+
+def _location(ctx: WorkloadContext, tokens: MetadataSetting) -> Evidence:
+    """The line to change to require IMDSv2."""
+    if tokens.line is not None:
+        return Evidence(tokens.line, tokens.address, f"http_tokens = {_shown(tokens.value)} allows IMDSv1")
+    workload = ctx.workload
+    if tokens.source == "unresolved_template":
+        return Evidence(
+            workload.span_of("launch_template", "launch_configuration"),
+            workload.address,
+            "launches from a template whose metadata options are not known",
+        )
+    own = own_metadata(ctx)
+    if own is not None:
+        return Evidence(own.span, workload.address, 'metadata options without http_tokens = "required"')
+    template = ctx.launch_template
+    template_options = template_metadata(ctx)
+    if template is not None and template_options is not None:
+        return Evidence(template_options.span, template.address, 'metadata options without http_tokens = "required"')
+    target: Resource = template if template is not None else workload
+    return Evidence(target.span, target.address, "no metadata options: IMDSv1 stays allowed")
+
+
+def _related(ctx: WorkloadContext, location: Evidence) -> tuple[Evidence, ...]:
+    workload = ctx.workload
+    if location.address == workload.address:
+        return ()
+    via = ctx.launch_template
+    if via is not None and location.address == via.address:
+        line = workload.span_of("launch_template", "launch_configuration")
+        return (Evidence(line, workload.address, f"launches from {via.address}"),)
+    return (Evidence(workload.span, workload.address, "launched with these metadata options"),)
+
+
+def _message(ctx: WorkloadContext, tokens: MetadataSetting, endpoint: MetadataSetting) -> str:
+    if isinstance(tokens.value, Unknown):
+        return (
+            f"{ctx.address} may allow IMDSv1: http_tokens is not known offline "
+            f'({tokens.value.reason}); assumed not "required"'
+        )
+    if tokens.value is None:
+        if tokens.line is None and (own_metadata(ctx) is not None or template_metadata(ctx) is not None):
+            why = 'metadata options do not set http_tokens, and AWS\'s default is "optional"'
+        else:
+            why = 'no metadata options require IMDSv2 (AWS\'s default: http_tokens "optional")'
+    else:
+        why = f"http_tokens is {_shown(tokens.value)} {_describe_source(tokens)}"
+    message = f"{ctx.address} allows IMDSv1: {why}"
+    if isinstance(endpoint.value, Unknown):
+        message += f"; http_endpoint is not known offline ({endpoint.value.reason}), assumed enabled"
+    return message
+
+
+def _shown(value: str | Unknown | None) -> str:
+    if value is None:
+        return "unset (optional)"
+    if isinstance(value, Unknown):
+        return "unknown"
+    return f'"{value}"'
+
+
+def _describe_source(setting: MetadataSetting) -> str:
+    return {
+        "instance": f"on {setting.address}",
+        "launch_template": f"in launch template {setting.address}",
+        "account_default": f"by the account default {setting.address}",
+    }.get(setting.source, "")
+
+
+RULE = Rule(
+    id=ID,
+    name="Ec2Imdsv1Allowed",
+    short_description="EC2 instance metadata service allows IMDSv1",
+    full_description=(
+        "The instance (or its launch template) does not require IMDSv2 session tokens, so the "
+        "instance metadata service answers plain IMDSv1 GET requests. A server-side request forgery, "
+        "an open proxy or a misconfigured web application firewall on the instance is then enough to "
+        "read the temporary credentials of the instance's IAM role."
+    ),
+    remediation='Require IMDSv2: set http_tokens = "required" (CloudFormation MetadataOptions HttpTokens: required).',
+    steps=(
+        'Set `metadata_options { http_tokens = "required" }` on the `aws_instance` or `aws_launch_template` '
+        "(CloudFormation: `MetadataOptions: { HttpTokens: required }`, in `LaunchTemplateData` for templates).",
+        "For Auto Scaling groups, publish a new launch template version with the setting, point the group at it "
+        "and start an instance refresh so running instances are replaced.",
+        "Optionally make IMDSv2 the account default (`aws_ec2_instance_metadata_defaults`) so new instances "
+        "start with it, and check that SDKs and agents on the AMI are recent enough to use tokens.",
+    ),
+    references=(IMDS_DOC, IMDS_TRANSITION, INSTANCE_REFRESH),
+    security_severity=7.0,
+    tags=(*TAGS, "imds", "credentials"),
+    fires_when=(
+        "IMDS is on and IMDSv2 is not required (instance options win over its launch template's; "
+        "`aws_ec2_instance_metadata_defaults` sets the default)"
+    ),
+)

@@ -1,0 +1,91 @@
+"""ec2-internet-reachable: a full network path reaches the workload from outside its VPC.
+
+Every candidate path is evaluated hop by hop by ``scanner.analyses.reachability`` (IPv4 and
+IPv6 apart): through an internet gateway to a public address, through an internet-facing load
+balancer, or from a peered VPC or a VPN. The trait holds when at least one path is open; it
+names the ports that survive every hop of every open path, shows the preferred path (gateway,
+then load balancer, then peering, then VPN; IPv4 first) and points at the rule that admits
+it, with the rules of the other open paths as related places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.analyses.network import PortSet
+from scanner.analyses.reachability import FAMILY
+from scanner.findings import Trait
+from scanner.options import ScanOptions
+from scanner.rules.catalog import TAGS, Rule
+from scanner.rules.context import CheckContext
+from scanner.rules.references import NACL, NAT, NETWORK_CUT, PRIVATE_SUBNET, SG_RULES
+
+ID = "ec2-internet-reachable"
+
+
+_ORDER = {"gateway": 0, "load_balancer": 1, "vpc_peering": 2, "vpn": 3}
+_VIA = {
+    "gateway": "through an internet gateway",
+    "load_balancer": "through a load balancer",
+    "vpc_peering": "from a peered VPC",
+    "vpn": "from a VPN",
+}
+
+
+def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
+    ctx = context.workload
+    open_paths = sorted((p for p in context.paths if p.open), key=lambda p: (_ORDER[p.via], p.version))
+    if not open_paths:
+        return []
+    best = open_paths[0]
+    ports = PortSet()
+    for path in open_paths:
+        ports = ports | path.target_ports
+    assert best.location is not None
+    related = list(best.related)
+    for other in open_paths[1:]:
+        if other.location is not None and other.location not in related and other.location != best.location:
+            related.append(other.location)
+    return [
+        Trait(
+            rule_id=ID,
+            workload=ctx.address,
+            message=f"{ctx.address} is reachable on {ports} {_VIA[best.via]} ({FAMILY[best.version]})",
+            location=best.location,
+            related=tuple(related),
+            path=best.steps,
+            assumptions=tuple(dict.fromkeys(a for p in open_paths for a in p.assumptions)),
+            properties={
+                "ports": str(ports),
+                "via": best.via,
+                "paths": [{"via": p.via, "family": FAMILY[p.version], "ports": p.ports} for p in open_paths],
+            },
+        )
+    ]
+
+
+RULE = Rule(
+    id=ID,
+    name="Ec2InternetReachable",
+    short_description="EC2 workload reachable from the internet",
+    full_description=(
+        "A complete network path exists from the internet to the workload: through an internet gateway, a "
+        "route, the network ACL and a security group to a public address, or through an internet-facing load "
+        "balancer to the instance port. The trait names the ports that survive every hop."
+    ),
+    remediation=(
+        "Cut the internet path: tighten the security group or NACL, or move the workload behind a private subnet."
+    ),
+    steps=(
+        NETWORK_CUT,
+        PRIVATE_SUBNET,
+        "Check the result with VPC Reachability Analyzer after deployment.",
+    ),
+    references=(SG_RULES, NACL, NAT),
+    security_severity=7.5,
+    tags=(*TAGS, "network", "reachability"),
+    fires_when=(
+        "a port is reachable from the internet through an internet gateway, an internet-facing load balancer, or a "
+        "peering/VPN route"
+    ),
+)

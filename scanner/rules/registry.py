@@ -1,0 +1,92 @@
+"""Every rule, in the catalogue's fixed order, and the run of a workload's checks.
+
+Adding a rule is one module under ``scanner/rules/`` with ``ID``, ``RULE`` and ``check`` and
+one line in ``TRAIT_RULE_MODULES`` (its place in the list is its place in reports).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import ModuleType
+from typing import Protocol
+
+from scanner.findings import Trait
+from scanner.options import ScanOptions
+from scanner.rules import (
+    admin_role,
+    exploitable_vulnerability,
+    imdsv1,
+    internet_reachable,
+    open_security_group,
+    public_ip,
+    remote_access,
+    service_admin_role,
+    vpc_reachable,
+    vulnerability,
+)
+from scanner.rules.catalog import Rule
+from scanner.rules.context import CheckContext
+from scanner.rules.exposure_levels import EXPOSURE_RULES
+from scanner.rules.notices import NOTICE_RULES
+
+
+class TraitRule(Protocol):
+    """What a trait rule module holds."""
+
+    ID: str
+    RULE: Rule
+
+    def check(self, context: CheckContext, options: ScanOptions) -> Iterable[Trait]: ...
+
+
+TRAIT_RULE_MODULES: tuple[ModuleType, ...] = (
+    imdsv1,
+    admin_role,
+    service_admin_role,
+    remote_access,
+    open_security_group,
+    public_ip,
+    internet_reachable,
+    vpc_reachable,
+    exploitable_vulnerability,
+    vulnerability,
+)
+
+TRAIT_RULES: tuple[Rule, ...] = tuple(module.RULE for module in TRAIT_RULE_MODULES)
+TRAIT_RULE_IDS: tuple[str, ...] = tuple(rule.id for rule in TRAIT_RULES)
+_ALL: tuple[Rule, ...] = TRAIT_RULES + EXPOSURE_RULES + NOTICE_RULES
+_BY_ID: dict[str, Rule] = {r.id: r for r in _ALL}
+
+
+def all_rules() -> tuple[Rule, ...]:
+    """Every rule, in a fixed order: traits, the four exposure levels, then iacscan's own notices."""
+    return _ALL
+
+
+def rule(rule_id: str) -> Rule:
+    """The rule with this id; raises KeyError for an unknown id."""
+    return _BY_ID[rule_id]
+
+
+def rule_order(rule_id: str) -> int:
+    """Position of a trait rule id in the catalogue order (other ids last)."""
+    try:
+        return TRAIT_RULE_IDS.index(rule_id)
+    except ValueError:
+        return len(TRAIT_RULE_IDS)
+
+
+def remediation(rule_id: str) -> str:
+    """The one-line fix for a rule id (a generic line for ids the catalogue does not know)."""
+    found = _BY_ID.get(rule_id)
+    return found.remediation if found is not None else f"Remove the cause of {rule_id}."
+
+
+def check_workload(context: CheckContext, options: ScanOptions) -> list[Trait]:
+    """Every trait of one workload, rules the user skips left out."""
+    traits: list[Trait] = []
+    for module in TRAIT_RULE_MODULES:
+        found: TraitRule = module
+        if found.ID not in options.skip_rules:
+            traits.extend(found.check(context, options))
+    return traits

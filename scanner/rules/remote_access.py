@@ -1,0 +1,58 @@
+"""ec2-remote-access: an attached security group opens SSH or RDP to the whole internet.
+
+A rule of a group attached to the workload admits TCP 22 (SSH) or 3389 (RDP) from the whole
+internet (``0.0.0.0/0`` or ``::/0``): a TCP port range that covers them, or protocol ``-1``
+(all traffic). Which rules count, and how unknown values are read, is
+``scanner.analyses.security_groups``. One trait per rule, at its CIDR line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.analyses.security_groups import REMOTE_NAMES, world_rule_trait
+from scanner.findings import Trait
+from scanner.options import ScanOptions
+from scanner.rules.catalog import TAGS, Rule
+from scanner.rules.context import CheckContext
+from scanner.rules.references import EICE, SESSION_MANAGER, SG_RULES
+
+ID = "ec2-remote-access"
+
+
+def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
+    for world in context.world_rules:
+        remote = world.opening.remote_access_ports()
+        if not remote:
+            continue
+        names = " and ".join(f"{REMOTE_NAMES[p]} ({p})" for p in remote)
+        ports = ", ".join(f"tcp {p}" for p in remote)
+        yield world_rule_trait(
+            context.workload, world, ID, f": remote access over {names}", ports, {"opening": world.opening.describe()}
+        )
+
+
+RULE = Rule(
+    id=ID,
+    name="Ec2RemoteAccessOpen",
+    short_description="Remote administration port open to the internet",
+    full_description=(
+        "A security group attached to the workload allows a remote administration port (SSH 22, RDP 3389 "
+        "or similar) from any address (0.0.0.0/0 or ::/0). Such ports attract constant password guessing and "
+        "exploitation of new server vulnerabilities."
+    ),
+    remediation=(
+        "Restrict SSH/RDP to known CIDRs, or remove the rule and use Session Manager / EC2 Instance Connect Endpoint."
+    ),
+    steps=(
+        "Remove the rule and reach the instance through AWS Systems Manager Session Manager or an EC2 Instance "
+        "Connect Endpoint: no inbound port is needed.",
+        "If a port must stay open, allow it only from the known address ranges of your administrators or VPN.",
+    ),
+    references=(SESSION_MANAGER, EICE, SG_RULES),
+    security_severity=7.5,
+    tags=(*TAGS, "network", "remote-access"),
+    fires_when="an attached security group allows TCP 22 or 3389 from 0.0.0.0/0 or ::/0",
+    fingerprint_keys=("ports", "sources"),
+    fingerprint_resource="security_group",
+)

@@ -1,0 +1,59 @@
+"""ec2-service-admin-role: the workload's instance role has full control of whole services.
+
+A role of the workload's instance profile has an Allow statement, on Resource ``*``, whose
+actions cover every action of another service (``s3:*``, ``ec2:*``, or a NotAction that
+leaves whole services allowed), once the role's Deny statements are taken out; or an AWS
+managed ``...FullAccess`` policy other than IAMFullAccess. Not reported when the workload
+already has ``ec2-admin-role``: that one says more. How statements are read is
+``scanner.analyses.iam``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.analyses.iam import grant_trait
+from scanner.findings import Trait
+from scanner.options import ScanOptions
+from scanner.rules.catalog import TAGS, Rule
+from scanner.rules.context import CheckContext
+from scanner.rules.references import ACCESS_ANALYZER, BOUNDARIES, IAM_BEST
+
+ID = "ec2-service-admin-role"
+
+
+def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
+    if any(grant.verdict.is_admin for _, grant in context.role_grants):
+        return []
+    traits: dict[object, Trait] = {}
+    for role, grant in context.role_grants:
+        if grant.verdict.grant == "service-admin":
+            trait = grant_trait(context.workload, role, grant, ID)
+            traits.setdefault(trait.location.span, trait)
+    return list(traits.values())
+
+
+RULE = Rule(
+    id=ID,
+    name="Ec2ServiceAdminRole",
+    short_description="EC2 instance role has full control of an AWS service",
+    full_description=(
+        "The instance profile's role is allowed every action of at least one service (for example s3:*, "
+        "ec2:* or iam:*) on all resources. Stolen instance credentials then give full control of that "
+        "service, and iam:* or similar amounts to account takeover."
+    ),
+    remediation="Narrow service-wide wildcards (service:*) to the actions and resources the workload needs.",
+    steps=(
+        'Replace `service:*` actions with the specific actions the application calls, and `Resource: "*"` '
+        "with the ARNs it uses.",
+        "Use IAM Access Analyzer policy generation to see which actions the role actually used.",
+        "Attach a permissions boundary to the role to cap what any future policy can grant.",
+    ),
+    references=(IAM_BEST, ACCESS_ANALYZER, BOUNDARIES),
+    security_severity=6.5,
+    tags=(*TAGS, "iam", "privilege"),
+    fires_when=(
+        "the role grants all actions of one other service on `*` (`s3:*`) or an AWS managed `…FullAccess` policy "
+        "(not reported when `ec2-admin-role` is)"
+    ),
+)

@@ -1,0 +1,105 @@
+"""ec2-vpc-reachable: the workload admits all traffic from its whole VPC.
+
+An attached security group admits all traffic (every protocol, or TCP and UDP on every port)
+from source ranges that contain the whole VPC CIDR (its own CIDR, ``10.0.0.0/8``, ``0.0.0.0/0``
+...). Rules from other security groups do not count. A source not known offline is assumed to
+contain the VPC, and the trait says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scanner.analyses.network import PortSet, cidr_contains, parse_cidr, sg_rule_ports
+from scanner.findings import Evidence, Trait
+from scanner.model import SecurityGroupRule
+from scanner.options import ScanOptions
+from scanner.rules.catalog import TAGS, Rule
+from scanner.rules.context import CheckContext
+from scanner.rules.references import NACL, SG_RULES
+from scanner.values import Unknown
+
+ID = "ec2-vpc-reachable"
+
+
+_ALL_TCP_AND_UDP = PortSet.of("6", 0, 65535) | PortSet.of("17", 0, 65535)
+
+
+def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
+    ctx = context.workload
+    rules = [r for g in ctx.security_groups for r in g.rules if r.ingress]
+    for placement in ctx.placements:
+        for version, vpc_cidrs in ((4, placement.vpc_cidrs), (6, placement.vpc_ipv6_cidrs)):
+            for vpc_cidr in vpc_cidrs:
+                ports = PortSet()
+                admitting: list[SecurityGroupRule] = []
+                assumptions: list[str] = []
+                for rule in rules:
+                    for cidr in rule.cidrs if version == 4 else rule.ipv6_cidrs:
+                        contains = cidr_contains(cidr, vpc_cidr)
+                        if isinstance(contains, Unknown):
+                            parsed = parse_cidr(cidr)
+                            if parsed is not None and parsed.prefixlen == 0:
+                                contains = True
+                            elif isinstance(cidr, Unknown):
+                                assumptions.append(
+                                    f"{rule.address}: source {cidr} is unknown; assumed it contains the VPC CIDR"
+                                )
+                                contains = True
+                            else:
+                                continue
+                        if contains:
+                            ports = ports | sg_rule_ports(rule)
+                            admitting.append(rule)
+                            break
+                if not ports.covers(_ALL_TCP_AND_UDP) or not admitting:
+                    continue
+                rule = admitting[0]
+                vpc_name = (
+                    placement.vpc.address
+                    if placement.vpc is not None
+                    else ("the default VPC" if placement.default_vpc else "its VPC")
+                )
+                location = _rule_evidence(rule, f"admits {sg_rule_ports(rule)} from a CIDR containing {vpc_cidr}")
+                related = tuple(_rule_evidence(r, f"admits {sg_rule_ports(r)}") for r in admitting[1:])
+                return [
+                    Trait(
+                        rule_id=ID,
+                        workload=ctx.address,
+                        message=f"{ctx.address} admits all traffic from every address of {vpc_name} ({vpc_cidr})",
+                        location=location,
+                        related=related,
+                        assumptions=tuple(dict.fromkeys(assumptions)),
+                        properties={"ports": str(ports), "vpc_cidr": str(vpc_cidr)},
+                    )
+                ]
+    return []
+
+
+def _rule_evidence(rule: SecurityGroupRule, message: str) -> Evidence:
+    return Evidence(span=rule.span_of("cidrs", "ipv6_cidrs", "source_groups"), address=rule.address, message=message)
+
+
+RULE = Rule(
+    id=ID,
+    name="Ec2VpcReachable",
+    short_description="EC2 workload open to all traffic from its whole VPC",
+    full_description=(
+        "An attached security group admits all traffic (every protocol, or TCP and UDP on every port) from "
+        "a source range that contains the workload's whole VPC CIDR. Anything that runs anywhere in the VPC "
+        "(a compromised instance, container or Lambda function) can reach every service on the workload, "
+        "so one foothold becomes lateral movement."
+    ),
+    remediation="Admit only the ports the service needs, from the security groups of its real clients.",
+    steps=(
+        "Replace the all-traffic rule from the VPC CIDR (or 10.0.0.0/8 and the like) with rules for the "
+        "service's own ports.",
+        "Use the clients' security groups as the source instead of address ranges, so new workloads in the "
+        "VPC get no access by default.",
+        "Add network ACL rules at subnet boundaries for tiers that must never talk to each other.",
+    ),
+    references=(SG_RULES, NACL),
+    security_severity=4.0,
+    tags=(*TAGS, "network", "reachability"),
+    fires_when="an attached security group admits all traffic from a CIDR containing the whole VPC",
+)
