@@ -1,0 +1,52 @@
+"""Which ports of a workload a network outside its VPC can reach, hop by hop, IPv4 and IPv6
+separately: every candidate path, open or cut (and why).
+
+Paths from the internet:
+* gateway: a public address, a route for internet addresses to an internet gateway (longest
+  prefix wins), the subnet's NACL (stateless: the port in, the ephemeral range back out) and
+  an attached security group admitting the port from internet addresses;
+* load balancer: an internet-facing LB in subnets routed to an internet gateway whose group
+  admits the listener port from the internet, forwarding to the workload, whose group admits
+  the target port from the LB (its group, or a CIDR covering its subnets; an NLB without
+  groups passes client addresses through, so then the workload's group must admit the internet);
+  the NACLs on the way: the LB subnet's (the listener port in from the internet, the target
+  port out to the workload's subnet) and the workload subnet's (the target port in from the
+  LB's subnets, or from the internet through a pass-through NLB), none within one subnet;
+* private networks: a route to a VPC peering connection or a virtual private gateway, a
+  group admitting a port from a CIDR overlapping the routed one, and the subnet's NACL
+  letting that port in from the routed CIDR.
+
+Each kind of path is one module: ``gateway``, ``load_balancer``, ``private``; ``admission``
+says which sources get through a NACL and the groups, ``hops`` how a path is told.
+"""
+
+from __future__ import annotations
+
+from scanner.analyses.network import NetworkMemo
+from scanner.analyses.reachability.gateway import gateway_path
+from scanner.analyses.reachability.hops import FAMILY, PathReport
+from scanner.analyses.reachability.load_balancer import load_balancer_path
+from scanner.analyses.reachability.private import private_paths
+from scanner.workload import WorkloadContext
+
+
+def explain_paths(ctx: WorkloadContext, memo: NetworkMemo) -> list[PathReport]:
+    """Every candidate path to the workload, open or cut (and why), IPv4 and IPv6."""
+    reports: list[PathReport] = []
+    for version in (4, 6):
+        for placement in ctx.placements:
+            if version == 6 and placement.default_vpc:
+                continue
+            reports.append(gateway_path(ctx, placement, version, memo))
+        for route in ctx.load_balancer_routes:
+            if version == 6 and not any(p.subnet is not None and p.subnet.ipv6_cidr for p in route.lb_placements):
+                continue
+            reports.append(load_balancer_path(ctx, route, version, memo))
+        for placement in ctx.placements:
+            reports.extend(private_paths(ctx, placement, version, memo))
+    if not ctx.placements:
+        reports.append(PathReport("gateway", 4, (), "", cut=f"the subnet {ctx.address} runs in is not known"))
+    return reports
+
+
+__all__ = ["FAMILY", "PathReport", "explain_paths"]

@@ -1,0 +1,83 @@
+"""The pieces every path is told with: the report of one candidate path, its hops, and the
+lines a trait points at."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from scanner.analyses.network import (
+    PortSet,
+)
+from scanner.findings import Evidence, PathStep
+from scanner.model import AutoScalingGroup, SecurityGroupRule
+from scanner.values import Span
+from scanner.workload import AttachedGroup, Placement, ResolvedRoute, WorkloadContext
+
+FAMILY = {4: "IPv4", 6: "IPv6"}
+ANY_SOURCE = {4: "0.0.0.0/0", 6: "::/0"}
+
+
+@dataclass(frozen=True)
+class PathReport:
+    """One candidate path to the workload: open (``cut`` None, ``ports`` what survives) or
+    cut at a hop, with the reason in words."""
+
+    via: str  # gateway | load_balancer | vpc_peering | vpn
+    version: int
+    steps: tuple[PathStep, ...]
+    ports: str
+    cut: str | None = None
+    location: Evidence | None = None
+    related: tuple[Evidence, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    target_ports: PortSet = field(default_factory=PortSet)
+
+    @property
+    def open(self) -> bool:
+        return self.cut is None
+
+
+def step(kind: str, address: str, description: str, span: Span | None, ports: PortSet | None = None) -> PathStep:
+    return PathStep(
+        kind=kind, address=address, description=description, span=span, ports=str(ports) if ports is not None else ""
+    )
+
+
+def ingress_rules(groups: Sequence[AttachedGroup]) -> list[SecurityGroupRule]:
+    return [r for g in groups for r in g.rules if r.ingress]
+
+
+def group_of(groups: Sequence[AttachedGroup], rule: SecurityGroupRule) -> AttachedGroup | None:
+    return next((g for g in groups if any(r is rule for r in g.rules)), None)
+
+
+def route_destination(resolved: ResolvedRoute, version: int) -> object:
+    return resolved.route.destination if version == 4 else resolved.route.ipv6_destination
+
+
+def describe_route(resolved: ResolvedRoute, version: int) -> str:
+    return f"{route_destination(resolved, version)} -> {resolved.target_address} ({resolved.target_kind})"
+
+
+def placement_step(ctx: WorkloadContext, placement: Placement) -> str:
+    if placement.default_vpc:
+        return "the default VPC"
+    return placement.subnet.address if placement.subnet is not None else "an unknown subnet"
+
+
+def table_step(placement: Placement) -> PathStep:
+    if placement.route_table is not None:
+        how = "main route table" if placement.route_table_is_main else "route table"
+        return step("route_table", placement.route_table.address, f"the subnet's {how}", placement.route_table.span)
+    name = "default-vpc#main-route-table" if placement.default_vpc else "implicit main route table"
+    return step("route_table", name, "the VPC's main route table (not defined: AWS's implicit one)", None)
+
+
+def workload_step(ctx: WorkloadContext, ports: PortSet | None = None) -> PathStep:
+    kind = "auto_scaling_group" if isinstance(ctx.workload, AutoScalingGroup) else "instance"
+    return step(kind, ctx.address, f"the workload {ctx.address}", ctx.workload.span, ports)
+
+
+def rule_evidence(groups: Sequence[AttachedGroup], rule: SecurityGroupRule, message: str) -> Evidence:
+    return Evidence(span=rule.span_of("cidrs", "ipv6_cidrs", "source_groups"), address=rule.address, message=message)
