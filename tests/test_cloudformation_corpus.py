@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.loaders.cloudformation import is_cloudformation_template, load_templates
+from scanner.loaders.cloudformation.stack import is_cloudformation_template, load_templates
 from scanner.model import Instance
 from scanner.options import ScanOptions
 

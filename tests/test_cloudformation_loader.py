@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from scanner.adapters.raw import RawResource
-from scanner.loaders.cloudformation import (
+from scanner.loaders.cloudformation.stack import (
     TemplateCache,
     is_cloudformation_template,
     load_configuration,

@@ -17,7 +17,7 @@ What CloudFormation itself would know before a deployment is evaluated here:
   ``Fn::GetAtt`` -> the attribute name) or ``Unknown`` (with the refs it was computed from).
 
 Addresses are logical IDs; resources of a nested stack are ``Parent.Child``. CDK output
-(``scanner.loaders.cdk``) uses construct paths instead.
+(``scanner.loaders.cloudformation.cdk``) uses construct paths instead.
 
 ``Fn::ImportValue`` resolves against the ``Export`` names of every template loaded in the same
 call (two passes). An exported value that refers to a resource of another configuration
@@ -39,7 +39,7 @@ from typing import Any
 from scanner.adapters.raw import RawResource
 from scanner.cache import ParseCache
 from scanner.findings import Configuration, ConfigurationKind, LoadError, Suppression
-from scanner.loaders.cfn_nodes import marked_copy
+from scanner.loaders.cloudformation.nodes import marked_copy
 from scanner.options import ScanOptions
 from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, SpannedList, Unknown
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.findings import Configuration, LoadError
-from scanner.loaders.cloudformation import (
+from scanner.loaders.cloudformation.stack import (
     Export,
     Template,
     TemplateCache,
