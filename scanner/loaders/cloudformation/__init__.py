@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from scanner.findings import Configuration
-from scanner.loaders.cloudformation.stack import is_cloudformation_template, load_templates
+from scanner.loaders.cloudformation.decode import is_cloudformation_template
+from scanner.loaders.cloudformation.stack import load_templates
 from scanner.loaders.formats import LoadJob
 from scanner.options import ScanOptions
 

@@ -20,13 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from scanner.findings import Configuration, LoadError
-from scanner.loaders.cloudformation.stack import (
-    Export,
-    Template,
-    TemplateCache,
-    load_configuration,
-    to_configuration,
-)
+from scanner.loaders.cloudformation.decode import Template, TemplateCache
+from scanner.loaders.cloudformation.stack import Export, load_configuration, to_configuration
 from scanner.options import ScanOptions
 
 MAX_ASSEMBLY_NESTING = 5

@@ -26,10 +26,8 @@ cannot become an edge of this one's graph: it is ``Unknown`` naming the exportin
 
 from __future__ import annotations
 
-import codecs
 import ipaddress
 import json
-import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -37,24 +35,15 @@ from pathlib import Path
 from typing import Any
 
 from scanner.adapters.raw import RawResource
-from scanner.cache import ParseCache
 from scanner.findings import Configuration, ConfigurationKind, LoadError, Suppression
-from scanner.loaders.cloudformation.nodes import marked_copy
+from scanner.loaders.cloudformation.decode import SpanMaker, Template, TemplateCache, as_mapping, key_node
 from scanner.options import ScanOptions
 from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, SpannedList, Unknown
 
-# cfn-lint logs every decode problem at ERROR level; we report them as LoadErrors instead.
-logging.getLogger("cfnlint").addHandler(logging.NullHandler())
-logging.getLogger("cfnlint").propagate = False
-
-TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
-PROBE_BYTES = 64 * 1024
 MAX_DEPTH = 100  # nesting of mappings / lists / intrinsics inside one value
 MAX_STACK_NESTING = 10  # nested stacks inside nested stacks
 STACK_TYPES = {"AWS::CloudFormation::Stack": "TemplateURL", "AWS::Serverless::Application": "Location"}
 
-_TOP_LEVEL_RESOURCES = re.compile(rb'(?m)^(?:Resources|"Resources")\s*:|"Resources"\s*:')
-_AWS_TYPE = re.compile(rb'"?Type"?\s*:\s*["\']?AWS::')
 _SUB_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 
 KNOWN_PSEUDO = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
@@ -77,154 +66,6 @@ NO_VALUE = _NoValue()
 
 class TooDeep(Exception):
     """A value nested deeper than MAX_DEPTH (or a condition chain longer than it)."""
-
-
-# --- discovery -------------------------------------------------------------------------------
-
-
-def is_cloudformation_template(path: Path) -> bool:
-    """Whether ``path`` looks like a CloudFormation template, judged by a cheap look at
-    its first 64 KB: ``AWSTemplateFormatVersion``, or a ``Resources`` section with an
-    ``AWS::`` type."""
-    if path.suffix.lower() not in TEMPLATE_SUFFIXES:
-        return False
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(PROBE_BYTES)
-    except OSError:
-        return False
-    if b"\x00" in head:
-        # A template saved as UTF-16/32 is still a template: load it so the user hears it is
-        # not read (decode_template says why) instead of it vanishing from the scan.
-        head = _wide_text(head)
-        if not head:
-            return False
-    if b"AWSTemplateFormatVersion" in head:
-        return True
-    return bool(_TOP_LEVEL_RESOURCES.search(head) and _AWS_TYPE.search(head))
-
-
-def _wide_text(head: bytes) -> bytes:
-    """``head`` re-encoded as UTF-8 when it starts with a UTF-16/32 byte order mark, else b""."""
-    for bom, codec in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if head.startswith(bom):
-            return head.decode(codec, errors="ignore").encode("utf-8")
-    return b""
-
-
-# --- decoding ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Template:
-    """A decoded template file: cfn-lint's node tree (0-based marks) and the file's lines."""
-
-    path: Path
-    display: str
-    document: dict[str, Any] | None
-    lines: list[str]
-    errors: list[LoadError]
-
-
-def decode_template(path: Path, options: ScanOptions) -> Template:
-    display = options.display_path(path)
-    if not options.inside_root(path):
-        return Template(path, display, None, [], [LoadError(display, 0, "file is outside the scanned root")])
-    try:
-        size = path.stat().st_size
-        if size > options.max_file_bytes:
-            message = f"file is {size} bytes, over the {options.max_file_bytes}-byte limit"
-            return Template(path, display, None, [], [LoadError(display, 0, message)])
-        data = path.read_bytes()
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        encoding = " (it is UTF-16 or UTF-32: save it as UTF-8)" if _wide_text(data[:PROBE_BYTES]) else ""
-        return Template(path, display, None, [], [LoadError(display, 0, f"file is not UTF-8 text{encoding}")])
-    except OSError as error:
-        return Template(path, display, None, [], [LoadError(display, 0, f"cannot read file: {error.strerror}")])
-    lines = text.splitlines()
-    cache = ParseCache(options.cache_dir)
-    document, errors = cache.get_or_compute(data, "cloudformation-decode", lambda: _decode(text, display))
-    if errors:
-        return Template(path, display, None, lines, errors)
-    if not isinstance(document, dict):
-        not_mapping = LoadError(display, 1, "not a CloudFormation template (no mapping)")
-        return Template(path, display, None, lines, [not_mapping])
-    resources = document.get("Resources")
-    if not isinstance(resources, dict):
-        line = _mark_line(getattr(resources, "start_mark", None)) if resources is not None else 0
-        return Template(path, display, None, lines, [LoadError(display, line, "template has no Resources mapping")])
-    return Template(path, display, document, lines, [])
-
-
-def _decode(text: str, display: str) -> tuple[Any, list[LoadError]]:
-    """cfn-lint's decode, turned into picklable nodes so the parse cache can keep it."""
-    # Imported here: importing cfn-lint takes seconds, and a warm cache never needs it.
-    from cfnlint.decode import decode_str
-
-    try:
-        document, matches = decode_str(text)
-    except Exception as error:  # cfn-lint guards most inputs; never let one template stop the scan
-        return None, [LoadError(display, 0, f"cannot decode template: {error}")]
-    if matches:
-        return None, [
-            LoadError(display, max(int(getattr(m, "linenumber", 0) or 0), 0), str(m.message)) for m in matches
-        ]
-    try:
-        return marked_copy(document), []
-    except RecursionError:
-        return None, [LoadError(display, 0, "template is nested too deeply to read")]
-
-
-def _mark_line(mark: Any) -> int:
-    return int(mark.line) + 1 if mark is not None else 0
-
-
-# --- spans ------------------------------------------------------------------------------------
-
-
-class SpanMaker:
-    """Turns cfn-lint's 0-based (line, column) marks into 1-based line spans. A YAML block
-    ends where the next token starts, possibly after blank lines and comments: those are
-    trimmed so a span covers only the lines written for it."""
-
-    def __init__(self, template: Template) -> None:
-        self.file = template.display
-        self.lines = template.lines
-
-    def between(self, start: Any, end: Any) -> Span | None:
-        if start is None:
-            return None
-        first = int(start.line) + 1
-        last = first
-        if end is not None:
-            end_line, end_column = int(end.line), int(end.column)
-            before_end = self.lines[end_line][:end_column] if 0 <= end_line < len(self.lines) else ""
-            last = end_line if before_end.strip() == "" else end_line + 1
-            last = min(last, len(self.lines)) if self.lines else last
-            while last > first and self._is_filler(last):
-                last -= 1
-        return Span(self.file, first, max(first, last))
-
-    def of(self, node: Any) -> Span | None:
-        return self.between(getattr(node, "start_mark", None), getattr(node, "end_mark", None))
-
-    def entry(self, key: Any, value: Any) -> Span | None:
-        """A mapping entry: from its key to the end of its value."""
-        start = getattr(key, "start_mark", None) or getattr(value, "start_mark", None)
-        end = getattr(value, "end_mark", None) or getattr(key, "end_mark", None)
-        return self.between(start, end)
-
-    def _is_filler(self, line: int) -> bool:
-        if not 0 < line <= len(self.lines):
-            return False
-        text = self.lines[line - 1].strip()
-        return text == "" or text.startswith("#")
 
 
 # --- values -----------------------------------------------------------------------------------
@@ -347,13 +188,13 @@ class Stack:
         self.prefix = prefix
         self.chain = (*chain, template.path.resolve())
         self.spans = SpanMaker(template)
-        self.resources: dict[str, Any] = _mapping(self.doc.get("Resources"))
-        self.mappings = _mapping(self.doc.get("Mappings"))
-        self._conditions = _mapping(self.doc.get("Conditions"))
+        self.resources: dict[str, Any] = as_mapping(self.doc.get("Resources"))
+        self.mappings = as_mapping(self.doc.get("Mappings"))
+        self._conditions = as_mapping(self.doc.get("Conditions"))
         self._condition_memo: dict[str, tuple[bool | None, str]] = {}
         self._condition_busy: set[str] = set()
         self._children: dict[str, Stack | None] = {}
-        self._outputs = _mapping(self.doc.get("Outputs"))
+        self._outputs = as_mapping(self.doc.get("Outputs"))
         self.addresses = self._addresses()
         self.parameters = self._parameters(given)
 
@@ -380,7 +221,7 @@ class Stack:
     def _parameters(self, given: dict[str, Any] | None) -> dict[str, Any]:
         values: dict[str, Any] = {}
         top_level = given is None
-        for name, declaration in _mapping(self.doc.get("Parameters")).items():
+        for name, declaration in as_mapping(self.doc.get("Parameters")).items():
             name = str(name)
             declaration = declaration if isinstance(declaration, dict) else {}
             type_name = str(declaration.get("Type", "String"))
@@ -419,7 +260,7 @@ class Stack:
             self._collect_export(str(name))
 
     def _load_resource(self, logical_id: str, node: Any) -> None:
-        span = self.spans.entry(_key(self.resources, logical_id), node) or Span(self.template.display, 0, 0)
+        span = self.spans.entry(key_node(self.resources, logical_id), node) or Span(self.template.display, 0, 0)
         if str(logical_id).startswith("Fn::ForEach::"):
             self.state.notices.append(f"{span}: {logical_id} (AWS::LanguageExtensions) is not expanded offline")
             return
@@ -503,11 +344,11 @@ class Stack:
         node = self.resources.get(logical_id)
         if not isinstance(node, dict):
             return None
-        span = self.spans.entry(_key(self.resources, logical_id), node) or Span(self.template.display, 0, 0)
+        span = self.spans.entry(key_node(self.resources, logical_id), node) or Span(self.template.display, 0, 0)
         condition = node.get("Condition")
         if condition is not None and self.condition(str(condition))[0] is False:
             return None
-        properties = _mapping(node.get("Properties"))
+        properties = as_mapping(node.get("Properties"))
         location_key = STACK_TYPES.get(str(node.get("Type")), "TemplateURL")
         location = self._safe_value(properties.get(location_key))
         path = self._local_template(location, node)
@@ -981,31 +822,7 @@ def _equals_text(value: Any) -> Any:
     return _scalar_text(value)
 
 
-def _mapping(node: Any) -> dict[str, Any]:
-    return node if isinstance(node, dict) else {}
-
-
-def _key(mapping: dict[str, Any], wanted: str) -> Any:
-    """The key object (with its marks) of ``mapping`` equal to ``wanted``."""
-    for key in mapping:
-        if key == wanted:
-            return key
-    return None
-
-
 # --- configurations -------------------------------------------------------------------------------
-
-
-class TemplateCache:
-    def __init__(self, options: ScanOptions) -> None:
-        self.options = options
-        self._decoded: dict[Path, Template] = {}
-
-    def __call__(self, path: Path) -> Template:
-        key = path.resolve()
-        if key not in self._decoded:
-            self._decoded[key] = decode_template(path, self.options)
-        return self._decoded[key]
 
 
 def load_configuration(
@@ -1058,10 +875,10 @@ def nested_children(template: Template, options: ScanOptions) -> set[Path]:
     found: set[Path] = set()
     if template.document is None:
         return found
-    for node in _mapping(template.document.get("Resources")).values():
+    for node in as_mapping(template.document.get("Resources")).values():
         if not isinstance(node, dict) or str(node.get("Type")) not in STACK_TYPES:
             continue
-        properties = _mapping(node.get("Properties"))
+        properties = as_mapping(node.get("Properties"))
         location = properties.get(STACK_TYPES[str(node.get("Type"))])
         if isinstance(location, str) and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", str(location)):
             found.add((template.path.parent / str(location)).resolve())
@@ -1134,7 +951,7 @@ def _import_groups(states: list[LoadState], exports: dict[str, Export]) -> list[
 def _logical_ids_collide(templates: list[Template]) -> bool:
     seen: set[str] = set()
     for template in templates:
-        ids = set(_mapping(template.document.get("Resources")) if template.document is not None else ())
+        ids = set(as_mapping(template.document.get("Resources")) if template.document is not None else ())
         if ids & seen:
             return True
         seen |= ids
