@@ -1,20 +1,21 @@
-"""CloudFormation templates -> RawResources -> ``scanner.model`` objects.
+"""One stack (a top-level template or a nested stack): its parameters, resources and outputs,
+and the configurations of a scan.
 
 One ``Configuration`` per top-level template, with its local nested stacks loaded into it.
-What CloudFormation itself would know before a deployment is evaluated here:
 
 * Parameters: ``--parameter`` values, else the ``Default``; otherwise ``Unknown``.
   ``AWS::SSM::Parameter::Value<...>`` parameters are read from SSM at deploy time: ``Unknown``.
-* Pseudo parameters: ``AWS::Partition`` is ``aws`` and ``AWS::URLSuffix`` ``amazonaws.com``
-  (so ``arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess`` stays recognisable);
-  the others are ``Unknown`` unless given as ``--parameter AWS::Region=...``. Inside a longer
-  ``Fn::Sub``/``Fn::Join`` text an unknown pseudo parameter is kept as its literal
-  ``${AWS::AccountId}`` placeholder: it cannot be mistaken for ``*`` or a CIDR, and keeps
-  ARNs and names readable.
-* Conditions are three-valued (true, false, unknown). A resource whose condition is false is
-  not loaded; an unknown condition loads it with an assumption.
-* Intrinsics resolve to values, ``ResourceRef`` (``Ref`` -> attribute ``"Ref"``,
-  ``Fn::GetAtt`` -> the attribute name) or ``Unknown`` (with the refs it was computed from).
+  ``List<...>`` and ``CommaDelimitedList`` values given as text are split at commas. A nested
+  stack's parameters come from its parent's ``Parameters`` property (else their ``Default``),
+  never from ``--parameter``.
+* Pseudo parameters and values: see ``values``; conditions: ``conditions``; intrinsics:
+  ``intrinsics``, which evaluate through this stack (it is their ``Evaluator``).
+* Resources become ``RawResource``s with their evaluated properties and lines. A resource
+  whose condition is false is not loaded; an unknown condition loads it with an assumption.
+  ``Fn::ForEach`` (``AWS::LanguageExtensions``), pre-processor ``Type`` directives and
+  ``Transform`` macros are not expanded offline: each is a notice.
+* ``Metadata.iacscan.ignore`` entries (an ``id`` or list of ids, and a ``reason``) become
+  suppressions of the resource.
 
 Addresses are logical IDs; resources of a nested stack are ``Parent.Child``. CDK output
 (``scanner.loaders.cloudformation.cdk``) uses construct paths instead.
@@ -26,8 +27,6 @@ cannot become an edge of this one's graph: it is ``Unknown`` naming the exportin
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -36,113 +35,31 @@ from typing import Any
 
 from scanner.adapters.raw import RawResource
 from scanner.findings import Configuration, ConfigurationKind, LoadError, Suppression
+from scanner.loaders.cloudformation.conditions import Conditions
 from scanner.loaders.cloudformation.decode import SpanMaker, Template, TemplateCache, as_mapping, key_node
+from scanner.loaders.cloudformation.intrinsics import evaluate_intrinsic
+from scanner.loaders.cloudformation.values import (
+    KNOWN_PSEUDO,
+    MAX_DEPTH,
+    NO_VALUE,
+    TooDeep,
+    count_unknowns,
+    is_known,
+    pseudo_unknown,
+    refs_in,
+    unknown,
+)
 from scanner.options import ScanOptions
-from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, SpannedList, Unknown
+from scanner.values import ResourceRef, Span, SpannedDict, SpannedList, Unknown
 
-MAX_DEPTH = 100  # nesting of mappings / lists / intrinsics inside one value
 MAX_STACK_NESTING = 10  # nested stacks inside nested stacks
 STACK_TYPES = {"AWS::CloudFormation::Stack": "TemplateURL", "AWS::Serverless::Application": "Location"}
-
-_SUB_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
-
-KNOWN_PSEUDO = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
-DEPLOY_TIME_PSEUDO = ("AWS::AccountId", "AWS::Region", "AWS::StackName", "AWS::StackId", "AWS::NotificationARNs")
-
-
-def _pseudo_unknown(name: str) -> Unknown:
-    return Unknown(f"{name} is only known at deploy time")
-
-
-_PSEUDO_PLACEHOLDER = {_pseudo_unknown(name): "${" + name + "}" for name in DEPLOY_TIME_PSEUDO}
-
-
-class _NoValue:
-    """``AWS::NoValue``: the key or list item it stands in is removed."""
-
-
-NO_VALUE = _NoValue()
-
-
-class TooDeep(Exception):
-    """A value nested deeper than MAX_DEPTH (or a condition chain longer than it)."""
-
-
-# --- values -----------------------------------------------------------------------------------
-
-
-def refs_in(value: Any) -> tuple[ResourceRef, ...]:
-    """Every resource reference inside a value, in order, once."""
-    found: dict[ResourceRef, None] = {}
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, ResourceRef):
-            found[item] = None
-        elif isinstance(item, Unknown):
-            found.update(dict.fromkeys(item.refs))
-        elif isinstance(item, dict):
-            pending.extend(reversed(list(item.values())))
-        elif isinstance(item, (list, tuple)):
-            pending.extend(reversed(item))
-    return tuple(found)
-
-
-def is_known(value: Any) -> bool:
-    """No Unknown and no ResourceRef anywhere inside."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, (Unknown, ResourceRef)):
-            return False
-        if isinstance(item, dict):
-            pending.extend(item.values())
-        elif isinstance(item, (list, tuple)):
-            pending.extend(item)
-    return True
-
-
-def count_unknowns(value: Any) -> int:
-    count = 0
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, Unknown):
-            count += 1
-        elif isinstance(item, dict):
-            pending.extend(item.values())
-        elif isinstance(item, (list, tuple)):
-            pending.extend(item)
-    return count
-
-
-def unknown(reason: str, *sources: Any) -> Unknown:
-    return Unknown(reason, refs_in(list(sources)))
-
-
-def _scalar_text(value: Any) -> str | None:
-    """The text CloudFormation would use for a scalar in a string context."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    return None
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-encodable copy of a known value."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
-# --- evaluation of one stack --------------------------------------------------------------------
 
 
 @dataclass
 class Export:
+    """An output with an ``Export`` name: who exports it, and its evaluated value."""
+
     configuration: str
     file: str
     value: Any
@@ -190,9 +107,7 @@ class Stack:
         self.spans = SpanMaker(template)
         self.resources: dict[str, Any] = as_mapping(self.doc.get("Resources"))
         self.mappings = as_mapping(self.doc.get("Mappings"))
-        self._conditions = as_mapping(self.doc.get("Conditions"))
-        self._condition_memo: dict[str, tuple[bool | None, str]] = {}
-        self._condition_busy: set[str] = set()
+        self.conditions = Conditions(as_mapping(self.doc.get("Conditions")), self.value)
         self._children: dict[str, Stack | None] = {}
         self._outputs = as_mapping(self.doc.get("Outputs"))
         self.addresses = self._addresses()
@@ -230,7 +145,7 @@ class Stack:
             elif not top_level and given is not None and name in given:
                 value = given[name]
             elif "Default" in declaration:
-                value = self._value(declaration["Default"], 0)
+                value = self.value(declaration["Default"], 0)
             else:
                 values[name] = Unknown(f"parameter {name} has no value")
                 continue
@@ -288,7 +203,7 @@ class Stack:
                 assumptions.append(f"condition {condition} is unknown ({reason}): assumed true")
         address = self.addresses[logical_id]
         try:
-            properties = self._value(node.get("Properties"), 0) if "Properties" in node else None
+            properties = self.value(node.get("Properties"), 0) if "Properties" in node else None
         except (TooDeep, RecursionError):
             self.state.errors.append(
                 LoadError(span.file, span.line, f"resource {logical_id}: properties nested over {MAX_DEPTH} levels")
@@ -389,7 +304,7 @@ class Stack:
 
     def _safe_value(self, node: Any) -> Any:
         try:
-            return self._value(node, 0)
+            return self.value(node, 0)
         except (TooDeep, RecursionError):
             return Unknown(f"value nested over {MAX_DEPTH} levels")
 
@@ -421,68 +336,21 @@ class Stack:
 
     def condition(self, name: str, depth: int = 0) -> tuple[bool | None, str]:
         """(True | False | None for unknown, why it is unknown)."""
-        if name in self._condition_memo:
-            return self._condition_memo[name]
-        if name in self._condition_busy:
-            return None, f"condition {name} refers to itself"
-        if name not in self._conditions:
-            return None, f"condition {name} is not defined"
-        self._condition_busy.add(name)
-        try:
-            result = self._truth(self._conditions[name], depth + 1)
-        except (TooDeep, RecursionError):
-            result = (None, f"condition {name} is nested too deeply")
-        finally:
-            self._condition_busy.discard(name)
-        self._condition_memo[name] = result
-        return result
-
-    def _truth(self, node: Any, depth: int) -> tuple[bool | None, str]:
-        if depth > MAX_DEPTH:
-            raise TooDeep
-        if isinstance(node, bool):
-            return node, ""
-        if not isinstance(node, dict) or len(node) != 1:
-            return None, "condition is not an intrinsic function"
-        function, argument = next(iter(node.items()))
-        if function == "Condition":
-            return self.condition(str(argument), depth + 1)
-        if function == "Fn::Equals":
-            if not isinstance(argument, list) or len(argument) != 2:
-                return None, "Fn::Equals needs two values"
-            left, right = (self._value(item, depth + 1) for item in argument)
-            for side in (left, right):
-                if not is_known(side):
-                    return None, side.reason if isinstance(side, Unknown) else "it compares a resource attribute"
-            return _equals_text(left) == _equals_text(right), ""
-        if function == "Fn::Not":
-            inner = argument[0] if isinstance(argument, list) and argument else argument
-            truth, reason = self._truth(inner, depth + 1)
-            return (None if truth is None else not truth), reason
-        if function in ("Fn::And", "Fn::Or"):
-            if not isinstance(argument, list):
-                return None, f"{function} needs a list"
-            results = [self._truth(item, depth + 1) for item in argument]
-            decisive = function == "Fn::Or"  # the value that settles the result on its own
-            if any(truth is decisive for truth, _ in results):
-                return decisive, ""
-            reasons = [reason for truth, reason in results if truth is None]
-            return (None, reasons[0]) if reasons else (not decisive, "")
-        return None, f"{function} is not a condition function"
+        return self.conditions.truth(name, depth)
 
     # -- values and intrinsics --
 
-    def _value(self, node: Any, depth: int) -> Any:
+    def value(self, node: Any, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise TooDeep
         if isinstance(node, dict):
             if len(node) == 1:
                 key = next(iter(node))
                 if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")):
-                    return self._intrinsic(str(key), node[key], node, depth + 1)
+                    return evaluate_intrinsic(self, str(key), node[key], node, depth + 1)
             result = SpannedDict(span=self.spans.of(node))
             for key, child in node.items():
-                value = self._value(child, depth + 1)
+                value = self.value(child, depth + 1)
                 if value is NO_VALUE:
                     continue
                 result[str(key)] = value
@@ -493,7 +361,7 @@ class Stack:
         if isinstance(node, list):
             items = SpannedList(span=self.spans.of(node))
             for child in node:
-                value = self._value(child, depth + 1)
+                value = self.value(child, depth + 1)
                 if value is NO_VALUE:
                     continue
                 items.append(value)
@@ -505,17 +373,6 @@ class Stack:
             return node
         return str(node)  # YAML dates and timestamps, as CloudFormation reads them
 
-    def _intrinsic(self, function: str, argument: Any, node: Any, depth: int) -> Any:
-        handler = _INTRINSICS.get(function)
-        if handler is None:
-            return Unknown(f"{function} is not evaluated offline")
-        try:
-            return handler(self, argument, node, depth)
-        except (TooDeep, RecursionError):
-            raise
-        except Exception as error:  # malformed arguments: report as unknown, never crash
-            return Unknown(f"{function} could not be evaluated: {error}")
-
     def ref(self, name: str) -> Any:
         if name in self.parameters:
             return self.parameters[name]
@@ -526,7 +383,7 @@ class Stack:
         if name in KNOWN_PSEUDO:
             return KNOWN_PSEUDO[name]
         if name.startswith("AWS::"):
-            return _pseudo_unknown(name)
+            return pseudo_unknown(name)
         if name in self.resources:
             return self._resource_ref(name, "Ref")
         return Unknown(f"Ref to {name}, which this template does not define")
@@ -566,260 +423,6 @@ class Stack:
         refs = refs_in(export.value)
         what = ", ".join(str(ref) for ref in refs) or "an unknown value"
         return Unknown(f"Fn::ImportValue {name}: exported by {export.file} as {what}")
-
-
-# -- intrinsic functions: (stack, argument node, whole node, depth) -> value --
-
-
-def _fn_ref(stack: Stack, argument: Any, node: Any, depth: int) -> Any:
-    name = stack._value(argument, depth)
-    if not isinstance(name, str):
-        return unknown("Ref to a name that is not known offline", name)
-    return stack.ref(name)
-
-
-def _fn_get_att(stack: Stack, argument: Any, node: Any, depth: int) -> Any:
-    if isinstance(argument, str):
-        logical_id, _, attribute = str(argument).partition(".")
-        return stack.get_att(logical_id, attribute)
-    if isinstance(argument, list) and len(argument) == 2:
-        logical_id = str(argument[0])
-        return stack.get_att(logical_id, stack._value(argument[1], depth))
-    return Unknown("Fn::GetAtt needs a resource and an attribute")
-
-
-def _fn_sub(stack: Stack, argument: Any, node: Any, depth: int) -> Any:
-    variables: dict[str, Any] = {}
-    text = argument
-    if isinstance(argument, list):
-        if len(argument) != 2 or not isinstance(argument[1], dict):
-            return Unknown("Fn::Sub needs a string and a mapping of variables")
-        text = argument[0]
-        variables = {str(k): stack._value(v, depth) for k, v in argument[1].items()}
-    text = stack._value(text, depth)
-    if not isinstance(text, str):
-        return unknown("Fn::Sub text is not known offline", text)
-
-    def lookup(name: str) -> Any:
-        name = name.strip()
-        if name in variables:
-            return variables[name]
-        if "." in name and not name.startswith("AWS::"):
-            logical_id, attribute = name.split(".", 1)
-            return stack.get_att(logical_id, attribute)
-        return stack.ref(name)
-
-    whole = _SUB_PLACEHOLDER.fullmatch(text)
-    if whole and not whole.group(1).startswith("!"):
-        value = lookup(whole.group(1))
-        return "" if value is NO_VALUE else value
-    pieces: list[str] = []
-    unresolved: list[Any] = []
-    position = 0
-    for match in _SUB_PLACEHOLDER.finditer(text):
-        pieces.append(text[position : match.start()])
-        position = match.end()
-        name = match.group(1)
-        if name.startswith("!"):
-            pieces.append("${" + name[1:] + "}")
-            continue
-        value = lookup(name)
-        piece = _text_piece(value)
-        if piece is None:
-            unresolved.append(value)
-            piece = match.group(0)
-        pieces.append(piece)
-    pieces.append(text[position:])
-    if unresolved:
-        return unknown(f"Fn::Sub '{text}' {_unresolved_reason(unresolved)}", unresolved)
-    return "".join(pieces)
-
-
-def _text_piece(value: Any) -> str | None:
-    """A value as part of a longer text: scalars, and unknown pseudo parameters as their
-    ``${AWS::...}`` placeholder; None when the text cannot be known."""
-    if value is NO_VALUE:
-        return ""
-    if isinstance(value, Unknown):
-        return _PSEUDO_PLACEHOLDER.get(value)
-    return _scalar_text(value)
-
-
-def _unresolved_reason(values: list[Any]) -> str:
-    for value in values:
-        if isinstance(value, ResourceRef):
-            return f"depends on {value} (known after deployment)"
-        if isinstance(value, Unknown):
-            return f"depends on an unknown value ({value.reason})"
-    return "depends on a list or mapping value"
-
-
-def _fn_join(stack: Stack, argument: Any, node: Any, depth: int) -> Any:
-    if not isinstance(argument, list) or len(argument) != 2:
-        return Unknown("Fn::Join needs a delimiter and a list")
-    delimiter = stack._value(argument[0], depth)
-    items = stack._value(argument[1], depth)
-    if not isinstance(delimiter, str):
-        return unknown("Fn::Join delimiter is not known offline", delimiter, items)
-    if not isinstance(items, list):
-        return unknown(f"Fn::Join list is not known offline ({_reason(items)})", items)
-    pieces = [_text_piece(item) for item in items]
-    unresolved = [item for item, piece in zip(items, pieces, strict=True) if piece is None]
-    if unresolved:
-        return unknown(f"Fn::Join {_unresolved_reason(unresolved)}", unresolved)
-    return delimiter.join(piece for piece in pieces if piece is not None)
-
-
-def _fn_select(stack: Stack, argument: Any, node: Any, depth: int) -> Any:
-    if not isinstance(argument, list) or len(argument) != 2:
-        return Unknown("Fn::Select needs an index and a list")
-    index = stack._value(argument[0], depth)
-    items = stack._value(argument[1], depth)
-    if not isinstance(items, list):
-        return unknown(f"Fn::Select from a list not known offline ({_reason(items)})", items)
-    try:
-        position = int(index)
-    except (TypeError, ValueError):
-        return unknown("Fn::Select index is not known offline", index, items)
-    if not 0 <= position < len(items):
-        return Unknown(f"Fn::Select index {position} is outside a list of {len(items)}")
-    return items[position]
-
-
-def _fn_split(stack: Stack, argument: Any, node: Any, depth: int) -> Any:
-    if not isinstance(argument, list) or len(argument) != 2:
-        return Unknown("Fn::Split needs a delimiter and a string")
-    delimiter = stack._value(argument[0], depth)
-    text = stack._value(argument[1], depth)
-    if not isinstance(delimiter, str) or not delimiter or not isinstance(text, str):
-        return unknown(f"Fn::Split of a value not known offline ({_reason(text)})", text)
-    return SpannedList(text.split(delimiter), span=stack.spans.of(node))
-
-
-def _fn_find_in_map(stack: Stack, argument: Any, node: Any, depth: int) -> Any:
-    if not isinstance(argument, list) or len(argument) not in (3, 4):
-        return Unknown("Fn::FindInMap needs a map name and two keys")
-    default: Any = None
-    has_default = False
-    if len(argument) == 4 and isinstance(argument[3], dict) and "DefaultValue" in argument[3]:
-        has_default = True
-        default = argument[3]["DefaultValue"]
-    keys = [stack._value(item, depth) for item in argument[:3]]
-    for key in keys:
-        if _scalar_text(key) is None:
-            if has_default:
-                return unknown(f"Fn::FindInMap key is not known offline ({_reason(key)})", key)
-            return unknown(f"Fn::FindInMap key is not known offline ({_reason(key)})", key)
-    table: Any = stack.mappings
-    for key in keys:
-        table = table.get(_scalar_text(key)) if isinstance(table, dict) else None
-        if table is None:
-            break
-    if table is None:
-        if has_default:
-            return stack._value(default, depth)
-        return Unknown(f"Fn::FindInMap: {'/'.join(str(_scalar_text(k)) for k in keys)} is not in Mappings")
-    return stack._value(table, depth)
-
-
-def _fn_if(stack: Stack, argument: Any, node: Any, depth: int) -> Any:
-    if not isinstance(argument, list) or len(argument) != 3:
-        return Unknown("Fn::If needs a condition and two values")
-    name = str(argument[0])
-    truth, reason = stack.condition(name, depth)
-    if truth is True:
-        return stack._value(argument[1], depth)
-    if truth is False:
-        return stack._value(argument[2], depth)
-    when_true = stack._value(argument[1], depth)
-    when_false = stack._value(argument[2], depth)
-    if is_known(when_true) and _plain(when_true) == _plain(when_false):
-        return when_true
-    return unknown(f"Fn::If condition {name} is unknown ({reason})", [when_true, when_false])
-
-
-def _fn_get_azs(stack: Stack, argument: Any, node: Any, depth: int) -> Any:
-    return Unknown("Fn::GetAZs: the region's availability zones are only known at deploy time")
-
-
-def _fn_import_value(stack: Stack, argument: Any, node: Any, depth: int) -> Any:
-    return stack.import_value(stack._value(argument, depth))
-
-
-def _fn_base64(stack: Stack, argument: Any, node: Any, depth: int) -> Any:
-    # Kept as text: UserData stays readable for the analyses.
-    return stack._value(argument, depth)
-
-
-def _fn_cidr(stack: Stack, argument: Any, node: Any, depth: int) -> Any:
-    if not isinstance(argument, list) or len(argument) != 3:
-        return Unknown("Fn::Cidr needs a block, a count and a size")
-    block, count, bits = (stack._value(item, depth) for item in argument)
-    if not isinstance(block, str):
-        return unknown(f"Fn::Cidr of a block not known offline ({_reason(block)})", block)
-    try:
-        network = ipaddress.ip_network(block, strict=False)
-        prefix = network.max_prefixlen - int(bits)
-        wanted = int(count)
-        if wanted < 0 or wanted > 256 or prefix < network.prefixlen:
-            raise ValueError(f"cannot carve {wanted} /{prefix} blocks out of {block}")
-        subnets = network.subnets(new_prefix=prefix)
-        return SpannedList([str(next(subnets)) for _ in range(wanted)], span=stack.spans.of(node))
-    except (ValueError, TypeError, StopIteration) as error:
-        return Unknown(f"Fn::Cidr: {error}")
-
-
-def _fn_length(stack: Stack, argument: Any, node: Any, depth: int) -> Any:
-    items = stack._value(argument, depth)
-    if isinstance(items, list):
-        return len(items)
-    return unknown(f"Fn::Length of a list not known offline ({_reason(items)})", items)
-
-
-def _fn_to_json_string(stack: Stack, argument: Any, node: Any, depth: int) -> Any:
-    value = stack._value(argument, depth)
-    if not is_known(value):
-        return unknown("Fn::ToJsonString of a value not known offline", value)
-    return EncodedJson(json.dumps(_plain(value), separators=(",", ":")), value)
-
-
-def _fn_transform(stack: Stack, argument: Any, node: Any, depth: int) -> Any:
-    return Unknown("Fn::Transform (a macro) is not expanded offline")
-
-
-def _reason(value: Any) -> str:
-    if isinstance(value, Unknown):
-        return value.reason
-    if isinstance(value, ResourceRef):
-        return f"{value} is known after deployment"
-    return f"got {type(value).__name__}"
-
-
-_INTRINSICS: dict[str, Callable[[Stack, Any, Any, int], Any]] = {
-    "Ref": _fn_ref,
-    "Fn::GetAtt": _fn_get_att,
-    "Fn::Sub": _fn_sub,
-    "Fn::Join": _fn_join,
-    "Fn::Select": _fn_select,
-    "Fn::Split": _fn_split,
-    "Fn::FindInMap": _fn_find_in_map,
-    "Fn::If": _fn_if,
-    "Fn::GetAZs": _fn_get_azs,
-    "Fn::ImportValue": _fn_import_value,
-    "Fn::Base64": _fn_base64,
-    "Fn::Cidr": _fn_cidr,
-    "Fn::Length": _fn_length,
-    "Fn::ToJsonString": _fn_to_json_string,
-    "Fn::Transform": _fn_transform,
-}
-
-
-def _equals_text(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return [_equals_text(item) for item in value]
-    if isinstance(value, dict):
-        return {str(k): _equals_text(v) for k, v in value.items()}
-    return _scalar_text(value)
 
 
 # --- configurations -------------------------------------------------------------------------------
