@@ -19,7 +19,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import scanner.loaders.cloudformation.cdk
-import scanner.loaders.cloudformation.stack
+import scanner.loaders.cloudformation.imports
 import scanner.loaders.terraform_module
 import scanner.loaders.terraform_plan
 import scanner.vulndata  # noqa: F401

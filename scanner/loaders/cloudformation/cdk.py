@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from scanner.findings import Configuration, LoadError
+from scanner.loaders.cloudformation.configuration import load_configuration, to_configuration
 from scanner.loaders.cloudformation.decode import Template, TemplateCache
-from scanner.loaders.cloudformation.stack import Export, load_configuration, to_configuration
+from scanner.loaders.cloudformation.stack import Export
 from scanner.options import ScanOptions
 
 MAX_ASSEMBLY_NESTING = 5

@@ -1,7 +1,4 @@
-"""One stack (a top-level template or a nested stack): its parameters, resources and outputs,
-and the configurations of a scan.
-
-One ``Configuration`` per top-level template, with its local nested stacks loaded into it.
+"""One stack (a top-level template or a nested stack): its parameters, resources and outputs.
 
 * Parameters: ``--parameter`` values, else the ``Default``; otherwise ``Unknown``.
   ``AWS::SSM::Parameter::Value<...>`` parameters are read from SSM at deploy time: ``Unknown``.
@@ -19,25 +16,22 @@ One ``Configuration`` per top-level template, with its local nested stacks loade
 
 Addresses are logical IDs; resources of a nested stack are ``Parent.Child``. CDK output
 (``scanner.loaders.cloudformation.cdk``) uses construct paths instead.
-
-``Fn::ImportValue`` resolves against the ``Export`` names of every template loaded in the same
-call (two passes). An exported value that refers to a resource of another configuration
-cannot become an edge of this one's graph: it is ``Unknown`` naming the exporting resource.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scanner.adapters.raw import RawResource
-from scanner.findings import Configuration, ConfigurationKind, LoadError, Suppression
+from scanner.findings import ConfigurationKind, LoadError, Suppression
 from scanner.loaders.cloudformation.conditions import Conditions
-from scanner.loaders.cloudformation.decode import SpanMaker, Template, TemplateCache, as_mapping, key_node
+from scanner.loaders.cloudformation.decode import SpanMaker, Template, as_mapping, key_node
 from scanner.loaders.cloudformation.intrinsics import evaluate_intrinsic
+from scanner.loaders.cloudformation.nested import STACK_TYPES, local_template, nests_itself_or_too_deep
 from scanner.loaders.cloudformation.values import (
     KNOWN_PSEUDO,
     MAX_DEPTH,
@@ -51,9 +45,6 @@ from scanner.loaders.cloudformation.values import (
 )
 from scanner.options import ScanOptions
 from scanner.values import ResourceRef, Span, SpannedDict, SpannedList, Unknown
-
-MAX_STACK_NESTING = 10  # nested stacks inside nested stacks
-STACK_TYPES = {"AWS::CloudFormation::Stack": "TemplateURL", "AWS::Serverless::Application": "Location"}
 
 
 @dataclass
@@ -266,7 +257,7 @@ class Stack:
         properties = as_mapping(node.get("Properties"))
         location_key = STACK_TYPES.get(str(node.get("Type")), "TemplateURL")
         location = self._safe_value(properties.get(location_key))
-        path = self._local_template(location, node)
+        path = local_template(location, node, self.template.path.parent, self.state.cdk)
         if path is None:
             if not self.state.cdk or location is not None:
                 self.state.notices.append(
@@ -278,7 +269,7 @@ class Stack:
                 LoadError(span.file, span.line, f"nested stack {logical_id}: {location} is outside the scanned root")
             )
             return None
-        if path.resolve() in self.chain or len(self.chain) > MAX_STACK_NESTING:
+        if nests_itself_or_too_deep(path, self.chain):
             self.state.errors.append(
                 LoadError(span.file, span.line, f"nested stack {logical_id}: {location} nests itself or is too deep")
             )
@@ -291,16 +282,6 @@ class Stack:
         given = self._safe_value(properties.get("Parameters"))
         given = dict(given) if isinstance(given, dict) else {}
         return Stack(self.state, template, f"{self.prefix}{logical_id}.", given, self.chain)
-
-    def _local_template(self, location: Any, node: dict[str, Any]) -> Path | None:
-        base = self.template.path.parent
-        if isinstance(location, str) and location and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", location):
-            return base / location
-        metadata = node.get("Metadata")
-        asset = metadata.get("aws:asset:path") if isinstance(metadata, dict) else None
-        if self.state.cdk and isinstance(asset, str) and asset.endswith(".json"):
-            return base / asset
-        return None
 
     def _safe_value(self, node: Any) -> Any:
         try:
@@ -423,150 +404,3 @@ class Stack:
         refs = refs_in(export.value)
         what = ", ".join(str(ref) for ref in refs) or "an unknown value"
         return Unknown(f"Fn::ImportValue {name}: exported by {export.file} as {what}")
-
-
-# --- configurations -------------------------------------------------------------------------------
-
-
-def load_configuration(
-    name: str,
-    kind: ConfigurationKind,
-    templates: Iterable[Template],
-    options: ScanOptions,
-    cache: TemplateCache,
-    exports: dict[str, Export],
-    cdk: bool = False,
-) -> LoadState:
-    """Load ``templates`` (top-level stacks) into one configuration's state."""
-    templates = list(templates)
-    state = LoadState(options, kind, exports, cache, name, cdk=cdk, member_files={t.display for t in templates})
-    for template in templates:
-        if template.document is None:
-            state.files.append(template.display)
-            state.errors.extend(template.errors)
-            continue
-        try:
-            Stack(state, template).load()
-        except Exception as error:  # the last line of defence: one template never stops the scan
-            message = f"cannot load template: {type(error).__name__}: {error}"
-            state.errors.append(LoadError(template.display, 0, message))
-    return state
-
-
-def to_configuration(state: LoadState) -> Configuration:
-    from scanner.loaders.cloudformation_model import link_resources, to_model
-
-    configuration = Configuration(name=state.configuration_name, kind=state.kind)
-    configuration.files = list(dict.fromkeys(state.files))
-    configuration.errors = list(state.errors)
-    configuration.notices = list(state.notices)
-    configuration.suppressions = list(state.suppressions)
-    configuration.unknown_values = state.unknown_values
-    for raw in state.raws:
-        try:
-            configuration.resources.extend(to_model(raw, state.options))
-        except Exception as error:  # a mapping bug must not lose the whole configuration
-            configuration.errors.append(
-                LoadError(raw.span.file, raw.span.line, f"cannot map {raw.address} ({raw.type}): {error}")
-            )
-    configuration.resources = link_resources(configuration.resources, state.raws)
-    return configuration
-
-
-def nested_children(template: Template, options: ScanOptions) -> set[Path]:
-    """Local templates this one names as literal nested stack locations."""
-    found: set[Path] = set()
-    if template.document is None:
-        return found
-    for node in as_mapping(template.document.get("Resources")).values():
-        if not isinstance(node, dict) or str(node.get("Type")) not in STACK_TYPES:
-            continue
-        properties = as_mapping(node.get("Properties"))
-        location = properties.get(STACK_TYPES[str(node.get("Type"))])
-        if isinstance(location, str) and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", str(location)):
-            found.add((template.path.parent / str(location)).resolve())
-    return found
-
-
-def load_templates(paths: list[Path], options: ScanOptions) -> list[Configuration]:
-    """One Configuration per top-level template; nested-only templates load into their parents."""
-    cache = TemplateCache(options)
-    templates = [cache(path) for path in paths]
-    children: dict[Path, set[Path]] = {t.path.resolve(): nested_children(t, options) for t in templates}
-    nested = set().union(*children.values()) if children else set()
-    top = [t for t in templates if t.path.resolve() not in nested]
-    reached = _reachable({t.path.resolve() for t in top}, children)
-    top += [t for t in templates if t.path.resolve() not in reached and t not in top]  # nesting cycles
-    top = list({t.path.resolve(): t for t in top}.values())
-
-    states = [load_configuration(t.display, "cloudformation", [t], options, cache, {}) for t in top]
-    exports: dict[str, Export] = {}
-    for state in states:
-        exports.update(state.exports_out)
-    loaded: list[LoadState] = []
-    for members in _import_groups(states, exports):
-        group = [top[i] for i in members]
-        if len(members) > 1 and not _logical_ids_collide(group):
-            name = " + ".join(t.display for t in group)
-            loaded.append(load_configuration(name, "cloudformation", group, options, cache, exports))
-            continue
-        for index in members:
-            state = states[index]
-            if state.imports_used & exports.keys():
-                state = load_configuration(
-                    state.configuration_name, "cloudformation", [top[index]], options, cache, exports
-                )
-            if len(members) > 1:
-                state.notices.append(
-                    f"{top[index].display}: shares resources with another template by "
-                    "Fn::ImportValue, but their logical ids collide, so it is loaded on its own and "
-                    "imported resources stay unknown"
-                )
-            loaded.append(state)
-    return [to_configuration(state) for state in loaded]
-
-
-def _import_groups(states: list[LoadState], exports: dict[str, Export]) -> list[list[int]]:
-    """Templates linked by Fn::ImportValue of a resource (not a literal) load as one
-    configuration, as a CDK app does, so the import becomes a graph edge: an instance in a
-    subnet another stack exports is routed by that stack's tables."""
-    exporter = {name: index for index, state in enumerate(states) for name in state.exports_out}
-    leader = list(range(len(states)))
-
-    def find(index: int) -> int:
-        while leader[index] != index:
-            leader[index] = leader[leader[index]]
-            index = leader[index]
-        return index
-
-    for index, state in enumerate(states):
-        for name in sorted(state.imports_used):
-            other = exporter.get(name)
-            if other is not None and other != index and not is_known(exports[name].value):
-                first, second = sorted((find(index), find(other)))
-                leader[second] = first
-    groups: dict[int, list[int]] = {}
-    for index in range(len(states)):
-        groups.setdefault(find(index), []).append(index)
-    return sorted(groups.values())
-
-
-def _logical_ids_collide(templates: list[Template]) -> bool:
-    seen: set[str] = set()
-    for template in templates:
-        ids = set(as_mapping(template.document.get("Resources")) if template.document is not None else ())
-        if ids & seen:
-            return True
-        seen |= ids
-    return False
-
-
-def _reachable(start: set[Path], edges: dict[Path, set[Path]]) -> set[Path]:
-    seen = set(start)
-    pending = list(start)
-    while pending:
-        for child in edges.get(pending.pop(), set()):
-            if child not in seen:
-                seen.add(child)
-                pending.append(child)
-    return seen
