@@ -36,10 +36,10 @@ def run_load_job(job: LoadJob, options: ScanOptions) -> list[Configuration]:
 
             return [load_plan(job.paths[0], options)]
         if job.kind == "cdk":
-            from scanner.loaders.cdk import load_cdk_out
+            from scanner.loaders.cloudformation.cdk import load_cdk_out
 
             return load_cdk_out(job.paths[0], options)
-        from scanner.loaders.cloudformation import load_templates
+        from scanner.loaders.cloudformation.imports import load_templates
 
         return load_templates(list(job.paths), options)
     except Exception as error:

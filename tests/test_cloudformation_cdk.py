@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scanner.loaders.cdk import load_cdk_out
+from scanner.loaders.cloudformation.cdk import load_cdk_out
 from scanner.model import Instance, SecurityGroup, Subnet
 from scanner.options import ScanOptions
 from scanner.values import ResourceRef

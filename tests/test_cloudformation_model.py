@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from scanner.loaders.cloudformation import load_templates
+from scanner.loaders.cloudformation.imports import load_templates
 from scanner.model import (
     AclEntry,
     AutoScalingGroup,

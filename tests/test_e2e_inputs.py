@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from scanner.cli import app
 from scanner.findings import ScanResult
 from scanner.graph import build_graph
-from scanner.loaders.cloudformation import load_templates
+from scanner.loaders.cloudformation.imports import load_templates
 from scanner.loaders.terraform_module import load_terraform_configuration
 from scanner.loaders.terraform_plan import load_plan
 from scanner.model import Instance, SecurityGroup

@@ -18,8 +18,8 @@ from cfnlint.decode import cfn_json  # noqa: F401  (imported before the patches:
 from rich.console import Console
 from typer.testing import CliRunner
 
-import scanner.loaders.cdk
-import scanner.loaders.cloudformation
+import scanner.loaders.cloudformation.cdk
+import scanner.loaders.cloudformation.imports
 import scanner.loaders.terraform_module
 import scanner.loaders.terraform_plan
 import scanner.vulndata  # noqa: F401

@@ -20,16 +20,23 @@ from pathlib import Path
 from typing import Any
 
 from scanner.findings import Configuration, LoadError
-from scanner.loaders.cloudformation import (
-    Export,
-    Template,
-    TemplateCache,
-    load_configuration,
-    to_configuration,
-)
+from scanner.loaders.cloudformation.configuration import load_configuration, to_configuration
+from scanner.loaders.cloudformation.decode import Template, TemplateCache
+from scanner.loaders.cloudformation.stack import Export
+from scanner.loaders.formats import LoadJob
 from scanner.options import ScanOptions
 
 MAX_ASSEMBLY_NESTING = 5
+
+
+def detect(folder: Path) -> bool:
+    """Whether ``folder`` is a CDK cloud assembly: a ``cdk.out`` folder with a ``manifest.json``."""
+    return folder.name == "cdk.out" and (folder / "manifest.json").is_file()
+
+
+def load(job: LoadJob, options: ScanOptions) -> list[Configuration]:
+    """The one Configuration of the job's ``cdk.out`` folder."""
+    return load_cdk_out(job.paths[0], options)
 
 
 def load_cdk_out(folder: Path, options: ScanOptions) -> list[Configuration]:
@@ -115,4 +122,4 @@ def _read_manifest(path: Path, options: ScanOptions, errors: list[LoadError]) ->
     return manifest
 
 
-__all__ = ["load_cdk_out"]
+__all__ = ["detect", "load", "load_cdk_out"]

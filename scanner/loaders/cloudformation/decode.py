@@ -1,0 +1,212 @@
+"""Reading a CloudFormation template: the content sniffer, cfn-lint's decoder, spans.
+
+A file is a template when its first 64 KB hold ``AWSTemplateFormatVersion``, or a
+``Resources`` section with an ``AWS::`` type. It is decoded by cfn-lint (YAML, with the
+short forms such as ``!Ref``, or JSON); what cfn-lint finds wrong becomes a ``LoadError``.
+The decoded tree is copied into picklable marked nodes (``nodes``) so the parse cache can
+keep it. A template is read at most once per load: ``TemplateCache`` belongs to that load.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scanner.cache import ParseCache
+from scanner.findings import LoadError
+from scanner.loaders.cloudformation.nodes import marked_copy
+from scanner.options import ScanOptions
+from scanner.values import Span
+
+# cfn-lint logs every decode problem at ERROR level; we report them as LoadErrors instead.
+logging.getLogger("cfnlint").addHandler(logging.NullHandler())
+logging.getLogger("cfnlint").propagate = False
+
+TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
+PROBE_BYTES = 64 * 1024
+
+_TOP_LEVEL_RESOURCES = re.compile(rb'(?m)^(?:Resources|"Resources")\s*:|"Resources"\s*:')
+_AWS_TYPE = re.compile(rb'"?Type"?\s*:\s*["\']?AWS::')
+
+
+# --- discovery -------------------------------------------------------------------------------
+
+
+def is_cloudformation_template(path: Path) -> bool:
+    """Whether ``path`` looks like a CloudFormation template, judged by a cheap look at
+    its first 64 KB: ``AWSTemplateFormatVersion``, or a ``Resources`` section with an
+    ``AWS::`` type."""
+    if path.suffix.lower() not in TEMPLATE_SUFFIXES:
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(PROBE_BYTES)
+    except OSError:
+        return False
+    if b"\x00" in head:
+        # A template saved as UTF-16/32 is still a template: load it so the user hears it is
+        # not read (decode_template says why) instead of it vanishing from the scan.
+        head = _wide_text(head)
+        if not head:
+            return False
+    if b"AWSTemplateFormatVersion" in head:
+        return True
+    return bool(_TOP_LEVEL_RESOURCES.search(head) and _AWS_TYPE.search(head))
+
+
+def _wide_text(head: bytes) -> bytes:
+    """``head`` re-encoded as UTF-8 when it starts with a UTF-16/32 byte order mark, else b""."""
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if head.startswith(bom):
+            return head.decode(codec, errors="ignore").encode("utf-8")
+    return b""
+
+
+# --- decoding ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Template:
+    """A decoded template file: cfn-lint's node tree (0-based marks) and the file's lines."""
+
+    path: Path
+    display: str
+    document: dict[str, Any] | None
+    lines: list[str]
+    errors: list[LoadError]
+
+
+def decode_template(path: Path, options: ScanOptions) -> Template:
+    display = options.display_path(path)
+    if not options.inside_root(path):
+        return Template(path, display, None, [], [LoadError(display, 0, "file is outside the scanned root")])
+    try:
+        size = path.stat().st_size
+        if size > options.max_file_bytes:
+            message = f"file is {size} bytes, over the {options.max_file_bytes}-byte limit"
+            return Template(path, display, None, [], [LoadError(display, 0, message)])
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        encoding = " (it is UTF-16 or UTF-32: save it as UTF-8)" if _wide_text(data[:PROBE_BYTES]) else ""
+        return Template(path, display, None, [], [LoadError(display, 0, f"file is not UTF-8 text{encoding}")])
+    except OSError as error:
+        return Template(path, display, None, [], [LoadError(display, 0, f"cannot read file: {error.strerror}")])
+    lines = text.splitlines()
+    cache = ParseCache(options.cache_dir)
+    document, errors = cache.get_or_compute(data, "cloudformation-decode", lambda: _decode(text, display))
+    if errors:
+        return Template(path, display, None, lines, errors)
+    if not isinstance(document, dict):
+        not_mapping = LoadError(display, 1, "not a CloudFormation template (no mapping)")
+        return Template(path, display, None, lines, [not_mapping])
+    resources = document.get("Resources")
+    if not isinstance(resources, dict):
+        line = _mark_line(getattr(resources, "start_mark", None)) if resources is not None else 0
+        return Template(path, display, None, lines, [LoadError(display, line, "template has no Resources mapping")])
+    return Template(path, display, document, lines, [])
+
+
+def _decode(text: str, display: str) -> tuple[Any, list[LoadError]]:
+    """cfn-lint's decode, turned into picklable nodes so the parse cache can keep it."""
+    # Imported here: importing cfn-lint takes seconds, and a warm cache never needs it.
+    from cfnlint.decode import decode_str
+
+    try:
+        document, matches = decode_str(text)
+    except Exception as error:  # cfn-lint guards most inputs; never let one template stop the scan
+        return None, [LoadError(display, 0, f"cannot decode template: {error}")]
+    if matches:
+        return None, [
+            LoadError(display, max(int(getattr(m, "linenumber", 0) or 0), 0), str(m.message)) for m in matches
+        ]
+    try:
+        return marked_copy(document), []
+    except RecursionError:
+        return None, [LoadError(display, 0, "template is nested too deeply to read")]
+
+
+def _mark_line(mark: Any) -> int:
+    return int(mark.line) + 1 if mark is not None else 0
+
+
+class TemplateCache:
+    """The templates one load has decoded, by resolved path: a template named by several
+    stacks (or nested twice) is read once. Created by each load and passed along."""
+
+    def __init__(self, options: ScanOptions) -> None:
+        self.options = options
+        self._decoded: dict[Path, Template] = {}
+
+    def __call__(self, path: Path) -> Template:
+        key = path.resolve()
+        if key not in self._decoded:
+            self._decoded[key] = decode_template(path, self.options)
+        return self._decoded[key]
+
+
+# --- nodes ------------------------------------------------------------------------------------
+
+
+def as_mapping(node: Any) -> dict[str, Any]:
+    """``node`` if it is a mapping, else an empty one (a section that is missing or malformed)."""
+    return node if isinstance(node, dict) else {}
+
+
+def key_node(mapping: dict[str, Any], wanted: str) -> Any:
+    """The key object (with its marks) of ``mapping`` equal to ``wanted``."""
+    for key in mapping:
+        if key == wanted:
+            return key
+    return None
+
+
+# --- spans ------------------------------------------------------------------------------------
+
+
+class SpanMaker:
+    """Turns cfn-lint's 0-based (line, column) marks into 1-based line spans. A YAML block
+    ends where the next token starts, possibly after blank lines and comments: those are
+    trimmed so a span covers only the lines written for it."""
+
+    def __init__(self, template: Template) -> None:
+        self.file = template.display
+        self.lines = template.lines
+
+    def between(self, start: Any, end: Any) -> Span | None:
+        if start is None:
+            return None
+        first = int(start.line) + 1
+        last = first
+        if end is not None:
+            end_line, end_column = int(end.line), int(end.column)
+            before_end = self.lines[end_line][:end_column] if 0 <= end_line < len(self.lines) else ""
+            last = end_line if before_end.strip() == "" else end_line + 1
+            last = min(last, len(self.lines)) if self.lines else last
+            while last > first and self._is_filler(last):
+                last -= 1
+        return Span(self.file, first, max(first, last))
+
+    def of(self, node: Any) -> Span | None:
+        return self.between(getattr(node, "start_mark", None), getattr(node, "end_mark", None))
+
+    def entry(self, key: Any, value: Any) -> Span | None:
+        """A mapping entry: from its key to the end of its value."""
+        start = getattr(key, "start_mark", None) or getattr(value, "start_mark", None)
+        end = getattr(value, "end_mark", None) or getattr(key, "end_mark", None)
+        return self.between(start, end)
+
+    def _is_filler(self, line: int) -> bool:
+        if not 0 < line <= len(self.lines):
+            return False
+        text = self.lines[line - 1].strip()
+        return text == "" or text.startswith("#")

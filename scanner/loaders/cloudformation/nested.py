@@ -1,0 +1,87 @@
+"""Nested stacks: ``AWS::CloudFormation::Stack`` (``TemplateURL``) and
+``AWS::Serverless::Application`` (``Location``).
+
+A nested stack whose location is a local file (a relative path, not a URL) loads into its
+parent's configuration: its resources are ``Parent.Child``, its parameters are the parent's
+``Parameters`` property, and ``Fn::GetAtt Child.Outputs.Name`` reads its output. In a CDK
+assembly the ``aws:asset:path`` metadata names the template. A location that is not a local
+file is a notice (its resources are not scanned), and so is a missing one outside CDK; a
+local file outside the scanned root, a stack that nests itself, or one nested more than
+``MAX_STACK_NESTING`` deep, is an error.
+
+A template that another template nests is not a configuration of its own; templates reached
+only through a nesting cycle are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Final
+
+from scanner.loaders.cloudformation.decode import Template, as_mapping
+from scanner.options import ScanOptions
+
+MAX_STACK_NESTING = 10  # nested stacks inside nested stacks
+STACK_TYPES: Final[Mapping[str, str]] = MappingProxyType(
+    {"AWS::CloudFormation::Stack": "TemplateURL", "AWS::Serverless::Application": "Location"}
+)
+
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+
+def local_template(location: Any, node: dict[str, Any], base: Path, cdk: bool) -> Path | None:
+    """The local file a nested stack resource (``node``, in a template in ``base``) names
+    with its evaluated ``location``, or with CDK's ``aws:asset:path``; None if it names none."""
+    if isinstance(location, str) and location and not _URL.match(location):
+        return base / location
+    metadata = node.get("Metadata")
+    asset = metadata.get("aws:asset:path") if isinstance(metadata, dict) else None
+    if cdk and isinstance(asset, str) and asset.endswith(".json"):
+        return base / asset
+    return None
+
+
+def nests_itself_or_too_deep(path: Path, chain: tuple[Path, ...]) -> bool:
+    """Whether the template at ``path`` is already open in ``chain`` (the resolved paths from
+    the top-level stack down), or ``chain`` is already as deep as nesting may go."""
+    return path.resolve() in chain or len(chain) > MAX_STACK_NESTING
+
+
+def nested_children(template: Template, options: ScanOptions) -> set[Path]:
+    """Local templates this one names as literal nested stack locations."""
+    found: set[Path] = set()
+    if template.document is None:
+        return found
+    for node in as_mapping(template.document.get("Resources")).values():
+        if not isinstance(node, dict) or str(node.get("Type")) not in STACK_TYPES:
+            continue
+        properties = as_mapping(node.get("Properties"))
+        location = properties.get(STACK_TYPES[str(node.get("Type"))])
+        if isinstance(location, str) and not _URL.match(str(location)):
+            found.add((template.path.parent / str(location)).resolve())
+    return found
+
+
+def top_level_templates(templates: list[Template], options: ScanOptions) -> list[Template]:
+    """The templates that are configurations of their own: those no other template nests,
+    and those only reached through a nesting cycle; each once."""
+    children: dict[Path, set[Path]] = {t.path.resolve(): nested_children(t, options) for t in templates}
+    nested = set().union(*children.values()) if children else set()
+    top = [t for t in templates if t.path.resolve() not in nested]
+    reached = _reachable({t.path.resolve() for t in top}, children)
+    top += [t for t in templates if t.path.resolve() not in reached and t not in top]  # nesting cycles
+    return list({t.path.resolve(): t for t in top}.values())
+
+
+def _reachable(start: set[Path], edges: dict[Path, set[Path]]) -> set[Path]:
+    seen = set(start)
+    pending = list(start)
+    while pending:
+        for child in edges.get(pending.pop(), set()):
+            if child not in seen:
+                seen.add(child)
+                pending.append(child)
+    return seen

@@ -1,0 +1,406 @@
+"""One stack (a top-level template or a nested stack): its parameters, resources and outputs.
+
+* Parameters: ``--parameter`` values, else the ``Default``; otherwise ``Unknown``.
+  ``AWS::SSM::Parameter::Value<...>`` parameters are read from SSM at deploy time: ``Unknown``.
+  ``List<...>`` and ``CommaDelimitedList`` values given as text are split at commas. A nested
+  stack's parameters come from its parent's ``Parameters`` property (else their ``Default``),
+  never from ``--parameter``.
+* Pseudo parameters and values: see ``values``; conditions: ``conditions``; intrinsics:
+  ``intrinsics``, which evaluate through this stack (it is their ``Evaluator``).
+* Resources become ``RawResource``s with their evaluated properties and lines. A resource
+  whose condition is false is not loaded; an unknown condition loads it with an assumption.
+  ``Fn::ForEach`` (``AWS::LanguageExtensions``), pre-processor ``Type`` directives and
+  ``Transform`` macros are not expanded offline: each is a notice.
+* ``Metadata.iacscan.ignore`` entries (an ``id`` or list of ids, and a ``reason``) become
+  suppressions of the resource.
+
+Addresses are logical IDs; resources of a nested stack are ``Parent.Child``. CDK output
+(``scanner.loaders.cloudformation.cdk``) uses construct paths instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scanner.adapters.raw import RawResource
+from scanner.findings import ConfigurationKind, LoadError, Suppression
+from scanner.loaders.cloudformation.conditions import Conditions
+from scanner.loaders.cloudformation.decode import SpanMaker, Template, as_mapping, key_node
+from scanner.loaders.cloudformation.intrinsics import evaluate_intrinsic
+from scanner.loaders.cloudformation.nested import STACK_TYPES, local_template, nests_itself_or_too_deep
+from scanner.loaders.cloudformation.values import (
+    KNOWN_PSEUDO,
+    MAX_DEPTH,
+    NO_VALUE,
+    TooDeep,
+    count_unknowns,
+    is_known,
+    pseudo_unknown,
+    refs_in,
+    unknown,
+)
+from scanner.options import ScanOptions
+from scanner.values import ResourceRef, Span, SpannedDict, SpannedList, Unknown
+
+
+@dataclass
+class Export:
+    """An output with an ``Export`` name: who exports it, and its evaluated value."""
+
+    configuration: str
+    file: str
+    value: Any
+
+
+@dataclass
+class LoadState:
+    """What one configuration's load accumulates."""
+
+    options: ScanOptions
+    kind: ConfigurationKind
+    exports_in: dict[str, Export]
+    templates: Callable[[Path], Template]
+    configuration_name: str
+    cdk: bool = False
+    raws: list[RawResource] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    exports_out: dict[str, Export] = field(default_factory=dict)
+    imports_used: set[str] = field(default_factory=set)
+    unknown_values: int = 0
+    cdk_logical_ids: dict[str, str] = field(default_factory=dict)
+    member_files: set[str] = field(default_factory=set)  # top-level templates loaded together
+
+
+class Stack:
+    """One template instance (top-level or nested): its parameters, conditions, resources."""
+
+    def __init__(
+        self,
+        state: LoadState,
+        template: Template,
+        prefix: str = "",
+        given: dict[str, Any] | None = None,
+        chain: tuple[Path, ...] = (),
+    ) -> None:
+        assert template.document is not None
+        self.state = state
+        self.template = template
+        self.doc = template.document
+        self.prefix = prefix
+        self.chain = (*chain, template.path.resolve())
+        self.spans = SpanMaker(template)
+        self.resources: dict[str, Any] = as_mapping(self.doc.get("Resources"))
+        self.mappings = as_mapping(self.doc.get("Mappings"))
+        self.conditions = Conditions(as_mapping(self.doc.get("Conditions")), self.value)
+        self._children: dict[str, Stack | None] = {}
+        self._outputs = as_mapping(self.doc.get("Outputs"))
+        self.addresses = self._addresses()
+        self.parameters = self._parameters(given)
+
+    # -- setup --
+
+    def _addresses(self) -> dict[str, str]:
+        addresses = {logical_id: f"{self.prefix}{logical_id}" for logical_id in self.resources}
+        if not self.state.cdk:
+            return addresses
+        taken: set[str] = set()
+        for logical_id, body in self.resources.items():
+            metadata = body.get("Metadata") if isinstance(body, dict) else None
+            path = metadata.get("aws:cdk:path") if isinstance(metadata, dict) else None
+            if not isinstance(path, str) or not path:
+                continue
+            address = re.sub(r"/(Resource|Default)$", "", str(path))
+            if address in taken or address in self.resources:
+                address = f"{address} ({logical_id})"
+            taken.add(address)
+            addresses[logical_id] = address
+            self.state.cdk_logical_ids[address] = str(logical_id)
+        return addresses
+
+    def _parameters(self, given: dict[str, Any] | None) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        top_level = given is None
+        for name, declaration in as_mapping(self.doc.get("Parameters")).items():
+            name = str(name)
+            declaration = declaration if isinstance(declaration, dict) else {}
+            type_name = str(declaration.get("Type", "String"))
+            if top_level and name in self.state.options.parameters:
+                value: Any = self.state.options.parameters[name]
+            elif not top_level and given is not None and name in given:
+                value = given[name]
+            elif "Default" in declaration:
+                value = self.value(declaration["Default"], 0)
+            else:
+                values[name] = Unknown(f"parameter {name} has no value")
+                continue
+            if type_name.startswith("AWS::SSM::Parameter::Value<"):
+                values[name] = Unknown(f"parameter {name} is read from SSM parameter {value} at deploy time")
+                continue
+            if (type_name.startswith("List<") or type_name == "CommaDelimitedList") and isinstance(value, str):
+                value = [item.strip() for item in value.split(",")] if value != "" else []
+            values[name] = value
+        return values
+
+    # -- resources --
+
+    def load(self) -> None:
+        self.state.files.append(self.template.display)
+        transform = self.doc.get("Transform")
+        if transform:
+            names = transform if isinstance(transform, list) else [transform]
+            shown = ", ".join(str(n) if isinstance(n, str) else "(macro)" for n in names)
+            self.state.notices.append(
+                f"{self.template.display}: Transform {shown} is not expanded offline; "
+                "resources only it would create are not scanned"
+            )
+        for logical_id, node in self.resources.items():
+            self._load_resource(str(logical_id), node)
+        for name in self._outputs:
+            self._collect_export(str(name))
+
+    def _load_resource(self, logical_id: str, node: Any) -> None:
+        span = self.spans.entry(key_node(self.resources, logical_id), node) or Span(self.template.display, 0, 0)
+        if str(logical_id).startswith("Fn::ForEach::"):
+            self.state.notices.append(f"{span}: {logical_id} (AWS::LanguageExtensions) is not expanded offline")
+            return
+        if not isinstance(node, dict):
+            self.state.errors.append(LoadError(span.file, span.line, f"resource {logical_id} is not a mapping"))
+            return
+        resource_type = node.get("Type")
+        if isinstance(resource_type, dict) and len(resource_type) == 1:
+            directive = str(next(iter(resource_type))).replace("Fn::", "!", 1)
+            self.state.notices.append(
+                f"{span}: resource {logical_id} has Type {directive} (a pre-processor directive), not expanded offline"
+            )
+            return
+        if not isinstance(resource_type, str):
+            self.state.errors.append(LoadError(span.file, span.line, f"resource {logical_id} has no Type"))
+            return
+        resource_type = str.__str__(resource_type)  # a plain str: cfn-lint's node classes cannot be pickled
+        assumptions: list[str] = []
+        condition = node.get("Condition")
+        if condition is not None:
+            truth, reason = self.condition(str(condition))
+            if truth is False:
+                return
+            if truth is None:
+                assumptions.append(f"condition {condition} is unknown ({reason}): assumed true")
+        address = self.addresses[logical_id]
+        try:
+            properties = self.value(node.get("Properties"), 0) if "Properties" in node else None
+        except (TooDeep, RecursionError):
+            self.state.errors.append(
+                LoadError(span.file, span.line, f"resource {logical_id}: properties nested over {MAX_DEPTH} levels")
+            )
+            return
+        if isinstance(properties, Unknown):
+            assumptions.append(f"Properties are unknown: {properties.reason}")
+        if not isinstance(properties, SpannedDict):
+            properties = SpannedDict(span=span)
+        self.state.unknown_values += count_unknowns(properties)
+        self.state.raws.append(RawResource(address, resource_type, properties, span, tuple(assumptions)))
+        self._collect_suppressions(address, node.get("Metadata"))
+        if resource_type in STACK_TYPES:
+            self.child(logical_id)
+
+    def _collect_suppressions(self, address: str, metadata: Any) -> None:
+        ours = metadata.get("iacscan") if isinstance(metadata, dict) else None
+        entries = ours.get("ignore") if isinstance(ours, dict) else None
+        if entries is None:
+            return
+        if isinstance(entries, dict):
+            entries = [entries]
+        if not isinstance(entries, list):
+            span = self.spans.of(ours) or Span(self.template.display, 0, 0)
+            self.state.errors.append(LoadError(span.file, span.line, "Metadata iacscan.ignore must be a list"))
+            return
+        for entry in entries:
+            span = self.spans.of(entry) or self.spans.of(entries) or Span(self.template.display, 0, 0)
+            rule_ids = entry.get("id") if isinstance(entry, dict) else entry
+            if isinstance(rule_ids, str):
+                rule_ids = [rule_ids]
+            if not isinstance(rule_ids, list) or not rule_ids:
+                self.state.errors.append(LoadError(span.file, span.line, "iacscan ignore entry without an id"))
+                continue
+            reason = entry.get("reason", "") if isinstance(entry, dict) else ""
+            self.state.suppressions.append(
+                Suppression(tuple(str(rule_id) for rule_id in rule_ids), address, str(reason or ""), span)
+            )
+
+    # -- nested stacks --
+
+    def child(self, logical_id: str) -> Stack | None:
+        if logical_id in self._children:
+            return self._children[logical_id]
+        self._children[logical_id] = None  # a stack that reaches itself through its outputs stops here
+        stack = self._open_child(logical_id)
+        self._children[logical_id] = stack
+        if stack is not None:
+            stack.load()
+        return stack
+
+    def _open_child(self, logical_id: str) -> Stack | None:
+        node = self.resources.get(logical_id)
+        if not isinstance(node, dict):
+            return None
+        span = self.spans.entry(key_node(self.resources, logical_id), node) or Span(self.template.display, 0, 0)
+        condition = node.get("Condition")
+        if condition is not None and self.condition(str(condition))[0] is False:
+            return None
+        properties = as_mapping(node.get("Properties"))
+        location_key = STACK_TYPES.get(str(node.get("Type")), "TemplateURL")
+        location = self._safe_value(properties.get(location_key))
+        path = local_template(location, node, self.template.path.parent, self.state.cdk)
+        if path is None:
+            if not self.state.cdk or location is not None:
+                self.state.notices.append(
+                    f"{span}: nested stack {logical_id} is not a local template; its resources are not scanned"
+                )
+            return None
+        if not self.state.options.inside_root(path):
+            self.state.errors.append(
+                LoadError(span.file, span.line, f"nested stack {logical_id}: {location} is outside the scanned root")
+            )
+            return None
+        if nests_itself_or_too_deep(path, self.chain):
+            self.state.errors.append(
+                LoadError(span.file, span.line, f"nested stack {logical_id}: {location} nests itself or is too deep")
+            )
+            return None
+        template = self.state.templates(path)
+        if template.document is None:
+            self.state.files.append(template.display)
+            self.state.errors.extend(template.errors)
+            return None
+        given = self._safe_value(properties.get("Parameters"))
+        given = dict(given) if isinstance(given, dict) else {}
+        return Stack(self.state, template, f"{self.prefix}{logical_id}.", given, self.chain)
+
+    def _safe_value(self, node: Any) -> Any:
+        try:
+            return self.value(node, 0)
+        except (TooDeep, RecursionError):
+            return Unknown(f"value nested over {MAX_DEPTH} levels")
+
+    # -- outputs and exports --
+
+    def output(self, name: str) -> Any:
+        node = self._outputs.get(name)
+        if not isinstance(node, dict):
+            return Unknown(f"nested stack {self.prefix.rstrip('.')} has no output {name}")
+        condition = node.get("Condition")
+        if condition is not None and self.condition(str(condition))[0] is False:
+            return Unknown(f"output {name} of {self.prefix.rstrip('.')} is not created (condition false)")
+        return self._safe_value(node.get("Value"))
+
+    def _collect_export(self, name: str) -> None:
+        node = self._outputs.get(name)
+        if not isinstance(node, dict) or not isinstance(node.get("Export"), dict):
+            return
+        condition = node.get("Condition")
+        if condition is not None and self.condition(str(condition))[0] is False:
+            return
+        export_name = self._safe_value(node["Export"].get("Name"))
+        if isinstance(export_name, str):
+            self.state.exports_out[export_name] = Export(
+                self.state.configuration_name, self.template.display, self._safe_value(node.get("Value"))
+            )
+
+    # -- conditions --
+
+    def condition(self, name: str, depth: int = 0) -> tuple[bool | None, str]:
+        """(True | False | None for unknown, why it is unknown)."""
+        return self.conditions.truth(name, depth)
+
+    # -- values and intrinsics --
+
+    def value(self, node: Any, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise TooDeep
+        if isinstance(node, dict):
+            if len(node) == 1:
+                key = next(iter(node))
+                if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")):
+                    return evaluate_intrinsic(self, str(key), node[key], node, depth + 1)
+            result = SpannedDict(span=self.spans.of(node))
+            for key, child in node.items():
+                value = self.value(child, depth + 1)
+                if value is NO_VALUE:
+                    continue
+                result[str(key)] = value
+                key_span = self.spans.entry(key, child)
+                if key_span is not None:
+                    result.key_spans[str(key)] = key_span
+            return result
+        if isinstance(node, list):
+            items = SpannedList(span=self.spans.of(node))
+            for child in node:
+                value = self.value(child, depth + 1)
+                if value is NO_VALUE:
+                    continue
+                items.append(value)
+                items.item_spans.append(self.spans.of(child))
+            return items
+        if isinstance(node, str):
+            return str(node)
+        if node is None or isinstance(node, (bool, int, float)):
+            return node
+        return str(node)  # YAML dates and timestamps, as CloudFormation reads them
+
+    def ref(self, name: str) -> Any:
+        if name in self.parameters:
+            return self.parameters[name]
+        if name == "AWS::NoValue":
+            return NO_VALUE
+        if name in self.state.options.parameters and name.startswith("AWS::"):
+            return self.state.options.parameters[name]
+        if name in KNOWN_PSEUDO:
+            return KNOWN_PSEUDO[name]
+        if name.startswith("AWS::"):
+            return pseudo_unknown(name)
+        if name in self.resources:
+            return self._resource_ref(name, "Ref")
+        return Unknown(f"Ref to {name}, which this template does not define")
+
+    def _resource_ref(self, logical_id: str, attribute: str) -> Any:
+        node = self.resources.get(logical_id)
+        condition = node.get("Condition") if isinstance(node, dict) else None
+        if condition is not None and self.condition(str(condition))[0] is False:
+            return Unknown(f"{logical_id} is not created (condition {condition} is false)")
+        return ResourceRef(self.addresses[logical_id], attribute)
+
+    def get_att(self, logical_id: str, attribute: Any) -> Any:
+        if not isinstance(attribute, str):
+            return unknown(f"Fn::GetAtt {logical_id}: the attribute name is not known offline", attribute)
+        if logical_id not in self.resources:
+            return Unknown(f"Fn::GetAtt to {logical_id}, which this template does not define")
+        node = self.resources[logical_id]
+        if isinstance(node, dict) and str(node.get("Type")) in STACK_TYPES and attribute.startswith("Outputs."):
+            stack = self.child(logical_id)
+            if stack is not None:
+                return stack.output(attribute.split(".", 1)[1])
+        return self._resource_ref(logical_id, attribute)
+
+    def import_value(self, name: Any) -> Any:
+        if not isinstance(name, str):
+            return unknown("Fn::ImportValue: the export name is not known offline", name)
+        self.state.imports_used.add(name)
+        export = self.state.exports_in.get(name)
+        if export is None:
+            return Unknown(f"Fn::ImportValue {name}: no template in this scan exports it")
+        if (
+            export.configuration == self.state.configuration_name
+            or export.file in self.state.member_files
+            or is_known(export.value)
+        ):
+            return export.value
+        refs = refs_in(export.value)
+        what = ", ".join(str(ref) for ref in refs) or "an unknown value"
+        return Unknown(f"Fn::ImportValue {name}: exported by {export.file} as {what}")
