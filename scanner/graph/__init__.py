@@ -1,0 +1,23 @@
+"""The configuration as a graph, and the resolved view of each workload (see ``build``)."""
+
+from scanner.graph.build import (
+    DEFAULT_VPC,
+    INTERNET,
+    Resolved,
+    Resolver,
+    build_graph,
+    export_graph,
+    route_target_kind,
+    workload_contexts,
+)
+
+__all__ = [
+    "DEFAULT_VPC",
+    "INTERNET",
+    "Resolved",
+    "Resolver",
+    "build_graph",
+    "export_graph",
+    "route_target_kind",
+    "workload_contexts",
+]
