@@ -3,13 +3,12 @@
 from scanner.graph.build import (
     DEFAULT_VPC,
     INTERNET,
-    Resolved,
-    Resolver,
     build_graph,
     export_graph,
     route_target_kind,
     workload_contexts,
 )
+from scanner.graph.resolve import Resolved, Resolver
 
 __all__ = [
     "DEFAULT_VPC",

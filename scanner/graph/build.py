@@ -28,14 +28,14 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from dataclasses import replace
+from typing import Any
 
 import networkx as nx
 
 from scanner.findings import Configuration
+from scanner.graph.resolve import Resolver
 from scanner.model import (
     AclEntry,
     AutoScalingAttachment,
@@ -95,8 +95,6 @@ INTERNET = "internet"
 DEFAULT_VPC = "default-vpc"
 DEFAULT_VPC_IGW = "default-vpc#internet-gateway"
 
-R = TypeVar("R", bound=Resource)
-
 
 def main_table_node(vpc: str) -> str:
     return f"{vpc}#main-route-table"
@@ -108,86 +106,6 @@ def default_nacl_node(vpc: str) -> str:
 
 def default_sg_node(vpc: str) -> str:
     return f"{vpc}#default-sg"
-
-
-# --- reference resolution ----------------------------------------------------------------
-
-_INDEXED = re.compile(r"^(.*)\[[^\[\]]*\]$")
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """What a reference points at: the objects of the wanted types, and a sentence when
-    (part of) it did not resolve."""
-
-    objects: tuple[Resource, ...]
-    unresolved: str | None = None
-
-
-class Resolver:
-    """Finds the objects a ``Ref`` names: by address (a counted family ``x`` covers
-    ``x[0]``, ``x[1]`` ...), by AWS name for literal strings, through ``Unknown.refs``."""
-
-    def __init__(self, objects: Iterable[Resource]) -> None:
-        self.by_address: dict[str, Resource] = {}
-        self.families: dict[str, list[Resource]] = {}
-        self.by_name: dict[str, list[Resource]] = {}
-        for obj in objects:
-            if obj.address in self.by_address:
-                continue
-            self.by_address[obj.address] = obj
-            indexed = _INDEXED.match(obj.address)
-            if indexed:
-                self.families.setdefault(indexed.group(1), []).append(obj)
-            if isinstance(obj.name, str) and obj.name:
-                self.by_name.setdefault(obj.name, []).append(obj)
-
-    def objects_at(self, address: str) -> list[Resource]:
-        found = self.by_address.get(address)
-        if found is not None:
-            return [found]
-        return list(self.families.get(address, ()))
-
-    def resolve(self, ref: object, types: tuple[type[Resource], ...], owner: str, what: str) -> Resolved:
-        if ref is None:
-            return Resolved(())
-        if isinstance(ref, ResourceRef):
-            found = [o for o in self.objects_at(ref.address) if isinstance(o, types)]
-            if found:
-                return Resolved(tuple(found))
-            if self.objects_at(ref.address):
-                return Resolved((), f"{owner}: {what} refers to {ref.address}, which is not a {_type_words(types)}")
-            return Resolved((), f"{owner}: {what} refers to {ref.address}, which is not defined in this configuration")
-        if isinstance(ref, Unknown):
-            found = []
-            for inner in ref.refs:
-                found.extend(o for o in self.objects_at(inner.address) if isinstance(o, types))
-            if found:
-                return Resolved(tuple(_unique(found)))
-            return Resolved((), f"{owner}: {what} is not known offline ({ref.reason})")
-        if isinstance(ref, str):
-            named = [o for o in self.by_name.get(ref, ()) if isinstance(o, types)]
-            if named:
-                return Resolved(tuple(named))
-            direct = [o for o in self.objects_at(ref) if isinstance(o, types)]
-            if direct:
-                return Resolved(tuple(direct))
-            return Resolved((), f"{owner}: {what} '{ref}' is not defined in this configuration")
-        return Resolved((), f"{owner}: {what} has an unexpected value {ref!r}")
-
-
-def _type_words(types: tuple[type[Resource], ...]) -> str:
-    return " or ".join(re.sub(r"(?<!^)(?=[A-Z])", " ", t.__name__).lower() for t in types)
-
-
-def _unique(objs: Iterable[R]) -> list[R]:
-    seen: set[str] = set()
-    out: list[R] = []
-    for obj in objs:
-        if obj.address not in seen:
-            seen.add(obj.address)
-            out.append(obj)
-    return out
 
 
 def _ref_text(ref: object) -> str:
@@ -1174,15 +1092,3 @@ def export_graph(graph: nx.MultiDiGraph, fmt: str) -> str:
 
 def _dot_id(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-__all__ = [
-    "DEFAULT_VPC",
-    "INTERNET",
-    "Resolved",
-    "Resolver",
-    "build_graph",
-    "export_graph",
-    "route_target_kind",
-    "workload_contexts",
-]
