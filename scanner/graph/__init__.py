@@ -4,10 +4,10 @@ from scanner.graph.build import (
     DEFAULT_VPC,
     INTERNET,
     build_graph,
-    export_graph,
     route_target_kind,
     workload_contexts,
 )
+from scanner.graph.export import export_graph
 from scanner.graph.resolve import Resolved, Resolver
 
 __all__ = [
