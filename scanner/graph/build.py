@@ -34,6 +34,8 @@ from typing import Any
 import networkx as nx
 
 from scanner.findings import Configuration
+from scanner.graph.core import INTERNET, Adjacency, GraphWriter, edges_of_kind
+from scanner.graph.defaults import DEFAULT_VPC, DEFAULT_VPC_CIDR, AwsDefaults, main_table_node
 from scanner.graph.resolve import Resolver
 from scanner.model import (
     AclEntry,
@@ -90,22 +92,6 @@ from scanner.workload import (
     WorkloadContext,
 )
 
-INTERNET = "internet"
-DEFAULT_VPC = "default-vpc"
-DEFAULT_VPC_IGW = "default-vpc#internet-gateway"
-
-
-def main_table_node(vpc: str) -> str:
-    return f"{vpc}#main-route-table"
-
-
-def default_nacl_node(vpc: str) -> str:
-    return f"{vpc}#default-nacl"
-
-
-def default_sg_node(vpc: str) -> str:
-    return f"{vpc}#default-sg"
-
 
 def _ref_text(ref: object) -> str:
     if isinstance(ref, ResourceRef):
@@ -133,10 +119,10 @@ def _nested(obj: Resource) -> Iterator[Resource]:
         yield from obj.listeners
 
 
-class _Builder:
+class _Builder(GraphWriter):
     def __init__(self, config: Configuration) -> None:
+        super().__init__(nx.MultiDiGraph(configuration=config.name))
         self.config = config
-        self.graph: nx.MultiDiGraph = nx.MultiDiGraph(configuration=config.name)
         objects: list[Resource] = []
         for res in config.resources:
             objects.append(res)
@@ -144,27 +130,10 @@ class _Builder:
         self.resolver = Resolver(objects)
         self.objects = list(self.resolver.by_address.values())
         self.parent: dict[str, str] = {}  # nested object -> the resource it is written in
-        # VPC -> its default security group, found once: every workload without groups asks, and
-        # the default VPC's in_vpc edges grow with its workloads (a scan per call is quadratic)
-        self.default_sgs: dict[str, str] = {}
         for res in config.resources:
             for child in _nested(res):
                 self.parent.setdefault(child.address, res.address)
-
-    # nodes and edges
-
-    def add_node(self, address: str, obj: Resource | None, kind: str) -> None:
-        if address not in self.graph:
-            self.graph.add_node(address, obj=obj, kind=kind, label=address)
-
-    def edge(self, src: str, dst: str, kind: str, span: Span | None, **attrs: Any) -> None:
-        self.graph.add_edge(src, dst, kind=kind, span=span, **attrs)
-
-    def unresolved(self, node: str, sentence: str | None) -> None:
-        if sentence:
-            found = self.graph.nodes[node].setdefault("unresolved", [])
-            if sentence not in found:
-                found.append(sentence)
+        self.defaults = AwsDefaults(self, self.objects)
 
     def link(
         self,
@@ -203,16 +172,6 @@ class _Builder:
             out.extend(self.link(src, ref, types, kind, field_name, reverse=reverse, **attrs))
         return out
 
-    def out(self, node: str, kind: str) -> list[tuple[str, dict[str, Any]]]:
-        return _edges_of_kind(self.graph._succ, node, kind)
-
-    def into(self, node: str, kind: str) -> list[tuple[str, dict[str, Any]]]:
-        return _edges_of_kind(self.graph._pred, node, kind)
-
-    def obj(self, node: str) -> Resource | None:
-        found: Resource | None = self.graph._node[node].get("obj")
-        return found
-
     # the build, in dependency order
 
     def build(self) -> nx.MultiDiGraph:
@@ -241,7 +200,7 @@ class _Builder:
                 self.link_workload(obj)
         for obj in self.objects:
             if isinstance(obj, LoadBalancer):
-                self.link_lb_default_group(obj)
+                self.defaults.link_lb_default_group(obj)
         return self.graph
 
     def link_references(self, obj: Resource) -> None:
@@ -432,92 +391,6 @@ class _Builder:
                 if not resolved.objects and not (isinstance(route.target, str) and route.target == "local"):
                     self.unresolved(route.address, resolved.unresolved)
 
-    def vpc_of(self, node: str) -> str | None:
-        for vpc, _ in self.out(node, "in_vpc"):
-            if isinstance(self.obj(vpc), Vpc):
-                return vpc
-        return None
-
-    def main_table(self, vpc: str, span: Span | None = None) -> str:
-        for assoc, _ in self.into(vpc, "in_vpc"):
-            if isinstance(self.obj(assoc), MainRouteTableAssociation):
-                for table, _ in self.out(assoc, "attaches"):
-                    return table
-        for table, _ in self.into(vpc, "in_vpc"):
-            found = self.obj(table)
-            if isinstance(found, RouteTable) and found.is_main:
-                return table
-        node = main_table_node(vpc)
-        if node not in self.graph:
-            self.add_node(node, None, "implicit_main_route_table")
-            self.edge(node, vpc, "in_vpc", None)
-            vpc_obj = self.obj(vpc)
-            if vpc == DEFAULT_VPC or (isinstance(vpc_obj, Vpc) and vpc_obj.is_default):
-                route_span = span or (vpc_obj.span if vpc_obj is not None else None)
-                if route_span is not None:
-                    self.add_default_vpc_routes(vpc, node, route_span)
-        return node
-
-    def default_acl(self, vpc: str) -> str:
-        for acl, _ in self.into(vpc, "in_vpc"):
-            found = self.obj(acl)
-            if isinstance(found, NetworkAcl) and found.is_default:
-                return acl
-        node = default_nacl_node(vpc)
-        if node not in self.graph:
-            self.add_node(node, None, "implicit_default_network_acl")
-            self.edge(node, vpc, "in_vpc", None)
-        return node
-
-    def default_sg(self, vpc: str, span: Span) -> str:
-        """Called only after every reference is linked, so the groups of ``vpc`` are all known."""
-        known = self.default_sgs.get(vpc)
-        if known is None:
-            known = self.default_sgs[vpc] = self._default_sg(vpc, span)
-        return known
-
-    def _default_sg(self, vpc: str, span: Span) -> str:
-        for sg, _ in self.into(vpc, "in_vpc"):
-            found = self.obj(sg)
-            if isinstance(found, SecurityGroup) and found.is_default:
-                return sg
-        node = default_sg_node(vpc)
-        if node not in self.graph:
-            self_rule = SecurityGroupRule(
-                address=f"{node}.ingress[0]",
-                kind="implicit_rule",
-                span=span,
-                protocol="-1",
-                from_port=0,
-                to_port=65535,
-                self_source=True,
-            )
-            egress = SecurityGroupRule(
-                address=f"{node}.egress[0]",
-                kind="implicit_rule",
-                span=span,
-                ingress=False,
-                protocol="-1",
-                from_port=0,
-                to_port=65535,
-                cidrs=("0.0.0.0/0",),
-            )
-            group = SecurityGroup(
-                address=node,
-                kind="implicit_default_security_group",
-                span=span,
-                name="default",
-                vpc=ResourceRef(vpc),
-                rules=(self_rule, egress),
-                is_default=True,
-            )
-            self.add_node(node, group, group.kind)
-            self.edge(node, vpc, "in_vpc", None)
-            for rule in group.rules:
-                self.add_node(rule.address, rule, rule.kind)
-                self.edge(node, rule.address, "has_rule", None)
-        return node
-
     def link_subnets_to_tables_and_acls(self) -> None:
         for obj in self.objects:
             if not isinstance(obj, Subnet):
@@ -537,9 +410,9 @@ class _Builder:
                     if not self.out(assoc, "attaches"):
                         self.unresolved(obj.address, f"{obj.address}: the route table of {assoc} is not known")
             elif vpc is not None:
-                self.edge(obj.address, self.main_table(vpc), "uses_route_table", None, main=True)
+                self.edge(obj.address, self.defaults.main_table(vpc), "uses_route_table", None, main=True)
             if not self.out(obj.address, "protected_by") and vpc is not None:
-                self.edge(obj.address, self.default_acl(vpc), "protected_by", None, default=True)
+                self.edge(obj.address, self.defaults.default_acl(vpc), "protected_by", None, default=True)
 
     # workloads: their effective subnet, groups, profile
 
@@ -564,7 +437,7 @@ class _Builder:
         elif any(isinstance(r, (Unknown, str)) for r in _eni_subnet_refs(self, enis)):
             pass
         else:
-            self.add_default_vpc(work.span)
+            self.defaults.add_default_vpc(work.span)
             self.edge(work.address, DEFAULT_VPC, "in_vpc", work.span)
 
         # security groups: the workload's own, else its launch template's; plus its ENIs'
@@ -576,7 +449,7 @@ class _Builder:
                     for vpc in vpcs:
                         self.edge(
                             work.address,
-                            self.default_sg(vpc, work.span),
+                            self.defaults.default_sg(vpc, work.span),
                             "protected_by",
                             work.span_of("security_groups"),
                         )
@@ -598,7 +471,9 @@ class _Builder:
         )
         if not has_groups:
             for vpc in vpcs:
-                self.edge(work.address, self.default_sg(vpc, work.span), "protected_by", work.span, default=True)
+                self.edge(
+                    work.address, self.defaults.default_sg(vpc, work.span), "protected_by", work.span, default=True
+                )
 
         # instance profile: the instance's own, else its launch template's
         own_profile = work.instance_profile if isinstance(work, Instance) else None
@@ -611,55 +486,6 @@ class _Builder:
                 if "instance profile" in sentence:
                     self.unresolved(work.address, sentence)
 
-    def workload_vpcs(self, node: str) -> list[str]:
-        vpcs: list[str] = []
-        for subnet, _ in self.out(node, "in_subnet"):
-            vpc = self.vpc_of(subnet)
-            if vpc is not None and vpc not in vpcs:
-                vpcs.append(vpc)
-        for vpc, _ in self.out(node, "in_vpc"):
-            if vpc not in vpcs:
-                vpcs.append(vpc)
-        return vpcs
-
-    def add_default_vpc(self, span: Span) -> None:
-        """The default VPC of instances with no subnet: its node, internet gateway, main table
-        (0.0.0.0/0 to that gateway) and default NACL. ``span``: the first workload placed there."""
-        if DEFAULT_VPC in self.graph:
-            return
-        defined = next((o for o in self.objects if isinstance(o, Vpc) and o.is_default), None)
-        self.add_node(DEFAULT_VPC, None, "default_vpc")
-        self.graph.nodes[DEFAULT_VPC]["defined_as"] = defined.address if defined else None
-        self.main_table(DEFAULT_VPC, span)
-        self.default_acl(DEFAULT_VPC)
-
-    def add_default_vpc_routes(self, vpc: str, table: str, span: Span) -> None:
-        """A default VPC's main table routes 0.0.0.0/0 to the VPC's internet gateway."""
-        igw_node = f"{vpc}#internet-gateway"
-        igw = InternetGateway(address=igw_node, kind="implicit_internet_gateway", span=span, vpc=ResourceRef(vpc))
-        self.add_node(igw_node, igw, igw.kind)
-        self.edge(igw_node, vpc, "in_vpc", None)
-        self.edge(INTERNET, igw_node, "route_target", None)
-        route = Route(
-            address=f"{table}.route[0]",
-            kind="implicit_route",
-            span=span,
-            route_table=ResourceRef(table),
-            destination="0.0.0.0/0",
-            target=ResourceRef(igw_node),
-            target_kind="gateway",
-        )
-        self.add_node(route.address, route, route.kind)
-        self.edge(table, route.address, "route", None)
-        self.edge(route.address, igw_node, "route_target", None)
-
-    def link_lb_default_group(self, lb: LoadBalancer) -> None:
-        """An ALB or classic LB in a VPC with no security group gets the VPC's default group."""
-        if lb.security_groups or lb.lb_type in ("network", "gateway"):
-            return
-        for vpc in self.workload_vpcs(lb.address):
-            self.edge(lb.address, self.default_sg(vpc, lb.span), "protected_by", lb.span, default=True)
-
 
 def _eni_subnet_refs(builder: _Builder, enis: list[str]) -> list[object]:
     refs: list[object] = []
@@ -668,21 +494,6 @@ def _eni_subnet_refs(builder: _Builder, enis: list[str]) -> list[object]:
         if isinstance(obj, NetworkInterface) and obj.subnet is not None:
             refs.append(obj.subnet)
     return refs
-
-
-Adjacency = dict[str, dict[str, dict[Any, dict[str, Any]]]]  # node -> neighbour -> edge key -> data
-
-
-def _edges_of_kind(adjacency: Adjacency, node: str, kind: str) -> list[tuple[str, dict[str, Any]]]:
-    """(neighbour, edge data) of ``node``'s edges of one kind, read from networkx's own
-    adjacency dicts: through its view objects, reading every workload's context cost a
-    quarter of the analysis time."""
-    return [
-        (other, data)
-        for other, keyed in adjacency.get(node, {}).items()
-        for data in keyed.values()
-        if data["kind"] == kind
-    ]
 
 
 def _cidr_version(cidr: object) -> int | None:
@@ -710,7 +521,7 @@ class _Reader:
         self.metadata_defaults = next((o for o in config.resources if isinstance(o, InstanceMetadataDefaults)), None)
         self.placement_cache: dict[str, Placement] = {}
         self.expanded_rules: dict[str, tuple[SecurityGroupRule, SecurityGroupRule]] = {}
-        self._nodes: dict[str, dict[str, Any]] = graph._node  # networkx's own dicts (see _edges_of_kind)
+        self._nodes: dict[str, dict[str, Any]] = graph._node  # networkx's own dicts (see edges_of_kind)
         self._succ: Adjacency = graph._succ
         self._pred: Adjacency = graph._pred
 
@@ -719,10 +530,10 @@ class _Reader:
         return data.get("obj") if data is not None else None
 
     def out(self, node: str, kind: str) -> list[tuple[str, dict[str, Any]]]:
-        return sorted(_edges_of_kind(self._succ, node, kind), key=lambda item: item[0])
+        return sorted(edges_of_kind(self._succ, node, kind), key=lambda item: item[0])
 
     def into(self, node: str, kind: str) -> list[tuple[str, dict[str, Any]]]:
-        return sorted(_edges_of_kind(self._pred, node, kind), key=lambda item: item[0])
+        return sorted(edges_of_kind(self._pred, node, kind), key=lambda item: item[0])
 
     def unresolved(self, node: str) -> list[str]:
         return list(self.graph.nodes[node].get("unresolved", [])) if node in self.graph else []
@@ -870,7 +681,7 @@ class _Reader:
         defined = self.graph.nodes[DEFAULT_VPC].get("defined_as")
         vpc = self.obj(defined) if defined else None
         table = main_table_node(DEFAULT_VPC)
-        v4, v6 = self.vpc_cidrs(vpc) if isinstance(vpc, Vpc) else (("172.31.0.0/16",), ())
+        v4, v6 = self.vpc_cidrs(vpc) if isinstance(vpc, Vpc) else ((DEFAULT_VPC_CIDR,), ())
         return Placement(
             subnet=None,
             vpc=vpc if isinstance(vpc, Vpc) else None,
