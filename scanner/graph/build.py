@@ -1,32 +1,19 @@
-"""The configuration as a graph, and the resolved view of each workload.
+"""Building the graph: a node per model object, the edge tables of ``scanner.graph.edges``
+applied to each, then what the references imply, in dependency order: routes propagated
+from VPN gateways, route targets, each subnet's route table and network ACL, and each
+workload's effective subnet, security groups and instance profile.
 
-``build_graph`` turns a ``Configuration`` into a ``networkx.MultiDiGraph``: one node per
-model object (keyed by its address, attribute ``obj``), one typed edge per reference
-(attribute ``kind``, and ``span``: where the reference is written). Implicit AWS behaviour
-becomes explicit here, and only here:
-
-* an instance with no subnet (none on its ENIs or launch template either) runs in the
-  default VPC: node ``default-vpc`` (public subnets, main table routes 0.0.0.0/0 to the
-  default internet gateway, default NACL allows all);
-* a subnet with no route table association uses its VPC's main table
-  (aws_default_route_table / aws_main_route_table_association, else the implicit
-  ``<vpc>#main-route-table`` with only the local route);
-* a subnet with no NACL association uses its VPC's default NACL (aws_default_network_acl,
-  else the implicit ``<vpc>#default-nacl`` that allows everything);
-* a workload in a VPC with no security group gets the VPC's default group
-  (aws_default_security_group as written, else ``<vpc>#default-sg``: inbound from itself
-  only, all egress);
 * a launch template's groups, subnet and profile apply to the instances and ASGs that use
   it (the instance's own values win);
 * standalone SG rules, ACL entries and routes join their group, ACL and table; route
-  propagation adds the VGW as a route target for the VPN's CIDRs.
-
-``workload_contexts`` reads the graph back into one ``WorkloadContext`` per workload.
+  propagation adds the VGW as a route target for the VPN's CIDRs;
+* where AWS supplies a default (default VPC, main route table, default NACL, default
+  security group), ``scanner.graph.defaults`` supplies it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
@@ -34,85 +21,116 @@ import networkx as nx
 from scanner.findings import Configuration
 from scanner.graph.core import INTERNET, GraphWriter
 from scanner.graph.defaults import DEFAULT_VPC, AwsDefaults
-from scanner.graph.resolve import Resolver
+from scanner.graph.edges import Join, Link, Plan, nested, nested_edge_kind, plan_for
+from scanner.graph.resolve import Resolved, Resolver
 from scanner.model import (
-    AclEntry,
-    AutoScalingAttachment,
     AutoScalingGroup,
-    ClassicLbAttachment,
-    EipAssociation,
-    ElasticIp,
-    GatewayAttachment,
     Instance,
     InstanceProfile,
-    InternetGateway,
     LaunchTemplate,
-    Listener,
-    ListenerRule,
     LoadBalancer,
-    MainRouteTableAssociation,
-    NatGateway,
-    NetworkAcl,
-    NetworkAclAssociation,
     NetworkInterface,
-    NetworkInterfaceAttachment,
-    Policy,
-    PolicyAttachment,
-    PrefixList,
-    PrefixListEntry,
     Resource,
-    Role,
     Route,
     RouteTable,
     RouteTableAssociation,
     SecurityGroup,
-    SecurityGroupAttachment,
-    SecurityGroupRule,
     Subnet,
-    TargetGroup,
-    TargetGroupAttachment,
-    Vpc,
-    VpcCidrAssociation,
-    VpcPeering,
     VpnConnection,
     VpnGateway,
     VpnGatewayRoutePropagation,
 )
 from scanner.values import ResourceRef, Span, Unknown
 
-# --- building the graph ----------------------------------------------------------------------
-
-
-def _nested(obj: Resource) -> Iterator[Resource]:
-    """Objects written inside another resource: they get nodes of their own."""
-    if isinstance(obj, SecurityGroup):
-        yield from obj.rules
-    elif isinstance(obj, RouteTable):
-        yield from obj.routes
-    elif isinstance(obj, NetworkAcl):
-        yield from obj.entries
-    elif isinstance(obj, Role):
-        yield from obj.inline_policies
-        yield from obj.attachments
-    elif isinstance(obj, LoadBalancer):
-        yield from obj.listeners
-
 
 class _Builder(GraphWriter):
     def __init__(self, config: Configuration) -> None:
         super().__init__(nx.MultiDiGraph(configuration=config.name))
         self.config = config
+        # each resource with the objects written inside it (its rules, routes, policies ...)
+        self.written: list[tuple[Resource, tuple[Resource, ...]]] = [(r, tuple(nested(r))) for r in config.resources]
         objects: list[Resource] = []
-        for res in config.resources:
+        for res, children in self.written:
             objects.append(res)
-            objects.extend(_nested(res))
+            objects.extend(children)
         self.resolver = Resolver(objects)
         self.objects = list(self.resolver.by_address.values())
         self.parent: dict[str, str] = {}  # nested object -> the resource it is written in
-        for res in config.resources:
-            for child in _nested(res):
+        for res, children in self.written:
+            for child in children:
                 self.parent.setdefault(child.address, res.address)
         self.defaults = AwsDefaults(self, self.objects)
+        self.plans: dict[type[Resource], Plan] = {}  # each model type's plan, looked up once
+
+    # the build, in dependency order
+
+    def build(self) -> nx.MultiDiGraph:
+        self.add_node(INTERNET, None, "internet")
+        for obj in self.objects:
+            self.add_node(obj.address, obj, obj.kind)
+        for res, children in self.written:
+            for child in children:
+                if child.address != res.address:
+                    self.edge(res.address, child.address, nested_edge_kind(child), child.span)
+        for obj in self.objects:
+            self.link_references(obj)
+        self.add_propagated_routes()
+        self.link_route_targets()
+        self.link_subnets_to_tables_and_acls()
+        for obj in self.objects:
+            if isinstance(obj, (Instance, AutoScalingGroup)):
+                self.link_workload(obj)
+        for obj in self.objects:
+            if isinstance(obj, LoadBalancer):
+                self.defaults.link_lb_default_group(obj)
+        return self.graph
+
+    # references: the edge tables
+
+    def link_references(self, obj: Resource) -> None:
+        """Every reference a model object writes, as an edge (workloads' effective values come
+        later): its rows of ``EDGES`` and ``JOINS``, in the order its plan gives."""
+        cls = type(obj)
+        plan = self.plans.get(cls)
+        if plan is None:
+            plan = self.plans[cls] = plan_for(cls)
+        for join in plan.checks:  # a second end with no row of its own is reported first
+            self.unresolved(obj.address, self.seconds(obj, join).unresolved)
+        for row, joins in plan.links:
+            found = self.apply(obj, row)
+            for join in joins:
+                self.join(obj, join, found)
+        for join in plan.joins:  # a first end with no row of its own: resolved, not reported
+            first = self.resolver.resolve(getattr(obj, join.first), join.first_types, obj.address, join.first)
+            self.join(obj, join, first.objects)
+
+    def apply(self, obj: Resource, row: Link) -> list[Resource]:
+        """One row of ``EDGES`` for ``obj``: the objects its field names, each linked."""
+        value = getattr(obj, row.field)
+        if value is None or (row.only_standalone and obj.address in self.parent):
+            return []
+        refs: Iterable[object] = value if row.each else (value,)
+        if row.skip_parent:
+            written_in = self.parent.get(obj.address)
+            refs = [r for r in refs if not (isinstance(r, ResourceRef) and r.address == written_in)]
+        found: list[Resource] = []
+        for ref in refs:
+            if ref is not None:
+                report = not row.quiet_names or isinstance(ref, (ResourceRef, Unknown))
+                found += self.link(obj, ref, row.types, row.kind, row.field, row.what, row.reverse, report, **row.attrs)
+        return found
+
+    def seconds(self, obj: Resource, join: Join) -> Resolved:
+        return self.resolver.resolve(getattr(obj, join.second), join.second_types, obj.address, join.second_what)
+
+    def join(self, obj: Resource, join: Join, firsts: Iterable[Resource]) -> None:
+        """One row of ``JOINS``: an edge from each first object to each second, via ``obj``."""
+        seconds = self.seconds(obj, join)
+        span = obj.span if join.span_field is None else obj.span_of(join.span_field)
+        copied = {name: getattr(obj, name) for name in join.copied}
+        for first in firsts:
+            for second in seconds.objects:
+                self.edge(first.address, second.address, join.kind, span, via=obj.address, **copied)
 
     def link(
         self,
@@ -123,11 +141,14 @@ class _Builder(GraphWriter):
         field_name: str,
         what: str | None = None,
         reverse: bool = False,
+        report: bool = True,
         **attrs: Any,
     ) -> list[Resource]:
-        """Resolve ``ref`` (written in ``src``'s ``field_name``) and add one edge per target."""
+        """Resolve ``ref`` (written in ``src``'s ``field_name``) and add one edge per target;
+        ``report``: note on ``src`` what did not resolve."""
         resolved = self.resolver.resolve(ref, types, src.address, what or field_name.replace("_", " "))
-        self.unresolved(src.address, resolved.unresolved)
+        if report:
+            self.unresolved(src.address, resolved.unresolved)
         span = src.span_of(field_name)
         for target in resolved.objects:
             if reverse:
@@ -143,176 +164,11 @@ class _Builder(GraphWriter):
         types: tuple[type[Resource], ...],
         kind: str,
         field_name: str,
-        reverse: bool = False,
-        **attrs: Any,
     ) -> list[Resource]:
         out: list[Resource] = []
         for ref in refs:
-            out.extend(self.link(src, ref, types, kind, field_name, reverse=reverse, **attrs))
+            out.extend(self.link(src, ref, types, kind, field_name))
         return out
-
-    # the build, in dependency order
-
-    def build(self) -> nx.MultiDiGraph:
-        self.add_node(INTERNET, None, "internet")
-        for obj in self.objects:
-            self.add_node(obj.address, obj, obj.kind)
-        for res in self.config.resources:
-            for child in _nested(res):
-                if child.address != res.address:
-                    kind = {
-                        SecurityGroupRule: "has_rule",
-                        AclEntry: "has_rule",
-                        Route: "route",
-                        Policy: "has_policy",
-                        PolicyAttachment: "has_policy",
-                        Listener: "listener",
-                    }.get(type(child), "contains")
-                    self.edge(res.address, child.address, kind, child.span)
-        for obj in self.objects:
-            self.link_references(obj)
-        self.add_propagated_routes()
-        self.link_route_targets()
-        self.link_subnets_to_tables_and_acls()
-        for obj in self.objects:
-            if isinstance(obj, (Instance, AutoScalingGroup)):
-                self.link_workload(obj)
-        for obj in self.objects:
-            if isinstance(obj, LoadBalancer):
-                self.defaults.link_lb_default_group(obj)
-        return self.graph
-
-    def link_references(self, obj: Resource) -> None:
-        """Every reference a model object writes, as an edge (workloads' effective values come later)."""
-        if isinstance(obj, Instance):
-            self.link(obj, obj.launch_template, (LaunchTemplate,), "launched_from", "launch_template")
-            self.link_all(
-                obj, obj.network_interfaces, (NetworkInterface,), "attached", "network_interfaces", reverse=True
-            )
-        elif isinstance(obj, AutoScalingGroup):
-            self.link(obj, obj.launch_template, (LaunchTemplate,), "launched_from", "launch_template")
-            self.link(obj, obj.launch_configuration, (LaunchTemplate,), "launched_from", "launch_configuration")
-            self.link_all(obj, obj.target_groups, (TargetGroup,), "targets", "target_groups", reverse=True)
-            self.link_all(obj, obj.load_balancers, (LoadBalancer,), "targets", "load_balancers", reverse=True)
-        elif isinstance(obj, LaunchTemplate):
-            self.link_all(obj, obj.security_groups, (SecurityGroup,), "protected_by", "security_groups")
-            self.link(obj, obj.subnet, (Subnet,), "in_subnet", "subnet")
-            self.link(obj, obj.instance_profile, (InstanceProfile,), "has_profile", "instance_profile")
-        elif isinstance(obj, (Subnet, VpcCidrAssociation, RouteTable)):
-            self.link(obj, obj.vpc, (Vpc,), "in_vpc", "vpc")
-        elif isinstance(obj, Route):
-            if obj.route_table is not None:
-                self.link(obj, obj.route_table, (RouteTable,), "route", "route_table", reverse=True)
-        elif isinstance(obj, MainRouteTableAssociation):
-            self.link(obj, obj.route_table, (RouteTable,), "attaches", "route_table")
-            self.link(obj, obj.vpc, (Vpc,), "in_vpc", "vpc")
-        elif isinstance(obj, RouteTableAssociation):
-            self.link(obj, obj.route_table, (RouteTable,), "attaches", "route_table")
-            self.link(obj, obj.subnet, (Subnet,), "in_subnet", "subnet")
-        elif isinstance(obj, (InternetGateway, VpnGateway)):
-            self.link(obj, obj.vpc, (Vpc,), "in_vpc", "vpc")
-        elif isinstance(obj, GatewayAttachment):
-            for gateway in self.link(obj, obj.gateway, (InternetGateway, VpnGateway), "attaches", "gateway"):
-                for vpc in self.resolver.resolve(obj.vpc, (Vpc,), obj.address, "vpc").objects:
-                    self.edge(gateway.address, vpc.address, "in_vpc", obj.span_of("vpc"), via=obj.address)
-            self.link(obj, obj.vpc, (Vpc,), "in_vpc", "vpc")
-        elif isinstance(obj, NatGateway):
-            self.link(obj, obj.subnet, (Subnet,), "in_subnet", "subnet")
-        elif isinstance(obj, VpcPeering):
-            self.link(obj, obj.vpc, (Vpc,), "in_vpc", "vpc", side="requester")
-            self.link(obj, obj.peer_vpc, (Vpc,), "in_vpc", "peer_vpc", side="accepter")
-        elif isinstance(obj, VpnConnection):
-            self.link(obj, obj.vpn_gateway, (VpnGateway,), "attached", "vpn_gateway")
-        elif isinstance(obj, AclEntry):
-            if obj.acl is not None:
-                self.link(obj, obj.acl, (NetworkAcl,), "has_rule", "acl", reverse=True)
-        elif isinstance(obj, NetworkAcl):
-            self.link(obj, obj.vpc, (Vpc,), "in_vpc", "vpc")
-            self.link_all(obj, obj.subnets, (Subnet,), "protected_by", "subnets", reverse=True)
-        elif isinstance(obj, NetworkAclAssociation):
-            for subnet in self.link(obj, obj.subnet, (Subnet,), "in_subnet", "subnet"):
-                for acl in self.resolver.resolve(obj.acl, (NetworkAcl,), obj.address, "acl").objects:
-                    self.edge(subnet.address, acl.address, "protected_by", obj.span, via=obj.address)
-            self.link(obj, obj.acl, (NetworkAcl,), "attaches", "acl")
-        elif isinstance(obj, SecurityGroupRule):
-            if obj.group is not None:
-                self.link(obj, obj.group, (SecurityGroup,), "has_rule", "group", reverse=True)
-            self.link_all(obj, obj.source_groups, (SecurityGroup,), "allows_from", "source_groups")
-            self.link_all(obj, obj.prefix_lists, (PrefixList,), "allows_from", "prefix_lists")
-        elif isinstance(obj, PrefixListEntry):
-            self.link(obj, obj.prefix_list, (PrefixList,), "has_entry", "prefix_list", reverse=True)
-        elif isinstance(obj, SecurityGroup):
-            self.link(obj, obj.vpc, (Vpc,), "in_vpc", "vpc")
-        elif isinstance(obj, NetworkInterface):
-            self.link(obj, obj.subnet, (Subnet,), "in_subnet", "subnet")
-            self.link_all(obj, obj.security_groups, (SecurityGroup,), "protected_by", "security_groups")
-            self.link(obj, obj.attached_instance, (Instance,), "attached", "attached_instance")
-        elif isinstance(obj, NetworkInterfaceAttachment):
-            for eni in self.link(obj, obj.network_interface, (NetworkInterface,), "attaches", "network_interface"):
-                for inst in self.resolver.resolve(obj.instance, (Instance,), obj.address, "instance").objects:
-                    self.edge(eni.address, inst.address, "attached", obj.span, via=obj.address)
-            self.link(obj, obj.instance, (Instance,), "attached", "instance")
-        elif isinstance(obj, SecurityGroupAttachment):
-            for eni in self.link(obj, obj.network_interface, (NetworkInterface,), "attaches", "network_interface"):
-                for sg in self.resolver.resolve(obj.security_group, (SecurityGroup,), obj.address, "sg").objects:
-                    self.edge(eni.address, sg.address, "protected_by", obj.span, via=obj.address)
-            self.link(obj, obj.security_group, (SecurityGroup,), "attaches", "security_group")
-        elif isinstance(obj, ElasticIp):
-            self.link(obj, obj.instance, (Instance,), "attached", "instance")
-            self.link(obj, obj.network_interface, (NetworkInterface,), "attached", "network_interface")
-        elif isinstance(obj, EipAssociation):
-            self.link(obj, obj.eip, (ElasticIp,), "attaches", "eip")
-            self.link(obj, obj.instance, (Instance,), "attached", "instance")
-            self.link(obj, obj.network_interface, (NetworkInterface,), "attached", "network_interface")
-        elif isinstance(obj, LoadBalancer):
-            self.link_all(obj, obj.subnets, (Subnet,), "in_subnet", "subnets")
-            self.link_all(obj, obj.security_groups, (SecurityGroup,), "protected_by", "security_groups")
-            self.link_all(obj, obj.instances, (Instance,), "targets", "instances")
-        elif isinstance(obj, Listener):
-            if obj.load_balancer is not None:
-                self.link(obj, obj.load_balancer, (LoadBalancer,), "listener", "load_balancer", reverse=True)
-            self.link_all(obj, obj.target_groups, (TargetGroup,), "forwards_to", "target_groups")
-        elif isinstance(obj, ListenerRule):
-            self.link(obj, obj.listener, (Listener,), "has_rule", "listener", reverse=True)
-            self.link_all(obj, obj.target_groups, (TargetGroup,), "forwards_to", "target_groups")
-        elif isinstance(obj, TargetGroup):
-            self.link(obj, obj.vpc, (Vpc,), "in_vpc", "vpc")
-        elif isinstance(obj, TargetGroupAttachment):
-            targets = self.resolver.resolve(obj.target, (Instance,), obj.address, "target")
-            self.unresolved(obj.address, targets.unresolved)
-            for tg in self.link(obj, obj.target_group, (TargetGroup,), "attaches", "target_group"):
-                for inst in targets.objects:
-                    self.edge(tg.address, inst.address, "targets", obj.span, via=obj.address, port=obj.port)
-        elif isinstance(obj, AutoScalingAttachment):
-            asgs = self.resolver.resolve(obj.auto_scaling_group, (AutoScalingGroup,), obj.address, "auto scaling group")
-            self.unresolved(obj.address, asgs.unresolved)
-            sources = self.resolver.resolve(obj.target_group, (TargetGroup,), obj.address, "target group").objects
-            sources += self.resolver.resolve(obj.load_balancer, (LoadBalancer,), obj.address, "load balancer").objects
-            for src in sources:
-                for asg in asgs.objects:
-                    self.edge(src.address, asg.address, "targets", obj.span, via=obj.address)
-        elif isinstance(obj, ClassicLbAttachment):
-            instances = self.resolver.resolve(obj.instance, (Instance,), obj.address, "instance")
-            self.unresolved(obj.address, instances.unresolved)
-            for lb in self.link(obj, obj.load_balancer, (LoadBalancer,), "attaches", "load_balancer"):
-                for inst in instances.objects:
-                    self.edge(lb.address, inst.address, "targets", obj.span, via=obj.address)
-        elif isinstance(obj, InstanceProfile):
-            self.link_all(obj, obj.roles, (Role,), "has_role", "roles")
-        elif isinstance(obj, Policy):
-            # an inline policy already hangs off the role it is written in (edge added in build())
-            written_in = self.parent.get(obj.address)
-            roles = [r for r in obj.roles if not (isinstance(r, ResourceRef) and r.address == written_in)]
-            self.link_all(obj, roles, (Role,), "has_policy", "roles", reverse=True)
-        elif isinstance(obj, PolicyAttachment):
-            if obj.role is not None and self.parent.get(obj.address) is None:
-                self.link(obj, obj.role, (Role,), "has_policy", "role", reverse=True)
-            if isinstance(obj.policy, (ResourceRef, Unknown)):
-                self.link(obj, obj.policy, (Policy,), "attaches", "policy")
-            elif isinstance(obj.policy, str):
-                named = self.resolver.resolve(obj.policy, (Policy,), obj.address, "policy")
-                for policy in named.objects:
-                    self.edge(obj.address, policy.address, "attaches", obj.span_of("policy"))
 
     # routing
 
@@ -369,6 +225,8 @@ class _Builder(GraphWriter):
                     self.edge(route.address, target.address, "route_target", route.span_of("target"))
                 if not resolved.objects and not (isinstance(route.target, str) and route.target == "local"):
                     self.unresolved(route.address, resolved.unresolved)
+
+    # subnets: their route table and network ACL
 
     def link_subnets_to_tables_and_acls(self) -> None:
         for obj in self.objects:
@@ -476,6 +334,6 @@ def _eni_subnet_refs(builder: _Builder, enis: list[str]) -> list[object]:
 
 
 def build_graph(config: Configuration) -> nx.MultiDiGraph:
-    """The configuration as a typed graph (see the module docstring)."""
+    """The configuration as a typed graph (see ``scanner.graph``'s docstring)."""
     graph: nx.MultiDiGraph = _Builder(config).build()
     return graph
