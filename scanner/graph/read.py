@@ -1,0 +1,430 @@
+"""Reading the graph back: one ``WorkloadContext`` per workload, with its security groups
+(prefix lists expanded into their CIDRs), placements (subnet, VPC, routes, network ACL),
+instance profile and roles with their policies, elastic IPs and load balancer routes."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+import networkx as nx
+
+from scanner.findings import Configuration
+from scanner.graph.core import Adjacency, edges_of_kind
+from scanner.graph.defaults import DEFAULT_VPC, DEFAULT_VPC_CIDR, main_table_node
+from scanner.model import (
+    AclEntry,
+    AutoScalingGroup,
+    EipAssociation,
+    ElasticIp,
+    Instance,
+    InstanceMetadataDefaults,
+    InstanceProfile,
+    InternetGateway,
+    LaunchTemplate,
+    Listener,
+    ListenerRule,
+    LoadBalancer,
+    NatGateway,
+    NetworkAcl,
+    NetworkInterface,
+    Policy,
+    PolicyAttachment,
+    PrefixList,
+    PrefixListEntry,
+    Resource,
+    Role,
+    Route,
+    RouteTable,
+    SecurityGroup,
+    SecurityGroupRule,
+    Subnet,
+    TargetGroup,
+    Vpc,
+    VpcCidrAssociation,
+    VpcPeering,
+    VpnGateway,
+)
+from scanner.values import ResourceRef, Span, Unknown
+from scanner.workload import (
+    AttachedGroup,
+    LoadBalancerRoute,
+    Placement,
+    ResolvedPolicy,
+    ResolvedRoute,
+    RoleContext,
+    WorkloadContext,
+)
+
+
+class _Reader:
+    def __init__(self, graph: nx.MultiDiGraph, config: Configuration) -> None:
+        self.graph = graph
+        self.config = config
+        self.metadata_defaults = next((o for o in config.resources if isinstance(o, InstanceMetadataDefaults)), None)
+        self.placement_cache: dict[str, Placement] = {}
+        self.expanded_rules: dict[str, tuple[SecurityGroupRule, SecurityGroupRule]] = {}
+        self._nodes: dict[str, dict[str, Any]] = graph._node  # networkx's own dicts (see edges_of_kind)
+        self._succ: Adjacency = graph._succ
+        self._pred: Adjacency = graph._pred
+
+    def obj(self, node: str) -> Any:
+        data = self._nodes.get(node)
+        return data.get("obj") if data is not None else None
+
+    def out(self, node: str, kind: str) -> list[tuple[str, dict[str, Any]]]:
+        return sorted(edges_of_kind(self._succ, node, kind), key=lambda item: item[0])
+
+    def into(self, node: str, kind: str) -> list[tuple[str, dict[str, Any]]]:
+        return sorted(edges_of_kind(self._pred, node, kind), key=lambda item: item[0])
+
+    def unresolved(self, node: str) -> list[str]:
+        return list(self.graph.nodes[node].get("unresolved", [])) if node in self.graph else []
+
+    # groups
+
+    def group(self, node: str, attached_at: Span) -> AttachedGroup | None:
+        group = self.obj(node)
+        if not isinstance(group, SecurityGroup):
+            return None
+        rules = [self.obj(r) for r, _ in self.out(node, "has_rule")]
+        inline = [r for r in group.rules]
+        inline_addresses = {r.address for r in inline}
+        standalone = [r for r in rules if isinstance(r, SecurityGroupRule) and r.address not in inline_addresses]
+        expanded = tuple(self.with_prefix_lists(r) for r in inline + standalone)
+        return AttachedGroup(group=group, rules=expanded, attached_at=attached_at)
+
+    def with_prefix_lists(self, rule: SecurityGroupRule) -> SecurityGroupRule:
+        """The rule with the CIDRs of the prefix lists it names added to its own, pointing at
+        its prefix list line; one copy per rule, so answers remembered per rule are shared.
+        A prefix list not defined here (AWS managed, or an id) adds nothing."""
+        if not rule.prefix_lists:
+            return rule
+        found = self.expanded_rules.get(rule.address)
+        if found is not None and found[0] is rule:
+            return found[1]
+        v4: list[str | Unknown] = []
+        v6: list[str | Unknown] = []
+        for node, _ in self.out(rule.address, "allows_from"):
+            prefix_list = self.obj(node)
+            if not isinstance(prefix_list, PrefixList):
+                continue
+            more = [
+                e.cidr
+                for e in (self.obj(n) for n, _ in self.out(node, "has_entry"))
+                if isinstance(e, PrefixListEntry) and e.cidr is not None
+            ]
+            for cidr in (*prefix_list.entries, *more):
+                version = _cidr_version(cidr)
+                ipv6 = version == 6 if version is not None else prefix_list.address_family == "IPv6"
+                (v6 if ipv6 else v4).append(cidr)
+        spans = dict(rule.attr_spans)
+        where = spans.get("prefix_lists")
+        if where is not None:
+            spans.setdefault("cidrs", where)
+            spans.setdefault("ipv6_cidrs", where)
+        copy = replace(rule, cidrs=(*rule.cidrs, *v4), ipv6_cidrs=(*rule.ipv6_cidrs, *v6), attr_spans=spans)
+        self.expanded_rules[rule.address] = (rule, copy)
+        return copy
+
+    def groups(self, node: str, fallback: Span) -> list[AttachedGroup]:
+        out: list[AttachedGroup] = []
+        seen: set[str] = set()
+        for sg, d in self.out(node, "protected_by"):
+            if sg in seen:
+                continue
+            found = self.group(sg, d["span"] or fallback)
+            if found is not None:
+                seen.add(sg)
+                out.append(found)
+        return out
+
+    # placements
+
+    def vpc_cidrs(self, vpc: Vpc) -> tuple[tuple[str | Unknown, ...], tuple[str | Unknown, ...]]:
+        v4 = list(vpc.cidr_blocks)
+        v6 = list(vpc.ipv6_cidr_blocks)
+        for assoc, _ in self.into(vpc.address, "in_vpc"):
+            found = self.obj(assoc)
+            if isinstance(found, VpcCidrAssociation):
+                if found.cidr is not None:
+                    v4.append(found.cidr)
+                if found.ipv6_cidr is not None:
+                    v6.append(found.ipv6_cidr)
+        return tuple(v4), tuple(v6)
+
+    def routes(self, table: str) -> list[ResolvedRoute]:
+        out: list[ResolvedRoute] = []
+        for node, _d in self.out(table, "route"):
+            route = self.obj(node)
+            if not isinstance(route, Route):
+                continue
+            targets = [t for t, _ in self.out(node, "route_target")]
+            target = self.obj(targets[0]) if targets else None
+            out.append(
+                ResolvedRoute(
+                    route=route,
+                    target_kind=route_target_kind(route, target),
+                    target_address=target.address if target is not None else _ref_text(route.target),
+                    target=target,
+                    propagated_by=self.graph.nodes[node].get("propagated_by", ""),
+                )
+            )
+        return out
+
+    def acl_entries(self, acl: str) -> list[AclEntry]:
+        found = self.obj(acl)
+        if not isinstance(found, NetworkAcl):
+            return []
+        inline = list(found.entries)
+        known = {e.address for e in inline}
+        standalone = [self.obj(e) for e, _ in self.out(acl, "has_rule")]
+        return inline + [e for e in standalone if isinstance(e, AclEntry) and e.address not in known]
+
+    def placement(self, subnet_node: str) -> Placement:
+        cached = self.placement_cache.get(subnet_node)
+        if cached is None:
+            cached = self.placement_cache[subnet_node] = self.subnet_placement(subnet_node)
+        return cached
+
+    def subnet_placement(self, subnet_node: str) -> Placement:
+        subnet = self.obj(subnet_node)
+        vpcs = [v for v, _ in self.out(subnet_node, "in_vpc") if isinstance(self.obj(v), Vpc)]
+        vpc = self.obj(vpcs[0]) if vpcs else None
+        unresolved = self.unresolved(subnet_node)
+        tables = self.out(subnet_node, "uses_route_table")
+        table_node = tables[0][0] if tables else None
+        is_main = bool(tables[0][1].get("main")) if tables else True
+        if len(tables) > 1:
+            unresolved.append(f"{subnet_node}: several route tables are associated; using {table_node}")
+        table = self.obj(table_node) if table_node else None
+        routes = self.routes(table_node) if table_node else []
+        if table_node:
+            for route_node, _ in self.out(table_node, "route"):
+                unresolved.extend(self.unresolved(route_node))
+            unresolved.extend(self.unresolved(table_node))
+        acls = [a for a, _ in self.out(subnet_node, "protected_by")]
+        acl = self.obj(acls[0]) if acls else None
+        v4, v6 = self.vpc_cidrs(vpc) if isinstance(vpc, Vpc) else ((), ())
+        return Placement(
+            subnet=subnet if isinstance(subnet, Subnet) else None,
+            vpc=vpc if isinstance(vpc, Vpc) else None,
+            route_table=table if isinstance(table, RouteTable) else None,
+            route_table_is_main=is_main,
+            network_acl=acl if isinstance(acl, NetworkAcl) else None,
+            default_vpc=False,
+            routes=tuple(routes),
+            acl_entries=tuple(self.acl_entries(acls[0])) if acls else (),
+            vpc_cidrs=v4,
+            vpc_ipv6_cidrs=v6,
+            unresolved=tuple(_unique_str(unresolved)),
+        )
+
+    def default_vpc_placement(self) -> Placement:
+        defined = self.graph.nodes[DEFAULT_VPC].get("defined_as")
+        vpc = self.obj(defined) if defined else None
+        table = main_table_node(DEFAULT_VPC)
+        v4, v6 = self.vpc_cidrs(vpc) if isinstance(vpc, Vpc) else ((DEFAULT_VPC_CIDR,), ())
+        return Placement(
+            subnet=None,
+            vpc=vpc if isinstance(vpc, Vpc) else None,
+            route_table=None,
+            route_table_is_main=True,
+            network_acl=None,
+            default_vpc=True,
+            routes=tuple(self.routes(table)),
+            vpc_cidrs=v4,
+            vpc_ipv6_cidrs=v6,
+        )
+
+    def placements(self, node: str) -> list[Placement]:
+        out = [
+            self.placement(subnet) for subnet, _ in self.out(node, "in_subnet") if isinstance(self.obj(subnet), Subnet)
+        ]
+        if any(v == DEFAULT_VPC for v, _ in self.out(node, "in_vpc")):
+            out.append(self.default_vpc_placement())
+        return out
+
+    # IAM
+
+    def role_context(self, role_node: str) -> RoleContext | None:
+        role = self.obj(role_node)
+        if not isinstance(role, Role):
+            return None
+        policies: list[ResolvedPolicy] = []
+        for node, d in self.out(role_node, "has_policy"):
+            found = self.obj(node)
+            if isinstance(found, Policy):
+                inline = any(p.address == found.address for p in role.inline_policies)
+                policies.append(
+                    ResolvedPolicy(
+                        attached_at=found.span if inline else (d["span"] or found.span),
+                        attached_by=role.address if inline else found.address,
+                        policy=found,
+                    )
+                )
+            elif isinstance(found, PolicyAttachment):
+                # the policy_arn line (or managed_policy_arns item): where the policy is named
+                at = found.span_of("policy")
+                targets = [self.obj(p) for p, _ in self.out(node, "attaches")]
+                targets = [p for p in targets if isinstance(p, Policy)]
+                if targets:
+                    policies.extend(
+                        ResolvedPolicy(attached_at=at, attached_by=found.address, policy=p) for p in targets
+                    )
+                elif isinstance(found.policy, str):
+                    policies.append(ResolvedPolicy(attached_at=at, attached_by=found.address, arn=found.policy))
+        return RoleContext(role=role, policies=tuple(policies))
+
+    # load balancers
+
+    def lb_routes(self, node: str) -> list[LoadBalancerRoute]:
+        out: list[LoadBalancerRoute] = []
+        for src, d in self.into(node, "targets"):
+            source = self.obj(src)
+            attached_at = d["span"]
+            if isinstance(source, TargetGroup):
+                listeners: list[str] = [
+                    lis for lis, _ in self.into(src, "forwards_to") if isinstance(self.obj(lis), Listener)
+                ]
+                for rule, _ in self.into(src, "forwards_to"):
+                    if isinstance(self.obj(rule), ListenerRule):
+                        listeners.extend(lis for lis, _ in self.into(rule, "has_rule"))
+                port = d.get("port")
+                target_port = port if isinstance(port, int) else (source.port if isinstance(source.port, int) else None)
+                for lis in _unique_str(listeners):
+                    # an inline listener is linked both as a child and by its reference: once each
+                    for lb_node in _unique_str(u for u, _ in self.into(lis, "listener")):
+                        lb = self.obj(lb_node)
+                        if isinstance(lb, LoadBalancer):
+                            out.append(self.lb_route(lb, self.obj(lis), source, target_port, attached_at))
+            elif isinstance(source, LoadBalancer):
+                for lis in _unique_str(v for v, _ in self.out(src, "listener")):
+                    listener = self.obj(lis)
+                    if isinstance(listener, Listener):
+                        port = listener.instance_port if isinstance(listener.instance_port, int) else None
+                        out.append(self.lb_route(source, listener, None, port, attached_at))
+        return out
+
+    def lb_route(
+        self, lb: LoadBalancer, listener: Listener, tg: TargetGroup | None, port: int | None, attached_at: Span | None
+    ) -> LoadBalancerRoute:
+        return LoadBalancerRoute(
+            load_balancer=lb,
+            listener=listener,
+            target_group=tg,
+            target_port=port,
+            lb_placements=tuple(self.placements(lb.address)),
+            lb_security_groups=tuple(self.groups(lb.address, lb.span)),
+            attached_at=attached_at or listener.span,
+        )
+
+    # one workload
+
+    def context(self, work: Instance | AutoScalingGroup) -> WorkloadContext:
+        node = work.address
+        unresolved = self.unresolved(node)
+        templates = [t for t, _ in self.out(node, "launched_from")]
+        template = self.obj(templates[0]) if templates else None
+        if template is not None:
+            unresolved.extend(self.unresolved(templates[0]))
+        enis = [self.obj(u) for u, _ in self.into(node, "attached")]
+        enis = [e for e in enis if isinstance(e, NetworkInterface)]
+        placements = self.placements(node)
+        if not placements:
+            unresolved.append(
+                f"{node}: the subnet it runs in is not known, so its routes and network ACL are not known"
+            )
+        for p in placements:
+            unresolved.extend(p.unresolved)
+        groups = self.groups(node, work.span)
+        for g in groups:
+            for rule in g.rules:
+                unresolved.extend(self.unresolved(rule.address))
+        profiles = [p for p, _ in self.out(node, "has_profile")]
+        profile = self.obj(profiles[0]) if profiles else None
+        roles: list[RoleContext] = []
+        if profile is not None:
+            unresolved.extend(self.unresolved(profiles[0]))
+            for role_node, _ in self.out(profiles[0], "has_role"):
+                found = self.role_context(role_node)
+                if found is not None:
+                    roles.append(found)
+                    for policy in found.policies:
+                        unresolved.extend(self.unresolved(policy.attached_by))
+        eips: list[ElasticIp | EipAssociation] = []
+        eni_addresses = {e.address for e in enis}
+        for holder in [node, *sorted(eni_addresses)]:
+            for src, _ in self.into(holder, "attached"):
+                found = self.obj(src)
+                if isinstance(found, (ElasticIp, EipAssociation)) and all(e.address != found.address for e in eips):
+                    eips.append(found)
+        return WorkloadContext(
+            workload=work,
+            configuration=self.config.name,
+            launch_template=template if isinstance(template, LaunchTemplate) else None,
+            metadata_defaults=self.metadata_defaults,
+            security_groups=tuple(groups),
+            network_interfaces=tuple(enis),
+            placements=tuple(placements),
+            instance_profile=profile if isinstance(profile, InstanceProfile) else None,
+            roles=tuple(roles),
+            elastic_ips=tuple(eips),
+            load_balancer_routes=tuple(self.lb_routes(node)),
+            unresolved=tuple(_unique_str(unresolved)),
+        )
+
+
+def route_target_kind(route: Route, target: Resource | None) -> str:
+    """What a route sends traffic to, decided by the resolved target's type (a gateway_id
+    may be an internet gateway or a virtual private gateway), else by a literal id's prefix."""
+    if isinstance(target, InternetGateway):
+        return "egress_only_gateway" if target.egress_only else "internet_gateway"
+    if isinstance(target, VpnGateway):
+        return "vpn_gateway"
+    if isinstance(target, NatGateway):
+        return "nat_gateway"
+    if isinstance(target, VpcPeering):
+        return "vpc_peering"
+    literal = route.target if isinstance(route.target, str) else ""
+    if literal == "local" or route.target_kind == "local":
+        return "local"
+    if literal.startswith("igw-"):
+        return "internet_gateway"
+    if literal.startswith("vgw-"):
+        return "vpn_gateway"
+    if literal.startswith("eigw-"):
+        return "egress_only_gateway"
+    if route.target_kind == "gateway":
+        return "unknown" if target is None else "other"
+    return route.target_kind
+
+
+def _unique_str(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def workload_contexts(graph: nx.MultiDiGraph, config: Configuration) -> list[WorkloadContext]:
+    """One resolved context per Instance / AutoScalingGroup, sorted by address."""
+    reader = _Reader(graph, config)
+    workloads = [d["obj"] for _, d in graph.nodes(data=True) if isinstance(d.get("obj"), (Instance, AutoScalingGroup))]
+    return [reader.context(w) for w in sorted(workloads, key=lambda w: w.address)]
+
+
+def _cidr_version(cidr: object) -> int | None:
+    if not isinstance(cidr, str):
+        return None
+    try:
+        return ipaddress.ip_network(cidr, strict=False).version
+    except ValueError:
+        return None
+
+
+def _ref_text(ref: object) -> str:
+    if isinstance(ref, ResourceRef):
+        return ref.address
+    if isinstance(ref, Unknown):
+        return str(ref)
+    return str(ref)
