@@ -25,7 +25,7 @@ CAUGHT_BUG = re.compile(
     r"|loading failed in a worker process"
     r"|cannot load template: \w*(?:Error|Exception)\b"  # cloudformation.load_configuration's last defence
     r"|^cannot map \S+ \([\w:]+\): "  # cloudformation.to_configuration: a mapper bug
-    r"|: cannot read this \w+: "  # terraform_model.map_resources: a mapper bug
+    r"|: cannot read this \w+: "  # adapters.terraform.map_resources: a mapper bug
 )
 
 

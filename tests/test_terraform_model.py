@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from scanner.adapters.raw import RawResource
-from scanner.loaders.terraform_model import map_resources, normalize_protocol, to_model
+from scanner.adapters.terraform import map_resources, to_model
+from scanner.adapters.terraform.body import normalize_protocol
 from scanner.model import (
     AclEntry,
     AutoScalingAttachment,

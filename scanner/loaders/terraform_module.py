@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scanner.adapters.terraform import map_resources
 from scanner.findings import Configuration
 from scanner.loaders.terraform_hcl import load_terraform_module
-from scanner.loaders.terraform_model import map_resources
 from scanner.options import ScanOptions
 
 

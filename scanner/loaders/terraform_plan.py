@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from scanner.adapters.raw import RawResource
+from scanner.adapters.terraform import map_resources
 from scanner.findings import Configuration, LoadError
-from scanner.loaders.terraform_model import map_resources
 from scanner.options import ScanOptions
 from scanner.values import ResourceRef, Span, SpannedDict, SpannedList, Unknown
 

@@ -40,7 +40,7 @@ def load_configuration(
 
 
 def to_configuration(state: LoadState) -> Configuration:
-    from scanner.loaders.cloudformation_model import link_resources, to_model
+    from scanner.adapters.cloudformation import link_resources, to_model
 
     configuration = Configuration(name=state.configuration_name, kind=state.kind)
     configuration.files = list(dict.fromkeys(state.files))
