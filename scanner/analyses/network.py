@@ -21,45 +21,16 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, Union
 
 from scanner.model import AclEntry, SecurityGroupRule
+from scanner.protocols import ALL_PROTOCOLS, ICMP, ICMPV6, TCP, UDP, normalize_protocol, protocol_name
 from scanner.values import Unknown
 
 MAX_PORT = 65535
-ALL_PROTOCOLS = "-1"
-TCP, UDP, ICMP, ICMPV6 = "6", "17", "1", "58"
-PROTOCOL_NAMES = {TCP: "tcp", UDP: "udp", ICMP: "icmp", ICMPV6: "icmpv6"}
-_PROTOCOL_NUMBERS = {
-    "tcp": TCP,
-    "udp": UDP,
-    "icmp": ICMP,
-    "icmpv6": ICMPV6,
-    "all": ALL_PROTOCOLS,
-    "-1": ALL_PROTOCOLS,
-    "any": ALL_PROTOCOLS,
-}
 PORTED_PROTOCOLS = (TCP, UDP)
 EPHEMERAL = (1024, MAX_PORT)
 
 Range = tuple[int, int]  # inclusive
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]  # noqa: UP007
 Address = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]  # noqa: UP007
-
-
-def normalize_protocol(protocol: object) -> str | None:
-    """ "tcp" / 6 / "6" -> "6"; "all" / -1 -> "-1"; None when it cannot be read."""
-    if protocol is None or isinstance(protocol, Unknown):
-        return None
-    text = str(protocol).strip().lower()
-    if text in _PROTOCOL_NUMBERS:
-        return _PROTOCOL_NUMBERS[text]
-    try:
-        number = int(text)
-    except ValueError:
-        return None
-    return ALL_PROTOCOLS if number < 0 else str(number)
-
-
-def protocol_name(protocol: str) -> str:
-    return PROTOCOL_NAMES.get(protocol, "all" if protocol == ALL_PROTOCOLS else f"protocol {protocol}")
 
 
 # --- port ranges ---------------------------------------------------------------------------

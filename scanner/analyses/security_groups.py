@@ -23,14 +23,13 @@ from typing import Any
 
 from scanner.findings import Evidence, PathStep, Trait
 from scanner.model import AutoScalingGroup, SecurityGroupRule
+from scanner.protocols import ALL_PROTOCOLS, PROTOCOL_NAMES, TCP, UDP, normalize_protocol
 from scanner.values import Span
 from scanner.workload import AttachedGroup, WorkloadContext
 
-TCP, UDP, ICMP, ICMPV6, ALL = "6", "17", "1", "58", "-1"
+ALL = ALL_PROTOCOLS
 REMOTE_ACCESS_PORTS: tuple[int, ...] = (22, 3389)
 REMOTE_NAMES = {22: "SSH", 3389: "RDP"}
-_PROTOCOL_NUMBERS = {"tcp": TCP, "udp": UDP, "icmp": ICMP, "icmpv6": ICMPV6, "all": ALL, "-1": ALL}
-_PROTOCOL_NAMES = {TCP: "tcp", UDP: "udp", ICMP: "icmp", ICMPV6: "icmpv6"}
 _MAX_PORT = 65535
 
 
@@ -50,7 +49,7 @@ class Opening:
     def describe(self) -> str:
         if self.protocol == ALL:
             return "all traffic"
-        name = _PROTOCOL_NAMES.get(self.protocol, f"protocol {self.protocol}")
+        name = PROTOCOL_NAMES.get(self.protocol, f"protocol {self.protocol}")
         if not self.has_ports:
             return name
         return f"{name} {port_range(self.low, self.high)}"
@@ -77,16 +76,9 @@ def port_range(low: int, high: int) -> str:
     return str(low) if low == high else f"{low}-{high}"
 
 
-def _protocol(value: object) -> str | None:
-    if not isinstance(value, (str, int)) or isinstance(value, bool):
-        return None
-    text = str(value).strip().lower()
-    return _PROTOCOL_NUMBERS.get(text, text if text.isdigit() else None)
-
-
 def rule_opening(rule: SecurityGroupRule) -> Opening | None:
     """The rule's protocol and ports, or None when they are not known offline."""
-    protocol = _protocol(rule.protocol)
+    protocol = normalize_protocol(rule.protocol) if not isinstance(rule.protocol, bool) else None
     if protocol is None:
         return None
     if protocol not in (TCP, UDP):
