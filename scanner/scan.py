@@ -23,11 +23,11 @@ def run_load_job(job: LoadJob, options: ScanOptions) -> list[Configuration]:
     """Run one job; a loader bug becomes an error on that configuration, never a lost scan."""
     try:
         if job.kind == "terraform":
-            from scanner.loaders.terraform_module import load_terraform_configuration
+            from scanner.loaders.terraform import load_terraform_configuration
 
             return [load_terraform_configuration(job.paths[0], options)]
         if job.kind == "terraform-plan":
-            from scanner.loaders.terraform_plan import load_plan
+            from scanner.loaders.terraform.plan.loader import load_plan
 
             return [load_plan(job.paths[0], options)]
         if job.kind == "cdk":
@@ -80,7 +80,7 @@ def run_load_jobs(
     in parallel first, then the jobs run in ``options.jobs`` processes."""
     terraform_modules = [job.paths[0] for job in jobs if job.kind == "terraform"]
     if terraform_modules and options.jobs > 1:
-        from scanner.loaders.terraform_hcl import warm_parse_cache
+        from scanner.loaders.terraform.module_instance import warm_parse_cache
 
         warm_parse_cache(terraform_modules, options)  # files in parallel, even in one module
 
@@ -116,7 +116,7 @@ def run_load_jobs(
                 progress(options.display_path(job.paths[0]))
             loaded.append(run_load_job(job, options))
     if terraform_modules:
-        from scanner.loaders.terraform_hcl import forget_parsed_files
+        from scanner.loaders.terraform.module_instance import forget_parsed_files
 
         forget_parsed_files()
     return loaded

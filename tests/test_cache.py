@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from scanner.cache import FORMAT, ParseCache
-from scanner.loaders import hcl_syntax, terraform_hcl
+from scanner.loaders.terraform import module_instance as terraform_hcl
+from scanner.loaders.terraform.hcl import fast_parser as hcl_syntax
 from scanner.options import ScanOptions
 from scanner.reports.json_report import render_json
 from scanner.scan import scan

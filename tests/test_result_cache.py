@@ -17,8 +17,8 @@ import pytest
 
 from scanner import result_cache
 from scanner import scan as scan_module
-from scanner.loaders import terraform_hcl
 from scanner.loaders.formats import LoadJob
+from scanner.loaders.terraform import module_instance as terraform_hcl
 from scanner.options import ScanOptions
 from scanner.reports.json_report import render_json
 from scanner.scan import scan

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner.loaders import hcl_syntax as syn
-from scanner.loaders.terraform_hcl import load_terraform_module
+from scanner.loaders.terraform.hcl import fast_parser as syn
+from scanner.loaders.terraform.module_instance import load_terraform_module
 from scanner.options import ScanOptions
 
 CORPUS = Path("/work/shared/corpus")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from scanner.loaders import hcl_grammar
-from scanner.loaders import hcl_syntax as syn
-from scanner.loaders.terraform_functions import MAX_VALUE_SIZE
+from scanner.loaders.terraform.eval.functions.collections import MAX_VALUE_SIZE
+from scanner.loaders.terraform.hcl import fast_parser as syn
+from scanner.loaders.terraform.hcl import grammar as hcl_grammar
 from tests.crash_check import caught_bugs, scan_bounded, scan_tree
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

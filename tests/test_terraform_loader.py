@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.loaders.terraform_hcl import TerraformLoad, is_terraform_file, load_terraform_module
+from scanner.loaders.terraform.module_instance import TerraformLoad, is_terraform_file, load_terraform_module
 from scanner.options import ScanOptions
 from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, SpannedList, Unknown
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.loaders import hcl_syntax as syn
+from scanner.loaders.terraform.hcl import fast_parser as syn
 
 
 def only_attr(text: str) -> syn.Attribute:

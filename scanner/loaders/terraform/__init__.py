@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scanner.findings import Configuration
-from scanner.loaders.terraform_hcl import load_terraform_module
+from scanner.loaders.terraform.module_instance import load_terraform_module
 from scanner.loaders.terraform_model import map_resources
 from scanner.options import ScanOptions
 

@@ -17,7 +17,7 @@ from hcl2.postlexer import PostLexer
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
-from scanner.loaders.hcl_syntax import (
+from scanner.loaders.terraform.hcl.fast_parser import (
     _GRAMMAR_CACHE,
     Attribute,
     BinaryOp,

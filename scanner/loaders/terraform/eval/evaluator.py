@@ -19,8 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from scanner.findings import LoadError
-from scanner.loaders import hcl_syntax as syn
-from scanner.loaders.terraform_functions import (
+from scanner.loaders.terraform.eval.functions.collections import (
     MAX_VALUE_SIZE,
     FunctionContext,
     FunctionError,
@@ -34,6 +33,7 @@ from scanner.loaders.terraform_functions import (
     unknown_from,
     values_equal,
 )
+from scanner.loaders.terraform.hcl import fast_parser as syn
 from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, SpannedList, Unknown
 
 MAX_ITERATIONS = 1_000_000

@@ -1069,7 +1069,7 @@ def use_grammar_cache(folder: Path | None) -> None:
 
 def _parse_checked(text: str) -> Body:
     """python-hcl2's grammar decides (imported only here: most scans never need it)."""
-    from scanner.loaders.hcl_grammar import parse_with_grammar
+    from scanner.loaders.terraform.hcl.grammar import parse_with_grammar
 
     return parse_with_grammar(text)
 

@@ -21,8 +21,7 @@ from typing import Any, Optional
 from scanner.adapters.raw import RawResource
 from scanner.cache import ParseCache
 from scanner.findings import LoadError, Suppression
-from scanner.loaders import hcl_syntax as syn
-from scanner.loaders.terraform_eval import (
+from scanner.loaders.terraform.eval.evaluator import (
     DataObject,
     EvalError,
     Evaluator,
@@ -31,7 +30,7 @@ from scanner.loaders.terraform_eval import (
     UnloadedModule,
     finalize,
 )
-from scanner.loaders.terraform_functions import (
+from scanner.loaders.terraform.eval.functions.collections import (
     FunctionContext,
     FunctionError,
     encode_json,
@@ -41,6 +40,7 @@ from scanner.loaders.terraform_functions import (
     to_str,
     unknown_from,
 )
+from scanner.loaders.terraform.hcl import fast_parser as syn
 from scanner.options import ScanOptions
 from scanner.values import EncodedJson, Span, SpannedDict, SpannedList, Unknown
 

@@ -1,0 +1,1 @@
+"""Terraform's built-in functions, evaluated offline."""

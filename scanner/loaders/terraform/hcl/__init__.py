@@ -1,0 +1,1 @@
+"""HCL text -> a syntax tree whose every node knows its lines."""

@@ -1,0 +1,1 @@
+"""``terraform show -json`` output -> a Configuration."""
