@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanner.loaders.terraform.hcl import fast_parser as syn
+from scanner.loaders.terraform import hcl as syn
 from scanner.loaders.terraform.module_instance import load_terraform_module
 from scanner.options import ScanOptions
 

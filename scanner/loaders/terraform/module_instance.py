@@ -21,6 +21,7 @@ from typing import Any, Optional
 from scanner.adapters.raw import RawResource
 from scanner.cache import ParseCache
 from scanner.findings import LoadError, Suppression
+from scanner.loaders.terraform import hcl as syn
 from scanner.loaders.terraform.eval.evaluator import (
     DataObject,
     EvalError,
@@ -40,7 +41,6 @@ from scanner.loaders.terraform.eval.functions.collections import (
     to_str,
     unknown_from,
 )
-from scanner.loaders.terraform.hcl import fast_parser as syn
 from scanner.options import ScanOptions
 from scanner.values import EncodedJson, Span, SpannedDict, SpannedList, Unknown
 
@@ -168,11 +168,10 @@ def _parse_file(path: Path, display: str, options: ScanOptions, errors: list[Loa
     text = _read_text(path, display, options, errors)
     if text is None:
         return None
-    syn.use_grammar_cache(options.cache_dir)
     kind = "tfvars.json" if path.name.endswith(".tfvars.json") else "tf.json" if path.name.endswith(".json") else "hcl"
     cache = ParseCache(options.cache_dir)
     body, problem, ignores, comment_lines = cache.get_or_compute(
-        text.encode("utf-8"), f"terraform-{kind}", lambda: _parse_text(text, kind)
+        text.encode("utf-8"), f"terraform-{kind}", lambda: _parse_text(text, kind, options.cache_dir)
     )
     if body is None:
         line, message = problem or (0, "cannot parse")
@@ -229,16 +228,16 @@ def _kind_of(path: Path) -> str:
 ParsedText = tuple[Optional[syn.Body], Optional[tuple[int, str]], list[IgnoreComment], frozenset[int]]  # noqa: UP045
 
 
-def _parse_text(text: str, kind: str) -> ParsedText:
+def _parse_text(text: str, kind: str, grammar_cache: Path | None) -> ParsedText:
     """What a file's text parses to, independent of where the file is: the unit the
     content-addressed parse cache stores."""
     try:
         if kind == "tfvars.json":
             body = syn.parse_tfvars_json(text)
         elif kind == "tf.json":
-            body = syn.parse_hcl_json(text)
+            body = syn.parse_hcl_json(text, grammar_cache)
         else:
-            body = syn.parse_hcl(text)
+            body = syn.parse_hcl(text, grammar_cache)
     except syn.HclSyntaxError as exc:
         return None, (exc.line, exc.message), [], frozenset()
     except RecursionError:
@@ -631,7 +630,7 @@ class ModuleInstance:
         if type_expr is not None and isinstance(type_expr.expr, syn.Variable) and type_expr.expr.name == "string":
             return raw
         try:
-            expr = syn.parse_expression(raw, 1)
+            expr = syn.parse_expression(raw, 1, self.loader.options.cache_dir)
         except syn.HclSyntaxError:
             return raw
         value = Evaluator(None).evaluate(expr, "--var")
@@ -708,7 +707,7 @@ class ModuleInstance:
         if loader.template_depth > 8:
             raise FunctionError("templatefile nested too deeply")
         try:
-            template = syn.parse_template(text, 1)
+            template = syn.parse_template(text, 1, grammar_cache=loader.options.cache_dir)
         except syn.HclSyntaxError as exc:
             raise FunctionError(f"template {display}:{exc.line}: {exc.message}") from None
         loader.template_depth += 1

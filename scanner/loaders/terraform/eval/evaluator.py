@@ -33,7 +33,7 @@ from scanner.loaders.terraform.eval.functions.collections import (
     unknown_from,
     values_equal,
 )
-from scanner.loaders.terraform.hcl import fast_parser as syn
+from scanner.loaders.terraform.hcl import tree as syn
 from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, SpannedList, Unknown
 
 MAX_ITERATIONS = 1_000_000
