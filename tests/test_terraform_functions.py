@@ -9,7 +9,7 @@ import pytest
 
 from scanner.loaders.terraform import hcl as syn
 from scanner.loaders.terraform.eval.evaluator import Evaluator
-from scanner.loaders.terraform.eval.functions.collections import FunctionContext, FunctionError, call_function
+from scanner.loaders.terraform.eval.functions import FunctionContext, FunctionError, call_function
 from scanner.options import ScanOptions
 from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, Unknown
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scanner.loaders.terraform import hcl as syn
-from scanner.loaders.terraform.eval.functions.collections import MAX_VALUE_SIZE
+from scanner.loaders.terraform.eval.functions import MAX_VALUE_SIZE
 from scanner.loaders.terraform.hcl import grammar as hcl_grammar
 from tests.crash_check import caught_bugs, scan_bounded, scan_tree
 

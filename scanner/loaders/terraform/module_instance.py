@@ -31,7 +31,7 @@ from scanner.loaders.terraform.eval.evaluator import (
     UnloadedModule,
     finalize,
 )
-from scanner.loaders.terraform.eval.functions.collections import (
+from scanner.loaders.terraform.eval.functions import (
     FunctionContext,
     FunctionError,
     encode_json,

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from scanner.findings import LoadError
-from scanner.loaders.terraform.eval.functions.collections import (
+from scanner.loaders.terraform.eval.functions import (
     MAX_VALUE_SIZE,
     FunctionContext,
     FunctionError,
