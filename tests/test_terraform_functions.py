@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from scanner.loaders.terraform import hcl as syn
-from scanner.loaders.terraform.eval.evaluator import Evaluator
+from scanner.loaders.terraform.eval import Evaluator
 from scanner.loaders.terraform.eval.functions import FunctionContext, FunctionError, call_function
 from scanner.options import ScanOptions
 from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, Unknown

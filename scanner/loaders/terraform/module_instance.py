@@ -22,7 +22,7 @@ from scanner.adapters.raw import RawResource
 from scanner.cache import ParseCache
 from scanner.findings import LoadError, Suppression
 from scanner.loaders.terraform import hcl as syn
-from scanner.loaders.terraform.eval.evaluator import (
+from scanner.loaders.terraform.eval import (
     DataObject,
     EvalError,
     Evaluator,
