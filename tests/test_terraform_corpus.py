@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scanner.loaders.terraform import hcl as syn
-from scanner.loaders.terraform.module_instance import load_terraform_module
+from scanner.loaders.terraform.root_module import load_terraform_module
 from scanner.options import ScanOptions
 
 CORPUS = Path("/work/shared/corpus")

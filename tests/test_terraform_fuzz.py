@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scanner.loaders.terraform import hcl as syn
-from scanner.loaders.terraform.module_instance import load_terraform_module
+from scanner.loaders.terraform.root_module import load_terraform_module
 from scanner.options import ScanOptions
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "terraform"

@@ -1,17 +1,38 @@
-"""A Terraform root module folder -> one Configuration (HCL loader + model mapping)."""
+"""The Terraform format: a root module folder -> one Configuration (HCL loader + model mapping).
+
+``detect(path)``: is this file Terraform (``.tf`` / ``.tf.json``)? ``load(job, options)``: the
+Configuration of the job's root module folder, what ``root_module.load_terraform_module``
+loads, mapped onto the model by ``scanner.loaders.terraform_model``. A scan passes its
+``ParsedFiles``, so its root modules share the files they have in common; plans are the
+``plan`` package's.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from scanner.findings import Configuration
-from scanner.loaders.terraform.module_instance import load_terraform_module
+from scanner.loaders.formats import LoadJob
+from scanner.loaders.terraform.files import ParsedFiles, is_terraform_file
+from scanner.loaders.terraform.root_module import load_terraform_module
 from scanner.loaders.terraform_model import map_resources
 from scanner.options import ScanOptions
 
 
-def load_terraform_configuration(folder: Path, options: ScanOptions) -> Configuration:
-    loaded = load_terraform_module(folder, options)
+def detect(path: Path) -> bool:
+    """A ``.tf`` or ``.tf.json`` file: its folder is a Terraform module."""
+    return is_terraform_file(path)
+
+
+def load(job: LoadJob, options: ScanOptions, parsed: ParsedFiles | None = None) -> list[Configuration]:
+    """The one Configuration of the job's root module folder."""
+    return [load_terraform_configuration(job.paths[0], options, parsed)]
+
+
+def load_terraform_configuration(
+    folder: Path, options: ScanOptions, parsed: ParsedFiles | None = None
+) -> Configuration:
+    loaded = load_terraform_module(folder, options, parsed)
     resources, mapping_errors = map_resources(loaded.resources)
     name = options.display_path(folder)
     return Configuration(
