@@ -32,9 +32,9 @@ def run_load_job(job: LoadJob, options: ScanOptions, parsed: ParsedFiles | None 
 
             return load_terraform(job, options, parsed)
         if job.kind == "terraform-plan":
-            from scanner.loaders.terraform.plan.loader import load_plan
+            from scanner.loaders.terraform.plan import load as load_plan
 
-            return [load_plan(job.paths[0], options)]
+            return load_plan(job, options)
         if job.kind == "cdk":
             from scanner.loaders.cdk import load_cdk_out
 

@@ -24,7 +24,7 @@ from scanner.findings import ScanResult
 from scanner.graph import build_graph
 from scanner.loaders.cloudformation import load_templates
 from scanner.loaders.terraform import load_terraform_configuration
-from scanner.loaders.terraform.plan.loader import load_plan
+from scanner.loaders.terraform.plan import load_plan
 from scanner.model import Instance, SecurityGroup
 from scanner.options import ScanOptions
 from scanner.scan import scan

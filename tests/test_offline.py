@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 import scanner.loaders.cdk
 import scanner.loaders.cloudformation
 import scanner.loaders.terraform
-import scanner.loaders.terraform.plan.loader
+import scanner.loaders.terraform.plan
 import scanner.vulndata  # noqa: F401
 from scanner.cli import app
 from scanner.options import ScanOptions
