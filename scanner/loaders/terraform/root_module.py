@@ -5,6 +5,12 @@ precedence, evaluates locals, resources (expanding ``count`` / ``for_each`` / ``
 data sources (``aws_iam_policy_document`` is computed, others stay Unknown) and module calls
 (local sources and downloads recorded in ``.terraform/modules/modules.json``), all lazily so
 evaluation order follows references, and cycles end as Unknown plus an error.
+
+The ``Loader`` is that run: it owns what one load shares (the module index, the parsed
+files, the record of errors, notices and files, the cycle guard), walks every instance of
+every module (``module_instance``) to emit one RawResource per resource instance, and attaches
+each ``iacscan:ignore`` comment to the block it is on or directly above (noting those that
+have no effect).
 """
 
 from __future__ import annotations
