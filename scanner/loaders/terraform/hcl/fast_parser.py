@@ -216,7 +216,7 @@ class _FastParser:
             return self._body(closing, opened)
         finally:
             if closing:
-                self.reader.leave()
+                self.reader.depth -= 1
 
     def _body(self, closing: bool, opened: int) -> Body:
         items: list[Attribute | Block] = []
@@ -293,7 +293,7 @@ class _FastParser:
         try:
             return self._expression()
         finally:
-            self.reader.leave()
+            self.reader.depth -= 1
 
     def _expression(self) -> Expr:
         cond = self.binary(0)
@@ -420,7 +420,7 @@ class _FastParser:
                 return Literal(line, line, int(number) if number.is_integer() and abs(number) < 2**53 else number)
             return Literal(line, line, int(text))
         if kind == "str":
-            parsed = self.reader.parse_template(text, line, escapes=True)
+            parsed = templates.parse_template(text, line, self.reader.parse_expression, escapes=True)
             return dataclasses.replace(parsed, line=line, end_line=end)
         if kind == "heredoc":
             return templates.heredoc_text(text, line, text.startswith("<<-"), self.reader.parse_expression)
@@ -603,14 +603,12 @@ class HclReader:
         self.depth = 0
 
     def enter(self, line: int) -> None:
-        """One level deeper, refused past MAX_NESTING; ``leave`` comes back up."""
+        """One level deeper, refused past MAX_NESTING (the parser lowers ``depth`` again when
+        it comes back up)."""
         self.depth += 1
         if self.depth > MAX_NESTING:
             self.depth -= 1
             raise SureSyntaxError(line, f"syntax error: nested more than {MAX_NESTING} levels deep (the limit)")
-
-    def leave(self) -> None:
-        self.depth -= 1
 
     def parse_hcl(self, text: str) -> Body:
         """HCL native syntax -> Body. Raises HclSyntaxError with the line of the problem."""
