@@ -97,7 +97,7 @@ def iacscan(target: Path, cache: Path, *extra: str) -> tuple[Run, dict[str, floa
 PARSE_ONLY = """
 import sys
 from pathlib import Path
-from scanner.loaders.hcl_syntax import parse_hcl
+from scanner.loaders.terraform.hcl import parse_hcl
 for path in sorted(Path(sys.argv[1]).rglob("*.tf")):
     parse_hcl(path.read_text(encoding="utf-8"))
 """

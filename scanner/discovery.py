@@ -105,7 +105,7 @@ def discover(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] 
     found.cdk_outs = sorted(cdk_outs)
     if candidate_files:  # the sniffers' modules are large: a Terraform-only scan never imports them
         from scanner.loaders.cloudformation.decode import is_cloudformation_template
-        from scanner.loaders.terraform_plan import is_terraform_plan
+        from scanner.loaders.terraform.plan import is_terraform_plan
     for path in sorted(set(candidate_files)):
         if any(_is_relative_to(path, out) for out in cdk_outs):
             continue

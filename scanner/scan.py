@@ -19,22 +19,24 @@ from scanner.workload import WorkloadContext
 
 if TYPE_CHECKING:
     from scanner.analyses.network import NetworkMemo
+    from scanner.loaders.terraform.files import ParsedFiles
     from scanner.vulndata import VulnerabilityData
 
 Progress = Callable[[str], None]
 
 
-def run_load_job(job: LoadJob, options: ScanOptions) -> list[Configuration]:
-    """Run one job; a loader bug becomes an error on that configuration, never a lost scan."""
+def run_load_job(job: LoadJob, options: ScanOptions, parsed: ParsedFiles | None = None) -> list[Configuration]:
+    """Run one job; a loader bug becomes an error on that configuration, never a lost scan.
+    ``parsed``: the Terraform files the scan has parsed (None: the job keeps its own)."""
     try:
         if job.kind == "terraform":
-            from scanner.loaders.terraform_module import load_terraform_configuration
+            from scanner.loaders.terraform import load as load_terraform
 
-            return [load_terraform_configuration(job.paths[0], options)]
+            return load_terraform(job, options, parsed)
         if job.kind == "terraform-plan":
-            from scanner.loaders.terraform_plan import load_plan
+            from scanner.loaders.terraform.plan import load as load_plan
 
-            return [load_plan(job.paths[0], options)]
+            return load_plan(job, options)
         if job.kind == "cdk":
             from scanner.loaders.cloudformation.cdk import load_cdk_out
 
@@ -82,12 +84,17 @@ def run_load_jobs(
     jobs: list[LoadJob], options: ScanOptions, progress: Progress | None = None
 ) -> list[list[Configuration]]:
     """The configurations of each job, in the order of ``jobs``; Terraform files are parsed
-    in parallel first, then the jobs run in ``options.jobs`` processes."""
+    in parallel first, then the jobs run in ``options.jobs`` processes (each job in a worker
+    keeps its own parsed files; jobs run here share the scan's, dropped once they are loaded:
+    they are then most of its memory)."""
     terraform_modules = [job.paths[0] for job in jobs if job.kind == "terraform"]
-    if terraform_modules and options.jobs > 1:
-        from scanner.loaders.terraform_hcl import warm_parse_cache
+    parsed = None
+    if terraform_modules:
+        from scanner.loaders.terraform.files import ParsedFiles, warm_parse_cache
 
-        warm_parse_cache(terraform_modules, options)  # files in parallel, even in one module
+        parsed = ParsedFiles()
+        if options.jobs > 1:
+            warm_parse_cache(terraform_modules, options)  # files in parallel, even in one module
 
     loaded: list[list[Configuration]] = []
     if options.jobs > 1 and len(jobs) > 1:
@@ -119,11 +126,7 @@ def run_load_jobs(
         for job in jobs:
             if progress:
                 progress(options.display_path(job.paths[0]))
-            loaded.append(run_load_job(job, options))
-    if terraform_modules:
-        from scanner.loaders.terraform_hcl import forget_parsed_files
-
-        forget_parsed_files()
+            loaded.append(run_load_job(job, options, parsed))
     return loaded
 
 

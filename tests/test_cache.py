@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from scanner.cache import FORMAT, ParseCache
-from scanner.loaders import hcl_syntax, terraform_hcl
+from scanner.loaders.terraform import files as terraform_files
+from scanner.loaders.terraform import hcl as hcl_syntax
 from scanner.options import ScanOptions
 from scanner.reports.json_report import render_json
 from scanner.scan import scan
@@ -38,7 +39,6 @@ def cache_entries(cache: Path) -> dict[Path, bytes]:
 
 
 def scan_json(root: Path, cache: Path | None, jobs: int = 1) -> str:
-    terraform_hcl._PARSED.clear()  # the in-process memo would hide the cache
     options = ScanOptions(root=root, cache_dir=cache, jobs=jobs)
     return render_json(scan([root], options))
 
@@ -68,9 +68,9 @@ class CountingParser:
         self.texts: list[str] = []
         real = hcl_syntax.parse_hcl
 
-        def counting(text: str) -> hcl_syntax.Body:
+        def counting(text: str, *rest: object) -> hcl_syntax.Body:  # rest: the grammar cache folder
             self.texts.append(text)
-            return real(text)
+            return real(text, *rest)
 
         monkeypatch.setattr(hcl_syntax, "parse_hcl", counting)
 
@@ -218,7 +218,7 @@ def test_the_report_does_not_depend_on_the_number_of_workers(tmp_path: Path, mon
     assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
     assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()
     # One large root module: its files are parsed by a pool of workers, then read from the cache.
-    monkeypatch.setattr(terraform_hcl, "_PARALLEL_PARSE_BYTES", 0)
+    monkeypatch.setattr(terraform_files, "PARALLEL_PARSE_BYTES", 0)
     single = root / "many"
     serial = scan_json(single, None, jobs=1)
     parallel_cache = tmp_path / "c3"

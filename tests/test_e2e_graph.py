@@ -20,7 +20,7 @@ from scanner.cli import app
 from scanner.findings import Configuration
 from scanner.graph import build_graph
 from scanner.loaders.cloudformation.imports import load_templates
-from scanner.loaders.terraform_module import load_terraform_configuration
+from scanner.loaders.terraform import load_terraform_configuration
 from scanner.options import ScanOptions
 from scanner.values import Span
 

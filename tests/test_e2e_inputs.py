@@ -23,8 +23,8 @@ from scanner.cli import app
 from scanner.findings import ScanResult
 from scanner.graph import build_graph
 from scanner.loaders.cloudformation.imports import load_templates
-from scanner.loaders.terraform_module import load_terraform_configuration
-from scanner.loaders.terraform_plan import load_plan
+from scanner.loaders.terraform import load_terraform_configuration
+from scanner.loaders.terraform.plan import load_plan
 from scanner.model import Instance, SecurityGroup
 from scanner.options import ScanOptions
 from scanner.rules.admin_role import ID as ADMIN_ROLE

@@ -444,7 +444,7 @@ def test_near_miss_gives_no_result(fixture: str, rule: str, workload: str) -> No
 def workload_exists(fixture: str, workload: str) -> bool:
     from scanner.graph import build_graph, workload_contexts
     from scanner.loaders.cloudformation.imports import load_templates
-    from scanner.loaders.terraform_module import load_terraform_configuration
+    from scanner.loaders.terraform import load_terraform_configuration
 
     options = ScanOptions(root=REPO)
     folder = TRAITS / fixture

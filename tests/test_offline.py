@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 import scanner.loaders.cloudformation.cdk
 import scanner.loaders.cloudformation.imports
-import scanner.loaders.terraform_module
-import scanner.loaders.terraform_plan
+import scanner.loaders.terraform
+import scanner.loaders.terraform.plan
 import scanner.vulndata  # noqa: F401
 from scanner.cli import app
 from scanner.options import ScanOptions

@@ -17,7 +17,6 @@ import pytest
 
 from scanner import result_cache
 from scanner import scan as scan_module
-from scanner.loaders import terraform_hcl
 from scanner.loaders.formats import LoadJob
 from scanner.options import ScanOptions
 from scanner.reports.json_report import render_json
@@ -117,15 +116,14 @@ class CountingLoads:
         self.kinds: list[str] = []
         real = scan_module.run_load_job
 
-        def counting(job: LoadJob, options: ScanOptions) -> list[scan_module.Configuration]:
+        def counting(job: LoadJob, options: ScanOptions, *rest: object) -> list[scan_module.Configuration]:
             self.kinds.append(job.kind)
-            return real(job, options)
+            return real(job, options, *rest)  # rest: the scan's parsed Terraform files
 
         monkeypatch.setattr(scan_module, "run_load_job", counting)
 
 
 def scan_json(root: Path, cache: Path | None, **options: object) -> str:
-    terraform_hcl._PARSED.clear()  # the in-process parse memo would hide what the caches do
     return render_json(scan([root], ScanOptions(root=root, cache_dir=cache, jobs=1, **options)))  # type: ignore[arg-type]
 
 

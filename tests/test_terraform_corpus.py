@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner.loaders import hcl_syntax as syn
-from scanner.loaders.terraform_hcl import load_terraform_module
+from scanner.loaders.terraform import hcl as syn
+from scanner.loaders.terraform.root_module import load_terraform_module
 from scanner.options import ScanOptions
 
 CORPUS = Path("/work/shared/corpus")
@@ -68,9 +68,9 @@ def test_fast_parser_builds_the_grammar_tree() -> None:
         text = path.read_text(encoding="utf-8", errors="replace")
         text = text if text.endswith("\n") else text + "\n"
         try:
-            reference = syn._parse_checked(text)
+            reference = syn.parse_with_grammar(text)
         except syn.HclSyntaxError:
             continue
-        assert syn._fast_parse(text) == reference, path
+        assert syn.fast_parse(text) == reference, path
         compared += 1
     assert compared > 1000

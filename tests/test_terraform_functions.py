@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from scanner.loaders import hcl_syntax as syn
-from scanner.loaders.terraform_eval import Evaluator
-from scanner.loaders.terraform_functions import FunctionContext, FunctionError, call_function
+from scanner.loaders.terraform import hcl as syn
+from scanner.loaders.terraform.eval import Evaluator
+from scanner.loaders.terraform.eval.functions import FunctionContext, FunctionError, call_function
 from scanner.options import ScanOptions
 from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, Unknown
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanner.loaders import hcl_syntax as syn
-from scanner.loaders.terraform_hcl import load_terraform_module
+from scanner.loaders.terraform import hcl as syn
+from scanner.loaders.terraform.root_module import load_terraform_module
 from scanner.options import ScanOptions
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "terraform"

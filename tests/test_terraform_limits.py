@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from scanner.loaders import hcl_grammar
-from scanner.loaders import hcl_syntax as syn
-from scanner.loaders.terraform_functions import MAX_VALUE_SIZE
+from scanner.loaders.terraform import hcl as syn
+from scanner.loaders.terraform.eval.functions import MAX_VALUE_SIZE
+from scanner.loaders.terraform.hcl import grammar as hcl_grammar
 from tests.crash_check import caught_bugs, scan_bounded, scan_tree
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -161,12 +161,12 @@ def test_sure_syntax_errors_are_errors_for_the_grammar_too() -> None:
                 text = text[:at] + text[at + chooser.randint(1, 5) :]
         text = text if text.endswith("\n") else text + "\n"
         try:
-            syn._fast_parse(text)
-        except syn._SureSyntaxError as error:
+            syn.fast_parse(text)
+        except syn.SureSyntaxError as error:
             sure += 1
             with pytest.raises(syn.HclSyntaxError):
-                syn._parse_checked(text)
+                syn.parse_with_grammar(text)
                 pytest.fail(f"the grammar accepts what the fast parser refused at line {error.line}:\n{text}")
-        except (syn._FastFail, syn.HclSyntaxError, RecursionError, IndexError, ValueError):
+        except (syn.GrammarNeeded, syn.HclSyntaxError, RecursionError, IndexError, ValueError):
             pass
     assert sure > 50

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from scanner.findings import Configuration
-from scanner.loaders.terraform_plan import index_tf_file, is_terraform_plan, load_plan, read_json_with_lines
+from scanner.loaders.terraform.plan import index_tf_file, is_terraform_plan, load_plan, read_json_with_lines
 from scanner.model import (
     AutoScalingGroup,
     Instance,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.loaders import hcl_syntax as syn
+from scanner.loaders.terraform import hcl as syn
 
 
 def only_attr(text: str) -> syn.Attribute:
@@ -145,7 +145,7 @@ TRICKY = [
 
 @pytest.mark.parametrize("text", TRICKY)
 def test_fast_parser_matches_the_grammar(text: str) -> None:
-    assert syn._fast_parse(text) == syn._parse_checked(text)
+    assert syn.fast_parse(text) == syn.parse_with_grammar(text)
 
 
 def test_newline_inside_an_interpolation_parses() -> None:

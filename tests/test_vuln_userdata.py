@@ -143,7 +143,7 @@ def test_windows_and_garbage_give_nothing() -> None:
 
 def test_install_line_with_the_terraform_loader() -> None:
     """The real loader's span for user_data, mapped to the install lines of the heredoc."""
-    terraform = pytest.importorskip("scanner.loaders.terraform_module")
+    terraform = pytest.importorskip("scanner.loaders.terraform")
     from rule_checks import run_checks
 
     from scanner.analyses.vulnerabilities import VulnerabilitySources, load_vulnerability_data

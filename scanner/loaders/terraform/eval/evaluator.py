@@ -19,8 +19,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from scanner.findings import LoadError
-from scanner.loaders import hcl_syntax as syn
-from scanner.loaders.terraform_functions import (
+from scanner.loaders.terraform.eval.functions import (
     MAX_VALUE_SIZE,
     FunctionContext,
     FunctionError,
@@ -34,148 +33,21 @@ from scanner.loaders.terraform_functions import (
     unknown_from,
     values_equal,
 )
+from scanner.loaders.terraform.eval.objects import (
+    EvalError,
+    ModuleObject,
+    Namespace,
+    ObjectValue,
+    ResourceObject,
+)
+from scanner.loaders.terraform.eval.operations import as_key, get_attr, index_value, with_spans
+from scanner.loaders.terraform.hcl import tree as syn
 from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, SpannedList, Unknown
 
 MAX_ITERATIONS = 1_000_000
 """The most ``for`` iterations (expressions and template directives) one evaluation may run:
 nested loops over ranges can take hours while building nothing. Past it: Unknown, reported."""
 _CACHED_SIZE = 256  # containers at least this big keep their measured size (see Evaluator.size)
-
-
-class EvalError(Exception):
-    """Terraform would reject this expression; ``try``/``can`` catch it."""
-
-
-class ObjectValue:
-    """Something a reference yields that is not plain data (a resource, a module call...)."""
-
-    def get_attr(self, name: str) -> Any:
-        raise EvalError(f"{self.describe()} has no attribute {name!r}")
-
-    def index(self, key: Any) -> Any:
-        raise EvalError(f"{self.describe()} cannot be indexed")
-
-    def describe(self) -> str:
-        return type(self).__name__
-
-    def finalize(self) -> Any:
-        return Unknown(f"{self.describe()} is not a value")
-
-    def attribute_names(self) -> list[str]:
-        return []
-
-
-class Namespace(ObjectValue):
-    """``var``, ``local``, ``data``, ``data.aws_ami``, ``aws_instance`` ...: resolved on ``.name``."""
-
-    def __init__(self, label: str, resolve: Callable[[str], Any]) -> None:
-        self.label = label
-        self.resolve = resolve
-
-    def get_attr(self, name: str) -> Any:
-        return self.resolve(name)
-
-    def describe(self) -> str:
-        return self.label
-
-
-IDENTITY_ATTRIBUTES = frozenset({"id", "arn", "name", "unique_id"})
-
-
-class ResourceObject(ObjectValue):
-    """One managed resource instance. Identity attributes are references; other attributes
-    are their configured values, or Unknown until apply."""
-
-    def __init__(self, address: str, config: Callable[[], Any], collapsed: bool = False) -> None:
-        self.address = address
-        self.config = config
-        self.collapsed = collapsed  # count/for_each unknown: one instance stands for all
-
-    def describe(self) -> str:
-        return self.address
-
-    def get_attr(self, name: str) -> Any:
-        if name in IDENTITY_ATTRIBUTES:
-            return ResourceRef(self.address, name)
-        config = self.config()
-        if isinstance(config, dict) and name in config and config[name] is not None:
-            return config[name]
-        return Unknown(f"{self.address}.{name} is known only after apply", (ResourceRef(self.address, name),))
-
-    def index(self, key: Any) -> Any:
-        if self.collapsed:
-            return self
-        raise EvalError(f"{self.address} has no count or for_each; it cannot be indexed")
-
-    def finalize(self) -> Any:
-        return Unknown(f"the whole object {self.address}", (ResourceRef(self.address, "id"),))
-
-
-class DataObject(ObjectValue):
-    """A data source instance: read at apply time, except what ``computed`` knows offline."""
-
-    def __init__(self, address: str, computed: Callable[[str], Any] | None = None) -> None:
-        self.address = address
-        self.computed = computed
-
-    def describe(self) -> str:
-        return self.address
-
-    def get_attr(self, name: str) -> Any:
-        if self.computed is not None:
-            value = self.computed(name)
-            if value is not None:
-                return value
-        return Unknown(f"{self.address}.{name} is read at apply time", (ResourceRef(self.address, name),))
-
-    def index(self, key: Any) -> Any:
-        return self
-
-    def finalize(self) -> Any:
-        return Unknown(f"the whole object {self.address}", (ResourceRef(self.address, "id"),))
-
-
-class ModuleObject(ObjectValue):
-    """A module call instance: ``module.x.out`` evaluates the child's output ``out``."""
-
-    def __init__(self, label: str, outputs: Callable[[], list[str]], output: Callable[[str], Any]) -> None:
-        self.label = label
-        self.outputs = outputs
-        self.output = output
-
-    def describe(self) -> str:
-        return self.label
-
-    def attribute_names(self) -> list[str]:
-        return self.outputs()
-
-    def get_attr(self, name: str) -> Any:
-        if name not in self.outputs():
-            raise EvalError(f"{self.label} has no output {name!r}")
-        return self.output(name)
-
-    def finalize(self) -> Any:
-        return SpannedDict({name: self.output(name) for name in self.outputs()})
-
-
-class UnloadedModule(ObjectValue):
-    """A module call whose source could not be read: every output is Unknown."""
-
-    def __init__(self, label: str, reason: str) -> None:
-        self.label = label
-        self.reason = reason
-
-    def describe(self) -> str:
-        return self.label
-
-    def get_attr(self, name: str) -> Any:
-        return Unknown(f"{self.label}.{name}: {self.reason}")
-
-    def index(self, key: Any) -> Any:
-        return self
-
-    def finalize(self) -> Any:
-        return Unknown(f"{self.label}: {self.reason}")
 
 
 class ModuleScope(Protocol):
@@ -311,7 +183,7 @@ class Evaluator:
             if is_pending(key):
                 pending_keys.append(key)
                 continue
-            key = _as_key(key)
+            key = as_key(key)
             out[key] = value
             out.key_spans[key] = Span(file, item.line, item.end_line)
         if pending_keys:
@@ -561,7 +433,7 @@ class Evaluator:
             if is_pending(out_key):
                 pending.append(out_key)
                 continue
-            out_key = _as_key(out_key)
+            out_key = as_key(out_key)
             if expr.grouping:
                 group = object_out.setdefault(out_key, SpannedList(span=item_span))
                 group.append(result)
@@ -650,78 +522,13 @@ _DISPATCH: dict[type, Callable[[Evaluator, Any, str, dict[str, Any]], Any]] = {
 
 
 # ---------------------------------------------------------------------------------------
-# value operations shared with the loader
+# helpers of the evaluator
 
 
 def _terraform_attr(name: str) -> Any:
     if name == "workspace":
         return "default"
     raise EvalError(f"terraform.{name} is not a known attribute")
-
-
-def with_spans(value: Any, span: Span, depth: int = 0) -> Any:
-    """Plain lists/maps a function built get the call's span, so every container has one."""
-    if depth > 100 or isinstance(value, EncodedJson):
-        return value
-    if isinstance(value, dict) and not isinstance(value, SpannedDict):
-        return SpannedDict(
-            {k: with_spans(v, span, depth + 1) for k, v in value.items()}, span=span, key_spans={k: span for k in value}
-        )
-    if isinstance(value, list) and not isinstance(value, SpannedList):
-        return SpannedList([with_spans(v, span, depth + 1) for v in value], span=span, item_spans=[span] * len(value))
-    if isinstance(value, SpannedDict) and value.span is None:
-        value.span = span
-    if isinstance(value, SpannedList) and value.span is None:
-        value.span = span
-    return value
-
-
-def get_attr(value: Any, name: str) -> Any:
-    if isinstance(value, ObjectValue):
-        return value.get_attr(name)
-    if isinstance(value, Unknown):
-        return value
-    if isinstance(value, ResourceRef):
-        return Unknown(f"{value}.{name} is known only after apply", (value,))
-    if isinstance(value, dict):
-        if name in value:
-            return value[name]
-        raise EvalError(f"the object has no attribute {name!r}")
-    if isinstance(value, list):
-        refs = tuple(ResourceRef(item.address, name) for item in value if isinstance(item, ResourceObject))
-        if refs or (value and all(isinstance(item, ObjectValue) for item in value)):
-            return Unknown(f".{name} of a resource with count or for_each needs an index", refs)
-        raise EvalError(f"a list has no attribute {name!r}")
-    if value is None:
-        raise EvalError(f"attribute {name!r} of a null value")
-    raise EvalError(f"a {type_name(value)} has no attribute {name!r}")
-
-
-def index_value(value: Any, key: Any) -> Any:
-    if isinstance(value, Unknown):
-        return unknown_from(value.reason, value, key)
-    if is_pending(key):
-        return unknown_from("an index known only after apply", value, key)
-    if isinstance(value, ObjectValue):
-        return value.index(key)
-    if isinstance(value, list | tuple):
-        try:
-            position = int(to_number(key))
-        except FunctionError as exc:
-            raise EvalError(f"a list index must be a number: {exc}") from None
-        if position < 0 or position >= len(value):
-            raise EvalError(f"index {position} is out of range for a list of {len(value)}")
-        return value[position]
-    if isinstance(value, dict):
-        text = _as_key(key)
-        if text not in value:
-            raise EvalError(f"the map has no key {text!r}")
-        return value[text]
-    if isinstance(value, ResourceRef):
-        return Unknown(f"{value}[{key!r}] is known only after apply", (value,))
-    if value is None:
-        raise EvalError("index into a null value")
-    raise EvalError(f"a {type_name(value)} cannot be indexed")
 
 
 def _iterate(collection: Any) -> list[tuple[Any, Any]]:
@@ -734,13 +541,6 @@ def _iterate(collection: Any) -> list[tuple[Any, Any]]:
     if collection is None:
         raise EvalError("a for expression over a null value")
     raise EvalError(f"a for expression over a {type_name(collection)}")
-
-
-def _as_key(key: Any) -> str:
-    try:
-        return to_str(key)
-    except FunctionError as exc:
-        raise EvalError(f"an object key must be a string: {exc}") from None
 
 
 def _normal(value: int | float) -> int | float:
@@ -781,49 +581,3 @@ def _describe_pending(values: list[Any]) -> str:
 
 def _preview(expr: Any) -> str:
     return f"line {expr.line}"
-
-
-def finalize(value: Any, counter: list[int] | None = None, depth: int = 0) -> Any:
-    """Evaluation value -> contract value: ObjectValues resolved, containers rebuilt with
-    their spans, Unknowns counted in ``counter[0]``."""
-    if depth > 200:
-        return Unknown("value nested too deeply")
-    if isinstance(value, ObjectValue):
-        value = value.finalize()
-    if isinstance(value, Unknown):
-        if counter is not None:
-            counter[0] += 1
-        return value
-    if isinstance(value, EncodedJson):
-        return EncodedJson(str(value), finalize(value.decoded, None, depth + 1))
-    if isinstance(value, dict):
-        out = SpannedDict(span=getattr(value, "span", None))
-        key_spans = getattr(value, "key_spans", {})
-        for key, item in value.items():
-            out[key] = finalize(item, counter, depth + 1)
-            if key in key_spans:
-                out.key_spans[key] = key_spans[key]
-        return out
-    if isinstance(value, list | tuple):
-        return SpannedList(
-            [finalize(item, counter, depth + 1) for item in value],
-            span=getattr(value, "span", None),
-            item_spans=list(getattr(value, "item_spans", [])),
-        )
-    return value
-
-
-__all__ = [
-    "DataObject",
-    "EvalError",
-    "Evaluator",
-    "ModuleObject",
-    "ModuleScope",
-    "Namespace",
-    "ObjectValue",
-    "ResourceObject",
-    "UnloadedModule",
-    "finalize",
-    "get_attr",
-    "index_value",
-]

@@ -1,12 +1,19 @@
 """python-hcl2's LALR grammar through Lark: the reference for what is HCL, used when the
-fast parser of ``hcl_syntax`` does not accept a text (mostly syntax errors, which it then
-reports with python-hcl2's own judgement). An inline transformer builds ``hcl_syntax``'s
-tree directly while parsing. Imported only when needed: lark and hcl2 take a tenth of a
-second to import."""
+fast parser (``fast_parser``) does not accept a text (mostly syntax errors, which it then
+reports with python-hcl2's own judgement). An inline transformer builds the tree of ``tree``
+directly while parsing. Imported only when needed: lark and hcl2 take a tenth of a second to
+import.
+
+The compiled grammar (its LALR tables: seconds to build, a tenth of a second to read back
+from the cache folder) is memoised once per process for each cache folder (``_compiled``):
+it is an immutable artefact, which parsing reads and never changes, and it is what each of
+a scan's worker processes would otherwise build again for every root module.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,8 +24,8 @@ from hcl2.postlexer import PostLexer
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
-from scanner.loaders.hcl_syntax import (
-    _GRAMMAR_CACHE,
+from scanner.loaders.terraform.hcl.templates import TemplateMarker, assemble_template, heredoc_text
+from scanner.loaders.terraform.hcl.tree import (
     Attribute,
     BinaryOp,
     Block,
@@ -31,6 +38,7 @@ from scanner.loaders.hcl_syntax import (
     HclSyntaxError,
     Index,
     Literal,
+    Node,
     ObjectExpr,
     ObjectItem,
     Parens,
@@ -40,15 +48,43 @@ from scanner.loaders.hcl_syntax import (
     TupleExpr,
     UnaryOp,
     Variable,
-    _assemble_template,
-    _heredoc_text,
-    _last_line,
-    _Marker,
-    _meaningful,
-    _nodes,
-    _Step,
-    _unescape,
+    unescape,
 )
+
+
+@dataclass(frozen=True)
+class NestedExpressions:
+    """How the grammar reads the expressions inside the heredocs it meets: ``read(text, line,
+    grammar_cache)`` is the fast parser's ``parse_expression``, passed in by the fast parser
+    (the grammar never imports the parser that falls back to it). Each such read starts its
+    own nesting count. Frozen and compared by value: it is part of the compiled grammar's key."""
+
+    read: Callable[[str, int, Path | None], Expr]
+    grammar_cache: Path | None  # where the grammar's tables are kept (None: nowhere)
+
+    def __call__(self, text: str, line: int) -> Expr:
+        return self.read(text, line, self.grammar_cache)
+
+
+@dataclass(frozen=True)
+class _Step:
+    name: str | None
+    key: Expr | None
+    line: int
+    end_line: int
+
+
+def _last_line(item: Any) -> int:
+    end = getattr(item, "end_line", None)
+    return int(end if end is not None else item.line)
+
+
+def _meaningful(children: list[Any]) -> list[Any]:
+    return [c for c in children if c is not None]
+
+
+def _nodes(children: list[Any]) -> list[Any]:
+    return [c for c in children if isinstance(c, Node)]
 
 
 def _ln(tok: Token) -> int:
@@ -57,6 +93,10 @@ def _ln(tok: Token) -> int:
 
 class _ToSyntax(Transformer):
     """Callbacks named after the grammar's rules; each receives the children list."""
+
+    def __init__(self, expressions: NestedExpressions) -> None:
+        super().__init__()
+        self.expressions = expressions
 
     # --- structure ---
     def start(self, c: list[Any]) -> Body:
@@ -110,7 +150,7 @@ class _ToSyntax(Transformer):
     # --- strings and templates ---
     def string(self, c: list[Any]) -> Template | Literal:
         open_tok, close_tok = c[0], c[-1]
-        parts = _assemble_template([p for p in c[1:-1]])
+        parts = assemble_template([p for p in c[1:-1]])
         if all(isinstance(p, str) for p in parts):
             return Literal(open_tok.line, close_tok.line, "".join(parts))  # type: ignore[arg-type]
         return Template(open_tok.line, close_tok.line, parts)
@@ -120,19 +160,19 @@ class _ToSyntax(Transformer):
         if isinstance(part, Token):
             if part.type == "ESCAPED_INTERPOLATION" or part.type == "ESCAPED_DIRECTIVE":
                 return str(part)[1:]
-            return _unescape(str(part))
+            return unescape(str(part))
         return part
 
     def interpolation(self, c: list[Any]) -> Any:
         return _meaningful(c)[1]
 
-    def _directive(self, kind: str, c: list[Any]) -> _Marker:
+    def _directive(self, kind: str, c: list[Any]) -> TemplateMarker:
         c = _meaningful(c)
         strip_left = len(c) > 1 and isinstance(c[1], Token) and c[1].type == "STRIP_MARKER"
         strip_right = len(c) > 2 and isinstance(c[-2], Token) and c[-2].type == "STRIP_MARKER"
         exprs = _nodes(c)
         names = [str(x) for x in c if isinstance(x, Token) and x.type == "NAME"]
-        marker = _Marker(kind, c[0].line, _last_line(c[-1]), strip_left, strip_right)
+        marker = TemplateMarker(kind, c[0].line, _last_line(c[-1]), strip_left, strip_right)
         if kind == "if":
             return dataclasses.replace(marker, condition=exprs[0])
         if kind == "for":
@@ -140,30 +180,30 @@ class _ToSyntax(Transformer):
             return dataclasses.replace(marker, condition=exprs[-1], key_var=key_var, value_var=value_var)
         return marker
 
-    def template_if_start(self, c: list[Any]) -> _Marker:
+    def template_if_start(self, c: list[Any]) -> TemplateMarker:
         return self._directive("if", c)
 
-    def template_else(self, c: list[Any]) -> _Marker:
+    def template_else(self, c: list[Any]) -> TemplateMarker:
         return self._directive("else", c)
 
-    def template_endif(self, c: list[Any]) -> _Marker:
+    def template_endif(self, c: list[Any]) -> TemplateMarker:
         return self._directive("endif", c)
 
-    def template_for_start(self, c: list[Any]) -> _Marker:
+    def template_for_start(self, c: list[Any]) -> TemplateMarker:
         return self._directive("for", c)
 
-    def template_endfor(self, c: list[Any]) -> _Marker:
+    def template_endfor(self, c: list[Any]) -> TemplateMarker:
         return self._directive("endfor", c)
 
     def template_string(self, c: list[Any]) -> Literal:
         tok = c[0]
-        return Literal(_ln(tok), _ln(tok), _unescape(str(tok)[2:-2]))
+        return Literal(_ln(tok), _ln(tok), unescape(str(tok)[2:-2]))
 
     def heredoc_template(self, c: list[Any]) -> Expr:
-        return _heredoc(c[0], trim=False)
+        return heredoc_text(str(c[0]), _ln(c[0]), False, self.expressions)
 
     def heredoc_template_trim(self, c: list[Any]) -> Expr:
-        return _heredoc(c[0], trim=True)
+        return heredoc_text(str(c[0]), _ln(c[0]), True, self.expressions)
 
     # --- expressions ---
     def expr_term(self, c: list[Any]) -> Expr:
@@ -320,45 +360,44 @@ def _token_expr(tok: Token) -> Expr:
     return Variable(line, line, str(tok))
 
 
-def _heredoc(tok: Token, trim: bool) -> Expr:
-    return _heredoc_text(str(tok), _ln(tok), trim)
-
-
 @lru_cache(maxsize=2)
-def _lark_for(cache_file: str | None) -> Lark:
+def _compiled(cache_file: str | None, expressions: NestedExpressions) -> Lark:
     grammar = Path(hcl2.__file__).with_name("hcl2.lark")
     return Lark.open(
         str(grammar),
         parser="lalr",
         lexer="contextual",
         postlex=PostLexer(),
-        transformer=_ToSyntax(),
+        transformer=_ToSyntax(expressions),
         propagate_positions=False,
         maybe_placeholders=False,
         cache=cache_file or False,
     )
 
 
-def _lark() -> Lark:
+def _lark(expressions: NestedExpressions) -> Lark:
     """The grammar is only the fallback for what the fast parser rejects (mostly syntax errors)."""
     cache_file = None
-    if _GRAMMAR_CACHE:
+    folder = expressions.grammar_cache
+    if folder is not None:
         try:
-            _GRAMMAR_CACHE[0].mkdir(parents=True, exist_ok=True)
-            cache_file = str(_GRAMMAR_CACHE[0] / f"hcl2-grammar-{hcl2.__version__}.lark-cache")
+            folder.mkdir(parents=True, exist_ok=True)
+            cache_file = str(folder / f"hcl2-grammar-{hcl2.__version__}.lark-cache")
         except OSError:
             cache_file = None
-    return _lark_for(cache_file)
+    return _compiled(cache_file, expressions)
 
 
-def _parse_text(text: str) -> Body:
-    body: Body = _lark().parse(text)  # type: ignore[assignment]
+def _parse_text(text: str, expressions: NestedExpressions) -> Body:
+    body: Body = _lark(expressions).parse(text)  # type: ignore[assignment]
     return body
 
 
-def parse_with_grammar(text: str) -> Body:
+def parse_with_grammar(text: str, expressions: NestedExpressions) -> Body:
+    """HCL native syntax -> Body, as python-hcl2's grammar reads it; ``expressions`` reads
+    the expressions of its heredocs. Raises HclSyntaxError with the line of the problem."""
     try:
-        return _parse_text(text)
+        return _parse_text(text, expressions)
     except HclSyntaxError:
         raise
     except UnexpectedCharacters as exc:

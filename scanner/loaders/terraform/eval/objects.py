@@ -1,0 +1,147 @@
+"""The values a reference yields while evaluating that are not plain data: a resource
+instance, a data source, a module call (loaded or not) and namespaces such as ``var``. Each
+answers ``.name`` and ``[key]`` the way Terraform would before apply, and ``finalize``s into
+an ordinary value (or ``Unknown``). ``EvalError`` is what Terraform would reject."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from scanner.values import ResourceRef, SpannedDict, Unknown
+
+
+class EvalError(Exception):
+    """Terraform would reject this expression; ``try``/``can`` catch it."""
+
+
+class ObjectValue:
+    """Something a reference yields that is not plain data (a resource, a module call...)."""
+
+    def get_attr(self, name: str) -> Any:
+        raise EvalError(f"{self.describe()} has no attribute {name!r}")
+
+    def index(self, key: Any) -> Any:
+        raise EvalError(f"{self.describe()} cannot be indexed")
+
+    def describe(self) -> str:
+        return type(self).__name__
+
+    def finalize(self) -> Any:
+        return Unknown(f"{self.describe()} is not a value")
+
+    def attribute_names(self) -> list[str]:
+        return []
+
+
+class Namespace(ObjectValue):
+    """``var``, ``local``, ``data``, ``data.aws_ami``, ``aws_instance`` ...: resolved on ``.name``."""
+
+    def __init__(self, label: str, resolve: Callable[[str], Any]) -> None:
+        self.label = label
+        self.resolve = resolve
+
+    def get_attr(self, name: str) -> Any:
+        return self.resolve(name)
+
+    def describe(self) -> str:
+        return self.label
+
+
+IDENTITY_ATTRIBUTES = frozenset({"id", "arn", "name", "unique_id"})
+
+
+class ResourceObject(ObjectValue):
+    """One managed resource instance. Identity attributes are references; other attributes
+    are their configured values, or Unknown until apply."""
+
+    def __init__(self, address: str, config: Callable[[], Any], collapsed: bool = False) -> None:
+        self.address = address
+        self.config = config
+        self.collapsed = collapsed  # count/for_each unknown: one instance stands for all
+
+    def describe(self) -> str:
+        return self.address
+
+    def get_attr(self, name: str) -> Any:
+        if name in IDENTITY_ATTRIBUTES:
+            return ResourceRef(self.address, name)
+        config = self.config()
+        if isinstance(config, dict) and name in config and config[name] is not None:
+            return config[name]
+        return Unknown(f"{self.address}.{name} is known only after apply", (ResourceRef(self.address, name),))
+
+    def index(self, key: Any) -> Any:
+        if self.collapsed:
+            return self
+        raise EvalError(f"{self.address} has no count or for_each; it cannot be indexed")
+
+    def finalize(self) -> Any:
+        return Unknown(f"the whole object {self.address}", (ResourceRef(self.address, "id"),))
+
+
+class DataObject(ObjectValue):
+    """A data source instance: read at apply time, except what ``computed`` knows offline."""
+
+    def __init__(self, address: str, computed: Callable[[str], Any] | None = None) -> None:
+        self.address = address
+        self.computed = computed
+
+    def describe(self) -> str:
+        return self.address
+
+    def get_attr(self, name: str) -> Any:
+        if self.computed is not None:
+            value = self.computed(name)
+            if value is not None:
+                return value
+        return Unknown(f"{self.address}.{name} is read at apply time", (ResourceRef(self.address, name),))
+
+    def index(self, key: Any) -> Any:
+        return self
+
+    def finalize(self) -> Any:
+        return Unknown(f"the whole object {self.address}", (ResourceRef(self.address, "id"),))
+
+
+class ModuleObject(ObjectValue):
+    """A module call instance: ``module.x.out`` evaluates the child's output ``out``."""
+
+    def __init__(self, label: str, outputs: Callable[[], list[str]], output: Callable[[str], Any]) -> None:
+        self.label = label
+        self.outputs = outputs
+        self.output = output
+
+    def describe(self) -> str:
+        return self.label
+
+    def attribute_names(self) -> list[str]:
+        return self.outputs()
+
+    def get_attr(self, name: str) -> Any:
+        if name not in self.outputs():
+            raise EvalError(f"{self.label} has no output {name!r}")
+        return self.output(name)
+
+    def finalize(self) -> Any:
+        return SpannedDict({name: self.output(name) for name in self.outputs()})
+
+
+class UnloadedModule(ObjectValue):
+    """A module call whose source could not be read: every output is Unknown."""
+
+    def __init__(self, label: str, reason: str) -> None:
+        self.label = label
+        self.reason = reason
+
+    def describe(self) -> str:
+        return self.label
+
+    def get_attr(self, name: str) -> Any:
+        return Unknown(f"{self.label}.{name}: {self.reason}")
+
+    def index(self, key: Any) -> Any:
+        return self
+
+    def finalize(self) -> Any:
+        return Unknown(f"{self.label}: {self.reason}")

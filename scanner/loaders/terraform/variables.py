@@ -1,0 +1,173 @@
+"""Variables with Terraform's precedence and its type conversions.
+
+A variable of the root module takes, from lowest to highest: its default, then
+``terraform.tfvars(.json)``, ``*.auto.tfvars(.json)`` by name, the ``--var-file`` files in
+order, then ``--var`` (``root_values``); a module's variable takes what its caller passes. An
+explicit null in a variable with ``nullable = false`` takes the default, and a value is
+converted to the declared primitive type (or list, set, map, object of them) as Terraform
+converts it. A ``--var`` value is read as an expression unless the variable is a string.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from scanner.findings import LoadError
+from scanner.loaders.terraform import hcl as syn
+from scanner.loaders.terraform.eval import Evaluator
+from scanner.loaders.terraform.eval.functions import FunctionError, is_pending, to_bool, to_number, to_str
+from scanner.loaders.terraform.files import link_display
+from scanner.loaders.terraform.load_run import LoadRun
+from scanner.loaders.terraform.modules import ModuleConfig
+from scanner.values import SpannedDict, SpannedList, Unknown
+
+Getter = Callable[[], Any]
+
+
+def root_values(run: LoadRun, config: ModuleConfig) -> dict[str, tuple[Getter, str]]:
+    """Root variables: defaults < terraform.tfvars(.json) < *.auto.tfvars(.json) < var files < --var.
+    Each value (evaluated when first asked for) with where it is set."""
+    values: dict[str, tuple[Getter, str]] = {}
+    folder = run.folder
+    sources: list[Path] = []
+    for name in ("terraform.tfvars", "terraform.tfvars.json"):
+        if (folder / name).is_file():
+            sources.append(folder / name)
+    with contextlib.suppress(OSError):
+        sources.extend(
+            sorted(
+                (
+                    p
+                    for p in folder.iterdir()
+                    if p.is_file() and (p.name.endswith(".auto.tfvars") or p.name.endswith(".auto.tfvars.json"))
+                ),
+                key=lambda p: p.name,
+            )
+        )
+    sources.extend(Path(p) for p in run.options.var_files)
+    literal = Evaluator(None, report=run.error)
+    for path in sources:
+        display = run.options.display_path(path)
+        if path.parent.resolve() == folder.resolve() and not run.options.inside_root(path):
+            run.notice(f"{link_display(path, run.options)}: links outside the scanned folder; not read")
+            continue
+        source = run.read_file(path, display)
+        if source is None:
+            continue
+        run.note_file(display)
+        for attr in source.body.attributes.values():
+
+            def value(attr: syn.Attribute = attr, display: str = display) -> Any:
+                return literal.evaluate(attr.expr, display)
+
+            values[attr.name] = (value, display)
+    for name, raw in run.options.variables.items():
+
+        def cli_value(name: str = name, raw: str = raw) -> Any:
+            return _cli_value(config, name, raw, run.options.cache_dir)
+
+        values[name] = (cli_value, "--var")
+    return values
+
+
+def _cli_value(config: ModuleConfig, name: str, raw: str, grammar_cache: Path | None) -> Any:
+    declared = config.variables.get(name)
+    type_expr = declared[0].body.attributes.get("type") if declared else None
+    if type_expr is not None and isinstance(type_expr.expr, syn.Variable) and type_expr.expr.name == "string":
+        return raw
+    try:
+        expr = syn.parse_expression(raw, 1, grammar_cache)
+    except syn.HclSyntaxError:
+        return raw
+    value = Evaluator(None).evaluate(expr, "--var")
+    return raw if isinstance(value, Unknown) else value
+
+
+def variable_value(
+    name: str,
+    declared: tuple[syn.Block, str],
+    inputs: Mapping[str, Getter],
+    root: Mapping[str, tuple[Getter, str]],
+    where: str,
+    report: Callable[[LoadError], None],
+) -> Any:
+    """The value of variable ``name`` (declared by ``declared``: its block and file) of a
+    module instance: its caller's input, else the root's value, else its default; Unknown
+    when it has none (``where`` names the module instance in that reason)."""
+    block, display = declared
+    literal = Evaluator(None, report=report)
+    value: Any = None
+    found = False
+    if name in inputs:
+        value, found = inputs[name](), True
+    elif name in root:
+        value, found = root[name][0](), True
+    elif "default" in block.body.attributes:
+        value, found = literal.evaluate(block.body.attributes["default"].expr, display), True
+    if not found:
+        return Unknown(f"variable {name}{where} has no value")
+    if value is None and "default" in block.body.attributes and "nullable" in block.body.attributes:
+        # nullable = false: Terraform replaces an explicit null with the default
+        if Evaluator(None).evaluate(block.body.attributes["nullable"].expr, display) is False:
+            value = literal.evaluate(block.body.attributes["default"].expr, display)
+    type_attr = block.body.attributes.get("type")
+    if type_attr is not None and value is not None and not is_pending(value):
+        value = _convert(value, type_attr.expr)
+    return value
+
+
+def _convert(value: Any, type_expr: syn.Expr) -> Any:
+    """Best-effort conversion to a variable's declared primitive type (Terraform converts)."""
+    try:
+        if isinstance(type_expr, syn.Variable):
+            if type_expr.name == "string" and isinstance(value, bool | int | float):
+                return to_str(value)
+            if type_expr.name == "number" and isinstance(value, str):
+                return to_number(value)
+            if type_expr.name == "bool" and isinstance(value, str):
+                return to_bool(value)
+        if isinstance(type_expr, syn.FunctionCall) and type_expr.args:
+            if type_expr.name in ("list", "set") and isinstance(value, list):
+                converted = [_convert(v, type_expr.args[0]) for v in value]
+                if type_expr.name == "set":
+                    converted = (
+                        list(dict.fromkeys(converted))
+                        if all(isinstance(v, str | int | float | bool) for v in converted)
+                        else converted
+                    )
+                return SpannedList(
+                    converted, span=getattr(value, "span", None), item_spans=list(getattr(value, "item_spans", []))
+                )
+            if type_expr.name == "map" and isinstance(value, dict):
+                out = SpannedDict(
+                    {k: _convert(v, type_expr.args[0]) for k, v in value.items()},
+                    span=getattr(value, "span", None),
+                    key_spans=dict(getattr(value, "key_spans", {})),
+                )
+                return out
+            if type_expr.name == "object" and isinstance(value, dict) and isinstance(type_expr.args[0], syn.ObjectExpr):
+                return _convert_object(value, type_expr.args[0])
+    except FunctionError:
+        return value
+    return value
+
+
+def _convert_object(value: dict[str, Any], type_expr: syn.ObjectExpr) -> Any:
+    out = SpannedDict(value, span=getattr(value, "span", None), key_spans=dict(getattr(value, "key_spans", {})))
+    for item in type_expr.items:
+        if not isinstance(item.key, syn.Literal):
+            continue
+        key = str(item.key.value)
+        attr_type = item.value
+        if isinstance(attr_type, syn.FunctionCall) and attr_type.name == "optional" and attr_type.args:
+            # a missing or null optional attribute takes the default (or null), then the declared type
+            if out.get(key) is None:
+                out[key] = Evaluator(None).evaluate(attr_type.args[1], "") if len(attr_type.args) > 1 else None
+            if out[key] is not None and not is_pending(out[key]):
+                out[key] = _convert(out[key], attr_type.args[0])
+        elif key in out:
+            out[key] = _convert(out[key], attr_type)
+    return out
