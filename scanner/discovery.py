@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanner.findings import LoadError
+from scanner.loaders.formats import LoadJob
+from scanner.loaders.registry import CDK, FILE_FORMATS, FORMATS, TERRAFORM
 from scanner.options import ScanOptions
 
 SKIPPED_FOLDERS = frozenset(
@@ -44,12 +46,27 @@ LOCAL_MODULE_SOURCE_JSON = re.compile(r'"source"\s*:\s*"(\.{1,2}/[^"]*)"')
 
 @dataclass
 class Discovered:
-    terraform_modules: list[Path] = field(default_factory=list)
-    plans: list[Path] = field(default_factory=list)
-    templates: list[Path] = field(default_factory=list)
-    cdk_outs: list[Path] = field(default_factory=list)
+    """The paths of each input format (by its name: Terraform root module folders, plan
+    files, cdk.out folders, templates), and what could not be walked."""
+
+    paths: dict[str, list[Path]] = field(default_factory=lambda: {f.name: [] for f in FORMATS})
     errors: list[LoadError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+
+    @property
+    def terraform_modules(self) -> list[Path]:
+        return self.paths[TERRAFORM.name]
+
+    def jobs(self) -> list[LoadJob]:
+        """One job per path, or one for all of a format that loads its paths together."""
+        jobs: list[LoadJob] = []
+        for input_format in FORMATS:
+            paths = self.paths[input_format.name]
+            if input_format.one_job:
+                jobs += [LoadJob(input_format.name, tuple(paths))] if paths else []
+            else:
+                jobs += [LoadJob(input_format.name, (path,)) for path in paths]
+        return jobs
 
 
 def is_excluded(path: Path, options: ScanOptions, excludes: tuple[str, ...]) -> bool:
@@ -88,10 +105,10 @@ def discover(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] 
         for folder, files in _walk(given.resolve(), options, found):
             if is_excluded(folder, options, excludes) and folder != given.resolve():
                 continue
-            if folder.name == "cdk.out" and "manifest.json" in files:
+            if CDK.detect(folder):
                 cdk_outs.add(folder)
                 continue
-            if any(f.endswith(TERRAFORM_SUFFIXES) for f in files):
+            if any(TERRAFORM.detect(folder / f) for f in files):
                 tf_folders.add(folder)
             for name in files:
                 if name.endswith(TEMPLATE_SUFFIXES):
@@ -99,20 +116,16 @@ def discover(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] 
                     if not is_excluded(path, options, excludes):
                         candidate_files.append(path)
 
-    found.terraform_modules = sorted(
+    found.paths[TERRAFORM.name] = sorted(
         _root_modules(tf_folders, options) | _roots_containing(explicit_tf_folders, options, found)
     )
-    found.cdk_outs = sorted(cdk_outs)
-    if candidate_files:  # the sniffers' modules are large: a Terraform-only scan never imports them
-        from scanner.loaders.cloudformation.decode import is_cloudformation_template
-        from scanner.loaders.terraform.plan import is_terraform_plan
+    found.paths[CDK.name] = sorted(cdk_outs)
     for path in sorted(set(candidate_files)):
         if any(_is_relative_to(path, out) for out in cdk_outs):
             continue
-        if path.name.endswith(".json") and is_terraform_plan(path):
-            found.plans.append(path)
-        elif is_cloudformation_template(path):
-            found.templates.append(path)
+        claimed = next((f for f in FILE_FORMATS if f.detect(path)), None)
+        if claimed is not None:
+            found.paths[claimed.name].append(path)
     return found
 
 

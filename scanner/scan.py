@@ -28,22 +28,10 @@ Progress = Callable[[str], None]
 def run_load_job(job: LoadJob, options: ScanOptions, parsed: ParsedFiles | None = None) -> list[Configuration]:
     """Run one job; a loader bug becomes an error on that configuration, never a lost scan.
     ``parsed``: the Terraform files the scan has parsed (None: the job keeps its own)."""
+    from scanner.loaders.registry import format_named
+
     try:
-        if job.kind == "terraform":
-            from scanner.loaders.terraform import load as load_terraform
-
-            return load_terraform(job, options, parsed)
-        if job.kind == "terraform-plan":
-            from scanner.loaders.terraform.plan import load as load_plan
-
-            return load_plan(job, options)
-        if job.kind == "cdk":
-            from scanner.loaders.cloudformation.cdk import load_cdk_out
-
-            return load_cdk_out(job.paths[0], options)
-        from scanner.loaders.cloudformation.imports import load_templates
-
-        return load_templates(list(job.paths), options)
+        return format_named(job.kind).load(job, options, parsed)
     except Exception as error:
         shown = options.display_path(job.paths[0])
         return [
@@ -72,12 +60,7 @@ def discover_jobs(
     from scanner.discovery import discover
 
     found = discover(paths, options, excludes)
-    jobs = [LoadJob("terraform", (folder,)) for folder in found.terraform_modules]
-    jobs += [LoadJob("terraform-plan", (plan,)) for plan in found.plans]
-    jobs += [LoadJob("cdk", (out,)) for out in found.cdk_outs]
-    if found.templates:
-        jobs.append(LoadJob("cloudformation", tuple(found.templates)))
-    return jobs, found.errors, found.notices
+    return found.jobs(), found.errors, found.notices
 
 
 def run_load_jobs(
@@ -87,7 +70,9 @@ def run_load_jobs(
     in parallel first, then the jobs run in ``options.jobs`` processes (each job in a worker
     keeps its own parsed files; jobs run here share the scan's, dropped once they are loaded:
     they are then most of its memory)."""
-    terraform_modules = [job.paths[0] for job in jobs if job.kind == "terraform"]
+    from scanner.loaders.registry import TERRAFORM
+
+    terraform_modules = [job.paths[0] for job in jobs if job.kind == TERRAFORM.name]
     parsed = None
     if terraform_modules:
         from scanner.loaders.terraform.files import ParsedFiles, warm_parse_cache
@@ -113,7 +98,7 @@ def run_load_jobs(
                         [
                             Configuration(
                                 name=shown,
-                                kind="terraform",
+                                kind=job.kind,
                                 errors=[
                                     LoadError(
                                         shown, 0, f"internal error: loading failed in a worker process: {error!r}"

@@ -39,4 +39,4 @@ def test_files_that_are_not_templates_are_skipped_quietly(tmp_path: Path) -> Non
     (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n", encoding="utf-8")
     (tmp_path / "package.json").write_text('{"name": "x"}\n', encoding="utf-8")
     found = discover([tmp_path / "compose.yaml", tmp_path / "package.json"], ScanOptions(root=tmp_path))
-    assert found.templates == [] and found.plans == [] and found.errors == []
+    assert found.paths["cloudformation"] == [] and found.paths["terraform-plan"] == [] and found.errors == []

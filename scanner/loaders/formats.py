@@ -12,9 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scanner.findings import Configuration, ConfigurationKind
 from scanner.options import ScanOptions
+
+if TYPE_CHECKING:
+    from scanner.loaders.terraform.files import ParsedFiles
 
 
 @dataclass(frozen=True)
@@ -26,8 +30,18 @@ class LoadJob:
     paths: tuple[Path, ...]
 
 
+Loader = Callable[[LoadJob, ScanOptions, "ParsedFiles | None"], list[Configuration]]
+
+
 @dataclass(frozen=True)
 class InputFormat:
+    """``detect`` is asked of a folder (``folder``: Terraform, cdk.out) or of a candidate
+    file; ``one_job``: all the format's paths of a scan load as one job (CloudFormation:
+    nested stacks and ``Fn::ImportValue`` cross files), else one job per path. ``load``
+    receives the scan's parsed Terraform files, which only Terraform reads."""
+
     name: ConfigurationKind
     detect: Callable[[Path], bool]
-    load: Callable[[LoadJob, ScanOptions], list[Configuration]]
+    load: Loader
+    folder: bool = False
+    one_job: bool = False
