@@ -1,7 +1,7 @@
 """Rewrite the snapshots of the per-rule fixtures: ``fixtures/rules/<rule-id>/<case>/expected.json``.
 
-    python tests/update_rule_snapshots.py                  # every case of every rule
-    python tests/update_rule_snapshots.py ec2-imdsv1 ...   # the cases of these rules
+    python -m tests.update_rule_snapshots                  # every case of every rule
+    python -m tests.update_rule_snapshots ec2-imdsv1 ...   # the cases of these rules
 
 Each case folder is scanned on its own, in process, as ``iacscan scan CASE --no-cache`` run
 from the case folder would scan it: the case folder is the root (locations are relative to
@@ -24,8 +24,8 @@ from scanner.options import ScanOptions
 from scanner.scan import scan
 from scanner.settings import FileSettings, find_settings_file, load_settings
 from scanner.vulndata import VulnerabilityData, VulnerabilitySources, load_vulnerability_data
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 RULES = REPO / "fixtures" / "rules"
 EXPECTED = "expected.json"
 

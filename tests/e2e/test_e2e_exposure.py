@@ -1,0 +1,251 @@
+"""The ec2-exposure finding end to end: each severity row of the table from real fixtures
+through the pipeline, the fix that lowers the severity most, SARIF with the attack path as a
+codeFlow (Microsoft's validator, GitHub rules), and ``iacscan explain`` for an open and a
+cut path."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from scanner.analyses.vulnerabilities import VulnerabilitySources, load_vulnerability_data
+from scanner.cli import app
+from scanner.findings import Exposure, ScanResult, Severity
+from scanner.options import ScanOptions
+from scanner.reports.sarif import render_sarif
+from scanner.rules.admin_role import ID as ADMIN_ROLE
+from scanner.rules.exploitable_vulnerability import ID as EXPLOITABLE_VULNERABILITY
+from scanner.rules.imdsv1 import ID as IMDSV1
+from scanner.rules.internet_reachable import ID as INTERNET_REACHABLE
+from scanner.rules.vpc_reachable import ID as VPC_REACHABLE
+from scanner.scan import scan
+from tests.support.paths import REPO
+from tests.support.sarif_validator import find_validator, validate
+
+FIXTURES = REPO / "fixtures"
+OPTIONS = ScanOptions(root=REPO)
+DATA = FIXTURES / "vulnerabilities" / "offline-data"
+KEV_SBOM = FIXTURES / "vulnerabilities" / "kev-cve-on-image-sbom" / "sboms" / "web.cdx.json"
+IMAGE = "ami-0abc1234def567890"  # every instance of these fixtures that should carry the KEV CVE runs it
+
+
+def vulnerability_data() -> object:
+    sources = VulnerabilitySources(
+        sboms={IMAGE: KEV_SBOM}, osv_db=DATA / "osv", kev=DATA / "kev.json", epss=DATA / "epss.csv"
+    )
+    data, errors, _ = load_vulnerability_data(sources, REPO)
+    assert data is not None and not errors
+    return data
+
+
+@cache
+def _scan(folder: str, with_vulnerabilities: bool) -> ScanResult:
+    data = vulnerability_data() if with_vulnerabilities else None
+    result = scan([FIXTURES / folder], OPTIONS, vulnerability_data=data)
+    assert not result.all_errors, result.all_errors
+    return result
+
+
+def exposure(folder: str, workload: str, file: str = "main.tf", vulnerabilities: bool = False) -> Exposure:
+    name = f"fixtures/{folder}" if file == "main.tf" else f"fixtures/{folder}/{file}"
+    found = [e for e in _scan(folder, vulnerabilities).exposures if e.configuration == name and e.workload == workload]
+    assert len(found) == 1, [(e.configuration, e.workload) for e in _scan(folder, vulnerabilities).exposures]
+    return found[0]
+
+
+def line(file: str, number: int) -> str:
+    return (REPO / file).read_text(encoding="utf-8").splitlines()[number - 1]
+
+
+def rule_ids(found: Exposure) -> set[str]:
+    return {t.rule_id for t in found.traits}
+
+
+# --- one case per severity row, and the fix that lowers it most -----------------------------------
+
+
+def test_critical_kev_cve_on_reachable_instance_and_lower_once_the_instance_is_private() -> None:
+    reachable = exposure("reachability/gateway-public-subnet-open", "aws_instance.web", vulnerabilities=True)
+    assert {INTERNET_REACHABLE, EXPLOITABLE_VULNERABILITY} <= rule_ids(reachable)
+    assert reachable.severity is Severity.CRITICAL
+    # the same image in a subnet routed to a NAT gateway only: no path, the CVE alone is low
+    private = exposure("reachability/private-subnet-nat-only", "aws_instance.app", vulnerabilities=True)
+    assert EXPLOITABLE_VULNERABILITY in rule_ids(private) and INTERNET_REACHABLE not in rule_ids(private)
+    assert private.severity < reachable.severity and private.severity is Severity.LOW
+    # either fix alone brings the reachable one down: the CVE or the path (then remote access keeps it high)
+    by_rule = {f.rule_id: f.severity for f in reachable.fixes}
+    assert by_rule[EXPLOITABLE_VULNERABILITY] is Severity.HIGH
+    assert by_rule[INTERNET_REACHABLE] is Severity.LOW
+
+
+@pytest.mark.parametrize(
+    ("file", "workload", "imds_text"),
+    [
+        ("main.tf", "aws_instance.bastion", 'http_tokens = "optional"'),
+        ("template.yaml", "Bastion", "HttpTokens: optional"),
+    ],
+)
+def test_critical_admin_role_and_imdsv1_on_reachable_instance(file: str, workload: str, imds_text: str) -> None:
+    found = exposure("exposure/admin-role-imdsv1-reachable", workload, file)
+    assert found.severity is Severity.CRITICAL
+    best = found.best_fix
+    assert best is not None and best.rule_id == INTERNET_REACHABLE
+    assert best.severity is Severity.MEDIUM  # admin role and IMDSv1 left, without reachability
+    assert "0.0.0.0/0" in line(best.location.span.file, best.location.span.line)
+    imds = next(f for f in found.fixes if f.rule_id == IMDSV1)
+    assert imds_text in line(imds.location.span.file, imds.location.span.line)
+    assert imds.severity is Severity.CRITICAL  # reachable + admin + remote access still critical
+    # the attack path runs on from the instance to the role that is the prize
+    kinds = [s.kind for s in found.path]
+    assert kinds.index("instance") < kinds.index("role")
+    assert kinds[:2] == ["internet", "internet_gateway"]
+
+
+@pytest.mark.parametrize(("file", "workload"), [("main.tf", "aws_instance.web"), ("template.yaml", "Web")])
+def test_high_reachable_with_remote_access_and_imdsv1(file: str, workload: str) -> None:
+    found = exposure("reachability/gateway-public-subnet-open", workload, file)
+    assert found.severity is Severity.HIGH
+    assert found.best_fix is not None and found.best_fix.rule_id == INTERNET_REACHABLE
+    assert found.best_fix.severity is Severity.LOW
+
+
+def test_high_vpc_reachable_with_exploitable_vulnerability_and_admin_role_medium_without_the_cve() -> None:
+    with_cve = exposure("exposure/vpc-reachable-admin-role", "aws_instance.worker", vulnerabilities=True)
+    assert {VPC_REACHABLE, EXPLOITABLE_VULNERABILITY, ADMIN_ROLE} <= rule_ids(with_cve)
+    assert INTERNET_REACHABLE not in rule_ids(with_cve)
+    assert with_cve.severity is Severity.HIGH
+    # the role or the CVE alone leaves VPC reachability with the other: medium; cutting the VPC
+    # reachability leaves an admin role and a CVE with IMDSv2 and no path, which no row names: low
+    assert {
+        f.rule_id: f.severity
+        for f in with_cve.fixes
+        if f.rule_id in (VPC_REACHABLE, ADMIN_ROLE, EXPLOITABLE_VULNERABILITY)
+    } == {VPC_REACHABLE: Severity.LOW, ADMIN_ROLE: Severity.MEDIUM, EXPLOITABLE_VULNERABILITY: Severity.MEDIUM}
+    assert with_cve.best_fix is not None and with_cve.best_fix.rule_id == VPC_REACHABLE
+    assert 'cidr_blocks = ["10.0.0.0/8"]' in line(
+        with_cve.best_fix.location.span.file, with_cve.best_fix.location.span.line
+    )
+    without = exposure("exposure/vpc-reachable-admin-role", "aws_instance.worker")
+    assert rule_ids(without) == {VPC_REACHABLE, ADMIN_ROLE}
+    assert without.severity is Severity.MEDIUM
+    assert without.best_fix is not None and without.best_fix.severity is Severity.LOW
+
+
+@pytest.mark.parametrize(("file", "workload"), [("main.tf", "aws_instance.api"), ("template.yaml", "Api")])
+def test_medium_reachable_with_only_an_open_security_group(file: str, workload: str) -> None:
+    found = exposure("exposure/reachable-open-group-only", workload, file)
+    assert rule_ids(found) == {INTERNET_REACHABLE, "ec2-open-security-group", "ec2-public-ip"}
+    assert found.severity is Severity.MEDIUM
+    best = found.best_fix
+    assert best is not None and best.rule_id == INTERNET_REACHABLE and best.severity is Severity.LOW
+    assert "0.0.0.0/0" in line(best.location.span.file, best.location.span.line)
+
+
+def test_medium_admin_role_and_imdsv1_without_reachability() -> None:
+    found = exposure("exposure/vpc-reachable-admin-role", "aws_instance.private_admin")
+    assert rule_ids(found) == {ADMIN_ROLE, IMDSV1}
+    assert found.severity is Severity.MEDIUM
+    assert found.best_fix is not None and found.best_fix.severity is Severity.LOW
+
+
+@pytest.mark.parametrize(("file", "workload"), [("main.tf", "aws_instance.web"), ("template.yaml", "Web")])
+def test_low_public_ip_without_a_path(file: str, workload: str) -> None:
+    found = exposure("reachability/public-ip-without-internet-rule", workload, file)
+    assert INTERNET_REACHABLE not in rule_ids(found) and "ec2-public-ip" in rule_ids(found)
+    assert found.severity is Severity.LOW
+    assert found.path == ()
+
+
+# --- SARIF: the attack path as a codeFlow, valid for GitHub ---------------------------------------
+
+
+def _all_fixtures_result() -> ScanResult:
+    return scan([FIXTURES / "reachability", FIXTURES / "exposure"], OPTIONS, vulnerability_data=vulnerability_data())
+
+
+def test_sarif_code_flows_follow_the_path_and_pass_the_validator(tmp_path: Path) -> None:
+    result = _all_fixtures_result()
+    assert not result.all_errors
+    log: dict[str, Any] = json.loads(render_sarif(result))
+    results = log["runs"][0]["results"]
+    aggregates = [r for r in results if r["ruleId"].startswith("ec2-exposure-")]
+    assert {r["ruleId"] for r in aggregates} == {f"ec2-exposure-{s}" for s in ("critical", "high", "medium", "low")}
+    # the ALB case: the threadFlow names the hops in order, each at its line
+    alb = next(
+        r
+        for r in aggregates
+        if r["properties"]["resource"] == "aws_instance.app"
+        and "alb-internet-facing-open" in r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    )
+    flow = alb["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert [f["kinds"][0] for f in flow] == [
+        "internet",
+        "load_balancer",
+        "listener",
+        "route_table",
+        "route",
+        "security_group_rule",
+        "target_group",
+        "security_group_rule",
+        "instance",
+    ]
+    rule_hop = flow[7]["location"]["physicalLocation"]
+    assert "security_groups = [aws_security_group.alb.id]" in line(
+        rule_hop["artifactLocation"]["uri"], rule_hop["region"]["startLine"]
+    )
+    binary = find_validator()
+    if binary is None:
+        pytest.skip("!!! Sarif.Multitool could not be installed: SARIF output NOT validated !!!")
+    path = tmp_path / "reachability.sarif"
+    path.write_text(render_sarif(result), encoding="utf-8")
+    errors, warnings = validate(path, binary)
+    assert errors == [], "\n".join(map(str, errors))
+    assert warnings == [], "\n".join(map(str, warnings))
+
+
+# --- iacscan explain: the paths, where they are cut, the ranked fixes ------------------------------
+
+
+def explain(folder: str, workload: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+    monkeypatch.chdir(REPO)  # paths are shown relative to the working folder
+    result = CliRunner().invoke(
+        app, ["explain", f"fixtures/{folder}", workload], env={"COLUMNS": "300", "NO_COLOR": "1"}
+    )
+    return result.exit_code, result.output
+
+
+def test_explain_an_open_path_shows_every_hop_with_ports_and_the_ranked_fixes(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out = explain("reachability/nacl-deny-before-allow", "aws_instance.web", monkeypatch)
+    assert code == 1, out
+    assert "OPEN via gateway (IPv4) on tcp 443" in out
+    hops = [ln.strip() for ln in out.splitlines() if ln.strip().startswith("->")]
+    assert any(
+        "aws_network_acl_rule.allow_all_in (fixtures/reachability/nacl-deny-before-allow/main.tf:46)" in h
+        and "passes: tcp 443" in h
+        for h in hops
+    ), hops
+    assert any(
+        h.startswith("-> aws_instance.web (fixtures/reachability/nacl-deny-before-allow/main.tf:82)") for h in hops
+    )
+    assert "Severity: high" in out
+    fixes = [ln.strip() for ln in out.splitlines() if ln.strip()[:3] in ("1. ", "2. ")]
+    assert fixes[0].startswith("1. fixtures/reachability/nacl-deny-before-allow/main.tf:78 ec2-internet-reachable")
+    assert fixes[0].endswith("(high -> low)")
+
+
+def test_explain_a_cut_path_says_where_it_is_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out = explain("reachability/nacl-without-outbound-ephemeral", "aws_instance.web", monkeypatch)
+    assert "OPEN" not in out
+    assert "cut via gateway (IPv4)" in out
+    assert (
+        "cut: network ACL aws_network_acl.public lets tcp 22 in but not the replies back out to the client's "
+        "ephemeral ports 1024-65535"
+    ) in out
+    assert "ec2-internet-reachable" not in out
+    assert code == 1  # still an exposure: IMDSv1, remote access, public IP
+    assert "Severity: low" in out
