@@ -18,6 +18,7 @@ from pathlib import Path
 from scanner.findings import LoadError
 from scanner.loaders.formats import LoadJob
 from scanner.loaders.registry import CDK, FILE_FORMATS, FORMATS, TERRAFORM
+from scanner.loaders.terraform.file_names import TERRAFORM_SUFFIXES, TFVARS_SUFFIXES
 from scanner.options import ScanOptions
 
 SKIPPED_FOLDERS = frozenset(
@@ -37,8 +38,6 @@ SKIPPED_FOLDERS = frozenset(
         ".vscode",
     }
 )
-TERRAFORM_SUFFIXES = (".tf", ".tf.json")
-TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 LOCAL_MODULE_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.{1,2}/[^"]*)"', re.MULTILINE)
 LOCAL_MODULE_SOURCE_JSON = re.compile(r'"source"\s*:\s*"(\.{1,2}/[^"]*)"')

@@ -59,7 +59,9 @@ class _Builder(GraphWriter):
         for res, children in self.written:
             for child in children:
                 self.parent.setdefault(child.address, res.address)
-        self.defaults = AwsDefaults(self, self.objects)
+        # A writer of its own, not the builder: the scan runs without the cycle collector, and a
+        # builder <-> defaults cycle kept every configuration's graph alive to the end.
+        self.defaults = AwsDefaults(GraphWriter(self.graph), self.objects)
         self.plans: dict[type[Resource], Plan] = {}  # each model type's plan, looked up once
 
     # the build, in dependency order

@@ -42,6 +42,8 @@ def _plan_load(job: LoadJob, options: ScanOptions, parsed: ParsedFiles | None) -
 
 
 def _cdk_detect(path: Path) -> bool:
+    if path.name != "cdk.out":  # every folder of a scan is asked: no import for the others
+        return False
     from scanner.loaders.cloudformation import cdk
 
     return cdk.detect(path)

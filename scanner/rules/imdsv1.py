@@ -20,17 +20,19 @@ goes), else the instance. The workload itself is then a related place.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scanner.analyses.imds import MetadataSetting, metadata_setting, own_metadata, template_metadata
 from scanner.findings import Evidence, PathStep, Trait
 from scanner.model import AutoScalingGroup, Resource
 from scanner.options import ScanOptions
 from scanner.rules.catalog import TAGS, Rule
-from scanner.rules.context import CheckContext
 from scanner.rules.references import IMDS_DOC, IMDS_TRANSITION, INSTANCE_REFRESH
 from scanner.values import Unknown
 from scanner.workload import WorkloadContext
+
+if TYPE_CHECKING:  # reports read the catalogue without loading the analyses
+    from scanner.rules.context import CheckContext
 
 ID = "ec2-imdsv1"
 

@@ -11,14 +11,17 @@ it, with the rules of the other open paths as related places.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from scanner.analyses.network import PortSet
 from scanner.analyses.reachability import FAMILY
 from scanner.findings import Trait
 from scanner.options import ScanOptions
 from scanner.rules.catalog import TAGS, Rule
-from scanner.rules.context import CheckContext
 from scanner.rules.references import NACL, NAT, NETWORK_CUT, PRIVATE_SUBNET, SG_RULES
+
+if TYPE_CHECKING:  # reports read the catalogue without loading the analyses
+    from scanner.rules.context import CheckContext
 
 ID = "ec2-internet-reachable"
 

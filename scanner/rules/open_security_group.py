@@ -12,13 +12,16 @@ leave the remote-access trait. One trait per rule, at its CIDR line.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from scanner.analyses.security_groups import TCP, port_range, world_rule_trait
 from scanner.findings import Trait
 from scanner.options import ScanOptions
 from scanner.rules.catalog import TAGS, Rule
-from scanner.rules.context import CheckContext
 from scanner.rules.references import SG_RULES
+
+if TYPE_CHECKING:  # reports read the catalogue without loading the analyses
+    from scanner.rules.context import CheckContext
 
 ID = "ec2-open-security-group"
 

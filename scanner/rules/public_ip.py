@@ -12,13 +12,16 @@ address (the first family's), the other family's cause as a related place.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from scanner.findings import Trait
 from scanner.model import AutoScalingGroup
 from scanner.options import ScanOptions
 from scanner.rules.catalog import TAGS, Rule
-from scanner.rules.context import CheckContext
 from scanner.rules.references import NAT, PRIVATE_SUBNET
+
+if TYPE_CHECKING:  # reports read the catalogue without loading the analyses
+    from scanner.rules.context import CheckContext
 
 ID = "ec2-public-ip"
 

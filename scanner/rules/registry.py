@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from types import ModuleType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from scanner.findings import Trait
 from scanner.options import ScanOptions
@@ -25,9 +25,11 @@ from scanner.rules import (
     vulnerability,
 )
 from scanner.rules.catalog import Rule
-from scanner.rules.context import CheckContext
 from scanner.rules.exposure_levels import EXPOSURE_RULES
 from scanner.rules.notices import NOTICE_RULES
+
+if TYPE_CHECKING:  # reports read the catalogue without loading the analyses
+    from scanner.rules.context import CheckContext
 
 
 class TraitRule(Protocol):

@@ -9,13 +9,16 @@ internet (``0.0.0.0/0`` or ``::/0``): a TCP port range that covers them, or prot
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from scanner.analyses.security_groups import REMOTE_NAMES, world_rule_trait
 from scanner.findings import Trait
 from scanner.options import ScanOptions
 from scanner.rules.catalog import TAGS, Rule
-from scanner.rules.context import CheckContext
 from scanner.rules.references import EICE, SESSION_MANAGER, SG_RULES
+
+if TYPE_CHECKING:  # reports read the catalogue without loading the analyses
+    from scanner.rules.context import CheckContext
 
 ID = "ec2-remote-access"
 

@@ -11,13 +11,16 @@ already has ``ec2-admin-role``: that one says more. How statements are read is
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from scanner.analyses.iam import grant_trait
 from scanner.findings import Trait
 from scanner.options import ScanOptions
 from scanner.rules.catalog import TAGS, Rule
-from scanner.rules.context import CheckContext
 from scanner.rules.references import ACCESS_ANALYZER, BOUNDARIES, IAM_BEST
+
+if TYPE_CHECKING:  # reports read the catalogue without loading the analyses
+    from scanner.rules.context import CheckContext
 
 ID = "ec2-service-admin-role"
 

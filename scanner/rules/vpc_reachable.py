@@ -9,15 +9,18 @@ contain the VPC, and the trait says so.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from scanner.analyses.network import PortSet, cidr_contains, parse_cidr, sg_rule_ports
 from scanner.findings import Evidence, Trait
 from scanner.model import SecurityGroupRule
 from scanner.options import ScanOptions
 from scanner.rules.catalog import TAGS, Rule
-from scanner.rules.context import CheckContext
 from scanner.rules.references import NACL, SG_RULES
 from scanner.values import Unknown
+
+if TYPE_CHECKING:  # reports read the catalogue without loading the analyses
+    from scanner.rules.context import CheckContext
 
 ID = "ec2-vpc-reachable"
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scanner.findings import Configuration
+from scanner.loaders.terraform.file_names import is_terraform_file
 from scanner.options import ScanOptions
 
 if TYPE_CHECKING:
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 
 def detect(path: Path) -> bool:
     """A ``.tf`` or ``.tf.json`` file: its folder is a Terraform module."""
-    from scanner.loaders.terraform.files import is_terraform_file
-
     return is_terraform_file(path)
 
 

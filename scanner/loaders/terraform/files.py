@@ -18,13 +18,8 @@ from typing import Optional
 from scanner.cache import ParseCache
 from scanner.findings import LoadError
 from scanner.loaders.terraform import hcl as syn
+from scanner.loaders.terraform.file_names import is_terraform_file
 from scanner.options import ScanOptions
-
-
-def is_terraform_file(path: Path) -> bool:
-    """A ``.tf`` or ``.tf.json`` file: what makes a folder a Terraform module."""
-    name = path.name
-    return name.endswith(".tf") or name.endswith(".tf.json")
 
 
 def link_display(path: Path, options: ScanOptions) -> str:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from scanner.findings import LoadError
 from scanner.loaders.terraform import hcl as syn
-from scanner.loaders.terraform.files import ParsedFiles, SourceFile, is_terraform_file, link_display
+from scanner.loaders.terraform.file_names import is_terraform_file
+from scanner.loaders.terraform.files import ParsedFiles, SourceFile, link_display
 from scanner.options import ScanOptions
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")

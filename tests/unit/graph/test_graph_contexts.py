@@ -498,3 +498,21 @@ def test_ten_thousand_instances_build_in_seconds() -> None:
     elapsed = time.perf_counter() - start
     assert len(ctxs) == 10_000 and all(c.placements[0].routes for c in ctxs[:10])
     assert elapsed < 10, elapsed
+
+
+def test_a_built_graph_is_freed_without_the_cycle_collector() -> None:
+    # A scan runs with the garbage collector off: a reference cycle around the graph would keep
+    # every configuration's graph in memory until the process ends.
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        cfg = config(*public_network(), instance())
+        graph = build_graph(cfg)
+        assert workload_contexts(graph, cfg)
+        alive = weakref.ref(graph)
+        del graph
+        assert alive() is None
+    finally:
+        gc.enable()

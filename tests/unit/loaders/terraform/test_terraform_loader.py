@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.loaders.terraform.files import is_terraform_file
+from scanner.loaders.terraform.file_names import is_terraform_file
 from scanner.loaders.terraform.load_run import TerraformLoad
 from scanner.loaders.terraform.root_module import load_terraform_module
 from scanner.options import ScanOptions
