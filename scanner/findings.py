@@ -123,7 +123,9 @@ class Trait:
     behind a rule, the role behind a statement); ``path`` the attack path when there is
     one; ``assumptions`` non-empty when the trait rests on values not known offline
     (then the report says so); ``properties`` rule-specific facts (ports, cve ids ...)
-    that go to JSON and SARIF properties: JSON-serialisable values only."""
+    that go to JSON and SARIF properties: JSON-serialisable values only. ``fingerprint``:
+    the finding's identity (``scanner.fingerprints``), given by the pipeline once the
+    trait's configuration is known ("" before)."""
 
     rule_id: str
     workload: str
@@ -133,6 +135,7 @@ class Trait:
     path: tuple[PathStep, ...] = ()
     assumptions: tuple[str, ...] = ()
     properties: Mapping[str, Any] = field(default_factory=dict)
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
 
 from scanner.findings import Exposure, Trait
-from scanner.rules.catalog import Rule
 from scanner.rules.exposure_levels import exposure_rule_id
-from scanner.rules.registry import TRAIT_RULES
-
-# Each rule says which trait properties tell two of its findings on one resource apart.
-_RULES: Mapping[str, Rule] = {rule.id: rule for rule in TRAIT_RULES}
 
 
 def fingerprint(item: Exposure | Trait, configuration: str = "") -> str:
@@ -21,11 +15,19 @@ def fingerprint(item: Exposure | Trait, configuration: str = "") -> str:
     configuration, the workload address and the address of the resource the finding points
     at (the security group, + the ports and sources, for security group rules; + the CVE for
     vulnerabilities). For a trait,
-    ``configuration`` names its exposure's configuration."""
+    ``configuration`` names its exposure's configuration; a trait the pipeline has
+    fingerprinted already (``Trait.fingerprint``) is not hashed again."""
+    if isinstance(item, Trait) and item.fingerprint:
+        return item.fingerprint
     if isinstance(item, Exposure):
         parts = [exposure_rule_id(item.severity), item.configuration, item.workload, item.workload]
     else:
-        rule = _RULES.get(item.rule_id)
+        # Each rule says which trait properties tell two of its findings on one resource
+        # apart. The catalogue is read here only: reports of an answer from the result cache
+        # carry their fingerprints, and need not load every rule and analysis.
+        from scanner.rules.registry import rule_by_id
+
+        rule = rule_by_id(item.rule_id)
         where = item.location.address
         keyed_by = item.properties.get(rule.fingerprint_resource) if rule and rule.fingerprint_resource else None
         if isinstance(keyed_by, str) and keyed_by:

@@ -131,6 +131,7 @@ def analyse(
 ) -> tuple[list[Exposure], list[str]]:
     """Traits of every workload of one configuration, combined into exposures."""
     from scanner.analyses.network import NetworkMemo
+    from scanner.fingerprints import fingerprint
     from scanner.graph import build_graph, workload_contexts
     from scanner.rules.registry import remediation as remediation_for
 
@@ -142,8 +143,10 @@ def analyse(
     for ctx in workload_contexts(graph, configuration):
         traits, found_notices = workload_traits(ctx, options, memo, vulnerability_data)
         notices += found_notices
-        if unread:
-            traits = [replace(t, assumptions=(*t.assumptions, *unread)) for t in traits]
+        traits = [
+            replace(t, assumptions=(*t.assumptions, *unread), fingerprint=fingerprint(t, configuration.name))
+            for t in traits
+        ]
         assert isinstance(ctx.workload, (Instance, AutoScalingGroup))
         exposure = exposure_of(configuration, ctx.workload, traits, remediation_for)
         if exposure is not None:

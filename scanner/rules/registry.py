@@ -70,6 +70,11 @@ def rule(rule_id: str) -> Rule:
     return _BY_ID[rule_id]
 
 
+def rule_by_id(rule_id: str) -> Rule | None:
+    """The rule with this id, or None."""
+    return _BY_ID.get(rule_id)
+
+
 def rule_order(rule_id: str) -> int:
     """Position of a trait rule id in the catalogue order (other ids last)."""
     try:
