@@ -12,7 +12,7 @@ module call's source names: a local path, or the download recorded in
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,9 +139,14 @@ class ModuleInstance:
         return self.evaluator.evaluate(expr, file, env)
 
     # --- variables ---
-    def inputs_from_root(self) -> None:
-        """Root variables: defaults < terraform.tfvars(.json) < *.auto.tfvars(.json) < var files < --var."""
-        self.root_values = root_values(self.loader, self.config)
+    def inputs_from_root(self, given: Mapping[str, Any] | None = None) -> None:
+        """Root variables: defaults < terraform.tfvars(.json) < *.auto.tfvars(.json) < var files < --var.
+        ``given`` (a plan's ``variables``: the values Terraform planned with) replaces all of
+        them but the defaults: a variable it does not name takes its default."""
+        if given is None:
+            self.root_values = root_values(self.loader, self.config)
+        else:
+            self.root_values = {name: (_constant(value), "the plan") for name, value in given.items()}
 
     def variable(self, name: str) -> Any:
         declared = self.config.variables.get(name)
@@ -584,6 +589,10 @@ class ModuleInstance:
             )
             return None, "modules nested too deeply"
         return folder, None
+
+
+def _constant(value: Any) -> Callable[[], Any]:
+    return lambda: value
 
 
 def _module_object(child: ModuleInstance) -> ModuleObject:

@@ -16,7 +16,7 @@ have no effect).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +39,11 @@ class Loader:
     """The run over one root module: its module instances share it (``LoadRun``) for what one
     load owns: the module index, the parsed files, the record of what it finds, the cycle guard."""
 
-    def __init__(self, folder: Path, options: ScanOptions, parsed: ParsedFiles) -> None:
+    def __init__(
+        self, folder: Path, options: ScanOptions, parsed: ParsedFiles, variables: Mapping[str, Any] | None = None
+    ) -> None:
         self.folder = folder
+        self.variables = variables  # the root variables' values when given (a plan's), else read from files
         self.options = options
         self.parsed = parsed
         self.result = TerraformLoad()
@@ -121,7 +124,7 @@ class Loader:
     def run(self) -> TerraformLoad:
         config = self.config(self.folder)
         root = ModuleInstance(self, config, prefix="", call_path=(), inputs=None, chain=(self.folder.resolve(),))
-        root.inputs_from_root()
+        root.inputs_from_root(self.variables)
         self.collect(root)
         self.note_orphan_ignores()
         return self.result
@@ -202,10 +205,14 @@ def _directly_above(comment_line: int, block_line: int, source: SourceFile) -> b
     return all(line in source.comment_lines for line in range(comment_line, block_line))
 
 
-def load_terraform_module(folder: Path, options: ScanOptions, parsed: ParsedFiles | None = None) -> TerraformLoad:
+def load_terraform_module(
+    folder: Path, options: ScanOptions, parsed: ParsedFiles | None = None, variables: Mapping[str, Any] | None = None
+) -> TerraformLoad:
     """Load one root module folder. Never raises for bad input: errors and notices say what was
-    skipped. ``parsed``: the files parsed so far in this scan (None: a memo of this load's own)."""
-    loader = Loader(folder, options, parsed if parsed is not None else ParsedFiles())
+    skipped. ``parsed``: the files parsed so far in this scan (None: a memo of this load's own).
+    ``variables``: the root variables' values (a plan's ``variables``), used instead of
+    ``.tfvars`` files and ``--var``; a variable they do not name takes its default."""
+    loader = Loader(folder, options, parsed if parsed is not None else ParsedFiles(), variables)
     # references are followed recursively (local -> local -> module output ...): allow real
     # configurations their depth; hostile ones still end in RecursionError, caught per value
     previous = sys.getrecursionlimit()
