@@ -143,3 +143,17 @@ def all_scopes(scope: Scope) -> Iterator[Scope]:
     yield scope
     for child in scope.children:
         yield from all_scopes(child)
+
+
+def read_plan(document: Mapping[str, Any]) -> tuple[Plan, Scope]:
+    """A plan document (read with lines) -> what it plans, and its root module instance."""
+    config_section = document.get("configuration")
+    config_root = config_section.get("root_module") if isinstance(config_section, Mapping) else None
+    root = Scope("", config_root if isinstance(config_root, Mapping) else {})
+    plan = Plan()
+    planned_values = document.get("planned_values")
+    walk_planned(planned_values.get("root_module") if isinstance(planned_values, Mapping) else None, root, plan)
+    prior_state = document.get("prior_state")
+    if isinstance(prior_state, Mapping) and isinstance(prior_state.get("values"), Mapping):
+        walk_prior(prior_state["values"].get("root_module"), plan)
+    return plan, root
