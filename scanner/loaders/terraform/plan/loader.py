@@ -2,15 +2,23 @@
 
 A plan has resolved values already (``planned_values``), but it drops every value that is
 only known after apply, and with it the edges between resources: a new instance's
-``vpc_security_group_ids`` is simply missing. Two more parts of the plan give them back:
+``vpc_security_group_ids`` is simply missing. The rest of the plan gives them back:
 
 * ``resource_changes[].change.after_unknown`` says which attributes are unknown: they become
   ``Unknown("... known after apply")`` when the configuration sets them (an unknown the
   configuration does not set is a provider default, so it stays "not set");
-* ``configuration`` keeps each attribute's ``references`` (``aws_security_group.web.id``,
-  ``var.x`` of a module call, ``module.m.output``): they are resolved to planned addresses and
-  put back as ``ResourceRef``s, both where the value is unknown and where a known value is
-  exactly the referenced resource's attribute (``iam_instance_profile = "web"``).
+* with the ``.tf`` source (``options.plan_source``, ``--source``), the HCL loader evaluates
+  it with the plan's ``variables`` and the unknowns take the evaluated values: locals,
+  ``each.value``, conditionals and ``try`` as Terraform took them (``evaluated``);
+* without it, ``configuration`` keeps each attribute's ``references``
+  (``aws_security_group.web.id``, ``var.x`` of a module call, ``module.m.output``): they are
+  followed to planned addresses, and what they cannot say (``local.*``, ``each.value``, a
+  variable choosing between resources) stays Unknown, carrying what it may name
+  (``references``).
+
+Either way a value the plan knows wins over a reference (a known identity attribute equal
+to the referenced resource's is that resource: ``iam_instance_profile = "web"``). A source
+that is not the plan's (``source_check``) is an error, and the plan is read without it.
 
 Spans point into the ``.tf`` files when ``options.plan_source`` names them, else into the
 plan JSON itself (every key of a pretty-printed plan has its own line; a one-line plan, as
@@ -27,18 +35,12 @@ from typing import Any
 from scanner.adapters.raw import RawResource
 from scanner.adapters.terraform import map_resources
 from scanner.findings import Configuration, LoadError
+from scanner.loaders.terraform.plan.evaluated import Evaluated, evaluate_source, merge_evaluated, plan_variables
 from scanner.loaders.terraform.plan.json_lines import read_json_with_lines
-from scanner.loaders.terraform.plan.planned import (
-    Plan,
-    Planned,
-    Scope,
-    all_scopes,
-    config_resource,
-    walk_planned,
-    walk_prior,
-)
-from scanner.loaders.terraform.plan.references import Resolver, apply_expressions
-from scanner.loaders.terraform.plan.source_spans import Sources, respan, scope_dir
+from scanner.loaders.terraform.plan.planned import Plan, Planned, Scope, all_scopes, config_resource, read_plan
+from scanner.loaders.terraform.plan.references import Resolver, apply_expressions, for_each_refs
+from scanner.loaders.terraform.plan.source_check import source_problem
+from scanner.loaders.terraform.plan.source_spans import Sources, respan
 from scanner.loaders.terraform.plan.unknowns import count_unknowns, merge_unknowns
 from scanner.options import ScanOptions
 from scanner.values import Span, SpannedDict
@@ -67,27 +69,13 @@ def load_plan(path: Path, options: ScanOptions) -> Configuration:
         configuration.errors.append(LoadError(file, 1, "not a terraform plan: the JSON is not an object"))
         return configuration
 
-    config_section = document.get("configuration")
-    config_root = config_section.get("root_module") if isinstance(config_section, Mapping) else None
-    config_root = config_root if isinstance(config_root, Mapping) else {}
-    plan = Plan()
-    root = Scope("", config_root)
-    planned_values = document.get("planned_values")
-    walk_planned(planned_values.get("root_module") if isinstance(planned_values, Mapping) else None, root, plan)
-    prior_state = document.get("prior_state")
-    if isinstance(prior_state, Mapping) and isinstance(prior_state.get("values"), Mapping):
-        walk_prior(prior_state["values"].get("root_module"), plan)
-
+    plan, root = read_plan(document)
     after_unknown: dict[str, Any] = {}
     for change in document.get("resource_changes") or []:
         if isinstance(change, Mapping) and isinstance(change.get("change"), Mapping):
             after_unknown[str(change.get("address"))] = change["change"].get("after_unknown")
 
-    sources = Sources(options) if options.plan_source is not None and options.plan_source.is_dir() else None
-    if sources is not None:
-        for scope in all_scopes(root):
-            scope.source_dir = scope_dir(scope, sources)
-
+    sources, evaluated = _source(document, plan, root, file, configuration, options)
     resolver = Resolver(plan)
     raws: list[RawResource] = []
     for planned in plan.resources:
@@ -100,12 +88,16 @@ def load_plan(path: Path, options: ScanOptions) -> Configuration:
             # without the configuration every unknown may matter: keep them all
             merged = merge_unknowns(values, marks, expressions if config else None, config is None, planned.address, "")
             values = merged if isinstance(merged, SpannedDict) else values
-        apply_expressions(values, expressions, planned.scope, planned, resolver)
+        body = evaluated.body(planned.address) if evaluated is not None else None
+        if body is None:
+            apply_expressions(values, expressions, planned.scope, planned, resolver, for_each_refs(config))
         span = _plan_span(planned, text, file)
         source = sources.resource(planned.scope.source_dir, planned.type, planned.name) if sources else None
         if source is not None:
             respan(values, source, expressions)
             span = source.span
+        if body is not None:
+            merge_evaluated(values, body, plan)
         values.span = span
         configuration.unknown_values += count_unknowns(values)
         raws.append(RawResource(planned.address, planned.type, values, span))
@@ -118,6 +110,34 @@ def load_plan(path: Path, options: ScanOptions) -> Configuration:
     if not plan.resources and not document.get("resource_changes"):
         configuration.notices.append(f"{file}: the plan has no resources")
     return configuration
+
+
+def _source(
+    document: Mapping[str, Any], plan: Plan, root: Scope, file: str, configuration: Configuration, options: ScanOptions
+) -> tuple[Sources | None, Evaluated | None]:
+    """The plan's ``.tf`` source (``options.plan_source``), indexed and evaluated with the
+    plan's variables; (None, None) without one, or when it is not this plan's (an error says why)."""
+    if options.plan_source is None:
+        return None, None
+    sources = Sources(options)
+    problem = source_problem(plan, root, sources)
+    if problem is not None:
+        for scope in all_scopes(root):
+            scope.source_dir = None
+        configuration.errors.append(
+            LoadError(
+                file, 0, f"--source {options.display_path(options.plan_source)}: {problem}; the plan is read without it"
+            )
+        )
+        return None, None
+    evaluated = evaluate_source(options.plan_source, options, plan_variables(document))
+    for error in evaluated.errors:
+        if error not in configuration.errors:
+            configuration.errors.append(error)
+    configuration.notices.extend(notice for notice in evaluated.notices if notice not in configuration.notices)
+    configuration.files.extend(name for name in evaluated.files if name not in configuration.files)
+    configuration.watched.extend(name for name in evaluated.watched if name not in configuration.watched)
+    return sources, evaluated
 
 
 def _plan_span(planned: Planned, text: str, file: str) -> Span:
