@@ -155,7 +155,7 @@ def scan(
     from scanner.scan import scan as run_scan
 
     err = Console(stderr=True)
-    root = _root_for(paths)
+    root = _root_for([*paths, source] if source else paths)  # the plan's .tf files are read and reported
     try:
         settings = _settings(root, config)
     except SettingsError as error:
@@ -183,6 +183,12 @@ def scan(
         jobs=jobs if jobs > 0 else (os.cpu_count() or 1),
         skip_rules=frozenset(settings.skip_rules) | frozenset(skip_rule or ()),
     )
+    excludes = tuple(settings.exclude) + tuple(exclude or ())
+    if source is not None:
+        problem = _plan_source_problem(paths, options, excludes)
+        if problem is not None:
+            err.print(f"[red]error:[/red] --source {source}: {problem}", highlight=False)
+            raise typer.Exit(EXIT_USAGE)
     vulnerability_data = _load_vulnerability_data(
         options, settings, sbom or [], inspector or [], vuln_db, kev, epss, epss_threshold
     )
@@ -197,7 +203,7 @@ def scan(
         result = run_scan(
             list(paths),
             options,
-            tuple(settings.exclude) + tuple(exclude or ()),
+            excludes,
             vulnerability_data=vulnerability_data[0],
             progress=progress,
             vulnerability_key=vulnerability_data[3],
@@ -245,6 +251,28 @@ def scan(
     # A configuration iacscan itself failed on was not checked: a hook must not pass it silently.
     internal = [e for e in result.all_errors if e.message.startswith("internal error")]
     raise typer.Exit(EXIT_USAGE if internal else EXIT_OK)
+
+
+def _plan_source_problem(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...]) -> str | None:
+    """Why ``--source`` (``options.plan_source``) cannot be read with the scanned plans: it is
+    not a folder of .tf files, no plan is scanned, or it is not the source of one of them
+    (a plan's resource is not declared in it). None: it is their source."""
+    from scanner.discovery import discover
+    from scanner.loaders.registry import TERRAFORM_PLAN
+    from scanner.loaders.terraform.plan.source_check import folder_problem, plan_source_problem
+
+    assert options.plan_source is not None
+    problem = folder_problem(options.plan_source, options)
+    if problem is not None:
+        return problem
+    plans = discover(paths, options, excludes).paths[TERRAFORM_PLAN.name]
+    if not plans:
+        return "it names the .tf files behind a plan, and no plan (terraform show -json output) is scanned"
+    for plan in plans:
+        problem = plan_source_problem(plan, options)
+        if problem is not None:
+            return problem
+    return None
 
 
 def _load_vulnerability_data(
