@@ -8,6 +8,7 @@ from typing import Any
 
 from scanner.findings import Configuration
 from scanner.loaders.terraform.plan import index_tf_file, is_terraform_plan, load_plan, read_json_with_lines
+from scanner.loaders.terraform.plan.evaluated import plan_variables
 from scanner.model import (
     AutoScalingGroup,
     Instance,
@@ -257,3 +258,101 @@ resource "aws_security_group" "s" {
 def test_corpus_json_files_are_not_mistaken_for_plans(corpus: Path) -> None:
     for path in list(corpus.rglob("*.json"))[:200]:
         assert not is_terraform_plan(path), path
+
+
+# --- what a plan cannot say by itself: with and without the .tf source ------------------------
+
+LOCALS = FIXTURES / "locals-link-security-group-rule"
+EACH = FIXTURES / "each-value-link"
+KNOWN = FIXTURES / "known-value-beats-reference"
+CONDITIONAL = FIXTURES / "conditional-link"
+NULL_VARIABLE = FIXTURES / "null-variable-is-null"
+
+
+def field_of(folder: Path, address: str, name: str, with_source: bool = False) -> Any:
+    return getattr(by_address(load(folder, with_source))[address], name)
+
+
+def ref_addresses(value: Any) -> set[str]:
+    assert isinstance(value, Unknown), value
+    return {ref.address for ref in value.refs}
+
+
+def test_a_link_through_a_local_is_unknown_without_source_and_followed_with_it() -> None:
+    rule = "aws_vpc_security_group_ingress_rule.ssh"
+    group = field_of(LOCALS, rule, "group")
+    assert isinstance(group, Unknown) and group.refs == ()  # a plan keeps no locals: nothing to name
+    assert "local.web_group" in group.reason and "--source" in group.reason
+    assert field_of(LOCALS, rule, "group", with_source=True) == ResourceRef("aws_security_group.web", "id")
+
+
+def test_a_link_through_each_value_may_name_every_for_each_resource_without_source() -> None:
+    web, db = 'aws_vpc_security_group_ingress_rule.open["web"]', 'aws_vpc_security_group_ingress_rule.open["db"]'
+    group = field_of(EACH, web, "group")
+    assert ref_addresses(group) == {"aws_security_group.web", "aws_security_group.db"}
+    assert "each.value.group" in group.reason
+    assert field_of(EACH, web, "cidrs") == ("0.0.0.0/0",)  # known in the plan: stays
+    assert field_of(EACH, web, "group", with_source=True) == ResourceRef("aws_security_group.web", "id")
+    assert field_of(EACH, db, "group", with_source=True) == ResourceRef("aws_security_group.db", "id")
+
+
+def test_a_known_value_wins_over_its_reference() -> None:
+    for with_source in (False, True):
+        group = by_address(load(KNOWN, with_source))["aws_security_group.web"]
+        assert isinstance(group, SecurityGroup)
+        assert [rule.cidrs for rule in group.rules if rule.ingress] == [("10.0.0.0/16",)], with_source
+    # an identity attribute equal to the referenced resource's is that resource (the edge)
+    for with_source in (False, True):
+        instance = by_address(load(UNKNOWN_SG, with_source))["aws_instance.web"]
+        assert isinstance(instance, Instance)
+        assert instance.instance_profile == ResourceRef("aws_iam_instance_profile.web", "name")
+
+
+def test_a_conditional_links_nothing_as_fact_without_source() -> None:
+    subnet = field_of(CONDITIONAL, "aws_instance.web", "subnet")
+    assert ref_addresses(subnet) == {"aws_subnet.public", "aws_subnet.private"}
+    assert "var.public" in subnet.reason
+    [groups] = field_of(CONDITIONAL, "aws_instance.web", "security_groups")  # one Unknown, not two refs
+    assert ref_addresses(groups) == {"aws_security_group.open", "aws_security_group.internal"}
+    https = field_of(CONDITIONAL, "aws_vpc_security_group_ingress_rule.https", "group")  # try(extra[var.k], internal)
+    assert ref_addresses(https) == {'aws_security_group.extra["db"]', "aws_security_group.internal"}
+
+
+def test_a_conditional_takes_the_branch_of_the_plans_variables_with_source() -> None:
+    resources = by_address(load(CONDITIONAL, with_source=True))
+    instance = resources["aws_instance.web"]
+    assert isinstance(instance, Instance)
+    assert instance.subnet == ResourceRef("aws_subnet.private", "id")
+    assert instance.security_groups == (ResourceRef("aws_security_group.internal", "id"),)
+    https = resources["aws_vpc_security_group_ingress_rule.https"]
+    assert https.group == ResourceRef("aws_security_group.internal", "id")
+
+
+def test_a_null_variable_is_null() -> None:
+    for with_source in (False, True):
+        # unknown in the plan (the provider computes it), null in the configuration: not set
+        assert field_of(NULL_VARIABLE, "aws_instance.web", "associate_public_ip", with_source) is None
+
+
+def test_module_variable_indexed_is_one_subnet_with_source() -> None:
+    worker = by_address(load(MODULES, with_source=True))['module.web.aws_instance.worker["a"]']
+    assert isinstance(worker, Instance)
+    assert worker.subnet == ResourceRef("aws_subnet.public[0]", "id")  # var.subnet_ids[0], evaluated
+
+
+def test_source_that_is_not_the_plans_is_an_error_and_the_plan_is_read_without_it() -> None:
+    for source, why in (
+        (EACH, "aws_vpc_security_group_ingress_rule.ssh is not declared"),
+        (FIXTURES / "nope", "no such folder"),
+    ):
+        configuration = load_plan(LOCALS / "plan.json", ScanOptions(root=FIXTURES, plan_source=source))
+        [error] = configuration.errors
+        assert error.message.startswith(f"--source {source.name}: ") and why in error.message
+        instance = by_address(configuration)["aws_instance.web"]
+        assert instance.span.file == "locals-link-security-group-rule/plan.json"  # not the other folder's lines
+
+
+def test_plan_variables_without_a_value_are_unknown() -> None:
+    values = plan_variables({"variables": {"a": {"value": None}, "b": {"value": {"x": [1]}}, "c": {}}})
+    assert values["a"] is None and values["b"] == {"x": [1]}
+    assert isinstance(values["c"], Unknown) and "does not record" in values["c"].reason
