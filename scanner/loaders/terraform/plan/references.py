@@ -14,6 +14,11 @@ plan has no answer it says so (``Resolution.unfollowed``):
 * a root ``var.*`` next to resource references: the variable chooses between them
   (``var.public ? a.id : b.id``, ``try(x[var.k].id, y.id)``), and the plan does not say how.
 
+References to resources alone are read as naming all of them: in a plan,
+``[a.id, b.id]`` and ``try([a.id], [b.id])`` look the same (for an attribute that holds one
+value, several resources are "one of several values" all the same, which the adapters read
+as Unknown). Only the source tells them apart.
+
 ``apply_expressions`` puts the result back into the planned values:
 
 * a value known in the plan wins over its references: it stays, except that a known
