@@ -13,8 +13,10 @@ wherever it knows the value:
   ``unique_id`` the source reads from a resource, and that equals that resource's planned
   value, becomes the reference (``iam_instance_profile = "web"``: the edge);
 * a value only known after apply takes the evaluated one: a ``ResourceRef``, an ``Unknown``
-  (with the resources it may name), or None where the expression is null (a null variable:
-  the provider's default applies, "not set");
+  with the resources it may name, or None where the expression is null (a null variable:
+  the provider's default applies, "not set"); where the evaluation names nothing either (a
+  module whose source is not downloaded), the plan's Unknown stays for its references
+  (``references.apply_expressions(fill_only=True)``);
 * nested blocks are matched by their known values (terraform reorders set blocks), then
   merged the same way; a value the source does not write is left as planned.
 """
@@ -180,6 +182,8 @@ class _Merger:
             if key not in values:
                 continue  # not an argument of the planned object
             if isinstance(values[key], Unknown):
+                if isinstance(written, Unknown) and not written.refs:
+                    continue  # the source knows no more (a module not downloaded): the plan's references may
                 values[key] = written
                 key_span = getattr(evaluated, "key_spans", {}).get(key)
                 if key_span is not None:

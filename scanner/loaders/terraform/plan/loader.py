@@ -89,8 +89,9 @@ def load_plan(path: Path, options: ScanOptions) -> Configuration:
             merged = merge_unknowns(values, marks, expressions if config else None, config is None, planned.address, "")
             values = merged if isinstance(merged, SpannedDict) else values
         body = evaluated.body(planned.address) if evaluated is not None else None
+        each = for_each_refs(config)
         if body is None:
-            apply_expressions(values, expressions, planned.scope, planned, resolver, for_each_refs(config))
+            apply_expressions(values, expressions, planned.scope, planned, resolver, each)
         span = _plan_span(planned, text, file)
         source = sources.resource(planned.scope.source_dir, planned.type, planned.name) if sources else None
         if source is not None:
@@ -98,6 +99,7 @@ def load_plan(path: Path, options: ScanOptions) -> Configuration:
             span = source.span
         if body is not None:
             merge_evaluated(values, body, plan)
+            apply_expressions(values, expressions, planned.scope, planned, resolver, each, fill_only=True)
         values.span = span
         configuration.unknown_values += count_unknowns(values)
         raws.append(RawResource(planned.address, planned.type, values, span))

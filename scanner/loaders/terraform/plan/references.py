@@ -264,16 +264,19 @@ def _refs_for(key: str, resolution: Resolution, reason: Unknown) -> Any:
 class _Applier:
     """Puts one expression's resolution back into its planned value."""
 
-    def __init__(self, resolution: Resolution, resolver: Resolver) -> None:
+    def __init__(self, resolution: Resolution, resolver: Resolver, fill_only: bool) -> None:
         self.resolution = resolution
         self.resolver = resolver
+        self.fill_only = fill_only
         # only the references an identity attribute is read from can be a known value's resource
         self.identities = [ref for ref in resolution.refs if ref.attribute in resolver.identity_attributes]
 
     def apply(self, value: Any, key: str) -> Any:
         if isinstance(value, Unknown):
+            if self.fill_only and value.refs:
+                return value
             return _refs_for(key, self.resolution, value)
-        if isinstance(value, str):
+        if isinstance(value, str) and not self.fill_only:
             for ref in self.identities:
                 if self.resolver.plan.value_of(ref.address, ref.attribute) == value:
                     return ref
@@ -307,9 +310,11 @@ def apply_expressions(
     planned: Planned,
     resolver: Resolver,
     each: Sequence[str] = (),
+    fill_only: bool = False,
 ) -> None:
     """Resolve each configured attribute's references into its planned value (see the
-    module docstring); ``each``: the resource's ``for_each`` references."""
+    module docstring); ``each``: the resource's ``for_each`` references. ``fill_only``: only
+    Unknowns that name no resource change (what the evaluated source left unknown)."""
     for key, expression in expressions.items():
         if key not in values:
             continue
@@ -320,7 +325,7 @@ def apply_expressions(
                 for position, block in enumerate(blocks):
                     block_expression = expression[position] if position < len(expression) else None
                     if isinstance(block, SpannedDict) and isinstance(block_expression, Mapping):
-                        apply_expressions(block, block_expression, scope, planned, resolver, each)
+                        apply_expressions(block, block_expression, scope, planned, resolver, each, fill_only)
             continue
         refs = expression_refs(expression)
         if isinstance(values[key], Unknown) and resolver.known_while_planning(refs, scope, each):
@@ -328,4 +333,4 @@ def apply_expressions(
             continue
         resolution = resolver.resolve(refs, scope, planned, each)
         if resolution.refs or resolution.unfollowed:
-            values[key] = _Applier(resolution, resolver).apply(values[key], key)
+            values[key] = _Applier(resolution, resolver, fill_only).apply(values[key], key)

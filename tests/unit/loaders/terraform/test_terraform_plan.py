@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -356,3 +357,21 @@ def test_plan_variables_without_a_value_are_unknown() -> None:
     values = plan_variables({"variables": {"a": {"value": None}, "b": {"value": {"x": [1]}}, "c": {}}})
     assert values["a"] is None and values["b"] == {"x": [1]}
     assert isinstance(values["c"], Unknown) and "does not record" in values["c"].reason
+
+
+def test_what_the_source_cannot_evaluate_is_still_followed_through_the_plans_references(tmp_path: Path) -> None:
+    folder = tmp_path / "plan"
+    shutil.copytree(MODULES, folder)
+    shutil.rmtree(folder / "modules")  # a module the source folder does not have (not downloaded there)
+    options = ScanOptions(root=tmp_path, plan_source=folder)
+    configuration = load_plan(folder / "plan.json", options)
+    assert configuration.errors == []
+    assert any(notice.startswith("module.web:") for notice in configuration.notices)
+    resources = by_address(configuration)
+    listener = resources["aws_lb_listener.https"]
+    assert isinstance(listener, Listener)  # module.web.target_group_arn: unknown to the source, not to the plan
+    assert listener.target_groups == (ResourceRef("module.web.aws_lb_target_group.app", "arn"),)
+    assert listener.span.file == "plan/main.tf"
+    group = resources["module.web.aws_autoscaling_group.app"]
+    assert isinstance(group, AutoScalingGroup)  # a module instance without source: read from the plan alone
+    assert group.launch_template == ResourceRef("module.web.aws_launch_template.app", "id")
