@@ -328,7 +328,8 @@ def apply_expressions(
                         apply_expressions(block, block_expression, scope, planned, resolver, each, fill_only)
             continue
         refs = expression_refs(expression)
-        if isinstance(values[key], Unknown) and resolver.known_while_planning(refs, scope, each):
+        unknown = values[key]
+        if isinstance(unknown, Unknown) and not unknown.refs and resolver.known_while_planning(refs, scope, each):
             values[key] = None  # null in the configuration: the provider's default, "not set"
             continue
         resolution = resolver.resolve(refs, scope, planned, each)
