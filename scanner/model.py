@@ -106,13 +106,47 @@ class LaunchTemplate(Resource):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
+class LaunchTemplateOverride(Resource):
+    """One override of an Auto Scaling group's mixed instances policy (Terraform
+    ``mixed_instances_policy { launch_template { override { ... } } }``, CloudFormation
+    ``MixedInstancesPolicy.LaunchTemplate.Overrides[]``): an instance type, or a set of
+    instance requirements, the group may launch, and the launch template it launches from.
+
+    ``launch_template``: the override's own ``launch_template_specification`` /
+    ``LaunchTemplateSpecification``. None: it names none, and AWS launches it from the
+    group's base template (the mixed instances policy's own launch template specification).
+    ``instance_type`` None with ``instance_requirements`` set: AWS picks every instance type
+    that matches the requirements (``instance_requirements`` holds the block as written).
+    The address is derived from the group's (``...override[1]``, ``...Overrides[1]``)."""
+
+    launch_template: Ref | None = None
+    instance_type: MaybeStr = None
+    instance_requirements: Mapping[str, object] | Unknown | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
 class AutoScalingGroup(Resource):
+    """An Auto Scaling group. ``launch_template`` is its base template: ``launch_template`` /
+    ``LaunchTemplate``, or the mixed instances policy's launch template specification.
+    ``overrides`` are the mixed instances policy's overrides, in the order written; an
+    override may name a launch template of its own (see ``LaunchTemplateOverride``)."""
+
     launch_template: Ref | None = None  # launch_template / mixed_instances_policy
     launch_configuration: Ref | None = None
     subnets: tuple[Ref, ...] = ()  # vpc_zone_identifier / VPCZoneIdentifier
     availability_zones: tuple[str | Unknown, ...] = ()
     target_groups: tuple[Ref, ...] = ()  # target_group_arns / TargetGroupARNs
     load_balancers: tuple[Ref, ...] = ()  # classic: load_balancers / LoadBalancerNames
+    overrides: tuple[LaunchTemplateOverride, ...] = ()
+
+    @property
+    def base_launches(self) -> bool:
+        """Whether any instance launches from the base template (or launch configuration).
+        With overrides, AWS launches only the overrides' instance types, each from its own
+        template when it names one, else from the base: so the base is used when there are no
+        overrides, or when at least one override names no template of its own. (An override
+        naming the base template itself is counted with that template, by the graph.)"""
+        return not self.overrides or any(o.launch_template is None for o in self.overrides)
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

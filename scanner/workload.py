@@ -8,6 +8,7 @@ built on the rest can say it rests on an assumption.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scanner.model import (
@@ -25,6 +26,7 @@ from scanner.model import (
     NetworkInterface,
     Policy,
     PolicyAttachment,
+    Ref,
     Resource,
     Role,
     Route,
@@ -35,7 +37,7 @@ from scanner.model import (
     TargetGroup,
     Vpc,
 )
-from scanner.values import Span, Unknown
+from scanner.values import ResourceRef, Span, Unknown
 
 
 @dataclass(frozen=True)
@@ -126,10 +128,52 @@ class LoadBalancerRoute:
 
 
 @dataclass(frozen=True)
+class LaunchTemplateUse:
+    """A launch template (or launch configuration) the workload launches instances from, and
+    which instances do.
+
+    ``template`` None: the workload names one the configuration does not define (or not one
+    known offline); ``reference`` is what it names, as written, and ``unresolved`` says why.
+    ``named_at``: the line that names it (the workload's launch template line, or an
+    override's launch template specification); ``override``: named by a mixed instances
+    policy's override, not as the group's base template. ``instance_types``: the overrides'
+    instance types that launch from it, in the order written (empty for the base template
+    of a workload without overrides: the template's own instance type);
+    ``instance_requirements``: the overrides that choose instance types by requirements
+    instead, as written."""
+
+    template: LaunchTemplate | None
+    reference: Ref | None
+    named_at: Span
+    override: bool = False
+    instance_types: tuple[str | Unknown, ...] = ()
+    instance_requirements: tuple[Mapping[str, object] | Unknown, ...] = ()
+    unresolved: tuple[str, ...] = ()
+
+    @property
+    def address(self) -> str:
+        """The template's address, else the reference as written."""
+        if self.template is not None:
+            return self.template.address
+        if isinstance(self.reference, ResourceRef):
+            return self.reference.address
+        return str(self.reference)
+
+
+@dataclass(frozen=True)
 class WorkloadContext:
+    """One workload as the graph resolved it. ``launch_template`` is its base template (what
+    an instance or a group names itself); ``launch_templates`` every template it launches
+    instances from (the base, when some instance launches from it, then the templates its
+    mixed instances policy's overrides bring), with the instance types using each.
+    ``security_groups``, ``instance_profile`` and ``roles`` already join what every one of
+    those templates gives (``instance_profile``: the base template's, else the first other
+    template's that has one; ``roles``: every profile's)."""
+
     workload: Instance | AutoScalingGroup
     configuration: str
     launch_template: LaunchTemplate | None = None
+    launch_templates: tuple[LaunchTemplateUse, ...] = ()
     metadata_defaults: InstanceMetadataDefaults | None = None
     security_groups: tuple[AttachedGroup, ...] = ()
     network_interfaces: tuple[NetworkInterface, ...] = ()
@@ -147,6 +191,7 @@ class WorkloadContext:
 
 __all__ = [
     "AttachedGroup",
+    "LaunchTemplateUse",
     "LoadBalancerRoute",
     "Placement",
     "PolicyAttachment",

@@ -462,6 +462,31 @@ def is_private_nat(connectivity: MaybeStr) -> bool:
     return isinstance(connectivity, str) and connectivity.lower() == "private"
 
 
+def _frozen(value: Any) -> object:
+    if isinstance(value, Mapping):
+        return MappingProxyType({str(k): _frozen(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def written_block(value: Any) -> Mapping[str, object] | Unknown | None:
+    """A block kept as written, read-only, for the model to carry (an override's
+    ``instance_requirements`` / ``InstanceRequirements``): a Terraform block (a one-item
+    list of a mapping) or a CloudFormation mapping. Unset: None; not a mapping: Unknown."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if is_unset(value):
+        return None
+    if isinstance(value, Unknown):
+        return value
+    if not isinstance(value, Mapping):
+        return Unknown(f"expected a block, found {type(value).__name__}")
+    frozen = _frozen(value)
+    assert isinstance(frozen, Mapping)
+    return frozen
+
+
 def unknown_metadata(span: Span, why: Unknown) -> MetadataOptions:
     """Metadata options that are not known offline: neither of their settings is."""
     return MetadataOptions(span=span, http_tokens=why, http_endpoint=why)

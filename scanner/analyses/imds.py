@@ -11,15 +11,22 @@ wins (AWS's order when an instance is launched):
 
 A launch template that the workload names but the configuration does not define, or a
 value not known offline, leaves the setting unknown (``Unknown`` naming why).
+
+An Auto Scaling group whose mixed instances policy has overrides that bring their own launch
+template launches each of those instance types from that template, and the others from its
+base template: each template is its own step 2, so each is read on its own
+(``metadata_setting(ctx, attribute, use)``, one ``LaunchTemplateUse`` of
+``ctx.launch_templates``). When every override brings its own template, no instance
+launches from the base template (``base_launches``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scanner.model import AutoScalingGroup, Instance, MetadataOptions
+from scanner.model import AutoScalingGroup, Instance, MetadataOptions, Ref
 from scanner.values import ResourceRef, Span, Unknown
-from scanner.workload import WorkloadContext
+from scanner.workload import LaunchTemplateUse, WorkloadContext
 
 _NO_PREFERENCE = "no-preference"
 
@@ -32,6 +39,13 @@ class MetadataSetting:
     source: str  # instance | launch_template | account_default | aws_default | unresolved_template
     line: Span | None  # the attribute's own line, when it is written somewhere
     address: str
+
+
+def _not_defined(named: Ref) -> str:
+    if isinstance(named, Unknown):
+        return f"its launch template is not known offline: {named.reason}"
+    shown = named.address if isinstance(named, ResourceRef) else named
+    return f"its launch template {shown} is not defined in this configuration"
 
 
 def unresolved_template(ctx: WorkloadContext) -> str | None:
@@ -49,26 +63,38 @@ def unresolved_template(ctx: WorkloadContext) -> str | None:
         return None
     if named is None:
         return None
-    if isinstance(named, Unknown):
-        return f"its launch template is not known offline: {named.reason}"
-    shown = named.address if isinstance(named, ResourceRef) else named
-    return f"its launch template {shown} is not defined in this configuration"
+    return _not_defined(named)
+
+
+def base_launches(ctx: WorkloadContext) -> bool:
+    """Whether any instance launches from the workload's base template: always, unless
+    every launch template it uses is an override's (``AutoScalingGroup.base_launches``)."""
+    return not ctx.launch_templates or any(not use.override for use in ctx.launch_templates)
+
+
+def override_templates(ctx: WorkloadContext) -> list[LaunchTemplateUse]:
+    """The launch templates an Auto Scaling group's overrides bring, other than its base."""
+    return [use for use in ctx.launch_templates if use.override]
 
 
 def own_metadata(ctx: WorkloadContext) -> MetadataOptions | None:
     return ctx.workload.metadata if isinstance(ctx.workload, Instance) else None
 
 
-def template_metadata(ctx: WorkloadContext) -> MetadataOptions | None:
-    return ctx.launch_template.metadata if ctx.launch_template is not None else None
+def template_metadata(ctx: WorkloadContext, use: LaunchTemplateUse | None = None) -> MetadataOptions | None:
+    """The metadata options of the base template, or of ``use``'s template."""
+    template = ctx.launch_template if use is None else use.template
+    return template.metadata if template is not None else None
 
 
-def metadata_setting(ctx: WorkloadContext, attribute: str) -> MetadataSetting:
+def metadata_setting(ctx: WorkloadContext, attribute: str, use: LaunchTemplateUse | None = None) -> MetadataSetting:
+    """Where ``attribute`` of the metadata options comes from for instances launched from
+    the base template (``use`` None), or from ``use``'s template."""
     own = own_metadata(ctx)
     if own is not None and getattr(own, attribute) is not None:
         return MetadataSetting(getattr(own, attribute), "instance", own.span_of(attribute), ctx.address)
-    template = ctx.launch_template
-    template_options = template_metadata(ctx)
+    template = ctx.launch_template if use is None else use.template
+    template_options = template_metadata(ctx, use)
     if template is not None and template_options is not None and getattr(template_options, attribute) is not None:
         return MetadataSetting(
             getattr(template_options, attribute),
@@ -76,7 +102,10 @@ def metadata_setting(ctx: WorkloadContext, attribute: str) -> MetadataSetting:
             template_options.span_of(attribute),
             template.address,
         )
-    unresolved = unresolved_template(ctx)
+    if use is None:
+        unresolved = unresolved_template(ctx)
+    else:
+        unresolved = None if use.template is not None else _not_defined(use.reference or Unknown("not written"))
     if unresolved is not None:
         return MetadataSetting(Unknown(unresolved), "unresolved_template", None, ctx.address)
     defaults = ctx.metadata_defaults

@@ -17,7 +17,8 @@ becomes explicit here, and only here:
   (aws_default_security_group as written, else ``<vpc>#default-sg``: inbound from itself
   only, all egress);
 * a launch template's groups, subnet and profile apply to the instances and ASGs that use
-  it (the instance's own values win);
+  it (the instance's own values win); an Auto Scaling group whose mixed instances policy's
+  overrides bring their own templates runs with what each of them gives;
 * standalone SG rules, ACL entries and routes join their group, ACL and table; route
   propagation adds the VGW as a route target for the VPN's CIDRs.
 

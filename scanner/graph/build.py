@@ -4,7 +4,8 @@ from VPN gateways, route targets, each subnet's route table and network ACL, and
 workload's effective subnet, security groups and instance profile.
 
 * a launch template's groups, subnet and profile apply to the instances and ASGs that use
-  it (the instance's own values win);
+  it (the instance's own values win); an Auto Scaling group whose mixed instances policy's
+  overrides bring their own templates runs with what each of them gives;
 * standalone SG rules, ACL entries and routes join their group, ACL and table; route
   propagation adds the VGW as a route target for the VPN's CIDRs;
 * where AWS supplies a default (default VPC, main route table, default NACL, default
@@ -115,11 +116,12 @@ class _Builder(GraphWriter):
         if row.skip_parent:
             written_in = self.parent.get(obj.address)
             refs = [r for r in refs if not (isinstance(r, ResourceRef) and r.address == written_in)]
+        attrs = {**row.attrs, **{name: getattr(obj, name) for name in row.copied}} if row.copied else row.attrs
         found: list[Resource] = []
         for ref in refs:
             if ref is not None:
                 report = not row.quiet_names or isinstance(ref, (ResourceRef, Unknown))
-                found += self.link(obj, ref, row.types, row.kind, row.field, row.what, row.reverse, report, **row.attrs)
+                found += self.link(obj, ref, row.types, row.kind, row.field, row.what, row.reverse, report, **attrs)
         return found
 
     def seconds(self, obj: Resource, join: Join) -> Resolved:
@@ -255,13 +257,37 @@ class _Builder(GraphWriter):
 
     # workloads: their effective subnet, groups, profile
 
-    def link_workload(self, work: Instance | AutoScalingGroup) -> None:
+    def launching_templates(self, work: Instance | AutoScalingGroup) -> list[LaunchTemplate]:
+        """The launch templates (and launch configurations) instances of ``work`` launch from,
+        each once: its base template, when any instance launches from it
+        (``AutoScalingGroup.base_launches``), then the templates its mixed instances policy's
+        overrides bring, in the order written."""
         templates = [t for t, _ in self.out(work.address, "launched_from")]
-        template = self.obj(templates[0]) if templates else None
+        base = self.obj(templates[0]) if templates else None
+        found: list[LaunchTemplate] = []
+        if isinstance(base, LaunchTemplate) and (not isinstance(work, AutoScalingGroup) or work.base_launches):
+            found.append(base)
+        if isinstance(work, AutoScalingGroup):
+            for override in work.overrides:
+                if override.launch_template is None:
+                    continue
+                for node, _ in self.out(override.address, "launched_from"):
+                    template = self.obj(node)
+                    if isinstance(template, LaunchTemplate) and all(t is not template for t in found):
+                        found.append(template)
+        return found
+
+    def link_workload(self, work: Instance | AutoScalingGroup) -> None:
+        """The subnet, security groups and instance profile ``work`` runs with. A value the
+        workload sets itself wins; else each launch template it launches from gives its own
+        (an Auto Scaling group with several templates runs with all of them: its instances
+        differ by instance type)."""
+        launching = self.launching_templates(work)
         enis = [u for u, _ in self.into(work.address, "attached") if isinstance(self.obj(u), NetworkInterface)]
         own_refs = (
             work.subnets if isinstance(work, AutoScalingGroup) else ((work.subnet,) if work.subnet is not None else ())
         )
+        with_subnet = [t for t in launching if t.subnet is not None]
         if own_refs:
             self.link_all(
                 work, own_refs, (Subnet,), "in_subnet", "subnets" if isinstance(work, AutoScalingGroup) else "subnet"
@@ -270,16 +296,17 @@ class _Builder(GraphWriter):
             for eni in enis:
                 for subnet, d in self.out(eni, "in_subnet"):
                     self.edge(work.address, subnet, "in_subnet", d["span"], via=eni)
-        elif isinstance(template, LaunchTemplate) and template.subnet is not None:
-            for subnet, d in self.out(template.address, "in_subnet"):
-                self.edge(work.address, subnet, "in_subnet", d["span"], via=template.address)
+        elif with_subnet:
+            for template in with_subnet:
+                for subnet, d in self.out(template.address, "in_subnet"):
+                    self.edge(work.address, subnet, "in_subnet", d["span"], via=template.address)
         elif any(isinstance(r, (Unknown, str)) for r in _eni_subnet_refs(self, enis)):
             pass
         else:
             self.defaults.add_default_vpc(work.span)
             self.edge(work.address, DEFAULT_VPC, "in_vpc", work.span)
 
-        # security groups: the workload's own, else its launch template's; plus its ENIs'
+        # security groups: the workload's own, else its launch templates'; plus its ENIs'
         own_groups = work.security_groups if isinstance(work, Instance) else ()
         vpcs = self.workload_vpcs(work.address)
         if own_groups:
@@ -294,31 +321,35 @@ class _Builder(GraphWriter):
                         )
                     continue
                 self.link(work, ref, (SecurityGroup,), "protected_by", "security_groups")
-        elif isinstance(template, LaunchTemplate) and template.security_groups:
-            for sg, d in self.out(template.address, "protected_by"):
-                self.edge(work.address, sg, "protected_by", d["span"], via=template.address)
-            for sentence in self.graph.nodes[template.address].get("unresolved", []):
-                if "security groups" in sentence:
-                    self.unresolved(work.address, sentence)
+        else:
+            for template in launching:
+                if not template.security_groups:
+                    continue
+                for sg, d in self.out(template.address, "protected_by"):
+                    self.edge(work.address, sg, "protected_by", d["span"], via=template.address)
+                for sentence in self.graph.nodes[template.address].get("unresolved", []):
+                    if "security groups" in sentence:
+                        self.unresolved(work.address, sentence)
+        eni_groups = False
         for eni in enis:
             for sg, d in self.out(eni, "protected_by"):
+                eni_groups = True
                 self.edge(work.address, sg, "protected_by", d["span"], via=eni)
-        has_groups = (
-            bool(self.out(work.address, "protected_by"))
-            or bool(own_groups)
-            or (isinstance(template, LaunchTemplate) and bool(template.security_groups))
-        )
-        if not has_groups:
+        # AWS gives the VPC's default group to instances launched with no group: when no
+        # template is used, or one of the templates (an override's, say) names none.
+        templates_cover = bool(launching) and all(t.security_groups for t in launching)
+        if not (own_groups or eni_groups or templates_cover):
             for vpc in vpcs:
                 self.edge(
                     work.address, self.defaults.default_sg(vpc, work.span), "protected_by", work.span, default=True
                 )
 
-        # instance profile: the instance's own, else its launch template's
+        # instance profile: the instance's own, else its launch templates'
         own_profile = work.instance_profile if isinstance(work, Instance) else None
         if own_profile is not None:
             self.link(work, own_profile, (InstanceProfile,), "has_profile", "instance_profile")
-        elif isinstance(template, LaunchTemplate):
+            return
+        for template in launching:
             for profile, d in self.out(template.address, "has_profile"):
                 self.edge(work.address, profile, "has_profile", d["span"], via=template.address)
             for sentence in self.graph.nodes[template.address].get("unresolved", []):

@@ -40,6 +40,7 @@ from scanner.model import (
     InstanceProfile,
     InternetGateway,
     LaunchTemplate,
+    LaunchTemplateOverride,
     Listener,
     ListenerRule,
     LoadBalancer,
@@ -88,6 +89,7 @@ class Link:
     """``model.field -> targets: kind``: one edge from the object to each target its field
     names (``reverse``: from the target to the object; ``each``: the field is a tuple of
     references). Options, for the few references that need one: ``side``: an edge attribute;
+    ``copied``: fields of the object copied onto each edge as attributes of the same name;
     ``skip_parent``: a reference to the resource the object is written in is skipped (the
     nesting edge links them); ``only_standalone``: linked only when the object is not written
     inside another resource (the nesting edge links it); ``quiet_names``: only a reference
@@ -104,6 +106,7 @@ class Link:
     skip_parent: bool = False
     only_standalone: bool = False
     quiet_names: bool = False
+    copied: tuple[str, ...] = ()
     types: Targets = dataclasses.field(init=False, repr=False, compare=False)  # targets, as a tuple
     what: str = dataclasses.field(init=False, repr=False, compare=False)  # the field, in unresolved sentences
     attrs: Mapping[str, str] = dataclasses.field(init=False, repr=False, compare=False)  # more edge attributes
@@ -155,6 +158,9 @@ EDGES: tuple[Link, ...] = (
     Link(Instance, "network_interfaces", NetworkInterface, "attached", each=True, reverse=True),
     Link(AutoScalingGroup, "launch_template", LaunchTemplate, "launched_from"),
     Link(AutoScalingGroup, "launch_configuration", LaunchTemplate, "launched_from"),
+    # an override of a mixed instances policy that brings its own launch template: the edge
+    # carries the instance type it launches (the group's base template has the row above)
+    Link(LaunchTemplateOverride, "launch_template", LaunchTemplate, "launched_from", copied=("instance_type",)),
     Link(AutoScalingGroup, "target_groups", TargetGroup, "targets", each=True, reverse=True),
     Link(AutoScalingGroup, "load_balancers", LoadBalancer, "targets", each=True, reverse=True),
     Link(LaunchTemplate, "security_groups", SecurityGroup, "protected_by", each=True),
@@ -239,6 +245,7 @@ NESTED: tuple[tuple[type[Resource], str], ...] = (
     (Role, "inline_policies"),
     (Role, "attachments"),
     (LoadBalancer, "listeners"),
+    (AutoScalingGroup, "overrides"),
 )
 
 # the edge from a resource to an object written inside it, by the object's type
@@ -250,6 +257,7 @@ NESTED_EDGE_KINDS: Mapping[type[Resource], str] = MappingProxyType(
         Policy: "has_policy",
         PolicyAttachment: "has_policy",
         Listener: "listener",
+        LaunchTemplateOverride: "has_override",
     }
 )
 NESTED_DEFAULT_KIND = "contains"
@@ -283,6 +291,8 @@ def _plans(edges: tuple[Link, ...], joins: tuple[Join, ...]) -> dict[type[Resour
     by_type: dict[type[Resource], tuple[list[Link], list[Join]]] = {}
     for row in edges:
         _check_field(row.model, row.field, row.each)
+        for name in row.copied:
+            _check_field(row.model, name, False)
         by_type.setdefault(row.model, ([], []))[0].append(row)
     for join in joins:
         _check_field(join.model, join.first, False)

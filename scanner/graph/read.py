@@ -1,12 +1,13 @@
-"""Reading the graph back: one ``WorkloadContext`` per workload, with its security groups
-(prefix lists expanded into their CIDRs), placements (subnet, VPC, routes, network ACL),
-instance profile and roles with their policies, elastic IPs and load balancer routes."""
+"""Reading the graph back: one ``WorkloadContext`` per workload, with its launch templates
+(grouped with the instance types that launch from each), security groups (prefix lists
+expanded into their CIDRs), placements (subnet, VPC, routes, network ACL), instance profile
+and roles with their policies, elastic IPs and load balancer routes."""
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import networkx as nx
@@ -34,6 +35,7 @@ from scanner.model import (
     PolicyAttachment,
     PrefixList,
     PrefixListEntry,
+    Ref,
     Resource,
     Role,
     Route,
@@ -50,6 +52,7 @@ from scanner.model import (
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import (
     AttachedGroup,
+    LaunchTemplateUse,
     LoadBalancerRoute,
     Placement,
     ResolvedPolicy,
@@ -278,6 +281,16 @@ class _Reader:
                     policies.append(ResolvedPolicy(attached_at=at, attached_by=found.address, arn=found.policy))
         return RoleContext(role=role, policies=tuple(policies))
 
+    def profiles(self, node: str, templates: list[str]) -> list[str]:
+        """The instance profiles the workload's instances carry: its own, else one for each
+        launch template that gives one, in the order of ``templates`` (the base template's
+        first); of the profiles one reference names, the first by address."""
+        by_source: dict[str, str] = {}
+        for profile, d in self.out(node, "has_profile"):
+            by_source.setdefault(d.get("via") or "", profile)
+        order = {source: n for n, source in enumerate(["", *templates])}
+        return [p for _, p in sorted(by_source.items(), key=lambda item: order.get(item[0], len(order)))]
+
     # load balancers
 
     def lb_routes(self, node: str) -> list[LoadBalancerRoute]:
@@ -321,6 +334,49 @@ class _Reader:
             attached_at=attached_at or listener.span,
         )
 
+    # launch templates
+
+    def launch_templates(self, work: Instance | AutoScalingGroup, base: object) -> list[LaunchTemplateUse]:
+        """Every launch template ``work`` launches from, with the instance types using it:
+        its base template (when some instance launches from it, see
+        ``AutoScalingGroup.base_launches``), then each template an override brings, once,
+        in the order first written. An override naming no template, or naming the base
+        template itself, adds its instance type to the base template's."""
+        base_template = base if isinstance(base, LaunchTemplate) else None
+        if isinstance(work, Instance):
+            if work.launch_template is None:
+                return []
+            return [LaunchTemplateUse(base_template, work.launch_template, work.span_of("launch_template"))]
+        base_ref = work.launch_template if work.launch_template is not None else work.launch_configuration
+        named_at = work.span_of("launch_template", "launch_configuration")
+        base_key = base_template.address if base_template is not None else _ref_text(base_ref)
+        groups: dict[str, _TemplateGroup] = {}
+        if base_template is not None or base_ref is not None:
+            groups[base_key] = _TemplateGroup(base_template, base_ref, named_at, False, work.base_launches)
+        for override in work.overrides:
+            if override.launch_template is None:
+                targets: list[tuple[str, LaunchTemplate | None]] = [(base_key, base_template)]
+            else:
+                found = [self.obj(t) for t, _ in self.out(override.address, "launched_from")]
+                targets = [(t.address, t) for t in found if isinstance(t, LaunchTemplate)]
+                if not targets:
+                    targets = [(_ref_text(override.launch_template), None)]
+            for key, template in targets:
+                group = groups.get(key)
+                if group is None:
+                    if override.launch_template is None:
+                        continue  # no base template named: nothing to launch from
+                    at = override.span_of("launch_template")
+                    group = groups[key] = _TemplateGroup(template, override.launch_template, at, True, True)
+                    if template is None:
+                        group.unresolved.extend(self.unresolved(override.address))
+                group.launches = True
+                if override.instance_type is not None:
+                    group.instance_types.append(override.instance_type)
+                if override.instance_requirements is not None:
+                    group.instance_requirements.append(override.instance_requirements)
+        return [g.use() for g in groups.values() if g.launches]
+
     # one workload
 
     def context(self, work: Instance | AutoScalingGroup) -> WorkloadContext:
@@ -330,6 +386,12 @@ class _Reader:
         template = self.obj(templates[0]) if templates else None
         if template is not None:
             unresolved.extend(self.unresolved(templates[0]))
+        uses = self.launch_templates(work, template)
+        for use in uses:
+            if use.override:
+                unresolved.extend(use.unresolved)
+                if use.template is not None:
+                    unresolved.extend(self.unresolved(use.template.address))
         enis = [self.obj(u) for u, _ in self.into(node, "attached")]
         enis = [e for e in enis if isinstance(e, NetworkInterface)]
         placements = self.placements(node)
@@ -343,14 +405,14 @@ class _Reader:
         for g in groups:
             for rule in g.rules:
                 unresolved.extend(self.unresolved(rule.address))
-        profiles = [p for p, _ in self.out(node, "has_profile")]
+        profiles = self.profiles(node, [use.address for use in uses])
         profile = self.obj(profiles[0]) if profiles else None
         roles: list[RoleContext] = []
-        if profile is not None:
-            unresolved.extend(self.unresolved(profiles[0]))
-            for role_node, _ in self.out(profiles[0], "has_role"):
+        for profile_node in profiles:
+            unresolved.extend(self.unresolved(profile_node))
+            for role_node, _ in self.out(profile_node, "has_role"):
                 found = self.role_context(role_node)
-                if found is not None:
+                if found is not None and all(r.role.address != found.role.address for r in roles):
                     roles.append(found)
                     for policy in found.policies:
                         unresolved.extend(self.unresolved(policy.attached_by))
@@ -365,6 +427,7 @@ class _Reader:
             workload=work,
             configuration=self.config.name,
             launch_template=template if isinstance(template, LaunchTemplate) else None,
+            launch_templates=tuple(uses),
             metadata_defaults=self.metadata_defaults,
             security_groups=tuple(groups),
             network_interfaces=tuple(enis),
@@ -374,6 +437,32 @@ class _Reader:
             elastic_ips=tuple(eips),
             load_balancer_routes=tuple(self.lb_routes(node)),
             unresolved=tuple(_unique_str(unresolved)),
+        )
+
+
+@dataclass
+class _TemplateGroup:
+    """A launch template of a workload while its overrides are grouped (see
+    ``_Reader.launch_templates``); ``launches``: some instance launches from it."""
+
+    template: LaunchTemplate | None
+    reference: Ref | None
+    named_at: Span
+    override: bool
+    launches: bool
+    instance_types: list[str | Unknown] = field(default_factory=list)
+    instance_requirements: list[Mapping[str, object] | Unknown] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
+
+    def use(self) -> LaunchTemplateUse:
+        return LaunchTemplateUse(
+            template=self.template,
+            reference=self.reference,
+            named_at=self.named_at,
+            override=self.override,
+            instance_types=tuple(self.instance_types),
+            instance_requirements=tuple(self.instance_requirements),
+            unresolved=tuple(_unique_str(self.unresolved)),
         )
 
 

@@ -11,6 +11,13 @@ options, its launch template or launch configuration, the account default
 configuration does not define, or a value not known offline, leaves the setting unknown: the
 trait is reported with an assumption that says so.
 
+An Auto Scaling group launches from more than one template when overrides of its mixed
+instances policy bring their own: each template is evaluated on its own, and each that
+allows IMDSv1 is a trait of its own, at that template's line, its message naming the
+instance types launched from it ("for instance types c5.large, c5.xlarge (override)"). The
+base template counts only when some instance launches from it (no overrides, or an override
+without a template of its own); its trait stays what it is for a group without overrides.
+
 The trait points at the line to change: the ``http_tokens`` line that allows v1; else the
 metadata options block that lacks ``http_tokens``; else the resource that lacks the block:
 the launch template when the workload takes its options from one (that is where the fix
@@ -22,14 +29,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from scanner.analyses.imds import MetadataSetting, metadata_setting, own_metadata, template_metadata
+from scanner.analyses.imds import (
+    MetadataSetting,
+    base_launches,
+    metadata_setting,
+    override_templates,
+    own_metadata,
+    template_metadata,
+)
 from scanner.findings import Evidence, PathStep, Trait
 from scanner.model import AutoScalingGroup, Resource
 from scanner.options import ScanOptions
 from scanner.rules.catalog import TAGS, Rule
 from scanner.rules.references import IMDS_DOC, IMDS_TRANSITION, INSTANCE_REFRESH
-from scanner.values import Unknown
-from scanner.workload import WorkloadContext
+from scanner.values import Span, Unknown
+from scanner.workload import LaunchTemplateUse, WorkloadContext
 
 if TYPE_CHECKING:  # reports read the catalogue without loading the analyses
     from scanner.rules.context import CheckContext
@@ -39,12 +53,29 @@ ID = "ec2-imdsv1"
 
 def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
     ctx = context.workload
-    endpoint = metadata_setting(ctx, "http_endpoint")
+    overrides = override_templates(ctx)
+    traits: list[Trait] = []
+    if base_launches(ctx):
+        base = _trait(ctx, None, bool(overrides))
+        if base is not None:
+            traits.append(base)
+    for use in overrides:
+        found = _trait(ctx, use, True)
+        if found is not None:
+            traits.append(found)
+    return traits
+
+
+def _trait(ctx: WorkloadContext, use: LaunchTemplateUse | None, mixed: bool) -> Trait | None:
+    """The trait of the instances launched from ``use``'s template (None: the base
+    template); ``mixed``: the workload launches from more than one template, so the
+    message names the instance types."""
+    endpoint = metadata_setting(ctx, "http_endpoint", use)
     if isinstance(endpoint.value, str) and endpoint.value.lower() == "disabled":
-        return []
-    tokens = metadata_setting(ctx, "http_tokens")
+        return None
+    tokens = metadata_setting(ctx, "http_tokens", use)
     if isinstance(tokens.value, str) and tokens.value.lower() == "required":
-        return []
+        return None
 
     assumptions: list[str] = []
     if isinstance(tokens.value, Unknown):
@@ -52,81 +83,133 @@ def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
     if isinstance(endpoint.value, Unknown):
         assumptions.append(f"http_endpoint is not known offline ({endpoint.value.reason}): assumed enabled")
 
-    location = _location(ctx, tokens)
+    location = _location(ctx, tokens, use)
     properties: dict[str, Any] = {
         "http_tokens": "unknown" if isinstance(tokens.value, Unknown) else (tokens.value or "optional"),
         "source": tokens.source,
     }
+    launched = _base_use(ctx) if use is None else use
+    if mixed and launched is not None:
+        properties["instance_types"] = [_type_text(t) for t in launched.instance_types]
+        if launched.instance_requirements:
+            properties["instance_requirements"] = len(launched.instance_requirements)
+    if use is not None:
+        properties["launch_template"] = use.address  # tells the templates' traits apart
     workload = ctx.workload
     kind = "auto_scaling_group" if isinstance(workload, AutoScalingGroup) else "instance"
     path: tuple[PathStep, ...] = (PathStep(kind, workload.address, "the workload", workload.span),)
-    if ctx.launch_template is not None:
-        template = ctx.launch_template
-        path += (PathStep("launch_template", template.address, "launches with these metadata options", template.span),)
-    return [
-        Trait(
-            rule_id=ID,
-            workload=ctx.address,
-            message=_message(ctx, tokens, endpoint),
-            location=location,
-            related=_related(ctx, location),
-            path=path,
-            assumptions=tuple(assumptions),
-            properties=properties,
-        )
-    ]
+    template = ctx.launch_template if use is None else use.template
+    if template is not None:
+        how = "launches with these metadata options"
+        if mixed and launched is not None:
+            how = f"launches {_instances(launched)} with these metadata options"
+        path += (PathStep("launch_template", template.address, how, template.span),)
+    return Trait(
+        rule_id=ID,
+        workload=ctx.address,
+        message=_message(ctx, tokens, endpoint, use, launched if mixed else None),
+        location=location,
+        related=_related(ctx, location, use, launched if mixed else None),
+        path=path,
+        assumptions=tuple(assumptions),
+        properties=properties,
+    )
 
 
-def _location(ctx: WorkloadContext, tokens: MetadataSetting) -> Evidence:
+def _base_use(ctx: WorkloadContext) -> LaunchTemplateUse | None:
+    return next((use for use in ctx.launch_templates if not use.override), None)
+
+
+def _named_at(ctx: WorkloadContext, use: LaunchTemplateUse | None) -> Span:
+    """The line that names the template: the workload's, or the override's."""
+    if use is not None:
+        return use.named_at
+    return ctx.workload.span_of("launch_template", "launch_configuration")
+
+
+def _location(ctx: WorkloadContext, tokens: MetadataSetting, use: LaunchTemplateUse | None) -> Evidence:
     """The line to change to require IMDSv2."""
     if tokens.line is not None:
         return Evidence(tokens.line, tokens.address, f"http_tokens = {_shown(tokens.value)} allows IMDSv1")
     workload = ctx.workload
     if tokens.source == "unresolved_template":
         return Evidence(
-            workload.span_of("launch_template", "launch_configuration"),
-            workload.address,
-            "launches from a template whose metadata options are not known",
+            _named_at(ctx, use), workload.address, "launches from a template whose metadata options are not known"
         )
     own = own_metadata(ctx)
     if own is not None:
         return Evidence(own.span, workload.address, 'metadata options without http_tokens = "required"')
-    template = ctx.launch_template
-    template_options = template_metadata(ctx)
+    template = ctx.launch_template if use is None else use.template
+    template_options = template_metadata(ctx, use)
     if template is not None and template_options is not None:
         return Evidence(template_options.span, template.address, 'metadata options without http_tokens = "required"')
     target: Resource = template if template is not None else workload
     return Evidence(target.span, target.address, "no metadata options: IMDSv1 stays allowed")
 
 
-def _related(ctx: WorkloadContext, location: Evidence) -> tuple[Evidence, ...]:
+def _related(
+    ctx: WorkloadContext, location: Evidence, use: LaunchTemplateUse | None, launched: LaunchTemplateUse | None
+) -> tuple[Evidence, ...]:
+    """The line that launches from the template (``launched`` set: naming its instances)."""
     workload = ctx.workload
     if location.address == workload.address:
         return ()
-    via = ctx.launch_template
+    via = ctx.launch_template if use is None else use.template
+    what = "" if launched is None else f"{_instances(launched)} "
+    if use is not None:
+        return (Evidence(use.named_at, workload.address, f"launches {what}from {use.address}"),)
     if via is not None and location.address == via.address:
-        line = workload.span_of("launch_template", "launch_configuration")
-        return (Evidence(line, workload.address, f"launches from {via.address}"),)
+        return (Evidence(_named_at(ctx, use), workload.address, f"launches {what}from {via.address}"),)
     return (Evidence(workload.span, workload.address, "launched with these metadata options"),)
 
 
-def _message(ctx: WorkloadContext, tokens: MetadataSetting, endpoint: MetadataSetting) -> str:
+def _message(
+    ctx: WorkloadContext,
+    tokens: MetadataSetting,
+    endpoint: MetadataSetting,
+    use: LaunchTemplateUse | None,
+    launched: LaunchTemplateUse | None,
+) -> str:
+    """The sentence; ``launched`` set (a group launching from several templates): it names
+    the instance types launched from the template."""
+    which = "" if launched is None else f" {_for_instances(launched)}"
     if isinstance(tokens.value, Unknown):
         return (
-            f"{ctx.address} may allow IMDSv1: http_tokens is not known offline "
+            f"{ctx.address} may allow IMDSv1{which}: http_tokens is not known offline "
             f'({tokens.value.reason}); assumed not "required"'
         )
     if tokens.value is None:
-        if tokens.line is None and (own_metadata(ctx) is not None or template_metadata(ctx) is not None):
-            why = 'metadata options do not set http_tokens, and AWS\'s default is "optional"'
+        # an override's template is named: the group's other templates are set otherwise
+        where = "" if use is None else f" of launch template {use.address}"
+        if tokens.line is None and (own_metadata(ctx) is not None or template_metadata(ctx, use) is not None):
+            why = f'metadata options{where} do not set http_tokens, and AWS\'s default is "optional"'
         else:
-            why = 'no metadata options require IMDSv2 (AWS\'s default: http_tokens "optional")'
+            why = f'no metadata options{where} require IMDSv2 (AWS\'s default: http_tokens "optional")'
     else:
         why = f"http_tokens is {_shown(tokens.value)} {_describe_source(tokens)}"
-    message = f"{ctx.address} allows IMDSv1: {why}"
+    message = f"{ctx.address} allows IMDSv1{which}: {why}"
     if isinstance(endpoint.value, Unknown):
         message += f"; http_endpoint is not known offline ({endpoint.value.reason}), assumed enabled"
     return message
+
+
+def _type_text(value: str | Unknown) -> str:
+    return value if isinstance(value, str) else "unknown"
+
+
+def _instances(use: LaunchTemplateUse) -> str:
+    """The instances launched from a template, in words: "instance types c5.large, c5.xlarge"."""
+    parts: list[str] = []
+    if use.instance_types:
+        parts.append("instance types " + ", ".join(_type_text(t) for t in use.instance_types))
+    if use.instance_requirements:
+        parts.append("instances chosen by instance requirements")
+    return " and ".join(parts) if parts else "its instances"
+
+
+def _for_instances(use: LaunchTemplateUse) -> str:
+    """The instances of a template, for a message: "for instance types c5.large (override)"."""
+    return f"for {_instances(use)} ({'override' if use.override else 'base launch template'})"
 
 
 def _shown(value: str | Unknown | None) -> str:
@@ -169,6 +252,8 @@ RULE = Rule(
     tags=(*TAGS, "imds", "credentials"),
     fires_when=(
         "IMDS is on and IMDSv2 is not required (instance options win over its launch template's; "
-        "`aws_ec2_instance_metadata_defaults` sets the default)"
+        "`aws_ec2_instance_metadata_defaults` sets the default); each launch template of a mixed instances "
+        "policy on its own"
     ),
+    fingerprint_keys=("launch_template",),
 )

@@ -115,6 +115,63 @@ FIRES: list[tuple[str, str, str, str, tuple[str, ...]]] = [
     ("imds-cloudformation", "template.yaml", IMDSV1, "OwnOptionalInstance", ("HttpTokens", "# instance allows v1")),
     ("imds-cloudformation", "template.yaml", IMDSV1, "FromV1TemplateInstance", ("HttpTokens", "# template allows v1")),
     ("imds-cloudformation", "template.yaml", IMDSV1, "FromV1TemplateGroup", ("HttpTokens", "# template allows v1")),
+    # mixed instances policies: each launch template an override brings counts on its own
+    (
+        "mixed-override-template-allows-imdsv1",
+        "main.tf",
+        IMDSV1,
+        "aws_autoscaling_group.compute_override_allows_v1",
+        ("http_tokens", "# override template allows v1"),
+    ),
+    (
+        "mixed-override-template-allows-imdsv1",
+        "main.tf",
+        IMDSV1,
+        "aws_autoscaling_group.override_without_metadata_options",
+        ('resource "aws_launch_template" "no_metadata_options"',),
+    ),
+    (
+        "mixed-override-template-allows-imdsv1",
+        "template.yaml",
+        IMDSV1,
+        "ComputeOverrideAllowsV1",
+        ("HttpTokens", "# override template allows v1"),
+    ),
+    (
+        "mixed-override-template-allows-imdsv1",
+        "template.yaml",
+        IMDSV1,
+        "OverrideWithoutMetadataOptions",
+        ("NoMetadataOptions:", "# override template without metadata options"),
+    ),
+    (
+        "mixed-override-inherits-base-template",
+        "main.tf",
+        IMDSV1,
+        "aws_autoscaling_group.overrides_inherit_base",
+        ("http_tokens", "# base template allows v1"),
+    ),
+    (
+        "mixed-override-inherits-base-template",
+        "template.yaml",
+        IMDSV1,
+        "OverridesInheritBase",
+        ("HttpTokens", "# base template allows v1"),
+    ),
+    (
+        "mixed-override-template-adds-open-security-group",
+        "main.tf",
+        OPEN_SECURITY_GROUP,
+        "aws_autoscaling_group.override_opens_8080",
+        ("cidr_blocks", "# opened by the override's template"),
+    ),
+    (
+        "mixed-override-template-adds-open-security-group",
+        "template.yaml",
+        OPEN_SECURITY_GROUP,
+        "OverrideOpens8080",
+        ("CidrIp", "# opened by the override's template"),
+    ),
     # --- ec2-admin-role -----------------------------------------------------------------------
     ("admin-role-terraform", "main.tf", ADMIN_ROLE, "aws_instance.managed_admin", ("policy_arn", "# attaches admin")),
     (
@@ -366,6 +423,16 @@ QUIET: list[tuple[str, str, str]] = [
     ("imds-cloudformation", IMDSV1, "OwnRequiredInstance"),  # an instance's own MetadataOptions count
     ("imds-cloudformation", IMDSV1, "RequiredOverTemplateInstance"),
     ("imds-cloudformation", IMDSV1, "EndpointOffGroup"),
+    ("mixed-override-template-allows-imdsv1", IMDSV1, "aws_autoscaling_group.every_template_requires_v2"),
+    ("mixed-override-template-allows-imdsv1", IMDSV1, "EveryTemplateRequiresV2"),
+    ("mixed-override-inherits-base-template", IMDSV1, "aws_autoscaling_group.every_override_brings_its_own"),
+    ("mixed-override-inherits-base-template", IMDSV1, "EveryOverrideBringsItsOwn"),
+    (
+        "mixed-override-template-adds-open-security-group",
+        OPEN_SECURITY_GROUP,
+        "aws_autoscaling_group.override_https_only",
+    ),
+    ("mixed-override-template-adds-open-security-group", OPEN_SECURITY_GROUP, "OverrideHttpsOnly"),
     *[
         ("admin-role-terraform", rule, workload)
         for rule in (ADMIN_ROLE, SERVICE_ADMIN_ROLE)
@@ -449,10 +516,14 @@ def workload_exists(fixture: str, workload: str) -> bool:
     options = ScanOptions(root=REPO)
     folder = TRAITS / fixture
     template = folder / "template.yaml"
-    configuration = (
-        load_templates([template], options)[0] if template.exists() else load_terraform_configuration(folder, options)
+    configurations = [load_templates([template], options)[0]] if template.exists() else []
+    if any(folder.glob("*.tf")):  # a folder may hold both formats
+        configurations.append(load_terraform_configuration(folder, options))
+    return any(
+        ctx.address == workload
+        for configuration in configurations
+        for ctx in workload_contexts(build_graph(configuration), configuration)
     )
-    return any(ctx.address == workload for ctx in workload_contexts(build_graph(configuration), configuration))
 
 
 @pytest.mark.parametrize(

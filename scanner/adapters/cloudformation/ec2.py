@@ -20,7 +20,7 @@ from scanner.adapters.cloudformation.fields import (
     own_ref,
     span_in,
 )
-from scanner.adapters.common import ipv6_address_count, unknown_metadata
+from scanner.adapters.common import ipv6_address_count, unknown_metadata, written_block
 from scanner.adapters.raw import RawResource
 from scanner.model import (
     AutoScalingGroup,
@@ -28,6 +28,7 @@ from scanner.model import (
     ElasticIp,
     Instance,
     LaunchTemplate,
+    LaunchTemplateOverride,
     MaybeInt,
     MetadataOptions,
     NetworkInterface,
@@ -207,6 +208,30 @@ def map_launch_configuration(raw: RawResource) -> list[Resource]:
     ]
 
 
+def _overrides(raw: RawResource) -> tuple[LaunchTemplateOverride, ...]:
+    """``MixedInstancesPolicy.LaunchTemplate.Overrides``, each with its own
+    ``LaunchTemplateSpecification`` (its line: the id or name) if any."""
+    key = "MixedInstancesPolicy.LaunchTemplate.Overrides"
+    written = get_in(raw.body, *key.split("."))
+    found: list[LaunchTemplateOverride] = []
+    for index, item in items_of(written):
+        if not isinstance(item, dict):
+            continue  # an override not known offline names no template we could read
+        own = Fields(item)
+        spec = ("LaunchTemplateSpecification",)
+        found.append(
+            LaunchTemplateOverride(
+                **derived(raw, key, index, written, own),
+                launch_template=as_ref(
+                    own.first("launch_template", (*spec, "LaunchTemplateId"), (*spec, "LaunchTemplateName"))
+                ),
+                instance_type=as_str(own.take("instance_type", "InstanceType")),
+                instance_requirements=written_block(own.take("instance_requirements", "InstanceRequirements")),
+            )
+        )
+    return tuple(found)
+
+
 def map_auto_scaling_group(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
     mixed = ("MixedInstancesPolicy", "LaunchTemplate", "LaunchTemplateSpecification")
@@ -230,6 +255,7 @@ def map_auto_scaling_group(raw: RawResource) -> list[Resource]:
             ),
             target_groups=as_refs(fields.take("target_groups", "TargetGroupARNs")),
             load_balancers=as_refs(fields.take("load_balancers", "LoadBalancerNames")),
+            overrides=_overrides(raw),
         )
     ]
 

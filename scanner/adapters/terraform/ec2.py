@@ -7,9 +7,9 @@ import base64
 import binascii
 from typing import Any
 
-from scanner.adapters.common import APPLY, as_str, ipv6_address_count, unknown_metadata
+from scanner.adapters.common import APPLY, as_str, ipv6_address_count, unknown_metadata, written_block
 from scanner.adapters.raw import RawResource
-from scanner.adapters.terraform.body import Body, base_fields
+from scanner.adapters.terraform.body import Body, base_fields, block_fields
 from scanner.model import (
     AutoScalingGroup,
     EipAssociation,
@@ -17,6 +17,7 @@ from scanner.model import (
     Instance,
     InstanceMetadataDefaults,
     LaunchTemplate,
+    LaunchTemplateOverride,
     MaybeBool,
     MaybeInt,
     MaybeStr,
@@ -161,17 +162,46 @@ def _template_spec_ref(block: Body) -> Ref | None:
     return block.ref("id") or block.ref("launch_template_id") or block.ref("name") or block.ref("launch_template_name")
 
 
+def _nth(index: int) -> str:
+    """A block's index in a derived address, written only past the first block."""
+    return f"[{index}]" if index else ""
+
+
+def _overrides(raw: RawResource, mixed: Body, prefix: str) -> list[LaunchTemplateOverride]:
+    """The ``override`` blocks of a mixed instances policy's ``launch_template`` block, each
+    with its own ``launch_template_specification`` (its line: ``launch_template``) if any."""
+    found: list[LaunchTemplateOverride] = []
+    for index, block in enumerate(mixed.blocks("override")):
+        spec = block.block("launch_template_specification")
+        template = _template_spec_ref(spec) if spec is not None else None
+        if spec is not None and template is not None:
+            block.attr_spans.setdefault("launch_template", spec.span)
+        found.append(
+            LaunchTemplateOverride(
+                **block_fields(raw, f"{prefix}.override[{index}]", block),
+                launch_template=template,
+                instance_type=block.text("instance_type", "instance_type"),
+                instance_requirements=written_block(block.get("instance_requirements", "instance_requirements")),
+            )
+        )
+    return found
+
+
 def map_autoscaling_group(raw: RawResource, body: Body) -> list[Resource]:
     launch_template: Ref | None = None
     template = body.block("launch_template", "launch_template")
     if template is not None:
         launch_template = _template_spec_ref(template)
-    for policy in body.blocks("mixed_instances_policy"):
-        for mixed in policy.blocks("launch_template"):
+    overrides: list[LaunchTemplateOverride] = []
+    for p, policy in enumerate(body.blocks("mixed_instances_policy")):
+        for m, mixed in enumerate(policy.blocks("launch_template")):
             spec = mixed.block("launch_template_specification")
             if launch_template is None and spec is not None:
                 launch_template = _template_spec_ref(spec)
                 body.attr_spans.setdefault("launch_template", spec.span)
+            # one mixed_instances_policy and one launch_template block each (the schema's limit)
+            prefix = f"{raw.address}.mixed_instances_policy{_nth(p)}.launch_template{_nth(m)}"
+            overrides += _overrides(raw, mixed, prefix)
     return [
         AutoScalingGroup(
             launch_template=launch_template,
@@ -180,6 +210,7 @@ def map_autoscaling_group(raw: RawResource, body: Body) -> list[Resource]:
             availability_zones=body.cidrs("availability_zones", "availability_zones"),
             target_groups=body.refs("target_group_arns", "target_groups"),
             load_balancers=body.refs("load_balancers", "load_balancers"),
+            overrides=tuple(overrides),
             **base_fields(raw, body),
         )
     ]
