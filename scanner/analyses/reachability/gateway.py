@@ -8,6 +8,7 @@ import ipaddress
 
 from scanner.analyses.network import (
     NetworkMemo,
+    PortSet,
     sg_rule_ports,
 )
 from scanner.analyses.public_ip import internet_gateway_routes, public_addresses
@@ -118,24 +119,28 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
         steps.append(
             step("network_acl", "default network ACL", "the VPC's default network ACL allows all", None, ports)
         )
-    shown_groups: list[str] = []
-    for rule, part in admitting:
-        group = group_of(ctx.security_groups, rule)
-        if group is not None and group.group.address not in shown_groups:
-            shown_groups.append(group.group.address)
-            steps.append(
-                step("security_group", group.group.address, "attached security group", group.attached_at, part)
-            )
-            related.append(Evidence(group.attached_at, group.group.address, "the group attached to the workload"))
+    # Each attached group with what it lets in, then each of its rules with its own part.
+    for attached in ctx.security_groups:
+        own = [(rule, part) for rule, part in admitting if group_of(ctx.security_groups, rule) is attached]
+        if not own:
+            continue
+        through = PortSet()
+        for _, part in own:
+            through = through | part
         steps.append(
-            step(
-                "security_group_rule",
-                rule.address,
-                f"admits {sg_rule_ports(rule)} from the internet",
-                rule.span_of("cidrs", "ipv6_cidrs"),
-                part,
-            )
+            step("security_group", attached.group.address, "attached security group", attached.attached_at, through)
         )
+        related.append(Evidence(attached.attached_at, attached.group.address, "the group attached to the workload"))
+        for rule, part in own:
+            steps.append(
+                step(
+                    "security_group_rule",
+                    rule.address,
+                    f"admits {sg_rule_ports(rule)} from the internet",
+                    rule.span_of("cidrs", "ipv6_cidrs"),
+                    part,
+                )
+            )
     steps.append(workload_step(ctx, ports))
     related.append(public.location)
     related.append(Evidence(route.route.span, route.route.address, f"route {describe_route(route, version)}"))
