@@ -69,18 +69,26 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
         reports = explain_paths(ctx, memo)
         if not reports:
             console.print("  no candidate path: nothing routes to this workload", highlight=False)
-        for report in reports:
-            state = "[red]OPEN[/red]" if report.open else "[green]cut[/green]"
+        for report in dict.fromkeys(reports):  # each distinct path once (two subnets may share a table)
+            state = (
+                "[red]OPEN[/red]"
+                if report.open
+                else "[yellow]RESTRICTED[/yellow]"
+                if report.restricted
+                else "[green]cut[/green]"
+            )
             ports = f" on {escape(report.ports)}" if report.open and report.ports else ""
             console.print(f"  {state} via {report.via} (IPv{report.version}){ports}", highlight=False)
             for step in report.steps:
                 console.print(f"      -> {_hop(step)}", highlight=False)
             if report.cut:
                 console.print(f"      [green]cut:[/green] {escape(report.cut)}", highlight=False)
+            if report.restricted:
+                console.print(f"      [yellow]restricted:[/yellow] {escape(report.restricted)}", highlight=False)
             for assumption in report.assumptions:
                 console.print(f"      [yellow]assumes:[/yellow] {escape(assumption)}", highlight=False)
 
-        traits, _ = workload_traits(ctx, options, memo)
+        traits, _, _ = workload_traits(ctx, options, memo)
         assert isinstance(workload, (Instance, AutoScalingGroup))
         exposure = exposure_of(configuration, workload, traits, remediation)
         console.print("\n[bold]Traits[/bold]", highlight=False)

@@ -124,38 +124,34 @@ def trait_sort_key(trait: Trait) -> tuple[int, str, str, int, int, str, str]:
 
 
 def rank_fixes(traits: Sequence[Trait], remediation: Callable[[str], str]) -> tuple[Fix, ...]:
-    """One fix per distinct (rule id, location): the severity left when that trait is
-    removed. Lowest severity first (no exposure left is best); ties in rule-id order.
+    """One fix per line that traits point at: the severity left when every trait at that line
+    is removed (one edit of a rule opening SSH to the world clears both ``ec2-remote-access``
+    and ``ec2-open-security-group``). Lowest severity first (no exposure left is best); ties
+    in rule-id order.
 
-    Removing one of two traits with the same rule id (two open SSH rules) leaves the other,
-    so such a fix changes nothing on its own: that is what the ranking shows."""
+    Removing one of two traits with the same rule id at two lines (two open SSH rules) leaves
+    the other, so such a fix changes nothing on its own: that is what the ranking shows."""
     counts = Counter(t.rule_id for t in traits)
-    fixes: dict[tuple[str, str, int, int, str], Fix] = {}
+    at_line: dict[tuple[str, int, int, str], list[Trait]] = {}
     for trait in traits:
-        key = (
-            trait.rule_id,
-            trait.location.span.file,
-            trait.location.span.line,
-            trait.location.span.end_line,
-            trait.location.address,
-        )
-        if key in fixes:
-            continue
+        span = trait.location.span
+        at_line.setdefault((span.file, span.line, span.end_line, trait.location.address), []).append(trait)
+    fixes: list[Fix] = []
+    for found in at_line.values():
         remaining = Counter(counts)
-        remaining.subtract(
-            t.rule_id
-            for t in traits
-            if (t.rule_id, t.location.span.file, t.location.span.line, t.location.span.end_line, t.location.address)
-            == key
-        )
+        remaining.subtract(t.rule_id for t in found)
         left = [rule_id for rule_id, n in remaining.items() if n > 0]
-        fixes[key] = Fix(
-            rule_id=trait.rule_id,
-            location=trait.location,
-            severity=severity_of(left),
-            remediation=remediation(trait.rule_id),
+        # A line that lets the internet in is named for the path its edit cuts.
+        first = min(found, key=lambda t: (t.rule_id != INTERNET_REACHABLE, rule_order(t.rule_id)))
+        fixes.append(
+            Fix(
+                rule_id=first.rule_id,
+                location=first.location,
+                severity=severity_of(left),
+                remediation=remediation(first.rule_id),
+            )
         )
-    return tuple(sorted(fixes.values(), key=_fix_sort_key))
+    return tuple(sorted(fixes, key=_fix_sort_key))
 
 
 def _fix_sort_key(fix: Fix) -> tuple[int, int, str, int, str]:

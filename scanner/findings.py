@@ -136,6 +136,7 @@ class Trait:
     assumptions: tuple[str, ...] = ()
     properties: Mapping[str, Any] = field(default_factory=dict)
     fingerprint: str = ""
+    other_paths: tuple[tuple[PathStep, ...], ...] = ()  # further distinct paths to the same trait
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,18 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class RestrictedPath:
+    """A path open only to named source ranges, not to the whole internet: not an exposure
+    (Security Hub's own remediation is to restrict the sources), but shown. ``via``:
+    gateway | load_balancer; ``reason``: "reachable on tcp 22 from 198.51.100.7/32 only"."""
+
+    via: str
+    family: str
+    ports: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Exposure:
     """One finding per workload with at least one trait."""
 
@@ -161,6 +174,7 @@ class Exposure:
     traits: tuple[Trait, ...]
     path: tuple[PathStep, ...]
     fixes: tuple[Fix, ...]  # ranked: the fix that lowers the severity most comes first
+    restricted_paths: tuple[RestrictedPath, ...] = ()
 
     @property
     def best_fix(self) -> Fix | None:

@@ -439,10 +439,14 @@ class LoadBalancer(Resource):
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class TargetGroup(Resource):
+    """``preserve_client_ip``: the ``preserve_client_ip.enabled`` attribute of a Network Load
+    Balancer's target group (None: not set, AWS's default for the target type and protocol)."""
+
     port: MaybeInt = None
     protocol: MaybeStr = None
     target_type: MaybeStr = None  # instance | ip | lambda | alb
     vpc: Ref | None = None
+    preserve_client_ip: MaybeBool = None
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scanner.findings import Configuration, Exposure, LoadError, ScanResult, Trait
+from scanner.findings import Configuration, Exposure, LoadError, RestrictedPath, ScanResult, Trait
 from scanner.loaders.formats import LoadJob
 from scanner.model import AutoScalingGroup, Instance
 from scanner.options import ScanOptions
@@ -117,13 +117,19 @@ def run_load_jobs(
 
 def workload_traits(
     ctx: WorkloadContext, options: ScanOptions, memo: NetworkMemo, vulnerability_data: VulnerabilityData | None = None
-) -> tuple[list[Trait], list[str]]:
-    """Every trait of one workload (rules the user skips left out), and notices."""
+) -> tuple[list[Trait], list[str], tuple[RestrictedPath, ...]]:
+    """Every trait of one workload (rules the user skips left out), notices, and the paths
+    open only to named sources."""
+    from scanner.analyses.reachability import FAMILY
     from scanner.rules.context import CheckContext
     from scanner.rules.registry import check_workload
 
     context = CheckContext(ctx, memo, vulnerability_data)
-    return check_workload(context, options), context.notices
+    traits = check_workload(context, options)
+    restricted = tuple(
+        RestrictedPath(p.via, FAMILY[p.version], p.ports, p.restricted) for p in context.paths if p.restricted
+    )
+    return traits, context.notices, tuple(dict.fromkeys(restricted))
 
 
 def analyse(
@@ -141,7 +147,7 @@ def analyse(
     exposures: list[Exposure] = []
     memo = NetworkMemo()
     for ctx in workload_contexts(graph, configuration):
-        traits, found_notices = workload_traits(ctx, options, memo, vulnerability_data)
+        traits, found_notices, restricted = workload_traits(ctx, options, memo, vulnerability_data)
         notices += found_notices
         traits = [
             replace(t, assumptions=(*t.assumptions, *unread), fingerprint=fingerprint(t, configuration.name))
@@ -150,7 +156,7 @@ def analyse(
         assert isinstance(ctx.workload, (Instance, AutoScalingGroup))
         exposure = exposure_of(configuration, ctx.workload, traits, remediation_for)
         if exposure is not None:
-            exposures.append(exposure)
+            exposures.append(replace(exposure, restricted_paths=restricted) if restricted else exposure)
     return exposures, notices
 
 

@@ -9,6 +9,11 @@ Values not known offline are never guessed: a rule whose CIDR, protocol or ports
 unknown is not one of them (a world CIDR next to an unknown one still is). Missing ports on
 a TCP / UDP rule are taken as the whole range (what AWS shows for a rule without them).
 
+The whole internet may also be written in pieces (``0.0.0.0/1`` and ``128.0.0.0/1``, or any
+set of rules whose known sources together cover every internet address of a family):
+``pieced_openings`` gives what only such a combination opens, so it is no less open than a
+``/0``. Private, reserved and multicast space does not have to be covered.
+
 ``world_rule_trait`` builds a trait on one such rule for the rules that read them
 (``ec2-remote-access``, ``ec2-open-security-group``): it points at the rule's CIDR line (the
 line to change), with the group and the line that attaches it to the workload as related
@@ -21,6 +26,15 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
+from scanner.analyses.network import (
+    NOT_INTERNET,
+    PortSet,
+    atoms,
+    is_internet_address,
+    network_contains_address,
+    parse_cidr,
+    sg_rule_ports,
+)
 from scanner.findings import Evidence, PathStep, Trait
 from scanner.model import AutoScalingGroup, SecurityGroupRule
 from scanner.protocols import ALL_PROTOCOLS, PROTOCOL_NAMES, TCP, UDP, normalize_protocol
@@ -192,4 +206,96 @@ def world_rule_trait(
         related=_related(ctx, world),
         path=_path(ctx, world, ports),
         properties={"ports": ports, "sources": list(world.sources), "security_group": group.address, **extra},
+    )
+
+
+@dataclass(frozen=True)
+class PiecedOpening:
+    """Ports the whole internet reaches only through several rules together (per family):
+    ``rules`` each admit part of the internet on some of ``ports``; ``anchor`` the first."""
+
+    attached: AttachedGroup
+    anchor: SecurityGroupRule
+    rules: tuple[SecurityGroupRule, ...]
+    ports: PortSet
+    sources: tuple[str, ...]
+    version: int
+
+
+def pieced_openings(ctx: WorkloadContext, singles: list[WorldRule]) -> list[PiecedOpening]:
+    """What the internet reaches through rules whose known sources only together cover it,
+    beyond what a single whole-internet rule (``singles``) opens already."""
+    found: list[PiecedOpening] = []
+    ingress = [(g, r) for g in ctx.security_groups for r in g.rules if r.ingress]
+    for version in (4, 6):
+        known = [
+            (g, r, nets)
+            for g, r in ingress
+            if (nets := [n for n in (parse_cidr(c) for c in (r.cidrs if version == 4 else r.ipv6_cidrs)) if n])
+            and rule_opening(r) is not None
+        ]
+        if not known:
+            continue
+        covered = PortSet.all_traffic()
+        pieces = [n for _, _, nets in known for n in nets] + list(NOT_INTERNET)
+        for low, _ in atoms(version, pieces):
+            if not is_internet_address(version, low):
+                continue
+            here = PortSet()
+            for _, rule, nets in known:
+                if any(network_contains_address(n, version, low) for n in nets):
+                    here = here | sg_rule_ports(rule)
+            covered = covered & here
+            if not covered:
+                break
+        single = PortSet()
+        for world in singles:
+            if any(_family(source) == version for source in world.sources):
+                single = single | sg_rule_ports(world.rule)
+        ports = covered - single
+        if not ports:
+            continue
+        contributing = [(g, r, nets) for g, r, nets in known if sg_rule_ports(r) & ports]
+        attached, anchor, _ = contributing[0]
+        sources = tuple(dict.fromkeys(str(n) for _, _, nets in contributing for n in nets))
+        found.append(PiecedOpening(attached, anchor, tuple(r for _, r, _ in contributing), ports, sources, version))
+    return found
+
+
+def _family(source: str) -> int | None:
+    net = parse_cidr(source)
+    return net.version if net is not None else None
+
+
+def pieced_trait(ctx: WorkloadContext, opening: PiecedOpening, rule_id: str, what: str, ports: PortSet) -> Trait:
+    """A trait on ports the internet reaches through several rules together: at the first
+    rule's source line, the others related."""
+    group = opening.attached.group
+    anchor = opening.anchor
+    sources = ", ".join(opening.sources)
+    allows = f"allows {ports} from {sources}, which together cover the whole internet"
+    line = anchor.span_of("cidrs") if opening.version == 4 else anchor.span_of("ipv6_cidrs", "cidrs")
+    others = tuple(
+        Evidence(r.span_of("cidrs", "ipv6_cidrs"), r.address, "admits another part of the internet")
+        for r in opening.rules[1:]
+    )
+    workload = ctx.workload
+    kind = "auto_scaling_group" if isinstance(workload, AutoScalingGroup) else "instance"
+    path = (
+        PathStep("internet", "internet", sources, None, str(ports)),
+        PathStep("security_group", group.address, "security group of the workload", group.span, str(ports)),
+        *(
+            PathStep("security_group_rule", r.address, f"allows {sg_rule_ports(r) & ports}", r.span, str(ports))
+            for r in opening.rules
+        ),
+        PathStep(kind, workload.address, "the workload", workload.span, str(ports)),
+    )
+    return Trait(
+        rule_id=rule_id,
+        workload=ctx.address,
+        message=f"security group {group.address} on {ctx.address} {allows}{what}",
+        location=Evidence(line, anchor.address, allows),
+        related=others,
+        path=path,
+        properties={"ports": str(ports), "sources": list(opening.sources), "security_group": group.address},
     )

@@ -14,7 +14,7 @@ from scanner.fingerprints import fingerprint
 from scanner.suppressions import SuppressionIndex, justification
 from scanner.values import Span
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def render_json(result: ScanResult) -> str:
@@ -102,6 +102,7 @@ def _trait(exposure: Exposure, trait: Trait, suppression: Suppression | None) ->
         "location": _evidence(trait.location),
         "related": [_evidence(e) for e in trait.related],
         "path": [_step(s) for s in trait.path],
+        "other_paths": [[_step(s) for s in path] for path in trait.other_paths],
         "assumptions": list(trait.assumptions),
         "properties": dict(trait.properties),
         "fingerprint": fingerprint(trait, exposure.configuration),
@@ -124,5 +125,8 @@ def _exposure(exposure: Exposure, index: SuppressionIndex) -> dict[str, Any]:
         "traits": [_trait(exposure, t, index.for_trait(exposure.configuration, t)) for t in exposure.traits],
         "path": [_step(s) for s in exposure.path],
         "fixes": [_fix(f) for f in exposure.fixes],
+        "restricted_paths": [
+            {"via": r.via, "family": r.family, "ports": r.ports, "reason": r.reason} for r in exposure.restricted_paths
+        ],
         "best_fix": _fix(exposure.best_fix) if exposure.best_fix is not None else None,
     }

@@ -240,9 +240,8 @@ def _trait_draft(exposure: Exposure, trait: Trait, suppression: Suppression | No
         properties["assumptions"] = list(trait.assumptions)
     if trait.properties:
         properties["trait"] = dict(trait.properties)
-    flows = (
-        [_code_flow(trait.path, f"Path to {trait.workload}", _evidence_location(trait.location))] if trait.path else []
-    )
+    here = _evidence_location(trait.location)
+    flows = [_code_flow(path, f"Path to {trait.workload}", here) for path in (trait.path, *trait.other_paths) if path]
     return _Draft(
         rule_id=trait.rule_id,
         level=LEVELS[exposure.severity],
@@ -291,9 +290,13 @@ def _exposure_draft(exposure: Exposure, suppressions: Sequence[Suppression]) -> 
         _evidence_location(t.location, f"[{t.rule_id}] {t.message}", location_id=i)
         for i, t in enumerate(exposure.traits, start=1)
     ]
-    flows = (
-        [_code_flow(exposure.path, f"Attack path to {exposure.workload}", workload_location)] if exposure.path else []
-    )
+    # The attack path, then every other path the internet has to the workload (one code flow each).
+    other = [path for t in exposure.traits for path in t.other_paths]
+    flows = [
+        _code_flow(path, f"Attack path to {exposure.workload}", workload_location)
+        for path in (exposure.path, *other)
+        if path
+    ]
     rule_id = exposure_rule_id(exposure.severity)
     return _Draft(
         rule_id=rule_id,

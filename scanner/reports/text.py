@@ -128,6 +128,13 @@ def _exposure(exposure: Exposure, index: SuppressionIndex, show_suppressed: bool
         lines.append([("  path:", "bold")])
         for i, step in enumerate(_path_lines(exposure.path)):
             lines.append([(("      " if i == 0 else "   -> ") + step, "")])
+    for trait in exposure.traits:
+        for path in trait.other_paths:
+            lines.append([("  also reachable by:", "bold")])
+            for i, step in enumerate(_path_lines(path)):
+                lines.append([(("      " if i == 0 else "   -> ") + step, "")])
+    for restricted in exposure.restricted_paths:
+        lines.append([("  restricted: ", "bold"), (f"{restricted.reason} ({restricted.via}, {restricted.family})", "")])
     best = exposure.best_fix
     if best is not None:
         after = best.severity.label if best.severity is not None else "no exposure"

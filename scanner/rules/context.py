@@ -17,7 +17,7 @@ from scanner.analyses.iam import Grant, role_grants
 from scanner.analyses.network import NetworkMemo
 from scanner.analyses.public_ip import PublicAddresses, public_addresses
 from scanner.analyses.reachability import PathReport, explain_paths
-from scanner.analyses.security_groups import WorldRule, world_rules
+from scanner.analyses.security_groups import PiecedOpening, WorldRule, pieced_openings, world_rules
 from scanner.workload import RoleContext, WorkloadContext
 
 if TYPE_CHECKING:  # the vulnerability readers import version libraries: only when data is given
@@ -45,6 +45,11 @@ class CheckContext:
     def world_rules(self) -> list[WorldRule]:
         """Ingress rules of the attached groups that admit the whole internet."""
         return world_rules(self.workload)
+
+    @cached_property
+    def pieced_openings(self) -> list[PiecedOpening]:
+        """What the internet reaches only through several rules whose sources together cover it."""
+        return pieced_openings(self.workload, self.world_rules)
 
     @cached_property
     def role_grants(self) -> list[tuple[RoleContext, Grant]]:

@@ -5,7 +5,9 @@ IPv6 apart): through an internet gateway to a public address, through an interne
 balancer, or from a peered VPC or a VPN. The trait holds when at least one path is open; it
 names the ports that survive every hop of every open path, shows the preferred path (gateway,
 then load balancer, then peering, then VPN; IPv4 first) and points at the rule that admits
-it, with the rules of the other open paths as related places.
+it, with the rules of the other open paths as related places and their hops as the trait's
+other paths (a workload reachable through its gateway and through a load balancer shows both).
+A path open only from named ranges (an office /32) is restricted, not an exposure.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from scanner.analyses.network import PortSet
 from scanner.analyses.reachability import FAMILY
-from scanner.findings import Trait
+from scanner.findings import PathStep, Trait
 from scanner.options import ScanOptions
 from scanner.rules.catalog import TAGS, Rule
 from scanner.rules.references import NACL, NAT, NETWORK_CUT, PRIVATE_SUBNET, SG_RULES
@@ -45,6 +47,10 @@ def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
     for path in open_paths:
         ports = ports | path.target_ports
     assert best.location is not None
+    other_paths: list[tuple[PathStep, ...]] = []
+    for other in open_paths[1:]:
+        if other.steps != best.steps and other.steps not in other_paths:
+            other_paths.append(other.steps)
     related = list(best.related)
     for other in open_paths[1:]:
         if other.location is not None and other.location not in related and other.location != best.location:
@@ -57,6 +63,7 @@ def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
             location=best.location,
             related=tuple(related),
             path=best.steps,
+            other_paths=tuple(other_paths),
             assumptions=tuple(dict.fromkeys(a for p in open_paths for a in p.assumptions)),
             properties={
                 "ports": str(ports),
@@ -72,9 +79,11 @@ RULE = Rule(
     name="Ec2InternetReachable",
     short_description="EC2 workload reachable from the internet",
     full_description=(
-        "A complete network path exists from the internet to the workload: through an internet gateway, a "
-        "route, the network ACL and a security group to a public address, or through an internet-facing load "
-        "balancer to the instance port. The trait names the ports that survive every hop."
+        "A complete network path exists from the whole internet to the workload: through an internet gateway, a "
+        "route, the network ACL and security groups admitting every internet address to a public address, or "
+        "through an internet-facing load balancer to the instance port. A path open only to named source ranges "
+        "(an office address, a partner network) is restricted, as Security Hub's remediation asks, and is not this "
+        "trait. The trait names the ports that survive every hop, and each path the internet has."
     ),
     remediation=(
         "Cut the internet path: tighten the security group or NACL, or move the workload behind a private subnet."
@@ -88,7 +97,8 @@ RULE = Rule(
     security_severity=7.5,
     tags=(*TAGS, "network", "reachability"),
     fires_when=(
-        "a port is reachable from the internet through an internet gateway, an internet-facing load balancer, or a "
-        "peering/VPN route"
+        "a port is reachable from the whole internet through an internet gateway (the default VPC's included), an "
+        "internet-facing load balancer, or a peering/VPN route; a path open only to named ranges is shown as "
+        "restricted and does not count"
     ),
 )

@@ -3,10 +3,11 @@
 A rule of a group attached to the workload admits, from the whole internet (``0.0.0.0/0`` or
 ``::/0``), anything other than the authorised ports (``--authorized-ports``, default TCP 80
 and 443). As in Security Hub's EC2.18 control, authorised ports are TCP ports: UDP 53, ICMP
-or any other protocol open to the internet is never authorised. A rule whose only
-unauthorised ports are 22 / 3389 is reported as remote access alone, not twice; a wider
-rule (TCP 0-65535, all traffic) is reported as both, since narrowing it to SSH would still
-leave the remote-access trait. One trait per rule, at its CIDR line.
+or any other protocol open to the internet is never authorised. SSH and RDP are outside the
+authorised ports too: a rule opening only TCP 22 to the world is also an open group, as
+Security Hub's EC2.13 and EC2.18 controls both fail on it (a user who skips
+``ec2-remote-access`` still sees it). The whole internet written in pieces counts as well.
+One trait per rule, at its CIDR line.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from scanner.analyses.security_groups import TCP, port_range, world_rule_trait
+from scanner.analyses.network import PortSet
+from scanner.analyses.security_groups import TCP, pieced_trait, port_range, world_rule_trait
 from scanner.findings import Trait
 from scanner.options import ScanOptions
 from scanner.rules.catalog import TAGS, Rule
@@ -31,9 +33,8 @@ def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
     for world in context.world_rules:
         opening = world.opening
         if opening.protocol == TCP:
-            remote = opening.remote_access_ports()
             ranges = opening.unauthorized_tcp_ranges(authorized_ports)
-            if not [r for r in ranges if not (r[0] == r[1] and r[0] in remote)]:
+            if not ranges:
                 continue
             unauthorized = "tcp " + ", ".join(port_range(low, high) for low, high in ranges)
         else:
@@ -47,6 +48,16 @@ def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
             opening.describe(),
             {"unauthorized_ports": unauthorized},
         )
+    authorized_set = PortSet()
+    for port in authorized_ports:
+        authorized_set = authorized_set | PortSet.of(TCP, port, port)
+    for pieced in context.pieced_openings:
+        beyond = pieced.ports - authorized_set
+        if beyond:
+            authorized = f"tcp {', '.join(str(p) for p in sorted(authorized_ports))}" if authorized_ports else "none"
+            yield pieced_trait(
+                context.workload, pieced, ID, f": {beyond} is outside the authorized ports ({authorized})", beyond
+            )
 
 
 RULE = Rule(
@@ -54,8 +65,10 @@ RULE = Rule(
     name="Ec2OpenSecurityGroup",
     short_description="Security group open to the internet beyond the authorised ports",
     full_description=(
-        "A security group attached to the workload allows traffic from any address (0.0.0.0/0 or ::/0) to "
-        "ports other than the ones authorised for public services (by default 80 and 443)."
+        "A security group attached to the workload allows traffic from any address (0.0.0.0/0 or ::/0, or ranges "
+        "that together cover the internet) to ports other than the ones authorised for public services (by "
+        "default 80 and 443). SSH and RDP are not authorised ports: a rule opening them to the world is also "
+        "remote access."
     ),
     remediation="Open only the ports the service needs, and only to the sources that need them.",
     steps=(
@@ -65,7 +78,10 @@ RULE = Rule(
     references=(SG_RULES,),
     security_severity=5.5,
     tags=(*TAGS, "network"),
-    fires_when="an attached security group allows any port outside `--authorized-ports` from the world",
+    fires_when=(
+        "an attached security group allows any port outside `--authorized-ports` from the whole internet; SSH and RDP "
+        "count too, so an open SSH rule is also an open group"
+    ),
     fingerprint_keys=("ports", "sources"),
     fingerprint_resource="security_group",
 )

@@ -2,8 +2,10 @@
 
 A rule of a group attached to the workload admits TCP 22 (SSH) or 3389 (RDP) from the whole
 internet (``0.0.0.0/0`` or ``::/0``): a TCP port range that covers them, or protocol ``-1``
-(all traffic). Which rules count, and how unknown values are read, is
-``scanner.analyses.security_groups``. One trait per rule, at its CIDR line.
+(all traffic). The whole internet written in pieces (``0.0.0.0/1`` and ``128.0.0.0/1``, or
+rules whose sources together cover every internet address) counts as well. Which rules
+count, and how unknown values are read, is ``scanner.analyses.security_groups``. One trait
+per rule, at its CIDR line (for pieces, at the first rule's, the others related).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from scanner.analyses.security_groups import REMOTE_NAMES, world_rule_trait
+from scanner.analyses.network import PortSet
+from scanner.analyses.security_groups import REMOTE_ACCESS_PORTS, REMOTE_NAMES, TCP, pieced_trait, world_rule_trait
 from scanner.findings import Trait
 from scanner.options import ScanOptions
 from scanner.rules.catalog import TAGS, Rule
@@ -33,6 +36,14 @@ def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
         yield world_rule_trait(
             context.workload, world, ID, f": remote access over {names}", ports, {"opening": world.opening.describe()}
         )
+    for pieced in context.pieced_openings:
+        remote_ports = [p for p in REMOTE_ACCESS_PORTS if pieced.ports.contains(TCP, p)]
+        if remote_ports:
+            names = " and ".join(f"{REMOTE_NAMES[p]} ({p})" for p in remote_ports)
+            opened = PortSet()
+            for port in remote_ports:
+                opened = opened | PortSet.of(TCP, port, port)
+            yield pieced_trait(context.workload, pieced, ID, f": remote access over {names}", opened)
 
 
 RULE = Rule(
@@ -55,7 +66,10 @@ RULE = Rule(
     references=(SESSION_MANAGER, EICE, SG_RULES),
     security_severity=7.5,
     tags=(*TAGS, "network", "remote-access"),
-    fires_when="an attached security group allows TCP 22 or 3389 from 0.0.0.0/0 or ::/0",
+    fires_when=(
+        "an attached security group allows TCP 22 or 3389 from the whole internet (0.0.0.0/0, ::/0, or ranges that "
+        "together cover it)"
+    ),
     fingerprint_keys=("ports", "sources"),
     fingerprint_resource="security_group",
 )

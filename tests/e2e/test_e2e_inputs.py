@@ -265,7 +265,14 @@ def test_cdk_out_with_two_stacks_names_findings_by_construct_path() -> None:
     assert exposure.workload_span.file == rel(web_template)
     assert exposure.workload_span.line == line_of(web_template, '"WebServer99EDD300"')
     traits = traits_by_workload(result)["Web/WebServer"]
-    assert {rule for rule, _, _ in traits} == {IMDSV1, ADMIN_ROLE, REMOTE_ACCESS, PUBLIC_IP, INTERNET_REACHABLE}
+    assert {rule for rule, _, _ in traits} == {
+        IMDSV1,
+        ADMIN_ROLE,
+        REMOTE_ACCESS,
+        OPEN_SECURITY_GROUP,
+        PUBLIC_IP,
+        INTERNET_REACHABLE,
+    }
     assert (REMOTE_ACCESS, rel(web_template), line_of(web_template, '"CidrIp": "0.0.0.0/0"')) in traits
     # the instance sits in the other stack's subnet: an edge across stacks, through CDK's exports
     graph = build_graph(result.configurations[0])
@@ -287,7 +294,7 @@ def test_nested_stack_passes_a_subnet_id_to_its_child() -> None:
         "Network.PublicSubnet"
     ]
     traits = traits_by_workload(result)["App.Server"]
-    assert {rule for rule, _, _ in traits} == {REMOTE_ACCESS, PUBLIC_IP, INTERNET_REACHABLE}
+    assert {rule for rule, _, _ in traits} == {REMOTE_ACCESS, OPEN_SECURITY_GROUP, PUBLIC_IP, INTERNET_REACHABLE}
     assert (REMOTE_ACCESS, rel(app_file), line_of(app_file, "CidrIp: 0.0.0.0/0")) in traits
     network = folder / "stacks" / "network.yaml"
     assert (PUBLIC_IP, rel(network), line_of(network, "MapPublicIpOnLaunch")) in traits

@@ -30,7 +30,7 @@ FIXTURES = REPO / "fixtures" / "reachability"
 OPTIONS = ScanOptions(root=REPO)
 TF, CFN = "main.tf", "template.yaml"
 
-Hop = tuple[str, str, str | None]
+Hop = tuple[str, str, str | None] | tuple[str, str, str | None, str]  # (..., the ports that hop lets through)
 
 
 @cache
@@ -73,8 +73,11 @@ def line(file: str, number: int) -> str:
 
 def assert_hops(trait_found: Trait, hops: list[Hop], file: str) -> None:
     got = [(s.kind, s.address) for s in trait_found.path]
-    assert got == [(kind, address) for kind, address, _ in hops]
-    for step, (kind, address, text) in zip(trait_found.path, hops, strict=True):
+    assert got == [(hop[0], hop[1]) for hop in hops]
+    for step, hop in zip(trait_found.path, hops, strict=True):
+        kind, address, text = hop[0], hop[1], hop[2]
+        if len(hop) == 4:
+            assert step.ports == hop[3], (kind, address, step.ports)
         if text is None:
             continue
         assert step.span is not None, f"{kind} {address} has no span"
@@ -112,9 +115,16 @@ OPEN_CASES = [
             ("route", "aws_route.internet", 'resource "aws_route" "internet"'),
             ("network_acl", "aws_network_acl.public", 'resource "aws_network_acl" "public"'),
             ("network_acl_entry", "aws_network_acl.public.ingress[0]", "ingress {"),
-            ("security_group", "aws_security_group.web", "vpc_security_group_ids = [aws_security_group.web.id]"),
-            ("security_group_rule", "aws_security_group.web.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]'),
-            ("instance", "aws_instance.web", 'resource "aws_instance" "web"'),
+            (
+                "security_group",
+                "aws_security_group.web",
+                "vpc_security_group_ids = [aws_security_group.web.id]",
+                "tcp 22, tcp 443",
+            ),
+            # each rule with its own port: the 22 rule does not let 443 in
+            ("security_group_rule", "aws_security_group.web.ingress[0]", 'cidr_blocks = ["0.0.0.0/0"]', "tcp 22"),
+            ("security_group_rule", "aws_security_group.web.ingress[1]", 'cidr_blocks = ["0.0.0.0/0"]', "tcp 443"),
+            ("instance", "aws_instance.web", 'resource "aws_instance" "web"', "tcp 22, tcp 443"),
         ),
         'cidr_blocks = ["0.0.0.0/0"]',
     ),
@@ -132,9 +142,10 @@ OPEN_CASES = [
             ("route", "InternetRoute", "InternetRoute:"),
             ("network_acl", "PublicAcl", "PublicAcl:"),
             ("network_acl_entry", "AllowSshIn", "AllowSshIn:"),
-            ("security_group", "WebGroup", "SecurityGroupIds: [!Ref WebGroup]"),
-            ("security_group_rule", "WebGroup.SecurityGroupIngress[0]", "CidrIp: 0.0.0.0/0"),
-            ("instance", "Web", "Web:"),
+            ("security_group", "WebGroup", "SecurityGroupIds: [!Ref WebGroup]", "tcp 22, tcp 443"),
+            ("security_group_rule", "WebGroup.SecurityGroupIngress[0]", "CidrIp: 0.0.0.0/0", "tcp 22"),
+            ("security_group_rule", "WebGroup.SecurityGroupIngress[1]", "CidrIp: 0.0.0.0/0", "tcp 443"),
+            ("instance", "Web", "Web:", "tcp 22, tcp 443"),
         ),
         "CidrIp: 0.0.0.0/0",
     ),
@@ -750,14 +761,14 @@ CUT_CASES = [
         "nlb-without-security-group",
         TF,
         "aws_instance.vpc_only",
-        "does not admit tcp 8443 from the internet (the NLB passes client addresses through)",
+        "does not admit tcp 8443 from the whole internet: client IP preservation is on",
         False,
     ),
     Cut(
         "nlb-without-security-group",
         CFN,
         "VpcOnly",
-        "does not admit tcp 8443 from the internet (the NLB passes client addresses through)",
+        "does not admit tcp 8443 from the whole internet: client IP preservation is on",
         False,
     ),
     Cut(

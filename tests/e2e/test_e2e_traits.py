@@ -308,6 +308,28 @@ FIRES: list[tuple[str, str, str, str, tuple[str, ...]]] = [
     ),
     ("prefix-list-admits-the-world", "template.yaml", REMOTE_ACCESS, "Bastion", ("SourcePrefixListId: !Ref Anywhere",)),
     # --- ec2-open-security-group --------------------------------------------------------------
+    # SSH / RDP alone to the world are open groups too (22 and 3389 are outside the authorised ports)
+    (
+        "security-groups-terraform",
+        "main.tf",
+        OPEN_SECURITY_GROUP,
+        "aws_instance.by_vpc_security_group_ids",
+        ("cidr_blocks", "# ssh from the world"),
+    ),
+    (
+        "security-groups-cloudformation",
+        "template.yaml",
+        OPEN_SECURITY_GROUP,
+        "BySecurityGroupIds",
+        ("CidrIp", "# ssh from the world"),
+    ),
+    (
+        "security-groups-cloudformation",
+        "template.yaml",
+        OPEN_SECURITY_GROUP,
+        "BySecurityGroupNames",
+        ("CidrIpv6", "# rdp from the world"),
+    ),
     (
         "security-groups-terraform",
         "main.tf",
@@ -449,11 +471,8 @@ QUIET: list[tuple[str, str, str]] = [
     ("admin-role-cloudformation", SERVICE_ADMIN_ROLE, "BothInstance"),
     ("admin-role-cloudformation", ADMIN_ROLE, "ManagedInstance"),
     *[("security-groups-terraform", rule, "aws_instance.near_miss") for rule in (REMOTE_ACCESS, OPEN_SECURITY_GROUP)],
-    ("security-groups-terraform", OPEN_SECURITY_GROUP, "aws_instance.by_vpc_security_group_ids"),  # 22 and 443 only
     ("security-groups-terraform", REMOTE_ACCESS, "aws_instance.by_network_interface"),
     *[("security-groups-cloudformation", rule, "NearMissInstance") for rule in (REMOTE_ACCESS, OPEN_SECURITY_GROUP)],
-    ("security-groups-cloudformation", OPEN_SECURITY_GROUP, "BySecurityGroupIds"),
-    ("security-groups-cloudformation", OPEN_SECURITY_GROUP, "BySecurityGroupNames"),  # RDP alone: remote access only
     ("security-groups-cloudformation", REMOTE_ACCESS, "ByInlineNetworkInterface"),
     ("prefix-list-admits-the-world", REMOTE_ACCESS, "aws_instance.app"),  # its list holds a private range
     ("prefix-list-admits-the-world", REMOTE_ACCESS, "App"),

@@ -70,7 +70,10 @@ def test_parameters_from_file_and_flag_wins(repo: Path) -> None:
 
 def test_var_files_relative_to_the_settings_file_and_var_wins(repo: Path) -> None:
     write(repo / ".iacscan.toml", 'var-files = ["network/env/open.tfvars"]\n')
-    assert traits("network") == {("aws_instance.web", "ec2-remote-access")}
+    assert traits("network") == {
+        ("aws_instance.web", "ec2-remote-access"),
+        ("aws_instance.web", "ec2-open-security-group"),
+    }
     assert traits("network", "--var", "ssh_cidr=10.0.0.0/8") == set()
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from scanner.adapters.cloudformation.fields import (
     Fields,
+    as_bool,
     as_int,
     as_ref,
     as_refs,
@@ -97,6 +98,14 @@ def map_listener_rule(raw: RawResource) -> list[Resource]:
     ]
 
 
+def _attribute(fields: Fields, field: str, key: str) -> Any:
+    """The value of one ``TargetGroupAttributes`` item (``{Key, Value}``), its line recorded."""
+    for index, item in items_of(fields.body.get("TargetGroupAttributes")):
+        if isinstance(item, dict) and item.get("Key") == key:
+            return fields.take(field, "TargetGroupAttributes", index, "Value")
+    return None
+
+
 def map_target_group(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
     group = TargetGroup(
@@ -105,6 +114,7 @@ def map_target_group(raw: RawResource) -> list[Resource]:
         protocol=as_str(fields.take("protocol", "Protocol")),
         target_type=as_str(fields.take("target_type", "TargetType")),
         vpc=as_ref(fields.take("vpc", "VpcId")),
+        preserve_client_ip=as_bool(_attribute(fields, "preserve_client_ip", "preserve_client_ip.enabled")),
     )
     attachments: list[Resource] = []
     targets = raw.body.get("Targets")

@@ -82,6 +82,7 @@ def map_target_group(raw: RawResource, body: Body) -> list[Resource]:
             protocol=body.text("protocol", "protocol"),
             target_type=body.text("target_type", "target_type"),
             vpc=body.ref("vpc_id", "vpc"),
+            preserve_client_ip=body.flag("preserve_client_ip", "preserve_client_ip"),
             **base_fields(raw, body),
         )
     ]

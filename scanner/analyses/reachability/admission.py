@@ -34,6 +34,8 @@ from scanner.workload import Placement, ResolvedRoute
 class Admission:
     ports: PortSet  # through the NACL and the groups
     sg_ports: PortSet  # what the groups alone admit from the eligible sources
+    world_ports: PortSet  # what the groups admit from every internet address (the NACL aside)
+    sources: tuple[str, ...]  # the source ranges of the rules that let ``ports`` in
     rule: SecurityGroupRule | None
     acl_entry: AclEntry | None
     acl_cut: str | None
@@ -65,7 +67,13 @@ def admission_of(
     route: ResolvedRoute | None = None
     acl_cut: str | None = None
     assumptions: list[str] = []
+    world = PortSet.all_traffic()
+    sources: dict[str, None] = {}
     for lo, _ in atoms(version, nets):
+        if world and is_internet_address(version, lo):
+            # "From the internet" means from all of it: a NACL may deny part of it, a group
+            # that admits only named ranges does not open the door to everyone.
+            world = world & memo.sg_admits_address(rules, version, lo).ports
         choice = memo.longest_prefix_match(routes, version, lo)
         back = choice.target if choice is not None else None
         if not eligible(lo, back):
@@ -100,9 +108,31 @@ def admission_of(
             ports = ports | through
             rule = rule or admitted.rule_for(through)
             route = route or back
+            for admitting, _ in admitted.rules:
+                sources.update(dict.fromkeys(_sources_of(admitting, version, lo)))
     return Admission(
-        ports, sg_ports, rule, entry, acl_cut if not ports else None, tuple(dict.fromkeys(assumptions)), route
+        ports,
+        sg_ports,
+        world,
+        tuple(sources),
+        rule,
+        entry,
+        acl_cut if not ports else None,
+        tuple(dict.fromkeys(assumptions)),
+        route,
     )
+
+
+def _sources_of(rule: SecurityGroupRule, version: int, address: int) -> list[str]:
+    """The source ranges of ``rule`` that hold ``address`` (an unknown one is shown as such)."""
+    found: list[str] = []
+    for cidr in rule.cidrs if version == 4 else rule.ipv6_cidrs:
+        net = parse_cidr(cidr)
+        if net is None:
+            found.append(str(cidr))
+        elif network_range(net)[0] <= address <= network_range(net)[1]:
+            found.append(str(cidr).strip())
+    return found
 
 
 def denied_ports(passed: object) -> PortSet:

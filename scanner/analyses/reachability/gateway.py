@@ -8,6 +8,7 @@ import ipaddress
 
 from scanner.analyses.network import (
     NetworkMemo,
+    PortSet,
     sg_rule_ports,
 )
 from scanner.analyses.public_ip import internet_gateway_routes, public_addresses
@@ -81,9 +82,25 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
             assumptions=tuple(dict.fromkeys(assumptions + list(admission.assumptions))),
         )
     assumptions.extend(admission.assumptions)
-    ports = admission.ports
+    ports = admission.ports & admission.world_ports
+    if not ports:
+        return PathReport(
+            "gateway",
+            version,
+            (*steps, table),
+            str(admission.ports),
+            restricted=f"reachable on {admission.ports} from {', '.join(admission.sources)} only",
+            assumptions=tuple(dict.fromkeys(assumptions)),
+        )
     route = admission.route
-    assert route is not None and admission.rule is not None
+    assert route is not None
+    # Each rule that lets part of the open ports in, with its own part: every one of them must
+    # change, or the path stays open.
+    admitting = [
+        (rule, part)
+        for rule in rules
+        if (part := internet_admission(placement, [rule], version, True, memo).ports & ports)
+    ]
     igw_span = route.target.span if route.target is not None else None
     steps.append(step("internet_gateway", route.target_address, "internet gateway of the VPC", igw_span, ports))
     steps.append(step(table.kind, table.address, table.description, table.span, ports))
@@ -102,35 +119,35 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
         steps.append(
             step("network_acl", "default network ACL", "the VPC's default network ACL allows all", None, ports)
         )
-    rule = admission.rule
-    group = group_of(ctx.security_groups, rule)
-    if group is not None:
-        steps.append(step("security_group", group.group.address, "attached security group", group.attached_at, ports))
-        related.append(Evidence(group.attached_at, group.group.address, "the group attached to the workload"))
-    steps.append(
-        step(
-            "security_group_rule",
-            rule.address,
-            f"admits {sg_rule_ports(rule)} from the internet",
-            rule.span_of("cidrs", "ipv6_cidrs"),
-            ports,
+    # Each attached group with what it lets in, then each of its rules with its own part.
+    for attached in ctx.security_groups:
+        own = [(rule, part) for rule, part in admitting if group_of(ctx.security_groups, rule) is attached]
+        if not own:
+            continue
+        through = PortSet()
+        for _, part in own:
+            through = through | part
+        steps.append(
+            step("security_group", attached.group.address, "attached security group", attached.attached_at, through)
         )
-    )
+        related.append(Evidence(attached.attached_at, attached.group.address, "the group attached to the workload"))
+        for rule, part in own:
+            steps.append(
+                step(
+                    "security_group_rule",
+                    rule.address,
+                    f"admits {sg_rule_ports(rule)} from the internet",
+                    rule.span_of("cidrs", "ipv6_cidrs"),
+                    part,
+                )
+            )
     steps.append(workload_step(ctx, ports))
     related.append(public.location)
     related.append(Evidence(route.route.span, route.route.address, f"route {describe_route(route, version)}"))
-    # Every other rule that lets part of the same traffic in must change too, or the path stays open.
-    for other in rules:
-        if other is rule:
-            continue
-        alone = internet_admission(placement, [other], version, True, memo)
-        if alone.ports & ports:
-            related.append(
-                rule_evidence(
-                    ctx.security_groups, other, f"also admits {alone.ports & ports} from the {family} internet"
-                )
-            )
-    location = rule_evidence(ctx.security_groups, rule, f"admits {sg_rule_ports(rule)} from the {family} internet")
+    anchor, _ = admitting[0]
+    for other, part in admitting[1:]:
+        related.append(rule_evidence(ctx.security_groups, other, f"also admits {part} from the {family} internet"))
+    location = rule_evidence(ctx.security_groups, anchor, f"admits {sg_rule_ports(anchor)} from the {family} internet")
     return PathReport(
         "gateway",
         version,

@@ -32,10 +32,12 @@ class PathReport:
     related: tuple[Evidence, ...] = ()
     assumptions: tuple[str, ...] = ()
     target_ports: PortSet = field(default_factory=PortSet)
+    # Open only from named addresses, not the whole internet: "tcp 22 from 198.51.100.7/32 only".
+    restricted: str | None = None
 
     @property
     def open(self) -> bool:
-        return self.cut is None
+        return self.cut is None and self.restricted is None
 
 
 def step(kind: str, address: str, description: str, span: Span | None, ports: PortSet | None = None) -> PathStep:

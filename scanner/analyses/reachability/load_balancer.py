@@ -1,19 +1,39 @@
 """Paths from the internet through an internet-facing load balancer.
 
-The LB is in subnets routed to an internet gateway and its group admits the listener port
-from the internet; it forwards to the workload, whose group admits the target port from the
-LB (its group, or a CIDR covering its subnets; an NLB without groups passes client addresses
-through, so then the workload's group must admit the internet). The NACLs on the way: the LB
-subnet's (the listener port in from the internet, the target port out to the workload's
-subnet) and the workload subnet's (the target port in from the LB's subnets, or from the
-internet through a pass-through NLB), none within one subnet."""
+What must hold, in the order a packet meets it:
+
+* the LB is internet-facing (not ``internal``, not a gateway LB) in subnets routed to an
+  internet gateway; clients reach one of its nodes through that subnet's NACL (the listener
+  port in from the internet, the replies back out);
+* a LB with security groups admits the listener port from the whole internet (a group open
+  only to named ranges makes a restricted path, not an exposure) and lets the LB open
+  connections to its targets on the target port (its egress rules: Terraform drops the
+  allow-all egress AWS gives a new group when the resource has no ``egress`` block);
+* the workload's groups admit the target port from what the target sees as the source.
+  ALBs and classic LBs proxy: the source is the LB (a rule naming its group, or a CIDR
+  covering its subnets; a ``/0`` covers them known or not, and a CIDR covering the VPC covers
+  the subnets of a LB whose instance targets are in that VPC). A Network Load Balancer passes
+  the client's address through when client IP preservation is on (AWS's defaults: on for
+  instance targets and for UDP / TCP_UDP / QUIC IP targets, off for TCP / TLS IP targets;
+  ``preserve_client_ip.enabled`` changes TCP / TLS groups); IPv6 clients of IPv4 targets
+  arrive from the NLB's own addresses whatever the setting. Then the workload's groups must
+  admit the whole internet, or (an NLB with groups) the NLB's group. Otherwise the NLB's
+  private addresses are the source, so a group admitting its subnets or the VPC admits the
+  internet through the NLB;
+* the NACLs between: the LB subnet's (the target port out to the workload's subnet) and the
+  workload subnet's (the target port in from the LB's subnets, or from the internet when
+  client addresses pass through), none within one subnet.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from scanner.analyses.network import (
     NetworkMemo,
     PortSet,
     cidr_contains,
+    parse_cidr,
     sg_rule_ports,
 )
 from scanner.analyses.public_ip import internet_gateway_routes
@@ -22,6 +42,7 @@ from scanner.analyses.reachability.hops import (
     FAMILY,
     PathReport,
     describe_route,
+    group_of,
     ingress_rules,
     step,
     table_step,
@@ -32,7 +53,7 @@ from scanner.model import SecurityGroup, SecurityGroupRule
 from scanner.values import ResourceRef, Unknown
 from scanner.workload import LoadBalancerRoute, Placement, WorkloadContext
 
-# --- load balancer paths -----------------------------------------------------------------------------
+_PRESERVED_BY_PROTOCOL = frozenset({"UDP", "TCP_UDP", "QUIC", "TCP_QUIC"})
 
 
 def _listener_ports(route: LoadBalancerRoute) -> tuple[PortSet, list[str]]:
@@ -57,47 +78,161 @@ def _target_ports(route: LoadBalancerRoute, listener_ports: PortSet) -> tuple[Po
     return PortSet.of("6"), [f"{route.load_balancer.address}: the port on the target is not known; assumed any tcp"]
 
 
-def _source_group_matches(ref: object, group: SecurityGroup) -> bool:
+@dataclass(frozen=True)
+class _Clients:
+    """Whether the workload sees the client's own address, and why (for the path's words)."""
+
+    preserved: bool
+    why: str
+    assumption: str | None = None
+
+
+def _client_addresses(route: LoadBalancerRoute, version: int) -> _Clients:
+    lb = route.load_balancer
+    if lb.lb_type != "network":
+        return _Clients(False, f"{lb.address} proxies: the workload sees the load balancer's addresses")
+    tg = route.target_group
+    target_type = str(tg.target_type).lower() if tg is not None and isinstance(tg.target_type, str) else "instance"
+    protocol = str(tg.protocol).upper() if tg is not None and isinstance(tg.protocol, str) else ""
+    if version == 6:
+        return _Clients(False, "IPv6 clients reach IPv4 targets from the NLB's own addresses")
+    if protocol in _PRESERVED_BY_PROTOCOL:
+        return _Clients(True, f"the NLB passes client addresses through ({protocol} target group)")
+    setting = tg.preserve_client_ip if tg is not None else None
+    if isinstance(setting, bool):
+        words = "on" if setting else "off"
+        return _Clients(setting, f"client IP preservation is {words} on {tg.address if tg else lb.address}")
+    default = target_type == "instance"
+    assumption = None
+    if isinstance(setting, Unknown):
+        assumption = f"{tg.address if tg else lb.address}: preserve_client_ip is unknown ({setting.reason}); "
+        assumption += "assumed AWS's default for the target type"
+    words = "on (AWS's default for instance targets)" if default else "off (AWS's default for TCP/TLS IP targets)"
+    return _Clients(default, f"client IP preservation is {words}", assumption)
+
+
+def _names_group(ref: object, group: SecurityGroup) -> bool:
     if isinstance(ref, ResourceRef):
         return ref.address == group.address or group.address.startswith(ref.address + "[")
     if isinstance(ref, Unknown):
-        return any(_source_group_matches(r, group) for r in ref.refs)
+        return any(_names_group(r, group) for r in ref.refs)
     return isinstance(ref, str) and ref in (group.name, group.address)
 
 
+def _workload_vpc_cidrs(ctx: WorkloadContext, version: int) -> list[object]:
+    return [c for p in ctx.placements for c in (p.vpc_cidrs if version == 4 else p.vpc_ipv6_cidrs)]
+
+
+def _covers_lb_addresses(
+    cidr: object, route: LoadBalancerRoute, ctx: WorkloadContext, version: int
+) -> tuple[bool, str | None]:
+    """Does a rule's CIDR hold the LB's private addresses (and the assumption taken)?"""
+    net = parse_cidr(cidr)
+    if net is not None and net.prefixlen == 0 and net.version == version:
+        return True, None  # the whole family covers every subnet, known or not
+    subnets = [subnet_cidr(p, version) for p in route.lb_placements if p.subnet is not None]
+    if subnets:
+        for lb_subnet in subnets:
+            if lb_subnet is None:
+                continue
+            covers = cidr_contains(cidr, lb_subnet)
+            if isinstance(covers, Unknown):
+                return True, (
+                    f"whether {cidr} covers the load balancer's subnet {lb_subnet} is not known; assumed it does"
+                )
+            if covers:
+                return True, None
+        return False, None
+    target_type = route.target_group.target_type if route.target_group is not None else "instance"
+    if target_type in (None, "instance"):
+        # Instance targets are in the LB's VPC: a CIDR covering that VPC covers the LB's subnets.
+        for vpc_cidr in _workload_vpc_cidrs(ctx, version):
+            if cidr_contains(cidr, vpc_cidr) is True:
+                return True, None
+    return False, None
+
+
 def _admits_from_lb(
-    ctx: WorkloadContext, route: LoadBalancerRoute, version: int, ports: PortSet
-) -> tuple[PortSet, SecurityGroupRule | None, list[str]]:
-    """Ports of ``ports`` the workload's groups admit from the LB: from its groups, or from a
-    CIDR covering one of its subnets."""
-    admitted = PortSet()
-    found: SecurityGroupRule | None = None
+    ctx: WorkloadContext, route: LoadBalancerRoute, version: int, ports: PortSet, clients: _Clients, memo: NetworkMemo
+) -> tuple[list[tuple[SecurityGroupRule, PortSet]], PortSet, list[str]]:
+    """The workload's rules that admit part of ``ports`` from the LB, each with its part; the
+    ports only named client ranges reach (a restricted path); the assumptions taken."""
+    admitting: list[tuple[SecurityGroupRule, PortSet]] = []
     assumptions: list[str] = []
     lb_groups = [g.group for g in route.lb_security_groups]
-    subnets = [subnet_cidr(p, version) for p in route.lb_placements if p.subnet is not None]
-    for group in ctx.security_groups:
-        for rule in group.rules:
-            if not rule.ingress:
-                continue
-            match = any(_source_group_matches(ref, lb) for ref in rule.source_groups for lb in lb_groups)
-            match = match or (rule.self_source and any(lb.address == group.group.address for lb in lb_groups))
+    rules = ingress_rules(ctx.security_groups)
+    world = PortSet()
+    restricted = PortSet()
+    if clients.preserved:
+        placement = ctx.placements[0] if ctx.placements else None
+        direct = internet_admission(placement, rules, version, False, memo, check_acl=False)
+        assumptions.extend(direct.assumptions)
+        world = direct.world_ports & ports
+        restricted = (direct.sg_ports & ports) - world
+    for rule in rules:
+        part = PortSet()
+        own_group = group_of(ctx.security_groups, rule)
+        by_group = any(_names_group(ref, lb) for ref in rule.source_groups for lb in lb_groups) or (
+            rule.self_source
+            and own_group is not None
+            and any(lb.address == own_group.group.address for lb in lb_groups)
+        )
+        if by_group:
+            part = sg_rule_ports(rule) & ports
+        elif clients.preserved:
+            alone = internet_admission(
+                ctx.placements[0] if ctx.placements else None, [rule], version, False, memo, check_acl=False
+            )
+            part = alone.sg_ports & world
+        else:
             for cidr in rule.cidrs if version == 4 else rule.ipv6_cidrs:
-                for lb_subnet in subnets:
-                    if lb_subnet is None:
-                        continue
-                    covers = cidr_contains(cidr, lb_subnet)
-                    if isinstance(covers, Unknown):
-                        assumptions.append(
-                            f"{rule.address}: whether {cidr} covers the load balancer's subnet "
-                            f"{lb_subnet} is not known; assumed it does"
-                        )
-                        covers = True
-                    match = match or covers
-            part = sg_rule_ports(rule) & ports if match else PortSet()
-            if part:
-                admitted = admitted | part
-                found = found or rule
-    return admitted, found, assumptions
+                covers, assumption = _covers_lb_addresses(cidr, route, ctx, version)
+                if covers:
+                    part = sg_rule_ports(rule) & ports
+                    if assumption:
+                        assumptions.append(f"{rule.address}: {assumption}")
+                    break
+        if part:
+            admitting.append((rule, part))
+    admitted = PortSet()
+    for _, part in admitting:
+        admitted = admitted | part
+    return admitting, restricted - admitted, assumptions
+
+
+def _lb_egress(
+    route: LoadBalancerRoute, ctx: WorkloadContext, version: int, ports: PortSet
+) -> tuple[PortSet, list[str]]:
+    """Ports of ``ports`` the LB's groups let it open to the workload (all, for a LB without
+    groups). A destination range not known offline, or a workload subnet not known, is
+    assumed to match."""
+    groups = route.lb_security_groups
+    if not groups or any(g.group.implicit_egress_all for g in groups):
+        return ports, []
+    destinations = [subnet_cidr(p, version) for p in ctx.placements if p.subnet is not None]
+    destinations = [d for d in destinations if d is not None] or _workload_vpc_cidrs(ctx, version)
+    workload_groups = [g.group for g in ctx.security_groups]
+    allowed = PortSet()
+    assumptions: list[str] = []
+    for attached in groups:
+        for rule in attached.rules:
+            if rule.ingress:
+                continue
+            match = any(_names_group(ref, g) for ref in rule.source_groups for g in workload_groups)
+            for cidr in rule.cidrs if version == 4 else rule.ipv6_cidrs:
+                net = parse_cidr(cidr)
+                if net is not None and net.prefixlen == 0:
+                    match = True
+                elif not destinations or net is None:
+                    assumptions.append(
+                        f"{rule.address}: whether egress to {cidr} reaches {ctx.address} is not known; assumed it does"
+                    )
+                    match = True
+                elif any(cidr_contains(cidr, d) is True for d in destinations):
+                    match = True
+            if match:
+                allowed = allowed | (sg_rule_ports(rule) & ports)
+    return allowed, assumptions
 
 
 def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int, memo: NetworkMemo) -> PathReport:
@@ -107,68 +242,83 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
     lb_step = step("load_balancer", lb.address, f"{lb.lb_type} load balancer", lb.span)
     assumptions: list[str] = []
 
-    def cut(why: str, *more: PathStep) -> PathReport:
+    def ended(why: str, *more: PathStep, restricted: bool = False, ports: str = "") -> PathReport:
         return PathReport(
             "load_balancer",
             version,
             (*steps, lb_step, *more),
-            "",
-            cut=why,
+            ports,
+            cut=None if restricted else why,
+            restricted=why if restricted else None,
             assumptions=tuple(dict.fromkeys(assumptions)),
         )
 
     if lb.lb_type == "gateway":
-        return cut(f"{lb.address} is a gateway load balancer (no listener reachable from the internet)")
+        return ended(f"{lb.address} is a gateway load balancer (no listener reachable from the internet)")
     if lb.internal is True:
-        return cut(f"{lb.address} is internal (internal = true), not internet-facing")
+        return ended(f"{lb.address} is internal (internal = true), not internet-facing")
     if isinstance(lb.internal, Unknown):
         assumptions.append(f"{lb.address}: internal is unknown ({lb.internal.reason}); assumed internet-facing")
     routed = [p for p in route.lb_placements if p.default_vpc or internet_gateway_routes(p, version, memo)]
     if not route.lb_placements:
         assumptions.append(f"{lb.address}: its subnets are not known; assumed routed to an internet gateway")
     elif not routed:
-        return cut(f"none of the subnets of {lb.address} routes {family} internet addresses to an internet gateway")
+        return ended(f"none of the subnets of {lb.address} routes {family} internet addresses to an internet gateway")
     listener_ports, more = _listener_ports(route)
     assumptions.extend(more)
     lis_step = step("listener", listener.address, f"listener on {listener_ports}", listener.span, listener_ports)
-    lb_rules = ingress_rules(route.lb_security_groups)
     target_ports, more = _target_ports(route, listener_ports)
     assumptions.extend(more)
-    passes_client = lb.lb_type == "network" and not route.lb_security_groups
-    if not passes_client:
+    clients = _client_addresses(route, version)
+    if clients.assumption:
+        assumptions.append(clients.assumption)
+
+    # The LB's own groups: the listener port from the whole internet, and out to the targets.
+    lb_admitting: list[tuple[SecurityGroupRule, PortSet]] = []
+    if route.lb_security_groups:
+        lb_rules = ingress_rules(route.lb_security_groups)
         from_internet = internet_admission(
             routed[0] if routed else None, lb_rules, version, False, memo, check_acl=False
         )
         assumptions.extend(from_internet.assumptions)
+        groups = ", ".join(g.group.address for g in route.lb_security_groups)
         if not from_internet.sg_ports & listener_ports:
-            groups = ", ".join(g.group.address for g in route.lb_security_groups)
-            if not groups:
-                return cut(
-                    f"{lb.address} has no security group known to admit the listener port {listener_ports} "
-                    f"from the {family} internet",
-                    lis_step,
-                )
-            return cut(
+            return ended(
                 f"{groups} of {lb.address} does not admit the listener port {listener_ports} from the "
                 f"{family} internet",
                 lis_step,
             )
-        lb_rule = from_internet.rule
-        admitted, rule, more = _admits_from_lb(ctx, route, version, target_ports)
+        open_ports = from_internet.world_ports & listener_ports
+        if not open_ports:
+            reached = from_internet.sg_ports & listener_ports
+            return ended(
+                f"reachable on {reached} through {lb.address} from {', '.join(from_internet.sources)} only",
+                lis_step,
+                restricted=True,
+                ports=str(reached),
+            )
+        for rule in lb_rules:
+            alone = internet_admission(routed[0] if routed else None, [rule], version, False, memo, check_acl=False)
+            if part := alone.sg_ports & open_ports:
+                lb_admitting.append((rule, part))
+        egress, more = _lb_egress(route, ctx, version, target_ports)
         assumptions.extend(more)
-    else:
-        placement = ctx.placements[0] if ctx.placements else None
-        direct = internet_admission(
-            placement, ingress_rules(ctx.security_groups), version, False, memo, check_acl=False
-        )
-        assumptions.extend(direct.assumptions)
-        admitted, rule, lb_rule = direct.sg_ports & target_ports, direct.rule, None
+        if not egress:
+            return ended(
+                f"{groups} of {lb.address} lets it open no connection to {ctx.address} on {target_ports} "
+                f"(no egress rule allows it)",
+                lis_step,
+            )
+        target_ports = egress
+    elif lb.lb_type != "network":
+        return ended(f"{lb.address} has no security group known to admit the listener port {listener_ports}", lis_step)
+
     # Clients reach a node of the LB in one of its routed subnets, through that subnet's NACL.
     entered = [(p, acl_crossing(p, version, None, listener_ports, memo)) for p in routed]
     entered = [(p, crossing) for p, crossing in entered if crossing.ports]
     if routed and not entered:
         acls = ", ".join(dict.fromkeys(p.network_acl.address for p in routed if p.network_acl is not None))
-        return cut(
+        return ended(
             f"network ACL {acls} of the subnets of {lb.address} does not let {listener_ports} in from the "
             f"{family} internet (or the replies back out)",
             lis_step,
@@ -180,25 +330,79 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
     if route.target_group is not None:
         tg = route.target_group
         tg_steps.append(step("target_group", tg.address, f"forwards to {target_ports}", tg.span, target_ports))
+
+    admitting, restricted, more = _admits_from_lb(ctx, route, version, target_ports, clients, memo)
+    assumptions.extend(more)
+    admitted = PortSet()
+    for _, part in admitting:
+        admitted = admitted | part
     if not admitted:
+        if restricted:
+            return ended(
+                f"reachable on {restricted} through {lb.address} from named client ranges only ({clients.why})",
+                lis_step,
+                *tg_steps,
+                restricted=True,
+                ports=str(restricted),
+            )
         groups = ", ".join(g.group.address for g in ctx.security_groups) or "no security group"
-        source = (
-            "the internet (the NLB passes client addresses through)"
-            if passes_client
-            else f"{lb.address} (its security group or a CIDR covering its subnets)"
+        source = "the whole internet" if clients.preserved else f"{lb.address} (its security group or its addresses)"
+        return ended(
+            f"{groups} of {ctx.address} does not admit {target_ports} from {source}: {clients.why}", lis_step, *tg_steps
         )
-        return cut(f"{groups} of {ctx.address} does not admit {target_ports} from {source}", lis_step, *tg_steps)
     workload_acl, blocked = _lb_to_workload_acls(
-        ctx, route, version, admitted, [p for p, _ in entered], passes_client, memo
+        ctx, route, version, admitted, [p for p, _ in entered], clients.preserved, memo
     )
     if not workload_acl.ports:
-        return cut(blocked, lis_step, *tg_steps)
+        return ended(blocked, lis_step, *tg_steps)
     assumptions.extend(workload_acl.assumptions)
     admitted = workload_acl.ports
-    lb_step = step("load_balancer", lb.address, f"internet-facing {lb.lb_type} load balancer", lb.span, listener_ports)
-    # In the order a packet meets them: the LB and its listener, the LB subnet's route back to
-    # the internet gateway, the LB's group, the target group, the workload's group.
-    steps.extend([lb_step, lis_step])
+    return _open_path(
+        ctx,
+        route,
+        version,
+        memo,
+        steps,
+        lis_step,
+        listener_ports,
+        routed,
+        lb_crossing,
+        lb_admitting,
+        tg_steps,
+        workload_acl,
+        admitting,
+        admitted,
+        assumptions,
+    )
+
+
+def _open_path(
+    ctx: WorkloadContext,
+    route: LoadBalancerRoute,
+    version: int,
+    memo: NetworkMemo,
+    steps: list[PathStep],
+    lis_step: PathStep,
+    listener_ports: PortSet,
+    routed: list[Placement],
+    lb_crossing: AclCrossing | None,
+    lb_admitting: list[tuple[SecurityGroupRule, PortSet]],
+    tg_steps: list[PathStep],
+    workload_acl: AclCrossing,
+    admitting: list[tuple[SecurityGroupRule, PortSet]],
+    admitted: PortSet,
+    assumptions: list[str],
+) -> PathReport:
+    """The open path's hops in the order a packet meets them, each with what it lets through:
+    the LB and its listener, the LB subnet's route back to the internet gateway and NACL, each
+    LB rule admitting the listener port, the target group, the workload subnet's NACL, each
+    workload rule admitting the target port."""
+    lb, listener = route.load_balancer, route.listener
+    steps = [
+        *steps,
+        step("load_balancer", lb.address, f"internet-facing {lb.lb_type} load balancer", lb.span, listener_ports),
+        lis_step,
+    ]
     related: list[Evidence] = [
         Evidence(listener.span, listener.address, f"listener on {listener_ports}"),
         Evidence(route.attached_at, ctx.address, "registers the workload as a target"),
@@ -209,12 +413,13 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
         steps.append(
             step(table.kind, table.address, f"{table.description} (load balancer subnet)", table.span, listener_ports)
         )
+        first = igw_routes[0]
         steps.append(
             step(
                 "route",
-                igw_routes[0].route.address,
-                f"route {describe_route(igw_routes[0], version)}",
-                igw_routes[0].route.span,
+                first.route.address,
+                f"route {describe_route(first, version)}",
+                first.route.span,
                 listener_ports,
             )
         )
@@ -228,41 +433,41 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
                 lb_crossing.ports,
             )
         )
-    if lb_rule is not None:
+    for rule, part in lb_admitting:
+        span = rule.span_of("cidrs", "ipv6_cidrs")
         steps.append(
-            step(
-                "security_group_rule",
-                lb_rule.address,
-                "admits the listener port from the internet",
-                lb_rule.span_of("cidrs", "ipv6_cidrs"),
-                listener_ports,
-            )
+            step("security_group_rule", rule.address, "admits the listener port from the internet", span, part)
         )
-        related.append(
-            Evidence(lb_rule.span_of("cidrs", "ipv6_cidrs"), lb_rule.address, "load balancer group admits the internet")
-        )
+        related.append(Evidence(span, rule.address, "load balancer group admits the internet"))
     steps.extend(tg_steps)
     if workload_acl.acl:
         steps.append(
             step("network_acl", workload_acl.acl, "the workload subnet's network ACL", workload_acl.span, admitted)
         )
-    if rule is not None:
+    for rule, part in admitting:
         steps.append(
             step(
                 "security_group_rule",
                 rule.address,
-                f"admits {admitted} from the load balancer",
+                f"admits {part & admitted} from the load balancer",
                 rule.span_of("source_groups", "cidrs", "ipv6_cidrs"),
-                admitted,
+                part & admitted,
             )
         )
-        location = Evidence(
-            rule.span_of("source_groups", "cidrs", "ipv6_cidrs"),
-            rule.address,
-            f"admits {admitted} from internet-facing {lb.address}",
+    anchor, _ = admitting[0]
+    location = Evidence(
+        anchor.span_of("source_groups", "cidrs", "ipv6_cidrs"),
+        anchor.address,
+        f"admits {admitted} from internet-facing {lb.address}",
+    )
+    for other, part in admitting[1:]:
+        related.append(
+            Evidence(
+                other.span_of("source_groups", "cidrs", "ipv6_cidrs"),
+                other.address,
+                f"also admits {part & admitted} from {lb.address}",
+            )
         )
-    else:
-        location = Evidence(listener.span, listener.address, f"forwards internet traffic to {ctx.address}")
     steps.append(workload_step(ctx, admitted))
     return PathReport(
         "load_balancer",

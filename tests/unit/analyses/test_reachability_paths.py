@@ -101,9 +101,11 @@ def test_public_subnet_with_ssh_from_anywhere_is_reachable_on_22() -> None:
         "route",
         "network_acl",
         "security_group",
-        "security_group_rule",
+        "security_group_rule",  # SSH, with its own port
+        "security_group_rule",  # HTTPS, with its own port
         "instance",
     ]
+    assert [step.ports for step in trait.path[6:8]] == ["tcp 22", "tcp 443"]
     assert trait.path[1].address == "aws_internet_gateway.gw"
 
 
@@ -236,7 +238,10 @@ def _private_workload_with_alb(
     listener_port: int = 443,
 ) -> list[object]:
     lb_group = group(
-        "aws_security_group.lb", rule("aws_security_group.lb.ingress[0]", from_port=lb_rule_port, cidrs=("0.0.0.0/0",))
+        "aws_security_group.lb",
+        rule("aws_security_group.lb.ingress[0]", from_port=lb_rule_port, cidrs=("0.0.0.0/0",)),
+        # the LB opens connections to its targets: its group must let them out
+        rule("aws_security_group.lb.egress[0]", from_port=8080, cidrs=("10.0.0.0/16",), ingress=False),
     )
     from_lb = workload_rule or rule(
         "aws_security_group.web.ingress[0]",
@@ -332,7 +337,7 @@ def test_nlb_without_groups_passes_client_addresses_through() -> None:
     resources = _private_workload_with_alb({"lb_type": "network", "security_groups": ()}, workload_rule=from_vpc)
     ctx = context(*resources, address=ASG)
     assert reach(ctx) is None
-    assert any("passes client addresses through" in c for c in cuts(ctx))
+    assert any("client IP preservation is on (AWS's default for instance targets)" in c for c in cuts(ctx))
     from_internet = rule("aws_security_group.web.ingress[0]", from_port=8080, cidrs=("0.0.0.0/0",))
     resources = _private_workload_with_alb({"lb_type": "network", "security_groups": ()}, workload_rule=from_internet)
     trait = reach(context(*resources, address=ASG))

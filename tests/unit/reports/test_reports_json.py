@@ -34,7 +34,7 @@ def schema() -> dict[str, Any]:
 def test_report_matches_schema(scan: ScanResult, schema: dict[str, Any]) -> None:
     report = json.loads(render_json(scan))
     jsonschema.Draft202012Validator(schema).validate(report)
-    assert report["schema_version"] == SCHEMA_VERSION == "1.0"
+    assert report["schema_version"] == SCHEMA_VERSION == "1.1"
 
 
 def test_empty_scan_matches_schema(tmp_path: Path, schema: dict[str, Any]) -> None:

@@ -67,18 +67,10 @@ def test_every_rule_fires_and_stays_quiet_in_both_formats() -> None:
 # Cases written from AWS's documented behaviour where the scanner disagrees: the name says what
 # AWS does, the snapshot what the scanner says. When the scanner is fixed, the name test passes,
 # strict xfail fails it: take the case out of here and regenerate its snapshot.
-SUSPECTED_SCANNER_BUGS: dict[str, str] = {
-    "ec2-internet-reachable/quiet-alb-security-group-without-egress-rules-tf": (
-        "Terraform removes the allow-all egress rule AWS gives a new group when the aws_security_group "
-        "has no egress block; the load balancer's group then lets it open no connection to its targets, "
-        "but the load balancer path never reads the load balancer group's egress rules"
-    ),
-    "ec2-internet-reachable/quiet-alb-security-group-egress-only-to-localhost-cfn": (
-        "the load balancer's group allows egress to 127.0.0.1/32 only, so it cannot reach its targets "
-        "(AWS: the load balancer's group must allow outbound traffic to the targets on the target port), "
-        "but the load balancer path never reads the load balancer group's egress rules"
-    ),
-}
+# Cases written from AWS's behaviour that the scanner still gets wrong: strict xfails, so a fix
+# shows up as a failure telling to take the case off this list. (The load balancer egress cases
+# that stood here were fixed with the real-world accuracy work.)
+SUSPECTED_SCANNER_BUGS: dict[str, str] = {}
 
 
 def _name_case(case: Path) -> object:

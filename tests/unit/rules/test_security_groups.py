@@ -91,10 +91,14 @@ def rule_ids(traits: list[Trait]) -> list[str]:
     return sorted(t.rule_id for t in traits)
 
 
-def test_ssh_from_the_internet_is_remote_access_only() -> None:
+def test_ssh_from_the_internet_is_remote_access_and_an_open_group() -> None:
+    # As Security Hub's EC2.13 and EC2.18 both fail on it: 22 is outside the authorised ports too.
     traits = traits_for(rule(cidrs=("0.0.0.0/0",)))
-    assert rule_ids(traits) == [REMOTE_ACCESS]
-    trait = traits[0]
+    assert rule_ids(traits) == [OPEN_SECURITY_GROUP, REMOTE_ACCESS]
+    open_sg = next(t for t in traits if t.rule_id == OPEN_SECURITY_GROUP)
+    assert open_sg.properties["unauthorized_ports"] == "tcp 22"
+    assert open_sg.location == next(t for t in traits if t.rule_id == REMOTE_ACCESS).location  # one line fixes both
+    trait = next(t for t in traits if t.rule_id == REMOTE_ACCESS)
     assert trait.workload == WORKLOAD
     assert trait.location.span == span(CIDR_LINE)
     assert trait.location.address == f"{GROUP}.ingress[0]"
@@ -106,8 +110,8 @@ def test_ssh_from_the_internet_is_remote_access_only() -> None:
 
 def test_rdp_from_the_internet_is_remote_access() -> None:
     traits = traits_for(rule(from_port=3389, to_port=3389, cidrs=("0.0.0.0/0",)))
-    assert rule_ids(traits) == [REMOTE_ACCESS]
-    assert "3389" in traits[0].properties["ports"]
+    assert rule_ids(traits) == [OPEN_SECURITY_GROUP, REMOTE_ACCESS]
+    assert all("3389" in t.properties["ports"] for t in traits)
 
 
 def test_every_tcp_port_is_both_traits() -> None:
@@ -129,9 +133,9 @@ def test_all_traffic_is_both_traits() -> None:
 
 def test_ipv6_world_points_at_the_ipv6_line() -> None:
     traits = traits_for(rule(ipv6=("::/0",)))
-    assert rule_ids(traits) == [REMOTE_ACCESS]
-    assert traits[0].location.span == span(IPV6_LINE)
-    assert traits[0].properties["sources"] == ["::/0"]
+    assert rule_ids(traits) == [OPEN_SECURITY_GROUP, REMOTE_ACCESS]
+    assert all(t.location.span == span(IPV6_LINE) for t in traits)
+    assert all(t.properties["sources"] == ["::/0"] for t in traits)
 
 
 def test_both_worlds_are_named() -> None:
@@ -143,6 +147,38 @@ def test_both_worlds_are_named() -> None:
 def test_ssh_from_a_private_range_is_not_exposed() -> None:
     assert traits_for(rule(cidrs=("10.0.0.0/8",))) == []
     assert traits_for(rule(cidrs=("0.0.0.0/1",))) == []
+
+
+def test_the_whole_internet_in_two_halves_is_the_world() -> None:
+    lower = rule(cidrs=("0.0.0.0/1",))
+    upper = rule(cidrs=("128.0.0.0/1",), address="aws_security_group_rule.upper", line=80)
+    traits = traits_for(lower, upper)
+    assert rule_ids(traits) == [OPEN_SECURITY_GROUP, REMOTE_ACCESS]
+    remote = next(t for t in traits if t.rule_id == REMOTE_ACCESS)
+    assert remote.properties["ports"] == "tcp 22"
+    assert remote.properties["sources"] == ["0.0.0.0/1", "128.0.0.0/1"]
+    assert remote.location.span == span(CIDR_LINE)  # the first rule; the other is related
+    assert [e.address for e in remote.related] == ["aws_security_group_rule.upper"]
+
+
+def test_pieces_that_skip_only_private_space_still_cover_the_internet() -> None:
+    # Everything but 10.0.0.0/8: private space never arrives from the internet.
+    pieces = (
+        "0.0.0.0/5",
+        "8.0.0.0/7",
+        "11.0.0.0/8",
+        "12.0.0.0/6",
+        "16.0.0.0/4",
+        "32.0.0.0/3",
+        "64.0.0.0/2",
+        "128.0.0.0/1",
+    )
+    assert rule_ids(traits_for(rule(cidrs=pieces))) == [OPEN_SECURITY_GROUP, REMOTE_ACCESS]
+
+
+def test_pieces_leaving_a_public_range_out_are_not_the_world() -> None:
+    pieces = ("0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2")  # 192.0.0.0/2 is missing
+    assert traits_for(rule(cidrs=pieces)) == []
 
 
 def test_https_from_the_internet_is_authorized() -> None:
@@ -208,7 +244,7 @@ def test_unknown_values_do_not_fire(unknown_field: str) -> None:
 
 def test_world_next_to_an_unknown_cidr_still_fires() -> None:
     traits = traits_for(rule(cidrs=(Unknown("var.office_cidr has no value"), "0.0.0.0/0")))
-    assert rule_ids(traits) == [REMOTE_ACCESS]
+    assert rule_ids(traits) == [OPEN_SECURITY_GROUP, REMOTE_ACCESS]
 
 
 def test_each_rule_is_its_own_trait_and_groups_attached_twice_count_once() -> None:
@@ -218,11 +254,12 @@ def test_each_rule_is_its_own_trait_and_groups_attached_twice_count_once() -> No
     )
     group = attached(ssh, dns)
     traits = security_group_traits(ctx(group, group), DEFAULT_AUTHORIZED)
-    assert [(t.rule_id, t.location.span) for t in traits] == [
-        (REMOTE_ACCESS, span(CIDR_LINE)),
-        (OPEN_SECURITY_GROUP, span(84)),
+    assert sorted((t.rule_id, t.location.span.line) for t in traits) == [
+        (OPEN_SECURITY_GROUP, CIDR_LINE),
+        (OPEN_SECURITY_GROUP, 84),
+        (REMOTE_ACCESS, CIDR_LINE),
     ]
-    assert traits[1].location.address == "aws_security_group_rule.dns"
+    assert next(t for t in traits if t.location.span == span(84)).location.address == "aws_security_group_rule.dns"
 
 
 def test_group_attached_through_a_launch_template() -> None:
@@ -241,7 +278,7 @@ def test_group_attached_through_a_launch_template() -> None:
 
 
 def test_protocol_names_are_accepted() -> None:
-    assert rule_ids(traits_for(rule(protocol="tcp", cidrs=("0.0.0.0/0",)))) == [REMOTE_ACCESS]
+    assert rule_ids(traits_for(rule(protocol="tcp", cidrs=("0.0.0.0/0",)))) == [OPEN_SECURITY_GROUP, REMOTE_ACCESS]
     assert rule_ids(traits_for(rule(protocol="all", from_port=None, to_port=None, cidrs=("::/0",)))) == [
         OPEN_SECURITY_GROUP,
         REMOTE_ACCESS,
