@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner.loaders.cloudformation.decode import is_cloudformation_template
 from scanner.loaders.cloudformation.imports import load_templates
+from scanner.loaders.cloudformation.sniff import is_cloudformation_template
 from scanner.model import Instance
 from scanner.options import ScanOptions
 

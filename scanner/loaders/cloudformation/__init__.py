@@ -21,8 +21,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from scanner.findings import Configuration
-from scanner.loaders.cloudformation.decode import is_cloudformation_template
 from scanner.loaders.cloudformation.imports import load_templates
+from scanner.loaders.cloudformation.sniff import is_cloudformation_template
 from scanner.loaders.formats import LoadJob
 from scanner.options import ScanOptions
 

@@ -23,7 +23,7 @@ from scanner.options import ScanOptions
 def load_templates(paths: list[Path], options: ScanOptions) -> list[Configuration]:
     """One Configuration per top-level template; nested-only templates load into their parents."""
     cache = TemplateCache(options)
-    templates = [cache(path) for path in paths]
+    templates = [t for t in map(cache, paths) if t.is_template]  # a file that decoded as no template: not ours
     top = top_level_templates(templates, options)
 
     states = [load_configuration(t.display, "cloudformation", [t], options, cache, {}) for t in top]

@@ -278,6 +278,11 @@ class Stack:
         if template.document is None:
             self.state.files.append(template.display)
             self.state.errors.extend(template.errors)
+            if not template.errors and not template.is_template:
+                self.state.notices.append(
+                    f"{span}: nested stack {logical_id}: {location} is not a CloudFormation template "
+                    "(no AWS:: resource); its resources are not scanned"
+                )
             return None
         given = self._safe_value(properties.get("Parameters"))
         given = dict(given) if isinstance(given, dict) else {}

@@ -9,8 +9,9 @@ import pytest
 
 from scanner.adapters.raw import RawResource
 from scanner.loaders.cloudformation.configuration import load_configuration
-from scanner.loaders.cloudformation.decode import TemplateCache, is_cloudformation_template
+from scanner.loaders.cloudformation.decode import TemplateCache
 from scanner.loaders.cloudformation.imports import load_templates
+from scanner.loaders.cloudformation.sniff import is_cloudformation_template
 from scanner.model import Instance, SecurityGroup, Subnet, Vpc
 from scanner.options import ScanOptions
 from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, Unknown

@@ -1,0 +1,63 @@
+"""What the CloudFormation loader knows, end to end: each fixture of
+fixtures/cloudformation/<behaviour>/ goes through the real pipeline (``scanner.scan.scan``)
+and the JSON report; the traits must name the rule, the workload and the line to change,
+found in the fixture's own text. Loader problems must land where they belong: errors
+(findings may be incomplete), warnings (read as the tool reads it) or notices."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from scanner.findings import ScanResult
+from scanner.options import ScanOptions
+from scanner.reports.json_report import render_json
+from scanner.rules.imdsv1 import ID as IMDSV1
+from scanner.rules.public_ip import ID as PUBLIC_IP
+from scanner.scan import scan
+from tests.support.paths import REPO
+
+FIXTURES = REPO / "fixtures" / "cloudformation"
+
+Found = set[tuple[str, str, str, int]]  # (rule, workload, file, line)
+
+
+def rel(path: Path) -> str:
+    return path.relative_to(REPO).as_posix()
+
+
+def line_of(path: Path, *needles: str) -> int:
+    """The 1-based number of the one line of ``path`` holding every needle."""
+    lines = [
+        n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if all(x in text for x in needles)
+    ]
+    assert len(lines) == 1, f"{path.name}: {needles} on lines {lines}"
+    return lines[0]
+
+
+def scanned(*paths: Path, root: Path = REPO) -> ScanResult:
+    return scan(list(paths), ScanOptions(root=root, cache_dir=None))
+
+
+def traits(result: ScanResult) -> Found:
+    """(rule, workload, file, line) of every trait, read back from the JSON report."""
+    found: Found = set()
+    for exposure in json.loads(render_json(result))["exposures"]:
+        for trait in exposure["traits"]:
+            location = trait["location"]
+            found.add((trait["rule_id"], exposure["workload"], location["file"], location["line"]))
+    return found
+
+
+# --- files that are not templates -----------------------------------------------------------------
+
+
+def test_only_the_template_among_look_alikes_is_scanned() -> None:
+    folder = FIXTURES / "non-templates-not-reported"
+    result = scanned(folder)
+    assert [c.name for c in result.configurations] == [rel(folder / "template.yaml")]
+    assert result.all_errors == [] and result.all_warnings == []
+    assert all("non-templates-not-reported" not in n for n in result.notices + result.configurations[0].notices)
+    template = folder / "template.yaml"
+    web = line_of(template, "Web:")  # in the default VPC, without MetadataOptions
+    assert traits(result) == {(IMDSV1, "Web", rel(template), web), (PUBLIC_IP, "Web", rel(template), web)}
