@@ -14,6 +14,7 @@ from scanner.options import ScanOptions
 from scanner.reports.json_report import render_json
 from scanner.rules.imdsv1 import ID as IMDSV1
 from scanner.rules.public_ip import ID as PUBLIC_IP
+from scanner.rules.remote_access import ID as REMOTE_ACCESS
 from scanner.scan import scan
 from tests.support.paths import REPO
 
@@ -49,6 +50,10 @@ def traits(result: ScanResult) -> Found:
     return found
 
 
+def assumptions(result: ScanResult) -> list[str]:
+    return [a for e in result.exposures for t in e.traits for a in t.assumptions]
+
+
 # --- files that are not templates -----------------------------------------------------------------
 
 
@@ -61,3 +66,26 @@ def test_only_the_template_among_look_alikes_is_scanned() -> None:
     template = folder / "template.yaml"
     web = line_of(template, "Web:")  # in the default VPC, without MetadataOptions
     assert traits(result) == {(IMDSV1, "Web", rel(template), web), (PUBLIC_IP, "Web", rel(template), web)}
+
+
+# --- a repeated key -----------------------------------------------------------------------------------
+
+
+def test_repeated_key_later_wins_in_yaml_and_json_with_a_warning_at_its_line() -> None:
+    folder = FIXTURES / "repeated-key-later-wins"
+    yaml_file, json_file = folder / "template.yaml", folder / "template.json"
+    result = scanned(folder)
+    assert result.all_errors == []
+    yaml_later, json_later = line_of(yaml_file, "CidrIp: 0.0.0.0/0"), line_of(json_file, '"CidrIp": "0.0.0.0/0"')
+    assert traits(result) == {
+        (REMOTE_ACCESS, "Web", rel(yaml_file), yaml_later),
+        (REMOTE_ACCESS, "Web", rel(json_file), json_later),
+    }
+    warnings = {(w.file, w.line) for w in result.all_warnings}
+    assert warnings == {(rel(yaml_file), yaml_later), (rel(json_file), json_later)}
+    yaml_earlier = line_of(yaml_file, "CidrIp: 10.0.0.0/8")
+    [yaml_warning] = [w for w in result.all_warnings if w.file == rel(yaml_file)]
+    assert "'CidrIp'" in yaml_warning.message and f"line {yaml_earlier}" in yaml_warning.message
+    assert assumptions(result) == []  # a resolved repeated key makes no finding "may be incomplete"
+    report = json.loads(render_json(result))
+    assert report["errors"] == [] and len(report["warnings"]) == 2

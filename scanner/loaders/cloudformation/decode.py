@@ -9,7 +9,10 @@ decoded is a template when its text looks like one (``sniff.looks_like_template`
 template without a ``Resources`` mapping is an error. (A nested stack whose file is no
 template is a notice of its parent: ``stack``.)
 
-What cfn-lint finds wrong becomes a ``LoadError``.
+What cfn-lint finds wrong becomes a ``LoadError``, except a mapping that repeats a key:
+cfn-lint refuses it, but the template is read the way a YAML loader reads it, the later
+key winning (``repeated_keys``), and each repeated key is a *warning* at its line: the
+template is complete, one value written twice is ignored.
 
 The decoded tree is copied into picklable marked nodes (``nodes``) so the parse cache can
 keep it. A template is read at most once per load: ``TemplateCache`` belongs to that load.
@@ -25,6 +28,7 @@ from typing import Any
 from scanner.cache import ParseCache
 from scanner.findings import LoadError
 from scanner.loaders.cloudformation.nodes import marked_copy
+from scanner.loaders.cloudformation.repeated_keys import TooLarge, decode_later_key_wins, is_repeated_key_message
 from scanner.loaders.cloudformation.sniff import PROBE_BYTES, is_template_document, looks_like_template, wide_text
 from scanner.options import ScanOptions
 from scanner.values import Span
@@ -95,16 +99,28 @@ def _decode(text: str, display: str) -> Decoded:
         document, matches = decode_str(text)
     except Exception as error:  # cfn-lint guards most inputs; never let one template stop the scan
         return None, [LoadError(display, 0, f"cannot decode template: {error}")], []
-    if matches:
-        return (
-            None,
-            [LoadError(display, max(int(getattr(m, "linenumber", 0) or 0), 0), str(m.message)) for m in matches],
-            [],
-        )
+    errors = [LoadError(display, max(int(getattr(m, "linenumber", 0) or 0), 0), str(m.message)) for m in matches]
+    warnings: list[LoadError] = []
+    if errors and all(is_repeated_key_message(error.message) for error in errors):
+        document, errors, warnings = _decode_repeated_keys(text, display, errors)
+    if errors:
+        return None, errors, []
     try:
-        return marked_copy(document), [], []
+        return marked_copy(document), [], warnings
     except RecursionError:
         return None, [LoadError(display, 0, "template is nested too deeply to read")], []
+
+
+def _decode_repeated_keys(text: str, display: str, refused: list[LoadError]) -> Decoded:
+    """The template cfn-lint refused for repeated keys alone, read with the later key winning;
+    each repeated key a warning. Anything else wrong with it: cfn-lint's errors stand."""
+    try:
+        document, repeated = decode_later_key_wins(text)
+    except TooLarge as error:
+        return None, [LoadError(display, 0, str(error))], []
+    except Exception:  # another problem behind the repeated keys: report what cfn-lint found
+        return None, refused, []
+    return document, [], [LoadError(display, r.kept_line, r.message) for r in repeated]
 
 
 def _mark_line(mark: Any) -> int:

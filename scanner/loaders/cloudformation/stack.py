@@ -69,6 +69,7 @@ class LoadState:
     raws: list[RawResource] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
+    warnings: list[LoadError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     exports_out: dict[str, Export] = field(default_factory=dict)
@@ -152,6 +153,7 @@ class Stack:
 
     def load(self) -> None:
         self.state.files.append(self.template.display)
+        self.state.warnings.extend(self.template.warnings)
         transform = self.doc.get("Transform")
         if transform:
             names = transform if isinstance(transform, list) else [transform]
@@ -278,6 +280,7 @@ class Stack:
         if template.document is None:
             self.state.files.append(template.display)
             self.state.errors.extend(template.errors)
+            self.state.warnings.extend(template.warnings)
             if not template.errors and not template.is_template:
                 self.state.notices.append(
                     f"{span}: nested stack {logical_id}: {location} is not a CloudFormation template "
