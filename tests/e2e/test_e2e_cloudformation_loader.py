@@ -13,8 +13,10 @@ from scanner.findings import ScanResult
 from scanner.options import ScanOptions
 from scanner.reports.json_report import render_json
 from scanner.rules.imdsv1 import ID as IMDSV1
+from scanner.rules.internet_reachable import ID as INTERNET_REACHABLE
 from scanner.rules.public_ip import ID as PUBLIC_IP
 from scanner.rules.remote_access import ID as REMOTE_ACCESS
+from scanner.rules.vpc_reachable import ID as VPC_REACHABLE
 from scanner.scan import scan
 from tests.support.paths import REPO
 
@@ -89,3 +91,26 @@ def test_repeated_key_later_wins_in_yaml_and_json_with_a_warning_at_its_line() -
     assert assumptions(result) == []  # a resolved repeated key makes no finding "may be incomplete"
     report = json.loads(render_json(result))
     assert report["errors"] == [] and len(report["warnings"]) == 2
+
+
+# --- attributes that echo a property ----------------------------------------------------------------
+
+
+def test_attributes_that_echo_a_property_are_known_before_deployment() -> None:
+    template = FIXTURES / "attributes-echo-properties" / "template.yaml"
+    result = scanned(template)
+    assert result.all_errors == []
+    shown = rel(template)
+    public = line_of(template, "MapPublicIpOnLaunch: true")
+    world = line_of(template, "# ssh from the world")
+    assert traits(result) == {
+        (PUBLIC_IP, "SshFromWorld", shown, public),
+        (REMOTE_ACCESS, "SshFromWorld", shown, world),
+        (INTERNET_REACHABLE, "SshFromWorld", shown, world),
+        # ssh from !GetAtt Vpc.CidrBlock: from the VPC, not from the internet
+        (PUBLIC_IP, "SshFromVpc", shown, public),
+        # all traffic from !GetAtt Vpc.CidrBlock: the whole VPC, known, no assumption
+        (PUBLIC_IP, "FromVpc", shown, public),
+        (VPC_REACHABLE, "FromVpc", shown, line_of(template, "# the whole VPC")),
+    }
+    assert assumptions(result) == []  # VpcId: !GetAtt Subnet.VpcId is the VPC, not the subnet

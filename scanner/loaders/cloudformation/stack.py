@@ -7,6 +7,8 @@
   never from ``--parameter``.
 * Pseudo parameters and values: see ``values``; conditions: ``conditions``; intrinsics:
   ``intrinsics``, which evaluate through this stack (it is their ``Evaluator``).
+  ``Fn::GetAtt`` of an attribute that echoes a property the template writes is that
+  property's value (``attributes``); other attributes are ``ResourceRef``s.
 * Resources become ``RawResource``s with their evaluated properties and lines. A resource
   whose condition is false is not loaded; an unknown condition loads it with an assumption.
   ``Fn::ForEach`` (``AWS::LanguageExtensions``), pre-processor ``Type`` directives and
@@ -28,6 +30,7 @@ from typing import Any
 
 from scanner.adapters.raw import RawResource
 from scanner.findings import ConfigurationKind, LoadError, Suppression
+from scanner.loaders.cloudformation.attributes import echoed_attribute
 from scanner.loaders.cloudformation.conditions import Conditions
 from scanner.loaders.cloudformation.decode import SpanMaker, Template, as_mapping, key_node
 from scanner.loaders.cloudformation.intrinsics import evaluate_intrinsic
@@ -101,6 +104,8 @@ class Stack:
         self.mappings = as_mapping(self.doc.get("Mappings"))
         self.conditions = Conditions(as_mapping(self.doc.get("Conditions")), self.value)
         self._children: dict[str, Stack | None] = {}
+        self._echoes: dict[tuple[str, str], Any] = {}  # Fn::GetAtt attributes that echo a property
+        self._echoing: set[tuple[str, str]] = set()
         self._outputs = as_mapping(self.doc.get("Outputs"))
         self.addresses = self._addresses()
         self.parameters = self._parameters(given)
@@ -384,7 +389,7 @@ class Stack:
             return Unknown(f"{logical_id} is not created (condition {condition} is false)")
         return ResourceRef(self.addresses[logical_id], attribute)
 
-    def get_att(self, logical_id: str, attribute: Any) -> Any:
+    def get_att(self, logical_id: str, attribute: Any, depth: int = 0) -> Any:
         if not isinstance(attribute, str):
             return unknown(f"Fn::GetAtt {logical_id}: the attribute name is not known offline", attribute)
         if logical_id not in self.resources:
@@ -394,7 +399,27 @@ class Stack:
             stack = self.child(logical_id)
             if stack is not None:
                 return stack.output(attribute.split(".", 1)[1])
-        return self._resource_ref(logical_id, attribute)
+        reference = self._resource_ref(logical_id, attribute)
+        if not isinstance(reference, ResourceRef):
+            return reference  # the resource is not created
+        echoed = self._echo(logical_id, attribute, depth)
+        return reference if echoed is None else echoed
+
+    def _echo(self, logical_id: str, attribute: str, depth: int) -> Any:
+        """The attribute's value when it echoes a property (``attributes``), else None; each
+        evaluated once, and an attribute that reaches itself is unknown."""
+        key = (logical_id, attribute)
+        if key in self._echoes:
+            return self._echoes[key]
+        if key in self._echoing:
+            return Unknown(f"{logical_id}.{attribute} depends on itself")
+        self._echoing.add(key)
+        try:
+            echoed = echoed_attribute(self, logical_id, attribute, depth + 1)
+        finally:
+            self._echoing.discard(key)
+        self._echoes[key] = echoed
+        return echoed
 
     def import_value(self, name: Any) -> Any:
         if not isinstance(name, str):

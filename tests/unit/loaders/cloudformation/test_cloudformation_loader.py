@@ -231,7 +231,7 @@ def test_ref_and_get_att(probe: SpannedDict) -> None:
     assert probe["RefParameter"] == "app"
     assert probe["RefPartition"] == "aws"
     assert probe["RefRegion"] == Unknown("AWS::Region is only known at deploy time")
-    assert probe["GetAttShort"] == ResourceRef("Vpc", "CidrBlock")
+    assert probe["GetAttShort"] == "10.0.0.0/16"  # CidrBlock echoes the VPC's property (attributes)
     assert probe["GetAttList"] == ResourceRef("Vpc", "DefaultSecurityGroup")
 
 
@@ -244,7 +244,8 @@ def test_pseudo_parameter_given_as_parameter() -> None:
 def test_sub(probe: SpannedDict) -> None:
     assert probe["SubPlain"] == "app-web"
     assert probe["SubWhole"] == ResourceRef("Vpc", "Ref")
-    assert probe["SubWholeAttr"] == ResourceRef("Vpc", "CidrBlock")
+    assert probe["SubWholeAttr"] == "10.0.0.0/16"
+    assert probe["SubWholeOtherAttr"] == ResourceRef("Vpc", "DefaultNetworkAcl")
     embedded = probe["SubEmbeddedRef"]
     assert isinstance(embedded, Unknown) and embedded.refs == (ResourceRef("Vpc", "Ref"),)
     assert probe["SubVariables"] == "b-app"
