@@ -114,3 +114,44 @@ def test_attributes_that_echo_a_property_are_known_before_deployment() -> None:
         (VPC_REACHABLE, "FromVpc", shown, line_of(template, "# the whole VPC")),
     }
     assert assumptions(result) == []  # VpcId: !GetAtt Subnet.VpcId is the VPC, not the subnet
+
+
+# --- two templates exporting one name ---------------------------------------------------------------
+
+
+def test_an_export_name_two_templates_export_is_ambiguous_and_said_so_at_both() -> None:
+    folder = FIXTURES / "export-name-ambiguous"
+    app, office, world = folder / "app.yaml", folder / "network-office.yaml", folder / "network-open.yaml"
+    result = scanned(folder)
+    assert result.all_errors == []
+    ingress = line_of(app, "CidrIp: !ImportValue shared-admin-cidr")
+    assert traits(result) == {
+        (PUBLIC_IP, "Admin", rel(app), line_of(app, "Admin:")),
+        (INTERNET_REACHABLE, "Admin", rel(app), ingress),  # unknown source: assumed to admit the internet
+    }
+    [assumption] = assumptions(result)
+    office_line, world_line = line_of(office, "Name: shared-admin-cidr"), line_of(world, "Name: shared-admin-cidr")
+    assert "Fn::ImportValue shared-admin-cidr" in assumption
+    assert f"{rel(office)}:{office_line} and {rel(world)}:{world_line}" in assumption
+    notices = [n for c in result.configurations for n in c.notices if "shared-admin-cidr" in n]
+    assert sorted(n.split(": export")[0] for n in notices) == [
+        f"{rel(office)}:{office_line}",
+        f"{rel(world)}:{world_line}",
+    ]
+    assert all("ambiguous" in n for n in notices)
+
+
+def test_renaming_the_exporters_does_not_change_the_verdict(tmp_path: Path) -> None:
+    """Before, the last exporter in path order won: renaming a file flipped remote access."""
+    folder = FIXTURES / "export-name-ambiguous"
+    verdicts = []
+    for office_name, world_name in (("network-office.yaml", "network-open.yaml"), ("z-office.yaml", "a-open.yaml")):
+        root = tmp_path / office_name.split(".")[0]
+        root.mkdir()
+        (root / "app.yaml").write_text((folder / "app.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        (root / office_name).write_text((folder / "network-office.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        (root / world_name).write_text((folder / "network-open.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        result = scanned(root, root=root)
+        verdicts.append(({(r, w, line) for r, w, _, line in traits(result)}, [e.severity for e in result.exposures]))
+    assert verdicts[0] == verdicts[1]
+    assert REMOTE_ACCESS not in {rule for rule, _, _ in verdicts[0][0]}

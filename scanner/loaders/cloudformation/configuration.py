@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from scanner.findings import Configuration, ConfigurationKind, LoadError
 from scanner.loaders.cloudformation.decode import Template, TemplateCache
-from scanner.loaders.cloudformation.stack import Export, LoadState, Stack
+from scanner.loaders.cloudformation.stack import Exports, LoadState, Stack
 from scanner.options import ScanOptions
 
 
@@ -21,7 +21,7 @@ def load_configuration(
     templates: Iterable[Template],
     options: ScanOptions,
     cache: TemplateCache,
-    exports: dict[str, Export],
+    exports: Exports,
     cdk: bool = False,
 ) -> LoadState:
     """Load ``templates`` (top-level stacks) into one configuration's state."""

@@ -52,11 +52,26 @@ from scanner.values import ResourceRef, Span, SpannedDict, SpannedList, Unknown
 
 @dataclass
 class Export:
-    """An output with an ``Export`` name: who exports it, and its evaluated value."""
+    """An output with an ``Export`` name: who exports it (the configuration, and the file and
+    line of its ``Name``), and its evaluated value."""
 
     configuration: str
     file: str
+    line: int
     value: Any
+
+    @property
+    def place(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+Exports = dict[str, list[Export]]  # export name -> every output exporting it (one, unless ambiguous)
+
+
+def exported_by(exports: list[Export]) -> str:
+    """ "a.yaml:12 and b.yaml:30": the places of ``exports``, in path order."""
+    places = sorted({export.place for export in exports})
+    return ", ".join(places[:-1]) + f" and {places[-1]}" if len(places) > 1 else "".join(places)
 
 
 @dataclass
@@ -65,7 +80,7 @@ class LoadState:
 
     options: ScanOptions
     kind: ConfigurationKind
-    exports_in: dict[str, Export]
+    exports_in: Exports
     templates: Callable[[Path], Template]
     configuration_name: str
     cdk: bool = False
@@ -75,7 +90,7 @@ class LoadState:
     warnings: list[LoadError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
-    exports_out: dict[str, Export] = field(default_factory=dict)
+    exports_out: Exports = field(default_factory=dict)
     imports_used: set[str] = field(default_factory=set)
     unknown_values: int = 0
     cdk_logical_ids: dict[str, str] = field(default_factory=dict)
@@ -320,11 +335,14 @@ class Stack:
         condition = node.get("Condition")
         if condition is not None and self.condition(str(condition))[0] is False:
             return
-        export_name = self._safe_value(node["Export"].get("Name"))
+        name_node = node["Export"].get("Name")
+        export_name = self._safe_value(name_node)
         if isinstance(export_name, str):
-            self.state.exports_out[export_name] = Export(
-                self.state.configuration_name, self.template.display, self._safe_value(node.get("Value"))
-            )
+            span = self.spans.of(name_node) or self.spans.entry(key_node(self._outputs, name), node)
+            line = span.line if span is not None else 0
+            value = self._safe_value(node.get("Value"))
+            export = Export(self.state.configuration_name, self.template.display, line, value)
+            self.state.exports_out.setdefault(export_name, []).append(export)
 
     # -- conditions --
 
@@ -425,9 +443,15 @@ class Stack:
         if not isinstance(name, str):
             return unknown("Fn::ImportValue: the export name is not known offline", name)
         self.state.imports_used.add(name)
-        export = self.state.exports_in.get(name)
-        if export is None:
+        exporters = self.state.exports_in.get(name, [])
+        if not exporters:
             return Unknown(f"Fn::ImportValue {name}: no template in this scan exports it")
+        if len(exporters) > 1:
+            return Unknown(
+                f"Fn::ImportValue {name}: exported by both {exported_by(exporters)}; an export name is unique "
+                "in an account and region, so which one is imported depends on where the stacks are deployed"
+            )
+        [export] = exporters
         if (
             export.configuration == self.state.configuration_name
             or export.file in self.state.member_files
