@@ -155,3 +155,27 @@ def test_renaming_the_exporters_does_not_change_the_verdict(tmp_path: Path) -> N
         verdicts.append(({(r, w, line) for r, w, _, line in traits(result)}, [e.severity for e in result.exposures]))
     assert verdicts[0] == verdicts[1]
     assert REMOTE_ACCESS not in {rule for rule, _, _ in verdicts[0][0]}
+
+
+# --- a child stack whose location is only known at deploy time ----------------------------------------
+
+
+def test_child_stack_location_known_at_deploy_time_is_an_unknown_child_stack() -> None:
+    parent = FIXTURES / "nested-stack-location-unknown" / "parent.yaml"
+    result = scanned(parent)
+    assert result.all_errors == []  # no local file "could not be read" at line 0
+    web = line_of(parent, "Web:")
+    assert traits(result) == {(IMDSV1, "Web", rel(parent), web), (PUBLIC_IP, "Web", rel(parent), web)}
+    assert assumptions(result) == []  # nothing "may be incomplete"
+    [configuration] = result.configurations
+    notices = {n.split(": nested stack ")[0]: n for n in configuration.notices}
+    for stack, reason in (
+        ("FromSsm", "is a dynamic reference ({{resolve:ssm:/templates/network-url}}), resolved at deploy time"),
+        ("FromBucket", "is not known offline (Fn::Sub 'https://${TemplateBucket}.s3.amazonaws.com/network.yaml'"),
+        ("ByRegion", "'templates/${AWS::Region}/network.yaml' depends on ${AWS::Region}, known at deploy time"),
+    ):
+        notice = notices[f"{rel(parent)}:{line_of(parent, f'{stack}:')}"]
+        assert f"nested stack {stack} is an unknown child stack: its TemplateURL {reason}" in notice
+    s3 = notices[f"{rel(parent)}:{line_of(parent, 'FromS3:')}"]
+    assert s3.endswith("nested stack FromS3 is not a local template; its resources are not scanned")  # as before
+    assert configuration.files == [rel(parent)]

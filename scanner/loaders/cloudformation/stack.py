@@ -34,7 +34,12 @@ from scanner.loaders.cloudformation.attributes import echoed_attribute
 from scanner.loaders.cloudformation.conditions import Conditions
 from scanner.loaders.cloudformation.decode import SpanMaker, Template, as_mapping, key_node
 from scanner.loaders.cloudformation.intrinsics import evaluate_intrinsic
-from scanner.loaders.cloudformation.nested import STACK_TYPES, local_template, nests_itself_or_too_deep
+from scanner.loaders.cloudformation.nested import (
+    STACK_TYPES,
+    local_template,
+    nests_itself_or_too_deep,
+    unknown_location,
+)
 from scanner.loaders.cloudformation.values import (
     KNOWN_PSEUDO,
     MAX_DEPTH,
@@ -281,7 +286,13 @@ class Stack:
         location = self._safe_value(properties.get(location_key))
         path = local_template(location, node, self.template.path.parent, self.state.cdk)
         if path is None:
-            if not self.state.cdk or location is not None:
+            unknown_reason = unknown_location(location)
+            if unknown_reason is not None:
+                self.state.notices.append(
+                    f"{span}: nested stack {logical_id} is an unknown child stack: its {location_key} "
+                    f"{unknown_reason}; its resources are not scanned"
+                )
+            elif not self.state.cdk or location is not None:
                 self.state.notices.append(
                     f"{span}: nested stack {logical_id} is not a local template; its resources are not scanned"
                 )
