@@ -35,7 +35,7 @@ TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
 PROBE_BYTES = 64 * 1024
 
 _MARKERS = (b"Resources", b"AWSTemplateFormatVersion", b"Transform")
-_YAML_KEY = re.compile(r"""^(?:"([^"]*)"|'([^']*)'|([^\s"'#\-?:][^:#]*?|-[^\s:#][^:#]*?))\s*:(?:\s+(.*))?$""")
+_KEY_COLON = re.compile(r":(?=\s|$)")  # the colon that ends a plain key (linear: no backtracking)
 _YAML_TYPE_AWS = re.compile(r"""^["']?Type["']?\s*:\s*["']?AWS::""")
 _FLOW_TYPE_AWS = re.compile(r"""["']?Type["']?\s*:\s*["']?AWS::""")
 _YAML_AWS_ITEM = re.compile(r"""^-\s+["']?AWS::""")
@@ -115,12 +115,20 @@ def _content_lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _yaml_key(text: str) -> tuple[str, str] | None:
-    """(key, the rest of the line after the colon) of a ``key: value`` line."""
-    match = _YAML_KEY.match(text)
-    if match is None:
+    """(key, the rest of the line after the colon) of a ``key: value`` line, None for any
+    other line (a list item, a comment, text)."""
+    if text[:1] in ("'", '"'):
+        end = text.find(text[0], 1)
+        after = text[end + 1 :].lstrip() if end > 0 else ""
+        if not after.startswith(":") or (len(after) > 1 and not after[1].isspace()):
+            return None
+        return text[1:end], after[1:].strip()
+    if text.startswith(("#", "?", ":", "- ")) or text == "-":
         return None
-    key = next(group for group in match.groups()[:3] if group is not None)
-    return key.strip(), (match.group(4) or "").strip()
+    colon = _KEY_COLON.search(text)
+    if colon is None or "#" in text[: colon.start()]:
+        return None
+    return text[: colon.start()].strip(), text[colon.end() :].strip()
 
 
 class _YamlReader:

@@ -3,12 +3,13 @@ check of the decoded document (``scanner.loaders.cloudformation.sniff``)."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from scanner.loaders.cloudformation.imports import load_templates
-from scanner.loaders.cloudformation.sniff import is_cloudformation_template, is_template_document
+from scanner.loaders.cloudformation.sniff import is_cloudformation_template, is_template_document, looks_like_template
 from scanner.options import ScanOptions
 from tests.support.paths import REPO
 
@@ -112,3 +113,11 @@ def test_nested_stack_naming_a_file_that_is_no_template_is_a_notice(tmp_path: Pa
     assert parent.errors == []
     [notice] = parent.notices
     assert notice.startswith("parent.yaml:2: nested stack Child: serverless.yml is not a CloudFormation template")
+
+
+def test_a_long_line_without_a_colon_is_read_in_linear_time() -> None:
+    """The key of a line is found without backtracking: a 60,000-character line is cheap."""
+    started = time.perf_counter()
+    for head in (b"Resources:\n  a" + b" " * 60_000 + b"b\n", b"a" + b" " * 60_000 + b"b\nResources:\n"):
+        assert not looks_like_template(head)
+    assert time.perf_counter() - started < 1.0
