@@ -126,7 +126,7 @@ def _yaml_key(text: str) -> tuple[str, str] | None:
     if text.startswith(("#", "?", ":", "- ")) or text == "-":
         return None
     colon = _KEY_COLON.search(text)
-    if colon is None or "#" in text[: colon.start()]:
+    if colon is None or " #" in text[: colon.start()]:  # a comment before any colon
         return None
     return text[: colon.start()].strip(), text[colon.end() :].strip()
 
