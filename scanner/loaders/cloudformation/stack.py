@@ -459,8 +459,9 @@ class Stack:
             return Unknown(f"Fn::ImportValue {name}: no template in this scan exports it")
         if len(exporters) > 1:
             return Unknown(
-                f"Fn::ImportValue {name}: exported by both {exported_by(exporters)}; an export name is unique "
-                "in an account and region, so which one is imported depends on where the stacks are deployed"
+                f"Fn::ImportValue {name}: the name is exported more than once ({exported_by(exporters)}); an "
+                "export name is unique in an account and region, so which one is imported depends on where the "
+                "stacks are deployed"
             )
         [export] = exporters
         if (

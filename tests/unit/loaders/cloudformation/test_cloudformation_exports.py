@@ -27,7 +27,7 @@ def test_two_exporters_of_a_resource_do_not_join_the_importer_to_either(tmp_path
     configurations = {c.name: c for c in load_templates(paths, ScanOptions(root=tmp_path, cache_dir=None))}
     assert sorted(configurations) == ["a.yaml", "app.yaml", "b.yaml"]  # no configuration joined by the import
     [group] = [r for r in configurations["app.yaml"].resources if isinstance(r, SecurityGroup)]
-    assert isinstance(group.vpc, Unknown) and "exported by both a.yaml:10 and b.yaml:10" in group.vpc.reason
+    assert isinstance(group.vpc, Unknown) and "exported more than once (a.yaml:10 and b.yaml:10)" in group.vpc.reason
     assert [n.split(":")[0:2] for n in configurations["a.yaml"].notices] == [["a.yaml", "10"]]
     assert "also exported by b.yaml:10" in configurations["a.yaml"].notices[0]
     assert "also exported by a.yaml:10" in configurations["b.yaml"].notices[0]
