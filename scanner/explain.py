@@ -40,7 +40,7 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
     candidates = []
     known: set[str] = set()
     for configuration in configurations:
-        for error in configuration.errors:
+        for error in [*configuration.errors, *configuration.warnings]:
             console.print(f"[yellow]warning:[/yellow] {escape(str(error))}", highlight=False)
         graph = build_graph(configuration)
         for ctx in workload_contexts(graph, configuration):

@@ -2,7 +2,11 @@
 
 * ``LoadError``, ``Suppression`` and ``Configuration``: what loading a Terraform root module,
   plan, CloudFormation template (with its nested stacks) or CDK app gives: its model
-  resources, the errors met on the way, the inline suppressions;
+  resources, the errors met on the way, the warnings, the inline suppressions. An *error*
+  is a part of a file that could not be read: every finding of the configuration may be
+  incomplete. A *warning* is a problem the loader resolved the way the tool would (a
+  template key written twice: the later one is used): the configuration is complete, and
+  the reports show the warning at its line;
 * ``Trait``: one exposure trait of one workload, as a rule finds it;
 * ``Exposure``: one finding per workload, its traits combined into a severity, with the
   attack path and the fixes;
@@ -28,7 +32,8 @@ ConfigurationKind = Literal["terraform", "terraform-plan", "cloudformation", "cd
 
 @dataclass(frozen=True)
 class LoadError:
-    """A file (or part of one) that could not be read. ``line`` is 1-based, 0 if unknown."""
+    """A file (or part of one) that could not be read, or, as a configuration's warning, a
+    problem met and resolved while reading it. ``line`` is 1-based, 0 if unknown."""
 
     file: str
     line: int
@@ -55,13 +60,16 @@ class Configuration:
     or CDK app: the unit that becomes one graph.
 
     ``name`` is the configuration's path relative to the scanned root (POSIX);
-    ``files`` every file it read, relative to the same root."""
+    ``files`` every file it read, relative to the same root; ``errors`` what could not be
+    read (findings may be incomplete); ``warnings`` what was read despite a problem, in the
+    way the tool reads it (findings are complete)."""
 
     name: str
     kind: ConfigurationKind
     files: list[str] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
+    warnings: list[LoadError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     unknown_values: int = 0  # how many values stayed Unknown while loading
@@ -193,3 +201,7 @@ class ScanResult:
     @property
     def all_errors(self) -> list[LoadError]:
         return [*self.errors, *(e for c in self.configurations for e in c.errors)]
+
+    @property
+    def all_warnings(self) -> list[LoadError]:
+        return [w for c in self.configurations for w in c.warnings]

@@ -56,7 +56,7 @@ def _cdk_load(job: LoadJob, options: ScanOptions, parsed: ParsedFiles | None) ->
 
 
 def _cloudformation_detect(path: Path) -> bool:
-    from scanner.loaders.cloudformation.decode import is_cloudformation_template
+    from scanner.loaders.cloudformation.sniff import is_cloudformation_template
 
     return is_cloudformation_template(path)
 

@@ -1,6 +1,7 @@
 """The JSON report: every exposure with its traits, path and fixes, plus what could not be
-read. The shape is versioned (``schema_version``) and described by
-``scanner/schemas/report.schema.json``; a field is only ever added in a minor version.
+read (``errors``) and what was read despite a problem (``warnings``). The shape is versioned
+(``schema_version``) and described by ``scanner/schemas/report.schema.json``; a field is
+only ever added in a minor version.
 Output is deterministic: exposures sorted by severity, then configuration and workload."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from scanner.fingerprints import fingerprint
 from scanner.suppressions import SuppressionIndex, justification
 from scanner.values import Span
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.1"  # see docs/json-report.md for what each version added
 
 
 def render_json(result: ScanResult) -> str:
@@ -29,6 +30,7 @@ def report_data(result: ScanResult) -> dict[str, Any]:
     rendered = [_exposure(e, index) for e in exposures]
     active = [e for e in rendered if not e["suppressed"]]
     errors = sorted(set(result.all_errors), key=lambda e: (e.file, e.line, e.message))
+    warnings = sorted(set(result.all_warnings), key=lambda w: (w.file, w.line, w.message))
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "iacscan", "version": __version__},
@@ -55,6 +57,7 @@ def report_data(result: ScanResult) -> dict[str, Any]:
         ],
         "exposures": rendered,
         "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in errors],
+        "warnings": [{"file": w.file, "line": w.line, "message": w.message} for w in warnings],
         "notices": sorted(set(result.notices).union(*(c.notices for c in result.configurations))),
     }
 

@@ -3,7 +3,8 @@
 One run. Each trait of each exposure is a result at the line to change (its rule's own
 id); each exposure is one more result, ``ec2-exposure-<severity>``, at the workload's
 definition, with every trait as a related location and the attack path as a code flow.
-Files that could not be read and scan notices are ``toolExecutionNotifications``.
+Files that could not be read (level ``error``), what was read despite a problem (level
+``warning``: a repeated template key) and scan notices are ``toolExecutionNotifications``.
 Output is deterministic: results sorted, keys sorted, no timestamps.
 """
 
@@ -456,6 +457,11 @@ def _notifications(result: ScanResult, index: Mapping[str, int]) -> list[om.Noti
                 locations=locations,
                 descriptor=om.ReportingDescriptorReference(id=LOAD_ERROR, index=index[LOAD_ERROR]),
             )
+        )
+    for warning in sorted(set(result.all_warnings), key=lambda w: (w.file, w.line, w.message)):
+        span = Span(warning.file, warning.line, warning.line) if warning.line > 0 else Span(warning.file, 0, 0)
+        out.append(
+            om.Notification(message=om.Message(text=str(warning)), level="warning", locations=[_span_location(span)])
         )
     notices = set(result.notices).union(*(c.notices for c in result.configurations))
     for notice in sorted(notices):

@@ -55,6 +55,8 @@ def _blocks(result: ScanResult, show_suppressed: bool) -> Iterator[Block]:
         for error in errors:
             yield [[(f"  {error}", "")]]
         yield [[]]
+    for warning in sorted(set(result.all_warnings), key=lambda w: (w.file, w.line, w.message)):
+        yield [[(f"warning: {warning}", "yellow")]]
     for notice in sorted(set(result.notices).union(*(c.notices for c in result.configurations))):
         yield [[(f"note: {notice}", "dim")]]
     for _configuration, suppression in index.without_reason():

@@ -5,13 +5,16 @@ all the templates of a scan together (nested stacks and ``Fn::ImportValue`` cros
 one ``Configuration`` per top-level template, with its local nested stacks loaded into it.
 What CloudFormation itself would know before a deployment is evaluated here. The pieces:
 
-* ``decode``: the content sniffer, reading a template with cfn-lint's decoder, spans;
-  ``nodes``: the picklable marked nodes the parse cache keeps.
+* ``sniff``: which files are templates (a look at their top-level keys); ``decode``:
+  reading a template with cfn-lint's decoder, spans; ``repeated_keys``: a template whose
+  mapping repeats a key, read with the later key winning; ``nodes``: the picklable marked
+  nodes the parse cache keeps.
 * ``stack``: one stack (parameters, resources, outputs); ``values``: evaluated values and
   pseudo parameters; ``conditions``: three-valued ``Conditions``; ``intrinsics``: the
-  intrinsic functions; ``nested``: nested stacks.
+  intrinsic functions; ``attributes``: the ``Fn::GetAtt`` attributes that echo a property;
+  ``nested``: nested stacks (and child stacks whose location is only known at deploy time).
 * ``configuration``: stacks -> one ``Configuration``; ``imports``: all templates of a scan,
-  linked by ``Fn::ImportValue``.
+  linked by ``Fn::ImportValue`` (an export name two templates export is ambiguous).
 * ``cdk``: a CDK cloud assembly (``cdk.out``), a format of its own, with its own
   ``detect`` / ``load``.
 """
@@ -21,8 +24,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from scanner.findings import Configuration
-from scanner.loaders.cloudformation.decode import is_cloudformation_template
 from scanner.loaders.cloudformation.imports import load_templates
+from scanner.loaders.cloudformation.sniff import is_cloudformation_template
 from scanner.loaders.formats import LoadJob
 from scanner.options import ScanOptions
 

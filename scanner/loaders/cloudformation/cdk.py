@@ -22,7 +22,8 @@ from typing import Any
 from scanner.findings import Configuration, LoadError
 from scanner.loaders.cloudformation.configuration import load_configuration, to_configuration
 from scanner.loaders.cloudformation.decode import Template, TemplateCache
-from scanner.loaders.cloudformation.stack import Export
+from scanner.loaders.cloudformation.imports import ambiguous_export_notices
+from scanner.loaders.cloudformation.stack import Exports
 from scanner.loaders.formats import LoadJob
 from scanner.options import ScanOptions
 
@@ -46,9 +47,10 @@ def load_cdk_out(folder: Path, options: ScanOptions) -> list[Configuration]:
     manifests: list[str] = []
     templates = _stack_templates(folder, options, cache, errors, manifests, depth=0)
     state = load_configuration(name, "cdk", templates, options, cache, {}, cdk=True)
-    if state.imports_used & state.exports_out.keys():
-        exports: dict[str, Export] = dict(state.exports_out)
+    exports: Exports = {export_name: list(found) for export_name, found in state.exports_out.items()}
+    if state.imports_used & exports.keys():
         state = load_configuration(name, "cdk", templates, options, cache, exports, cdk=True)
+    state.notices.extend(ambiguous_export_notices(state, exports))
     configuration = to_configuration(state)
     configuration.files = [*manifests, *configuration.files]
     configuration.errors = [*errors, *configuration.errors]

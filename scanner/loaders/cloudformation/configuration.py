@@ -1,7 +1,8 @@
 """One configuration: top-level templates loaded as stacks into one ``LoadState``, then
 mapped onto ``scanner.model``. Used by plain templates (``imports.load_templates``) and by
 CDK assemblies (``cdk``); a template that fails to load, or a resource that fails to map,
-becomes an error of the configuration, never a lost scan.
+becomes an error of the configuration, never a lost scan; a template read despite a
+problem (a repeated key) brings its warnings.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Iterable
 
 from scanner.findings import Configuration, ConfigurationKind, LoadError
 from scanner.loaders.cloudformation.decode import Template, TemplateCache
-from scanner.loaders.cloudformation.stack import Export, LoadState, Stack
+from scanner.loaders.cloudformation.stack import Exports, LoadState, Stack
 from scanner.options import ScanOptions
 
 
@@ -20,7 +21,7 @@ def load_configuration(
     templates: Iterable[Template],
     options: ScanOptions,
     cache: TemplateCache,
-    exports: dict[str, Export],
+    exports: Exports,
     cdk: bool = False,
 ) -> LoadState:
     """Load ``templates`` (top-level stacks) into one configuration's state."""
@@ -30,6 +31,7 @@ def load_configuration(
         if template.document is None:
             state.files.append(template.display)
             state.errors.extend(template.errors)
+            state.warnings.extend(template.warnings)
             continue
         try:
             Stack(state, template).load()
@@ -45,6 +47,7 @@ def to_configuration(state: LoadState) -> Configuration:
     configuration = Configuration(name=state.configuration_name, kind=state.kind)
     configuration.files = list(dict.fromkeys(state.files))
     configuration.errors = list(state.errors)
+    configuration.warnings = list(dict.fromkeys(state.warnings))  # a template nested twice warns once
     configuration.notices = list(state.notices)
     configuration.suppressions = list(state.suppressions)
     configuration.unknown_values = state.unknown_values

@@ -1,24 +1,35 @@
-"""Reading a CloudFormation template: the content sniffer, cfn-lint's decoder, spans.
+"""Reading a CloudFormation template: cfn-lint's decoder, spans.
 
-A file is a template when its first 64 KB hold ``AWSTemplateFormatVersion``, or a
-``Resources`` section with an ``AWS::`` type. It is decoded by cfn-lint (YAML, with the
-short forms such as ``!Ref``, or JSON); what cfn-lint finds wrong becomes a ``LoadError``.
+Discovery asks ``sniff`` whether a file is a template. The loader decodes it with cfn-lint
+(YAML, with the short forms such as ``!Ref``, or JSON) and checks the decoded document
+against the same rule (``sniff.is_template_document``): a document that is not a template
+(no ``AWSTemplateFormatVersion``, no ``AWS::`` ``Transform``, no ``Resources`` mapping with
+an ``AWS::`` type) is no template of the scan, and no error either; a file that cannot be
+decoded is a template when its text looks like one (``sniff.looks_like_template``). A
+template without a ``Resources`` mapping is an error. (A nested stack whose file is no
+template is a notice of its parent: ``stack``.)
+
+What cfn-lint finds wrong becomes a ``LoadError``, except a mapping that repeats a key:
+cfn-lint refuses it, but the template is read the way a YAML loader reads it, the later
+key winning (``repeated_keys``), and each repeated key is a *warning* at its line: the
+template is complete, one value written twice is ignored.
+
 The decoded tree is copied into picklable marked nodes (``nodes``) so the parse cache can
 keep it. A template is read at most once per load: ``TemplateCache`` belongs to that load.
 """
 
 from __future__ import annotations
 
-import codecs
 import logging
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scanner.cache import ParseCache
 from scanner.findings import LoadError
 from scanner.loaders.cloudformation.nodes import marked_copy
+from scanner.loaders.cloudformation.repeated_keys import TooLarge, decode_later_key_wins, is_repeated_key_message
+from scanner.loaders.cloudformation.sniff import PROBE_BYTES, is_template_document, looks_like_template, wide_text
 from scanner.options import ScanOptions
 from scanner.values import Span
 
@@ -26,63 +37,22 @@ from scanner.values import Span
 logging.getLogger("cfnlint").addHandler(logging.NullHandler())
 logging.getLogger("cfnlint").propagate = False
 
-TEMPLATE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template"})
-PROBE_BYTES = 64 * 1024
-
-_TOP_LEVEL_RESOURCES = re.compile(rb'(?m)^(?:Resources|"Resources")\s*:|"Resources"\s*:')
-_AWS_TYPE = re.compile(rb'"?Type"?\s*:\s*["\']?AWS::')
-
-
-# --- discovery -------------------------------------------------------------------------------
-
-
-def is_cloudformation_template(path: Path) -> bool:
-    """Whether ``path`` looks like a CloudFormation template, judged by a cheap look at
-    its first 64 KB: ``AWSTemplateFormatVersion``, or a ``Resources`` section with an
-    ``AWS::`` type."""
-    if path.suffix.lower() not in TEMPLATE_SUFFIXES:
-        return False
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(PROBE_BYTES)
-    except OSError:
-        return False
-    if b"\x00" in head:
-        # A template saved as UTF-16/32 is still a template: load it so the user hears it is
-        # not read (decode_template says why) instead of it vanishing from the scan.
-        head = _wide_text(head)
-        if not head:
-            return False
-    if b"AWSTemplateFormatVersion" in head:
-        return True
-    return bool(_TOP_LEVEL_RESOURCES.search(head) and _AWS_TYPE.search(head))
-
-
-def _wide_text(head: bytes) -> bytes:
-    """``head`` re-encoded as UTF-8 when it starts with a UTF-16/32 byte order mark, else b""."""
-    for bom, codec in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if head.startswith(bom):
-            return head.decode(codec, errors="ignore").encode("utf-8")
-    return b""
-
-
 # --- decoding ---------------------------------------------------------------------------------
 
 
 @dataclass
 class Template:
-    """A decoded template file: cfn-lint's node tree (0-based marks) and the file's lines."""
+    """A decoded template file: cfn-lint's node tree (0-based marks) and the file's lines.
+    ``warnings``: what was read despite a problem (a repeated key); ``is_template`` False: the
+    file is not a CloudFormation template (``document`` None; a top-level load skips it)."""
 
     path: Path
     display: str
     document: dict[str, Any] | None
     lines: list[str]
     errors: list[LoadError]
+    warnings: list[LoadError] = field(default_factory=list)
+    is_template: bool = True
 
 
 def decode_template(path: Path, options: ScanOptions) -> Template:
@@ -97,26 +67,30 @@ def decode_template(path: Path, options: ScanOptions) -> Template:
         data = path.read_bytes()
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        encoding = " (it is UTF-16 or UTF-32: save it as UTF-8)" if _wide_text(data[:PROBE_BYTES]) else ""
+        encoding = " (it is UTF-16 or UTF-32: save it as UTF-8)" if wide_text(data[:PROBE_BYTES]) else ""
         return Template(path, display, None, [], [LoadError(display, 0, f"file is not UTF-8 text{encoding}")])
     except OSError as error:
         return Template(path, display, None, [], [LoadError(display, 0, f"cannot read file: {error.strerror}")])
     lines = text.splitlines()
     cache = ParseCache(options.cache_dir)
-    document, errors = cache.get_or_compute(data, "cloudformation-decode", lambda: _decode(text, display))
-    if errors:
-        return Template(path, display, None, lines, errors)
-    if not isinstance(document, dict):
-        not_mapping = LoadError(display, 1, "not a CloudFormation template (no mapping)")
-        return Template(path, display, None, lines, [not_mapping])
+    decoded = cache.get_or_compute(data, "cloudformation-decode", lambda: _decode(text, display))
+    document, errors, warnings = decoded
+    if errors:  # whether a file that cannot be decoded is a template, its text says
+        return Template(path, display, None, lines, errors, is_template=looks_like_template(data[:PROBE_BYTES]))
+    if not is_template_document(document):
+        return Template(path, display, None, lines, [], is_template=False)
     resources = document.get("Resources")
     if not isinstance(resources, dict):
         line = _mark_line(getattr(resources, "start_mark", None)) if resources is not None else 0
-        return Template(path, display, None, lines, [LoadError(display, line, "template has no Resources mapping")])
-    return Template(path, display, document, lines, [])
+        no_resources = LoadError(display, line, "template has no Resources mapping")
+        return Template(path, display, None, lines, [no_resources], warnings)
+    return Template(path, display, document, lines, [], warnings)
 
 
-def _decode(text: str, display: str) -> tuple[Any, list[LoadError]]:
+Decoded = tuple[Any, list[LoadError], list[LoadError]]  # (document, errors, warnings)
+
+
+def _decode(text: str, display: str) -> Decoded:
     """cfn-lint's decode, turned into picklable nodes so the parse cache can keep it."""
     # Imported here: importing cfn-lint takes seconds, and a warm cache never needs it.
     from cfnlint.decode import decode_str
@@ -124,15 +98,29 @@ def _decode(text: str, display: str) -> tuple[Any, list[LoadError]]:
     try:
         document, matches = decode_str(text)
     except Exception as error:  # cfn-lint guards most inputs; never let one template stop the scan
-        return None, [LoadError(display, 0, f"cannot decode template: {error}")]
-    if matches:
-        return None, [
-            LoadError(display, max(int(getattr(m, "linenumber", 0) or 0), 0), str(m.message)) for m in matches
-        ]
+        return None, [LoadError(display, 0, f"cannot decode template: {error}")], []
+    errors = [LoadError(display, max(int(getattr(m, "linenumber", 0) or 0), 0), str(m.message)) for m in matches]
+    warnings: list[LoadError] = []
+    if errors and all(is_repeated_key_message(error.message) for error in errors):
+        document, errors, warnings = _decode_repeated_keys(text, display, errors)
+    if errors:
+        return None, errors, []
     try:
-        return marked_copy(document), []
+        return marked_copy(document), [], warnings
     except RecursionError:
-        return None, [LoadError(display, 0, "template is nested too deeply to read")]
+        return None, [LoadError(display, 0, "template is nested too deeply to read")], []
+
+
+def _decode_repeated_keys(text: str, display: str, refused: list[LoadError]) -> Decoded:
+    """The template cfn-lint refused for repeated keys alone, read with the later key winning;
+    each repeated key a warning. Anything else wrong with it: cfn-lint's errors stand."""
+    try:
+        document, repeated = decode_later_key_wins(text)
+    except TooLarge as error:
+        return None, [LoadError(display, 0, str(error))], []
+    except Exception:  # another problem behind the repeated keys: report what cfn-lint found
+        return None, refused, []
+    return document, [], [LoadError(display, r.kept_line, r.message) for r in repeated]
 
 
 def _mark_line(mark: Any) -> int:

@@ -2,7 +2,11 @@
 
 One ``Configuration`` per top-level template, with its local nested stacks loaded into it.
 ``Fn::ImportValue`` resolves against the ``Export`` names of every template loaded in the same
-call (two passes). An exported value that refers to a resource of another configuration
+call (two passes). An export name is unique in an account and region: when two outputs of the
+scan export the same name, the templates are meant for different accounts or regions (or one
+would fail to deploy), and which value an import reads is not known offline. The import is
+then ``Unknown`` naming both exports, and each export carries a notice naming the other;
+the result never depends on the order of the files. An exported value that refers to a resource of another configuration
 cannot become an edge of this one's graph: it is ``Unknown`` naming the exporting resource.
 Templates linked that way load as one configuration instead, unless their logical ids collide.
 """
@@ -15,7 +19,7 @@ from scanner.findings import Configuration
 from scanner.loaders.cloudformation.configuration import load_configuration, to_configuration
 from scanner.loaders.cloudformation.decode import Template, TemplateCache, as_mapping
 from scanner.loaders.cloudformation.nested import top_level_templates
-from scanner.loaders.cloudformation.stack import Export, LoadState
+from scanner.loaders.cloudformation.stack import Exports, LoadState, exported_by
 from scanner.loaders.cloudformation.values import is_known
 from scanner.options import ScanOptions
 
@@ -23,13 +27,14 @@ from scanner.options import ScanOptions
 def load_templates(paths: list[Path], options: ScanOptions) -> list[Configuration]:
     """One Configuration per top-level template; nested-only templates load into their parents."""
     cache = TemplateCache(options)
-    templates = [cache(path) for path in paths]
+    templates = [t for t in map(cache, paths) if t.is_template]  # a file that decoded as no template: not ours
     top = top_level_templates(templates, options)
 
     states = [load_configuration(t.display, "cloudformation", [t], options, cache, {}) for t in top]
-    exports: dict[str, Export] = {}
+    exports: Exports = {}
     for state in states:
-        exports.update(state.exports_out)
+        for export_name, found in state.exports_out.items():
+            exports.setdefault(export_name, []).extend(found)
     loaded: list[LoadState] = []
     for members in _import_groups(states, exports):
         group = [top[i] for i in members]
@@ -50,10 +55,28 @@ def load_templates(paths: list[Path], options: ScanOptions) -> list[Configuratio
                     "imported resources stay unknown"
                 )
             loaded.append(state)
+    for state in loaded:
+        state.notices.extend(ambiguous_export_notices(state, exports))
     return [to_configuration(state) for state in loaded]
 
 
-def _import_groups(states: list[LoadState], exports: dict[str, Export]) -> list[list[int]]:
+def ambiguous_export_notices(state: LoadState, exports: Exports) -> list[str]:
+    """A notice at each export of ``state`` whose name another output of the scan exports too."""
+    notices: list[str] = []
+    for export_name, own in sorted(state.exports_out.items()):
+        everyone = exports.get(export_name, [])
+        for export in own:
+            others = [e for e in everyone if e.place != export.place]
+            if others:
+                notices.append(
+                    f"{export.place}: export {export_name} is also exported by {exported_by(others)}: "
+                    f"Fn::ImportValue {export_name} is ambiguous (an export name is unique in an account and "
+                    "region; which value is imported depends on where the stacks are deployed), so it is unknown"
+                )
+    return notices
+
+
+def _import_groups(states: list[LoadState], exports: Exports) -> list[list[int]]:
     """Templates linked by Fn::ImportValue of a resource (not a literal) load as one
     configuration, as a CDK app does, so the import becomes a graph edge: an instance in a
     subnet another stack exports is routed by that stack's tables."""
@@ -69,7 +92,12 @@ def _import_groups(states: list[LoadState], exports: dict[str, Export]) -> list[
     for index, state in enumerate(states):
         for name in sorted(state.imports_used):
             other = exporter.get(name)
-            if other is not None and other != index and not is_known(exports[name].value):
+            if (
+                other is not None
+                and other != index
+                and len(exports[name]) == 1
+                and not is_known(exports[name][0].value)
+            ):
                 first, second = sorted((find(index), find(other)))
                 leader[second] = first
     groups: dict[int, list[int]] = {}

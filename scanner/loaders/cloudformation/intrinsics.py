@@ -2,7 +2,8 @@
 before a deployment.
 
 Intrinsics resolve to values, ``ResourceRef`` (``Ref`` -> attribute ``"Ref"``,
-``Fn::GetAtt`` -> the attribute name) or ``Unknown`` (with the refs it was computed from).
+``Fn::GetAtt`` -> the attribute name, unless the attribute echoes a property the template
+writes: then that value) or ``Unknown`` (with the refs it was computed from).
 ``Fn::GetAZs`` and ``Fn::Transform`` (a macro) are only known at deploy time; ``Fn::Base64``
 keeps its text so ``UserData`` stays readable; ``Fn::If`` on an unknown condition is known
 only when both branches are the same known value. A function given malformed arguments is
@@ -55,7 +56,7 @@ class Evaluator(Protocol):
 
     def ref(self, name: str) -> Any: ...
 
-    def get_att(self, logical_id: str, attribute: Any) -> Any: ...
+    def get_att(self, logical_id: str, attribute: Any, depth: int = 0) -> Any: ...
 
     def import_value(self, name: Any) -> Any: ...
 
@@ -89,10 +90,10 @@ def _fn_ref(stack: Evaluator, argument: Any, node: Any, depth: int) -> Any:
 def _fn_get_att(stack: Evaluator, argument: Any, node: Any, depth: int) -> Any:
     if isinstance(argument, str):
         logical_id, _, attribute = str(argument).partition(".")
-        return stack.get_att(logical_id, attribute)
+        return stack.get_att(logical_id, attribute, depth)
     if isinstance(argument, list) and len(argument) == 2:
         logical_id = str(argument[0])
-        return stack.get_att(logical_id, stack.value(argument[1], depth))
+        return stack.get_att(logical_id, stack.value(argument[1], depth), depth)
     return Unknown("Fn::GetAtt needs a resource and an attribute")
 
 
@@ -114,7 +115,7 @@ def _fn_sub(stack: Evaluator, argument: Any, node: Any, depth: int) -> Any:
             return variables[name]
         if "." in name and not name.startswith("AWS::"):
             logical_id, attribute = name.split(".", 1)
-            return stack.get_att(logical_id, attribute)
+            return stack.get_att(logical_id, attribute, depth)
         return stack.ref(name)
 
     whole = _SUB_PLACEHOLDER.fullmatch(text)

@@ -4,10 +4,15 @@
 A nested stack whose location is a local file (a relative path, not a URL) loads into its
 parent's configuration: its resources are ``Parent.Child``, its parameters are the parent's
 ``Parameters`` property, and ``Fn::GetAtt Child.Outputs.Name`` reads its output. In a CDK
-assembly the ``aws:asset:path`` metadata names the template. A location that is not a local
-file is a notice (its resources are not scanned), and so is a missing one outside CDK; a
-local file outside the scanned root, a stack that nests itself, or one nested more than
-``MAX_STACK_NESTING`` deep, is an error.
+assembly the ``aws:asset:path`` metadata names the template.
+
+A location that is not known offline names an *unknown child stack*, a notice (its resources
+are not scanned), never a local file: a dynamic reference (``{{resolve:ssm:...}}``, read at
+deploy time), a value that does not resolve (an ``Fn::Sub`` of a parameter without a value,
+a resource attribute), or a text that still holds a deploy-time placeholder
+(``templates/${AWS::Region}/child.yaml``). A URL (S3) is a notice too, and so is a missing
+location outside CDK. A local file outside the scanned root, a stack that nests itself, or
+one nested more than ``MAX_STACK_NESTING`` deep, is an error.
 
 A template that another template nests is not a configuration of its own; templates reached
 only through a nesting cycle are.
@@ -23,6 +28,7 @@ from typing import Any, Final
 
 from scanner.loaders.cloudformation.decode import Template, as_mapping
 from scanner.options import ScanOptions
+from scanner.values import ResourceRef, Unknown
 
 MAX_STACK_NESTING = 10  # nested stacks inside nested stacks
 STACK_TYPES: Final[Mapping[str, str]] = MappingProxyType(
@@ -30,12 +36,43 @@ STACK_TYPES: Final[Mapping[str, str]] = MappingProxyType(
 )
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:[^}]*\}\}")
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
+
+
+def _is_local(location: Any) -> bool:
+    """A location that names a file beside the template: a relative path, known offline."""
+    return (
+        isinstance(location, str)
+        and bool(location)
+        and not _URL.match(location)
+        and not _DYNAMIC_REFERENCE.search(location)
+        and not _PLACEHOLDER.search(location)
+    )
+
+
+def unknown_location(location: Any) -> str | None:
+    """Why a nested stack's evaluated location is not known offline (an unknown child
+    stack), or None when it is known (a local path, a URL) or not given."""
+    if isinstance(location, Unknown):
+        return f"is not known offline ({location.reason})"
+    if isinstance(location, ResourceRef):
+        return f"is {location}, known after deployment"
+    if not isinstance(location, str):
+        return None
+    dynamic = _DYNAMIC_REFERENCE.search(location)
+    if dynamic:
+        return f"is a dynamic reference ({dynamic.group(0)}), resolved at deploy time"
+    placeholder = _PLACEHOLDER.search(location)
+    if placeholder and not _URL.match(location):
+        return f"'{location}' depends on {placeholder.group(0)}, known at deploy time"
+    return None
 
 
 def local_template(location: Any, node: dict[str, Any], base: Path, cdk: bool) -> Path | None:
     """The local file a nested stack resource (``node``, in a template in ``base``) names
     with its evaluated ``location``, or with CDK's ``aws:asset:path``; None if it names none."""
-    if isinstance(location, str) and location and not _URL.match(location):
+    if _is_local(location):
         return base / location
     metadata = node.get("Metadata")
     asset = metadata.get("aws:asset:path") if isinstance(metadata, dict) else None
@@ -60,7 +97,7 @@ def nested_children(template: Template, options: ScanOptions) -> set[Path]:
             continue
         properties = as_mapping(node.get("Properties"))
         location = properties.get(STACK_TYPES[str(node.get("Type"))])
-        if isinstance(location, str) and not _URL.match(str(location)):
+        if _is_local(location):
             found.add((template.path.parent / str(location)).resolve())
     return found
 

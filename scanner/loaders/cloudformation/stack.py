@@ -7,6 +7,8 @@
   never from ``--parameter``.
 * Pseudo parameters and values: see ``values``; conditions: ``conditions``; intrinsics:
   ``intrinsics``, which evaluate through this stack (it is their ``Evaluator``).
+  ``Fn::GetAtt`` of an attribute that echoes a property the template writes is that
+  property's value (``attributes``); other attributes are ``ResourceRef``s.
 * Resources become ``RawResource``s with their evaluated properties and lines. A resource
   whose condition is false is not loaded; an unknown condition loads it with an assumption.
   ``Fn::ForEach`` (``AWS::LanguageExtensions``), pre-processor ``Type`` directives and
@@ -28,10 +30,16 @@ from typing import Any
 
 from scanner.adapters.raw import RawResource
 from scanner.findings import ConfigurationKind, LoadError, Suppression
+from scanner.loaders.cloudformation.attributes import echoed_attribute
 from scanner.loaders.cloudformation.conditions import Conditions
 from scanner.loaders.cloudformation.decode import SpanMaker, Template, as_mapping, key_node
 from scanner.loaders.cloudformation.intrinsics import evaluate_intrinsic
-from scanner.loaders.cloudformation.nested import STACK_TYPES, local_template, nests_itself_or_too_deep
+from scanner.loaders.cloudformation.nested import (
+    STACK_TYPES,
+    local_template,
+    nests_itself_or_too_deep,
+    unknown_location,
+)
 from scanner.loaders.cloudformation.values import (
     KNOWN_PSEUDO,
     MAX_DEPTH,
@@ -49,11 +57,26 @@ from scanner.values import ResourceRef, Span, SpannedDict, SpannedList, Unknown
 
 @dataclass
 class Export:
-    """An output with an ``Export`` name: who exports it, and its evaluated value."""
+    """An output with an ``Export`` name: who exports it (the configuration, and the file and
+    line of its ``Name``), and its evaluated value."""
 
     configuration: str
     file: str
+    line: int
     value: Any
+
+    @property
+    def place(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+Exports = dict[str, list[Export]]  # export name -> every output exporting it (one, unless ambiguous)
+
+
+def exported_by(exports: list[Export]) -> str:
+    """ "a.yaml:12 and b.yaml:30": the places of ``exports``, in path order."""
+    places = sorted({export.place for export in exports})
+    return ", ".join(places[:-1]) + f" and {places[-1]}" if len(places) > 1 else "".join(places)
 
 
 @dataclass
@@ -62,16 +85,17 @@ class LoadState:
 
     options: ScanOptions
     kind: ConfigurationKind
-    exports_in: dict[str, Export]
+    exports_in: Exports
     templates: Callable[[Path], Template]
     configuration_name: str
     cdk: bool = False
     raws: list[RawResource] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
+    warnings: list[LoadError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
-    exports_out: dict[str, Export] = field(default_factory=dict)
+    exports_out: Exports = field(default_factory=dict)
     imports_used: set[str] = field(default_factory=set)
     unknown_values: int = 0
     cdk_logical_ids: dict[str, str] = field(default_factory=dict)
@@ -100,6 +124,8 @@ class Stack:
         self.mappings = as_mapping(self.doc.get("Mappings"))
         self.conditions = Conditions(as_mapping(self.doc.get("Conditions")), self.value)
         self._children: dict[str, Stack | None] = {}
+        self._echoes: dict[tuple[str, str], Any] = {}  # Fn::GetAtt attributes that echo a property
+        self._echoing: set[tuple[str, str]] = set()
         self._outputs = as_mapping(self.doc.get("Outputs"))
         self.addresses = self._addresses()
         self.parameters = self._parameters(given)
@@ -152,6 +178,7 @@ class Stack:
 
     def load(self) -> None:
         self.state.files.append(self.template.display)
+        self.state.warnings.extend(self.template.warnings)
         transform = self.doc.get("Transform")
         if transform:
             names = transform if isinstance(transform, list) else [transform]
@@ -259,7 +286,13 @@ class Stack:
         location = self._safe_value(properties.get(location_key))
         path = local_template(location, node, self.template.path.parent, self.state.cdk)
         if path is None:
-            if not self.state.cdk or location is not None:
+            unknown_reason = unknown_location(location)
+            if unknown_reason is not None:
+                self.state.notices.append(
+                    f"{span}: nested stack {logical_id} is an unknown child stack: its {location_key} "
+                    f"{unknown_reason}; its resources are not scanned"
+                )
+            elif not self.state.cdk or location is not None:
                 self.state.notices.append(
                     f"{span}: nested stack {logical_id} is not a local template; its resources are not scanned"
                 )
@@ -278,6 +311,12 @@ class Stack:
         if template.document is None:
             self.state.files.append(template.display)
             self.state.errors.extend(template.errors)
+            self.state.warnings.extend(template.warnings)
+            if not template.errors and not template.is_template:
+                self.state.notices.append(
+                    f"{span}: nested stack {logical_id}: {location} is not a CloudFormation template "
+                    "(no AWS:: resource); its resources are not scanned"
+                )
             return None
         given = self._safe_value(properties.get("Parameters"))
         given = dict(given) if isinstance(given, dict) else {}
@@ -307,11 +346,14 @@ class Stack:
         condition = node.get("Condition")
         if condition is not None and self.condition(str(condition))[0] is False:
             return
-        export_name = self._safe_value(node["Export"].get("Name"))
+        name_node = node["Export"].get("Name")
+        export_name = self._safe_value(name_node)
         if isinstance(export_name, str):
-            self.state.exports_out[export_name] = Export(
-                self.state.configuration_name, self.template.display, self._safe_value(node.get("Value"))
-            )
+            span = self.spans.of(name_node) or self.spans.entry(key_node(self._outputs, name), node)
+            line = span.line if span is not None else 0
+            value = self._safe_value(node.get("Value"))
+            export = Export(self.state.configuration_name, self.template.display, line, value)
+            self.state.exports_out.setdefault(export_name, []).append(export)
 
     # -- conditions --
 
@@ -376,7 +418,7 @@ class Stack:
             return Unknown(f"{logical_id} is not created (condition {condition} is false)")
         return ResourceRef(self.addresses[logical_id], attribute)
 
-    def get_att(self, logical_id: str, attribute: Any) -> Any:
+    def get_att(self, logical_id: str, attribute: Any, depth: int = 0) -> Any:
         if not isinstance(attribute, str):
             return unknown(f"Fn::GetAtt {logical_id}: the attribute name is not known offline", attribute)
         if logical_id not in self.resources:
@@ -386,15 +428,42 @@ class Stack:
             stack = self.child(logical_id)
             if stack is not None:
                 return stack.output(attribute.split(".", 1)[1])
-        return self._resource_ref(logical_id, attribute)
+        reference = self._resource_ref(logical_id, attribute)
+        if not isinstance(reference, ResourceRef):
+            return reference  # the resource is not created
+        echoed = self._echo(logical_id, attribute, depth)
+        return reference if echoed is None else echoed
+
+    def _echo(self, logical_id: str, attribute: str, depth: int) -> Any:
+        """The attribute's value when it echoes a property (``attributes``), else None; each
+        evaluated once, and an attribute that reaches itself is unknown."""
+        key = (logical_id, attribute)
+        if key in self._echoes:
+            return self._echoes[key]
+        if key in self._echoing:
+            return Unknown(f"{logical_id}.{attribute} depends on itself")
+        self._echoing.add(key)
+        try:
+            echoed = echoed_attribute(self, logical_id, attribute, depth + 1)
+        finally:
+            self._echoing.discard(key)
+        self._echoes[key] = echoed
+        return echoed
 
     def import_value(self, name: Any) -> Any:
         if not isinstance(name, str):
             return unknown("Fn::ImportValue: the export name is not known offline", name)
         self.state.imports_used.add(name)
-        export = self.state.exports_in.get(name)
-        if export is None:
+        exporters = self.state.exports_in.get(name, [])
+        if not exporters:
             return Unknown(f"Fn::ImportValue {name}: no template in this scan exports it")
+        if len(exporters) > 1:
+            return Unknown(
+                f"Fn::ImportValue {name}: the name is exported more than once ({exported_by(exporters)}); an "
+                "export name is unique in an account and region, so which one is imported depends on where the "
+                "stacks are deployed"
+            )
+        [export] = exporters
         if (
             export.configuration == self.state.configuration_name
             or export.file in self.state.member_files

@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from scanner.findings import ScanResult
+from scanner.findings import LoadError, ScanResult
 from scanner.reports.json_report import SCHEMA_VERSION, render_json
 from scanner.reports.sarif import fingerprint, render_sarif
 from tests.support.paths import REPO
@@ -34,7 +34,19 @@ def schema() -> dict[str, Any]:
 def test_report_matches_schema(scan: ScanResult, schema: dict[str, Any]) -> None:
     report = json.loads(render_json(scan))
     jsonschema.Draft202012Validator(schema).validate(report)
-    assert report["schema_version"] == SCHEMA_VERSION == "1.1"
+    assert report["schema_version"] == SCHEMA_VERSION == "1.1"  # 1.1 added "warnings", "other_paths" and "restricted_paths"
+
+
+def test_warnings_are_listed_apart_from_errors(scan: ScanResult, schema: dict[str, Any]) -> None:
+    stack = next(c for c in scan.configurations if c.kind == "cloudformation")
+    stack.warnings.append(LoadError("stack/template.yaml", 7, "key 'CidrIp' repeats the one on line 6"))
+    report = json.loads(render_json(scan))
+    jsonschema.Draft202012Validator(schema).validate(report)
+    assert report["warnings"] == [
+        {"file": "stack/template.yaml", "line": 7, "message": "key 'CidrIp' repeats the one on line 6"}
+    ]
+    assert all(e["file"] != "stack/template.yaml" for e in report["errors"])
+    assert report["summary"]["unreadable_files"] == 2  # a warning is no unread file
 
 
 def test_empty_scan_matches_schema(tmp_path: Path, schema: dict[str, Any]) -> None:

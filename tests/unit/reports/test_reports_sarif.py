@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from scanner import __version__
-from scanner.findings import Exposure, ScanResult, Trait
+from scanner.findings import Exposure, LoadError, ScanResult, Trait
 from scanner.reports import sarif
 from scanner.reports.sarif import FINGERPRINT_KEY, fingerprint, render_sarif
 from scanner.rules.registry import all_rules
@@ -201,6 +201,23 @@ def test_load_errors_and_notices_are_notifications(scan: ScanResult) -> None:
     assert error["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
     assert error["descriptor"]["id"] == "iacscan-load-error"
     assert any(n["level"] == "note" and "known after apply" in n["message"]["text"] for n in notes)
+
+
+def test_warnings_are_warning_notifications_at_their_line(scan: ScanResult, tmp_path: Path) -> None:
+    stack = next(c for c in scan.configurations if c.kind == "cloudformation")
+    stack.warnings.append(LoadError(stack.name, 7, "key 'CidrIp' repeats the one on line 6"))
+    text = render_sarif(scan)
+    notes = run_of(text)["invocations"][0]["toolExecutionNotifications"]
+    [warning] = [n for n in notes if n["level"] == "warning"]
+    assert "repeats the one on line 6" in warning["message"]["text"]
+    location = warning["locations"][0]["physicalLocation"]
+    assert (location["artifactLocation"]["uri"], location["region"]["startLine"]) == (stack.name, 7)
+    assert "descriptor" not in warning  # not a load error: nothing is missing
+    binary = find_validator()
+    if binary is not None:
+        path = tmp_path / "warning.sarif"
+        path.write_text(text, encoding="utf-8")
+        assert validate(path, binary) == ([], [])
 
 
 def test_suppressions_stay_in_the_log_with_their_reason(scan: ScanResult) -> None:

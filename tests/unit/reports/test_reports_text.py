@@ -48,6 +48,21 @@ def test_best_fix_and_errors_shown(tmp_path: Path) -> None:
     assert "suppressed: no reason given" in text
 
 
+def test_warnings_shown_at_their_line_and_not_as_unread_files(tmp_path: Path) -> None:
+    result = sample_result(tmp_path)
+    result.configurations[1].warnings.append(LoadError("stack/template.yaml", 7, "key 'CidrIp' repeats line 6"))
+    text = rendered(result)
+    assert "warning: stack/template.yaml:7: key 'CidrIp' repeats line 6" in text
+    lines = text.splitlines()
+    start = lines.index("Could not read:")
+    unread = lines[start + 1 : lines.index("", start)]
+    assert unread == [
+        "  app/variables.tf:2: unterminated string",
+        "  stack/broken.yaml:3: YAML syntax error: unclosed flow sequence",
+    ]
+    assert summary_line(result).endswith("2 files could not be read")
+
+
 def test_summary_line(tmp_path: Path) -> None:
     result = sample_result(tmp_path)
     expected = (

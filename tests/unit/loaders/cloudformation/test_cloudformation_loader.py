@@ -9,8 +9,9 @@ import pytest
 
 from scanner.adapters.raw import RawResource
 from scanner.loaders.cloudformation.configuration import load_configuration
-from scanner.loaders.cloudformation.decode import TemplateCache, is_cloudformation_template
+from scanner.loaders.cloudformation.decode import TemplateCache
 from scanner.loaders.cloudformation.imports import load_templates
+from scanner.loaders.cloudformation.sniff import is_cloudformation_template
 from scanner.model import Instance, SecurityGroup, Subnet, Vpc
 from scanner.options import ScanOptions
 from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, Unknown
@@ -230,7 +231,7 @@ def test_ref_and_get_att(probe: SpannedDict) -> None:
     assert probe["RefParameter"] == "app"
     assert probe["RefPartition"] == "aws"
     assert probe["RefRegion"] == Unknown("AWS::Region is only known at deploy time")
-    assert probe["GetAttShort"] == ResourceRef("Vpc", "CidrBlock")
+    assert probe["GetAttShort"] == "10.0.0.0/16"  # CidrBlock echoes the VPC's property (attributes)
     assert probe["GetAttList"] == ResourceRef("Vpc", "DefaultSecurityGroup")
 
 
@@ -243,7 +244,8 @@ def test_pseudo_parameter_given_as_parameter() -> None:
 def test_sub(probe: SpannedDict) -> None:
     assert probe["SubPlain"] == "app-web"
     assert probe["SubWhole"] == ResourceRef("Vpc", "Ref")
-    assert probe["SubWholeAttr"] == ResourceRef("Vpc", "CidrBlock")
+    assert probe["SubWholeAttr"] == "10.0.0.0/16"
+    assert probe["SubWholeOtherAttr"] == ResourceRef("Vpc", "DefaultNetworkAcl")
     embedded = probe["SubEmbeddedRef"]
     assert isinstance(embedded, Unknown) and embedded.refs == (ResourceRef("Vpc", "Ref"),)
     assert probe["SubVariables"] == "b-app"
