@@ -14,6 +14,7 @@ from scanner.options import ScanOptions
 from scanner.reports.json_report import render_json
 from scanner.rules.imdsv1 import ID as IMDSV1
 from scanner.rules.internet_reachable import ID as INTERNET_REACHABLE
+from scanner.rules.open_security_group import ID as OPEN_SECURITY_GROUP
 from scanner.rules.public_ip import ID as PUBLIC_IP
 from scanner.rules.remote_access import ID as REMOTE_ACCESS
 from scanner.rules.vpc_reachable import ID as VPC_REACHABLE
@@ -80,8 +81,9 @@ def test_repeated_key_later_wins_in_yaml_and_json_with_a_warning_at_its_line() -
     assert result.all_errors == []
     yaml_later, json_later = line_of(yaml_file, "CidrIp: 0.0.0.0/0"), line_of(json_file, '"CidrIp": "0.0.0.0/0"')
     assert traits(result) == {
-        (REMOTE_ACCESS, "Web", rel(yaml_file), yaml_later),
-        (REMOTE_ACCESS, "Web", rel(json_file), json_later),
+        (rule, "Web", rel(file), line)
+        for rule in (REMOTE_ACCESS, OPEN_SECURITY_GROUP)  # SSH to the world is both
+        for file, line in ((yaml_file, yaml_later), (json_file, json_later))
     }
     warnings = {(w.file, w.line) for w in result.all_warnings}
     assert warnings == {(rel(yaml_file), yaml_later), (rel(json_file), json_later)}
@@ -106,6 +108,7 @@ def test_attributes_that_echo_a_property_are_known_before_deployment() -> None:
     assert traits(result) == {
         (PUBLIC_IP, "SshFromWorld", shown, public),
         (REMOTE_ACCESS, "SshFromWorld", shown, world),
+        (OPEN_SECURITY_GROUP, "SshFromWorld", shown, world),
         (INTERNET_REACHABLE, "SshFromWorld", shown, world),
         # ssh from !GetAtt Vpc.CidrBlock: from the VPC, not from the internet
         (PUBLIC_IP, "SshFromVpc", shown, public),

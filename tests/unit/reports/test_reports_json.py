@@ -34,7 +34,8 @@ def schema() -> dict[str, Any]:
 def test_report_matches_schema(scan: ScanResult, schema: dict[str, Any]) -> None:
     report = json.loads(render_json(scan))
     jsonschema.Draft202012Validator(schema).validate(report)
-    assert report["schema_version"] == SCHEMA_VERSION == "1.1"  # 1.1 added "warnings", "other_paths" and "restricted_paths"
+    # 1.1 added "warnings", "other_paths" and "restricted_paths"
+    assert report["schema_version"] == SCHEMA_VERSION == "1.1"
 
 
 def test_warnings_are_listed_apart_from_errors(scan: ScanResult, schema: dict[str, Any]) -> None:
