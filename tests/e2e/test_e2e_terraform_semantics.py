@@ -14,9 +14,7 @@ from functools import cache
 
 from scanner.findings import Exposure, Trait
 from scanner.options import ScanOptions
-from scanner.rules.imdsv1 import ID as IMDSV1
 from scanner.rules.internet_reachable import ID as INTERNET_REACHABLE
-from scanner.rules.open_security_group import ID as OPEN_SECURITY_GROUP
 from scanner.rules.public_ip import ID as PUBLIC_IP
 from scanner.rules.remote_access import ID as REMOTE_ACCESS
 from scanner.scan import scan
@@ -32,10 +30,18 @@ def _exposures(folder: str) -> tuple[Exposure, ...]:
 
 
 def traits(folder: str, workload: str) -> dict[str, Trait]:
-    """The traits of one workload of a fixture folder, by rule id."""
+    """The traits of one workload of a fixture folder, by rule id (the first of each)."""
+    return {rule: found[0] for rule, found in all_traits(folder, workload).items()}
+
+
+def all_traits(folder: str, workload: str) -> dict[str, list[Trait]]:
+    """Every trait of one workload of a fixture folder, by rule id."""
     found = [e for e in _exposures(folder) if e.workload == workload]
     assert len(found) <= 1
-    return {t.rule_id: t for t in found[0].traits} if found else {}
+    out: dict[str, list[Trait]] = {}
+    for trait in found[0].traits if found else ():
+        out.setdefault(trait.rule_id, []).append(trait)
+    return out
 
 
 def at(trait: Trait, folder: str, file: str, needle: str, occurrence: int = 1) -> bool:
@@ -66,4 +72,16 @@ def test_an_address_only_aws_assigns_stays_an_assumed_source() -> None:
     assert any("aws_instance.peer.private_ip" in a for a in reachable.assumptions)
 
 
-__all__ = ["IMDSV1", "OPEN_SECURITY_GROUP", "REMOTE_ACCESS"]
+# --- iteration keys ------------------------------------------------------------------------------
+
+ITERATION = "terraform/iteration-keys"
+
+
+def test_dynamic_ingress_over_a_set_of_ports_opens_those_ports() -> None:
+    found = all_traits(ITERATION, "aws_instance.admin")
+    assert set(found) == {REMOTE_ACCESS, PUBLIC_IP, INTERNET_REACHABLE}
+    remote = found[REMOTE_ACCESS]
+    assert sorted(t.properties["ports"] for t in remote) == ["tcp 22", "tcp 3389"]
+    assert all(at(t, ITERATION, "main.tf", 'cidr_blocks = ["0.0.0.0/0"]') for t in remote)
+    [reachable] = found[INTERNET_REACHABLE]
+    assert "tcp 22, tcp 3389" in reachable.message

@@ -30,6 +30,7 @@ from scanner.loaders.terraform.eval import (
 from scanner.loaders.terraform.eval.functions import (
     FunctionContext,
     FunctionError,
+    SetValue,
     is_pending,
     to_number,
     to_str,
@@ -210,6 +211,10 @@ class ModuleInstance:
 
     # --- count / for_each ---
     def expand(self, block: syn.Block, display: str, what: str) -> Expansion:
+        """The instances of a resource, data source or module call: ``count.index`` 0..n-1;
+        ``for_each`` over a map or object gives ``each.key`` its key and ``each.value`` its
+        value, over a set of strings the element as both. Terraform rejects a list or tuple
+        here (it wants ``toset()``); one is read as the set of its elements."""
         attrs = block.body.attributes
         if "count" in attrs:
             count = self.eval(attrs["count"].expr, display)
@@ -379,6 +384,10 @@ class ModuleInstance:
         return out
 
     def _dynamic(self, block: syn.Block, display: str, env: dict[str, Any], notes: list[str]) -> list[SpannedDict]:
+        """The blocks a ``dynamic`` block generates, one per element of its ``for_each``, with
+        the iterator (the label, or ``iterator = name``) bound as Terraform binds it: ``.key``
+        is a map's or object's key (in key order), a list's or tuple's index, a set's element
+        itself; ``.value`` is the element. Nested ``dynamic`` blocks see the outer iterators."""
         label = block.labels[0]
         attrs = block.body.attributes
         iterator = label
@@ -397,6 +406,8 @@ class ModuleInstance:
             pairs: list[tuple[Any, Any]] = [(unknown, unknown)]
         elif isinstance(collection, dict):
             pairs = [(k, collection[k]) for k in sorted(collection)]
+        elif isinstance(collection, SetValue):
+            pairs = [(v, v) for v in collection]
         elif isinstance(collection, list | tuple):
             pairs = list(enumerate(collection))
         else:

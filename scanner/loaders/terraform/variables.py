@@ -18,7 +18,14 @@ from typing import Any
 from scanner.findings import LoadError
 from scanner.loaders.terraform import hcl as syn
 from scanner.loaders.terraform.eval import Evaluator
-from scanner.loaders.terraform.eval.functions import FunctionError, is_pending, to_bool, to_number, to_str
+from scanner.loaders.terraform.eval.functions import (
+    FunctionError,
+    is_pending,
+    make_set,
+    to_bool,
+    to_number,
+    to_str,
+)
 from scanner.loaders.terraform.files import link_display
 from scanner.loaders.terraform.load_run import LoadRun
 from scanner.loaders.terraform.modules import ModuleConfig
@@ -132,15 +139,10 @@ def _convert(value: Any, type_expr: syn.Expr) -> Any:
         if isinstance(type_expr, syn.FunctionCall) and type_expr.args:
             if type_expr.name in ("list", "set") and isinstance(value, list):
                 converted = [_convert(v, type_expr.args[0]) for v in value]
+                spans = list(getattr(value, "item_spans", []))
                 if type_expr.name == "set":
-                    converted = (
-                        list(dict.fromkeys(converted))
-                        if all(isinstance(v, str | int | float | bool) for v in converted)
-                        else converted
-                    )
-                return SpannedList(
-                    converted, span=getattr(value, "span", None), item_spans=list(getattr(value, "item_spans", []))
-                )
+                    return make_set(converted, spans, getattr(value, "span", None))
+                return SpannedList(converted, span=getattr(value, "span", None), item_spans=spans)
             if type_expr.name == "map" and isinstance(value, dict):
                 out = SpannedDict(
                     {k: _convert(v, type_expr.args[0]) for k, v in value.items()},
