@@ -14,6 +14,7 @@ from functools import cache
 
 from scanner.findings import Exposure, Trait
 from scanner.options import ScanOptions
+from scanner.rules.imdsv1 import ID as IMDSV1
 from scanner.rules.internet_reachable import ID as INTERNET_REACHABLE
 from scanner.rules.public_ip import ID as PUBLIC_IP
 from scanner.rules.remote_access import ID as REMOTE_ACCESS
@@ -85,3 +86,25 @@ def test_dynamic_ingress_over_a_set_of_ports_opens_those_ports() -> None:
     assert all(at(t, ITERATION, "main.tf", 'cidr_blocks = ["0.0.0.0/0"]') for t in remote)
     [reachable] = found[INTERNET_REACHABLE]
     assert "tcp 22, tcp 3389" in reachable.message
+
+
+# --- override files ------------------------------------------------------------------------------
+
+OVERRIDE = "terraform/override-files"
+
+
+def test_an_override_that_requires_tokens_removes_imdsv1() -> None:
+    web = traits(OVERRIDE, "aws_instance.web")
+    assert IMDSV1 not in web
+    legacy = traits(OVERRIDE, "aws_instance.legacy")
+    # the override of local.legacy_tokens makes tokens optional; the line is where the local is used
+    assert at(legacy[IMDSV1], OVERRIDE, "main.tf", "http_tokens = local.legacy_tokens")
+
+
+def test_rules_an_override_writes_point_at_the_override_file() -> None:
+    for workload in ("aws_instance.web", "aws_instance.legacy"):
+        found = all_traits(OVERRIDE, workload)
+        [remote] = found[REMOTE_ACCESS]  # RDP from the override; SSH was replaced
+        assert remote.properties["ports"] == "tcp 3389"
+        assert at(remote, OVERRIDE, "override.tf", "cidr_blocks = [var.admin_cidr]")
+        assert at(found[INTERNET_REACHABLE][0], OVERRIDE, "override.tf", "cidr_blocks = [var.admin_cidr]")

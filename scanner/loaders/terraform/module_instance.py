@@ -39,6 +39,7 @@ from scanner.loaders.terraform.eval.functions import (
 from scanner.loaders.terraform.files import SourceFile
 from scanner.loaders.terraform.load_run import LoadRun
 from scanner.loaders.terraform.modules import ModuleConfig
+from scanner.loaders.terraform.overrides import MergedBody, file_of
 from scanner.loaders.terraform.policy_document import policy_document_json
 from scanner.loaders.terraform.variables import root_values, variable_value
 from scanner.values import Span, SpannedDict, SpannedList, Unknown
@@ -170,9 +171,9 @@ class ModuleInstance:
         value_attr = block.body.attributes.get("value")
         if value_attr is None:
             return None
-        return self._memo(
-            ("output", name), (display, block.line), lambda: self.eval(value_attr.expr, display), f"{self.label}.{name}"
-        )
+        where = file_of(value_attr, display)
+        label = f"{self.label}.{name}"
+        return self._memo(("output", name), (display, block.line), lambda: self.eval(value_attr.expr, where), label)
 
     def path_value(self, name: str) -> Any:
         if name == "module":
@@ -217,6 +218,7 @@ class ModuleInstance:
         here (it wants ``toset()``); one is read as the set of its elements."""
         attrs = block.body.attributes
         if "count" in attrs:
+            display = file_of(attrs["count"], display)
             count = self.eval(attrs["count"].expr, display)
             if is_pending(count) or count is None:
                 index = unknown_from(f"count.index of {what} is unknown: count is not known", count)
@@ -241,6 +243,7 @@ class ModuleInstance:
                 number = MAX_INSTANCES
             return Expansion("count", [(i, {"count": {"index": i}}) for i in range(max(number, 0))])
         if "for_each" in attrs:
+            display = file_of(attrs["for_each"], display)
             each = self.eval(attrs["for_each"].expr, display)
             unknown_env = {
                 "each": {
@@ -356,30 +359,32 @@ class ModuleInstance:
     ) -> SpannedDict:
         """A block body -> attributes and nested blocks (lists of SpannedDict), ``dynamic`` expanded."""
         out = SpannedDict(span=Span(display, block.line, block.end_line))
+        merged = isinstance(body, MergedBody)
         for item in body.items:
+            where = file_of(item, display) if merged else display  # an override's items are its file's
             if isinstance(item, syn.Attribute):
                 if item.name in META_ARGUMENTS:
                     continue
-                out[item.name] = self.eval(item.expr, display, env)
-                out.key_spans[item.name] = Span(display, item.line, item.end_line)
+                out[item.name] = self.eval(item.expr, where, env)
+                out.key_spans[item.name] = Span(where, item.line, item.end_line)
                 continue
             if item.type in META_BLOCKS:
                 continue
             if item.type == "dynamic" and item.labels:
-                produced = self._dynamic(item, display, env, notes)
+                produced = self._dynamic(item, where, env, notes)
                 name = item.labels[0]
             else:
-                produced = [self.evaluate_body(item.body, display, env, notes, item)]
+                produced = [self.evaluate_body(item.body, where, env, notes, item)]
                 name = item.type
             blocks = out.get(name)
             if not isinstance(blocks, SpannedList):
-                blocks = SpannedList(span=Span(display, item.line, item.end_line))
+                blocks = SpannedList(span=Span(where, item.line, item.end_line))
                 out[name] = blocks
             for value in produced:
                 blocks.append(value)
                 blocks.item_spans.append(value.span)
-            first = blocks.span or Span(display, item.line, item.end_line)
-            blocks.span = Span(display, min(first.line, item.line), max(first.end_line, item.end_line))
+            first = blocks.span or Span(where, item.line, item.end_line)
+            blocks.span = Span(where, min(first.line, item.line), max(first.end_line, item.end_line))
             out.key_spans[name] = blocks.span
         return out
 
@@ -515,7 +520,7 @@ class ModuleInstance:
         for key, env in expansion.instances:
             prefix = label + ("" if key is None else key_text(key)) + "."
             inputs = {
-                attr.name: self._input_getter(attr, source.display, env)
+                attr.name: self._input_getter(attr, file_of(attr, source.display), env)
                 for attr in block.body.attributes.values()
                 if attr.name not in ("source", "version", "count", "for_each", "providers", "depends_on")
             }
@@ -546,9 +551,10 @@ class ModuleInstance:
         if source_attr is None:
             loader.error(LoadError(source.display, block.line, f"{label} has no source"))
             return None, "it has no source"
-        raw = Evaluator(None).evaluate(source_attr.expr, source.display)
+        raw = Evaluator(None).evaluate(source_attr.expr, file_of(source_attr, source.display))
         if not isinstance(raw, str):
-            loader.error(LoadError(source.display, source_attr.line, f"{label}: source must be a literal string"))
+            where = file_of(source_attr, source.display)
+            loader.error(LoadError(where, source_attr.line, f"{label}: source must be a literal string"))
             return None, "its source is not a literal string"
         folder: Path | None
         if raw.startswith("./") or raw.startswith("../") or raw in (".", ".."):

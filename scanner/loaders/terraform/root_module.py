@@ -1,16 +1,17 @@
 """A Terraform root module folder -> RawResources, evaluated as far as Terraform could before apply.
 
-Reads every ``.tf`` / ``.tf.json`` of the folder, resolves variables with Terraform's
-precedence, evaluates locals, resources (expanding ``count`` / ``for_each`` / ``dynamic``),
-data sources (``aws_iam_policy_document`` is computed, others stay Unknown) and module calls
-(local sources and downloads recorded in ``.terraform/modules/modules.json``), all lazily so
-evaluation order follows references, and cycles end as Unknown plus an error.
+Reads every ``.tf`` / ``.tf.json`` of the folder (override files merged in, ``modules``),
+resolves variables with Terraform's precedence, evaluates locals, resources (expanding
+``count`` / ``for_each`` / ``dynamic``), data sources (``aws_iam_policy_document`` is
+computed, others stay Unknown) and module calls (local sources and downloads recorded in
+``.terraform/modules/modules.json``), all lazily so evaluation order follows references, and
+cycles end as Unknown plus an error.
 
 The ``Loader`` is that run: it owns what one load shares (the module index, the parsed
 files, the record of errors, notices and files, the cycle guard), walks every instance of
 every module (``module_instance``) to emit one RawResource per resource instance, and attaches
-each ``iacscan:ignore`` comment to the block it is on or directly above (noting those that
-have no effect).
+each ``iacscan:ignore`` comment to the block it is on or directly above, an override file's
+block included (noting those that have no effect).
 """
 
 from __future__ import annotations
@@ -143,6 +144,8 @@ class Loader:
         for name, (block, source) in instance.config.module_calls.items():
             base = f"{instance.prefix}module.{name}"
             self.add_suppressions(source, block, base)
+            for override, override_source in instance.config.overrides.get(("module", name), ()):
+                self.add_suppressions(override_source, override, base)
             for child in instance.module_instances(name):
                 self.collect(child)
 
@@ -151,6 +154,8 @@ class Loader:
     ) -> None:
         base = f"{instance.prefix}{rtype}.{rname}"
         self.add_suppressions(source, block, base)
+        for override, override_source in instance.config.overrides.get(("resource", rtype, rname), ()):
+            self.add_suppressions(override_source, override, base)
         expansion = instance.resource_expansion(rtype, rname)
         for key, _env in expansion.instances:
             if self.total_resources >= MAX_RESOURCES:

@@ -29,6 +29,7 @@ from scanner.loaders.terraform.eval.functions import (
 from scanner.loaders.terraform.files import link_display
 from scanner.loaders.terraform.load_run import LoadRun
 from scanner.loaders.terraform.modules import ModuleConfig
+from scanner.loaders.terraform.overrides import file_of
 from scanner.values import SpannedDict, SpannedList, Unknown
 
 Getter = Callable[[], Any]
@@ -105,6 +106,7 @@ def variable_value(
     module instance: its caller's input, else the root's value, else its default; Unknown
     when it has none (``where`` names the module instance in that reason)."""
     block, display = declared
+    attrs = block.body.attributes
     literal = Evaluator(None, report=report)
     value: Any = None
     found = False
@@ -112,14 +114,14 @@ def variable_value(
         value, found = inputs[name](), True
     elif name in root:
         value, found = root[name][0](), True
-    elif "default" in block.body.attributes:
-        value, found = literal.evaluate(block.body.attributes["default"].expr, display), True
+    elif "default" in attrs:
+        value, found = literal.evaluate(attrs["default"].expr, file_of(attrs["default"], display)), True
     if not found:
         return Unknown(f"variable {name}{where} has no value")
-    if value is None and "default" in block.body.attributes and "nullable" in block.body.attributes:
+    if value is None and "default" in attrs and "nullable" in attrs:
         # nullable = false: Terraform replaces an explicit null with the default
-        if Evaluator(None).evaluate(block.body.attributes["nullable"].expr, display) is False:
-            value = literal.evaluate(block.body.attributes["default"].expr, display)
+        if Evaluator(None).evaluate(attrs["nullable"].expr, file_of(attrs["nullable"], display)) is False:
+            value = literal.evaluate(attrs["default"].expr, file_of(attrs["default"], display))
     type_attr = block.body.attributes.get("type")
     if type_attr is not None and value is not None and not is_pending(value):
         value = _convert(value, type_attr.expr)
