@@ -108,3 +108,50 @@ def test_rules_an_override_writes_point_at_the_override_file() -> None:
         assert remote.properties["ports"] == "tcp 3389"
         assert at(remote, OVERRIDE, "override.tf", "cidr_blocks = [var.admin_cidr]")
         assert at(found[INTERNET_REACHABLE][0], OVERRIDE, "override.tf", "cidr_blocks = [var.admin_cidr]")
+
+
+# --- the default VPC through data sources ---------------------------------------------------------
+
+DATA_VPC = "reachability/default-vpc-through-data-sources"
+DATA_SUBNETS = "reachability/default-subnets-through-data-sources"
+
+
+def test_an_instance_in_a_subnet_of_the_default_vpc_is_assumed_public_and_reachable() -> None:
+    found = traits(DATA_VPC, "aws_instance.web")
+    assert set(found) == {REMOTE_ACCESS, PUBLIC_IP, INTERNET_REACHABLE}
+    public = found[PUBLIC_IP]
+    assert at(public, DATA_VPC, "main.tf", "filter {")  # the filter that picks the default VPC's subnets
+    assert any("data.aws_subnets.default" in a and "assumed true" in a for a in public.assumptions)
+    reachable = found[INTERNET_REACHABLE]
+    assert reachable.properties["ports"] == "tcp 22"  # 8080 is open to 172.31.0.0/16 only
+    assert at(reachable, DATA_VPC, "main.tf", 'cidr_blocks = ["0.0.0.0/0"]')
+    assert [(s.kind, s.address) for s in reachable.path[:4]] == [
+        ("internet", "internet"),
+        ("internet_gateway", "data.aws_vpc.default#internet-gateway"),
+        ("route_table", "implicit main route table"),
+        ("route", "data.aws_vpc.default#main-route-table.route[0]"),
+    ]
+
+
+def test_an_autoscaling_group_behind_a_load_balancer_in_the_default_vpc() -> None:
+    found = traits(DATA_VPC, "aws_autoscaling_group.app")
+    assert set(found) == {PUBLIC_IP, INTERNET_REACHABLE}
+    reachable = found[INTERNET_REACHABLE]
+    assert reachable.properties["ports"] == "tcp 8080"
+    assert at(reachable, DATA_VPC, "main.tf", "security_groups = [aws_security_group.alb.id]")
+    assert reachable.path[1].address == "aws_lb.app"
+
+
+def test_subnets_of_a_vpc_not_known_to_be_the_default_stay_unknown() -> None:
+    found = traits(DATA_VPC, "aws_instance.shared")
+    assert set(found) == {REMOTE_ACCESS}
+
+
+def test_default_subnets_give_public_addresses_without_assumptions() -> None:
+    found = traits(DATA_SUBNETS, "aws_instance.bastion")
+    assert set(found) == {REMOTE_ACCESS, PUBLIC_IP, INTERNET_REACHABLE}
+    assert at(found[PUBLIC_IP], DATA_SUBNETS, "main.tf", "default_for_az    = true")
+    assert found[PUBLIC_IP].assumptions == () and found[INTERNET_REACHABLE].assumptions == ()
+    assert at(found[INTERNET_REACHABLE], DATA_SUBNETS, "main.tf", 'cidr_blocks = ["0.0.0.0/0"]')
+    # one argument away: no public address, no path from the internet
+    assert set(traits(DATA_SUBNETS, "aws_instance.worker")) == {REMOTE_ACCESS}

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scanner.adapters.terraform.default_vpc import DEFAULT_VPC_CIDR, is_default_vpc_query
 from scanner.findings import LoadError
 from scanner.loaders.terraform import hcl as syn
 from scanner.loaders.terraform.eval import (
@@ -426,16 +427,39 @@ class ModuleInstance:
         return produced
 
     # --- data sources ---
+    def data_expansion(self, data_type: str, name: str) -> Expansion | None:
+        """The instances of a data source (None when its count/for_each cannot be evaluated)."""
+        block, display = self.config.data[(data_type, name)]
+        base = f"{self.prefix}data.{data_type}.{name}"
+        expansion = self._memo(
+            ("expand-data", data_type, name), (display, block.line), lambda: self.expand(block, display, base), base
+        )
+        return expansion if isinstance(expansion, Expansion) else None
+
+    def data_config(self, data_type: str, name: str, key: Any) -> Any:
+        """The evaluated arguments of one data source instance (memoized; cycles -> Unknown)."""
+        block, display = self.config.data[(data_type, name)]
+        base = f"{self.prefix}data.{data_type}.{name}"
+        address = base if key is None else base + key_text(key)
+        expansion = self.data_expansion(data_type, name)
+        env = expansion.env_of(key) if expansion is not None else {}
+
+        def compute() -> Any:
+            return self.evaluate_body(block.body, display, env, [], block)
+
+        return self._memo(("data", address), (display, block.line), compute, address)
+
     def data_source(self, data_type: str, name: str) -> Any:
+        """A data source as a reference yields it: its attributes are read at apply (Unknown
+        naming it), except an ``aws_iam_policy_document``'s JSON and the default VPC's CIDR
+        (``data "aws_vpc"`` selecting it: 172.31.0.0/16 in every region), known offline."""
         declared = self.config.data.get((data_type, name))
         if declared is None:
             raise EvalError(f"reference to undeclared data source data.{data_type}.{name}")
         block, display = declared
         base = f"{self.prefix}data.{data_type}.{name}"
-        expansion = self._memo(
-            ("expand-data", data_type, name), (display, block.line), lambda: self.expand(block, display, base), base
-        )
-        if not isinstance(expansion, Expansion):
+        expansion = self.data_expansion(data_type, name)
+        if expansion is None:
             return DataObject(base)
         objects: list[tuple[Any, DataObject]] = []
         for key, env in expansion.instances:
@@ -443,12 +467,23 @@ class ModuleInstance:
             computed = None
             if data_type == "aws_iam_policy_document":
                 computed = self._policy_getter(block, display, env, address)
+            elif data_type == "aws_vpc":
+                computed = self._default_vpc_getter(name, key)
             objects.append((key, DataObject(address, computed)))
         if expansion.kind in ("single", "unknown"):
             return objects[0][1] if objects else DataObject(base)
         if expansion.kind == "count":
             return SpannedList([obj for _, obj in objects])
         return SpannedDict({str(key): obj for key, obj in objects})
+
+    def _default_vpc_getter(self, name: str, key: Any) -> Callable[[str], Any]:
+        def computed(attr: str) -> Any:
+            if attr != "cidr_block":
+                return None
+            body = self.data_config("aws_vpc", name, key)
+            return DEFAULT_VPC_CIDR if isinstance(body, dict) and is_default_vpc_query(body) else None
+
+        return computed
 
     def _policy_getter(self, block: syn.Block, display: str, env: dict[str, Any], address: str) -> Callable[[str], Any]:
         def computed(attr: str) -> Any:
