@@ -12,6 +12,7 @@ module call's source names: a local path, or the download recorded in
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,7 +222,7 @@ class ModuleInstance:
         if "count" in attrs:
             display = file_of(attrs["count"], display)
             count = self.eval(attrs["count"].expr, display)
-            if is_pending(count) or count is None:
+            if is_pending(count):
                 index = unknown_from(f"count.index of {what} is unknown: count is not known", count)
                 return Expansion(
                     "unknown",
@@ -229,7 +230,11 @@ class ModuleInstance:
                     f"count is unknown ({_reason(count)}): assumed one instance",
                 )
             try:
-                number = int(to_number(count))
+                value = to_number(count)
+                whole = isinstance(value, int) or (math.isfinite(value) and value.is_integer())
+                if not whole or value < 0:
+                    raise FunctionError(f"{value} is not a whole number of instances (0 or more)")
+                number = int(value)
             except FunctionError as exc:
                 self.loader.error(LoadError(display, attrs["count"].line, f"{what}: count is not a number: {exc}"))
                 return Expansion("count", [])
@@ -242,7 +247,7 @@ class ModuleInstance:
                     )
                 )
                 number = MAX_INSTANCES
-            return Expansion("count", [(i, {"count": {"index": i}}) for i in range(max(number, 0))])
+            return Expansion("count", [(i, {"count": {"index": i}}) for i in range(number)])
         if "for_each" in attrs:
             display = file_of(attrs["for_each"], display)
             each = self.eval(attrs["for_each"].expr, display)
@@ -252,7 +257,7 @@ class ModuleInstance:
                     "value": unknown_from(f"each.value of {what} is unknown", each),
                 }
             }
-            if is_pending(each) or each is None:
+            if is_pending(each):
                 return Expansion(
                     "unknown", [(None, unknown_env)], f"for_each is unknown ({_reason(each)}): assumed one instance"
                 )
@@ -403,7 +408,10 @@ class ModuleInstance:
         if content is None or "for_each" not in attrs:
             return []
         collection = self.eval(attrs["for_each"].expr, display, env)
-        if is_pending(collection) or collection is None:
+        if collection is None:
+            self.loader.error(LoadError(display, attrs["for_each"].line, f'dynamic "{label}": for_each is null'))
+            return []
+        if is_pending(collection):
             notes.append(
                 f'dynamic "{label}" (line {block.line}): for_each is unknown ({_reason(collection)}); '
                 f"one block assumed, its values from {iterator} unknown"

@@ -99,3 +99,41 @@ resource "terraform_data" "probe" {
     assert probe["indexed"] == "a set has no index"
     assert probe["as_list"] == "a"
     assert probe["mixed_set"] == ["3", "a", "b"]
+
+
+def test_null_negative_and_fractional_counts_and_null_for_each_are_errors(tmp_path: Path) -> None:
+    """Terraform rejects them (a null count or for_each, a count that is not a whole number
+    0 or more, a dynamic block over null): errors, and no instance or block."""
+    (tmp_path / "main.tf").write_text(
+        """
+resource "aws_instance" "null_count" {
+  count = null
+}
+
+resource "aws_instance" "negative" {
+  count = -1
+}
+
+resource "aws_instance" "fraction" {
+  count = 1.5
+}
+
+resource "aws_instance" "null_for_each" {
+  for_each = null
+}
+
+resource "aws_security_group" "null_dynamic" {
+  dynamic "ingress" {
+    for_each = null
+    content {
+      from_port = 22
+    }
+  }
+}
+""",
+        encoding="utf-8",
+    )
+    result = load_folder(tmp_path)
+    assert sorted(e.line for e in result.errors) == [3, 7, 11, 15, 20]
+    assert set(by_address(result)) == {"aws_security_group.null_dynamic"}
+    assert by_address(result)["aws_security_group.null_dynamic"].body["ingress"] == []
