@@ -133,6 +133,13 @@ def test_an_instance_in_a_subnet_of_the_default_vpc_is_assumed_public_and_reacha
     ]
 
 
+def test_an_instance_placed_by_its_launch_template_in_the_default_vpc() -> None:
+    found = traits(DATA_VPC, "aws_instance.worker")
+    assert set(found) == {REMOTE_ACCESS, PUBLIC_IP, INTERNET_REACHABLE}
+    assert at(found[PUBLIC_IP], DATA_VPC, "main.tf", "filter {")
+    assert found[INTERNET_REACHABLE].assumptions
+
+
 def test_an_autoscaling_group_behind_a_load_balancer_in_the_default_vpc() -> None:
     found = traits(DATA_VPC, "aws_autoscaling_group.app")
     assert set(found) == {PUBLIC_IP, INTERNET_REACHABLE}
