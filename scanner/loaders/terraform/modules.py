@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from scanner.findings import LoadError
@@ -116,7 +118,7 @@ def _apply_override(config: ModuleConfig, source: SourceFile, errors: list[LoadE
                     config.locals[attr.name] = (attr, display)
                 else:
                     errors.append(
-                        LoadError(display, attr.line, f"override of local.{attr.name}, declared nowhere else")
+                        LoadError(display, attr.line, f"override of local.{attr.name}, declared nowhere else; ignored")
                     )
             continue
         prefix = _OVERRIDE_PREFIXES.get(block.type)
@@ -140,14 +142,12 @@ def _apply_override(config: ModuleConfig, source: SourceFile, errors: list[LoadE
 
 # the top-level blocks an override file merges into another file's: how their addresses
 # begin, and the index of ModuleConfig that holds them
-_OVERRIDE_PREFIXES = {"resource": "", "data": "data.", "module": "module.", "variable": "var.", "output": "output."}
-_OVERRIDE_INDEXES = {
-    "resource": "resources",
-    "data": "data",
-    "module": "module_calls",
-    "variable": "variables",
-    "output": "outputs",
-}
+_OVERRIDE_PREFIXES: Mapping[str, str] = MappingProxyType(
+    {"resource": "", "data": "data.", "module": "module.", "variable": "var.", "output": "output."}
+)
+_OVERRIDE_INDEXES: Mapping[str, str] = MappingProxyType(
+    {"resource": "resources", "data": "data", "module": "module_calls", "variable": "variables", "output": "outputs"}
+)
 
 
 def _without(block: syn.Block, name: str) -> syn.Block:
