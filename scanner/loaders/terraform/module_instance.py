@@ -4,9 +4,10 @@ A ``ModuleInstance`` answers what its expressions reference (variables, locals, 
 data sources, module calls, ``path.*``) for the evaluator, lazily and memoised, so
 evaluation order follows references and a cycle ends as Unknown plus an error. It expands
 ``count`` / ``for_each`` of resources, data sources and module calls (``Expansion``) and
-``dynamic`` blocks, computes ``aws_iam_policy_document`` data sources, and finds the folder a
-module call's source names: a local path, or the download recorded in
-``.terraform/modules/modules.json``.
+``dynamic`` blocks, computes ``aws_iam_policy_document`` data sources and the default VPC's
+CIDR, and finds the folder a module call's source names: a local path, or the download
+recorded in ``.terraform/modules/modules.json``. An argument an override file set is
+evaluated in, and points at, that file (``overrides.file_of``).
 """
 
 from __future__ import annotations
