@@ -56,6 +56,7 @@ def default_vpc_addresses(raws: Iterable[RawResource]) -> frozenset[str]:
 
 
 def map_vpc_data(raw: RawResource, body: Body) -> list[Resource]:
+    """``data "aws_vpc"``: the default VPC when it selects it, else nothing."""
     if not is_default_vpc_query(raw.body):
         return []
     body.get("default", "is_default")
@@ -70,7 +71,7 @@ def map_subnet_data(raw: RawResource, body: Body, default_vpcs: frozenset[str]) 
     if len(vpc_refs) != len(named):
         return []  # a VPC the scan does not know is the default one
     default_for_az = body.get("default_for_az")
-    if default_for_az is not True:
+    if not isinstance(default_for_az, bool):
         default_for_az = _filter_flag(raw.body, ("default-for-az", "defaultForAz"))
     if not vpc_refs and default_for_az is not True:
         return []  # nothing ties it to the default VPC

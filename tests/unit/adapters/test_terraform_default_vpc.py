@@ -96,7 +96,9 @@ def test_filters_on_public_addresses_and_the_legacy_subnet_ids() -> None:
         "added",
         body(14, 20, filter=filters(15, ("vpc-id", [VPC_ID]), ("default-for-az", ["false"]))),
     )
-    found = mapped(DEFAULT_VPC, private, added)
+    not_default = data("aws_subnet", "not_default", body(22, 25, vpc_id=VPC_ID, default_for_az=False))
+    found = mapped(DEFAULT_VPC, private, added, not_default)
+    assert "not its default subnets" in found["data.aws_subnet.not_default"].map_public_ip_on_launch.reason  # type: ignore[attr-defined]
     assert found["data.aws_subnet_ids.private"].map_public_ip_on_launch is False  # type: ignore[attr-defined]
     reason = found["data.aws_subnets.added"].map_public_ip_on_launch.reason  # type: ignore[attr-defined]
     assert "not its default subnets" in reason
