@@ -164,7 +164,7 @@ class InstanceMetadataDefaults(Resource):
 class Vpc(Resource):
     cidr_blocks: tuple[Cidr, ...] = ()
     ipv6_cidr_blocks: tuple[Cidr, ...] = ()
-    is_default: bool = False  # aws_default_vpc
+    is_default: bool = False  # the region's default VPC: aws_default_vpc, data "aws_vpc" { default = true }
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -178,12 +178,19 @@ class VpcCidrAssociation(Resource):
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Subnet(Resource):
+    """A subnet. ``is_default``: a default subnet of the default VPC (aws_default_subnet, a
+    data source selecting default subnets): it maps public IPv4 addresses unless
+    ``map_public_ip_on_launch`` says otherwise, and with no ``vpc`` it is in the default VPC.
+    ``stands_for``: set when the object is a data source standing for any of the subnets it
+    selects ("any subnet of the default VPC"), not one subnet the configuration manages."""
+
     vpc: Ref | None = None
     cidr: MaybeStr = None
     ipv6_cidr: MaybeStr = None
     map_public_ip_on_launch: MaybeBool = None
     assign_ipv6_on_creation: MaybeBool = None
-    is_default: bool = False  # aws_default_subnet
+    is_default: bool = False
+    stands_for: str | None = None
 
 
 RouteTargetKind = Literal[

@@ -11,9 +11,10 @@ from scanner.values import Span, SpannedDict
 class RawResource:
     """One resource after evaluation, before it becomes a model object.
 
-    ``type``: ``aws_instance`` (Terraform HCL, .tf.json and plans alike) or
-    ``AWS::EC2::Instance``. ``body``: the evaluated arguments (Terraform: nested blocks are
-    lists of SpannedDict, as in plan JSON) or Properties (CloudFormation), with lines.
+    ``type``: ``aws_instance`` (Terraform HCL, .tf.json and plans alike; a data source the
+    HCL loader hands over: ``data.aws_vpc``) or ``AWS::EC2::Instance``. ``body``: the
+    evaluated arguments (Terraform: nested blocks are lists of SpannedDict, as in plan JSON)
+    or Properties (CloudFormation), with lines.
     ``assumptions``: why its existence or count rests on an unknown."""
 
     address: str

@@ -242,6 +242,8 @@ class _Builder(GraphWriter):
                 if isinstance(self.obj(assoc), RouteTableAssociation)
             ]
             vpc = self.vpc_of(obj.address)
+            if vpc is None and obj.is_default and obj.vpc is None:
+                vpc = self.defaults.place_default_subnet(obj)
             if explicit:
                 for assoc, _ in explicit:
                     assoc_obj = self.obj(assoc)

@@ -12,6 +12,7 @@ from scanner.model import Resource, Vpc
 from scanner.values import Span
 
 INTERNET = "internet"
+DEFAULT_VPC = "default-vpc"  # the region's default VPC when the configuration writes none (graph.defaults)
 
 Adjacency = dict[str, dict[str, dict[Any, dict[str, Any]]]]  # node -> neighbour -> edge key -> data
 
@@ -61,7 +62,7 @@ class GraphWriter:
 
     def vpc_of(self, node: str) -> str | None:
         for vpc, _ in self.out(node, "in_vpc"):
-            if isinstance(self.obj(vpc), Vpc):
+            if vpc == DEFAULT_VPC or isinstance(self.obj(vpc), Vpc):
                 return vpc
         return None
 

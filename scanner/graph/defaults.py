@@ -4,6 +4,9 @@
   default VPC: node ``default-vpc`` (public subnets, main table routes 0.0.0.0/0 to the
   default internet gateway, default NACL allows all; CIDR 172.31.0.0/16 unless an
   ``is_default`` VPC is written);
+* a default subnet that names no VPC (aws_default_subnet, a data source selecting default
+  subnets) is in the default VPC: the ``is_default`` VPC written (aws_default_vpc, a data
+  source selecting it), else ``default-vpc``;
 * a subnet with no route table association uses its VPC's main table
   (aws_default_route_table / aws_main_route_table_association, else the implicit
   ``<vpc>#main-route-table`` with only the local route; a default VPC's implicit main
@@ -21,7 +24,9 @@ finds the written default or adds the implicit one.
 
 from __future__ import annotations
 
-from scanner.graph.core import INTERNET, GraphWriter
+from functools import cached_property
+
+from scanner.graph.core import DEFAULT_VPC, INTERNET, GraphWriter
 from scanner.model import (
     InternetGateway,
     LoadBalancer,
@@ -32,11 +37,11 @@ from scanner.model import (
     RouteTable,
     SecurityGroup,
     SecurityGroupRule,
+    Subnet,
     Vpc,
 )
 from scanner.values import ResourceRef, Span
 
-DEFAULT_VPC = "default-vpc"
 DEFAULT_VPC_IGW = "default-vpc#internet-gateway"
 DEFAULT_VPC_CIDR = "172.31.0.0/16"  # every region's default VPC
 
@@ -147,12 +152,29 @@ class AwsDefaults:
                 w.edge(node, rule.address, "has_rule", None)
         return node
 
+    @cached_property
+    def written_default_vpc(self) -> Vpc | None:
+        """The default VPC as the configuration writes it (aws_default_vpc, a data source), if it does."""
+        return next((o for o in self.objects if isinstance(o, Vpc) and o.is_default), None)
+
+    def place_default_subnet(self, subnet: Subnet) -> str:
+        """A default subnet that names no VPC is in the default VPC: the written one, else
+        ``default-vpc``. Returns that VPC's node, linked from the subnet."""
+        written = self.written_default_vpc
+        if written is not None:
+            vpc = written.address
+        else:
+            self.add_default_vpc(subnet.span)
+            vpc = DEFAULT_VPC
+        self.writer.edge(subnet.address, vpc, "in_vpc", None, default=True)
+        return vpc
+
     def add_default_vpc(self, span: Span) -> None:
         """The default VPC of instances with no subnet: its node, internet gateway, main table
         (0.0.0.0/0 to that gateway) and default NACL. ``span``: the first workload placed there."""
         if DEFAULT_VPC in self.graph:
             return
-        defined = next((o for o in self.objects if isinstance(o, Vpc) and o.is_default), None)
+        defined = self.written_default_vpc
         self.writer.add_node(DEFAULT_VPC, None, "default_vpc")
         self.graph.nodes[DEFAULT_VPC]["defined_as"] = defined.address if defined else None
         self.main_table(DEFAULT_VPC, span)

@@ -211,6 +211,8 @@ class _Reader:
         acls = [a for a, _ in self.out(subnet_node, "protected_by")]
         acl = self.obj(acls[0]) if acls else None
         v4, v6 = self.vpc_cidrs(vpc) if isinstance(vpc, Vpc) else ((), ())
+        if vpc is None and any(v == DEFAULT_VPC for v, _ in self.out(subnet_node, "in_vpc")):
+            v4 = (DEFAULT_VPC_CIDR,)  # a default subnet in the default VPC the configuration does not write
         return Placement(
             subnet=subnet if isinstance(subnet, Subnet) else None,
             vpc=vpc if isinstance(vpc, Vpc) else None,

@@ -12,7 +12,9 @@ is skipped) rather than an exception. ``map_resources`` turns whatever still fai
 ``LoadError``.
 
 ``MAPPERS`` names the mapper of each resource type; each area's mappers live in their own
-module (``ec2``, ``vpc``, ``nacl``, ``security_group``, ``elb``, ``iam``).
+module (``ec2``, ``vpc``, ``nacl``, ``security_group``, ``elb``, ``iam``). Data sources come
+as the type ``data.<type>``: those that stand for the default VPC and its subnets are
+modelled (``default_vpc``), every other data source is not.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Final
 
 from scanner.adapters.common import APPLY, static_routes
 from scanner.adapters.raw import RawResource
-from scanner.adapters.terraform import ec2, elb, iam, nacl, security_group, vpc
+from scanner.adapters.terraform import default_vpc, ec2, elb, iam, nacl, security_group, vpc
 from scanner.adapters.terraform.body import Body
 from scanner.findings import LoadError
 from scanner.model import Resource
@@ -95,6 +97,7 @@ MAPPERS: Final[Mapping[str, Mapper]] = MappingProxyType(
         "aws_iam_policy": iam.map_managed_policy,
         "aws_iam_role_policy_attachment": iam.map_role_policy_attachment,
         "aws_iam_policy_attachment": iam.map_policy_attachment,
+        default_vpc.VPC_DATA: default_vpc.map_vpc_data,
     }
 )
 
@@ -104,7 +107,7 @@ _VPN_CONNECTION_ROUTE = "aws_vpn_connection_route"
 
 
 def is_mapped_type(resource_type: str) -> bool:
-    return resource_type in MAPPERS or resource_type == _VPN_CONNECTION_ROUTE
+    return resource_type in MAPPERS or resource_type in (_VPN_CONNECTION_ROUTE, *default_vpc.SUBNET_DATA)
 
 
 def to_model(raw: RawResource) -> list[Resource]:
@@ -120,6 +123,7 @@ def map_resources(raws: Iterable[RawResource]) -> tuple[list[Resource], list[Loa
     cannot be mapped becomes a LoadError naming its file and line, and the rest go on."""
     raws = list(raws)
     routes = static_routes(raws, _VPN_CONNECTION_ROUTE, "vpn_connection_id", "destination_cidr_block", APPLY)
+    default_vpcs = default_vpc.default_vpc_addresses(raws)
     resources: list[Resource] = []
     errors: list[LoadError] = []
     for raw in raws:
@@ -127,6 +131,8 @@ def map_resources(raws: Iterable[RawResource]) -> tuple[list[Resource], list[Loa
             if raw.type == "aws_vpn_connection":
                 body = Body(raw.body, raw.span)
                 resources.extend(vpc.map_vpn_connection(raw, body, tuple(routes.get(raw.address, ()))))
+            elif raw.type in default_vpc.SUBNET_DATA:
+                resources.extend(default_vpc.map_subnet_data(raw, Body(raw.body, raw.span), default_vpcs))
             else:
                 resources.extend(to_model(raw))
         except Exception as error:  # a mapper bug must not lose the rest of the configuration

@@ -8,6 +8,7 @@ from typing import Any
 from scanner.adapters.common import is_private_nat, route_target
 from scanner.adapters.raw import RawResource
 from scanner.adapters.terraform.body import Body, base_fields, block_fields
+from scanner.adapters.terraform.default_vpc import DEFAULT_VPC_CIDR
 from scanner.model import (
     Cidr,
     GatewayAttachment,
@@ -30,15 +31,12 @@ from scanner.model import (
 )
 from scanner.values import ResourceRef, Unknown
 
-# Every default VPC AWS creates has this IPv4 block.
-_DEFAULT_VPC_CIDR = "172.31.0.0/16"
-
 
 def map_vpc(raw: RawResource, body: Body) -> list[Resource]:
     is_default = raw.type == "aws_default_vpc"
     cidrs = body.cidrs("cidr_block", "cidr_blocks")
     if not cidrs and is_default:
-        cidrs = (_DEFAULT_VPC_CIDR,)
+        cidrs = (DEFAULT_VPC_CIDR,)
     elif not cidrs and body.get("ipv4_ipam_pool_id") is not None:
         cidrs = (Unknown("the IPv4 block is allocated from an IPAM pool at apply"),)
     ipv6 = body.cidrs("ipv6_cidr_block", "ipv6_cidr_blocks")

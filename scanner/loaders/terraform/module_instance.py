@@ -4,19 +4,22 @@ A ``ModuleInstance`` answers what its expressions reference (variables, locals, 
 data sources, module calls, ``path.*``) for the evaluator, lazily and memoised, so
 evaluation order follows references and a cycle ends as Unknown plus an error. It expands
 ``count`` / ``for_each`` of resources, data sources and module calls (``Expansion``) and
-``dynamic`` blocks, computes ``aws_iam_policy_document`` data sources, and finds the folder a
-module call's source names: a local path, or the download recorded in
-``.terraform/modules/modules.json``.
+``dynamic`` blocks, computes ``aws_iam_policy_document`` data sources and the default VPC's
+CIDR, and finds the folder a module call's source names: a local path, or the download
+recorded in ``.terraform/modules/modules.json``. An argument an override file set is
+evaluated in, and points at, that file (``overrides.file_of``).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scanner.adapters.terraform.default_vpc import DEFAULT_VPC_CIDR, is_default_vpc_query
 from scanner.findings import LoadError
 from scanner.loaders.terraform import hcl as syn
 from scanner.loaders.terraform.eval import (
@@ -30,6 +33,7 @@ from scanner.loaders.terraform.eval import (
 from scanner.loaders.terraform.eval.functions import (
     FunctionContext,
     FunctionError,
+    SetValue,
     is_pending,
     to_number,
     to_str,
@@ -38,6 +42,7 @@ from scanner.loaders.terraform.eval.functions import (
 from scanner.loaders.terraform.files import SourceFile
 from scanner.loaders.terraform.load_run import LoadRun
 from scanner.loaders.terraform.modules import ModuleConfig
+from scanner.loaders.terraform.overrides import MergedBody, file_of
 from scanner.loaders.terraform.policy_document import policy_document_json
 from scanner.loaders.terraform.variables import root_values, variable_value
 from scanner.values import Span, SpannedDict, SpannedList, Unknown
@@ -174,9 +179,9 @@ class ModuleInstance:
         value_attr = block.body.attributes.get("value")
         if value_attr is None:
             return None
-        return self._memo(
-            ("output", name), (display, block.line), lambda: self.eval(value_attr.expr, display), f"{self.label}.{name}"
-        )
+        where = file_of(value_attr, display)
+        label = f"{self.label}.{name}"
+        return self._memo(("output", name), (display, block.line), lambda: self.eval(value_attr.expr, where), label)
 
     def path_value(self, name: str) -> Any:
         if name == "module":
@@ -215,10 +220,15 @@ class ModuleInstance:
 
     # --- count / for_each ---
     def expand(self, block: syn.Block, display: str, what: str) -> Expansion:
+        """The instances of a resource, data source or module call: ``count.index`` 0..n-1;
+        ``for_each`` over a map or object gives ``each.key`` its key and ``each.value`` its
+        value, over a set of strings the element as both. Terraform rejects a list or tuple
+        here (it wants ``toset()``); one is read as the set of its elements."""
         attrs = block.body.attributes
         if "count" in attrs:
+            display = file_of(attrs["count"], display)
             count = self.eval(attrs["count"].expr, display)
-            if is_pending(count) or count is None:
+            if is_pending(count):
                 index = unknown_from(f"count.index of {what} is unknown: count is not known", count)
                 return Expansion(
                     "unknown",
@@ -226,7 +236,11 @@ class ModuleInstance:
                     f"count is unknown ({_reason(count)}): assumed one instance",
                 )
             try:
-                number = int(to_number(count))
+                value = to_number(count)
+                whole = isinstance(value, int) or (math.isfinite(value) and value.is_integer())
+                if not whole or value < 0:
+                    raise FunctionError(f"{value} is not a whole number of instances (0 or more)")
+                number = int(value)
             except FunctionError as exc:
                 self.loader.error(LoadError(display, attrs["count"].line, f"{what}: count is not a number: {exc}"))
                 return Expansion("count", [])
@@ -239,8 +253,9 @@ class ModuleInstance:
                     )
                 )
                 number = MAX_INSTANCES
-            return Expansion("count", [(i, {"count": {"index": i}}) for i in range(max(number, 0))])
+            return Expansion("count", [(i, {"count": {"index": i}}) for i in range(number)])
         if "for_each" in attrs:
+            display = file_of(attrs["for_each"], display)
             each = self.eval(attrs["for_each"].expr, display)
             unknown_env = {
                 "each": {
@@ -248,7 +263,7 @@ class ModuleInstance:
                     "value": unknown_from(f"each.value of {what} is unknown", each),
                 }
             }
-            if is_pending(each) or each is None:
+            if is_pending(each):
                 return Expansion(
                     "unknown", [(None, unknown_env)], f"for_each is unknown ({_reason(each)}): assumed one instance"
                 )
@@ -356,34 +371,40 @@ class ModuleInstance:
     ) -> SpannedDict:
         """A block body -> attributes and nested blocks (lists of SpannedDict), ``dynamic`` expanded."""
         out = SpannedDict(span=Span(display, block.line, block.end_line))
+        merged = isinstance(body, MergedBody)
         for item in body.items:
+            where = file_of(item, display) if merged else display  # an override's items are its file's
             if isinstance(item, syn.Attribute):
                 if item.name in META_ARGUMENTS:
                     continue
-                out[item.name] = self.eval(item.expr, display, env)
-                out.key_spans[item.name] = Span(display, item.line, item.end_line)
+                out[item.name] = self.eval(item.expr, where, env)
+                out.key_spans[item.name] = Span(where, item.line, item.end_line)
                 continue
             if item.type in META_BLOCKS:
                 continue
             if item.type == "dynamic" and item.labels:
-                produced = self._dynamic(item, display, env, notes)
+                produced = self._dynamic(item, where, env, notes)
                 name = item.labels[0]
             else:
-                produced = [self.evaluate_body(item.body, display, env, notes, item)]
+                produced = [self.evaluate_body(item.body, where, env, notes, item)]
                 name = item.type
             blocks = out.get(name)
             if not isinstance(blocks, SpannedList):
-                blocks = SpannedList(span=Span(display, item.line, item.end_line))
+                blocks = SpannedList(span=Span(where, item.line, item.end_line))
                 out[name] = blocks
             for value in produced:
                 blocks.append(value)
                 blocks.item_spans.append(value.span)
-            first = blocks.span or Span(display, item.line, item.end_line)
-            blocks.span = Span(display, min(first.line, item.line), max(first.end_line, item.end_line))
+            first = blocks.span or Span(where, item.line, item.end_line)
+            blocks.span = Span(where, min(first.line, item.line), max(first.end_line, item.end_line))
             out.key_spans[name] = blocks.span
         return out
 
     def _dynamic(self, block: syn.Block, display: str, env: dict[str, Any], notes: list[str]) -> list[SpannedDict]:
+        """The blocks a ``dynamic`` block generates, one per element of its ``for_each``, with
+        the iterator (the label, or ``iterator = name``) bound as Terraform binds it: ``.key``
+        is a map's or object's key (in key order), a list's or tuple's index, a set's element
+        itself; ``.value`` is the element. Nested ``dynamic`` blocks see the outer iterators."""
         label = block.labels[0]
         attrs = block.body.attributes
         iterator = label
@@ -393,7 +414,10 @@ class ModuleInstance:
         if content is None or "for_each" not in attrs:
             return []
         collection = self.eval(attrs["for_each"].expr, display, env)
-        if is_pending(collection) or collection is None:
+        if collection is None:
+            self.loader.error(LoadError(display, attrs["for_each"].line, f'dynamic "{label}": for_each is null'))
+            return []
+        if is_pending(collection):
             notes.append(
                 f'dynamic "{label}" (line {block.line}): for_each is unknown ({_reason(collection)}); '
                 f"one block assumed, its values from {iterator} unknown"
@@ -402,6 +426,8 @@ class ModuleInstance:
             pairs: list[tuple[Any, Any]] = [(unknown, unknown)]
         elif isinstance(collection, dict):
             pairs = [(k, collection[k]) for k in sorted(collection)]
+        elif isinstance(collection, SetValue):
+            pairs = [(v, v) for v in collection]
         elif isinstance(collection, list | tuple):
             pairs = list(enumerate(collection))
         else:
@@ -415,16 +441,39 @@ class ModuleInstance:
         return produced
 
     # --- data sources ---
+    def data_expansion(self, data_type: str, name: str) -> Expansion | None:
+        """The instances of a data source (None when its count/for_each cannot be evaluated)."""
+        block, display = self.config.data[(data_type, name)]
+        base = f"{self.prefix}data.{data_type}.{name}"
+        expansion = self._memo(
+            ("expand-data", data_type, name), (display, block.line), lambda: self.expand(block, display, base), base
+        )
+        return expansion if isinstance(expansion, Expansion) else None
+
+    def data_config(self, data_type: str, name: str, key: Any) -> Any:
+        """The evaluated arguments of one data source instance (memoized; cycles -> Unknown)."""
+        block, display = self.config.data[(data_type, name)]
+        base = f"{self.prefix}data.{data_type}.{name}"
+        address = base if key is None else base + key_text(key)
+        expansion = self.data_expansion(data_type, name)
+        env = expansion.env_of(key) if expansion is not None else {}
+
+        def compute() -> Any:
+            return self.evaluate_body(block.body, display, env, [], block)
+
+        return self._memo(("data", address), (display, block.line), compute, address)
+
     def data_source(self, data_type: str, name: str) -> Any:
+        """A data source as a reference yields it: its attributes are read at apply (Unknown
+        naming it), except an ``aws_iam_policy_document``'s JSON and the default VPC's CIDR
+        (``data "aws_vpc"`` selecting it: 172.31.0.0/16 in every region), known offline."""
         declared = self.config.data.get((data_type, name))
         if declared is None:
             raise EvalError(f"reference to undeclared data source data.{data_type}.{name}")
         block, display = declared
         base = f"{self.prefix}data.{data_type}.{name}"
-        expansion = self._memo(
-            ("expand-data", data_type, name), (display, block.line), lambda: self.expand(block, display, base), base
-        )
-        if not isinstance(expansion, Expansion):
+        expansion = self.data_expansion(data_type, name)
+        if expansion is None:
             return DataObject(base)
         objects: list[tuple[Any, DataObject]] = []
         for key, env in expansion.instances:
@@ -432,12 +481,23 @@ class ModuleInstance:
             computed = None
             if data_type == "aws_iam_policy_document":
                 computed = self._policy_getter(block, display, env, address)
+            elif data_type == "aws_vpc":
+                computed = self._default_vpc_getter(name, key)
             objects.append((key, DataObject(address, computed)))
         if expansion.kind in ("single", "unknown"):
             return objects[0][1] if objects else DataObject(base)
         if expansion.kind == "count":
             return SpannedList([obj for _, obj in objects])
         return SpannedDict({str(key): obj for key, obj in objects})
+
+    def _default_vpc_getter(self, name: str, key: Any) -> Callable[[str], Any]:
+        def computed(attr: str) -> Any:
+            if attr != "cidr_block":
+                return None
+            body = self.data_config("aws_vpc", name, key)
+            return DEFAULT_VPC_CIDR if isinstance(body, dict) and is_default_vpc_query(body) else None
+
+        return computed
 
     def _policy_getter(self, block: syn.Block, display: str, env: dict[str, Any], address: str) -> Callable[[str], Any]:
         def computed(attr: str) -> Any:
@@ -509,7 +569,7 @@ class ModuleInstance:
         for key, env in expansion.instances:
             prefix = label + ("" if key is None else key_text(key)) + "."
             inputs = {
-                attr.name: self._input_getter(attr, source.display, env)
+                attr.name: self._input_getter(attr, file_of(attr, source.display), env)
                 for attr in block.body.attributes.values()
                 if attr.name not in ("source", "version", "count", "for_each", "providers", "depends_on")
             }
@@ -540,9 +600,10 @@ class ModuleInstance:
         if source_attr is None:
             loader.error(LoadError(source.display, block.line, f"{label} has no source"))
             return None, "it has no source"
-        raw = Evaluator(None).evaluate(source_attr.expr, source.display)
+        raw = Evaluator(None).evaluate(source_attr.expr, file_of(source_attr, source.display))
         if not isinstance(raw, str):
-            loader.error(LoadError(source.display, source_attr.line, f"{label}: source must be a literal string"))
+            where = file_of(source_attr, source.display)
+            loader.error(LoadError(where, source_attr.line, f"{label}: source must be a literal string"))
             return None, "its source is not a literal string"
         folder: Path | None
         if raw.startswith("./") or raw.startswith("../") or raw in (".", ".."):

@@ -1,16 +1,18 @@
 """A Terraform root module folder -> RawResources, evaluated as far as Terraform could before apply.
 
-Reads every ``.tf`` / ``.tf.json`` of the folder, resolves variables with Terraform's
-precedence, evaluates locals, resources (expanding ``count`` / ``for_each`` / ``dynamic``),
-data sources (``aws_iam_policy_document`` is computed, others stay Unknown) and module calls
-(local sources and downloads recorded in ``.terraform/modules/modules.json``), all lazily so
-evaluation order follows references, and cycles end as Unknown plus an error.
+Reads every ``.tf`` / ``.tf.json`` of the folder (override files merged in, ``modules``),
+resolves variables with Terraform's precedence, evaluates locals, resources (expanding
+``count`` / ``for_each`` / ``dynamic``), data sources (``aws_iam_policy_document`` is
+computed, others stay Unknown) and module calls (local sources and downloads recorded in
+``.terraform/modules/modules.json``), all lazily so evaluation order follows references, and
+cycles end as Unknown plus an error.
 
 The ``Loader`` is that run: it owns what one load shares (the module index, the parsed
 files, the record of errors, notices and files, the cycle guard), walks every instance of
-every module (``module_instance``) to emit one RawResource per resource instance, and attaches
-each ``iacscan:ignore`` comment to the block it is on or directly above (noting those that
-have no effect).
+every module (``module_instance``) to emit one RawResource per resource instance (and per
+instance of a data source that may stand for the default VPC or its subnets), and attaches
+each ``iacscan:ignore`` comment to the block it is on or directly above, an override file's
+block included (noting those that have no effect).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.adapters.raw import RawResource
+from scanner.adapters.terraform.default_vpc import SUBNET_DATA, VPC_DATA
 from scanner.findings import LoadError, Suppression
 from scanner.loaders.terraform import hcl as syn
 from scanner.loaders.terraform.eval import finalize
@@ -32,6 +35,9 @@ from scanner.options import ScanOptions
 from scanner.values import Span, SpannedDict, Unknown
 
 MAX_RESOURCES = 200_000  # per load, over all modules
+# the data sources handed over with the resources: those that may stand for the default VPC
+# and its subnets (scanner.adapters.terraform.default_vpc); the others are only references
+EMITTED_DATA_SOURCES = frozenset(t.removeprefix("data.") for t in (VPC_DATA, *SUBNET_DATA))
 _RECURSION_LIMIT = 8000
 
 
@@ -143,9 +149,14 @@ class Loader:
     def collect(self, instance: ModuleInstance) -> None:
         for (rtype, rname), (block, source) in instance.config.resources.items():
             self.emit_resources(instance, rtype, rname, block, source)
+        for (dtype, dname), (block, display) in instance.config.data.items():
+            if dtype in EMITTED_DATA_SOURCES:
+                self.emit_data_sources(instance, dtype, dname, block, display)
         for name, (block, source) in instance.config.module_calls.items():
             base = f"{instance.prefix}module.{name}"
             self.add_suppressions(source, block, base)
+            for override, override_source in instance.config.overrides.get(("module", name), ()):
+                self.add_suppressions(override_source, override, base)
             for child in instance.module_instances(name):
                 self.collect(child)
 
@@ -154,6 +165,8 @@ class Loader:
     ) -> None:
         base = f"{instance.prefix}{rtype}.{rname}"
         self.add_suppressions(source, block, base)
+        for override, override_source in instance.config.overrides.get(("resource", rtype, rname), ()):
+            self.add_suppressions(override_source, override, base)
         expansion = instance.resource_expansion(rtype, rname)
         for key, _env in expansion.instances:
             if self.total_resources >= MAX_RESOURCES:
@@ -188,6 +201,25 @@ class Loader:
                     assumptions=tuple(assumptions),
                 )
             )
+
+    def emit_data_sources(
+        self, instance: ModuleInstance, dtype: str, dname: str, block: syn.Block, display: str
+    ) -> None:
+        """One RawResource (type ``data.<type>``) per instance of a data source the model can
+        stand for; the values it holds are lookups, not settings, so its unknowns are not counted."""
+        expansion = instance.data_expansion(dtype, dname)
+        if expansion is None:
+            return
+        base = f"{instance.prefix}data.{dtype}.{dname}"
+        span = Span(display, block.line, block.end_line)
+        for key, _env in expansion.instances:
+            config = instance.data_config(dtype, dname, key)
+            assumptions = list(instance.inherited_assumptions)
+            if expansion.assumption:
+                assumptions.append(expansion.assumption)
+            body = finalize(config) if isinstance(config, dict) else SpannedDict(span=span)
+            address = base if key is None else base + key_text(key)
+            self.result.resources.append(RawResource(address, f"data.{dtype}", body, span, tuple(assumptions)))
 
     def add_suppressions(self, source: SourceFile, block: syn.Block, address: str) -> None:
         for ignore in source.ignores:

@@ -18,10 +18,18 @@ from typing import Any
 from scanner.findings import LoadError
 from scanner.loaders.terraform import hcl as syn
 from scanner.loaders.terraform.eval import Evaluator
-from scanner.loaders.terraform.eval.functions import FunctionError, is_pending, to_bool, to_number, to_str
+from scanner.loaders.terraform.eval.functions import (
+    FunctionError,
+    is_pending,
+    make_set,
+    to_bool,
+    to_number,
+    to_str,
+)
 from scanner.loaders.terraform.files import link_display
 from scanner.loaders.terraform.load_run import LoadRun
 from scanner.loaders.terraform.modules import ModuleConfig
+from scanner.loaders.terraform.overrides import file_of
 from scanner.values import SpannedDict, SpannedList, Unknown
 
 Getter = Callable[[], Any]
@@ -98,6 +106,7 @@ def variable_value(
     module instance: its caller's input, else the root's value, else its default; Unknown
     when it has none (``where`` names the module instance in that reason)."""
     block, display = declared
+    attrs = block.body.attributes
     literal = Evaluator(None, report=report)
     value: Any = None
     found = False
@@ -105,14 +114,14 @@ def variable_value(
         value, found = inputs[name](), True
     elif name in root:
         value, found = root[name][0](), True
-    elif "default" in block.body.attributes:
-        value, found = literal.evaluate(block.body.attributes["default"].expr, display), True
+    elif "default" in attrs:
+        value, found = literal.evaluate(attrs["default"].expr, file_of(attrs["default"], display)), True
     if not found:
         return Unknown(f"variable {name}{where} has no value")
-    if value is None and "default" in block.body.attributes and "nullable" in block.body.attributes:
+    if value is None and "default" in attrs and "nullable" in attrs:
         # nullable = false: Terraform replaces an explicit null with the default
-        if Evaluator(None).evaluate(block.body.attributes["nullable"].expr, display) is False:
-            value = literal.evaluate(block.body.attributes["default"].expr, display)
+        if Evaluator(None).evaluate(attrs["nullable"].expr, file_of(attrs["nullable"], display)) is False:
+            value = literal.evaluate(attrs["default"].expr, file_of(attrs["default"], display))
     type_attr = block.body.attributes.get("type")
     if type_attr is not None and value is not None and not is_pending(value):
         value = _convert(value, type_attr.expr)
@@ -132,15 +141,10 @@ def _convert(value: Any, type_expr: syn.Expr) -> Any:
         if isinstance(type_expr, syn.FunctionCall) and type_expr.args:
             if type_expr.name in ("list", "set") and isinstance(value, list):
                 converted = [_convert(v, type_expr.args[0]) for v in value]
+                spans = list(getattr(value, "item_spans", []))
                 if type_expr.name == "set":
-                    converted = (
-                        list(dict.fromkeys(converted))
-                        if all(isinstance(v, str | int | float | bool) for v in converted)
-                        else converted
-                    )
-                return SpannedList(
-                    converted, span=getattr(value, "span", None), item_spans=list(getattr(value, "item_spans", []))
-                )
+                    return make_set(converted, spans, getattr(value, "span", None))
+                return SpannedList(converted, span=getattr(value, "span", None), item_spans=spans)
             if type_expr.name == "map" and isinstance(value, dict):
                 out = SpannedDict(
                     {k: _convert(v, type_expr.args[0]) for k, v in value.items()},

@@ -23,6 +23,7 @@ from scanner.loaders.terraform.eval.functions import (
     MAX_VALUE_SIZE,
     FunctionContext,
     FunctionError,
+    SetValue,
     ValueTooLarge,
     call_function,
     is_pending,
@@ -532,8 +533,12 @@ def _terraform_attr(name: str) -> Any:
 
 
 def _iterate(collection: Any) -> list[tuple[Any, Any]]:
+    """(key, value) pairs of a ``for`` over ``collection``, in Terraform's order: a map's or
+    object's keys sorted, a list's or tuple's index, a set's element as both key and value."""
     if isinstance(collection, dict):
         return [(k, collection[k]) for k in sorted(collection)]
+    if isinstance(collection, SetValue):
+        return [(v, v) for v in collection]
     if isinstance(collection, list | tuple):
         return list(enumerate(collection))
     if isinstance(collection, ModuleObject):

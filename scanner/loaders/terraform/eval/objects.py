@@ -48,12 +48,26 @@ class Namespace(ObjectValue):
         return self.label
 
 
-IDENTITY_ATTRIBUTES = frozenset({"id", "arn", "name", "unique_id"})
+COMPUTED_IDENTITY = frozenset({"id", "arn", "unique_id"})
+"""Attributes no resource takes as an argument: the provider assigns them at apply, so they
+are always references to the resource."""
+
+IDENTITY_ATTRIBUTES = COMPUTED_IDENTITY | {"name"}
+"""Attributes a reference to a resource names it by (``name`` when the provider generates
+it): a plan resolves a reference through one of these to the planned resource."""
 
 
 class ResourceObject(ObjectValue):
-    """One managed resource instance. Identity attributes are references; other attributes
-    are their configured values, or Unknown until apply."""
+    """One managed resource instance, as Terraform sees it while planning.
+
+    An attribute that is also an argument the configuration sets (not null) is that
+    argument's value: Terraform knows it before apply (``aws_vpc.main.cidr_block``,
+    ``aws_subnet.a.vpc_id``, ``aws_security_group.web.name``). Attributes only the
+    provider computes stay references: ``id``, ``arn`` and ``unique_id`` always, ``name``
+    when it is not set (a generated name), and every other attribute the configuration does
+    not set is Unknown with a reference to the resource (``public_ip``, ``ipv6_cidr_block``
+    of a VPC that asks for an Amazon-provided block). A configured value known only after
+    apply stays Unknown and gains the reference, so it still names the resource."""
 
     def __init__(self, address: str, config: Callable[[], Any], collapsed: bool = False) -> None:
         self.address = address
@@ -64,12 +78,19 @@ class ResourceObject(ObjectValue):
         return self.address
 
     def get_attr(self, name: str) -> Any:
-        if name in IDENTITY_ATTRIBUTES:
+        if name in COMPUTED_IDENTITY:
             return ResourceRef(self.address, name)
         config = self.config()
-        if isinstance(config, dict) and name in config and config[name] is not None:
-            return config[name]
-        return Unknown(f"{self.address}.{name} is known only after apply", (ResourceRef(self.address, name),))
+        value = config.get(name) if isinstance(config, dict) else None
+        if value is None:
+            if name == "name":
+                return ResourceRef(self.address, name)
+            return Unknown(f"{self.address}.{name} is known only after apply", (ResourceRef(self.address, name),))
+        if isinstance(value, Unknown):
+            ref = ResourceRef(self.address, name)
+            if ref not in value.refs:
+                return Unknown(value.reason, (ref, *value.refs))
+        return value
 
     def index(self, key: Any) -> Any:
         if self.collapsed:

@@ -9,6 +9,7 @@ from typing import Any
 
 from scanner.loaders.terraform.eval.functions import (
     FunctionError,
+    SetValue,
     is_pending,
     to_number,
     to_str,
@@ -68,6 +69,10 @@ def index_value(value: Any, key: Any) -> Any:
         return unknown_from("an index known only after apply", value, key)
     if isinstance(value, ObjectValue):
         return value.index(key)
+    if isinstance(value, SetValue):
+        raise EvalError(
+            "elements of a set are identified only by their value: a set cannot be indexed (tolist() first)"
+        )
     if isinstance(value, list | tuple):
         try:
             position = int(to_number(key))

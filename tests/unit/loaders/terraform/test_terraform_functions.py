@@ -39,7 +39,8 @@ def ctx(tmp_path: Path | None = None) -> FunctionContext:
         ("formatlist", ["%s-%s", ["a", "b"], "x"], ["a-x", "b-x"]),
         ("join", ["-", ["a", "b"], ["c"]], "a-b-c"),
         ("split", [",", "a,b"], ["a", "b"]),
-        ("toset", [["b", "a", "b"]], ["b", "a"]),
+        ("toset", [["b", "a", "b"]], ["a", "b"]),  # Terraform orders a set of strings lexically
+        ("toset", [["a", "b", 3]], ["3", "a", "b"]),  # mixed: converted to strings
         ("tonumber", ["42"], 42),
         ("tobool", ["true"], True),
         ("tostring", [5], "5"),

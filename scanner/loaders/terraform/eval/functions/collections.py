@@ -10,8 +10,10 @@ from scanner.loaders.terraform.eval.functions.core import (
     FunctionContext,
     FunctionError,
     FunctionTable,
+    SetValue,
     equality_key,
     is_pending,
+    make_set,
     to_bool,
     to_int,
     to_list,
@@ -131,6 +133,8 @@ def fn_tolist(args: list[Any], ctx: FunctionContext) -> Any:
     (value,) = args
     if value is None or is_pending(value):
         return value
+    if isinstance(value, SetValue):  # a list again: indexable, iterated by index
+        return _list_like(list(value), list(value.item_spans), value.span)
     return to_list(value)
 
 
@@ -139,7 +143,12 @@ def fn_toset(args: list[Any], ctx: FunctionContext) -> Any:
     (value,) = args
     if value is None or is_pending(value):
         return value
-    return fn_distinct([value], ctx)
+    return _as_set(to_list(value), getattr(value, "span", ctx.span))
+
+
+def _as_set(items: list[Any], span: Span | None) -> SetValue:
+    spans = [_item_span(items, i) for i in range(len(items))]
+    return make_set(list(items), spans, span)
 
 
 @FUNCTIONS.register("distinct", passthrough=True)
@@ -388,39 +397,24 @@ def _set_items(args: list[Any]) -> list[list[Any]]:
 
 
 @FUNCTIONS.register("setunion")
-def fn_setunion(args: list[Any], ctx: FunctionContext) -> list[Any]:
-    out: list[Any] = []
-    seen: set[Any] = set()
-    for lst in _set_items(args):
-        for item in lst:
-            key = equality_key(item)
-            if key not in seen:
-                seen.add(key)
-                out.append(item)
-    return out
+def fn_setunion(args: list[Any], ctx: FunctionContext) -> SetValue:
+    return _as_set([item for lst in _set_items(args) for item in lst], ctx.span)
 
 
 @FUNCTIONS.register("setintersection")
-def fn_setintersection(args: list[Any], ctx: FunctionContext) -> list[Any]:
+def fn_setintersection(args: list[Any], ctx: FunctionContext) -> SetValue:
     lists = _set_items(args)
     if not lists:
-        return []
+        return make_set([], [], ctx.span)
     others = [{equality_key(o) for o in other} for other in lists[1:]]
-    out: list[Any] = []
-    seen: set[Any] = set()
-    for item in lists[0]:
-        key = equality_key(item)
-        if key not in seen and all(key in other for other in others):
-            seen.add(key)
-            out.append(item)
-    return out
+    return _as_set([i for i in lists[0] if all(equality_key(i) in other for other in others)], ctx.span)
 
 
 @FUNCTIONS.register("setsubtract")
-def fn_setsubtract(args: list[Any], ctx: FunctionContext) -> list[Any]:
+def fn_setsubtract(args: list[Any], ctx: FunctionContext) -> SetValue:
     a, b = _set_items(args)
     removed = {equality_key(o) for o in b}
-    return [i for i in a if equality_key(i) not in removed]
+    return _as_set([i for i in a if equality_key(i) not in removed], ctx.span)
 
 
 @FUNCTIONS.register("setproduct")

@@ -11,7 +11,7 @@ from typing import Any
 
 from scanner.findings import LoadError
 from scanner.options import ScanOptions
-from scanner.values import ResourceRef, Span, Unknown
+from scanner.values import ResourceRef, Span, SpannedList, Unknown
 
 
 class FunctionError(Exception):
@@ -71,6 +71,48 @@ class FunctionTable:
             return fn
 
         return wrap
+
+
+# ---------------------------------------------------------------------------------------
+# sets
+
+
+class SetValue(SpannedList):
+    """A Terraform set (``toset``, ``setunion`` ..., a variable of type ``set(...)``): unique
+    elements without index or key. Terraform rejects ``set[0]``, and iterating a set
+    (``for``, a ``dynamic`` block's ``for_each``, a template's ``%{for}``) gives each element
+    as both key and value. ``make_set`` builds one in Terraform's order."""
+
+    __slots__ = ()
+
+
+def make_set(items: list[Any], spans: list[Span | None], span: Span | None) -> SetValue:
+    """The set of ``items`` (each with its span) in Terraform's order: duplicates removed,
+    strings sorted lexically, numbers by value, bools false first; a mix of strings, numbers
+    and bools becomes strings (Terraform's common type), as ``toset(["a", 3])`` is
+    ``["3", "a"]``. Elements of other types (objects, lists, unknowns) keep their order."""
+    pairs = list(zip(items, spans + [None] * (len(items) - len(spans)), strict=True))
+    kinds = {_primitive_kind(item) for item, _ in pairs}
+    if len(kinds) > 1 and "string" in kinds and kinds <= {"string", "number", "bool"}:
+        pairs = [(to_str(item), where) for item, where in pairs]
+        kinds = {"string"}
+    unique: dict[Any, tuple[Any, Span | None]] = {}
+    for item, where in pairs:
+        unique.setdefault(equality_key(item), (item, where))
+    ordered = list(unique.values())
+    if len(kinds) == 1 and None not in kinds:
+        ordered.sort(key=lambda pair: pair[0])
+    return SetValue([item for item, _ in ordered], span=span, item_spans=[where for _, where in ordered])
+
+
+def _primitive_kind(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return None
 
 
 # ---------------------------------------------------------------------------------------
@@ -189,6 +231,8 @@ def type_name(value: Any) -> str:
         return "number"
     if isinstance(value, str):
         return "string"
+    if isinstance(value, SetValue):
+        return "set"
     if isinstance(value, list | tuple):
         return "list"
     if isinstance(value, dict):
