@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from scanner.model import Resource
-from scanner.values import Span
+from scanner.values import Origin, Span
 
 ConfigurationKind = Literal["terraform", "terraform-plan", "cloudformation", "cdk"]
 
@@ -145,6 +145,13 @@ class Trait:
     properties: Mapping[str, Any] = field(default_factory=dict)
     fingerprint: str = ""
     other_paths: tuple[tuple[PathStep, ...], ...] = ()  # further distinct paths to the same trait
+    unknowns: tuple[Origin, ...] = ()  # the open inputs that decide it (named with their lines)
+
+    @property
+    def possible(self) -> bool:
+        """The trait holds for some values of what the configuration leaves open, not for
+        all: it rests on assumptions or on named unknowns."""
+        return bool(self.assumptions or self.unknowns)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,10 @@ Conventions
   we cannot know offline").
 * ``assumptions``: why this object's existence or shape rests on an unknown
   ("count is unknown: assumed one instance").
+* ``existence``: ``None`` when the object certainly exists; an ``Unknown`` (with its
+  origins) when it *may* exist: its ``count`` / ``for_each`` / CloudFormation ``Condition``
+  is not known offline. What such an object adds (an EIP, a rule, a route) makes traits
+  possible, never certain.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class Resource:
     attr_spans: Mapping[str, Span] = field(default_factory=dict)
     assumptions: tuple[str, ...] = ()
     name: MaybeStr = None  # the AWS name (name / GroupName / RoleName / Name tag)
+    existence: Unknown | None = None  # not None: the object may not exist (see above)
 
     def span_of(self, *fields: str) -> Span:
         for name in fields:

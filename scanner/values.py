@@ -49,6 +49,24 @@ class ResourceRef:
         return f"{self.address}.{self.attribute}"
 
 
+@dataclass(frozen=True, order=True)
+class Origin:
+    """An input the configuration leaves open, which decides an unknown value: what a user
+    would fill in (or look up) to know it.
+
+    ``kind``: variable | parameter | data_source | module | remote_state | count |
+    condition | attribute (a value the provider computes at apply). ``name`` is how the
+    user writes it (``var.subnet_ids``, ``data.aws_subnets.private``, ``count of
+    aws_eip.extra``, ``module.vpc (terraform-aws-modules/vpc/aws)``, ``!Ref SubnetIds``);
+    ``span`` where it is declared or set; ``fill_in`` how to give it a value
+    (``--var subnet_ids=...``, ``--parameter SubnetIds=...``; "" when nothing offline can)."""
+
+    kind: str
+    name: str
+    span: Span | None = None
+    fill_in: str = ""
+
+
 @dataclass(frozen=True)
 class Unknown:
     """A value that cannot be known offline.
@@ -56,10 +74,13 @@ class Unknown:
     ``reason`` says why in words a user understands ("data.aws_ami.ubuntu.id is only
     known after apply", "variable allowed_cidr has no value"). ``refs`` lists resources
     the value was computed from, so edges are not lost (``"${aws_vpc.main.id}-x"``).
+    ``origins``: the open inputs that decide it (a variable without a value, a data
+    source ...), so a report can name them and say how to fill them in.
     """
 
     reason: str
     refs: tuple[ResourceRef, ...] = ()
+    origins: tuple[Origin, ...] = ()
 
     def __str__(self) -> str:
         return f"(unknown: {self.reason})"

@@ -379,6 +379,7 @@ def resource_fields(raw: RawResource, attr_spans: dict[str, Span], name: MaybeSt
         "span": raw.span,
         "attr_spans": attr_spans,
         "assumptions": raw.assumptions,
+        "existence": raw.existence,
         "name": name,
     }
 
@@ -392,6 +393,7 @@ def nested_fields(raw: RawResource, address: str, span: Span, attr_spans: dict[s
         "span": span,
         "attr_spans": attr_spans,
         "assumptions": raw.assumptions,
+        "existence": raw.existence,
     }
 
 

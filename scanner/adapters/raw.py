@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scanner.values import Span, SpannedDict
+from scanner.values import Span, SpannedDict, Unknown
 
 
 @dataclass
@@ -15,10 +15,12 @@ class RawResource:
     HCL loader hands over: ``data.aws_vpc``) or ``AWS::EC2::Instance``. ``body``: the
     evaluated arguments (Terraform: nested blocks are lists of SpannedDict, as in plan JSON)
     or Properties (CloudFormation), with lines.
-    ``assumptions``: why its existence or count rests on an unknown."""
+    ``assumptions``: why its existence or count rests on an unknown. ``existence``: not
+    None when the resource may not exist (its count / for_each / Condition is unknown)."""
 
     address: str
     type: str
     body: SpannedDict
     span: Span
     assumptions: tuple[str, ...] = field(default_factory=tuple)
+    existence: Unknown | None = None

@@ -71,7 +71,7 @@ def to_model(raw: RawResource, options: ScanOptions) -> list[Resource]:
     if mapper is None:
         return []
     body = raw.body if isinstance(raw.body, SpannedDict) else SpannedDict(raw.body or {}, span=raw.span)
-    return mapper(RawResource(raw.address, raw.type, body, raw.span, raw.assumptions))
+    return mapper(RawResource(raw.address, raw.type, body, raw.span, raw.assumptions, raw.existence))
 
 
 def link_resources(resources: list[Resource], raws: list[RawResource]) -> list[Resource]:
