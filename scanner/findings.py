@@ -201,6 +201,7 @@ class Exposure:
     unknowns: tuple[Origin, ...] = ()
     possible_because: tuple[str, ...] = ()
     counts_possible: bool = False  # built under --assume-worst: possible traits are in the severity
+    instances: tuple[str, ...] = ()  # alike instances of one block reported as this one (scanner.instance_groups)
 
     def counted(self, trait: Trait) -> bool:
         """Whether ``trait`` is in the severity: it holds, or --assume-worst counts it."""

@@ -139,6 +139,7 @@ def analyse(
     from scanner.analyses.network import NetworkMemo
     from scanner.fingerprints import fingerprint
     from scanner.graph import build_graph, workload_contexts
+    from scanner.instance_groups import group_instances
     from scanner.rules.registry import remediation as remediation_for
 
     notices: list[str] = []
@@ -156,7 +157,7 @@ def analyse(
         exposure = exposure_of(configuration, ctx.workload, traits, remediation_for, options.assume_worst)
         if exposure is not None:
             exposures.append(replace(exposure, restricted_paths=restricted) if restricted else exposure)
-    return exposures, notices
+    return group_instances(exposures), notices
 
 
 def exposure_of(

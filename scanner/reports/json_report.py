@@ -145,6 +145,7 @@ def _exposure(exposure: Exposure, index: SuppressionIndex) -> dict[str, Any]:
         "configuration": exposure.configuration,
         "workload": exposure.workload,
         "workload_kind": exposure.workload_kind,
+        "instances": list(exposure.instances or (exposure.workload,)),
         "location": _span(exposure.workload_span),
         "severity": exposure.severity.label if exposure.severity is not None else None,
         "possible_severity": exposure.possible_severity.label if exposure.possible_severity is not None else None,

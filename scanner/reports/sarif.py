@@ -296,6 +296,8 @@ def _exposure_draft(exposure: Exposure, suppressions: Sequence[Suppression]) -> 
         "configuration": exposure.configuration,
         "traits": sorted({t.rule_id for t in exposure.traits if exposure.counted(t)}, key=rule_order),
     }
+    if exposure.instances:
+        properties["instances"] = list(exposure.instances)
     if exposure.possible_severity is not None:
         properties["possibleSeverity"] = exposure.possible_severity.label
         properties["unknowns"] = [_unknown(o) for o in exposure.unknowns]

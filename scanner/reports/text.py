@@ -19,6 +19,7 @@ STYLES = {
     Severity.LOW: "cyan",
 }
 POSSIBLE_STYLE = "bold magenta"
+INSTANCES_SHOWN = 10  # alike instances named in an exposure's block
 UNKNOWNS_SHOWN = 5  # per configuration in the summary of unknowns
 
 
@@ -119,6 +120,10 @@ def _exposure(exposure: Exposure, index: SuppressionIndex, show_suppressed: bool
     if suppressions:
         header.append((f"  suppressed: {justification(suppressions) or 'no reason given'}", "dim italic"))
     lines = [header]
+    if exposure.instances:
+        shown = ", ".join(exposure.instances[:INSTANCES_SHOWN])
+        more = len(exposure.instances) - INSTANCES_SHOWN
+        lines.append([(f"  alike instances: {shown}" + (f" and {more} more" if more > 0 else ""), "dim")])
 
     hidden = 0
     for trait in exposure.traits:
