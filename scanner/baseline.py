@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from scanner.findings import ScanResult
-from scanner.fingerprints import fingerprint
+from scanner.fingerprints import fingerprint, possible_fingerprint
 
 BASELINE_VERSION = 1
 
@@ -22,6 +22,8 @@ def fingerprints_of(result: ScanResult) -> set[str]:
     found: set[str] = set()
     for exposure in result.exposures:
         found.add(fingerprint(exposure))
+        if exposure.possible_severity is not None:
+            found.add(possible_fingerprint(exposure))
         found.update(fingerprint(trait, exposure.configuration) for trait in exposure.traits)
     return found
 

@@ -110,6 +110,14 @@ def scan(
     output_format: Annotated[OutputFormat | None, typer.Option("--format", "-f", help="Report format.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
     fail_on: Annotated[str | None, typer.Option(help="low|medium|high|critical|none (default low).")] = None,
+    assume_worst: Annotated[
+        bool | None,
+        typer.Option(
+            "--assume-worst/--no-assume-worst",
+            help="Count possible traits (they hold for some values of unknowns) as holding; --fail-on then "
+            "applies to the worst case.",
+        ),
+    ] = None,
     authorized_ports: Annotated[
         str | None, typer.Option(help="Ports open to the world that are fine (default 80,443).")
     ] = None,
@@ -182,6 +190,7 @@ def scan(
         cache_dir=None if no_cache else (cache_dir.resolve() if cache_dir else default_cache_dir()),
         jobs=jobs if jobs > 0 else (os.cpu_count() or 1),
         skip_rules=frozenset(settings.skip_rules) | frozenset(skip_rule or ()),
+        assume_worst=assume_worst if assume_worst is not None else settings.assume_worst,
     )
     excludes = tuple(settings.exclude) + tuple(exclude or ())
     if source is not None:
@@ -245,7 +254,8 @@ def scan(
         raise typer.Exit(EXIT_OK)  # the findings were just accepted
     threshold = FAIL_ON_LEVELS[fail_level]
     suppressed = SuppressionIndex.of(shown)
-    failing = [e for e in shown.exposures if int(e.severity) >= threshold and not suppressed.for_exposure(e)]
+    # Severity that holds (under --assume-worst it counts the possible traits too).
+    failing = [e for e in shown.exposures if e.rank >= threshold and not suppressed.for_exposure(e)]
     if failing:
         raise typer.Exit(EXIT_FINDINGS)
     # A configuration iacscan itself failed on was not checked: a hook must not pass it silently.

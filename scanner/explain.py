@@ -12,11 +12,17 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from scanner.findings import PathStep
+from scanner.findings import PathStep, origin_text
 from scanner.options import ScanOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-SEVERITY_STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan"}
+SEVERITY_STYLE = {
+    "critical": "bold white on red",
+    "high": "bold red",
+    "medium": "yellow",
+    "low": "cyan",
+    "possible": "bold magenta",
+}
 
 
 def _hop(step: PathStep) -> str:
@@ -97,11 +103,20 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
             continue
         code = EXIT_FINDINGS
         for trait in exposure.traits:
-            console.print(f"  {trait.rule_id:<30} {trait.location.span}  {escape(trait.message)}", highlight=False)
+            verdict = "  [magenta]possible[/magenta]" if trait.possible else ""
+            console.print(
+                f"  {trait.rule_id:<30} {trait.location.span}  {escape(trait.message)}{verdict}", highlight=False
+            )
             for assumption in trait.assumptions:
                 console.print(f"      [yellow]assumes:[/yellow] {escape(assumption)}", highlight=False)
-        label = exposure.severity.label
-        console.print(f"\n[bold]Severity[/bold]: [{SEVERITY_STYLE[label]}]{label}[/]", highlight=False)
+            for caveat in trait.caveats:
+                console.print(f"      [yellow]caveat:[/yellow] {escape(caveat)}", highlight=False)
+            for origin in trait.unknowns:
+                fill = f"  [green]set it: {escape(origin.fill_in)}[/green]" if origin.fill_in else ""
+                console.print(f"      [yellow]unknown:[/yellow] {escape(origin_text(origin))}{fill}", highlight=False)
+        label = exposure.severity_label
+        possibly = f" ({escape(exposure.possibly())})" if exposure.possible_severity is not None else ""
+        console.print(f"\n[bold]Severity[/bold]: [{SEVERITY_STYLE[label]}]{label}[/]{possibly}", highlight=False)
         console.print("\n[bold]Fixes[/bold] (the first lowers the severity most)", highlight=False)
         for rank, fix in enumerate(exposure.fixes, 1):
             after = fix.severity.label if fix.severity else "no exposure"

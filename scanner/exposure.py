@@ -26,6 +26,13 @@ Readings:
 * "admin role and IMDSv1 without reachability" means the full administrator role only;
   a service-admin role with IMDSv1 and no reachability is low.
 * A workload with traits that the table does not name (``ec2-vulnerability``, say) is low.
+
+Possible traits (``Trait.possible``: they hold only for some values of what the
+configuration leaves open) do not count toward the severity: it is computed from the traits
+that hold. When the possible ones would raise it, the exposure carries that severity as
+``possible_severity`` with the unknowns that decide it ("low, possibly high if ..."). A
+workload whose traits are all possible has no severity (``None``): a possible exposure.
+``assume_worst`` (``--assume-worst``) counts possible traits as holding.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ from scanner.rules import (
 )
 from scanner.rules.registry import remediation as catalog_remediation
 from scanner.rules.registry import rule_order
+from scanner.values import Origin
 
 ADMIN_ROLE = admin_role.ID
 EXPLOITABLE_VULNERABILITY = exploitable_vulnerability.ID
@@ -91,13 +99,18 @@ def build_exposure(
     workload: Resource,
     traits: Sequence[Trait],
     remediation: Callable[[str], str] | None = None,
+    assume_worst: bool = False,
 ) -> Exposure | None:
     """The exposure of ``workload`` from its traits; None when it has none."""
     if not traits:
         return None
     ordered = tuple(sorted(traits, key=trait_sort_key))
-    severity = severity_of([t.rule_id for t in ordered])
-    assert severity is not None  # traits is not empty
+    holding = ordered if assume_worst else tuple(t for t in ordered if not t.possible)
+    severity = severity_of([t.rule_id for t in holding])
+    worst = severity_of([t.rule_id for t in ordered])
+    rises = worst is not None and (severity is None or worst > severity)
+    deciding = deciding_traits(holding, ordered) if rises else ()
+    counted = holding or ordered  # a possible exposure's path and fixes are its worst case's
     return Exposure(
         configuration=configuration,
         workload=workload.address,
@@ -105,9 +118,32 @@ def build_exposure(
         workload_span=workload.span,
         severity=severity,
         traits=ordered,
-        path=attack_path(ordered),
-        fixes=rank_fixes(ordered, remediation or catalog_remediation),
+        path=attack_path(counted),
+        fixes=rank_fixes(counted, remediation or catalog_remediation),
+        possible_severity=worst if rises else None,
+        unknowns=tuple(sorted({o for t in deciding for o in t.unknowns}, key=_origin_order)),
+        possible_because=tuple(dict.fromkeys(a for t in deciding for a in t.assumptions)),
+        counts_possible=assume_worst,
     )
+
+
+def deciding_traits(holding: Sequence[Trait], every: Sequence[Trait]) -> tuple[Trait, ...]:
+    """The possible traits that would raise the severity of ``holding``: each one that raises
+    it alone; when none does alone (only together, say reachability and a role), all of them."""
+    base = severity_of([t.rule_id for t in holding])
+    possible = [t for t in every if t not in holding]
+    held = [t.rule_id for t in holding]
+    alone = tuple(t for t in possible if _raises(severity_of([*held, t.rule_id]), base))
+    return alone or tuple(possible)
+
+
+def _raises(after: Severity | None, before: Severity | None) -> bool:
+    return after is not None and (before is None or after > before)
+
+
+def _origin_order(origin: Origin) -> tuple[str, int, str, str]:
+    span = origin.span
+    return (span.file if span else "", span.line if span else 0, origin.kind, origin.name)
 
 
 def trait_sort_key(trait: Trait) -> tuple[int, str, str, int, int, str, str]:

@@ -146,6 +146,7 @@ class Trait:
     fingerprint: str = ""
     other_paths: tuple[tuple[PathStep, ...], ...] = ()  # further distinct paths to the same trait
     unknowns: tuple[Origin, ...] = ()  # the open inputs that decide it (named with their lines)
+    caveats: tuple[str, ...] = ()  # what the verdict could not see (a file of the configuration not read)
 
     @property
     def possible(self) -> bool:
@@ -179,21 +180,61 @@ class RestrictedPath:
 
 @dataclass(frozen=True)
 class Exposure:
-    """One finding per workload with at least one trait."""
+    """One finding per workload with at least one trait.
+
+    ``severity`` comes from the traits that hold (``None``: none holds, every trait is only
+    possible). ``possible_severity`` is set when the possible traits would raise it: the
+    severity if they held; ``unknowns`` the open inputs that decide that rise, and
+    ``possible_because`` the assumptions behind it in words. Under ``--assume-worst``
+    possible traits count as holding, so ``possible_severity`` is never set."""
 
     configuration: str
     workload: str
     workload_kind: str
     workload_span: Span
-    severity: Severity
+    severity: Severity | None
     traits: tuple[Trait, ...]
     path: tuple[PathStep, ...]
     fixes: tuple[Fix, ...]  # ranked: the fix that lowers the severity most comes first
     restricted_paths: tuple[RestrictedPath, ...] = ()
+    possible_severity: Severity | None = None
+    unknowns: tuple[Origin, ...] = ()
+    possible_because: tuple[str, ...] = ()
+    counts_possible: bool = False  # built under --assume-worst: possible traits are in the severity
+    instances: tuple[str, ...] = ()  # alike instances of one block reported as this one (scanner.instance_groups)
+
+    def counted(self, trait: Trait) -> bool:
+        """Whether ``trait`` is in the severity: it holds, or --assume-worst counts it."""
+        return self.counts_possible or not trait.possible
+
+    @property
+    def rank(self) -> int:
+        """For sorting and thresholds: the severity that holds, 0 when none does."""
+        return int(self.severity) if self.severity is not None else 0
+
+    @property
+    def severity_label(self) -> str:
+        """ "low", "possible" (no trait holds)."""
+        return self.severity.label if self.severity is not None else "possible"
+
+    def possibly(self) -> str:
+        """ "possibly high if var.subnet_ids (variables.tf:3) ..." ("" when nothing possible
+        would raise the severity)."""
+        if self.possible_severity is None:
+            return ""
+        named = [origin_text(o) for o in self.unknowns]
+        decided = ", ".join(named) if named else "; ".join(self.possible_because)
+        worst = self.possible_severity.label
+        return f"possibly {worst}, depending on {decided}" if decided else f"possibly {worst}"
 
     @property
     def best_fix(self) -> Fix | None:
         return self.fixes[0] if self.fixes else None
+
+
+def origin_text(origin: Origin) -> str:
+    """``var.subnet_ids (variables.tf:3)``."""
+    return f"{origin.name} ({origin.span.file}:{origin.span.line})" if origin.span is not None else origin.name
 
 
 @dataclass

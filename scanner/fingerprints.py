@@ -7,7 +7,7 @@ import hashlib
 import json
 
 from scanner.findings import Exposure, Trait
-from scanner.rules.exposure_levels import exposure_rule_id
+from scanner.rules.exposure_levels import POSSIBLE_EXPOSURE, exposure_rule_id
 
 
 def fingerprint(item: Exposure | Trait, configuration: str = "") -> str:
@@ -38,4 +38,12 @@ def fingerprint(item: Exposure | Trait, configuration: str = "") -> str:
         for key in rule.fingerprint_keys if rule is not None else ():
             if key in item.properties:
                 parts.append(f"{key}={json.dumps(item.properties[key], sort_keys=True, default=str)}")
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def possible_fingerprint(exposure: Exposure) -> str:
+    """The identity of an exposure's ``ec2-possible-exposure`` finding: the rule, the
+    configuration and the workload (it equals ``fingerprint(exposure)`` when no trait
+    holds), so filling in one unknown of several does not make it new."""
+    parts = [POSSIBLE_EXPOSURE, exposure.configuration, exposure.workload, exposure.workload]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]

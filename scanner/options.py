@@ -23,6 +23,7 @@ class ScanOptions:
     skip_rules: frozenset[str] = frozenset()
     cache_dir: Path | None = None  # None: no parse cache (--no-cache)
     jobs: int = 1  # worker processes for loading configurations
+    assume_worst: bool = False  # --assume-worst: possible traits count as holding
 
     def display_path(self, path: Path) -> str:
         """The path as reports show it: relative to ``root`` when inside it."""

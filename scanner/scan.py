@@ -139,6 +139,7 @@ def analyse(
     from scanner.analyses.network import NetworkMemo
     from scanner.fingerprints import fingerprint
     from scanner.graph import build_graph, workload_contexts
+    from scanner.instance_groups import group_instances
     from scanner.rules.registry import remediation as remediation_for
 
     notices: list[str] = []
@@ -150,14 +151,13 @@ def analyse(
         traits, found_notices, restricted = workload_traits(ctx, options, memo, vulnerability_data)
         notices += found_notices
         traits = [
-            replace(t, assumptions=(*t.assumptions, *unread), fingerprint=fingerprint(t, configuration.name))
-            for t in traits
+            replace(t, caveats=(*t.caveats, *unread), fingerprint=fingerprint(t, configuration.name)) for t in traits
         ]
         assert isinstance(ctx.workload, (Instance, AutoScalingGroup))
-        exposure = exposure_of(configuration, ctx.workload, traits, remediation_for)
+        exposure = exposure_of(configuration, ctx.workload, traits, remediation_for, options.assume_worst)
         if exposure is not None:
             exposures.append(replace(exposure, restricted_paths=restricted) if restricted else exposure)
-    return exposures, notices
+    return group_instances(exposures), notices
 
 
 def exposure_of(
@@ -165,6 +165,7 @@ def exposure_of(
     workload: Instance | AutoScalingGroup,
     traits: list[Trait],
     remediation: Callable[[str], str],
+    assume_worst: bool = False,
 ) -> Exposure | None:
     """Severity, path and fixes come from the traits no inline suppression silences (an
     accepted risk must not keep the workload critical); every trait stays in
@@ -178,15 +179,16 @@ def exposure_of(
         for t in traits
         if matching_suppression(configuration.suppressions, t.rule_id, t.workload, t.location.address) is None
     ]
-    exposure = build_exposure(configuration.name, workload, active or traits, remediation)
+    exposure = build_exposure(configuration.name, workload, active or traits, remediation, assume_worst)
     if exposure is None or not active or len(active) == len(traits):
         return exposure
     return replace(exposure, traits=tuple(sorted(traits, key=trait_sort_key)))
 
 
 def unread_file_assumptions(configuration: Configuration, shown: int = 3) -> tuple[str, ...]:
-    """What every finding of a configuration rests on when some of its files failed to
-    load: the missing part may hold the fix, or another exposure path."""
+    """The caveat of every finding of a configuration some of whose files failed to load:
+    the missing part may hold the fix, or another exposure path. A caveat, not an
+    assumption: what was read decides the verdict."""
     failures: dict[str, str] = {}
     for error in sorted(configuration.errors, key=lambda e: (e.file, e.line, e.message)):
         failures.setdefault(error.file, f"line {error.line}: {error.message}" if error.line else error.message)
@@ -252,7 +254,7 @@ def scan(
         result.exposures.extend(stored.exposures)
         result.notices.extend(n for n in stored.notices if n not in result.notices)
     result.configurations = sorted(configurations, key=lambda c: c.name)
-    result.exposures.sort(key=lambda e: (-e.severity, e.configuration, e.workload))
+    result.exposures.sort(key=lambda e: (-e.rank, -int(e.possible_severity or 0), e.configuration, e.workload))
     # Wall seconds, and this process's CPU seconds (on a busy machine the split to compare).
     result.timings = {
         "load": loaded - started,

@@ -30,6 +30,7 @@ KNOWN_KEYS = frozenset(
         "epss",
         "epss-threshold",
         "format",
+        "assume-worst",
     }
 )
 SEVERITY_NAMES = ("low", "medium", "high", "critical", "none")
@@ -55,6 +56,7 @@ class FileSettings:
     epss: Path | None = None
     epss_threshold: float | None = None
     format: str | None = None
+    assume_worst: bool = False
 
 
 def find_settings_file(root: Path) -> Path | None:
@@ -129,6 +131,9 @@ def load_settings(path: Path) -> FileSettings:
     threshold = table.get("epss-threshold")
     if threshold is not None and not isinstance(threshold, (int, float)):
         raise SettingsError(f"{path}: epss-threshold must be a number")
+    assume_worst = table.get("assume-worst", False)
+    if not isinstance(assume_worst, bool):
+        raise SettingsError(f"{path}: assume-worst must be true or false")
     optional_path = {k: (base / v if v else None) for k in ("vuln-db", "kev", "epss") for v in [text(k)]}
     return FileSettings(
         source=path,
@@ -145,4 +150,5 @@ def load_settings(path: Path) -> FileSettings:
         epss=optional_path["epss"],
         epss_threshold=float(threshold) if threshold is not None else None,
         format=text("format"),
+        assume_worst=assume_worst,
     )

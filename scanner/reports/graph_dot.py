@@ -29,6 +29,7 @@ SEVERITY_FILL = {
     Severity.MEDIUM: "#fdbb84",
     Severity.LOW: "#fee8c8",
 }
+POSSIBLE_FILL = "#efedf5"  # no trait holds: a possible exposure
 SEVERITY_FONT = {Severity.CRITICAL: "white", Severity.HIGH: "white", Severity.MEDIUM: "black", Severity.LOW: "black"}
 
 
@@ -99,10 +100,10 @@ def _configuration_lines(drawn: DrawnConfiguration, prefix: str) -> list[str]:
         if exposure is not None:
             rule_ids = ", ".join(dict.fromkeys(t.rule_id for t in exposure.traits))
             attributes.update(
-                label=f"{node}\n{kind}\n{exposure.severity.label}: {rule_ids}",
-                style="filled,bold",
-                fillcolor=SEVERITY_FILL[exposure.severity],
-                fontcolor=SEVERITY_FONT[exposure.severity],
+                label=f"{node}\n{kind}\n{exposure.severity_label}: {rule_ids}",
+                style="filled,bold" if exposure.severity is not None else "filled,dashed",
+                fillcolor=SEVERITY_FILL[exposure.severity] if exposure.severity is not None else POSSIBLE_FILL,
+                fontcolor=SEVERITY_FONT[exposure.severity] if exposure.severity is not None else "black",
             )
         if kind == INTERNET_KIND or node == INTERNET_KIND:
             attributes.update(shape="ellipse", style="filled", fillcolor="#fde0dd")

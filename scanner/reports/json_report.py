@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from scanner import __version__
-from scanner.findings import Evidence, Exposure, Fix, PathStep, ScanResult, Severity, Suppression, Trait
-from scanner.fingerprints import fingerprint
+from scanner.findings import Evidence, Exposure, Fix, PathStep, ScanResult, Severity, Suppression, Trait, origin_text
+from scanner.fingerprints import fingerprint, possible_fingerprint
 from scanner.suppressions import SuppressionIndex, justification
-from scanner.values import Span
+from scanner.unknowns import OpenInput, open_inputs
+from scanner.values import Origin, Span
 
-SCHEMA_VERSION = "1.1"  # see docs/json-report.md for what each version added
+SCHEMA_VERSION = "2.0"  # see docs/json-report.md for what each version added
 
 
 def render_json(result: ScanResult) -> str:
@@ -26,17 +27,24 @@ def render_json(result: ScanResult) -> str:
 
 def report_data(result: ScanResult) -> dict[str, Any]:
     index = SuppressionIndex.of(result)
-    exposures = sorted(result.exposures, key=lambda e: (-int(e.severity), e.configuration, e.workload))
+    exposures = sorted(result.exposures, key=lambda e: (-e.rank, e.configuration, e.workload))
     rendered = [_exposure(e, index) for e in exposures]
     active = [e for e in rendered if not e["suppressed"]]
     errors = sorted(set(result.all_errors), key=lambda e: (e.file, e.line, e.message))
+    open_by_configuration: dict[str, list[OpenInput]] = {}
+    for item in open_inputs(e for e in exposures if not index.for_exposure(e)):
+        open_by_configuration.setdefault(item.configuration, []).append(item)
     warnings = sorted(set(result.all_warnings), key=lambda w: (w.file, w.line, w.message))
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "iacscan", "version": __version__},
         "root": str(result.root),
         "summary": {
-            "exposures": len(active),
+            "exposures": sum(1 for e in active if e["severity"] is not None),
+            "possible_exposures": sum(1 for e in active if e["severity"] is None),
+            "possibly_more_severe": sum(
+                1 for e in active if e["severity"] is not None and e["possible_severity"] is not None
+            ),
             "suppressed_exposures": len(rendered) - len(active),
             "by_severity": {
                 s.label: sum(1 for e in active if e["severity"] == s.label) for s in sorted(Severity, reverse=True)
@@ -52,6 +60,9 @@ def report_data(result: ScanResult) -> dict[str, Any]:
                 "resources": c.resource_total,
                 "unknown_values": c.unknown_values,
                 "suppressions": [_suppression(s) for s in sorted(c.suppressions, key=lambda s: (s.span, s.address))],
+                "unknowns": [
+                    {**_unknown(item.origin), "decides": item.decides} for item in open_by_configuration.get(c.name, ())
+                ],
             }
             for c in sorted(result.configurations, key=lambda c: c.name)
         ],
@@ -89,6 +100,16 @@ def _fix(fix: Fix) -> dict[str, Any]:
     }
 
 
+def _unknown(origin: Origin) -> dict[str, Any]:
+    return {
+        "kind": origin.kind,
+        "name": origin.name,
+        "location": _span(origin.span) if origin.span is not None else None,
+        "fill_in": origin.fill_in or None,
+        "text": origin_text(origin),
+    }
+
+
 def _suppression(suppression: Suppression) -> dict[str, Any]:
     return {
         "rule_ids": list(suppression.rule_ids),
@@ -107,6 +128,10 @@ def _trait(exposure: Exposure, trait: Trait, suppression: Suppression | None) ->
         "path": [_step(s) for s in trait.path],
         "other_paths": [[_step(s) for s in path] for path in trait.other_paths],
         "assumptions": list(trait.assumptions),
+        "caveats": list(trait.caveats),
+        "verdict": "possible" if trait.possible else "holds",
+        "counted": exposure.counted(trait),
+        "unknowns": [_unknown(o) for o in trait.unknowns],
         "properties": dict(trait.properties),
         "fingerprint": fingerprint(trait, exposure.configuration),
         "suppressed": suppression is not None,
@@ -120,8 +145,13 @@ def _exposure(exposure: Exposure, index: SuppressionIndex) -> dict[str, Any]:
         "configuration": exposure.configuration,
         "workload": exposure.workload,
         "workload_kind": exposure.workload_kind,
+        "instances": list(exposure.instances or (exposure.workload,)),
         "location": _span(exposure.workload_span),
-        "severity": exposure.severity.label,
+        "severity": exposure.severity.label if exposure.severity is not None else None,
+        "possible_severity": exposure.possible_severity.label if exposure.possible_severity is not None else None,
+        "possibly": exposure.possibly() or None,
+        "unknowns": [_unknown(o) for o in exposure.unknowns],
+        "possible_fingerprint": possible_fingerprint(exposure) if exposure.possible_severity is not None else None,
         "fingerprint": fingerprint(exposure),
         "suppressed": bool(suppressions),
         "suppression_reason": justification(suppressions) if suppressions else None,

@@ -1,8 +1,13 @@
 """SARIF 2.1.0 for GitHub code scanning, built from sarif-om objects.
 
-One run. Each trait of each exposure is a result at the line to change (its rule's own
-id); each exposure is one more result, ``ec2-exposure-<severity>``, at the workload's
-definition, with every trait as a related location and the attack path as a code flow.
+One run. Each trait that holds is a result at the line to change (its rule's own id); each
+exposure with a trait that holds is one more result, ``ec2-exposure-<severity>``, at the
+workload's definition, with every trait as a related location and the attack path as a code
+flow. Possible traits (they hold only for some values of named unknowns) are not results
+of their own rules, which carry a security severity: when they would raise the severity,
+the workload gets one ``ec2-possible-exposure`` result (no security severity) with them as
+related locations and the unknowns in its properties (``--assume-worst`` reports them as
+holding).
 Files that could not be read (level ``error``), what was read despite a problem (level
 ``warning``: a repeated template key) and scan notices are ``toolExecutionNotifications``.
 Output is deterministic: results sorted, keys sorted, no timestamps.
@@ -23,15 +28,15 @@ import attr
 import sarif_om as om
 
 from scanner import __version__
-from scanner.findings import Evidence, Exposure, PathStep, ScanResult, Severity, Suppression, Trait
-from scanner.fingerprints import fingerprint
+from scanner.findings import Evidence, Exposure, PathStep, ScanResult, Severity, Suppression, Trait, origin_text
+from scanner.fingerprints import fingerprint, possible_fingerprint
 from scanner.rules.catalog import Rule
-from scanner.rules.exposure_levels import exposure_rule_id
+from scanner.rules.exposure_levels import POSSIBLE_EXPOSURE, exposure_rule_id
 from scanner.rules.notices import LOAD_ERROR, RESULTS_TRUNCATED, SUPPRESSION_WITHOUT_REASON
 from scanner.rules.registry import all_rules, rule_order
 from scanner.rules.registry import rule as catalog_rule
 from scanner.suppressions import SuppressionIndex, justification
-from scanner.values import Span
+from scanner.values import Origin, Span
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/iacscan/iacscan"
@@ -220,9 +225,14 @@ class _Draft:
 def _result_drafts(result: ScanResult, index: SuppressionIndex) -> list[_Draft]:
     drafts: list[_Draft] = []
     for exposure in result.exposures:
+        suppressions = index.for_exposure(exposure)
         for trait in exposure.traits:
-            drafts.append(_trait_draft(exposure, trait, index.for_trait(exposure.configuration, trait)))
-        drafts.append(_exposure_draft(exposure, index.for_exposure(exposure)))
+            if exposure.counted(trait):
+                drafts.append(_trait_draft(exposure, trait, index.for_trait(exposure.configuration, trait)))
+        if exposure.severity is not None:
+            drafts.append(_exposure_draft(exposure, suppressions))
+        if exposure.possible_severity is not None:
+            drafts.append(_possible_draft(exposure, suppressions))
     for configuration, suppression in index.without_reason():
         drafts.append(_missing_reason_draft(configuration, suppression))
     return drafts
@@ -232,21 +242,29 @@ def _trait_draft(exposure: Exposure, trait: Trait, suppression: Suppression | No
     message = trait.message
     if trait.assumptions:
         message += " (assuming " + "; ".join(trait.assumptions) + ")"
+    if trait.caveats:
+        message += " (" + "; ".join(trait.caveats) + ")"
     properties: dict[str, Any] = {
         "resource": trait.workload,
         "configuration": exposure.configuration,
-        "exposureSeverity": exposure.severity.label,
+        "exposureSeverity": exposure.severity_label,
     }
     if trait.assumptions:
         properties["assumptions"] = list(trait.assumptions)
+    if trait.caveats:
+        properties["caveats"] = list(trait.caveats)
+    if trait.possible:
+        properties["verdict"] = "possible"
+    if trait.unknowns:
+        properties["unknowns"] = [_unknown(o) for o in trait.unknowns]
     if trait.properties:
         properties["trait"] = dict(trait.properties)
     here = _evidence_location(trait.location)
     flows = [_code_flow(path, f"Path to {trait.workload}", here) for path in (trait.path, *trait.other_paths) if path]
     return _Draft(
         rule_id=trait.rule_id,
-        level=LEVELS[exposure.severity],
-        severity=int(exposure.severity),
+        level=LEVELS.get(exposure.severity, "note") if exposure.severity is not None else "note",
+        severity=exposure.rank,
         message=message,
         location=_evidence_location(trait.location),
         sort_key=(
@@ -267,14 +285,22 @@ def _trait_draft(exposure: Exposure, trait: Trait, suppression: Suppression | No
 
 
 def _exposure_draft(exposure: Exposure, suppressions: Sequence[Suppression]) -> _Draft:
-    names = ", ".join(dict.fromkeys(catalog_rule_name(t.rule_id) for t in exposure.traits))
+    assert exposure.severity is not None  # a possible exposure alone is _possible_draft's
+    names = ", ".join(dict.fromkeys(catalog_rule_name(t.rule_id) for t in exposure.traits if exposure.counted(t)))
     message = f"{exposure.workload} has a {exposure.severity.label} exposure: {names}."
+    if exposure.possible_severity is not None:
+        message += f" It is {exposure.possibly()}."
     properties: dict[str, Any] = {
         "resource": exposure.workload,
         "resourceKind": exposure.workload_kind,
         "configuration": exposure.configuration,
-        "traits": sorted({t.rule_id for t in exposure.traits}, key=rule_order),
+        "traits": sorted({t.rule_id for t in exposure.traits if exposure.counted(t)}, key=rule_order),
     }
+    if exposure.instances:
+        properties["instances"] = list(exposure.instances)
+    if exposure.possible_severity is not None:
+        properties["possibleSeverity"] = exposure.possible_severity.label
+        properties["unknowns"] = [_unknown(o) for o in exposure.unknowns]
     best = exposure.best_fix
     if best is not None:
         after = best.severity.label if best.severity is not None else "none"
@@ -288,7 +314,7 @@ def _exposure_draft(exposure: Exposure, suppressions: Sequence[Suppression]) -> 
         }
     workload_location = _span_location(exposure.workload_span, f"{exposure.workload} ({exposure.workload_kind})")
     related = [
-        _evidence_location(t.location, f"[{t.rule_id}] {t.message}", location_id=i)
+        _evidence_location(t.location, f"[{t.rule_id}]{'' if exposure.counted(t) else ' (possible)'} {t.message}", i)
         for i, t in enumerate(exposure.traits, start=1)
     ]
     # The attack path, then every other path the internet has to the workload (one code flow each).
@@ -320,6 +346,81 @@ def _exposure_draft(exposure: Exposure, suppressions: Sequence[Suppression]) -> 
         properties=properties,
         suppressions=[_suppression(suppressions[0], justification(suppressions))] if suppressions else [],
     )
+
+
+def _possible_draft(exposure: Exposure, suppressions: Sequence[Suppression]) -> _Draft:
+    """The ``ec2-possible-exposure`` result: the severity the workload would have if its
+    possible traits held, with them as related locations and the unknowns that decide."""
+    assert exposure.possible_severity is not None
+    possible = [t for t in exposure.traits if not exposure.counted(t)]
+    names = ", ".join(dict.fromkeys(catalog_rule_name(t.rule_id) for t in possible))
+    holds = f"is {exposure.severity.label}" if exposure.severity is not None else "has no exposure that holds"
+    message = f"{exposure.workload} {holds}, {exposure.possibly()}: {names} hold only for some values."
+    properties: dict[str, Any] = {
+        "resource": exposure.workload,
+        "resourceKind": exposure.workload_kind,
+        "configuration": exposure.configuration,
+        "severity": exposure.severity_label if exposure.severity is not None else "none",
+        "possibleSeverity": exposure.possible_severity.label,
+        "unknowns": [_unknown(o) for o in exposure.unknowns],
+        "possibleTraits": [
+            {
+                "ruleId": t.rule_id,
+                "message": t.message,
+                "location": str(t.location.span),
+                "assumptions": list(t.assumptions),
+                "fingerprint": fingerprint(t, exposure.configuration),
+            }
+            for t in possible
+        ],
+    }
+    related = [
+        _evidence_location(t.location, f"[{t.rule_id}] (possible) {t.message}", location_id=i)
+        for i, t in enumerate(possible, start=1)
+    ]
+    related += [
+        _span_location(o.span, f"unknown: {o.name}", location_id=len(possible) + i)
+        for i, o in enumerate((o for o in exposure.unknowns if o.span is not None), start=1)
+        if o.span is not None
+    ]
+    workload_location = _span_location(exposure.workload_span, f"{exposure.workload} ({exposure.workload_kind})")
+    flows = [
+        _code_flow(path, f"Possible path to {exposure.workload}", workload_location)
+        for t in possible
+        for path in (t.path, *t.other_paths)
+        if path
+    ]
+    return _Draft(
+        rule_id=POSSIBLE_EXPOSURE,
+        level="note",
+        severity=0,
+        message=message,
+        location=_span_location(exposure.workload_span),
+        sort_key=(
+            *_span_key(exposure.workload_span),
+            rule_order(POSSIBLE_EXPOSURE),
+            POSSIBLE_EXPOSURE,
+            exposure.workload,
+            exposure.configuration,
+            "",
+            "",
+        ),
+        fingerprint=possible_fingerprint(exposure),
+        related=related,
+        code_flows=flows,
+        properties=properties,
+        suppressions=[_suppression(suppressions[0], justification(suppressions))] if suppressions else [],
+    )
+
+
+def _unknown(origin: Origin) -> dict[str, Any]:
+    return {
+        "kind": origin.kind,
+        "name": origin.name,
+        "location": str(origin.span) if origin.span is not None else None,
+        "fillIn": origin.fill_in or None,
+        "text": origin_text(origin),
+    }
 
 
 def _missing_reason_draft(configuration: str, suppression: Suppression) -> _Draft:

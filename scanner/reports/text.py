@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from rich.console import Console
 from rich.text import Text
 
-from scanner.findings import Exposure, PathStep, ScanResult, Severity
+from scanner.findings import Exposure, PathStep, ScanResult, Severity, origin_text
 from scanner.suppressions import SuppressionIndex, justification
 
 STYLES = {
@@ -18,6 +18,9 @@ STYLES = {
     Severity.MEDIUM: "yellow",
     Severity.LOW: "cyan",
 }
+POSSIBLE_STYLE = "bold magenta"
+INSTANCES_SHOWN = 10  # alike instances named in an exposure's block
+UNKNOWNS_SHOWN = 5  # per configuration in the summary of unknowns
 
 
 # A block is the lines printed at once (one exposure); a line is (text, style) pieces, so
@@ -45,10 +48,11 @@ def plain_text(result: ScanResult, *, show_suppressed: bool = False) -> str:
 
 def _blocks(result: ScanResult, show_suppressed: bool) -> Iterator[Block]:
     index = SuppressionIndex.of(result)
-    exposures = sorted(result.exposures, key=lambda e: (-int(e.severity), e.configuration, e.workload))
+    exposures = sorted(result.exposures, key=lambda e: (-e.rank, e.configuration, e.workload))
     for exposure in exposures:
         if show_suppressed or not index.for_exposure(exposure):
             yield _exposure(exposure, index, show_suppressed)
+    yield from _unknowns([e for e in exposures if not index.for_exposure(e)])
     errors = sorted(set(result.all_errors), key=lambda e: (e.file, e.line, e.message))
     if errors:
         yield [[("Could not read:", "bold red")]]
@@ -73,15 +77,23 @@ def _blocks(result: ScanResult, show_suppressed: bool) -> Iterator[Block]:
 
 
 def summary_line(result: ScanResult, index: SuppressionIndex | None = None) -> str:
-    """ "3 exposures (1 critical, 2 high) in 2 configurations; 1 file could not be read"."""
+    """ "3 exposures (1 critical, 2 high), 1 possibly more severe, 2 possible exposures in 2
+    configurations; 1 file could not be read"."""
     index = index or SuppressionIndex.of(result)
     active = [e for e in result.exposures if not index.for_exposure(e)]
     suppressed = len(result.exposures) - len(active)
     counts = [(s, sum(1 for e in active if e.severity == s)) for s in sorted(Severity, reverse=True)]
-    line = _plural(len(active), "exposure")
+    holding = sum(n for _, n in counts)
+    line = _plural(holding, "exposure")
     detail = ", ".join(f"{n} {s.label}" for s, n in counts if n)
     if detail:
         line += f" ({detail})"
+    raised = sum(1 for e in active if e.severity is not None and e.possible_severity is not None)
+    if raised:
+        line += f", {raised} possibly more severe"
+    only_possible = len(active) - holding
+    if only_possible:
+        line += f", {_plural(only_possible, 'possible exposure')}"
     line += f" in {_plural(len(result.configurations), 'configuration')}"
     if suppressed:
         line += f"; {suppressed} suppressed"
@@ -96,15 +108,22 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _exposure(exposure: Exposure, index: SuppressionIndex, show_suppressed: bool) -> Block:
+    style = STYLES[exposure.severity] if exposure.severity is not None else POSSIBLE_STYLE
     header = [
-        (f" {exposure.severity.label.upper()} ", STYLES[exposure.severity]),
+        (f" {exposure.severity_label.upper()} ", style),
         (f" {exposure.workload}", "bold"),
         (f" ({exposure.workload_kind})  {exposure.workload_span}  [{exposure.configuration}]", "dim"),
     ]
+    if exposure.possible_severity is not None:
+        header.append((f"  ({exposure.possibly()})", POSSIBLE_STYLE))
     suppressions = index.for_exposure(exposure)
     if suppressions:
         header.append((f"  suppressed: {justification(suppressions) or 'no reason given'}", "dim italic"))
     lines = [header]
+    if exposure.instances:
+        shown = ", ".join(exposure.instances[:INSTANCES_SHOWN])
+        more = len(exposure.instances) - INSTANCES_SHOWN
+        lines.append([(f"  alike instances: {shown}" + (f" and {more} more" if more > 0 else ""), "dim")])
 
     hidden = 0
     for trait in exposure.traits:
@@ -118,11 +137,17 @@ def _exposure(exposure: Exposure, index: SuppressionIndex, show_suppressed: bool
             (f" {trait.location.span}  ", "cyan"),
             (trait.message, ""),
         ]
+        if trait.possible:
+            line.append(("  [possible]", POSSIBLE_STYLE))
         if suppression is not None:
             line.append((f"  (suppressed: {suppression.reason.strip() or 'no reason given'})", "dim italic"))
         lines.append(line)
         for assumption in trait.assumptions:
             lines.append([(f"      assumes: {assumption}", "dim")])
+        for origin in trait.unknowns:
+            lines.append([(f"      unknown: {origin_text(origin)}", "dim")])
+        for caveat in trait.caveats:
+            lines.append([(f"      caveat: {caveat}", "dim")])
     if hidden:
         lines.append([(f"  ({_plural(hidden, 'suppressed trait')} not shown: --show-suppressed)", "dim")])
 
@@ -140,13 +165,14 @@ def _exposure(exposure: Exposure, index: SuppressionIndex, show_suppressed: bool
     best = exposure.best_fix
     if best is not None:
         after = best.severity.label if best.severity is not None else "no exposure"
-        label = "  best fix: " if best.severity != exposure.severity else "  no single fix lowers it; start with: "
+        before = exposure.severity or exposure.possible_severity
+        label = "  best fix: " if best.severity != before else "  no single fix lowers it; start with: "
         lines.append(
             [
                 (label, "bold green"),
                 (f"{best.location.span} ", "bold cyan"),
                 (f"{best.remediation} ", "bold green"),
-                (f"({best.rule_id}: {exposure.severity.label} -> {after})", "bold dim green"),
+                (f"({best.rule_id}: {before.label if before else 'possible'} -> {after})", "bold dim green"),
             ]
         )
     lines.append([])
@@ -163,3 +189,31 @@ def _path_lines(steps: Sequence[PathStep]) -> list[str]:
             line += f" [{step.ports}]"
         lines.append(line)
     return lines
+
+
+def _unknowns(exposures: Sequence[Exposure]) -> Iterator[Block]:
+    """What the scan could not know and what it decided, per configuration."""
+    from scanner.unknowns import open_inputs
+
+    found = open_inputs(exposures)
+    if not found:
+        return
+    yield [[("Unknowns that decide possible findings (give them values for a certain verdict):", "bold")]]
+    shown: dict[str, int] = {}
+    for item in found:
+        shown[item.configuration] = shown.get(item.configuration, 0) + 1
+        if shown[item.configuration] == 1:
+            yield [[(f"  {item.configuration}:", "bold")]]
+        if shown[item.configuration] > UNKNOWNS_SHOWN:
+            continue
+        line: list[Piece] = [
+            (f"    {origin_text(item.origin)}", ""),
+            (f"  decides {_plural(item.decides, 'finding')}", "dim"),
+        ]
+        if item.origin.fill_in:
+            line.append((f"  set it: {item.origin.fill_in}", "green"))
+        yield [line]
+    for configuration, count in shown.items():
+        if count > UNKNOWNS_SHOWN:
+            yield [[(f"  ({count - UNKNOWNS_SHOWN} more unknowns of {configuration} in the JSON report)", "dim")]]
+    yield [[]]

@@ -1,6 +1,10 @@
 """The four aggregate rules, ``ec2-exposure-{critical,high,medium,low}``: one finding per
-workload with at least one trait, rated by the combination of its traits (the table in
-``scanner.exposure``), as AWS Security Hub rates its exposure findings."""
+workload with at least one trait that holds, rated by the combination of its traits (the
+table in ``scanner.exposure``), as AWS Security Hub rates its exposure findings; and
+``ec2-possible-exposure``: one finding per workload whose possible traits (those that hold
+only for some values of what the configuration leaves open) would raise its severity. That
+rule has no security severity, so GitHub code scanning lists it without ranking it as a
+confirmed exposure."""
 
 from __future__ import annotations
 
@@ -18,8 +22,13 @@ EXPOSURE_SCORES: dict[Severity, float] = {
 }
 
 
-def exposure_rule_id(severity: Severity) -> str:
-    return f"{EXPOSURE}-{severity.label}"
+POSSIBLE_EXPOSURE = "ec2-possible-exposure"
+
+
+def exposure_rule_id(severity: Severity | None) -> str:
+    """The aggregate rule of an exposure of this severity (None: no trait holds, a possible
+    exposure)."""
+    return f"{EXPOSURE}-{severity.label}" if severity is not None else POSSIBLE_EXPOSURE
 
 
 def _exposure_rule(severity: Severity) -> Rule:
@@ -45,8 +54,39 @@ def _exposure_rule(severity: Severity) -> Rule:
         security_severity=EXPOSURE_SCORES[severity],
         tags=(*TAGS, "exposure"),
         kind="exposure",
-        fires_when="the aggregate: one per workload with at least one trait",
+        fires_when="the aggregate: one per workload with at least one trait that holds",
     )
 
 
 EXPOSURE_RULES: tuple[Rule, ...] = tuple(_exposure_rule(severity) for severity in sorted(Severity, reverse=True))
+
+
+POSSIBLE_EXPOSURE_RULE = Rule(
+    id=POSSIBLE_EXPOSURE,
+    name="Ec2PossibleExposure",
+    short_description="EC2 workload whose exposure depends on values the configuration leaves open",
+    full_description=(
+        "Some exposure traits of this workload hold only for some values of inputs not known before deployment: a "
+        "variable or parameter without a value, a data source, remote state, a module that was not downloaded, a "
+        "count or condition that depends on them. If those values turn out the wrong way, the workload's severity "
+        "rises to the one named in the result. The result names each unknown that decides it and where it is set, "
+        "so you can give it a value (--var, --parameter, a tfvars file) and scan again for a certain verdict, "
+        "or run with --assume-worst to count such traits as holding."
+    ),
+    remediation="Give the named unknowns their values and scan again, or remove the possible trait at its line.",
+    steps=(
+        "Read the unknowns listed with the result: each names where it is declared and how to set it "
+        "(--var NAME=..., --parameter NAME=..., --var-file).",
+        "Scan again with the values your deployment uses: the possible traits become certain or disappear.",
+        "If the value is chosen at deploy time by someone else, make the configuration safe for every value "
+        "(a validation block, an allowed-values list, a rule that does not depend on it).",
+    ),
+    references=(SG_RULES,),
+    security_severity=None,
+    tags=(*TAGS, "exposure"),
+    kind="exposure",
+    fires_when=(
+        "a workload's possible traits (they hold for some values of named unknowns) would raise its severity; "
+        "no security severity"
+    ),
+)

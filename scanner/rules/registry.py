@@ -25,7 +25,7 @@ from scanner.rules import (
     vulnerability,
 )
 from scanner.rules.catalog import Rule
-from scanner.rules.exposure_levels import EXPOSURE_RULES
+from scanner.rules.exposure_levels import EXPOSURE_RULES, POSSIBLE_EXPOSURE_RULE
 from scanner.rules.notices import NOTICE_RULES
 
 if TYPE_CHECKING:  # reports read the catalogue without loading the analyses
@@ -56,12 +56,13 @@ TRAIT_RULE_MODULES: tuple[ModuleType, ...] = (
 
 TRAIT_RULES: tuple[Rule, ...] = tuple(module.RULE for module in TRAIT_RULE_MODULES)
 TRAIT_RULE_IDS: tuple[str, ...] = tuple(rule.id for rule in TRAIT_RULES)
-_ALL: tuple[Rule, ...] = TRAIT_RULES + EXPOSURE_RULES + NOTICE_RULES
+_ALL: tuple[Rule, ...] = (*TRAIT_RULES, *EXPOSURE_RULES, POSSIBLE_EXPOSURE_RULE, *NOTICE_RULES)
 _BY_ID: dict[str, Rule] = {r.id: r for r in _ALL}
 
 
 def all_rules() -> tuple[Rule, ...]:
-    """Every rule, in a fixed order: traits, the four exposure levels, then iacscan's own notices."""
+    """Every rule, in a fixed order: traits, the four exposure levels, the possible exposure,
+    then iacscan's own notices."""
     return _ALL
 
 

@@ -39,21 +39,22 @@ def test_findings_from_readable_files_survive_and_say_what_was_unread(tmp_path: 
     (exposure,) = [e for e in result.exposures if e.workload == "aws_instance.web"]
     assert exposure.traits
     for trait in exposure.traits:
-        assert any("network.tf" in a and "incomplete" in a for a in trait.assumptions), trait.assumptions
+        assert any("network.tf" in a and "incomplete" in a for a in trait.caveats), trait.caveats
+        assert not trait.possible  # a caveat, not an assumption: what was read decides
 
 
 def test_a_clean_configuration_carries_no_such_assumption(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(OPEN_INSTANCE)
     result = scan_tree(tmp_path)
     assert result.exposures
-    assert not any("incomplete" in a for e in result.exposures for t in e.traits for a in t.assumptions)
+    assert not any("incomplete" in a for e in result.exposures for t in e.traits for a in t.caveats)
 
 
 def test_every_report_shows_the_unread_file_on_the_finding(tmp_path: Path) -> None:
     result = terraform_with_a_broken_file(tmp_path)
     report = json.loads(render_json(result))
     traits = [t for e in report["exposures"] for t in e["traits"]]
-    assert traits and all(any("network.tf" in a for a in t["assumptions"]) for t in traits)
+    assert traits and all(any("network.tf" in a for a in t["caveats"]) for t in traits)
     sarif = json.loads(render_sarif(result))
     results = [
         r
@@ -81,7 +82,7 @@ def test_an_unreadable_template_does_not_lose_the_other_templates(tmp_path: Path
     by_name = {c.name: c for c in result.configurations}
     assert not by_name["good.yaml"].errors and by_name["broken.yaml"].errors
     assert any(e.workload == "Web" and e.configuration == "good.yaml" for e in result.exposures)
-    assert not any("incomplete" in a for e in result.exposures for t in e.traits for a in t.assumptions)
+    assert not any("incomplete" in a for e in result.exposures for t in e.traits for a in t.caveats)
 
 
 def test_an_unreadable_nested_stack_marks_the_parents_findings(tmp_path: Path) -> None:
@@ -95,4 +96,4 @@ def test_an_unreadable_nested_stack_marks_the_parents_findings(tmp_path: Path) -
     result = scan_tree(tmp_path)
     assert caught_bugs(result) == []
     (exposure,) = [e for e in result.exposures if e.workload == "Web"]
-    assert all(any("network.yaml" in a for a in t.assumptions) for t in exposure.traits)
+    assert all(any("network.yaml" in a for a in t.caveats) for t in exposure.traits)

@@ -166,3 +166,27 @@ def test_unreadable_baseline_is_a_usage_error(tmp_path: Path, monkeypatch: pytes
     result = CliRunner().invoke(app, ["scan", "infra", "--baseline", "baseline.json"])
     assert result.exit_code == 2
     assert "baseline.json" in result.output and "not an iacscan baseline" in result.output
+
+
+# --- baselines written by 0.1 ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("fixture", "folder"), [("baseline-open-ssh", "cfn"), ("baseline-open-ssh-terraform", "tf")])
+def test_a_baseline_written_by_0_1_still_matches_the_same_findings(
+    fixture: str, folder: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(FIXTURES / fixture, tmp_path / folder)
+    old = FIXTURES / "baseline-written-by-0.1" / f"{fixture}.json"
+    monkeypatch.chdir(tmp_path)
+    code, out = run(folder, "--no-cache", "--format", "sarif", "--baseline", str(old))
+    states = {r["ruleId"]: r["baselineState"] for r in json.loads(out)["runs"][0]["results"]}
+    # what 0.1 reported is unchanged; SSH to the world is now an open security group too (new)
+    assert states == {
+        "ec2-remote-access": "unchanged",
+        "ec2-exposure-low": "unchanged",
+        "ec2-open-security-group": "new",
+    }
+    code, out = run(folder, "--no-cache", "--format", "json", "--baseline", str(old))
+    assert code == 1  # a new finding fails the default threshold
+    (exposure,) = json.loads(out)["exposures"]
+    assert [t["rule_id"] for t in exposure["traits"]] == ["ec2-open-security-group"]

@@ -260,9 +260,9 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
     if isinstance(lb.internal, Unknown):
         assumptions.append(f"{lb.address}: internal is unknown ({lb.internal.reason}); assumed internet-facing")
     routed = [p for p in route.lb_placements if p.default_vpc or internet_gateway_routes(p, version, memo)]
-    if not route.lb_placements:
-        assumptions.append(f"{lb.address}: its subnets are not known; assumed routed to an internet gateway")
-    elif not routed:
+    # Subnets not known offline are no doubt here: AWS refuses an internet-facing load balancer
+    # in a VPC without an internet gateway, and one is internet-facing to be reached from it.
+    if route.lb_placements and not routed:
         return ended(f"none of the subnets of {lb.address} routes {family} internet addresses to an internet gateway")
     listener_ports, more = _listener_ports(route)
     assumptions.extend(more)

@@ -34,8 +34,8 @@ def schema() -> dict[str, Any]:
 def test_report_matches_schema(scan: ScanResult, schema: dict[str, Any]) -> None:
     report = json.loads(render_json(scan))
     jsonschema.Draft202012Validator(schema).validate(report)
-    # 1.1 added "warnings", "other_paths" and "restricted_paths"
-    assert report["schema_version"] == SCHEMA_VERSION == "1.1"
+    # 2.0: severity from the traits that hold (null when none does), possible severities and unknowns
+    assert report["schema_version"] == SCHEMA_VERSION == "2.0"
 
 
 def test_warnings_are_listed_apart_from_errors(scan: ScanResult, schema: dict[str, Any]) -> None:
@@ -73,6 +73,8 @@ def test_summary_counts(scan: ScanResult) -> None:
     # AppServer (low) is fully suppressed
     assert summary == {
         "exposures": 4,
+        "possible_exposures": 0,
+        "possibly_more_severe": 0,  # web's possible exploitable vulnerability cannot raise critical
         "suppressed_exposures": 1,
         "configurations": 2,
         "unreadable_files": 2,
@@ -111,7 +113,10 @@ def test_fingerprints_match_sarif(scan: ScanResult) -> None:
     }
     for exposure in exposures:
         assert exposure["fingerprint"] in sarif_prints
-        assert all(t["fingerprint"] in sarif_prints for t in exposure["traits"])
+        # a possible trait is no result of its own rule (that would rank it as confirmed)
+        assert all(t["fingerprint"] in sarif_prints for t in exposure["traits"] if t["verdict"] == "holds")
+        assert all(t["fingerprint"] not in sarif_prints for t in exposure["traits"] if t["verdict"] == "possible")
+    assert any(t["verdict"] == "possible" for e in exposures for t in e["traits"])
     assert exposures[0]["fingerprint"] == fingerprint(next(e for e in scan.exposures if e.severity.label == "critical"))
 
 
