@@ -356,6 +356,7 @@ class ModuleInstance:
         base = f"{self.prefix}{rtype}.{rname}"
         block, source = self.config.resources[(rtype, rname)]
         span = Span(source.display, block.line, block.end_line)  # where its computed attributes come from
+        count_origins = expansion.existence.origins if expansion.existence is not None else ()
         objects = [
             (
                 key,
@@ -364,6 +365,7 @@ class ModuleInstance:
                     self._config_getter(rtype, rname, key),
                     collapsed=expansion.kind == "unknown",
                     span=span,
+                    count_origins=count_origins,
                 ),
             )
             for key, _ in expansion.instances

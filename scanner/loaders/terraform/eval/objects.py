@@ -69,15 +69,22 @@ class ResourceObject(ObjectValue):
     of a VPC that asks for an Amazon-provided block). A configured value known only after
     apply stays Unknown and gains the reference, so it still names the resource. An
     attribute only the provider knows names its origin (kind ``attribute``: nothing offline
-    fills it in) at ``span``, the resource block."""
+    fills it in) at ``span``, the resource block. A ``collapsed`` resource (its count or
+    for_each unknown) used as a whole names ``count_origins``: its count line and inputs."""
 
     def __init__(
-        self, address: str, config: Callable[[], Any], collapsed: bool = False, span: Span | None = None
+        self,
+        address: str,
+        config: Callable[[], Any],
+        collapsed: bool = False,
+        span: Span | None = None,
+        count_origins: tuple[Origin, ...] = (),
     ) -> None:
         self.address = address
         self.config = config
         self.collapsed = collapsed  # count/for_each unknown: one instance stands for all
         self.span = span
+        self.count_origins = count_origins  # what decides how many instances there are, when collapsed
 
     def describe(self) -> str:
         return self.address

@@ -397,3 +397,26 @@ def test_plan_origins_reach_unknowns_inside_lists_and_keep_ones_already_named() 
     assert value[0].origins == (data,)
     assert value[1] == "known"
     assert value[2] is named
+
+
+def test_a_resource_of_unknown_count_used_whole_names_its_count(tmp_path: Path) -> None:
+    folder = write(
+        tmp_path / "root",
+        """
+variable "replicas" {
+  type = number
+}
+
+resource "aws_instance" "web" {
+  count         = var.replicas
+  ami           = "ami-0abc1234def567890"
+  instance_type = "t3.micro"
+}
+
+resource "aws_security_group" "app" {
+  description = "for ${length(aws_instance.web)} instances"
+}
+""",
+    )
+    description = by_address(load_folder(folder))["aws_security_group.app"].body["description"]
+    assert [o.name for o in unknown(description).origins] == ["count of aws_instance.web", "var.replicas"]
