@@ -34,7 +34,9 @@ from scanner.loaders.terraform.eval.functions import (
     FunctionContext,
     FunctionError,
     SetValue,
+    collect_origins,
     is_pending,
+    merge_origins,
     to_number,
     to_str,
     unknown_from,
@@ -44,8 +46,8 @@ from scanner.loaders.terraform.load_run import LoadRun
 from scanner.loaders.terraform.modules import ModuleConfig
 from scanner.loaders.terraform.overrides import MergedBody, file_of
 from scanner.loaders.terraform.policy_document import policy_document_json
-from scanner.loaders.terraform.variables import root_values, variable_value
-from scanner.values import Span, SpannedDict, SpannedList, Unknown
+from scanner.loaders.terraform.variables import root_values, variable_origin, variable_value
+from scanner.values import Origin, Span, SpannedDict, SpannedList, Unknown
 
 MAX_INSTANCES = 10_000  # per resource / module block: a hostile count must not exhaust memory
 MAX_MODULE_DEPTH = 32
@@ -60,11 +62,14 @@ def key_text(key: Any) -> str:
 
 @dataclass
 class Expansion:
-    """The instances of one counted/for_each block: (address suffix, bindings) and why unsure."""
+    """The instances of one counted/for_each block: (address suffix, bindings) and why unsure:
+    ``assumption`` in words, ``existence`` the Unknown (naming the count / for_each line and
+    the origins of its value) when the one assumed instance may not exist."""
 
     kind: str  # single | count | for_each | unknown
     instances: list[tuple[Any, dict[str, Any]]]  # (key or None, env)
     assumption: str | None = None
+    existence: Unknown | None = None
     _envs: dict[Any, dict[str, Any]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def env_of(self, key: Any) -> dict[str, Any]:
@@ -110,6 +115,7 @@ class ModuleInstance:
         inputs: dict[str, Callable[[], Any]] | None,
         chain: tuple[Path, ...],
         assumptions: tuple[str, ...] = (),
+        existence: Unknown | None = None,
     ) -> None:
         self.loader = loader
         self.config = config
@@ -119,7 +125,9 @@ class ModuleInstance:
         self.chain = chain
         self.evaluator = Evaluator(self)
         self.inherited_assumptions = assumptions  # why this module instance's existence is uncertain
+        self.inherited_existence = existence  # not None: this module instance may not exist
         self.root_values: dict[str, tuple[Callable[[], Any], str]] = {}
+        self.cli_variables = True
         self.memo: dict[tuple[str, ...], Any] = {}
         self.assumptions: dict[str, list[str]] = {}
         self.module_value_cache: dict[str, Any] = {}
@@ -148,6 +156,7 @@ class ModuleInstance:
         """Root variables: defaults < terraform.tfvars(.json) < *.auto.tfvars(.json) < var files < --var.
         ``given`` (a plan's ``variables``: the values Terraform planned with) replaces all of
         them but the defaults: a variable it does not name takes its default."""
+        self.cli_variables = given is None  # --var reaches the root variables
         if given is None:
             self.root_values = root_values(self.loader, self.config)
         else:
@@ -162,7 +171,15 @@ class ModuleInstance:
         return self._memo(
             ("var", name),
             (display, block.line),
-            lambda: variable_value(name, declared, self.inputs, self.root_values, where, self.loader.error),
+            lambda: variable_value(
+                name,
+                declared,
+                self.inputs,
+                self.root_values,
+                where,
+                self.loader.error,
+                variable_origin(name, declared, self.prefix, self.cli_variables),
+            ),
             f"var.{name}",
         )
 
@@ -234,6 +251,7 @@ class ModuleInstance:
                     "unknown",
                     [(None, {"count": {"index": index}})],
                     f"count is unknown ({_reason(count)}): assumed one instance",
+                    _existence("count", what, attrs["count"], display, count),
                 )
             try:
                 value = to_number(count)
@@ -265,7 +283,10 @@ class ModuleInstance:
             }
             if is_pending(each):
                 return Expansion(
-                    "unknown", [(None, unknown_env)], f"for_each is unknown ({_reason(each)}): assumed one instance"
+                    "unknown",
+                    [(None, unknown_env)],
+                    f"for_each is unknown ({_reason(each)}): assumed one instance",
+                    _existence("for_each", what, attrs["for_each"], display, each),
                 )
             pairs: list[tuple[str, Any]] = []
             if isinstance(each, dict):
@@ -276,6 +297,7 @@ class ModuleInstance:
                         "unknown",
                         [(None, unknown_env)],
                         "for_each has keys known only after apply: assumed one instance",
+                        _existence("for_each", what, attrs["for_each"], display, each),
                     )
                 try:
                     keys = list(dict.fromkeys(to_str(item) for item in each))
@@ -320,7 +342,10 @@ class ModuleInstance:
             result
             if isinstance(result, Expansion)
             else Expansion(
-                "unknown", [(None, {})], f"count/for_each is unknown ({_reason(result)}): assumed one instance"
+                "unknown",
+                [(None, {})],
+                f"count/for_each is unknown ({_reason(result)}): assumed one instance",
+                Unknown(f"whether {what} exists is unknown: {_reason(result)}", (), collect_origins(result)),
             )
         )
 
@@ -329,6 +354,9 @@ class ModuleInstance:
             return None
         expansion = self.resource_expansion(rtype, rname)
         base = f"{self.prefix}{rtype}.{rname}"
+        block, source = self.config.resources[(rtype, rname)]
+        span = Span(source.display, block.line, block.end_line)  # where its computed attributes come from
+        count_origins = expansion.existence.origins if expansion.existence is not None else ()
         objects = [
             (
                 key,
@@ -336,6 +364,8 @@ class ModuleInstance:
                     base if key is None else base + key_text(key),
                     self._config_getter(rtype, rname, key),
                     collapsed=expansion.kind == "unknown",
+                    span=span,
+                    count_origins=count_origins,
                 ),
             )
             for key, _ in expansion.instances
@@ -472,9 +502,11 @@ class ModuleInstance:
             raise EvalError(f"reference to undeclared data source data.{data_type}.{name}")
         block, display = declared
         base = f"{self.prefix}data.{data_type}.{name}"
+        kind = "remote_state" if data_type == "terraform_remote_state" else "data_source"
+        origin = Origin(kind, base, Span(display, block.line, block.end_line))
         expansion = self.data_expansion(data_type, name)
         if expansion is None:
-            return DataObject(base)
+            return DataObject(base, origin=origin)
         objects: list[tuple[Any, DataObject]] = []
         for key, env in expansion.instances:
             address = base if key is None else base + key_text(key)
@@ -483,9 +515,9 @@ class ModuleInstance:
                 computed = self._policy_getter(block, display, env, address)
             elif data_type == "aws_vpc":
                 computed = self._default_vpc_getter(name, key)
-            objects.append((key, DataObject(address, computed)))
+            objects.append((key, DataObject(address, computed, origin)))
         if expansion.kind in ("single", "unknown"):
-            return objects[0][1] if objects else DataObject(base)
+            return objects[0][1] if objects else DataObject(base, origin=origin)
         if expansion.kind == "count":
             return SpannedList([obj for _, obj in objects])
         return SpannedDict({str(key): obj for key, obj in objects})
@@ -528,7 +560,7 @@ class ModuleInstance:
         if not instances:
             reason = self.module_unloaded.get(name)
             if reason is not None:
-                value = UnloadedModule(label, reason)
+                value = UnloadedModule(label, reason, self._module_origin(name, label, reason))
             else:
                 value = SpannedList() if kind == "count" else SpannedDict() if kind == "for_each" else None
         elif kind in ("single", "unknown"):
@@ -559,7 +591,9 @@ class ModuleInstance:
             label,
         )
         if not isinstance(expansion, Expansion):
-            expansion = Expansion("unknown", [(None, {})], "count/for_each is unknown")
+            why = f"whether {label} exists is unknown: {_reason(expansion)}"
+            existence = Unknown(why, (), collect_origins(expansion))
+            expansion = Expansion("unknown", [(None, {})], "count/for_each is unknown", existence)
         self.module_kinds[name] = expansion.kind
         self.module_keys[name] = [k for k, _ in expansion.instances]
         if expansion.assumption:
@@ -585,10 +619,21 @@ class ModuleInstance:
                     inputs,
                     (*self.chain, folder.resolve()),
                     inherited,
+                    joint_existence(self.inherited_existence, expansion.existence),
                 )
             )
         self.children[name] = children
         return children
+
+    def _module_origin(self, name: str, label: str, reason: str) -> Origin:
+        """A module call whose outputs are unknown: ``module.NAME (SOURCE)`` at its block.
+        A source not downloaded is filled in by ``terraform init``; the others by no one offline."""
+        block, source = self.config.module_calls[name]
+        source_attr = block.body.attributes.get("source")
+        raw = Evaluator(None).evaluate(source_attr.expr, source.display) if source_attr is not None else None
+        text = f"{label} ({raw})" if isinstance(raw, str) else label
+        fill_in = "terraform init" if reason.endswith("not downloaded") else ""
+        return Origin("module", text, Span(source.display, block.line, block.end_line), fill_in)
 
     def _input_getter(self, attr: syn.Attribute, display: str, env: dict[str, Any]) -> Callable[[], Any]:
         return lambda: self.eval(attr.expr, display, env)
@@ -650,6 +695,25 @@ class ModuleInstance:
             )
             return None, "modules nested too deeply"
         return folder, None
+
+
+def _existence(meta: str, what: str, attr: syn.Attribute, display: str, value: Any) -> Unknown:
+    """Whether the one instance assumed for an unknown ``count`` / ``for_each`` exists: its
+    line first, then the open inputs its value rests on."""
+    origin = Origin("count", f"{meta} of {what}", Span(display, attr.line, attr.end_line))
+    return Unknown(
+        f"whether {what} exists is unknown: its {meta} is not known ({_reason(value)})",
+        (),
+        merge_origins((origin,), collect_origins(value)),
+    )
+
+
+def joint_existence(outer: Unknown | None, inner: Unknown | None) -> Unknown | None:
+    """A resource in a module instance that may not exist may not exist either: both
+    uncertainties, the enclosing module's first."""
+    if outer is None or inner is None:
+        return outer or inner
+    return Unknown(f"{outer.reason}; {inner.reason}", (), merge_origins(outer.origins, inner.origins))
 
 
 def _constant(value: Any) -> Callable[[], Any]:

@@ -29,7 +29,7 @@ from scanner.loaders.terraform import hcl as syn
 from scanner.loaders.terraform.eval import finalize
 from scanner.loaders.terraform.files import ParsedFiles, SourceFile
 from scanner.loaders.terraform.load_run import TerraformLoad
-from scanner.loaders.terraform.module_instance import ModuleInstance, key_text
+from scanner.loaders.terraform.module_instance import ModuleInstance, joint_existence, key_text
 from scanner.loaders.terraform.modules import ModuleConfig, modules_json_path, read_module_config, read_modules_json
 from scanner.options import ScanOptions
 from scanner.values import Span, SpannedDict, Unknown
@@ -168,6 +168,7 @@ class Loader:
         for override, override_source in instance.config.overrides.get(("resource", rtype, rname), ()):
             self.add_suppressions(override_source, override, base)
         expansion = instance.resource_expansion(rtype, rname)
+        existence = joint_existence(instance.inherited_existence, expansion.existence)
         for key, _env in expansion.instances:
             if self.total_resources >= MAX_RESOURCES:
                 self.error(
@@ -199,6 +200,7 @@ class Loader:
                     body=body,
                     span=Span(source.display, block.line, block.end_line),
                     assumptions=tuple(assumptions),
+                    existence=existence,
                 )
             )
 
@@ -212,6 +214,7 @@ class Loader:
             return
         base = f"{instance.prefix}data.{dtype}.{dname}"
         span = Span(display, block.line, block.end_line)
+        existence = joint_existence(instance.inherited_existence, expansion.existence)
         for key, _env in expansion.instances:
             config = instance.data_config(dtype, dname, key)
             assumptions = list(instance.inherited_assumptions)
@@ -219,7 +222,9 @@ class Loader:
                 assumptions.append(expansion.assumption)
             body = finalize(config) if isinstance(config, dict) else SpannedDict(span=span)
             address = base if key is None else base + key_text(key)
-            self.result.resources.append(RawResource(address, f"data.{dtype}", body, span, tuple(assumptions)))
+            self.result.resources.append(
+                RawResource(address, f"data.{dtype}", body, span, tuple(assumptions), existence)
+            )
 
     def add_suppressions(self, source: SourceFile, block: syn.Block, address: str) -> None:
         for ignore in source.ignores:

@@ -30,7 +30,7 @@ from scanner.loaders.terraform.files import link_display
 from scanner.loaders.terraform.load_run import LoadRun
 from scanner.loaders.terraform.modules import ModuleConfig
 from scanner.loaders.terraform.overrides import file_of
-from scanner.values import SpannedDict, SpannedList, Unknown
+from scanner.values import Origin, Span, SpannedDict, SpannedList, Unknown
 
 Getter = Callable[[], Any]
 
@@ -94,6 +94,16 @@ def _cli_value(config: ModuleConfig, name: str, raw: str, grammar_cache: Path | 
     return raw if isinstance(value, Unknown) else value
 
 
+def variable_origin(name: str, declared: tuple[syn.Block, str], prefix: str, cli: bool = True) -> Origin:
+    """The open input a variable without a value is: its ``variable "NAME"`` line. A root
+    variable is filled in with ``--var`` (``cli``: not when a plan's values replace them); a
+    module's takes its caller's argument, so no ``--var`` reaches it (its caller's unknown
+    names the root variable instead)."""
+    block, display = declared
+    fill_in = f"--var {name}=..." if cli and not prefix else ""
+    return Origin("variable", f"{prefix}var.{name}", Span(display, block.line, block.line), fill_in)
+
+
 def variable_value(
     name: str,
     declared: tuple[syn.Block, str],
@@ -101,10 +111,14 @@ def variable_value(
     root: Mapping[str, tuple[Getter, str]],
     where: str,
     report: Callable[[LoadError], None],
+    origin: Origin | None = None,
 ) -> Any:
     """The value of variable ``name`` (declared by ``declared``: its block and file) of a
     module instance: its caller's input, else the root's value, else its default; Unknown
-    when it has none (``where`` names the module instance in that reason)."""
+    when it has none (``where`` names the module instance in that reason), naming ``origin``.
+    A caller's input that is Unknown keeps the caller's origins (the root variable, data
+    source ... that decide it); any other Unknown value (a plan that does not record it, a
+    ``.tfvars`` expression not evaluated offline) names ``origin``, which ``--var`` fills in."""
     block, display = declared
     attrs = block.body.attributes
     literal = Evaluator(None, report=report)
@@ -117,7 +131,9 @@ def variable_value(
     elif "default" in attrs:
         value, found = literal.evaluate(attrs["default"].expr, file_of(attrs["default"], display)), True
     if not found:
-        return Unknown(f"variable {name}{where} has no value")
+        return Unknown(f"variable {name}{where} has no value", (), (origin,) if origin is not None else ())
+    if isinstance(value, Unknown) and not value.origins and origin is not None and name not in inputs:
+        return Unknown(value.reason, value.refs, (origin,))
     if value is None and "default" in attrs and "nullable" in attrs:
         # nullable = false: Terraform replaces an explicit null with the default
         if Evaluator(None).evaluate(attrs["nullable"].expr, file_of(attrs["nullable"], display)) is False:

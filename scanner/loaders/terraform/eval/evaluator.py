@@ -566,7 +566,11 @@ def _for_function(value: Any) -> Any:
     if isinstance(value, ModuleObject):
         return value.finalize()
     if isinstance(value, ResourceObject) and value.collapsed:
-        return Unknown(f"how many instances {value.address} has is unknown", (ResourceRef(value.address, "id"),))
+        return Unknown(
+            f"how many instances {value.address} has is unknown",
+            (ResourceRef(value.address, "id"),),
+            value.count_origins,
+        )
     return value
 
 

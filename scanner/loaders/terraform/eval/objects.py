@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from scanner.values import ResourceRef, SpannedDict, Unknown
+from scanner.values import Origin, ResourceRef, Span, SpannedDict, Unknown
 
 
 class EvalError(Exception):
@@ -67,12 +67,24 @@ class ResourceObject(ObjectValue):
     when it is not set (a generated name), and every other attribute the configuration does
     not set is Unknown with a reference to the resource (``public_ip``, ``ipv6_cidr_block``
     of a VPC that asks for an Amazon-provided block). A configured value known only after
-    apply stays Unknown and gains the reference, so it still names the resource."""
+    apply stays Unknown and gains the reference, so it still names the resource. An
+    attribute only the provider knows names its origin (kind ``attribute``: nothing offline
+    fills it in) at ``span``, the resource block. A ``collapsed`` resource (its count or
+    for_each unknown) used as a whole names ``count_origins``: its count line and inputs."""
 
-    def __init__(self, address: str, config: Callable[[], Any], collapsed: bool = False) -> None:
+    def __init__(
+        self,
+        address: str,
+        config: Callable[[], Any],
+        collapsed: bool = False,
+        span: Span | None = None,
+        count_origins: tuple[Origin, ...] = (),
+    ) -> None:
         self.address = address
         self.config = config
         self.collapsed = collapsed  # count/for_each unknown: one instance stands for all
+        self.span = span
+        self.count_origins = count_origins  # what decides how many instances there are, when collapsed
 
     def describe(self) -> str:
         return self.address
@@ -85,11 +97,15 @@ class ResourceObject(ObjectValue):
         if value is None:
             if name == "name":
                 return ResourceRef(self.address, name)
-            return Unknown(f"{self.address}.{name} is known only after apply", (ResourceRef(self.address, name),))
+            return Unknown(
+                f"{self.address}.{name} is known only after apply",
+                (ResourceRef(self.address, name),),
+                (Origin("attribute", f"{self.address}.{name}", self.span),),
+            )
         if isinstance(value, Unknown):
             ref = ResourceRef(self.address, name)
             if ref not in value.refs:
-                return Unknown(value.reason, (ref, *value.refs))
+                return Unknown(value.reason, (ref, *value.refs), value.origins)
         return value
 
     def index(self, key: Any) -> Any:
@@ -102,11 +118,16 @@ class ResourceObject(ObjectValue):
 
 
 class DataObject(ObjectValue):
-    """A data source instance: read at apply time, except what ``computed`` knows offline."""
+    """A data source instance: read at apply time, except what ``computed`` knows offline.
+    What it reads is Unknown naming ``origin`` (the data source block, kind ``data_source``;
+    ``remote_state`` for ``terraform_remote_state``)."""
 
-    def __init__(self, address: str, computed: Callable[[str], Any] | None = None) -> None:
+    def __init__(
+        self, address: str, computed: Callable[[str], Any] | None = None, origin: Origin | None = None
+    ) -> None:
         self.address = address
         self.computed = computed
+        self.origins = (origin,) if origin is not None else ()
 
     def describe(self) -> str:
         return self.address
@@ -116,13 +137,13 @@ class DataObject(ObjectValue):
             value = self.computed(name)
             if value is not None:
                 return value
-        return Unknown(f"{self.address}.{name} is read at apply time", (ResourceRef(self.address, name),))
+        return Unknown(f"{self.address}.{name} is read at apply time", (ResourceRef(self.address, name),), self.origins)
 
     def index(self, key: Any) -> Any:
         return self
 
     def finalize(self) -> Any:
-        return Unknown(f"the whole object {self.address}", (ResourceRef(self.address, "id"),))
+        return Unknown(f"the whole object {self.address}", (ResourceRef(self.address, "id"),), self.origins)
 
 
 class ModuleObject(ObjectValue):
@@ -149,20 +170,22 @@ class ModuleObject(ObjectValue):
 
 
 class UnloadedModule(ObjectValue):
-    """A module call whose source could not be read: every output is Unknown."""
+    """A module call whose source could not be read: every output is Unknown, naming
+    ``origin`` (the module block, kind ``module``)."""
 
-    def __init__(self, label: str, reason: str) -> None:
+    def __init__(self, label: str, reason: str, origin: Origin | None = None) -> None:
         self.label = label
         self.reason = reason
+        self.origins = (origin,) if origin is not None else ()
 
     def describe(self) -> str:
         return self.label
 
     def get_attr(self, name: str) -> Any:
-        return Unknown(f"{self.label}.{name}: {self.reason}")
+        return Unknown(f"{self.label}.{name}: {self.reason}", (), self.origins)
 
     def index(self, key: Any) -> Any:
         return self
 
     def finalize(self) -> Any:
-        return Unknown(f"{self.label}: {self.reason}")
+        return Unknown(f"{self.label}: {self.reason}", (), self.origins)

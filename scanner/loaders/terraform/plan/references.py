@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scanner.loaders.terraform.plan.planned import INDEX, Plan, Planned, Scope, index_value, module_call
+from scanner.loaders.terraform.plan.unknowns import plan_origins, with_origins
 from scanner.values import ResourceRef, Span, SpannedDict, SpannedList, Unknown
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -247,6 +248,7 @@ def _not_followed(reason: Unknown, key: str, resolution: Resolution) -> Unknown:
         f"{reason.reason}; it is computed from {written}, which a plan does not resolve "
         f"(scan the plan with --source DIR to follow it)",
         tuple(_plausible(key, resolution.refs)),
+        reason.origins,
     )
 
 
@@ -328,6 +330,9 @@ def apply_expressions(
                         apply_expressions(block, block_expression, scope, planned, resolver, each, fill_only)
             continue
         refs = expression_refs(expression)
+        origins = plan_origins(refs, scope.address)
+        if origins:
+            values[key] = with_origins(values[key], origins)
         unknown = values[key]
         if isinstance(unknown, Unknown) and not unknown.refs and resolver.known_while_planning(refs, scope, each):
             values[key] = None  # null in the configuration: the provider's default, "not set"

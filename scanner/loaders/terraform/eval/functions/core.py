@@ -11,7 +11,7 @@ from typing import Any
 
 from scanner.findings import LoadError
 from scanner.options import ScanOptions
-from scanner.values import ResourceRef, Span, SpannedList, Unknown
+from scanner.values import Origin, ResourceRef, Span, SpannedList, Unknown
 
 
 class FunctionError(Exception):
@@ -139,11 +139,43 @@ def collect_refs(value: Any, limit: int = 64) -> tuple[ResourceRef, ...]:
     return tuple(found)
 
 
+def collect_origins(value: Any, limit: int = 64) -> tuple[Origin, ...]:
+    """The origins of every Unknown inside ``value``, in order of first appearance, deduplicated."""
+    if isinstance(value, Unknown):  # the common case: no walk
+        return value.origins
+    found: dict[Origin, None] = {}
+    stack = [value]
+    seen = 0
+    while stack and len(found) < limit and seen < 10_000:
+        item = stack.pop()
+        seen += 1
+        if isinstance(item, Unknown):
+            found.update(dict.fromkeys(item.origins))
+        elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list | tuple):
+            stack.extend(reversed(item))
+    return tuple(found)
+
+
+def merge_origins(*groups: tuple[Origin, ...]) -> tuple[Origin, ...]:
+    """The origins of ``groups`` together, in order of first appearance, each once."""
+    non_empty = [group for group in groups if group]
+    if len(non_empty) <= 1:
+        return non_empty[0] if non_empty else ()
+    return tuple(dict.fromkeys(origin for group in non_empty for origin in group))
+
+
 def unknown_from(reason: str, *values: Any) -> Unknown:
+    """An Unknown derived from ``values``: it keeps the resources they name (``refs``) and
+    the open inputs that decide them (``origins``), each once, in order of first appearance."""
     refs: list[ResourceRef] = []
+    origins: list[tuple[Origin, ...]] = []
     for value in values:
         refs.extend(r for r in collect_refs(value) if r not in refs)
-    return Unknown(reason, tuple(refs))
+        if not isinstance(value, ResourceRef | str | int | float | bool) and value is not None:
+            origins.append(collect_origins(value))
+    return Unknown(reason, tuple(refs), merge_origins(*origins))
 
 
 def is_pending(value: Any) -> bool:
