@@ -40,7 +40,7 @@ from scanner.model import (
     Statement,
 )
 from scanner.protocols import ALL_PROTOCOLS, protocol_number
-from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, SpannedList, Unknown, span_of
+from scanner.values import EncodedJson, Origin, ResourceRef, Span, SpannedDict, SpannedList, Unknown, span_of
 
 Phase = Literal["apply", "deployment"]
 APPLY: Final[Phase] = "apply"
@@ -55,8 +55,11 @@ def is_unset(value: Any) -> bool:
 
 
 def known_after(ref: ResourceRef, phase: Phase) -> Unknown:
-    """A resource attribute read where a literal is needed: known only at ``phase``."""
-    return Unknown(f"{ref} is only known after {phase}", refs=(ref,))
+    """A resource attribute read where a literal is needed: known only at ``phase``; its
+    origin is that attribute (kind ``attribute``: ``Web.PublicIp``, ``aws_eip.ip.public_ip``;
+    a CloudFormation ``Ref`` is the resource's logical ID)."""
+    name = ref.address if ref.attribute == "Ref" else str(ref)
+    return Unknown(f"{ref} is only known after {phase}", refs=(ref,), origins=(Origin("attribute", name),))
 
 
 def as_str(value: Any, phase: Phase) -> MaybeStr:
