@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.loaders.cloudformation.imports import load_templates
-from scanner.model import AutoScalingGroup, ElasticIp, InstanceProfile, Role, SecurityGroup
+from scanner.model import AutoScalingGroup, ElasticIp, InstanceProfile, Policy, Role, SecurityGroup
 from scanner.options import ScanOptions
 from scanner.values import ResourceRef, Unknown
 from tests.support.paths import REPO
@@ -95,3 +95,22 @@ def test_attribute_read_as_a_literal_names_the_attribute(tmp_path: Path) -> None
     [cidr] = group.rules[0].cidrs
     assert isinstance(cidr, Unknown)
     assert [(o.kind, o.name) for o in cidr.origins] == [("attribute", "Web.PublicIp")]
+
+
+def test_conditional_policy_statement_may_not_exist(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(
+        'AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  Admin: {Type: String}\n'
+        "Conditions:\n  IsAdmin: !Equals [!Ref Admin, 'yes']\nResources:\n"
+        "  Policy:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n"
+        "        Version: '2012-10-17'\n        Statement:\n"
+        "          - {Effect: Allow, Action: 's3:GetObject', Resource: '*'}\n"
+        "          - !If [IsAdmin, {Effect: Allow, Action: '*', Resource: '*'}, !Ref AWS::NoValue]\n"
+    )
+    [configuration] = load_templates([tmp_path / "t.yaml"], ScanOptions(root=tmp_path))
+    [policy] = configuration.resources
+    assert isinstance(policy, Policy)
+    read, admin = policy.statements
+    assert read.existence is None and admin.actions == ("*",)
+    assert admin.existence is not None
+    assert [(o.kind, o.name) for o in admin.existence.origins] == [("condition", "IsAdmin"), ("parameter", "Admin")]
+    assert any("statement 1 may not be in the document" in a for a in policy.assumptions)
