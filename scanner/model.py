@@ -505,6 +505,7 @@ class Statement:
     resources: tuple[str | Unknown, ...] | None = None
     not_resources: tuple[str | Unknown, ...] | None = None
     has_condition: bool = False
+    existence: Unknown | None = None  # not None: the statement may not be in the document
 
     def span_of(self, *fields: str) -> Span:
         for name in fields:

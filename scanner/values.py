@@ -54,8 +54,9 @@ class Origin:
     """An input the configuration leaves open, which decides an unknown value: what a user
     would fill in (or look up) to know it.
 
-    ``kind``: variable | parameter | data_source | module | remote_state | count |
-    condition | attribute (a value the provider computes at apply). ``name`` is how the
+    ``kind``: variable | parameter | data_source | module | remote_state | import (a
+    CloudFormation export no scanned template settles) | count | condition | attribute (a
+    value the provider computes at apply). ``name`` is how the
     user writes it (``var.subnet_ids``, ``data.aws_subnets.private``, ``count of
     aws_eip.extra``, ``module.vpc (terraform-aws-modules/vpc/aws)``, ``!Ref SubnetIds``);
     ``span`` where it is declared or set; ``fill_in`` how to give it a value
@@ -102,14 +103,17 @@ class SpannedDict(dict[str, Any]):
 
 class SpannedList(list[Any]):
     """A list read from a template. ``span`` covers the list; ``item_spans[i]`` item i
-    (may be shorter than the list when an item's place is not known)."""
+    (may be shorter than the list when an item's place is not known). ``item_existence[i]``:
+    item i may not exist (a CloudFormation ``!If [c, item, !Ref AWS::NoValue]`` on a
+    condition not known offline); an index not in it certainly exists."""
 
-    __slots__ = ("item_spans", "span")
+    __slots__ = ("item_existence", "item_spans", "span")
 
     def __init__(self, *args: Any, span: Span | None = None, item_spans: list[Span | None] | None = None) -> None:
         super().__init__(*args)
         self.span = span
         self.item_spans: list[Span | None] = item_spans if item_spans is not None else []
+        self.item_existence: dict[int, Unknown] = {}
 
 
 def span_of(container: Any, key: str | int | None = None, default: Span | None = None) -> Span | None:
@@ -129,6 +133,13 @@ def span_of(container: Any, key: str | int | None = None, default: Span | None =
     if isinstance(own, Span):
         return own
     return default
+
+
+def existence_of(container: Any, index: int) -> Unknown | None:
+    """Why item ``index`` of ``container`` may not exist; None when it certainly does."""
+    if isinstance(container, SpannedList):
+        return container.item_existence.get(index)
+    return None
 
 
 def is_unknown(value: Any) -> bool:

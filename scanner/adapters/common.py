@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any, Final, Literal, NamedTuple
 
@@ -40,7 +41,17 @@ from scanner.model import (
     Statement,
 )
 from scanner.protocols import ALL_PROTOCOLS, protocol_number
-from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, SpannedList, Unknown, span_of
+from scanner.values import (
+    EncodedJson,
+    Origin,
+    ResourceRef,
+    Span,
+    SpannedDict,
+    SpannedList,
+    Unknown,
+    existence_of,
+    span_of,
+)
 
 Phase = Literal["apply", "deployment"]
 APPLY: Final[Phase] = "apply"
@@ -55,8 +66,11 @@ def is_unset(value: Any) -> bool:
 
 
 def known_after(ref: ResourceRef, phase: Phase) -> Unknown:
-    """A resource attribute read where a literal is needed: known only at ``phase``."""
-    return Unknown(f"{ref} is only known after {phase}", refs=(ref,))
+    """A resource attribute read where a literal is needed: known only at ``phase``; its
+    origin is that attribute (kind ``attribute``: ``Web.PublicIp``, ``aws_eip.ip.public_ip``;
+    a CloudFormation ``Ref`` is the resource's logical ID)."""
+    name = ref.address if ref.attribute == "Ref" else str(ref)
+    return Unknown(f"{ref} is only known after {phase}", refs=(ref,), origins=(Origin("attribute", name),))
 
 
 def as_str(value: Any, phase: Phase) -> MaybeStr:
@@ -342,7 +356,13 @@ def parse_policy_document(document: Any, span: Span, form: PolicyFormat) -> Poli
             item_span = (item.span if isinstance(item, SpannedDict) else None) or place
         else:
             item_span = (span_of(items, index) if items is statements else None) or span_of(document, "Statement")
-        found.append(_statement(item, item_span or span, key == "statement", form.phase))
+        statement = _statement(item, item_span or span, key == "statement", form.phase)
+        existence = existence_of(items, index)
+        if existence is not None:
+            # a CloudFormation !If [c, statement, !Ref AWS::NoValue] on an unknown condition
+            statement = replace(statement, existence=existence)
+            assumptions.append(f"statement {index} may not be in the document: {existence.reason}")
+        found.append(statement)
     return PolicyDocument(tuple(found), None, tuple(assumptions))
 
 

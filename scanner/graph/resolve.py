@@ -1,4 +1,12 @@
-"""Reference resolution: finding the objects a ``Ref`` names."""
+"""Reference resolution: finding the objects a ``Ref`` names.
+
+An unknown is still itself: a reference that is an ``Unknown`` coming from exactly one open
+input (a variable or parameter without a value) names the resource whose AWS name is that
+same unknown (the same reason and origin), so ``RoleName: !Ref RoleName`` and an instance
+profile's ``Roles: [!Ref RoleName]`` (or ``var.name`` on both sides in Terraform) still
+link before the value is given. An unknown computed from the input (``${RoleName}-x``) has
+another reason and names nothing by itself.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +16,20 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from scanner.model import Resource
-from scanner.values import ResourceRef, Unknown
+from scanner.values import Origin, ResourceRef, Unknown
 
 R = TypeVar("R", bound=Resource)
 
 _INDEXED = re.compile(r"^(.*)\[[^\[\]]*\]$")
+_INPUT_KINDS = frozenset({"variable", "parameter"})
+
+
+def input_key(value: object) -> tuple[str, Origin] | None:
+    """The identity of an Unknown that is exactly one open input's value: its reason and
+    origin; None for anything else (a known value, an unknown of several inputs)."""
+    if isinstance(value, Unknown) and len(value.origins) == 1 and value.origins[0].kind in _INPUT_KINDS:
+        return value.reason, value.origins[0]
+    return None
 
 
 @dataclass(frozen=True)
@@ -32,6 +49,7 @@ class Resolver:
         self.by_address: dict[str, Resource] = {}
         self.families: dict[str, list[Resource]] = {}
         self.by_name: dict[str, list[Resource]] = {}
+        self.by_unknown_name: dict[tuple[str, Origin], list[Resource]] = {}
         for obj in objects:
             if obj.address in self.by_address:
                 continue
@@ -41,6 +59,9 @@ class Resolver:
                 self.families.setdefault(indexed.group(1), []).append(obj)
             if isinstance(obj.name, str) and obj.name:
                 self.by_name.setdefault(obj.name, []).append(obj)
+            unknown_name = input_key(obj.name)
+            if unknown_name is not None:
+                self.by_unknown_name.setdefault(unknown_name, []).append(obj)
 
     def objects_at(self, address: str) -> list[Resource]:
         found = self.by_address.get(address)
@@ -64,6 +85,10 @@ class Resolver:
                 found.extend(o for o in self.objects_at(inner.address) if isinstance(o, types))
             if found:
                 return Resolved(tuple(_unique(found)))
+            key = input_key(ref)
+            named = [o for o in self.by_unknown_name.get(key, ()) if isinstance(o, types)] if key else []
+            if named:
+                return Resolved(tuple(named))
             return Resolved((), f"{owner}: {what} is not known offline ({ref.reason})")
         if isinstance(ref, str):
             named = [o for o in self.by_name.get(ref, ()) if isinstance(o, types)]

@@ -5,7 +5,10 @@ object shares.
 field (``http_tokens`` -> the ``HttpTokens:`` line). Objects written inside another resource
 (security group rules, inline ENIs, target group ``Targets``, classic listeners, inline
 policies, ``ManagedPolicyArns`` items) get derived addresses such as
-``WebSG.SecurityGroupIngress[0]`` and the span of their list item.
+``WebSG.SecurityGroupIngress[0]`` and the span of their list item. An item the loader marks
+as one that may not exist (``!If [c, item, !Ref AWS::NoValue]`` on an unknown condition:
+``SpannedList.item_existence``) makes an object with that ``existence`` (joined with the
+resource's own).
 
 The value readers are ``scanner.adapters.common``'s, with CloudFormation's word for when a
 resource attribute becomes known: "deployment".
@@ -19,7 +22,7 @@ from scanner.adapters import common
 from scanner.adapters.common import DEPLOYMENT, nested_fields, resource_fields
 from scanner.adapters.raw import RawResource
 from scanner.model import Cidr, MaybeBool, MaybeInt, MaybeStr, Ref
-from scanner.values import ResourceRef, Span, span_of
+from scanner.values import ResourceRef, Span, Unknown, existence_of, span_of
 
 
 def get_in(container: Any, *path: str | int) -> Any:
@@ -126,7 +129,19 @@ def base_fields(raw: RawResource, fields: Fields, *name_keys: str) -> dict[str, 
 def derived(raw: RawResource, key: str, index: int, container: Any, fields: Fields) -> dict[str, Any]:
     """Base fields of an object written as item ``index`` of the list property ``key``."""
     span = span_of(container, index, raw.span) or raw.span
-    return nested_fields(raw, f"{raw.address}.{key}[{index}]", span, fields.spans)
+    base = nested_fields(raw, f"{raw.address}.{key}[{index}]", span, fields.spans)
+    item_existence = existence_of(container, index)
+    if item_existence is not None:
+        base["existence"] = _joined(raw.existence, item_existence)
+    return base
+
+
+def _joined(resource: Unknown | None, item: Unknown) -> Unknown:
+    """The existence of an item that may not exist, inside a resource that may not either."""
+    if resource is None or resource == item:
+        return item
+    origins = tuple(dict.fromkeys((*resource.origins, *item.origins)))
+    return Unknown(f"{resource.reason}; {item.reason}", resource.refs + item.refs, origins)
 
 
 def items_of(value: Any) -> list[tuple[int, Any]]:

@@ -5,8 +5,9 @@ Intrinsics resolve to values, ``ResourceRef`` (``Ref`` -> attribute ``"Ref"``,
 ``Fn::GetAtt`` -> the attribute name, unless the attribute echoes a property the template
 writes: then that value) or ``Unknown`` (with the refs it was computed from).
 ``Fn::GetAZs`` and ``Fn::Transform`` (a macro) are only known at deploy time; ``Fn::Base64``
-keeps its text so ``UserData`` stays readable; ``Fn::If`` on an unknown condition is known
-only when both branches are the same known value. A function given malformed arguments is
+keeps its text so ``UserData`` stays readable; ``Fn::If`` on an unknown condition, and
+``Fn::FindInMap`` on an unknown key, combine their branches (``branches``): known only when
+every branch is the same value, else "one of" them. A function given malformed arguments is
 ``Unknown`` saying why; only ``TooDeep`` (a value nested over ``MAX_DEPTH`` levels) and
 ``RecursionError`` go up to the caller.
 
@@ -24,17 +25,19 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, Final, Protocol
 
+from scanner.loaders.cloudformation.branches import Chooser, candidates_in, merged, one_of, same
 from scanner.loaders.cloudformation.decode import SpanMaker
 from scanner.loaders.cloudformation.values import (
     NO_VALUE,
     PSEUDO_PLACEHOLDER,
     TooDeep,
     is_known,
+    origins_in,
     plain,
     scalar_text,
     unknown,
 )
-from scanner.values import EncodedJson, ResourceRef, SpannedList, Unknown
+from scanner.values import EncodedJson, Origin, ResourceRef, SpannedList, Unknown
 
 _SUB_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 
@@ -61,6 +64,10 @@ class Evaluator(Protocol):
     def import_value(self, name: Any) -> Any: ...
 
     def condition(self, name: str, depth: int = 0) -> tuple[bool | None, str]: ...
+
+    def condition_origins(self, name: str, depth: int = 0) -> tuple[Origin, ...]:
+        """What decides an unknown condition (``conditions.Conditions.origins``)."""
+        ...
 
 
 # An intrinsic function: (stack, argument node, whole node, depth) -> value
@@ -214,11 +221,9 @@ def _fn_find_in_map(stack: Evaluator, argument: Any, node: Any, depth: int) -> A
         has_default = True
         default = argument[3]["DefaultValue"]
     keys = [stack.value(item, depth) for item in argument[:3]]
-    for key in keys:
-        if scalar_text(key) is None:
-            if has_default:
-                return unknown(f"Fn::FindInMap key is not known offline ({_reason(key)})", key)
-            return unknown(f"Fn::FindInMap key is not known offline ({_reason(key)})", key)
+    open_keys = [key for key in keys if scalar_text(key) is None]
+    if open_keys:
+        return _find_in_open_map(stack, keys, open_keys, default if has_default else NO_VALUE, depth)
     table: Any = stack.mappings
     for key in keys:
         table = table.get(scalar_text(key)) if isinstance(table, dict) else None
@@ -229,6 +234,21 @@ def _fn_find_in_map(stack: Evaluator, argument: Any, node: Any, depth: int) -> A
             return stack.value(default, depth)
         return Unknown(f"Fn::FindInMap: {'/'.join(str(scalar_text(k)) for k in keys)} is not in Mappings")
     return stack.value(table, depth)
+
+
+def _find_in_open_map(stack: Evaluator, keys: list[Any], open_keys: list[Any], default: Any, depth: int) -> Any:
+    """``Fn::FindInMap`` with keys not known offline (``AWS::Region``, a parameter without a
+    value): every value the map holds there, combined; the ``DefaultValue`` is one of them."""
+    reason = f"Fn::FindInMap key is not known offline ({_reason(open_keys[0])})"
+    found = [stack.value(value, depth) for value in candidates_in(stack.mappings, keys)]
+    if default is not NO_VALUE:
+        found.append(stack.value(default, depth))
+    if not found:
+        return unknown(reason, *keys)
+    if all(same(found[0], other) for other in found[1:]):
+        return found[0]
+    what = "Fn::FindInMap " + "/".join(str(scalar_text(key) or "?") for key in keys)
+    return one_of(found, Chooser(what, reason, origins_in(open_keys)))
 
 
 def _fn_if(stack: Evaluator, argument: Any, node: Any, depth: int) -> Any:
@@ -242,9 +262,7 @@ def _fn_if(stack: Evaluator, argument: Any, node: Any, depth: int) -> Any:
         return stack.value(argument[2], depth)
     when_true = stack.value(argument[1], depth)
     when_false = stack.value(argument[2], depth)
-    if is_known(when_true) and plain(when_true) == plain(when_false):
-        return when_true
-    return unknown(f"Fn::If condition {name} is unknown ({reason})", [when_true, when_false])
+    return merged(when_true, when_false, Chooser(f"condition {name}", reason, stack.condition_origins(name, depth)))
 
 
 def _fn_get_azs(stack: Evaluator, argument: Any, node: Any, depth: int) -> Any:

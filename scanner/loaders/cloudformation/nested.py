@@ -55,6 +55,9 @@ def unknown_location(location: Any) -> str | None:
     """Why a nested stack's evaluated location is not known offline (an unknown child
     stack), or None when it is known (a local path, a URL) or not given."""
     if isinstance(location, Unknown):
+        dynamic_origin = next((o.name for o in location.origins if _DYNAMIC_REFERENCE.fullmatch(o.name)), None)
+        if dynamic_origin is not None and location.reason.startswith("dynamic reference"):
+            return f"is a dynamic reference ({dynamic_origin}), resolved at deploy time"
         return f"is not known offline ({location.reason})"
     if isinstance(location, ResourceRef):
         return f"is {location}, known after deployment"

@@ -1,16 +1,25 @@
 """One stack (a top-level template or a nested stack): its parameters, resources and outputs.
 
-* Parameters: ``--parameter`` values, else the ``Default``; otherwise ``Unknown``.
+* Parameters: ``--parameter`` values, else the ``Default``; otherwise ``Unknown``, whose
+  origin (kind ``parameter``) is the parameter's entry and says ``--parameter NAME=...``.
   ``AWS::SSM::Parameter::Value<...>`` parameters are read from SSM at deploy time: ``Unknown``.
+  An AWS-specific parameter (``AWS::EC2::Subnet::Id``, ``List<AWS::EC2::SecurityGroup::Id>``
+  ...) names existing resources the deployer picks: a ``Default`` of ``""`` names none, so
+  not given it is ``Unknown`` too, never "no subnet".
   ``List<...>`` and ``CommaDelimitedList`` values given as text are split at commas. A nested
   stack's parameters come from its parent's ``Parameters`` property (else their ``Default``),
   never from ``--parameter``.
+* A dynamic reference (a whole value ``{{resolve:ssm:/name}}``) is read at deploy time:
+  ``Unknown`` with a ``parameter`` origin named by the reference. ``Fn::ImportValue`` of an
+  export no scanned template settles: ``Unknown`` with an ``import`` origin.
 * Pseudo parameters and values: see ``values``; conditions: ``conditions``; intrinsics:
   ``intrinsics``, which evaluate through this stack (it is their ``Evaluator``).
   ``Fn::GetAtt`` of an attribute that echoes a property the template writes is that
   property's value (``attributes``); other attributes are ``ResourceRef``s.
 * Resources become ``RawResource``s with their evaluated properties and lines. A resource
-  whose condition is false is not loaded; an unknown condition loads it with an assumption.
+  whose condition is false is not loaded; an unknown condition loads it with an assumption
+  and its ``existence`` (the condition's origins). A list item ``!If`` on an unknown
+  condition is combined from its branches (``branches``).
   ``Fn::ForEach`` (``AWS::LanguageExtensions``), pre-processor ``Type`` directives and
   ``Transform`` macros are not expanded offline: each is a notice.
 * ``Metadata.iacscan.ignore`` entries (an ``id`` or list of ids, and a ``reason``) become
@@ -31,6 +40,7 @@ from typing import Any
 from scanner.adapters.raw import RawResource
 from scanner.findings import ConfigurationKind, LoadError, Suppression
 from scanner.loaders.cloudformation.attributes import echoed_attribute
+from scanner.loaders.cloudformation.branches import Chooser, Item, append, item_choices
 from scanner.loaders.cloudformation.conditions import Conditions
 from scanner.loaders.cloudformation.decode import SpanMaker, Template, as_mapping, key_node
 from scanner.loaders.cloudformation.intrinsics import evaluate_intrinsic
@@ -46,13 +56,23 @@ from scanner.loaders.cloudformation.values import (
     NO_VALUE,
     TooDeep,
     count_unknowns,
+    fill_in,
     is_known,
     pseudo_unknown,
     refs_in,
     unknown,
 )
 from scanner.options import ScanOptions
-from scanner.values import ResourceRef, Span, SpannedDict, SpannedList, Unknown
+from scanner.values import Origin, ResourceRef, Span, SpannedDict, SpannedList, Unknown
+
+_DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:[^}]*\}\}")
+
+
+def _names_resources(type_name: str) -> bool:
+    """An AWS-specific parameter type (``AWS::EC2::Subnet::Id``, ``List<AWS::EC2::VPC::Id>``),
+    whose value names existing resources; SSM parameter types are not."""
+    inner = type_name[5:-1] if type_name.startswith("List<") and type_name.endswith(">") else type_name
+    return inner.startswith("AWS::") and not inner.startswith("AWS::SSM::")
 
 
 @dataclass
@@ -122,7 +142,10 @@ class Stack:
         self.spans = SpanMaker(template)
         self.resources: dict[str, Any] = as_mapping(self.doc.get("Resources"))
         self.mappings = as_mapping(self.doc.get("Mappings"))
-        self.conditions = Conditions(as_mapping(self.doc.get("Conditions")), self.value)
+        conditions = as_mapping(self.doc.get("Conditions"))
+        self.conditions = Conditions(
+            conditions, self.value, lambda name: self.spans.entry(key_node(conditions, name), conditions.get(name))
+        )
         self._children: dict[str, Stack | None] = {}
         self._echoes: dict[tuple[str, str], Any] = {}  # Fn::GetAtt attributes that echo a property
         self._echoing: set[tuple[str, str]] = set()
@@ -153,21 +176,30 @@ class Stack:
     def _parameters(self, given: dict[str, Any] | None) -> dict[str, Any]:
         values: dict[str, Any] = {}
         top_level = given is None
-        for name, declaration in as_mapping(self.doc.get("Parameters")).items():
+        declared = as_mapping(self.doc.get("Parameters"))
+        for name, declaration in declared.items():
             name = str(name)
+            span = self.spans.entry(key_node(declared, name), declaration)
             declaration = declaration if isinstance(declaration, dict) else {}
             type_name = str(declaration.get("Type", "String"))
+            origin = Origin("parameter", name, span, fill_in(name) if top_level else "")
             if top_level and name in self.state.options.parameters:
                 value: Any = self.state.options.parameters[name]
             elif not top_level and given is not None and name in given:
                 value = given[name]
             elif "Default" in declaration:
                 value = self.value(declaration["Default"], 0)
+                if value == "" and _names_resources(type_name):
+                    values[name] = Unknown(f"parameter {name} has no value (its Default is empty)", origins=(origin,))
+                    continue
             else:
-                values[name] = Unknown(f"parameter {name} has no value")
+                values[name] = Unknown(f"parameter {name} has no value", origins=(origin,))
                 continue
             if type_name.startswith("AWS::SSM::Parameter::Value<"):
-                values[name] = Unknown(f"parameter {name} is read from SSM parameter {value} at deploy time")
+                values[name] = Unknown(
+                    f"parameter {name} is read from SSM parameter {value} at deploy time",
+                    origins=(Origin("parameter", name, span),),
+                )
                 continue
             if (type_name.startswith("List<") or type_name == "CommaDelimitedList") and isinstance(value, str):
                 value = [item.strip() for item in value.split(",")] if value != "" else []
@@ -212,6 +244,7 @@ class Stack:
             return
         resource_type = str.__str__(resource_type)  # a plain str: cfn-lint's node classes cannot be pickled
         assumptions: list[str] = []
+        existence: Unknown | None = None
         condition = node.get("Condition")
         if condition is not None:
             truth, reason = self.condition(str(condition))
@@ -219,6 +252,9 @@ class Stack:
                 return
             if truth is None:
                 assumptions.append(f"condition {condition} is unknown ({reason}): assumed true")
+                existence = Unknown(
+                    f"condition {condition} is unknown ({reason})", origins=self.condition_origins(str(condition))
+                )
         address = self.addresses[logical_id]
         try:
             properties = self.value(node.get("Properties"), 0) if "Properties" in node else None
@@ -232,7 +268,7 @@ class Stack:
         if not isinstance(properties, SpannedDict):
             properties = SpannedDict(span=span)
         self.state.unknown_values += count_unknowns(properties)
-        self.state.raws.append(RawResource(address, resource_type, properties, span, tuple(assumptions)))
+        self.state.raws.append(RawResource(address, resource_type, properties, span, tuple(assumptions), existence))
         self._collect_suppressions(address, node.get("Metadata"))
         if resource_type in STACK_TYPES:
             self.child(logical_id)
@@ -361,6 +397,9 @@ class Stack:
         """(True | False | None for unknown, why it is unknown)."""
         return self.conditions.truth(name, depth)
 
+    def condition_origins(self, name: str, depth: int = 0) -> tuple[Origin, ...]:
+        return self.conditions.origins(name, depth)
+
     # -- values and intrinsics --
 
     def value(self, node: Any, depth: int) -> Any:
@@ -384,17 +423,38 @@ class Stack:
         if isinstance(node, list):
             items = SpannedList(span=self.spans.of(node))
             for child in node:
-                value = self.value(child, depth + 1)
-                if value is NO_VALUE:
-                    continue
-                items.append(value)
-                items.item_spans.append(self.spans.of(child))
+                for value, span, existence in self._items(child, depth + 1):
+                    append(items, value, span, existence)
             return items
         if isinstance(node, str):
+            if "{{resolve:" in node and _DYNAMIC_REFERENCE.fullmatch(node.strip()):
+                return self._dynamic_reference(node)
             return str(node)
         if node is None or isinstance(node, (bool, int, float)):
             return node
         return str(node)  # YAML dates and timestamps, as CloudFormation reads them
+
+    def _items(self, node: Any, depth: int, span: Span | None = None) -> list[Item]:
+        """The list items one written item stands for: none (``AWS::NoValue``), itself, or,
+        for ``!If`` on an unknown condition, its branches' items (``branches``). ``span``:
+        the lines of the written item, which a known ``!If`` keeps."""
+        if depth > MAX_DEPTH:
+            raise TooDeep
+        argument = node.get("Fn::If") if isinstance(node, dict) and len(node) == 1 else None
+        if isinstance(argument, list) and len(argument) == 3 and isinstance(argument[0], str):
+            name = str(argument[0])
+            truth, reason = self.condition(name, depth)
+            if truth is not None:
+                return self._items(argument[1] if truth else argument[2], depth + 1, span or self.spans.of(node))
+            chooser = Chooser(f"condition {name}", reason, self.condition_origins(name, depth))
+            return item_choices(self._items(argument[1], depth + 1), self._items(argument[2], depth + 1), chooser)
+        value = self.value(node, depth)
+        return [] if value is NO_VALUE else [(value, span or self.spans.of(node), None)]
+
+    def _dynamic_reference(self, text: str) -> Unknown:
+        reference = text.strip()
+        origin = Origin("parameter", reference, self.spans.of(text))
+        return Unknown(f"dynamic reference {reference} is resolved at deploy time", origins=(origin,))
 
     def ref(self, name: str) -> Any:
         if name in self.parameters:
@@ -455,13 +515,15 @@ class Stack:
             return unknown("Fn::ImportValue: the export name is not known offline", name)
         self.state.imports_used.add(name)
         exporters = self.state.exports_in.get(name, [])
+        origin = Origin("import", name)
         if not exporters:
-            return Unknown(f"Fn::ImportValue {name}: no template in this scan exports it")
+            return Unknown(f"Fn::ImportValue {name}: no template in this scan exports it", origins=(origin,))
         if len(exporters) > 1:
             return Unknown(
                 f"Fn::ImportValue {name}: the name is exported more than once ({exported_by(exporters)}); an "
                 "export name is unique in an account and region, so which one is imported depends on where the "
-                "stacks are deployed"
+                "stacks are deployed",
+                origins=(origin,),
             )
         [export] = exporters
         if (
@@ -472,4 +534,5 @@ class Stack:
             return export.value
         refs = refs_in(export.value)
         what = ", ".join(str(ref) for ref in refs) or "an unknown value"
-        return Unknown(f"Fn::ImportValue {name}: exported by {export.file} as {what}")
+        origin = Origin("import", name, Span(export.file, export.line, export.line))
+        return Unknown(f"Fn::ImportValue {name}: exported by {export.file} as {what}", origins=(origin,))

@@ -10,6 +10,9 @@ A template value evaluates to a plain value (``str``, numbers, ``SpannedDict``,
   ``Fn::Sub``/``Fn::Join`` text an unknown pseudo parameter is kept as its literal
   ``${AWS::AccountId}`` placeholder: it cannot be mistaken for ``*`` or a CIDR, and keeps
   ARNs and names readable.
+* Origins: an ``Unknown`` computed from other values (``unknown``) carries their origins
+  (``scanner.values.Origin``), and a resource attribute among them is an ``attribute``
+  origin, so ``Fn::Sub``, ``Fn::Join``, ``Fn::Select`` ... keep naming the open inputs.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
-from scanner.values import ResourceRef, Unknown
+from scanner.values import Origin, ResourceRef, Unknown
 
 MAX_DEPTH = 100  # nesting of mappings / lists / intrinsics inside one value
 
@@ -27,8 +30,19 @@ DEPLOY_TIME_PSEUDO = ("AWS::AccountId", "AWS::Region", "AWS::StackName", "AWS::S
 
 
 def pseudo_unknown(name: str) -> Unknown:
-    """An unknown pseudo parameter (``AWS::AccountId`` ...)."""
-    return Unknown(f"{name} is only known at deploy time")
+    """An unknown pseudo parameter (``AWS::AccountId`` ...), which ``--parameter`` can give."""
+    return Unknown(f"{name} is only known at deploy time", origins=(Origin("parameter", name, None, fill_in(name)),))
+
+
+def fill_in(name: str) -> str:
+    """How a user gives parameter ``name`` a value."""
+    return f"--parameter {name}=..."
+
+
+def attribute_origin(ref: ResourceRef) -> Origin:
+    """A resource attribute CloudFormation only knows once the resource is created."""
+    name = ref.address if ref.attribute == "Ref" else f"{ref.address}.{ref.attribute}"
+    return Origin("attribute", name)
 
 
 PSEUDO_PLACEHOLDER: Final[Mapping[Unknown, str]] = MappingProxyType(
@@ -92,8 +106,29 @@ def count_unknowns(value: Any) -> int:
     return count
 
 
-def unknown(reason: str, *sources: Any) -> Unknown:
-    return Unknown(reason, refs_in(list(sources)))
+def origins_in(value: Any) -> tuple[Origin, ...]:
+    """The origins of every Unknown inside a value, and an ``attribute`` origin for every
+    resource reference, in order, once."""
+    found: dict[Origin, None] = {}
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Unknown):
+            found.update(dict.fromkeys(item.origins))
+        elif isinstance(item, ResourceRef):
+            found[attribute_origin(item)] = None
+        elif isinstance(item, dict):
+            pending.extend(reversed(list(item.values())))
+        elif isinstance(item, (list, tuple)):
+            pending.extend(reversed(item))
+    return tuple(found)
+
+
+def unknown(reason: str, *sources: Any, origins: tuple[Origin, ...] = ()) -> Unknown:
+    """An unknown computed from ``sources``: their refs and origins (after ``origins``)."""
+    found = dict.fromkeys(origins)
+    found.update(dict.fromkeys(origins_in(list(sources))))
+    return Unknown(reason, refs_in(list(sources)), tuple(found))
 
 
 def scalar_text(value: Any) -> str | None:

@@ -145,7 +145,12 @@ def test_parameters_take_defaults() -> None:
     web = resources["Web"].body
     assert web["ImageId"] == "ami-0123456789abcdef0"
     assert web["SecurityGroupIds"] == ["sg-0aaa", "sg-0bbb"]
-    assert web["SubnetId"] == Unknown("parameter AppSubnet has no value")
+    subnet = web["SubnetId"]
+    assert isinstance(subnet, Unknown) and subnet.reason == "parameter AppSubnet has no value"
+    [origin] = subnet.origins
+    assert (origin.kind, origin.name, origin.fill_in) == ("parameter", "AppSubnet", "--parameter AppSubnet=...")
+    assert origin.span is not None
+    assert origin.span.line == line_of("parameters-defaults-and-overrides/template.yaml", "  AppSubnet:")
     ssm = resources["FromSsm"].body["ImageId"]
     assert isinstance(ssm, Unknown) and "/aws/service/ami-amazon-linux-latest" in ssm.reason
     rule = resources["AdminGroup"].body["SecurityGroupIngress"][0]
@@ -230,7 +235,11 @@ def test_ref_and_get_att(probe: SpannedDict) -> None:
     assert probe["RefResource"] == ResourceRef("Vpc", "Ref")
     assert probe["RefParameter"] == "app"
     assert probe["RefPartition"] == "aws"
-    assert probe["RefRegion"] == Unknown("AWS::Region is only known at deploy time")
+    region = probe["RefRegion"]
+    assert isinstance(region, Unknown) and region.reason == "AWS::Region is only known at deploy time"
+    assert [(o.kind, o.name, o.fill_in) for o in region.origins] == [
+        ("parameter", "AWS::Region", "--parameter AWS::Region=...")
+    ]
     assert probe["GetAttShort"] == "10.0.0.0/16"  # CidrBlock echoes the VPC's property (attributes)
     assert probe["GetAttList"] == ResourceRef("Vpc", "DefaultSecurityGroup")
 
@@ -317,7 +326,9 @@ def test_nested_stack_output_passes_subnet_to_child_instance() -> None:
 def test_nested_stack_alone_is_its_own_configuration() -> None:
     [configuration] = load_templates([FIXTURES / "nested-stack-passes-subnet/app.yaml"], options())
     web = {r.address: r for r in configuration.resources}["Web"]
-    assert isinstance(web, Instance) and web.subnet == Unknown("parameter SubnetId has no value")
+    assert isinstance(web, Instance) and isinstance(web.subnet, Unknown)
+    assert web.subnet.reason == "parameter SubnetId has no value"
+    assert [(o.kind, o.name) for o in web.subnet.origins] == [("parameter", "SubnetId")]
 
 
 def test_nested_stack_outside_root_is_refused(tmp_path: Path) -> None:
