@@ -154,7 +154,11 @@ def test_an_autoscaling_group_behind_a_load_balancer_in_the_default_vpc() -> Non
 
 def test_subnets_of_a_vpc_not_known_to_be_the_default_stay_unknown() -> None:
     found = traits(DATA_VPC, "aws_instance.shared")
-    assert set(found) == {REMOTE_ACCESS, OPEN_SECURITY_GROUP}
+    # Unknown is not "no": a public address and the path through it are possible, not certain.
+    assert set(found) == {REMOTE_ACCESS, OPEN_SECURITY_GROUP, PUBLIC_IP, INTERNET_REACHABLE}
+    assert not found[REMOTE_ACCESS].possible and not found[OPEN_SECURITY_GROUP].possible
+    assert found[PUBLIC_IP].possible and found[INTERNET_REACHABLE].possible
+    assert any("data.aws_subnets.shared" in a for a in found[PUBLIC_IP].assumptions)
 
 
 def test_default_subnets_give_public_addresses_without_assumptions() -> None:
