@@ -110,6 +110,7 @@ class ResolvedPolicy:
     attached_by: str  # address of the attaching resource
     policy: Policy | None = None
     arn: str | None = None
+    attachment: Resource | None = None  # the attaching resource (may not exist: its count is unknown)
 
 
 @dataclass(frozen=True)

@@ -295,10 +295,13 @@ class _Reader:
                 targets = [p for p in targets if isinstance(p, Policy)]
                 if targets:
                     policies.extend(
-                        ResolvedPolicy(attached_at=at, attached_by=found.address, policy=p) for p in targets
+                        ResolvedPolicy(attached_at=at, attached_by=found.address, policy=p, attachment=found)
+                        for p in targets
                     )
                 elif isinstance(found.policy, str):
-                    policies.append(ResolvedPolicy(attached_at=at, attached_by=found.address, arn=found.policy))
+                    policies.append(
+                        ResolvedPolicy(attached_at=at, attached_by=found.address, arn=found.policy, attachment=found)
+                    )
         return RoleContext(role=role, policies=tuple(policies))
 
     def profiles(self, node: str, templates: list[str]) -> list[str]:
