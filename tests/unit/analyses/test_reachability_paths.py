@@ -550,3 +550,25 @@ def test_alb_with_unknown_subnets_names_them_and_internal_unknown_too() -> None:
 def test_alb_path_with_everything_known_stays_certain() -> None:
     trait = reach(context(*_private_workload_with_alb({}), address=ASG))
     assert trait is not None and not trait.possible and trait.unknowns == ()
+
+
+def test_peering_route_to_an_unknown_destination_names_its_origin_and_a_known_one_stays_certain() -> None:
+    peer_var = Origin("variable", "var.peer_cidr")
+    peering = make(VpcPeering, "aws_vpc_peering_connection.p", vpc=ref("aws_vpc.main"))
+    unknown = Unknown("var.peer_cidr has no value", origins=(peer_var,))
+    db = rule("aws_security_group.web.ingress[0]", from_port=5432, cidrs=("192.168.1.0/24",))
+
+    def reached(destination: object) -> Trait | None:
+        to_peer = route(
+            "aws_route_table.private.route[0]",
+            destination,  # type: ignore[arg-type]
+            ref("aws_vpc_peering_connection.p"),
+            target_kind="vpc_peering",
+        )
+        ctx = context(*_private_subnet(to_peer), peering, web_group(db), instance(subnet_address="aws_subnet.private"))
+        return reach(ctx)
+
+    possible = reached(unknown)
+    assert possible is not None and possible.possible and possible.unknowns == (peer_var,)
+    certain = reached("192.168.0.0/16")
+    assert certain is not None and not certain.possible
