@@ -1,8 +1,10 @@
 """``iacscan explain PATH RESOURCE``: one workload's exposure, told in full.
 
 Every candidate path from the internet (and from peered or VPN networks), with the ports
-that survive each hop and, for a path that is cut, where and why; then the traits, the
-severity and the fixes ranked by how much each lowers it.
+that survive each hop and, for a path that is cut, where and why (a path open only for some
+values of what the configuration leaves open is "unknown", with what it assumes and the
+inputs deciding it, never "cut"); then the traits, the severity and the fixes ranked by how
+much each lowers it.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from scanner.findings import PathStep, origin_text
+from scanner.findings import PathStep
 from scanner.options import ScanOptions
+from scanner.values import Origin
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 SEVERITY_STYLE = {
@@ -29,6 +32,17 @@ def _hop(step: PathStep) -> str:
     where = f" ({step.span})" if step.span else ""
     ports = f"  [dim]passes: {escape(step.ports)}[/dim]" if step.ports else ""
     return f"{escape(step.address)}{escape(where)} - {escape(step.description)}{ports}"
+
+
+def _print_unknowns(console: Console, unknowns: tuple[Origin, ...]) -> None:
+    for origin in unknowns:
+        where = f" ({origin.span})" if origin.span else ""
+        fill = f"; {origin.fill_in}" if origin.fill_in else ""
+        text = escape(f"{origin.kind} {origin.name}{where}{fill}")
+        console.print(
+            f"      [magenta]decided by:[/magenta] {text}",
+            highlight=False,
+        )
 
 
 def explain_workload(paths: list[Path], options: ScanOptions, address: str, console: Console) -> int:
@@ -76,8 +90,11 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
         if not reports:
             console.print("  no candidate path: nothing routes to this workload", highlight=False)
         for report in dict.fromkeys(reports):  # each distinct path once (two subnets may share a table)
+            # Open only for some values of what is not known offline: "unknown", never "cut".
             state = (
-                "[red]OPEN[/red]"
+                "[magenta]unknown[/magenta]"
+                if report.open and report.possible
+                else "[red]OPEN[/red]"
                 if report.open
                 else "[yellow]RESTRICTED[/yellow]"
                 if report.restricted
@@ -91,8 +108,13 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
                 console.print(f"      [green]cut:[/green] {escape(report.cut)}", highlight=False)
             if report.restricted:
                 console.print(f"      [yellow]restricted:[/yellow] {escape(report.restricted)}", highlight=False)
+            if report.open and report.possible:
+                console.print(
+                    "      [magenta]unknown:[/magenta] open only if what it assumes below holds", highlight=False
+                )
             for assumption in report.assumptions:
                 console.print(f"      [yellow]assumes:[/yellow] {escape(assumption)}", highlight=False)
+            _print_unknowns(console, report.unknowns)
 
         traits, _, _ = workload_traits(ctx, options, memo)
         assert isinstance(workload, (Instance, AutoScalingGroup))
@@ -111,9 +133,7 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
                 console.print(f"      [yellow]assumes:[/yellow] {escape(assumption)}", highlight=False)
             for caveat in trait.caveats:
                 console.print(f"      [yellow]caveat:[/yellow] {escape(caveat)}", highlight=False)
-            for origin in trait.unknowns:
-                fill = f"  [green]set it: {escape(origin.fill_in)}[/green]" if origin.fill_in else ""
-                console.print(f"      [yellow]unknown:[/yellow] {escape(origin_text(origin))}{fill}", highlight=False)
+            _print_unknowns(console, trait.unknowns)
         label = exposure.severity_label
         possibly = f" ({escape(exposure.possibly())})" if exposure.possible_severity is not None else ""
         console.print(f"\n[bold]Severity[/bold]: [{SEVERITY_STYLE[label]}]{label}[/]{possibly}", highlight=False)

@@ -93,6 +93,10 @@ class Placement:
     vpc_cidrs: tuple[str | Unknown, ...] = ()
     vpc_ipv6_cidrs: tuple[str | Unknown, ...] = ()
     unresolved: tuple[str, ...] = ()
+    # The route table is not known offline: an associated table that did not resolve (its
+    # reference as written, an Unknown with its origins), or, with no association, the VPC
+    # whose main table it would be. Empty when the routes above are the subnet's.
+    routing_unknown: tuple[object, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,7 @@ class ResolvedPolicy:
     attached_by: str  # address of the attaching resource
     policy: Policy | None = None
     arn: str | None = None
+    attachment: Resource | None = None  # the attaching resource (may not exist: its count is unknown)
 
 
 @dataclass(frozen=True)

@@ -39,11 +39,12 @@ import json
 import re
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from scanner.analyses.unknowns import existence_open, origins_of
 from scanner.findings import Evidence, PathStep, Trait
 from scanner.model import AutoScalingGroup, Instance, Policy, Statement
 from scanner.values import Unknown
@@ -429,11 +430,18 @@ def _policy_label(resolved: ResolvedPolicy) -> str:
     return name if name is not None else (resolved.arn or resolved.attached_by)
 
 
-def _role_denies(role: RoleContext) -> tuple[_Deny, ...]:
+def _may_not_apply(resolved: ResolvedPolicy) -> bool:
+    """The policy, or what attaches it, may not exist (its count / Condition is unknown)."""
+    return any(r is not None and r.existence is not None for r in (resolved.policy, resolved.attachment))
+
+
+def _role_denies(role: RoleContext, certain_only: bool = False) -> tuple[_Deny, ...]:
     denies: list[_Deny] = []
     for resolved in role.policies:
         policy = resolved.policy
         if policy is None or policy.document_unknown is not None:
+            continue
+        if certain_only and _may_not_apply(resolved):
             continue
         for stmt in policy.statements:
             deny = _deny_of(stmt, f"{policy.address} line {stmt.span.line}")
@@ -443,7 +451,16 @@ def _role_denies(role: RoleContext) -> tuple[_Deny, ...]:
 
 
 def role_grants(role: RoleContext) -> list[Grant]:
+    """What each statement (or AWS managed policy) of the role grants on every resource. A
+    Deny in a policy that may not exist (its count / Condition, or its attachment's, is
+    unknown) takes a grant away only if it exists: the grant is then possible, never dropped."""
     denies = _role_denies(role)
+    certain_denies = _role_denies(role, certain_only=True)
+    doubtful = tuple(
+        f"{r.policy.address} (a Deny) may not exist; assumed it does not"
+        for r in role.policies
+        if r.policy is not None and _may_not_apply(r) and any(_effect(s) == "deny" for s in r.policy.statements)
+    )
     grants: list[Grant] = []
     for resolved in role.policies:
         if resolved.policy is not None:
@@ -454,10 +471,15 @@ def role_grants(role: RoleContext) -> list[Grant]:
                 if allow is None:
                     continue
                 verdict = _verdict(allow.actions, denies, allow.assumptions)
+                if verdict.grant == "none" and doubtful:
+                    verdict = _verdict(allow.actions, certain_denies, allow.assumptions + doubtful)
                 if verdict.grant != "none":
                     grants.append(Grant(verdict, resolved, stmt))
         elif resolved.arn is not None:
             verdict = _managed_verdict(resolved.arn, denies)
+            if verdict.grant == "none" and doubtful:
+                found = _managed_verdict(resolved.arn, certain_denies)
+                verdict = replace(found, assumptions=found.assumptions + doubtful)
             if verdict.grant != "none":
                 grants.append(Grant(verdict, resolved, None))
     return grants
@@ -568,6 +590,18 @@ def grant_trait(ctx: WorkloadContext, role: RoleContext, grant: Grant, rule_id: 
         properties["services"] = list(verdict.services)
         if verdict.except_services:
             properties["except_services"] = list(verdict.except_services)
+    # The chain to the grant may not exist (a profile, role, policy or attachment whose count
+    # is unknown), and unknown statement items the verdict assumed about name their origins.
+    resolved = grant.resolved
+    built_on = existence_open(ctx.instance_profile, role.role, resolved.policy, resolved.attachment)
+    stmt = grant.statement
+    items = (stmt.actions, stmt.not_actions, stmt.resources, stmt.not_resources) if stmt is not None else ()
+    doubtful = [
+        (r.policy, r.attachment)
+        for r in role.policies
+        if r.policy is not None and _may_not_apply(r) and any(_effect(s) == "deny" for s in r.policy.statements)
+    ]
+    deciding = origins_of(*items, *doubtful) if verdict.assumptions else ()
     return Trait(
         rule_id=rule_id,
         workload=ctx.address,
@@ -575,6 +609,7 @@ def grant_trait(ctx: WorkloadContext, role: RoleContext, grant: Grant, rule_id: 
         location=_grant_location(grant),
         related=_related(ctx, role, grant),
         path=_path(ctx, role, grant),
-        assumptions=verdict.assumptions,
+        assumptions=tuple(dict.fromkeys(verdict.assumptions + built_on.assumptions)),
+        unknowns=tuple(dict.fromkeys(deciding + built_on.unknowns)),
         properties=properties,
     )

@@ -10,7 +10,8 @@ wins (AWS's order when an instance is launched):
 4. AWS's own default: tokens optional, endpoint enabled.
 
 A launch template that the workload names but the configuration does not define, or a
-value not known offline, leaves the setting unknown (``Unknown`` naming why).
+value not known offline, leaves the setting unknown (``Unknown`` naming why and the origins
+deciding it); so does an account default that may not exist (its count is unknown).
 
 An Auto Scaling group whose mixed instances policy has overrides that bring their own launch
 template launches each of those instance types from that template, and the others from its
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scanner.analyses.unknowns import origins_of
 from scanner.model import AutoScalingGroup, Instance, MetadataOptions, Ref
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import LaunchTemplateUse, WorkloadContext
@@ -52,18 +54,23 @@ def unresolved_template(ctx: WorkloadContext) -> str | None:
     """Why the launch template the workload names is not known, when it is not."""
     if ctx.launch_template is not None:
         return None
-    workload = ctx.workload
-    if isinstance(workload, Instance):
-        named = workload.launch_template
-    elif isinstance(workload, AutoScalingGroup):
-        named = workload.launch_template if workload.launch_template is not None else workload.launch_configuration
-        if named is None:
-            return "no launch template or launch configuration is given"
-    else:
-        return None
+    named = _named_template(ctx)
     if named is None:
+        workload = ctx.workload
+        if isinstance(workload, AutoScalingGroup):
+            return "no launch template or launch configuration is given"
         return None
     return _not_defined(named)
+
+
+def _named_template(ctx: WorkloadContext) -> Ref | None:
+    """The base launch template (or launch configuration) as the workload names it."""
+    workload = ctx.workload
+    if isinstance(workload, Instance):
+        return workload.launch_template
+    if isinstance(workload, AutoScalingGroup):
+        return workload.launch_template if workload.launch_template is not None else workload.launch_configuration
+    return None
 
 
 def base_launches(ctx: WorkloadContext) -> bool:
@@ -104,13 +111,23 @@ def metadata_setting(ctx: WorkloadContext, attribute: str, use: LaunchTemplateUs
         )
     if use is None:
         unresolved = unresolved_template(ctx)
+        named = _named_template(ctx)
     else:
+        named = use.reference
         unresolved = None if use.template is not None else _not_defined(use.reference or Unknown("not written"))
     if unresolved is not None:
-        return MetadataSetting(Unknown(unresolved), "unresolved_template", None, ctx.address)
+        # The origins of the template's reference decide it (a variable naming the template).
+        return MetadataSetting(Unknown(unresolved, origins=origins_of(named)), "unresolved_template", None, ctx.address)
     defaults = ctx.metadata_defaults
     if defaults is not None:
         value = getattr(defaults, attribute)
         if value is not None and not (isinstance(value, str) and value.lower() == _NO_PREFERENCE):
+            if defaults.existence is not None and str(value).lower() in ("required", "disabled"):
+                # An account default that may not exist takes IMDSv1 away only if it does
+                # (otherwise AWS's own default, the same as an "optional" / "enabled" one).
+                value = Unknown(
+                    f"{defaults.address} sets {value!s} but may not exist ({defaults.existence.reason})",
+                    origins=origins_of(value, defaults),
+                )
             return MetadataSetting(value, "account_default", defaults.span_of(attribute), defaults.address)
     return MetadataSetting(None, "aws_default", None, ctx.address)

@@ -20,9 +20,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, Union
 
+from scanner.analyses.unknowns import origins_of
 from scanner.model import AclEntry, SecurityGroupRule
 from scanner.protocols import ALL_PROTOCOLS, ICMP, ICMPV6, TCP, UDP, normalize_protocol, protocol_name
-from scanner.values import Unknown
+from scanner.values import Origin, Unknown
 
 MAX_PORT = 65535
 PORTED_PROTOCOLS = (TCP, UDP)
@@ -368,6 +369,7 @@ class AclVerdict:
     allowed: PortSet
     decisions: tuple[AclDecision, ...] = ()
     assumptions: tuple[str, ...] = ()
+    unknowns: tuple[Origin, ...] = ()
 
     def allowing_entry(self, ports: PortSet) -> AclEntry | None:
         """The first entry that allows some of ``ports``."""
@@ -396,24 +398,34 @@ def acl_evaluate(entries: Iterable[AclEntry], egress: bool, version: int, addres
     order, first match wins per (protocol, port), everything undecided is denied.
 
     An entry whose CIDR, action or protocol is Unknown is read to let the most through (an
-    allow is assumed to match, a deny not to) and the verdict says so."""
+    allow is assumed to match, a deny not to) and the verdict says so, with the origins
+    deciding it. So is an entry that may not exist (its count is unknown): an allow is
+    assumed to exist, a deny not to (the path it would cut stays, as possible)."""
     remaining = PortSet.all_traffic()
     allowed = PortSet()
     decisions: list[AclDecision] = []
     assumptions: list[str] = []
+    deciding: list[object] = []
     ordered = sorted((e for e in entries if e.egress == egress), key=lambda e: (_rule_number(e), e.address))
     for entry in ordered:
-        if not isinstance(entry.rule_number, int):
-            assumptions.append(f"{entry.address}: rule number is unknown; evaluated last")
         cidr = _entry_cidr(entry, version)
         if cidr is None:
             continue  # an entry of the other family
+        if not isinstance(entry.rule_number, int):
+            assumptions.append(f"{entry.address}: rule number is unknown; evaluated last")
+            deciding.append(entry.rule_number)
         net = parse_cidr(cidr)
         allow = entry.allow
         if isinstance(allow, Unknown) or allow is None:
             assumptions.append(f"{entry.address}: whether it allows or denies is unknown; assumed allow")
+            deciding.append(allow)
             allow = True
+        if entry.existence is not None and not allow:
+            assumptions.append(f"{entry.address} may not exist ({entry.existence.reason}); assumed this deny does not")
+            deciding.append(entry)
+            continue
         if net is None:
+            deciding.append(cidr)
             if not allow:
                 assumptions.append(f"{entry.address}: CIDR {cidr} is unknown; assumed this deny does not match")
                 continue
@@ -422,17 +434,21 @@ def acl_evaluate(entries: Iterable[AclEntry], egress: bool, version: int, addres
             continue
         if isinstance(entry.protocol, Unknown) and not allow:
             assumptions.append(f"{entry.address}: protocol is unknown; assumed this deny does not match")
+            deciding.append(entry.protocol)
             continue
         ports = rule_ports(entry.protocol, entry.from_port, entry.to_port) & remaining
         if ports.is_empty():
             continue
+        if entry.existence is not None:
+            assumptions.append(f"{entry.address} may not exist ({entry.existence.reason}); assumed it does")
+            deciding.append(entry)
         decisions.append(AclDecision(entry, ports, bool(allow)))
         if allow:
             allowed = allowed | ports
         remaining = remaining - ports
         if remaining.is_empty():
             break
-    return AclVerdict(allowed, tuple(decisions), tuple(dict.fromkeys(assumptions)))
+    return AclVerdict(allowed, tuple(decisions), tuple(dict.fromkeys(assumptions)), origins_of(*deciding))
 
 
 def return_allowed(outbound: PortSet, protocol: str) -> bool:
@@ -456,6 +472,10 @@ class AclPass:
     @property
     def assumptions(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.inbound.assumptions + self.outbound.assumptions))
+
+    @property
+    def unknowns(self) -> tuple[Origin, ...]:
+        return tuple(dict.fromkeys(self.inbound.unknowns + self.outbound.unknowns))
 
 
 def acl_passes(entries: Sequence[AclEntry], version: int, client: int) -> AclPass:
@@ -493,6 +513,8 @@ class SgAdmission:
     ports: PortSet
     rules: tuple[tuple[SecurityGroupRule, PortSet], ...] = ()
     assumptions: tuple[str, ...] = field(default_factory=tuple)
+    unknowns: tuple[Origin, ...] = field(default_factory=tuple)
+    certain_ports: PortSet | None = None  # admitted whatever the unknowns are (None: all of ``ports``)
 
     def rule_for(self, ports: PortSet) -> SecurityGroupRule | None:
         for found, admitted in self.rules:
@@ -507,28 +529,52 @@ def sg_rule_ports(rule: SecurityGroupRule) -> PortSet:
 
 def sg_admits_address(rules: Iterable[SecurityGroupRule], version: int, address: int) -> SgAdmission:
     """Ports the ingress rules admit from a source address (security groups are a union of
-    allows; stateful, so replies need nothing). An Unknown CIDR is assumed to match."""
+    allows; stateful, so replies need nothing). A rule whose source CIDR is Unknown, or that
+    may not exist (its count is unknown), is assumed to admit the source: the admission then
+    says what it assumed and the origins deciding it, but only for ports no certain rule
+    already admits (what holds anyway stays certain)."""
     ports = PortSet()
+    certain = PortSet()
     found: list[tuple[SecurityGroupRule, PortSet]] = []
-    assumptions: list[str] = []
+    doubts: list[tuple[PortSet, list[str], list[object]]] = []
     for rule in rules:
         if not rule.ingress:
             continue
         cidrs = rule.cidrs if version == 4 else rule.ipv6_cidrs
         matched = False
+        notes: list[str] = []
+        deciding: list[object] = []
         for cidr in cidrs:
             net = parse_cidr(cidr)
             if net is None:
-                assumptions.append(f"{rule.address}: source {cidr} is unknown; assumed it admits this source")
+                notes.append(f"{rule.address}: source {cidr} is unknown; assumed it admits this source")
+                deciding.append(cidr)
                 matched = True
             elif network_contains_address(net, version, address):
                 matched = True
+                notes, deciding = [], []
+                break
         if matched:
             admitted = sg_rule_ports(rule)
             if admitted:
                 ports = ports | admitted
                 found.append((rule, admitted))
-    return SgAdmission(ports, tuple(found), tuple(dict.fromkeys(assumptions)))
+                if rule.existence is not None:
+                    notes.append(f"{rule.address} may not exist ({rule.existence.reason}); assumed it does")
+                    deciding.append(rule)
+                if notes:
+                    doubts.append((admitted, notes, deciding))
+                else:
+                    certain = certain | admitted
+    assumptions: list[str] = []
+    unknowns: list[object] = []
+    for admitted, notes, deciding in doubts:
+        if not (admitted - certain).is_empty():
+            assumptions.extend(notes)
+            unknowns.extend(deciding)
+    return SgAdmission(
+        ports, tuple(found), tuple(dict.fromkeys(assumptions)), origins_of(*unknowns), certain_ports=certain
+    )
 
 
 def sg_rule_source_cidrs(rules: Iterable[SecurityGroupRule], version: int) -> list[Network]:

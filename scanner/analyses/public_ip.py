@@ -3,8 +3,11 @@
 IPv4: an Elastic IP (on the instance or one of its ENIs) always gives one. Otherwise the
 first setting written wins: associate_public_ip_address on the instance, else on its
 launch template / launch configuration, else on its ENI spec; unset, the subnet decides
-(map_public_ip_on_launch; default subnets and the default VPC assign public addresses); a
-subnet not known offline gives no trait.
+(map_public_ip_on_launch; default subnets and the default VPC assign public addresses).
+Possible (assumptions and the origins deciding them), never a quiet yes or no: an Elastic IP
+that may not exist (count / Condition unknown), an unknown associate_public_ip_address or
+map_public_ip_on_launch, a subnet not known offline (``unplaced_subnets``). A certain cause
+wins over possible ones.
 IPv6: addresses (ipv6_address_count > 0, or the subnet's assign_ipv6_on_creation) are
 public when the subnet's route table sends internet addresses (::/0) to an internet
 gateway; an egress-only gateway carries no inbound traffic.
@@ -12,12 +15,13 @@ gateway; an egress-only gateway carries no inbound traffic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scanner.analyses.network import NOT_INTERNET, NetworkMemo, atoms, is_internet_address, parse_cidr
+from scanner.analyses.unknowns import existence_open, origins_of, ref_text, unplaced_subnets
 from scanner.findings import Evidence
 from scanner.model import Instance, Resource
-from scanner.values import Span, Unknown
+from scanner.values import Origin, Span, Unknown
 from scanner.workload import Placement, ResolvedRoute, WorkloadContext
 
 
@@ -29,6 +33,12 @@ class PublicAddress:
     location: Evidence
     placements: tuple[Placement, ...]  # where the address is public (all of them for an EIP)
     assumptions: tuple[str, ...] = ()
+    unknowns: tuple[Origin, ...] = ()  # the open inputs deciding it (with ``assumptions``)
+    unplaced: bool = False  # also public in the subnets not known offline (``unplaced_subnets``)
+
+    @property
+    def possible(self) -> bool:
+        return bool(self.assumptions or self.unknowns)
 
 
 @dataclass(frozen=True)
@@ -58,45 +68,79 @@ def _launch_setting(ctx: WorkloadContext, field: str) -> tuple[Resource, object]
     return None
 
 
+def _eip_address(ctx: WorkloadContext) -> PublicAddress | None:
+    """An Elastic IP: certain when one certainly exists, else possible (its count is unknown)."""
+    if not ctx.elastic_ips:
+        return None
+    eip = next((e for e in ctx.elastic_ips if e.existence is None), ctx.elastic_ips[0])
+    built_on = existence_open(*([eip] if eip.existence is None else ctx.elastic_ips))
+    return PublicAddress(
+        4,
+        _evidence(eip, eip.span, f"Elastic IP {eip.address} is associated with {ctx.address}"),
+        ctx.placements,
+        built_on.assumptions,
+        built_on.unknowns,
+        unplaced=True,
+    )
+
+
 def _ipv4(ctx: WorkloadContext) -> PublicAddress | None:
-    if ctx.elastic_ips:
-        eip = ctx.elastic_ips[0]
-        return PublicAddress(
-            4, _evidence(eip, eip.span, f"Elastic IP {eip.address} is associated with {ctx.address}"), ctx.placements
-        )
+    eip = _eip_address(ctx)
+    if eip is not None and not eip.possible:
+        return eip
+    launched = _launched_ipv4(ctx)
+    if launched is None or eip is None:
+        return launched or eip
+    if not launched.possible:
+        return launched
+    # Both possible: the Elastic IP's line, resting on either.
+    return replace(
+        eip,
+        assumptions=tuple(dict.fromkeys(eip.assumptions + launched.assumptions)),
+        unknowns=tuple(dict.fromkeys(eip.unknowns + launched.unknowns)),
+    )
+
+
+def _launched_ipv4(ctx: WorkloadContext) -> PublicAddress | None:
     setting = _launch_setting(ctx, "associate_public_ip")
     if setting is not None:
         owner, value = setting
         span = owner.span_of("associate_public_ip")
         if value is True:
-            return PublicAddress(4, _evidence(owner, span, "associate_public_ip_address = true"), ctx.placements)
+            return PublicAddress(
+                4, _evidence(owner, span, "associate_public_ip_address = true"), ctx.placements, unplaced=True
+            )
         if isinstance(value, Unknown):
             return PublicAddress(
                 4,
                 _evidence(owner, span, "associate_public_ip_address is not known offline"),
                 ctx.placements,
                 (f"associate_public_ip_address is unknown ({value.reason}); assumed true",),
+                origins_of(value),
+                unplaced=True,
             )
         return None  # an explicit false wins over the subnet and the default VPC
     public: list[Placement] = []
     first: Evidence | None = None
+    certain: Evidence | None = None
     assumptions: list[str] = []
+    unknowns: list[Origin] = []
     for placement in ctx.placements:
         subnet = placement.subnet
         if placement.default_vpc:
             public.append(placement)
-            first = first or _evidence(
+            found = _evidence(
                 ctx.workload, ctx.workload.span, "runs in the default VPC, whose subnets assign public IPv4 addresses"
             )
+            first, certain = first or found, certain or found
         elif subnet is not None:
             value = subnet.map_public_ip_on_launch
             if value is None and subnet.is_default:
                 value = True
             if value is True:
                 public.append(placement)
-                first = first or _evidence(
-                    subnet, subnet.span_of("map_public_ip_on_launch"), "map_public_ip_on_launch = true"
-                )
+                found = _evidence(subnet, subnet.span_of("map_public_ip_on_launch"), "map_public_ip_on_launch = true")
+                first, certain = first or found, certain or found
             elif isinstance(value, Unknown):
                 public.append(placement)
                 first = first or _evidence(
@@ -105,13 +149,33 @@ def _ipv4(ctx: WorkloadContext) -> PublicAddress | None:
                 assumptions.append(
                     f"{subnet.address}: map_public_ip_on_launch is unknown ({value.reason}); assumed true"
                 )
-    # A subnet named but not known offline (a parameter, a data source, a module not
-    # downloaded) gives no trait: subnets AWS does not create as defaults do not map public
-    # IPs, and guessing here made most corpus findings of this rule (reachability cuts the
-    # same path for the same reason).
+                unknowns.extend(origins_of(value))
+    # A subnet named but not known offline (a variable, a data source, a module output, a
+    # literal id): whether it maps public IPv4 addresses is not known, so the address is
+    # possible, never a quiet "no" (and never a certain "yes": AWS's non-default subnets do
+    # not map public addresses unless told to).
+    unplaced = unplaced_subnets(ctx)
+    for ref in unplaced:
+        assumptions.append(
+            f"the subnet {ctx.address} runs in is not known offline ({ref_text(ref)}); "
+            "assumed it maps public IPv4 addresses"
+        )
+        unknowns.extend(origins_of(ref))
+        first = first or _evidence(
+            ctx.workload, ctx.workload.span_of("subnet", "subnets"), "runs in a subnet not known offline"
+        )
     if first is None:
         return None
-    return PublicAddress(4, first, tuple(public), tuple(assumptions))
+    if certain is not None:
+        return PublicAddress(4, certain, tuple(public), unplaced=bool(unplaced))
+    return PublicAddress(
+        4,
+        first,
+        tuple(public),
+        tuple(dict.fromkeys(assumptions)),
+        tuple(dict.fromkeys(unknowns)),
+        unplaced=bool(unplaced),
+    )
 
 
 def internet_gateway_routes(placement: Placement, version: int, memo: NetworkMemo) -> tuple[ResolvedRoute, ...]:
@@ -145,6 +209,7 @@ def _internet_gateway_routes(placement: Placement, version: int, memo: NetworkMe
 def _ipv6(ctx: WorkloadContext, memo: NetworkMemo) -> PublicAddress | None:
     setting = _launch_setting(ctx, "ipv6_address_count")
     assumptions: list[str] = []
+    unknowns: list[Origin] = []
     public: list[Placement] = []
     first: Evidence | None = None
     for placement in ctx.placements:
@@ -158,6 +223,7 @@ def _ipv6(ctx: WorkloadContext, memo: NetworkMemo) -> PublicAddress | None:
             elif isinstance(value, Unknown):
                 first = first or _evidence(owner, span, "ipv6_address_count is not known offline")
                 assumptions.append(f"ipv6_address_count is unknown ({value.reason}); assumed at least one")
+                unknowns.extend(origins_of(value))
             else:
                 continue
             public.append(placement)
@@ -174,9 +240,10 @@ def _ipv6(ctx: WorkloadContext, memo: NetworkMemo) -> PublicAddress | None:
             )
             if isinstance(subnet.assign_ipv6_on_creation, Unknown):
                 assumptions.append(f"{subnet.address}: assign_ipv6_address_on_creation is unknown; assumed true")
+                unknowns.extend(origins_of(subnet.assign_ipv6_on_creation))
     if first is None:
         return None
-    return PublicAddress(6, first, tuple(public), tuple(dict.fromkeys(assumptions)))
+    return PublicAddress(6, first, tuple(public), tuple(dict.fromkeys(assumptions)), tuple(dict.fromkeys(unknowns)))
 
 
 def public_addresses(ctx: WorkloadContext, memo: NetworkMemo) -> PublicAddresses:

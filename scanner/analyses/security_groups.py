@@ -5,8 +5,11 @@ inline and standalone rules), and of them only ingress rules whose source is the
 internet: an IPv4 ``0.0.0.0/0`` or IPv6 ``::/0`` CIDR (written any way that parses to a /0).
 Rules from other security groups, prefix lists or the group itself never count.
 
-Values not known offline are never guessed: a rule whose CIDR, protocol or ports are
-unknown is not one of them (a world CIDR next to an unknown one still is). Missing ports on
+Values not known offline are never guessed either way: a rule whose only sources are not
+known offline (a variable, a data source) may admit the whole internet, and a rule that may
+not exist (its count is unknown) may open what it says: both are *possible* world rules
+(``WorldRule.assumptions`` / ``unknowns``), never a quiet no or a quiet yes. A world CIDR
+next to an unknown one is certain. A rule whose protocol or ports are unknown is not read. Missing ports on
 a TCP / UDP rule are taken as the whole range (what AWS shows for a rule without them).
 
 The whole internet may also be written in pieces (``0.0.0.0/1`` and ``128.0.0.0/1``, or any
@@ -35,10 +38,11 @@ from scanner.analyses.network import (
     parse_cidr,
     sg_rule_ports,
 )
+from scanner.analyses.unknowns import may_not_exist, origins_of
 from scanner.findings import Evidence, PathStep, Trait
 from scanner.model import AutoScalingGroup, SecurityGroupRule
 from scanner.protocols import ALL_PROTOCOLS, PROTOCOL_NAMES, TCP, UDP, normalize_protocol
-from scanner.values import Span
+from scanner.values import Origin, Span, Unknown
 from scanner.workload import AttachedGroup, WorkloadContext
 
 ALL = ALL_PROTOCOLS
@@ -128,6 +132,12 @@ class WorldRule:
     opening: Opening
     sources: tuple[str, ...]
     source_line: Span
+    assumptions: tuple[str, ...] = ()
+    unknowns: tuple[Origin, ...] = ()
+
+    @property
+    def possible(self) -> bool:
+        return bool(self.assumptions or self.unknowns)
 
 
 def world_rules(ctx: WorkloadContext) -> list[WorldRule]:
@@ -140,13 +150,27 @@ def world_rules(ctx: WorkloadContext) -> list[WorldRule]:
             seen.add(id(rule))
             v4 = tuple(c.strip() for c in rule.cidrs if _is_whole_internet(c) and isinstance(c, str))
             v6 = tuple(c.strip() for c in rule.ipv6_cidrs if _is_whole_internet(c) and isinstance(c, str))
+            notes: list[str] = []
+            deciding: list[object] = []
             if not v4 and not v6:
-                continue
+                unknown_v4 = tuple(c for c in rule.cidrs if isinstance(c, Unknown))
+                unknown_v6 = tuple(c for c in rule.ipv6_cidrs if isinstance(c, Unknown))
+                if not unknown_v4 and not unknown_v6:
+                    continue
+                v4, v6 = tuple(str(c) for c in unknown_v4), tuple(str(c) for c in unknown_v6)
+                notes.extend(
+                    f"{rule.address}: source {c} is not known offline; assumed it is the whole internet"
+                    for c in (*unknown_v4, *unknown_v6)
+                )
+                deciding.extend((*unknown_v4, *unknown_v6))
             opening = rule_opening(rule)
             if opening is None:
                 continue
+            if rule.existence is not None:
+                notes.extend(may_not_exist(rule))
+                deciding.append(rule)
             line = rule.span_of("cidrs") if v4 else rule.span_of("ipv6_cidrs", "cidrs")
-            found.append(WorldRule(attached, rule, opening, v4 + v6, line))
+            found.append(WorldRule(attached, rule, opening, v4 + v6, line, tuple(notes), origins_of(*deciding)))
     return found
 
 
@@ -205,6 +229,8 @@ def world_rule_trait(
         location=Evidence(world.source_line, world.rule.address, allows),
         related=_related(ctx, world),
         path=_path(ctx, world, ports),
+        assumptions=world.assumptions,
+        unknowns=world.unknowns,
         properties={"ports": ports, "sources": list(world.sources), "security_group": group.address, **extra},
     )
 
@@ -231,7 +257,8 @@ def pieced_openings(ctx: WorkloadContext, singles: list[WorldRule]) -> list[Piec
         known = [
             (g, r, nets)
             for g, r in ingress
-            if (nets := [n for n in (parse_cidr(c) for c in (r.cidrs if version == 4 else r.ipv6_cidrs)) if n])
+            if r.existence is None  # pieces that may not exist cover nothing for certain
+            and (nets := [n for n in (parse_cidr(c) for c in (r.cidrs if version == 4 else r.ipv6_cidrs)) if n])
             and rule_opening(r) is not None
         ]
         if not known:
@@ -249,7 +276,7 @@ def pieced_openings(ctx: WorkloadContext, singles: list[WorldRule]) -> list[Piec
             if not covered:
                 break
         single = PortSet()
-        for world in singles:
+        for world in (w for w in singles if not w.possible):
             if any(_family(source) == version for source in world.sources):
                 single = single | sg_rule_ports(world.rule)
         ports = covered - single

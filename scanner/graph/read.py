@@ -40,6 +40,7 @@ from scanner.model import (
     Role,
     Route,
     RouteTable,
+    RouteTableAssociation,
     SecurityGroup,
     SecurityGroupRule,
     Subnet,
@@ -211,6 +212,7 @@ class _Reader:
         acls = [a for a, _ in self.out(subnet_node, "protected_by")]
         acl = self.obj(acls[0]) if acls else None
         v4, v6 = self.vpc_cidrs(vpc) if isinstance(vpc, Vpc) else ((), ())
+        routing_unknown = self.unknown_route_tables(subnet_node) if not tables else ()
         if vpc is None and any(v == DEFAULT_VPC for v, _ in self.out(subnet_node, "in_vpc")):
             v4 = (DEFAULT_VPC_CIDR,)  # a default subnet in the default VPC the configuration does not write
         return Placement(
@@ -225,7 +227,23 @@ class _Reader:
             vpc_cidrs=v4,
             vpc_ipv6_cidrs=v6,
             unresolved=tuple(_unique_str(unresolved)),
+            routing_unknown=routing_unknown,
         )
+
+    def unknown_route_tables(self, subnet_node: str) -> tuple[object, ...]:
+        """For a subnet with no route table resolved: the associated tables as written (not
+        known offline), else its VPC when that is not known (its main table is not either)."""
+        named = [
+            found.route_table
+            for assoc, _ in self.into(subnet_node, "in_subnet")
+            if isinstance(found := self.obj(assoc), RouteTableAssociation) and found.route_table is not None
+        ]
+        if named:
+            return tuple(named)
+        subnet = self.obj(subnet_node)
+        if isinstance(subnet, Subnet) and subnet.vpc is not None and not self.out(subnet_node, "in_vpc"):
+            return (subnet.vpc,)
+        return ()
 
     def default_vpc_placement(self) -> Placement:
         defined = self.graph.nodes[DEFAULT_VPC].get("defined_as")
@@ -277,10 +295,13 @@ class _Reader:
                 targets = [p for p in targets if isinstance(p, Policy)]
                 if targets:
                     policies.extend(
-                        ResolvedPolicy(attached_at=at, attached_by=found.address, policy=p) for p in targets
+                        ResolvedPolicy(attached_at=at, attached_by=found.address, policy=p, attachment=found)
+                        for p in targets
                     )
                 elif isinstance(found.policy, str):
-                    policies.append(ResolvedPolicy(attached_at=at, attached_by=found.address, arn=found.policy))
+                    policies.append(
+                        ResolvedPolicy(attached_at=at, attached_by=found.address, arn=found.policy, attachment=found)
+                    )
         return RoleContext(role=role, policies=tuple(policies))
 
     def profiles(self, node: str, templates: list[str]) -> list[str]:

@@ -37,6 +37,7 @@ from scanner.analyses.imds import (
     own_metadata,
     template_metadata,
 )
+from scanner.analyses.unknowns import origins_of
 from scanner.findings import Evidence, PathStep, Trait
 from scanner.model import AutoScalingGroup, Resource
 from scanner.options import ScanOptions
@@ -112,6 +113,7 @@ def _trait(ctx: WorkloadContext, use: LaunchTemplateUse | None, mixed: bool) -> 
         related=_related(ctx, location, use, launched if mixed else None),
         path=path,
         assumptions=tuple(assumptions),
+        unknowns=origins_of(tokens.value, endpoint.value),
         properties=properties,
     )
 

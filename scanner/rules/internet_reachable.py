@@ -8,6 +8,9 @@ then load balancer, then peering, then VPN; IPv4 first) and points at the rule t
 it, with the rules of the other open paths as related places and their hops as the trait's
 other paths (a workload reachable through its gateway and through a load balancer shows both).
 A path open only from named ranges (an office /32) is restricted, not an exposure.
+A path open only for some values of what is not known offline (a subnet from a data source,
+a rule or an Elastic IP whose count is unknown) makes the trait possible, naming the
+assumptions and the origins deciding them; one certain open path makes it hold.
 """
 
 from __future__ import annotations
@@ -39,7 +42,14 @@ _VIA = {
 
 def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
     ctx = context.workload
-    open_paths = sorted((p for p in context.paths if p.open), key=lambda p: (_ORDER[p.via], p.version))
+    # A certain path first: the trait holds when one path is open whatever the unknowns are;
+    # when every open path is possible, so is the trait, resting on all their unknowns.
+    # Among possible paths, one through a subnet not known offline comes after the others (it
+    # rests on the most: where the workload runs at all).
+    open_paths = sorted(
+        (p for p in context.paths if p.open),
+        key=lambda p: (p.possible, any(s.kind == "subnet" for s in p.steps), _ORDER[p.via], p.version),
+    )
     if not open_paths:
         return []
     best = open_paths[0]
@@ -64,7 +74,8 @@ def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
             related=tuple(related),
             path=best.steps,
             other_paths=tuple(other_paths),
-            assumptions=tuple(dict.fromkeys(a for p in open_paths for a in p.assumptions)),
+            assumptions=() if not best.possible else tuple(dict.fromkeys(a for p in open_paths for a in p.assumptions)),
+            unknowns=() if not best.possible else tuple(dict.fromkeys(o for p in open_paths for o in p.unknowns)),
             properties={
                 "ports": str(ports),
                 "via": best.via,

@@ -4,6 +4,11 @@ IPv4: an Elastic IP (on the instance or one of its ENIs) always gives one. Other
 first setting written wins: ``associate_public_ip_address`` on the instance, else on its
 launch template / launch configuration, else on its ENI spec; unset, the subnet decides
 (``map_public_ip_on_launch``; default subnets and the default VPC assign public addresses).
+What rests on a value not known offline is possible, with the assumption and the open
+inputs deciding it: an Elastic IP that may not exist (its count is unknown), an unknown
+``associate_public_ip_address`` or ``map_public_ip_on_launch``, a subnet not known offline
+(a variable, a data source: whether it maps public addresses is not known). The trait is
+certain when one family's address is.
 IPv6: addresses are public when the subnet routes internet addresses to an internet gateway.
 The analysis is ``scanner.analyses.public_ip``; the trait points at the line that gives the
 address (the first family's), the other family's cause as a related place.
@@ -35,16 +40,20 @@ def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
     families = " and ".join("IPv4" if a.version == 4 else "IPv6" for a in causes)
     kind = "instances of" if isinstance(ctx.workload, AutoScalingGroup) else ""
     subject = f"{kind} {ctx.address}".strip()
-    main = causes[0]
-    assumptions = tuple(dict.fromkeys(a for cause in causes for a in cause.assumptions))
+    # Holds when one family's address is certain; else possible, resting on every cause's unknowns.
+    main = next((c for c in causes if not c.possible), causes[0])
+    doubtful = [c for c in causes if c.possible] if main.possible else []
+    assumptions = tuple(dict.fromkeys(a for cause in doubtful for a in cause.assumptions))
+    unknowns = tuple(dict.fromkeys(o for cause in doubtful for o in cause.unknowns))
     return [
         Trait(
             rule_id=ID,
             workload=ctx.address,
             message=f"{subject} will have a public {families} address ({main.location.message})",
             location=main.location,
-            related=tuple(c.location for c in causes[1:]),
+            related=tuple(c.location for c in causes if c is not main),
             assumptions=assumptions,
+            unknowns=unknowns,
             properties={"ipv4": found.ipv4 is not None, "ipv6": found.ipv6 is not None},
         )
     ]

@@ -27,10 +27,15 @@ ID = "ec2-remote-access"
 
 
 def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
-    for world in context.world_rules:
-        remote = world.opening.remote_access_ports()
+    # Certain rules first: a possible rule (unknown source, count unknown) adds a trait only
+    # for remote ports no certain rule already opens to the world.
+    certain: set[int] = set()
+    for world in sorted(context.world_rules, key=lambda w: w.possible):
+        remote = tuple(p for p in world.opening.remote_access_ports() if not (world.possible and p in certain))
         if not remote:
             continue
+        if not world.possible:
+            certain.update(remote)
         names = " and ".join(f"{REMOTE_NAMES[p]} ({p})" for p in remote)
         ports = ", ".join(f"tcp {p}" for p in remote)
         yield world_rule_trait(

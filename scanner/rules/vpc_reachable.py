@@ -2,8 +2,10 @@
 
 An attached security group admits all traffic (every protocol, or TCP and UDP on every port)
 from source ranges that contain the whole VPC CIDR (its own CIDR, ``10.0.0.0/8``, ``0.0.0.0/0``
-...). Rules from other security groups do not count. A source not known offline is assumed to
-contain the VPC, and the trait says so.
+...). Rules from other security groups do not count. A source (or a VPC CIDR) not known
+offline, or a rule that may not exist (its count is unknown), makes the trait possible: it
+names the assumption and the origins deciding it. Rules that certainly exist and certainly
+cover the VPC make it hold.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from scanner.analyses.network import PortSet, cidr_contains, parse_cidr, sg_rule_ports
+from scanner.analyses.unknowns import may_not_exist, origins_of
 from scanner.findings import Evidence, Trait
 from scanner.model import SecurityGroupRule
 from scanner.options import ScanOptions
@@ -34,27 +37,45 @@ def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
     for placement in ctx.placements:
         for version, vpc_cidrs in ((4, placement.vpc_cidrs), (6, placement.vpc_ipv6_cidrs)):
             for vpc_cidr in vpc_cidrs:
-                ports = PortSet()
+                ports, certain = PortSet(), PortSet()
                 admitting: list[SecurityGroupRule] = []
                 assumptions: list[str] = []
+                deciding: list[object] = []
                 for rule in rules:
                     for cidr in rule.cidrs if version == 4 else rule.ipv6_cidrs:
+                        notes: list[str] = []
                         contains = cidr_contains(cidr, vpc_cidr)
                         if isinstance(contains, Unknown):
                             parsed = parse_cidr(cidr)
                             if parsed is not None and parsed.prefixlen == 0:
                                 contains = True
                             elif isinstance(cidr, Unknown):
-                                assumptions.append(
+                                notes.append(
                                     f"{rule.address}: source {cidr} is unknown; assumed it contains the VPC CIDR"
                                 )
+                                deciding.append(cidr)
+                                contains = True
+                            elif isinstance(vpc_cidr, Unknown) and parsed is not None:
+                                notes.append(
+                                    f"the VPC CIDR is not known offline ({vpc_cidr.reason}); assumed {cidr} contains it"
+                                )
+                                deciding.append(vpc_cidr)
                                 contains = True
                             else:
                                 continue
                         if contains:
+                            if rule.existence is not None:
+                                notes.extend(may_not_exist(rule))
+                                deciding.append(rule)
                             ports = ports | sg_rule_ports(rule)
                             admitting.append(rule)
+                            if notes:
+                                assumptions.extend(notes)
+                            else:
+                                certain = certain | sg_rule_ports(rule)
                             break
+                if certain.covers(_ALL_TCP_AND_UDP):
+                    assumptions, deciding = [], []  # holds whatever the unknowns are
                 if not ports.covers(_ALL_TCP_AND_UDP) or not admitting:
                     continue
                 rule = admitting[0]
@@ -73,6 +94,7 @@ def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
                         location=location,
                         related=related,
                         assumptions=tuple(dict.fromkeys(assumptions)),
+                        unknowns=origins_of(*deciding),
                         properties={"ports": str(ports), "vpc_cidr": str(vpc_cidr)},
                     )
                 ]

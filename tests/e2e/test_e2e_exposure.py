@@ -238,6 +238,15 @@ def test_explain_an_open_path_shows_every_hop_with_ports_and_the_ranked_fixes(mo
     assert fixes[0].endswith("(high -> low)")
 
 
+def test_explain_a_path_through_a_subnet_not_known_offline_is_unknown_not_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, out = explain("reachability/default-vpc-through-data-sources", "aws_instance.shared", monkeypatch)
+    assert "unknown via gateway (IPv4) on tcp 22" in out
+    assert "cut via gateway" not in out
+    assert "assumed it routes internet addresses to an internet gateway" in out
+
+
 def test_explain_a_cut_path_says_where_it_is_cut(monkeypatch: pytest.MonkeyPatch) -> None:
     code, out = explain("reachability/nacl-without-outbound-ephemeral", "aws_instance.web", monkeypatch)
     assert "OPEN" not in out

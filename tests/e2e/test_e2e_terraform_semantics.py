@@ -68,7 +68,10 @@ def test_ssh_from_the_vpc_block_is_not_from_the_internet() -> None:
 
 def test_an_address_only_aws_assigns_stays_an_assumed_source() -> None:
     found = traits(ECHO, "aws_instance.from_peer")
-    assert set(found) == {PUBLIC_IP, INTERNET_REACHABLE}
+    # the source is not known offline: reachable and SSH to the world are possible, not certain
+    assert set(found) == {PUBLIC_IP, INTERNET_REACHABLE, REMOTE_ACCESS, OPEN_SECURITY_GROUP}
+    assert not found[PUBLIC_IP].possible
+    assert all(found[r].possible for r in (INTERNET_REACHABLE, REMOTE_ACCESS, OPEN_SECURITY_GROUP))
     reachable = found[INTERNET_REACHABLE]
     assert at(reachable, ECHO, "main.tf", "${aws_instance.peer.private_ip}/32")
     assert any("aws_instance.peer.private_ip" in a for a in reachable.assumptions)
@@ -154,7 +157,11 @@ def test_an_autoscaling_group_behind_a_load_balancer_in_the_default_vpc() -> Non
 
 def test_subnets_of_a_vpc_not_known_to_be_the_default_stay_unknown() -> None:
     found = traits(DATA_VPC, "aws_instance.shared")
-    assert set(found) == {REMOTE_ACCESS, OPEN_SECURITY_GROUP}
+    # Unknown is not "no": a public address and the path through it are possible, not certain.
+    assert set(found) == {REMOTE_ACCESS, OPEN_SECURITY_GROUP, PUBLIC_IP, INTERNET_REACHABLE}
+    assert not found[REMOTE_ACCESS].possible and not found[OPEN_SECURITY_GROUP].possible
+    assert found[PUBLIC_IP].possible and found[INTERNET_REACHABLE].possible
+    assert any("data.aws_subnets.shared" in a for a in found[PUBLIC_IP].assumptions)
 
 
 def test_default_subnets_give_public_addresses_without_assumptions() -> None:

@@ -483,7 +483,6 @@ QUIET: list[tuple[str, str, str]] = [
             "aws_instance.explicit_false_in_default_vpc",
             "aws_instance.private_subnet",
             "aws_instance.ipv6_behind_egress_only",
-            "aws_instance.subnet_from_data_source",
         )
     ],
     *[
@@ -492,7 +491,6 @@ QUIET: list[tuple[str, str, str]] = [
             "ExplicitFalseInPublicSubnet",
             "ExplicitFalseInDefaultVpc",
             "PrivateSubnetInstance",
-            "SubnetFromParameter",
         )
     ],
 ]
@@ -525,6 +523,24 @@ def test_near_miss_gives_no_result(fixture: str, rule: str, workload: str) -> No
     )
     assert (rule, workload) not in from_json
     assert (rule, workload) not in from_sarif
+
+
+@pytest.mark.parametrize(
+    ("fixture", "workload"),
+    [
+        ("public-ip-terraform", "aws_instance.subnet_from_data_source"),
+        ("public-ip-cloudformation", "SubnetFromParameter"),
+    ],
+)
+def test_a_subnet_not_known_offline_gives_a_possible_public_ip(fixture: str, workload: str) -> None:
+    found = [
+        t
+        for e in scan([TRAITS / fixture], ScanOptions(root=REPO)).exposures
+        for t in e.traits
+        if t.workload == workload and t.rule_id == PUBLIC_IP
+    ]
+    assert len(found) == 1 and found[0].possible
+    assert "assumed it maps public IPv4 addresses" in found[0].assumptions[0]
 
 
 def workload_exists(fixture: str, workload: str) -> bool:

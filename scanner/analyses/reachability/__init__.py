@@ -18,12 +18,16 @@ Paths from the internet:
 
 Each kind of path is one module: ``gateway``, ``load_balancer``, ``private``; ``admission``
 says which sources get through a NACL and the groups, ``hops`` how a path is told.
+
+A path that is open only for some values of what the configuration leaves open is
+*possible* (``PathReport.possible``: its assumptions and the origins deciding them), never
+cut: a subnet, route table or gateway not known offline, a resource that may not exist.
 """
 
 from __future__ import annotations
 
 from scanner.analyses.network import NetworkMemo
-from scanner.analyses.reachability.gateway import gateway_path
+from scanner.analyses.reachability.gateway import gateway_path, unknown_subnet_path
 from scanner.analyses.reachability.hops import FAMILY, PathReport
 from scanner.analyses.reachability.load_balancer import load_balancer_path
 from scanner.analyses.reachability.private import private_paths
@@ -44,7 +48,10 @@ def explain_paths(ctx: WorkloadContext, memo: NetworkMemo) -> list[PathReport]:
             reports.append(load_balancer_path(ctx, route, version, memo))
         for placement in ctx.placements:
             reports.extend(private_paths(ctx, placement, version, memo))
-    if not ctx.placements:
+        unknown = unknown_subnet_path(ctx, version, memo)
+        if unknown is not None:
+            reports.append(unknown)
+    if not ctx.placements and not any(p.via == "gateway" for p in reports):
         reports.append(PathReport("gateway", 4, (), "", cut=f"the subnet {ctx.address} runs in is not known"))
     return reports
 

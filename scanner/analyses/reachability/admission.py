@@ -23,8 +23,9 @@ from scanner.analyses.network import (
     sg_rule_source_cidrs,
 )
 from scanner.analyses.reachability.hops import route_destination
+from scanner.analyses.unknowns import origins_of
 from scanner.model import AclEntry, SecurityGroupRule
-from scanner.values import Span, Unknown
+from scanner.values import Origin, Span, Unknown
 from scanner.workload import Placement, ResolvedRoute
 
 # --- sources: which addresses get in, through the NACL and the groups ------------------------------
@@ -41,6 +42,7 @@ class Admission:
     acl_cut: str | None
     assumptions: tuple[str, ...]
     route: ResolvedRoute | None  # the route the admitted sources return by
+    unknowns: tuple[Origin, ...] = ()
 
 
 def admission_of(
@@ -67,6 +69,7 @@ def admission_of(
     route: ResolvedRoute | None = None
     acl_cut: str | None = None
     assumptions: list[str] = []
+    unknowns: list[Origin] = []
     world = PortSet.all_traffic()
     sources: dict[str, None] = {}
     for lo, _ in atoms(version, nets):
@@ -83,9 +86,11 @@ def admission_of(
             continue
         sg_ports = sg_ports | admitted.ports
         assumptions.extend(admitted.assumptions)
+        unknowns.extend(admitted.unknowns)
         if placement is not None and placement.network_acl is not None and check_acl:
             passed = memo.acl_passes(entries, version, lo)
             assumptions.extend(passed.assumptions)
+            unknowns.extend(passed.unknowns)
             through = admitted.ports & passed.ports
             if not through and acl_cut is None:
                 denied = passed.inbound.denying_entry(admitted.ports)
@@ -120,6 +125,7 @@ def admission_of(
         acl_cut if not ports else None,
         tuple(dict.fromkeys(assumptions)),
         route,
+        tuple(dict.fromkeys(unknowns)),
     )
 
 
@@ -182,6 +188,7 @@ class AclCrossing:
     acl: str  # the NACL's address ("" when the subnet has AWS's default allow-all NACL)
     span: Span | None
     assumptions: tuple[str, ...] = ()
+    unknowns: tuple[Origin, ...] = ()
 
 
 def acl_crossing(
@@ -200,6 +207,7 @@ def acl_crossing(
     acl = placement.network_acl
     entries = placement.acl_entries
     assumptions: list[str] = []
+    unknowns: list[Origin] = []
     boundaries = acl_cidrs(entries, version) + list(NOT_INTERNET)
     pieces: list[tuple[int, int]] = []
     if peers is None:
@@ -213,7 +221,7 @@ def acl_crossing(
                 assumptions.append(
                     f"{acl.address}: the peer address range ({what}) is not known; assumed the NACL lets it through"
                 )
-                return AclCrossing(ports, acl.address, acl.span, tuple(assumptions))
+                return AclCrossing(ports, acl.address, acl.span, tuple(assumptions), origins_of(peer))
             if net.version != version:
                 continue
             if own is not None and own.version == version and own.supernet_of(net):  # type: ignore[arg-type]
@@ -224,10 +232,13 @@ def acl_crossing(
         passed = acl_passes_out(entries, version, low) if outbound else memo.acl_passes(entries, version, low)
         assumptions.extend(passed.inbound.assumptions)
         assumptions.extend(passed.outbound.assumptions)
+        unknowns.extend(passed.unknowns)
         through = through | (passed.ports & ports)
         if through == ports:
             break
-    return AclCrossing(through, acl.address, acl.span, tuple(dict.fromkeys(assumptions)))
+    return AclCrossing(
+        through, acl.address, acl.span, tuple(dict.fromkeys(assumptions)), tuple(dict.fromkeys(unknowns))
+    )
 
 
 def subnet_cidr(placement: Placement, version: int) -> object:

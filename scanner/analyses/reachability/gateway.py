@@ -1,6 +1,12 @@
 """Paths from the internet through an internet gateway: a public address, a route for internet
 addresses to the gateway (longest prefix wins), the subnet's NACL and an attached security
-group admitting the port from internet addresses."""
+group admitting the port from internet addresses.
+
+What the configuration leaves open makes a path possible (open for some values, with the
+assumption and the origins deciding it), never cut: a subnet not known offline (a variable,
+a data source: ``unknown_subnet_path``), a route table not known offline, a route for
+internet addresses to a gateway not known offline, an Elastic IP, route or rule that may not
+exist. A path that is cut whatever those values are (no group admits the internet) stays cut."""
 
 from __future__ import annotations
 
@@ -26,8 +32,11 @@ from scanner.analyses.reachability.hops import (
     table_step,
     workload_step,
 )
-from scanner.findings import Evidence
-from scanner.workload import Placement, WorkloadContext
+from scanner.analyses.unknowns import existence_open, origins_of, ref_text, unplaced_subnets
+from scanner.findings import Evidence, PathStep
+from scanner.model import SecurityGroupRule
+from scanner.values import Origin
+from scanner.workload import Placement, ResolvedRoute, WorkloadContext
 
 
 def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo: NetworkMemo) -> PathReport:
@@ -44,34 +53,46 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
             cut=f"{ctx.address} has no public {family} address in {placement_step(ctx, placement)}",
         )
     assumptions.extend(public.assumptions)
+    unknowns: list[Origin] = list(public.unknowns)
     rules = ingress_rules(ctx.security_groups)
     table = table_step(placement)
+    via_gateway = True
+    guessed: ResolvedRoute | None = None
     if not internet_gateway_routes(placement, version, memo):
         sample = int(ipaddress.ip_address("8.8.8.8" if version == 4 else "2600::"))
         default_route = memo.longest_prefix_match(
             [(d, r) for r in placement.routes if (d := route_destination(r, version)) is not None], version, sample
         )
-        if default_route is not None:
-            why = (
-                f"{table.address} sends {default_route.network} to {default_route.target.target_address}"
-                f" ({default_route.target.target_kind}), not an internet gateway"
+        if default_route is not None and default_route.target.target_kind == "unknown":
+            # gateway_id not known offline (a variable, a data source): it may be an internet gateway.
+            guessed = default_route.target
+            assumptions.append(
+                f"{guessed.route.address}: the gateway of route {describe_route(guessed, version)} is not known "
+                "offline; assumed an internet gateway"
             )
+            unknowns.extend(origins_of(guessed.route.target))
+        elif default_route is None and placement.routing_unknown:
+            assumptions.append(
+                f"the route table of {placement_step(ctx, placement)} is not known offline "
+                f"({', '.join(ref_text(r) for r in placement.routing_unknown)}); "
+                "assumed it routes internet addresses to an internet gateway"
+            )
+            unknowns.extend(origins_of(placement.routing_unknown))
         else:
-            why = f"{table.address} has no route for {family} internet addresses to an internet gateway"
-        return PathReport(
-            "gateway", version, (*steps, table), "", cut=why, assumptions=tuple(dict.fromkeys(assumptions))
-        )
-    admission = internet_admission(placement, rules, version, True, memo)
+            if default_route is not None:
+                why = (
+                    f"{table.address} sends {default_route.network} to {default_route.target.target_address}"
+                    f" ({default_route.target.target_kind}), not an internet gateway"
+                )
+            else:
+                why = f"{table.address} has no route for {family} internet addresses to an internet gateway"
+            return PathReport(
+                "gateway", version, (*steps, table), "", cut=why, assumptions=tuple(dict.fromkeys(assumptions))
+            )
+        via_gateway = False
+    admission = internet_admission(placement, rules, version, via_gateway, memo)
     if not admission.sg_ports:
-        groups = ", ".join(g.group.address for g in ctx.security_groups) or "no security group"
-        return PathReport(
-            "gateway",
-            version,
-            (*steps, table),
-            "",
-            cut=f"no rule of {groups} admits traffic from {family} internet addresses",
-            assumptions=tuple(dict.fromkeys(assumptions + list(admission.assumptions))),
-        )
+        return _no_group_admits(ctx, version, (*steps, table))
     if not admission.ports:
         return PathReport(
             "gateway",
@@ -79,9 +100,9 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
             (*steps, table),
             "",
             cut=admission.acl_cut or "the network ACL blocks it",
-            assumptions=tuple(dict.fromkeys(assumptions + list(admission.assumptions))),
         )
     assumptions.extend(admission.assumptions)
+    unknowns.extend(admission.unknowns)
     ports = admission.ports & admission.world_ports
     if not ports:
         return PathReport(
@@ -91,21 +112,22 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
             str(admission.ports),
             restricted=f"reachable on {admission.ports} from {', '.join(admission.sources)} only",
             assumptions=tuple(dict.fromkeys(assumptions)),
+            unknowns=tuple(dict.fromkeys(unknowns)),
         )
-    route = admission.route
-    assert route is not None
-    # Each rule that lets part of the open ports in, with its own part: every one of them must
-    # change, or the path stays open.
-    admitting = [
-        (rule, part)
-        for rule in rules
-        if (part := internet_admission(placement, [rule], version, True, memo).ports & ports)
-    ]
-    igw_span = route.target.span if route.target is not None else None
-    steps.append(step("internet_gateway", route.target_address, "internet gateway of the VPC", igw_span, ports))
-    steps.append(step(table.kind, table.address, table.description, table.span, ports))
-    steps.append(step("route", route.route.address, f"route {describe_route(route, version)}", route.route.span, ports))
+    route = admission.route if via_gateway else guessed
     related: list[Evidence] = []
+    if route is not None:
+        # The route (and the gateway) the path takes may not exist: then the path is possible.
+        built_on = existence_open(route.route, route.target)
+        assumptions.extend(built_on.assumptions)
+        unknowns.extend(built_on.unknowns)
+        igw_span = route.target.span if route.target is not None else None
+        steps.append(step("internet_gateway", route.target_address, "internet gateway of the VPC", igw_span, ports))
+        steps.append(step(table.kind, table.address, table.description, table.span, ports))
+        described = f"route {describe_route(route, version)}"
+        steps.append(step("route", route.route.address, described, route.route.span, ports))
+    else:
+        steps.append(step(table.kind, table.address, "the subnet's route table, not known offline", None, ports))
     if placement.network_acl is not None:
         acl = placement.network_acl
         steps.append(step("network_acl", acl.address, "the subnet's network ACL", acl.span, ports))
@@ -119,6 +141,115 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
         steps.append(
             step("network_acl", "default network ACL", "the VPC's default network ACL allows all", None, ports)
         )
+    group_steps, groups, others, location = _through_groups(ctx, placement, rules, version, via_gateway, ports, memo)
+    steps.extend(group_steps)
+    related.extend(groups)
+    related.append(public.location)
+    if route is not None:
+        related.append(Evidence(route.route.span, route.route.address, f"route {describe_route(route, version)}"))
+    related.extend(others)
+    return PathReport(
+        "gateway",
+        version,
+        tuple(steps),
+        str(ports),
+        location=location,
+        related=tuple(related),
+        assumptions=tuple(dict.fromkeys(assumptions)),
+        target_ports=ports,
+        unknowns=tuple(dict.fromkeys(unknowns)),
+    )
+
+
+def unknown_subnet_path(ctx: WorkloadContext, version: int, memo: NetworkMemo) -> PathReport | None:
+    """The path through the subnets the workload names that are not known offline
+    (``unplaced_subnets``; IPv4 only: an IPv6 address needs a subnet known to hold one).
+    Whether such a subnet routes to an internet gateway, maps public addresses or has a
+    NACL is not known: open (possible) when the workload may have a public address and its
+    groups admit the internet, cut when no group admits it whatever the subnet is. None when
+    every subnet is known."""
+    unplaced = unplaced_subnets(ctx)
+    if not unplaced or version != 4:
+        return None
+    family = FAMILY[version]
+    where = ", ".join(ref_text(r) for r in unplaced)
+    steps = [
+        step("internet", "internet", f"any {family} address on the internet", None),
+        step("subnet", where, "a subnet not known offline", ctx.workload.span_of("subnet", "subnets")),
+    ]
+    public = public_addresses(ctx, memo).of(version)
+    if public is None or not public.unplaced:
+        return PathReport(
+            "gateway", version, tuple(steps), "", cut=f"{ctx.address} has no public {family} address in {where}"
+        )
+    rules = ingress_rules(ctx.security_groups)
+    admission = internet_admission(None, rules, version, False, memo)
+    if not admission.sg_ports:
+        return _no_group_admits(ctx, version, tuple(steps))
+    assumptions = [
+        f"the subnet {ctx.address} runs in is not known offline ({where}); assumed it routes internet addresses "
+        "to an internet gateway and its network ACL lets the traffic in",
+        *public.assumptions,
+        *admission.assumptions,
+    ]
+    unknowns = [*origins_of(unplaced), *public.unknowns, *admission.unknowns]
+    ports = admission.ports & admission.world_ports
+    if not ports:
+        return PathReport(
+            "gateway",
+            version,
+            tuple(steps),
+            str(admission.ports),
+            restricted=f"reachable on {admission.ports} from {', '.join(admission.sources)} only",
+            assumptions=tuple(dict.fromkeys(assumptions)),
+            unknowns=tuple(dict.fromkeys(unknowns)),
+        )
+    group_steps, groups, others, location = _through_groups(ctx, None, rules, version, False, ports, memo)
+    return PathReport(
+        "gateway",
+        version,
+        (*steps, *group_steps),
+        str(ports),
+        location=location,
+        related=(*groups, public.location, *others),
+        assumptions=tuple(dict.fromkeys(assumptions)),
+        target_ports=ports,
+        unknowns=tuple(dict.fromkeys(unknowns)),
+    )
+
+
+def _no_group_admits(ctx: WorkloadContext, version: int, steps: tuple[PathStep, ...]) -> PathReport:
+    groups = ", ".join(g.group.address for g in ctx.security_groups) or "no security group"
+    return PathReport(
+        "gateway",
+        version,
+        steps,
+        "",
+        cut=f"no rule of {groups} admits traffic from {FAMILY[version]} internet addresses",
+    )
+
+
+def _through_groups(
+    ctx: WorkloadContext,
+    placement: Placement | None,
+    rules: list[SecurityGroupRule],
+    version: int,
+    via_gateway: bool,
+    ports: PortSet,
+    memo: NetworkMemo,
+) -> tuple[list[PathStep], list[Evidence], list[Evidence], Evidence]:
+    """The hops through the attached groups to the workload, the groups' lines and the other
+    admitting rules' lines (related places), and the line of the first admitting rule."""
+    family = FAMILY[version]
+    # Each rule that lets part of the open ports in, with its own part: every one of them must
+    # change, or the path stays open.
+    admitting = [
+        (rule, part)
+        for rule in rules
+        if (part := internet_admission(placement, [rule], version, via_gateway, memo).ports & ports)
+    ]
+    steps: list[PathStep] = []
+    related: list[Evidence] = []
     # Each attached group with what it lets in, then each of its rules with its own part.
     for attached in ctx.security_groups:
         own = [(rule, part) for rule, part in admitting if group_of(ctx.security_groups, rule) is attached]
@@ -142,19 +273,9 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
                 )
             )
     steps.append(workload_step(ctx, ports))
-    related.append(public.location)
-    related.append(Evidence(route.route.span, route.route.address, f"route {describe_route(route, version)}"))
     anchor, _ = admitting[0]
+    others: list[Evidence] = []
     for other, part in admitting[1:]:
-        related.append(rule_evidence(ctx.security_groups, other, f"also admits {part} from the {family} internet"))
+        others.append(rule_evidence(ctx.security_groups, other, f"also admits {part} from the {family} internet"))
     location = rule_evidence(ctx.security_groups, anchor, f"admits {sg_rule_ports(anchor)} from the {family} internet")
-    return PathReport(
-        "gateway",
-        version,
-        tuple(steps),
-        str(ports),
-        location=location,
-        related=tuple(related),
-        assumptions=tuple(dict.fromkeys(assumptions)),
-        target_ports=ports,
-    )
+    return steps, related, others, location

@@ -11,7 +11,7 @@ from scanner.analyses.network import (
 )
 from scanner.findings import Evidence, PathStep
 from scanner.model import AutoScalingGroup, SecurityGroupRule
-from scanner.values import Span
+from scanner.values import Origin, Span
 from scanner.workload import AttachedGroup, Placement, ResolvedRoute, WorkloadContext
 
 FAMILY = {4: "IPv4", 6: "IPv6"}
@@ -34,10 +34,16 @@ class PathReport:
     target_ports: PortSet = field(default_factory=PortSet)
     # Open only from named addresses, not the whole internet: "tcp 22 from 198.51.100.7/32 only".
     restricted: str | None = None
+    unknowns: tuple[Origin, ...] = ()  # the open inputs its verdict rests on (with ``assumptions``)
 
     @property
     def open(self) -> bool:
         return self.cut is None and self.restricted is None
+
+    @property
+    def possible(self) -> bool:
+        """Open (or restricted) only for some values of what is not known offline."""
+        return bool(self.assumptions or self.unknowns)
 
 
 def step(kind: str, address: str, description: str, span: Span | None, ports: PortSet | None = None) -> PathStep:

@@ -48,9 +48,10 @@ from scanner.analyses.reachability.hops import (
     table_step,
     workload_step,
 )
+from scanner.analyses.unknowns import existence_open, origins_of
 from scanner.findings import Evidence, PathStep
 from scanner.model import SecurityGroup, SecurityGroupRule
-from scanner.values import ResourceRef, Unknown
+from scanner.values import Origin, ResourceRef, Unknown
 from scanner.workload import LoadBalancerRoute, Placement, WorkloadContext
 
 _PRESERVED_BY_PROTOCOL = frozenset({"UDP", "TCP_UDP", "QUIC", "TCP_QUIC"})
@@ -154,11 +155,13 @@ def _covers_lb_addresses(
 
 def _admits_from_lb(
     ctx: WorkloadContext, route: LoadBalancerRoute, version: int, ports: PortSet, clients: _Clients, memo: NetworkMemo
-) -> tuple[list[tuple[SecurityGroupRule, PortSet]], PortSet, list[str]]:
+) -> tuple[list[tuple[SecurityGroupRule, PortSet]], PortSet, list[str], list[Origin]]:
     """The workload's rules that admit part of ``ports`` from the LB, each with its part; the
-    ports only named client ranges reach (a restricted path); the assumptions taken."""
+    ports only named client ranges reach (a restricted path); the assumptions taken and the
+    origins deciding them."""
     admitting: list[tuple[SecurityGroupRule, PortSet]] = []
     assumptions: list[str] = []
+    unknowns: list[Origin] = []
     lb_groups = [g.group for g in route.lb_security_groups]
     rules = ingress_rules(ctx.security_groups)
     world = PortSet()
@@ -167,6 +170,7 @@ def _admits_from_lb(
         placement = ctx.placements[0] if ctx.placements else None
         direct = internet_admission(placement, rules, version, False, memo, check_acl=False)
         assumptions.extend(direct.assumptions)
+        unknowns.extend(direct.unknowns)
         world = direct.world_ports & ports
         restricted = (direct.sg_ports & ports) - world
     for rule in rules:
@@ -191,29 +195,41 @@ def _admits_from_lb(
                     part = sg_rule_ports(rule) & ports
                     if assumption:
                         assumptions.append(f"{rule.address}: {assumption}")
+                        unknowns.extend(origins_of(cidr, [p.subnet for p in route.lb_placements]))
                     break
         if part:
             admitting.append((rule, part))
     admitted = PortSet()
     for _, part in admitting:
         admitted = admitted | part
-    return admitting, restricted - admitted, assumptions
+    # A rule that may not exist admits only if it does (unless a certain rule admits the same).
+    certain = PortSet()
+    for rule, part in admitting:
+        if rule.existence is None:
+            certain = certain | part
+    for rule, part in admitting:
+        if rule.existence is not None and not (part - certain).is_empty():
+            built_on = existence_open(rule)
+            assumptions.extend(built_on.assumptions)
+            unknowns.extend(built_on.unknowns)
+    return admitting, restricted - admitted, assumptions, unknowns
 
 
 def _lb_egress(
     route: LoadBalancerRoute, ctx: WorkloadContext, version: int, ports: PortSet
-) -> tuple[PortSet, list[str]]:
+) -> tuple[PortSet, list[str], list[Origin]]:
     """Ports of ``ports`` the LB's groups let it open to the workload (all, for a LB without
     groups). A destination range not known offline, or a workload subnet not known, is
     assumed to match."""
     groups = route.lb_security_groups
     if not groups or any(g.group.implicit_egress_all for g in groups):
-        return ports, []
+        return ports, [], []
     destinations = [subnet_cidr(p, version) for p in ctx.placements if p.subnet is not None]
     destinations = [d for d in destinations if d is not None] or _workload_vpc_cidrs(ctx, version)
     workload_groups = [g.group for g in ctx.security_groups]
     allowed = PortSet()
     assumptions: list[str] = []
+    unknowns: list[Origin] = []
     for attached in groups:
         for rule in attached.rules:
             if rule.ingress:
@@ -227,12 +243,13 @@ def _lb_egress(
                     assumptions.append(
                         f"{rule.address}: whether egress to {cidr} reaches {ctx.address} is not known; assumed it does"
                     )
+                    unknowns.extend(origins_of(cidr))
                     match = True
                 elif any(cidr_contains(cidr, d) is True for d in destinations):
                     match = True
             if match:
                 allowed = allowed | (sg_rule_ports(rule) & ports)
-    return allowed, assumptions
+    return allowed, assumptions, unknowns
 
 
 def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int, memo: NetworkMemo) -> PathReport:
@@ -241,6 +258,7 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
     steps = [step("internet", "internet", f"any {family} address on the internet", None)]
     lb_step = step("load_balancer", lb.address, f"{lb.lb_type} load balancer", lb.span)
     assumptions: list[str] = []
+    unknowns: list[Origin] = []
 
     def ended(why: str, *more: PathStep, restricted: bool = False, ports: str = "") -> PathReport:
         return PathReport(
@@ -250,7 +268,8 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
             ports,
             cut=None if restricted else why,
             restricted=why if restricted else None,
-            assumptions=tuple(dict.fromkeys(assumptions)),
+            assumptions=tuple(dict.fromkeys(assumptions)) if restricted else (),
+            unknowns=tuple(dict.fromkeys(unknowns)) if restricted else (),
         )
 
     if lb.lb_type == "gateway":
@@ -259,6 +278,11 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
         return ended(f"{lb.address} is internal (internal = true), not internet-facing")
     if isinstance(lb.internal, Unknown):
         assumptions.append(f"{lb.address}: internal is unknown ({lb.internal.reason}); assumed internet-facing")
+        unknowns.extend(origins_of(lb.internal))
+    # The load balancer, its listener and target group may not exist (count unknown).
+    built_on = existence_open(lb, listener, route.target_group)
+    assumptions.extend(built_on.assumptions)
+    unknowns.extend(built_on.unknowns)
     routed = [p for p in route.lb_placements if p.default_vpc or internet_gateway_routes(p, version, memo)]
     # Subnets not known offline are no doubt here: AWS refuses an internet-facing load balancer
     # in a VPC without an internet gateway, and one is internet-facing to be reached from it.
@@ -266,12 +290,17 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
         return ended(f"none of the subnets of {lb.address} routes {family} internet addresses to an internet gateway")
     listener_ports, more = _listener_ports(route)
     assumptions.extend(more)
+    if more:
+        unknowns.extend(origins_of(listener.port))
     lis_step = step("listener", listener.address, f"listener on {listener_ports}", listener.span, listener_ports)
     target_ports, more = _target_ports(route, listener_ports)
     assumptions.extend(more)
+    if more and route.target_group is not None:
+        unknowns.extend(origins_of(route.target_group.port))
     clients = _client_addresses(route, version)
     if clients.assumption:
         assumptions.append(clients.assumption)
+        unknowns.extend(origins_of(route.target_group.preserve_client_ip if route.target_group else None))
 
     # The LB's own groups: the listener port from the whole internet, and out to the targets.
     lb_admitting: list[tuple[SecurityGroupRule, PortSet]] = []
@@ -281,6 +310,7 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
             routed[0] if routed else None, lb_rules, version, False, memo, check_acl=False
         )
         assumptions.extend(from_internet.assumptions)
+        unknowns.extend(from_internet.unknowns)
         groups = ", ".join(g.group.address for g in route.lb_security_groups)
         if not from_internet.sg_ports & listener_ports:
             return ended(
@@ -301,8 +331,9 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
             alone = internet_admission(routed[0] if routed else None, [rule], version, False, memo, check_acl=False)
             if part := alone.sg_ports & open_ports:
                 lb_admitting.append((rule, part))
-        egress, more = _lb_egress(route, ctx, version, target_ports)
+        egress, more, origins = _lb_egress(route, ctx, version, target_ports)
         assumptions.extend(more)
+        unknowns.extend(origins)
         if not egress:
             return ended(
                 f"{groups} of {lb.address} lets it open no connection to {ctx.address} on {target_ports} "
@@ -326,13 +357,15 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
     lb_crossing = entered[0][1] if entered else None  # the subnet the path shows
     if lb_crossing is not None:
         assumptions.extend(lb_crossing.assumptions)
+        unknowns.extend(lb_crossing.unknowns)
     tg_steps: list[PathStep] = []
     if route.target_group is not None:
         tg = route.target_group
         tg_steps.append(step("target_group", tg.address, f"forwards to {target_ports}", tg.span, target_ports))
 
-    admitting, restricted, more = _admits_from_lb(ctx, route, version, target_ports, clients, memo)
+    admitting, restricted, more, origins = _admits_from_lb(ctx, route, version, target_ports, clients, memo)
     assumptions.extend(more)
+    unknowns.extend(origins)
     admitted = PortSet()
     for _, part in admitting:
         admitted = admitted | part
@@ -356,6 +389,7 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
     if not workload_acl.ports:
         return ended(blocked, lis_step, *tg_steps)
     assumptions.extend(workload_acl.assumptions)
+    unknowns.extend(workload_acl.unknowns)
     admitted = workload_acl.ports
     return _open_path(
         ctx,
@@ -373,6 +407,7 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
         admitting,
         admitted,
         assumptions,
+        unknowns,
     )
 
 
@@ -392,6 +427,7 @@ def _open_path(
     admitting: list[tuple[SecurityGroupRule, PortSet]],
     admitted: PortSet,
     assumptions: list[str],
+    unknowns: list[Origin],
 ) -> PathReport:
     """The open path's hops in the order a packet meets them, each with what it lets through:
     the LB and its listener, the LB subnet's route back to the internet gateway and NACL, each
@@ -478,6 +514,7 @@ def _open_path(
         related=tuple(related),
         assumptions=tuple(dict.fromkeys(assumptions)),
         target_ports=admitted,
+        unknowns=tuple(dict.fromkeys(unknowns)),
     )
 
 

@@ -22,6 +22,7 @@ from scanner.analyses.reachability.hops import (
     table_step,
     workload_step,
 )
+from scanner.analyses.unknowns import existence_open, origins_of
 from scanner.findings import Evidence
 from scanner.values import Unknown
 from scanner.workload import Placement, WorkloadContext
@@ -40,9 +41,11 @@ def private_paths(ctx: WorkloadContext, placement: Placement, version: int, memo
             continue
         via = "vpc_peering" if resolved.target_kind == "vpc_peering" else "vpn"
         assumptions: list[str] = []
+        deciding: list[object] = []
         net = parse_cidr(destination)
         if net is None:
             assumptions.append(f"{resolved.route.address}: destination {destination} is unknown; assumed any CIDR")
+            deciding.append(destination)
             ports, rule = PortSet(), None
             for candidate in rules:
                 cidrs = candidate.cidrs if version == 4 else candidate.ipv6_cidrs
@@ -58,6 +61,7 @@ def private_paths(ctx: WorkloadContext, placement: Placement, version: int, memo
                         assumptions.append(
                             f"{candidate.address}: source {cidr} is unknown; assumed it overlaps {destination}"
                         )
+                        deciding.append(cidr)
                         overlap = True
                     if overlap:
                         ports = ports | sg_rule_ports(candidate)
@@ -81,12 +85,10 @@ def private_paths(ctx: WorkloadContext, placement: Placement, version: int, memo
                     tuple(steps),
                     "",
                     cut=f"no security group rule admits traffic from {destination}",
-                    assumptions=tuple(assumptions),
                 )
             )
             continue
         crossing = acl_crossing(placement, version, [destination], ports, memo)
-        assumptions.extend(crossing.assumptions)
         if not crossing.ports:
             out.append(
                 PathReport(
@@ -96,10 +98,14 @@ def private_paths(ctx: WorkloadContext, placement: Placement, version: int, memo
                     "",
                     cut=f"network ACL {crossing.acl} does not let {ports} in from {destination} "
                     f"(or the replies back out)",
-                    assumptions=tuple(dict.fromkeys(assumptions)),
                 )
             )
             continue
+        assumptions.extend(crossing.assumptions)
+        # The route (its peering or gateway) and the admitting rule may not exist: possible.
+        built_on = existence_open(resolved.route, resolved.target, rule)
+        assumptions.extend(built_on.assumptions)
+        unknowns = (*origins_of(*deciding), *crossing.unknowns, *built_on.unknowns)
         ports = crossing.ports
         if crossing.acl:
             steps.append(step("network_acl", crossing.acl, "the subnet's network ACL", crossing.span, ports))
@@ -128,6 +134,7 @@ def private_paths(ctx: WorkloadContext, placement: Placement, version: int, memo
                 related=related,
                 assumptions=tuple(dict.fromkeys(assumptions)),
                 target_ports=ports,
+                unknowns=tuple(dict.fromkeys(unknowns)),
             )
         )
     return out

@@ -24,6 +24,7 @@ from scanner.model import (
     VpnGateway,
 )
 from scanner.rules import internet_reachable, public_ip, vpc_reachable
+from scanner.values import Origin, Unknown
 from scanner.workload import WorkloadContext
 from tests.support.model_builders import (
     acl,
@@ -515,3 +516,59 @@ def test_vpc_reachable_needs_all_traffic_from_a_cidr_containing_the_vpc() -> Non
     assert reach(context(*public_network(), web_group(tcp_only, udp_too), instance()), VPC_REACHABLE) is not None
     half = rule("aws_security_group.web.ingress[0]", protocol="-1", cidrs=("10.0.0.0/17",))
     assert reach(context(*public_network(), web_group(half), instance()), VPC_REACHABLE) is None
+
+
+# --- load balancer paths resting on unknowns are possible ---------------------------------------
+
+
+def test_alb_whose_listener_may_not_exist_gives_a_possible_path_naming_its_count() -> None:
+    count = Origin("count", "count of aws_lb_listener.https")
+    resources = [
+        replace(r, existence=Unknown("count is unknown", origins=(count,)))
+        if r.address == "aws_lb_listener.https"
+        else r
+        for r in _private_workload_with_alb({})
+    ]
+    trait = reach(context(*resources, address=ASG))
+    assert trait is not None and trait.properties["via"] == "load_balancer"
+    assert trait.possible and trait.unknowns == (count,)
+    assert any("aws_lb_listener.https may not exist" in a for a in trait.assumptions)
+
+
+def test_alb_with_unknown_subnets_names_them_and_internal_unknown_too() -> None:
+    subnets_var = Origin("variable", "var.public_subnet_ids")
+    internal_var = Origin("variable", "var.internal")
+    lb_fields = {
+        "subnets": (Unknown("var.public_subnet_ids has no value", origins=(subnets_var,)),),
+        "internal": Unknown("var.internal has no value", origins=(internal_var,)),
+    }
+    trait = reach(context(*_private_workload_with_alb(lb_fields), address=ASG))
+    assert trait is not None and trait.possible
+    assert set(trait.unknowns) == {subnets_var, internal_var}
+
+
+def test_alb_path_with_everything_known_stays_certain() -> None:
+    trait = reach(context(*_private_workload_with_alb({}), address=ASG))
+    assert trait is not None and not trait.possible and trait.unknowns == ()
+
+
+def test_peering_route_to_an_unknown_destination_names_its_origin_and_a_known_one_stays_certain() -> None:
+    peer_var = Origin("variable", "var.peer_cidr")
+    peering = make(VpcPeering, "aws_vpc_peering_connection.p", vpc=ref("aws_vpc.main"))
+    unknown = Unknown("var.peer_cidr has no value", origins=(peer_var,))
+    db = rule("aws_security_group.web.ingress[0]", from_port=5432, cidrs=("192.168.1.0/24",))
+
+    def reached(destination: object) -> Trait | None:
+        to_peer = route(
+            "aws_route_table.private.route[0]",
+            destination,  # type: ignore[arg-type]
+            ref("aws_vpc_peering_connection.p"),
+            target_kind="vpc_peering",
+        )
+        ctx = context(*_private_subnet(to_peer), peering, web_group(db), instance(subnet_address="aws_subnet.private"))
+        return reach(ctx)
+
+    possible = reached(unknown)
+    assert possible is not None and possible.possible and possible.unknowns == (peer_var,)
+    certain = reached("192.168.0.0/16")
+    assert certain is not None and not certain.possible

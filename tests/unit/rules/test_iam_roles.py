@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from scanner.analyses.iam import managed_policy_verdict, statement_grants
@@ -12,11 +14,12 @@ from scanner.model import (
     InstanceProfile,
     LaunchTemplate,
     Policy,
+    PolicyAttachment,
     Role,
     Statement,
 )
 from scanner.rules import admin_role, service_admin_role
-from scanner.values import ResourceRef, Span, Unknown
+from scanner.values import Origin, ResourceRef, Span, Unknown
 from scanner.workload import ResolvedPolicy, RoleContext, WorkloadContext
 from tests.support.rule_checks import run_checks
 
@@ -385,3 +388,38 @@ def test_auto_scaling_group_gets_its_profile_from_the_launch_template() -> None:
     assert trait.location.span == span(91)
     assert span(105) in {e.span for e in trait.related}
     assert [s.kind for s in trait.path][:2] == ["auto_scaling_group", "launch_template"]
+
+
+# --- unknown is not "no": grants resting on what may not exist are possible --------------------
+
+COUNT = Origin("count", "count of aws_iam_role_policy_attachment.admin")
+MAYBE = Unknown("count is unknown", origins=(COUNT,))
+
+
+def test_managed_admin_attached_by_an_attachment_that_may_not_exist_is_possible() -> None:
+    attachment = PolicyAttachment(
+        address="aws_iam_role_policy_attachment.admin", kind="x", span=span(90), existence=MAYBE
+    )
+    resolved = replace(managed("arn:aws:iam::aws:policy/AdministratorAccess"), attachment=attachment)
+    [trait] = [t for t in role_traits(instance_ctx(resolved)) if t.rule_id == ADMIN_ROLE]
+    assert trait.possible and trait.unknowns == (COUNT,)
+    assert "aws_iam_role_policy_attachment.admin may not exist" in trait.assumptions[0]
+
+
+def test_managed_admin_attached_for_certain_stays_certain() -> None:
+    [trait] = [
+        t
+        for t in role_traits(instance_ctx(managed("arn:aws:iam::aws:policy/AdministratorAccess")))
+        if t.rule_id == ADMIN_ROLE
+    ]
+    assert not trait.possible
+
+
+def test_a_deny_in_a_policy_that_may_not_exist_does_not_quietly_remove_the_grant() -> None:
+    deny_policy = inline(stmt(100, "Deny"), address="aws_iam_role_policy.deny_all")
+    maybe_deny = replace(deny_policy, policy=replace(deny_policy.policy, existence=MAYBE))
+    traits = role_traits(instance_ctx(inline(allow(50)), maybe_deny))
+    [trait] = [t for t in traits if t.rule_id == ADMIN_ROLE]
+    assert trait.possible and trait.unknowns == (COUNT,)
+    assert any("aws_iam_role_policy.deny_all (a Deny) may not exist" in a for a in trait.assumptions)
+    assert [t for t in role_traits(instance_ctx(inline(allow(50)), deny_policy)) if t.rule_id == ADMIN_ROLE] == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from scanner.findings import Trait
 from scanner.model import (
     AutoScalingGroup,
@@ -11,7 +13,7 @@ from scanner.model import (
     MetadataOptions,
 )
 from scanner.rules import imdsv1
-from scanner.values import ResourceRef, Span, Unknown
+from scanner.values import Origin, ResourceRef, Span, Unknown
 from scanner.workload import WorkloadContext
 from tests.support.rule_checks import run_checks
 
@@ -258,3 +260,41 @@ def test_instance_and_template_win_over_the_account_default() -> None:
     assert trait.location.span == span(6)
     lt = template(options(25, tokens="required"))
     assert imds_traits(ctx(asg(), lt, account=defaults("optional"))) == []
+
+
+# --- unknown is not "no": possible traits name what decides them ------------------------------
+
+TOKENS_VAR = Origin("variable", "var.http_tokens", fill_in="--var http_tokens=...")
+
+
+def test_unknown_tokens_names_its_origin() -> None:
+    unknown = Unknown("var.http_tokens has no value", origins=(TOKENS_VAR,))
+    trait = only(imds_traits(ctx(instance(options(5, tokens=unknown)))))
+    assert trait.possible and trait.unknowns == (TOKENS_VAR,)
+    assert 'assumed not "required"' in trait.assumptions[0]
+
+
+def test_template_named_by_a_variable_names_the_variable() -> None:
+    template_var = Origin("variable", "var.launch_template_id")
+    trait = only(imds_traits(ctx(instance(template=Unknown("var.launch_template_id", origins=(template_var,))))))
+    assert trait.possible and trait.unknowns == (template_var,)
+
+
+def test_required_account_default_that_may_not_exist_is_possible_not_a_quiet_no() -> None:
+    count = Origin("count", "count of aws_ec2_instance_metadata_defaults.this")
+    maybe = replace(defaults("required"), existence=Unknown("count is unknown", origins=(count,)))
+    trait = only(imds_traits(ctx(instance(), account=maybe)))
+    assert trait.possible and trait.unknowns == (count,)
+    assert "may not exist" in trait.assumptions[0]
+
+
+def test_optional_account_default_that_may_not_exist_stays_certain() -> None:
+    maybe = replace(defaults("optional"), existence=Unknown("count is unknown", origins=(Origin("count", "c"),)))
+    trait = only(imds_traits(ctx(instance(), account=maybe)))
+    assert not trait.possible and trait.unknowns == ()
+
+
+def test_known_optional_tokens_with_an_unknown_image_stays_certain() -> None:
+    unknown_ami = Unknown("data.aws_ami.x.id", origins=(Origin("data_source", "data.aws_ami.x"),))
+    trait = only(imds_traits(ctx(replace(instance(options(5, tokens="optional")), image=unknown_ami))))
+    assert not trait.possible

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from scanner.findings import Trait
 from scanner.model import AutoScalingGroup, Instance, LaunchTemplate, SecurityGroup, SecurityGroupRule
 from scanner.options import ScanOptions
 from scanner.rules import open_security_group, remote_access
-from scanner.values import ResourceRef, Span, Unknown
+from scanner.values import Origin, ResourceRef, Span, Unknown
 from scanner.workload import AttachedGroup, WorkloadContext
 from tests.support.rule_checks import run_checks
 
@@ -235,16 +236,35 @@ def test_egress_to_the_internet_never_fires() -> None:
     assert traits_for(rule(protocol="-1", from_port=0, to_port=0, cidrs=("0.0.0.0/0",), ingress=False)) == []
 
 
-@pytest.mark.parametrize("unknown_field", ["cidrs", "protocol", "from_port"])
-def test_unknown_values_do_not_fire(unknown_field: str) -> None:
-    values: dict[str, object] = {"cidrs": ("0.0.0.0/0",)}
-    values[unknown_field] = (Unknown("var.x has no value"),) if unknown_field == "cidrs" else Unknown("var.x")
+@pytest.mark.parametrize("unknown_field", ["protocol", "from_port"])
+def test_unknown_ports_do_not_fire(unknown_field: str) -> None:
+    values: dict[str, object] = {"cidrs": ("0.0.0.0/0",), unknown_field: Unknown("var.x")}
     assert traits_for(rule(**values)) == []  # type: ignore[arg-type]
 
 
-def test_world_next_to_an_unknown_cidr_still_fires() -> None:
-    traits = traits_for(rule(cidrs=(Unknown("var.office_cidr has no value"), "0.0.0.0/0")))
+OFFICE = Origin("variable", "var.office_cidr", fill_in="--var office_cidr=...")
+
+
+def test_an_unknown_source_is_a_possible_world_rule_naming_its_origin() -> None:
+    traits = traits_for(rule(cidrs=(Unknown("var.office_cidr has no value", origins=(OFFICE,)),)))
     assert rule_ids(traits) == [OPEN_SECURITY_GROUP, REMOTE_ACCESS]
+    for trait in traits:
+        assert trait.possible and trait.unknowns == (OFFICE,)
+        assert "assumed it is the whole internet" in trait.assumptions[0]
+
+
+def test_world_next_to_an_unknown_cidr_is_certain() -> None:
+    traits = traits_for(rule(cidrs=(Unknown("var.office_cidr has no value", origins=(OFFICE,)), "0.0.0.0/0")))
+    assert rule_ids(traits) == [OPEN_SECURITY_GROUP, REMOTE_ACCESS]
+    assert not any(t.possible for t in traits)
+
+
+def test_a_world_rule_that_may_not_exist_is_possible() -> None:
+    count = Origin("count", "count of aws_security_group_rule.ssh")
+    maybe = replace(rule(cidrs=("0.0.0.0/0",)), existence=Unknown("count is unknown", origins=(count,)))
+    traits = traits_for(maybe)
+    assert rule_ids(traits) == [OPEN_SECURITY_GROUP, REMOTE_ACCESS]
+    assert all(t.possible and t.unknowns == (count,) for t in traits)
 
 
 def test_each_rule_is_its_own_trait_and_groups_attached_twice_count_once() -> None:
