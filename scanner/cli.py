@@ -17,7 +17,7 @@ from rich.console import Console
 from scanner import __version__
 from scanner.cache import default_cache_dir
 from scanner.findings import LoadError
-from scanner.options import ScanOptions
+from scanner.options import DEFAULT_MAX_INSTANCES, ScanOptions
 from scanner.settings import FileSettings, SettingsError, find_settings_file, load_settings
 
 if TYPE_CHECKING:
@@ -149,6 +149,13 @@ def scan(
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the parse cache.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for loading (0: one per CPU).")] = 0,
+    max_instances: Annotated[
+        int | None,
+        typer.Option(
+            "--max-instances",
+            help="Largest count/for_each expanded (10000); past it one instance ADDRESS[*] stands for all.",
+        ),
+    ] = None,
     timings: Annotated[bool, typer.Option("--timings", hidden=True, help="Print phase timings to stderr.")] = False,
 ) -> None:
     """Scan Terraform and CloudFormation for EC2 exposures."""
@@ -164,6 +171,10 @@ def scan(
     fail_level = fail_on or settings.fail_on or "low"
     if fail_level not in FAIL_ON_LEVELS:
         err.print(f"[red]error:[/red] --fail-on must be one of {', '.join(FAIL_ON_LEVELS)}", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
+    instance_bound = max_instances if max_instances is not None else settings.max_instances
+    if instance_bound is not None and instance_bound < 1:
+        err.print("[red]error:[/red] --max-instances must be 1 or more", highlight=False)
         raise typer.Exit(EXIT_USAGE)
     if authorized_ports is not None:
         ports = _ports(authorized_ports)
@@ -182,6 +193,7 @@ def scan(
         cache_dir=None if no_cache else (cache_dir.resolve() if cache_dir else default_cache_dir()),
         jobs=jobs if jobs > 0 else (os.cpu_count() or 1),
         skip_rules=frozenset(settings.skip_rules) | frozenset(skip_rule or ()),
+        max_instances=instance_bound or DEFAULT_MAX_INSTANCES,
     )
     excludes = tuple(settings.exclude) + tuple(exclude or ())
     if source is not None:

@@ -66,6 +66,7 @@ def request_key(options: ScanOptions) -> str:
         str(options.plan_source) if options.plan_source else "",
         options.max_file_bytes,
         sorted(options.skip_rules),
+        options.max_instances,
     )
     digest.update(repr(fields).encode())
     for path in options.var_files:

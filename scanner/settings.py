@@ -30,6 +30,7 @@ KNOWN_KEYS = frozenset(
         "epss",
         "epss-threshold",
         "format",
+        "max-instances",
     }
 )
 SEVERITY_NAMES = ("low", "medium", "high", "critical", "none")
@@ -55,6 +56,7 @@ class FileSettings:
     epss: Path | None = None
     epss_threshold: float | None = None
     format: str | None = None
+    max_instances: int | None = None
 
 
 def find_settings_file(root: Path) -> Path | None:
@@ -129,6 +131,11 @@ def load_settings(path: Path) -> FileSettings:
     threshold = table.get("epss-threshold")
     if threshold is not None and not isinstance(threshold, (int, float)):
         raise SettingsError(f"{path}: epss-threshold must be a number")
+    max_instances = table.get("max-instances")
+    if max_instances is not None and (
+        isinstance(max_instances, bool) or not isinstance(max_instances, int) or max_instances < 1
+    ):
+        raise SettingsError(f"{path}: max-instances must be a whole number of 1 or more")
     optional_path = {k: (base / v if v else None) for k in ("vuln-db", "kev", "epss") for v in [text(k)]}
     return FileSettings(
         source=path,
@@ -145,4 +152,5 @@ def load_settings(path: Path) -> FileSettings:
         epss=optional_path["epss"],
         epss_threshold=float(threshold) if threshold is not None else None,
         format=text("format"),
+        max_instances=max_instances,
     )
