@@ -161,7 +161,7 @@ def scan(
     """Scan Terraform and CloudFormation for EC2 exposures."""
     from scanner.scan import scan as run_scan
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)  # an error naming file:line stays on one line
     root = _root_for([*paths, source] if source else paths)  # the plan's .tf files are read and reported
     try:
         settings = _settings(root, config)
@@ -195,6 +195,9 @@ def scan(
         skip_rules=frozenset(settings.skip_rules) | frozenset(skip_rule or ()),
         max_instances=instance_bound or DEFAULT_MAX_INSTANCES,
     )
+    for refused_file in _var_file_problems(options):
+        err.print(f"[red]error:[/red] {refused_file}", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
     excludes = tuple(settings.exclude) + tuple(exclude or ())
     if source is not None:
         problem = _plan_source_problem(paths, options, excludes)
@@ -204,6 +207,10 @@ def scan(
     vulnerability_data = _load_vulnerability_data(
         options, settings, sbom or [], inspector or [], vuln_db, kev, epss, epss_threshold
     )
+    for unread in vulnerability_data[2]:
+        if unread.file in vulnerability_data[4]:  # an SBOM named that is missing or not one
+            err.print(f"[red]error:[/red] --sbom {unread}", highlight=False)
+            raise typer.Exit(EXIT_USAGE)
     from scanner.progress import ScanProgress
 
     # A scan builds a large heap that lives until it ends, and makes next to no cyclic garbage
@@ -220,6 +227,11 @@ def scan(
             progress=progress,
             vulnerability_key=vulnerability_data[3],
         )
+    refused = [e for e in result.all_errors if e.usage]
+    if refused:
+        for refusal in refused:
+            err.print(f"[red]error:[/red] {refusal}", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
     result.notices.extend(vulnerability_data[1])
     result.errors.extend(vulnerability_data[2])
     from scanner.baseline import only_new, read_baseline, write_baseline_file
@@ -251,18 +263,49 @@ def scan(
         result.timings["report_cpu"] = time.process_time() - report_started_cpu
         err.file.write("iacscan-timings " + json.dumps({k: round(v, 3) for k, v in result.timings.items()}) + "\n")
 
-    if not result.configurations and result.all_errors:
+    nothing = _nothing_scanned(paths, result, options)
+    if nothing is not None:
+        err.print(f"[red]error:[/red] {nothing}", highlight=False)
         raise typer.Exit(EXIT_USAGE)
     if write_baseline is not None:
         raise typer.Exit(EXIT_OK)  # the findings were just accepted
-    threshold = FAIL_ON_LEVELS[fail_level]
     suppressed = SuppressionIndex.of(shown)
-    failing = [e for e in shown.exposures if int(e.severity) >= threshold and not suppressed.for_exposure(e)]
-    if failing:
-        raise typer.Exit(EXIT_FINDINGS)
-    # A configuration iacscan itself failed on was not checked: a hook must not pass it silently.
-    internal = [e for e in result.all_errors if e.message.startswith("internal error")]
-    raise typer.Exit(EXIT_USAGE if internal else EXIT_OK)
+    failing = [
+        e for e in shown.exposures if int(e.severity) >= FAIL_ON_LEVELS[fail_level] and not suppressed.for_exposure(e)
+    ]
+    raise typer.Exit(exit_code(fail_level, bool(failing), result.all_errors))
+
+
+def exit_code(fail_level: str, failing: bool, errors: list[LoadError]) -> int:
+    """After a scan that read something: 1 for a finding at or above ``--fail-on``, and also
+    for a file that could not be read (a check that could not run is not a pass); 2 when
+    iacscan itself failed on a configuration. ``--fail-on none``: always 0."""
+    if fail_level == "none":
+        return EXIT_OK
+    if any(e.message.startswith("internal error") for e in errors):
+        return EXIT_USAGE  # a configuration iacscan failed on was not checked: never pass it
+    return EXIT_FINDINGS if failing or errors else EXIT_OK
+
+
+def _nothing_scanned(paths: list[Path], result: ScanResult, options: ScanOptions) -> str | None:
+    """Why the scan read nothing, which exits 2 whatever ``--fail-on`` says: a path that does
+    not exist, a folder named on the command line holding no Terraform or CloudFormation, or
+    every file found failing to parse. None when something was read. (Files named that are
+    not IaC are a note, not this: pre-commit passes them.)"""
+    missing = [e for e in result.errors if e.message == "no such file or folder"]
+    if missing:
+        return f"{missing[0].file}: no such file or folder"
+    places = [options.root / c.name for c in result.configurations]
+    places += [options.root / e.file for c in result.configurations for e in c.errors]
+    for given in paths:
+        if not given.is_dir():
+            continue
+        folder = given.resolve()
+        if not any(p.resolve() == folder or folder in p.resolve().parents for p in places):
+            return f"{given}: no Terraform (.tf, .tf.json, plan JSON) or CloudFormation template found in this folder"
+    if result.configurations and result.all_errors and not any(c.files for c in result.configurations):
+        return "nothing could be read: every Terraform or CloudFormation file found failed to load (see above)"
+    return None
 
 
 def _plan_source_problem(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...]) -> str | None:
@@ -287,6 +330,23 @@ def _plan_source_problem(paths: list[Path], options: ScanOptions, excludes: tupl
     return None
 
 
+def _var_file_problems(options: ScanOptions) -> list[str]:
+    """A ``--var-file`` (or settings ``var-files``) that does not exist or does not parse:
+    Terraform refuses to plan with it, so the scan is a usage error, not a note."""
+    from scanner.loaders.terraform.files import ParsedFiles
+
+    problems: list[str] = []
+    parsed = ParsedFiles()
+    for path in options.var_files:
+        if not path.is_file():
+            problems.append(f"--var-file {path}: no such file")
+            continue
+        errors: list[LoadError] = []
+        parsed.parse(path, options.display_path(path), options, errors)
+        problems += [f"--var-file {error}" for error in errors]
+    return problems
+
+
 def _load_vulnerability_data(
     options: ScanOptions,
     settings: FileSettings,
@@ -296,8 +356,9 @@ def _load_vulnerability_data(
     kev: Path | None,
     epss: Path | None,
     epss_threshold: float | None,
-) -> tuple[VulnerabilityData | None, list[str], list[LoadError], str | None]:
+) -> tuple[VulnerabilityData | None, list[str], list[LoadError], str | None, set[str]]:
     from scanner.vulndata import VulnerabilitySources, load_vulnerability_data
+    from scanner.vulndata.inventory import resolve_input
 
     sources = VulnerabilitySources(
         sboms={**settings.sboms, **{k: Path(v).resolve() for k, v in _key_values(sboms, "--sbom").items()}},
@@ -314,7 +375,11 @@ def _load_vulnerability_data(
         ),
     )
     data, errors, notices = load_vulnerability_data(sources, options.root)
-    return data, notices, errors, _vulnerability_key(sources, options.root) if data is not None else None
+    key = _vulnerability_key(sources, options.root) if data is not None else None
+    sbom_files = {
+        ScanOptions(root=options.root).display_path(resolve_input(p, options.root)) for p in sources.sboms.values()
+    }
+    return data, notices, errors, key, sbom_files
 
 
 def _vulnerability_key(sources: VulnerabilitySources, root: Path) -> str:
