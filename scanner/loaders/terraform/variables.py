@@ -17,7 +17,7 @@ from typing import Any
 
 from scanner.findings import LoadError
 from scanner.loaders.terraform import hcl as syn
-from scanner.loaders.terraform.cli_variables import check_cli_variable
+from scanner.loaders.terraform.cli_variables import TypeMismatch, check_cli_variable, cli_value, conform
 from scanner.loaders.terraform.eval import Evaluator
 from scanner.loaders.terraform.eval.functions import (
     FunctionError,
@@ -111,16 +111,17 @@ def _note_unloaded_var_files(run: LoadRun, loaded: list[Path]) -> None:
 
 
 def _cli_value(config: ModuleConfig, name: str, raw: str, grammar_cache: Path | None) -> Any:
+    """The value of ``--var name=raw`` as Terraform reads it (``cli_variables``): text for a
+    primitive type or none, else literal HCL, converted to the declared type. One Terraform
+    would refuse was reported as a usage error; the text stands in for it."""
     declared = config.variables.get(name)
-    type_expr = declared[0].body.attributes.get("type") if declared else None
-    if type_expr is not None and isinstance(type_expr.expr, syn.Variable) and type_expr.expr.name == "string":
+    type_attr = declared[0].body.attributes.get("type") if declared else None
+    if type_attr is None:
         return raw
     try:
-        expr = syn.parse_expression(raw, 1, grammar_cache)
-    except syn.HclSyntaxError:
+        return conform(cli_value(raw, type_attr.expr, grammar_cache), type_attr.expr)
+    except TypeMismatch:
         return raw
-    value = Evaluator(None).evaluate(expr, "--var")
-    return raw if isinstance(value, Unknown) else value
 
 
 def variable_value(
