@@ -158,7 +158,14 @@ def scan(
     ] = None,
     timings: Annotated[bool, typer.Option("--timings", hidden=True, help="Print phase timings to stderr.")] = False,
 ) -> None:
-    """Scan Terraform and CloudFormation for EC2 exposures."""
+    """Scan Terraform and CloudFormation for EC2 exposures.
+
+    Exit codes: 0 no finding at or above --fail-on and every file read; 1 findings at or
+    above --fail-on, or files that could not be read (a check that could not run is not a
+    pass); 2 usage errors (a --var Terraform would refuse, a missing or unparsable
+    --var-file or --sbom, a path that does not exist), a folder named that holds no
+    Terraform or CloudFormation, or nothing read (every file failed to parse). --fail-on
+    none exits 0 except for those. Files named that are not IaC are a note (exit 0)."""
     from scanner.scan import scan as run_scan
 
     err = Console(stderr=True, soft_wrap=True)  # an error naming file:line stays on one line
