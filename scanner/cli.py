@@ -17,7 +17,7 @@ from rich.console import Console
 from scanner import __version__
 from scanner.cache import default_cache_dir
 from scanner.findings import LoadError
-from scanner.options import ScanOptions
+from scanner.options import DEFAULT_MAX_INSTANCES, ScanOptions
 from scanner.settings import FileSettings, SettingsError, find_settings_file, load_settings
 
 if TYPE_CHECKING:
@@ -157,12 +157,26 @@ def scan(
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the parse cache.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for loading (0: one per CPU).")] = 0,
+    max_instances: Annotated[
+        int | None,
+        typer.Option(
+            "--max-instances",
+            help="Largest count/for_each expanded (10000); past it one instance ADDRESS[*] stands for all.",
+        ),
+    ] = None,
     timings: Annotated[bool, typer.Option("--timings", hidden=True, help="Print phase timings to stderr.")] = False,
 ) -> None:
-    """Scan Terraform and CloudFormation for EC2 exposures."""
+    """Scan Terraform and CloudFormation for EC2 exposures.
+
+    Exit codes: 0 no finding at or above --fail-on and every file read; 1 findings at or
+    above --fail-on, or files that could not be read (a check that could not run is not a
+    pass); 2 usage errors (a --var Terraform would refuse, a missing or unparsable
+    --var-file or --sbom, a path that does not exist), a folder named that holds no
+    Terraform or CloudFormation, or nothing read (every file failed to parse). --fail-on
+    none exits 0 except for those. Files named that are not IaC are a note (exit 0)."""
     from scanner.scan import scan as run_scan
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)  # an error naming file:line stays on one line
     root = _root_for([*paths, source] if source else paths)  # the plan's .tf files are read and reported
     try:
         settings = _settings(root, config)
@@ -172,6 +186,10 @@ def scan(
     fail_level = fail_on or settings.fail_on or "low"
     if fail_level not in FAIL_ON_LEVELS:
         err.print(f"[red]error:[/red] --fail-on must be one of {', '.join(FAIL_ON_LEVELS)}", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
+    instance_bound = max_instances if max_instances is not None else settings.max_instances
+    if instance_bound is not None and instance_bound < 1:
+        err.print("[red]error:[/red] --max-instances must be 1 or more", highlight=False)
         raise typer.Exit(EXIT_USAGE)
     if authorized_ports is not None:
         ports = _ports(authorized_ports)
@@ -191,7 +209,11 @@ def scan(
         jobs=jobs if jobs > 0 else (os.cpu_count() or 1),
         skip_rules=frozenset(settings.skip_rules) | frozenset(skip_rule or ()),
         assume_worst=assume_worst if assume_worst is not None else settings.assume_worst,
+        max_instances=instance_bound or DEFAULT_MAX_INSTANCES,
     )
+    for refused_file in _var_file_problems(options):
+        err.print(f"[red]error:[/red] {refused_file}", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
     excludes = tuple(settings.exclude) + tuple(exclude or ())
     if source is not None:
         problem = _plan_source_problem(paths, options, excludes)
@@ -201,6 +223,10 @@ def scan(
     vulnerability_data = _load_vulnerability_data(
         options, settings, sbom or [], inspector or [], vuln_db, kev, epss, epss_threshold
     )
+    for unread in vulnerability_data[2]:
+        if unread.file in vulnerability_data[4]:  # an SBOM named that is missing or not one
+            err.print(f"[red]error:[/red] --sbom {unread}", highlight=False)
+            raise typer.Exit(EXIT_USAGE)
     from scanner.progress import ScanProgress
 
     # A scan builds a large heap that lives until it ends, and makes next to no cyclic garbage
@@ -217,6 +243,11 @@ def scan(
             progress=progress,
             vulnerability_key=vulnerability_data[3],
         )
+    refused = [e for e in result.all_errors if e.usage]
+    if refused:
+        for refusal in refused:
+            err.print(f"[red]error:[/red] {refusal}", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
     result.notices.extend(vulnerability_data[1])
     result.errors.extend(vulnerability_data[2])
     from scanner.baseline import only_new, read_baseline, write_baseline_file
@@ -248,19 +279,48 @@ def scan(
         result.timings["report_cpu"] = time.process_time() - report_started_cpu
         err.file.write("iacscan-timings " + json.dumps({k: round(v, 3) for k, v in result.timings.items()}) + "\n")
 
-    if not result.configurations and result.all_errors:
+    nothing = _nothing_scanned(paths, result, options)
+    if nothing is not None:
+        err.print(f"[red]error:[/red] {nothing}", highlight=False)
         raise typer.Exit(EXIT_USAGE)
     if write_baseline is not None:
         raise typer.Exit(EXIT_OK)  # the findings were just accepted
-    threshold = FAIL_ON_LEVELS[fail_level]
     suppressed = SuppressionIndex.of(shown)
     # Severity that holds (under --assume-worst it counts the possible traits too).
-    failing = [e for e in shown.exposures if e.rank >= threshold and not suppressed.for_exposure(e)]
-    if failing:
-        raise typer.Exit(EXIT_FINDINGS)
-    # A configuration iacscan itself failed on was not checked: a hook must not pass it silently.
-    internal = [e for e in result.all_errors if e.message.startswith("internal error")]
-    raise typer.Exit(EXIT_USAGE if internal else EXIT_OK)
+    failing = [e for e in shown.exposures if e.rank >= FAIL_ON_LEVELS[fail_level] and not suppressed.for_exposure(e)]
+    raise typer.Exit(exit_code(fail_level, bool(failing), result.all_errors))
+
+
+def exit_code(fail_level: str, failing: bool, errors: list[LoadError]) -> int:
+    """After a scan that read something: 1 for a finding at or above ``--fail-on``, and also
+    for a file that could not be read (a check that could not run is not a pass); 2 when
+    iacscan itself failed on a configuration. ``--fail-on none``: always 0."""
+    if fail_level == "none":
+        return EXIT_OK
+    if any(e.message.startswith("internal error") for e in errors):
+        return EXIT_USAGE  # a configuration iacscan failed on was not checked: never pass it
+    return EXIT_FINDINGS if failing or errors else EXIT_OK
+
+
+def _nothing_scanned(paths: list[Path], result: ScanResult, options: ScanOptions) -> str | None:
+    """Why the scan read nothing, which exits 2 whatever ``--fail-on`` says: a path that does
+    not exist, a folder named on the command line holding no Terraform or CloudFormation, or
+    every file found failing to parse. None when something was read. (Files named that are
+    not IaC are a note, not this: pre-commit passes them.)"""
+    missing = [e for e in result.errors if e.message == "no such file or folder"]
+    if missing:
+        return f"{missing[0].file}: no such file or folder"
+    places = [options.root / c.name for c in result.configurations]
+    places += [options.root / e.file for c in result.configurations for e in c.errors]
+    for given in paths:
+        if not given.is_dir():
+            continue
+        folder = given.resolve()
+        if not any(p.resolve() == folder or folder in p.resolve().parents for p in places):
+            return f"{given}: no Terraform (.tf, .tf.json, plan JSON) or CloudFormation template found in this folder"
+    if result.configurations and result.all_errors and not any(c.files for c in result.configurations):
+        return "nothing could be read: every Terraform or CloudFormation file found failed to load (see above)"
+    return None
 
 
 def _plan_source_problem(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...]) -> str | None:
@@ -285,6 +345,23 @@ def _plan_source_problem(paths: list[Path], options: ScanOptions, excludes: tupl
     return None
 
 
+def _var_file_problems(options: ScanOptions) -> list[str]:
+    """A ``--var-file`` (or settings ``var-files``) that does not exist or does not parse:
+    Terraform refuses to plan with it, so the scan is a usage error, not a note."""
+    from scanner.loaders.terraform.files import ParsedFiles
+
+    problems: list[str] = []
+    parsed = ParsedFiles()
+    for path in options.var_files:
+        if not path.is_file():
+            problems.append(f"--var-file {path}: no such file")
+            continue
+        errors: list[LoadError] = []
+        parsed.parse(path, options.display_path(path), options, errors)
+        problems += [f"--var-file {error}" for error in errors]
+    return problems
+
+
 def _load_vulnerability_data(
     options: ScanOptions,
     settings: FileSettings,
@@ -294,8 +371,9 @@ def _load_vulnerability_data(
     kev: Path | None,
     epss: Path | None,
     epss_threshold: float | None,
-) -> tuple[VulnerabilityData | None, list[str], list[LoadError], str | None]:
+) -> tuple[VulnerabilityData | None, list[str], list[LoadError], str | None, set[str]]:
     from scanner.vulndata import VulnerabilitySources, load_vulnerability_data
+    from scanner.vulndata.inventory import resolve_input
 
     sources = VulnerabilitySources(
         sboms={**settings.sboms, **{k: Path(v).resolve() for k, v in _key_values(sboms, "--sbom").items()}},
@@ -312,7 +390,11 @@ def _load_vulnerability_data(
         ),
     )
     data, errors, notices = load_vulnerability_data(sources, options.root)
-    return data, notices, errors, _vulnerability_key(sources, options.root) if data is not None else None
+    key = _vulnerability_key(sources, options.root) if data is not None else None
+    sbom_files = {
+        ScanOptions(root=options.root).display_path(resolve_input(p, options.root)) for p in sources.sboms.values()
+    }
+    return data, notices, errors, key, sbom_files
 
 
 def _vulnerability_key(sources: VulnerabilitySources, root: Path) -> str:

@@ -81,6 +81,7 @@ def discover(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] 
     tf_folders: set[Path] = set()
     explicit_tf_folders: set[Path] = set()
     candidate_files: list[Path] = []
+    named_files: set[Path] = set()  # files named on the command line: one that is not IaC is said
     cdk_outs: set[Path] = set()
 
     for given in paths:
@@ -100,6 +101,7 @@ def discover(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] 
                 cdk_outs.add(given.resolve().parent)
             else:
                 candidate_files.append(given.resolve())
+                named_files.add(given.resolve())
             continue
         for folder, files in _walk(given.resolve(), options, found):
             if is_excluded(folder, options, excludes) and folder != given.resolve():
@@ -125,6 +127,9 @@ def discover(paths: list[Path], options: ScanOptions, excludes: tuple[str, ...] 
         claimed = next((f for f in FILE_FORMATS if f.detect(path)), None)
         if claimed is not None:
             found.paths[claimed.name].append(path)
+        elif path in named_files:
+            # what pre-commit passes for a commit touching only ci.yml: nothing to check, not a failure
+            found.notices.append(f"{options.display_path(path)}: not Terraform or CloudFormation; not scanned")
     return found
 
 

@@ -38,6 +38,7 @@ class LoadError:
     file: str
     line: int
     message: str
+    usage: bool = False  # a command-line input Terraform would refuse (--var): the scan exits 2
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+DEFAULT_MAX_INSTANCES = 10_000  # a count/for_each past it is analysed as one representative instance
+
 
 @dataclass(frozen=True)
 class ScanOptions:
@@ -24,6 +26,7 @@ class ScanOptions:
     cache_dir: Path | None = None  # None: no parse cache (--no-cache)
     jobs: int = 1  # worker processes for loading configurations
     assume_worst: bool = False  # --assume-worst: possible traits count as holding
+    max_instances: int = DEFAULT_MAX_INSTANCES  # --max-instances: instances of one count/for_each block
 
     def display_path(self, path: Path) -> str:
         """The path as reports show it: relative to ``root`` when inside it."""

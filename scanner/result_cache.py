@@ -67,6 +67,7 @@ def request_key(options: ScanOptions) -> str:
         options.max_file_bytes,
         sorted(options.skip_rules),
         options.assume_worst,
+        options.max_instances,
     )
     digest.update(repr(fields).encode())
     for path in options.var_files:

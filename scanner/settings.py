@@ -31,6 +31,7 @@ KNOWN_KEYS = frozenset(
         "epss-threshold",
         "format",
         "assume-worst",
+        "max-instances",
     }
 )
 SEVERITY_NAMES = ("low", "medium", "high", "critical", "none")
@@ -57,6 +58,7 @@ class FileSettings:
     epss_threshold: float | None = None
     format: str | None = None
     assume_worst: bool = False
+    max_instances: int | None = None
 
 
 def find_settings_file(root: Path) -> Path | None:
@@ -134,6 +136,11 @@ def load_settings(path: Path) -> FileSettings:
     assume_worst = table.get("assume-worst", False)
     if not isinstance(assume_worst, bool):
         raise SettingsError(f"{path}: assume-worst must be true or false")
+    max_instances = table.get("max-instances")
+    if max_instances is not None and (
+        isinstance(max_instances, bool) or not isinstance(max_instances, int) or max_instances < 1
+    ):
+        raise SettingsError(f"{path}: max-instances must be a whole number of 1 or more")
     optional_path = {k: (base / v if v else None) for k in ("vuln-db", "kev", "epss") for v in [text(k)]}
     return FileSettings(
         source=path,
@@ -151,4 +158,5 @@ def load_settings(path: Path) -> FileSettings:
         epss_threshold=float(threshold) if threshold is not None else None,
         format=text("format"),
         assume_worst=assume_worst,
+        max_instances=max_instances,
     )

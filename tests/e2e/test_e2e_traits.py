@@ -622,8 +622,8 @@ def test_cli_json_names_resource_and_line(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 # Fixtures left out of the one big scan: they are bounded now (test_hostile_inputs.py checks
-# them), but each expands to 10 000 capped instances or million-size values, which would make
-# this log tens of MB and the validator run minutes without adding a new kind of result.
+# them), but some build dynamic blocks by the ten thousand or million-size values, which would
+# make this log tens of MB and the validator run minutes without adding a new kind of result.
 UNBOUNDED_FIXTURES = (
     "fixtures/hostile/count-and-for-each-of-a-million",
     "fixtures/hostile/hcl-locals-bomb",

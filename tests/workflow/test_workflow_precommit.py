@@ -173,6 +173,11 @@ def test_readme_config(work: Path, hook_repo: Path, git_env: dict[str, str]) -> 
     assert code == 0, out
     assert "Passed" in out
 
+    # a commit touching only a CI workflow: the hook's files pattern passes it, and it is not IaC
+    code, out = pre_commit(work, git_env, "run", "--verbose", "--files", ".github/workflows/ci.yml")
+    assert code == 0, out
+    assert "Passed" in out and ".github/workflows/ci.yml: not Terraform or CloudFormation; not scanned" in out
+
     code, out = pre_commit(work, git_env, "run", "--all-files")
     assert code == 1, out
     assert "ec2-remote-access" in out and "1 exposure (1 low) in 2 configurations" in out

@@ -49,14 +49,27 @@ from scanner.loaders.terraform.policy_document import policy_document_json
 from scanner.loaders.terraform.variables import root_values, variable_origin, variable_value
 from scanner.values import Origin, Span, SpannedDict, SpannedList, Unknown
 
-MAX_INSTANCES = 10_000  # per resource / module block: a hostile count must not exhaust memory
+MAX_INSTANCES = 10_000  # blocks one dynamic block makes: a hostile for_each must not exhaust memory
 MAX_MODULE_DEPTH = 32
 META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "providers", "lifecycle"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 
 
+class _Representative:
+    """The key of the one instance standing for a count/for_each past ``--max-instances``."""
+
+    def __repr__(self) -> str:
+        return "REPRESENTATIVE"
+
+
+REPRESENTATIVE = _Representative()
+
+
 def key_text(key: Any) -> str:
-    """An instance key as written in an address: ``[0]``, ``["a"]``."""
+    """An instance key as written in an address: ``[0]``, ``["a"]``; ``[*]`` for the
+    representative of a count/for_each that was not expanded."""
+    if key is REPRESENTATIVE:
+        return "[*]"
     return f"[{key}]" if isinstance(key, int) else "[" + json.dumps(key) + "]"
 
 
@@ -262,15 +275,8 @@ class ModuleInstance:
             except FunctionError as exc:
                 self.loader.error(LoadError(display, attrs["count"].line, f"{what}: count is not a number: {exc}"))
                 return Expansion("count", [])
-            if number > MAX_INSTANCES:
-                self.loader.error(
-                    LoadError(
-                        display,
-                        attrs["count"].line,
-                        f"count of {number} exceeds the limit {MAX_INSTANCES}; expanded {MAX_INSTANCES}",
-                    )
-                )
-                number = MAX_INSTANCES
+            if number > self.loader.options.max_instances:
+                return self._past_bound(what, "count", number, Span(display, attrs["count"].line, attrs["count"].line))
             return Expansion("count", [(i, {"count": {"index": i}}) for i in range(number)])
         if "for_each" in attrs:
             display = file_of(attrs["for_each"], display)
@@ -316,17 +322,33 @@ class ModuleInstance:
                     LoadError(display, attrs["for_each"].line, f"{what}: for_each must be a map or a set of strings")
                 )
                 return Expansion("for_each", [])
-            if len(pairs) > MAX_INSTANCES:
-                self.loader.error(
-                    LoadError(
-                        display,
-                        attrs["for_each"].line,
-                        f"for_each of {len(pairs)} exceeds the limit {MAX_INSTANCES}; expanded {MAX_INSTANCES}",
-                    )
-                )
-                pairs = pairs[:MAX_INSTANCES]
+            if len(pairs) > self.loader.options.max_instances:
+                line = attrs["for_each"].line
+                return self._past_bound(what, "for_each", len(pairs), Span(display, line, line))
             return Expansion("for_each", [(k, {"each": {"key": k, "value": v}}) for k, v in pairs])
         return Expansion("single", [(None, {})])
+
+    def _past_bound(self, what: str, meta: str, size: int, where: Span) -> Expansion:
+        """A count/for_each of more instances than ``--max-instances``: not expanded (a million
+        instances would cost minutes and gigabytes), but analysed as one representative
+        instance ``ADDRESS[*]`` whose ``count.index`` / ``each`` are unknown, said at its line
+        (a module call's own notice says it, with the line, from the assumption)."""
+        bound = self.loader.options.max_instances
+        iterator = "count.index" if meta == "count" else "each.key and each.value"
+        words = f"{meta} of {size} is more than --max-instances {bound}"
+        if not what.removeprefix(self.prefix).startswith("module."):  # a resource type is never "module"
+            self.loader.notice(
+                f"{where.file}:{where.line}: {what}: {words}; not expanded, analysed as one instance "
+                f"{what}[*] with {iterator} unknown"
+            )
+        origin = Origin("count", f"{meta} of {what}", where, f"--max-instances {size}")
+        unknown = Unknown(f"{what}: {words}; {iterator} of its one analysed instance is unknown", origins=(origin,))
+        env = {"count": {"index": unknown}} if meta == "count" else {"each": {"key": unknown, "value": unknown}}
+        assumption = (
+            f"{meta} of {size} at {where.file}:{where.line} is more than --max-instances {bound}: "
+            f"not expanded, one instance {what}[*] analysed with {iterator} unknown"
+        )
+        return Expansion("unknown", [(REPRESENTATIVE, env)], assumption)
 
     # --- resources ---
     def resource_expansion(self, rtype: str, rname: str) -> Expansion:

@@ -17,6 +17,7 @@ from typing import Any
 
 from scanner.findings import LoadError
 from scanner.loaders.terraform import hcl as syn
+from scanner.loaders.terraform.cli_variables import TypeMismatch, check_cli_variable, cli_value, conform
 from scanner.loaders.terraform.eval import Evaluator
 from scanner.loaders.terraform.eval.functions import (
     FunctionError,
@@ -26,6 +27,7 @@ from scanner.loaders.terraform.eval.functions import (
     to_number,
     to_str,
 )
+from scanner.loaders.terraform.file_names import TFVARS_SUFFIXES
 from scanner.loaders.terraform.files import link_display
 from scanner.loaders.terraform.load_run import LoadRun
 from scanner.loaders.terraform.modules import ModuleConfig
@@ -56,6 +58,7 @@ def root_values(run: LoadRun, config: ModuleConfig) -> dict[str, tuple[Getter, s
             )
         )
     sources.extend(Path(p) for p in run.options.var_files)
+    _note_unloaded_var_files(run, sources)
     literal = Evaluator(None, report=run.error)
     for path in sources:
         display = run.options.display_path(path)
@@ -73,6 +76,9 @@ def root_values(run: LoadRun, config: ModuleConfig) -> dict[str, tuple[Getter, s
 
             values[attr.name] = (value, display)
     for name, raw in run.options.variables.items():
+        declared = config.variables.get(name)
+        if declared is not None:  # a --var this root does not declare is for another root
+            check_cli_variable(run, name, raw, declared[0], declared[1])
 
         def cli_value(name: str = name, raw: str = raw) -> Any:
             return _cli_value(config, name, raw, run.options.cache_dir)
@@ -81,17 +87,41 @@ def root_values(run: LoadRun, config: ModuleConfig) -> dict[str, tuple[Getter, s
     return values
 
 
+def _note_unloaded_var_files(run: LoadRun, loaded: list[Path]) -> None:
+    """Terraform reads only ``terraform.tfvars(.json)`` and ``*.auto.tfvars(.json)`` by itself:
+    another ``.tfvars`` file beside the root module (``prod.tfvars``) is used only when named
+    with ``-var-file``, so its values are not the scan's unless it was named. Said once per
+    root module, unless one of its files was named (an environment was chosen)."""
+    folder = run.folder.resolve()
+    chosen = {p.resolve() for p in loaded}
+    if any(p.parent == folder for p in (Path(v).resolve() for v in run.options.var_files)):
+        return
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.name.endswith(TFVARS_SUFFIXES) and p.is_file())
+    except OSError:
+        return
+    unloaded = [folder / n for n in names if (folder / n).resolve() not in chosen]
+    if not unloaded:
+        return
+    shown = [run.options.display_path(p) for p in unloaded]
+    run.notice(
+        f"{', '.join(shown)}: not read (Terraform loads only terraform.tfvars and *.auto.tfvars by itself); "
+        f"to scan with its values: --var-file {shown[0]}"
+    )
+
+
 def _cli_value(config: ModuleConfig, name: str, raw: str, grammar_cache: Path | None) -> Any:
+    """The value of ``--var name=raw`` as Terraform reads it (``cli_variables``): text for a
+    primitive type or none, else literal HCL, converted to the declared type. One Terraform
+    would refuse was reported as a usage error; the text stands in for it."""
     declared = config.variables.get(name)
-    type_expr = declared[0].body.attributes.get("type") if declared else None
-    if type_expr is not None and isinstance(type_expr.expr, syn.Variable) and type_expr.expr.name == "string":
+    type_attr = declared[0].body.attributes.get("type") if declared else None
+    if type_attr is None:
         return raw
     try:
-        expr = syn.parse_expression(raw, 1, grammar_cache)
-    except syn.HclSyntaxError:
+        return conform(cli_value(raw, type_attr.expr, grammar_cache), type_attr.expr)
+    except TypeMismatch:
         return raw
-    value = Evaluator(None).evaluate(expr, "--var")
-    return raw if isinstance(value, Unknown) else value
 
 
 def variable_origin(name: str, declared: tuple[syn.Block, str], prefix: str, cli: bool = True) -> Origin:

@@ -535,7 +535,7 @@ def test_alb_whose_listener_may_not_exist_gives_a_possible_path_naming_its_count
     assert any("aws_lb_listener.https may not exist" in a for a in trait.assumptions)
 
 
-def test_alb_with_unknown_subnets_names_them_and_internal_unknown_too() -> None:
+def test_alb_with_unknown_subnets_and_internal_unknown_names_internal() -> None:
     subnets_var = Origin("variable", "var.public_subnet_ids")
     internal_var = Origin("variable", "var.internal")
     lb_fields = {
@@ -544,7 +544,9 @@ def test_alb_with_unknown_subnets_names_them_and_internal_unknown_too() -> None:
     }
     trait = reach(context(*_private_workload_with_alb(lb_fields), address=ASG))
     assert trait is not None and trait.possible
-    assert set(trait.unknowns) == {subnets_var, internal_var}
+    # unknown subnets are no doubt for an internet-facing LB (AWS requires an internet gateway):
+    # only whether it is internal decides
+    assert set(trait.unknowns) == {internal_var}
 
 
 def test_alb_path_with_everything_known_stays_certain() -> None:

@@ -333,10 +333,14 @@ def test_symlink_out_of_root_is_refused(tmp_path: Path) -> None:
     assert [(e.file, e.line) for e in result.errors] == [("main.tf", 2)]
 
 
-def test_hostile_count_is_capped() -> None:
+def test_hostile_count_is_one_representative_instance() -> None:
     result = load("hostile-count")
-    assert len(result.resources) == 10_000
-    assert [e.message for e in result.errors] == ["count of 1000000 exceeds the limit 10000; expanded 10000"]
+    assert [r.address for r in result.resources] == ["aws_instance.many[*]"]
+    assert result.errors == []
+    assert result.notices == [
+        "hostile-count/main.tf:2: aws_instance.many: count of 1000000 is more than --max-instances 10000; "
+        "not expanded, analysed as one instance aws_instance.many[*] with count.index unknown"
+    ]
 
 
 def test_circular_module_calls_are_an_error() -> None:
