@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from types import MappingProxyType
 from typing import Any, Final, Literal, NamedTuple
@@ -484,9 +484,37 @@ def is_private_nat(connectivity: MaybeStr) -> bool:
     return isinstance(connectivity, str) and connectivity.lower() == "private"
 
 
+class WrittenBlock(Mapping[str, object]):
+    """A read-only mapping that, unlike ``MappingProxyType``, a worker process can send back
+    (results cross processes under ``--jobs``)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: dict[str, object]) -> None:
+        self._items = items
+
+    def __getitem__(self, key: str) -> object:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"WrittenBlock({self._items!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._items)))
+
+
 def _frozen(value: Any) -> object:
     if isinstance(value, Mapping):
-        return MappingProxyType({str(k): _frozen(v) for k, v in value.items()})
+        return WrittenBlock({str(k): _frozen(v) for k, v in value.items()})
     if isinstance(value, (list, tuple)):
         return tuple(_frozen(v) for v in value)
     return value
