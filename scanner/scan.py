@@ -5,6 +5,7 @@ The CLI calls ``scan()``; reports read the ``ScanResult``.
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -92,6 +93,10 @@ def run_load_jobs(
                     progress(options.display_path(job.paths[0]))
                 try:
                     loaded.append(future.result())
+                except (pickle.PicklingError, TypeError, AttributeError):
+                    # The job loaded but its result could not come back: load it here instead
+                    # of losing every configuration of the job.
+                    loaded.append(run_load_job(job, options, parsed))
                 except Exception as error:  # a worker that died (memory, signal)
                     shown = options.display_path(job.paths[0])
                     loaded.append(

@@ -4,8 +4,14 @@ configurations under ``--jobs``), and a scan in two processes reads the same as 
 
 from __future__ import annotations
 
+import os
 import pickle
+from typing import Any
 
+import pytest
+
+from scanner.findings import Configuration
+from scanner.loaders.formats import LoadJob
 from scanner.options import ScanOptions
 from scanner.scan import load_configurations, scan
 from tests.support.paths import FIXTURES, REPO
@@ -35,3 +41,21 @@ def test_a_scan_in_two_processes_reads_what_one_process_reads() -> None:
         (e.configuration, e.workload, e.severity) for e in one.exposures
     ]
     assert any(e.workload == "FlexibleGroup" for e in two.exposures)
+
+
+def test_a_result_a_worker_cannot_send_back_is_loaded_again_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    import scanner.scan as pipeline
+
+    parent, real = os.getpid(), pipeline.run_load_job
+
+    def unsendable_in_workers(job: LoadJob, options: ScanOptions, parsed: Any = None) -> list[Configuration]:
+        loaded = real(job, options, parsed)
+        if os.getpid() != parent:  # a forked worker: give back something pickle refuses
+            loaded[0].resources.append(lambda: None)  # type: ignore[arg-type]
+        return loaded
+
+    monkeypatch.setattr(pipeline, "run_load_job", unsendable_in_workers)
+    folders = [FIXTURES / "traits" / "mixed-override-template-allows-imdsv1", FIXTURES / "example"]
+    result = scan(folders, ScanOptions(root=REPO, jobs=2))
+    assert result.all_errors == []
+    assert {e.configuration for e in result.exposures} >= {"fixtures/example"}
