@@ -327,6 +327,21 @@ def is_internet_address(version: int, address: int) -> bool:
     return not any(lo <= address <= hi for lo, hi in _NOT_INTERNET_RANGES[version])
 
 
+INTERNET_SIZE: dict[int, int] = {
+    version: sum(
+        high - low + 1
+        for low, high in atoms(version, [n for n in NOT_INTERNET if n.version == version])
+        if is_internet_address(version, low)
+    )
+    for version in (4, 6)
+}
+
+
+def internet_size(version: int) -> int:
+    """How many addresses of the family are internet addresses (not in ``NOT_INTERNET``)."""
+    return INTERNET_SIZE[version]
+
+
 # --- routes --------------------------------------------------------------------------------
 
 T = TypeVar("T")

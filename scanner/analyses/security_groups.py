@@ -31,8 +31,10 @@ from typing import Any
 
 from scanner.analyses.network import (
     NOT_INTERNET,
+    Network,
     PortSet,
     atoms,
+    internet_size,
     is_internet_address,
     network_contains_address,
     parse_cidr,
@@ -263,6 +265,12 @@ def pieced_openings(ctx: WorkloadContext, singles: list[WorldRule]) -> list[Piec
         ]
         if not known:
             continue
+        single = PortSet()
+        for world in (w for w in singles if not w.possible):
+            if any(_family(source) == version for source in world.sources):
+                single = single | sg_rule_ports(world.rule)
+        if not _pieces_may_cover(version, known, single):
+            continue
         covered = PortSet.all_traffic()
         pieces = [n for _, _, nets in known for n in nets] + list(NOT_INTERNET)
         for low, _ in atoms(version, pieces):
@@ -275,10 +283,6 @@ def pieced_openings(ctx: WorkloadContext, singles: list[WorldRule]) -> list[Piec
             covered = covered & here
             if not covered:
                 break
-        single = PortSet()
-        for world in (w for w in singles if not w.possible):
-            if any(_family(source) == version for source in world.sources):
-                single = single | sg_rule_ports(world.rule)
         ports = covered - single
         if not ports:
             continue
@@ -287,6 +291,24 @@ def pieced_openings(ctx: WorkloadContext, singles: list[WorldRule]) -> list[Piec
         sources = tuple(dict.fromkeys(str(n) for _, _, nets in contributing for n in nets))
         found.append(PiecedOpening(attached, anchor, tuple(r for _, r, _ in contributing), ports, sources, version))
     return found
+
+
+def _pieces_may_cover(
+    version: int, known: list[tuple[AttachedGroup, SecurityGroupRule, list[Network]]], single: PortSet
+) -> bool:
+    """Whether the pieces could open anything beyond ``single``: either a whole-family rule
+    opens more than the single world rules (then it must be looked at), or the partial
+    ranges together are at least as large as the internet (a necessary condition for
+    covering it; overlaps only make the sum larger). Most groups fail both, cheaply."""
+    world = PortSet()
+    partial = 0
+    for _, rule, nets in known:
+        for net in nets:
+            if net.prefixlen == 0:
+                world = world | sg_rule_ports(rule)
+            else:
+                partial += net.num_addresses
+    return bool(world - single) or partial >= internet_size(version)
 
 
 def _family(source: str) -> int | None:

@@ -11,10 +11,17 @@ exist. A path that is cut whatever those values are (no group admits the interne
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
 from scanner.analyses.network import (
+    NOT_INTERNET,
+    Network,
     NetworkMemo,
     PortSet,
+    atoms,
+    is_internet_address,
+    network_range,
+    parse_cidr,
     sg_rule_ports,
 )
 from scanner.analyses.public_ip import internet_gateway_routes, public_addresses
@@ -243,11 +250,7 @@ def _through_groups(
     family = FAMILY[version]
     # Each rule that lets part of the open ports in, with its own part: every one of them must
     # change, or the path stays open.
-    admitting = [
-        (rule, part)
-        for rule in rules
-        if (part := internet_admission(placement, [rule], version, via_gateway, memo).ports & ports)
-    ]
+    admitting = [(rule, part) for rule in rules if (part := _rule_part(rule, version, ports))]
     steps: list[PathStep] = []
     related: list[Evidence] = []
     # Each attached group with what it lets in, then each of its rules with its own part.
@@ -279,3 +282,24 @@ def _through_groups(
         others.append(rule_evidence(ctx.security_groups, other, f"also admits {part} from the {family} internet"))
     location = rule_evidence(ctx.security_groups, anchor, f"admits {sg_rule_ports(anchor)} from the {family} internet")
     return steps, related, others, location
+
+
+def _rule_part(rule: SecurityGroupRule, version: int, ports: PortSet) -> PortSet:
+    """What of the path's ``ports`` one rule lets in: its ports, when some of its sources are
+    internet addresses (a source not known offline counts, as it does for the path). The
+    path itself was decided over every address; this only says which rule opens which part."""
+    cidrs = rule.cidrs if version == 4 else rule.ipv6_cidrs
+    for cidr in cidrs:
+        net = parse_cidr(cidr)
+        if net is None or (net.version == version and _holds_internet_address(net)):
+            return sg_rule_ports(rule) & ports
+    return PortSet()
+
+
+@lru_cache(maxsize=4096)
+def _holds_internet_address(net: Network) -> bool:
+    low, high = network_range(net)
+    return any(
+        is_internet_address(net.version, low_atom)
+        for low_atom, _ in atoms(net.version, [n for n in NOT_INTERNET if n.version == net.version], (low, high))
+    )
