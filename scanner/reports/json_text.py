@@ -52,12 +52,22 @@ def _write(value: Any, indent: str, parts: list[str]) -> None:
         for key in sorted(value):
             if not isinstance(key, str):
                 raise _NotPlain
-            if not first:
-                parts.append(separator)
+            head = encode_basestring(key) + ": " if first else separator + encode_basestring(key) + ": "
             first = False
-            parts.append(encode_basestring(key))
-            parts.append(": ")
-            _write(value[key], inner, parts)
+            item = value[key]
+            kind = type(item)
+            # Most values are plain scalars: one piece each, without a call per value.
+            if kind is str:
+                parts.append(head + encode_basestring(item))
+            elif item is None:
+                parts.append(head + "null")
+            elif kind is bool:
+                parts.append(head + ("true" if item else "false"))
+            elif kind is int:
+                parts.append(head + int.__repr__(item))
+            else:
+                parts.append(head)
+                _write(item, inner, parts)
         parts.append("\n" + indent + "}")
     elif isinstance(value, (list, tuple)):
         if not value:
