@@ -348,6 +348,8 @@ def _plan_source_problem(paths: list[Path], options: ScanOptions, excludes: tupl
 def _var_file_problems(options: ScanOptions) -> list[str]:
     """A ``--var-file`` (or settings ``var-files``) that does not exist or does not parse:
     Terraform refuses to plan with it, so the scan is a usage error, not a note."""
+    if not options.var_files:
+        return []  # the parser stays unloaded: a warm scan reads only the result cache
     from scanner.loaders.terraform.files import ParsedFiles
 
     problems: list[str] = []
@@ -373,7 +375,6 @@ def _load_vulnerability_data(
     epss_threshold: float | None,
 ) -> tuple[VulnerabilityData | None, list[str], list[LoadError], str | None, set[str]]:
     from scanner.vulndata import VulnerabilitySources, load_vulnerability_data
-    from scanner.vulndata.inventory import resolve_input
 
     sources = VulnerabilitySources(
         sboms={**settings.sboms, **{k: Path(v).resolve() for k, v in _key_values(sboms, "--sbom").items()}},
@@ -391,9 +392,12 @@ def _load_vulnerability_data(
     )
     data, errors, notices = load_vulnerability_data(sources, options.root)
     key = _vulnerability_key(sources, options.root) if data is not None else None
-    sbom_files = {
-        ScanOptions(root=options.root).display_path(resolve_input(p, options.root)) for p in sources.sboms.values()
-    }
+    sbom_files: set[str] = set()
+    if sources.sboms:
+        from scanner.vulndata.inventory import resolve_input
+
+        shown = ScanOptions(root=options.root)
+        sbom_files = {shown.display_path(resolve_input(p, options.root)) for p in sources.sboms.values()}
     return data, notices, errors, key, sbom_files
 
 
