@@ -120,7 +120,7 @@ def _suppression(suppression: Suppression) -> dict[str, Any]:
 
 
 def _trait(exposure: Exposure, trait: Trait, suppression: Suppression | None) -> dict[str, Any]:
-    return {
+    rendered: dict[str, Any] = {
         "rule_id": trait.rule_id,
         "message": trait.message,
         "location": _evidence(trait.location),
@@ -128,30 +128,32 @@ def _trait(exposure: Exposure, trait: Trait, suppression: Suppression | None) ->
         "path": [_step(s) for s in trait.path],
         "other_paths": [[_step(s) for s in path] for path in trait.other_paths],
         "assumptions": list(trait.assumptions),
-        "caveats": list(trait.caveats),
         "verdict": "possible" if trait.possible else "holds",
-        "counted": exposure.counted(trait),
-        "unknowns": [_unknown(o) for o in trait.unknowns],
         "properties": dict(trait.properties),
         "fingerprint": fingerprint(trait, exposure.configuration),
         "suppressed": suppression is not None,
         "suppression_reason": suppression.reason if suppression is not None else None,
     }
+    # Written only when they say something: most traits of a large estate hold, with nothing
+    # unknown and nothing unread, and the report's size is most of a warm scan's time.
+    if trait.possible:
+        rendered["counted"] = exposure.counted(trait)
+    if trait.unknowns:
+        rendered["unknowns"] = [_unknown(o) for o in trait.unknowns]
+    if trait.caveats:
+        rendered["caveats"] = list(trait.caveats)
+    return rendered
 
 
 def _exposure(exposure: Exposure, index: SuppressionIndex) -> dict[str, Any]:
     suppressions: Sequence[Suppression] = index.for_exposure(exposure)
-    return {
+    rendered: dict[str, Any] = {
         "configuration": exposure.configuration,
         "workload": exposure.workload,
         "workload_kind": exposure.workload_kind,
-        "instances": list(exposure.instances or (exposure.workload,)),
         "location": _span(exposure.workload_span),
         "severity": exposure.severity.label if exposure.severity is not None else None,
         "possible_severity": exposure.possible_severity.label if exposure.possible_severity is not None else None,
-        "possibly": exposure.possibly() or None,
-        "unknowns": [_unknown(o) for o in exposure.unknowns],
-        "possible_fingerprint": possible_fingerprint(exposure) if exposure.possible_severity is not None else None,
         "fingerprint": fingerprint(exposure),
         "suppressed": bool(suppressions),
         "suppression_reason": justification(suppressions) if suppressions else None,
@@ -163,3 +165,10 @@ def _exposure(exposure: Exposure, index: SuppressionIndex) -> dict[str, Any]:
         ],
         "best_fix": _fix(exposure.best_fix) if exposure.best_fix is not None else None,
     }
+    if exposure.instances:
+        rendered["instances"] = list(exposure.instances)
+    if exposure.possible_severity is not None:
+        rendered["possibly"] = exposure.possibly()
+        rendered["unknowns"] = [_unknown(o) for o in exposure.unknowns]
+        rendered["possible_fingerprint"] = possible_fingerprint(exposure)
+    return rendered
