@@ -126,7 +126,6 @@ def _trait(exposure: Exposure, trait: Trait, suppression: Suppression | None) ->
         "location": _evidence(trait.location),
         "related": [_evidence(e) for e in trait.related],
         "path": [_step(s) for s in trait.path],
-        "other_paths": [[_step(s) for s in path] for path in trait.other_paths],
         "assumptions": list(trait.assumptions),
         "verdict": "possible" if trait.possible else "holds",
         "properties": dict(trait.properties),
@@ -136,6 +135,8 @@ def _trait(exposure: Exposure, trait: Trait, suppression: Suppression | None) ->
     }
     # Written only when they say something: most traits of a large estate hold, with nothing
     # unknown and nothing unread, and the report's size is most of a warm scan's time.
+    if trait.other_paths:
+        rendered["other_paths"] = [[_step(s) for s in path] for path in trait.other_paths]
     if trait.possible:
         rendered["counted"] = exposure.counted(trait)
     if trait.unknowns:
@@ -160,11 +161,12 @@ def _exposure(exposure: Exposure, index: SuppressionIndex) -> dict[str, Any]:
         "traits": [_trait(exposure, t, index.for_trait(exposure.configuration, t)) for t in exposure.traits],
         "path": [_step(s) for s in exposure.path],
         "fixes": [_fix(f) for f in exposure.fixes],
-        "restricted_paths": [
-            {"via": r.via, "family": r.family, "ports": r.ports, "reason": r.reason} for r in exposure.restricted_paths
-        ],
         "best_fix": _fix(exposure.best_fix) if exposure.best_fix is not None else None,
     }
+    if exposure.restricted_paths:
+        rendered["restricted_paths"] = [
+            {"via": r.via, "family": r.family, "ports": r.ports, "reason": r.reason} for r in exposure.restricted_paths
+        ]
     if exposure.instances:
         rendered["instances"] = list(exposure.instances)
     if exposure.possible_severity is not None:
