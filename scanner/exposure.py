@@ -128,10 +128,11 @@ def build_exposure(
 
 
 def deciding_traits(holding: Sequence[Trait], every: Sequence[Trait]) -> tuple[Trait, ...]:
-    """The possible traits that would raise the severity of ``holding``: each one that raises
-    it alone; when none does alone (only together, say reachability and a role), all of them."""
+    """The possible traits of ``every`` that would raise the severity of ``holding`` (the
+    traits that hold): each one that raises it alone; when none does alone (only together,
+    say reachability and a role), all of them."""
     base = severity_of([t.rule_id for t in holding])
-    possible = [t for t in every if t not in holding]
+    possible = [t for t in every if t.possible]
     held = [t.rule_id for t in holding]
     alone = tuple(t for t in possible if _raises(severity_of([*held, t.rule_id]), base))
     return alone or tuple(possible)

@@ -327,7 +327,7 @@ def is_internet_address(version: int, address: int) -> bool:
     return not any(lo <= address <= hi for lo, hi in _NOT_INTERNET_RANGES[version])
 
 
-INTERNET_SIZE: dict[int, int] = {
+_INTERNET_SIZE: dict[int, int] = {
     version: sum(
         high - low + 1
         for low, high in atoms(version, [n for n in NOT_INTERNET if n.version == version])
@@ -337,9 +337,17 @@ INTERNET_SIZE: dict[int, int] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # a few source ranges, met by thousands of rules
+def holds_internet_address(net: Network) -> bool:
+    """Whether some address of ``net`` is an internet address (not all of it in ``NOT_INTERNET``)."""
+    low, high = network_range(net)
+    same_family = [n for n in NOT_INTERNET if n.version == net.version]
+    return any(is_internet_address(net.version, start) for start, _ in atoms(net.version, same_family, (low, high)))
+
+
 def internet_size(version: int) -> int:
     """How many addresses of the family are internet addresses (not in ``NOT_INTERNET``)."""
-    return INTERNET_SIZE[version]
+    return _INTERNET_SIZE[version]
 
 
 # --- routes --------------------------------------------------------------------------------
@@ -713,6 +721,8 @@ __all__ = [
     "atoms",
     "cidr_contains",
     "cidr_overlaps",
+    "holds_internet_address",
+    "internet_size",
     "is_internet_address",
     "longest_prefix_match",
     "normalize_protocol",

@@ -32,7 +32,7 @@ def report_data(result: ScanResult) -> dict[str, Any]:
     active = [e for e in rendered if not e["suppressed"]]
     errors = sorted(set(result.all_errors), key=lambda e: (e.file, e.line, e.message))
     open_by_configuration: dict[str, list[OpenInput]] = {}
-    for item in open_inputs(e for e in exposures if not index.for_exposure(e)):
+    for item in open_inputs(e for e, shown in zip(exposures, rendered, strict=True) if not shown["suppressed"]):
         open_by_configuration.setdefault(item.configuration, []).append(item)
     warnings = sorted(set(result.all_warnings), key=lambda w: (w.file, w.line, w.message))
     return {

@@ -49,10 +49,10 @@ def plain_text(result: ScanResult, *, show_suppressed: bool = False) -> str:
 def _blocks(result: ScanResult, show_suppressed: bool) -> Iterator[Block]:
     index = SuppressionIndex.of(result)
     exposures = sorted(result.exposures, key=lambda e: (-e.rank, e.configuration, e.workload))
-    for exposure in exposures:
-        if show_suppressed or not index.for_exposure(exposure):
-            yield _exposure(exposure, index, show_suppressed)
-    yield from _unknowns([e for e in exposures if not index.for_exposure(e)])
+    active = [e for e in exposures if not index.for_exposure(e)]
+    for exposure in exposures if show_suppressed else active:
+        yield _exposure(exposure, index, show_suppressed)
+    yield from _unknowns(active)
     errors = sorted(set(result.all_errors), key=lambda e: (e.file, e.line, e.message))
     if errors:
         yield [[("Could not read:", "bold red")]]

@@ -11,16 +11,11 @@ exist. A path that is cut whatever those values are (no group admits the interne
 from __future__ import annotations
 
 import ipaddress
-from functools import lru_cache
 
 from scanner.analyses.network import (
-    NOT_INTERNET,
-    Network,
     NetworkMemo,
     PortSet,
-    atoms,
-    is_internet_address,
-    network_range,
+    holds_internet_address,
     parse_cidr,
     sg_rule_ports,
 )
@@ -291,15 +286,6 @@ def _rule_part(rule: SecurityGroupRule, version: int, ports: PortSet) -> PortSet
     cidrs = rule.cidrs if version == 4 else rule.ipv6_cidrs
     for cidr in cidrs:
         net = parse_cidr(cidr)
-        if net is None or (net.version == version and _holds_internet_address(net)):
+        if net is None or (net.version == version and holds_internet_address(net)):
             return sg_rule_ports(rule) & ports
     return PortSet()
-
-
-@lru_cache(maxsize=4096)
-def _holds_internet_address(net: Network) -> bool:
-    low, high = network_range(net)
-    return any(
-        is_internet_address(net.version, low_atom)
-        for low_atom, _ in atoms(net.version, [n for n in NOT_INTERNET if n.version == net.version], (low, high))
-    )
