@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from scanner.findings import PathStep
+from scanner.findings import PathStep, fix_effect
 from scanner.options import ScanOptions
 from scanner.values import Origin
 
@@ -51,8 +51,7 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
     from scanner.analyses.reachability import explain_paths
     from scanner.graph import build_graph, workload_contexts
     from scanner.model import AutoScalingGroup, Instance
-    from scanner.rules.registry import remediation
-    from scanner.scan import exposure_of, load_configurations, workload_traits
+    from scanner.scan import exposure_of, fix_run, load_configurations, with_fixes, workload_traits
 
     configurations, errors, _notices = load_configurations(paths, options)
     for error in errors:
@@ -66,7 +65,7 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
         for ctx in workload_contexts(graph, configuration):
             known.add(ctx.address)
             if ctx.address == address:
-                candidates.append((configuration, ctx))
+                candidates.append((configuration, ctx, graph))
     if not candidates:
         names = sorted(known)
         console.print(f"[red]error:[/red] no workload {escape(address)!s} here", highlight=False)
@@ -77,7 +76,7 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
         return EXIT_USAGE
 
     code = EXIT_OK
-    for configuration, ctx in candidates:
+    for configuration, ctx, graph in candidates:
         workload = ctx.workload
         console.print(
             f"[bold]{escape(address)}[/bold] ({workload.kind}) in {escape(configuration.name)}, "
@@ -118,11 +117,12 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
 
         traits, _, _ = workload_traits(ctx, options, memo)
         assert isinstance(workload, (Instance, AutoScalingGroup))
-        exposure = exposure_of(configuration, workload, traits, remediation)
+        exposure = exposure_of(configuration, workload, traits, options.assume_worst)
         console.print("\n[bold]Traits[/bold]", highlight=False)
         if exposure is None:
             console.print("  none: no exposure", highlight=False)
             continue
+        exposure = with_fixes(fix_run(configuration, graph, memo, options), ctx, exposure, traits)
         code = EXIT_FINDINGS
         for trait in exposure.traits:
             verdict = "  [magenta]possible[/magenta]" if trait.possible else ""
@@ -137,12 +137,12 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
         label = exposure.severity_label
         possibly = f" ({escape(exposure.possibly())})" if exposure.possible_severity is not None else ""
         console.print(f"\n[bold]Severity[/bold]: [{SEVERITY_STYLE[label]}]{label}[/]{possibly}", highlight=False)
-        console.print("\n[bold]Fixes[/bold] (the first lowers the severity most)", highlight=False)
+        console.print("\n[bold]Fixes[/bold] (each measured by re-analysing the workload)", highlight=False)
+        if not exposure.fixes:
+            console.print("  no single edit of what the traits point at changes this workload", highlight=False)
         for rank, fix in enumerate(exposure.fixes, 1):
-            after = fix.severity.label if fix.severity else "no exposure"
+            effect = escape(fix_effect(exposure, fix))
             console.print(
-                f"  {rank}. {fix.location.span} {fix.rule_id}: {escape(fix.remediation)} "
-                f"[dim]({label} -> {after})[/dim]",
-                highlight=False,
+                f"  {rank}. {fix.location.span} {escape(fix.remediation)} [dim]({effect})[/dim]", highlight=False
             )
     return code

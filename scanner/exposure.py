@@ -37,10 +37,9 @@ workload whose traits are all possible has no severity (``None``): a possible ex
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 
-from scanner.findings import Exposure, Fix, PathStep, Severity, Trait
+from scanner.findings import Exposure, PathStep, Severity, Trait
 from scanner.model import Resource
 from scanner.rules import (
     admin_role,
@@ -51,7 +50,6 @@ from scanner.rules import (
     service_admin_role,
     vpc_reachable,
 )
-from scanner.rules.registry import remediation as catalog_remediation
 from scanner.rules.registry import rule_order
 from scanner.values import Origin
 
@@ -98,7 +96,6 @@ def build_exposure(
     configuration: str,
     workload: Resource,
     traits: Sequence[Trait],
-    remediation: Callable[[str], str] | None = None,
     assume_worst: bool = False,
 ) -> Exposure | None:
     """The exposure of ``workload`` from its traits; None when it has none."""
@@ -119,7 +116,7 @@ def build_exposure(
         severity=severity,
         traits=ordered,
         path=attack_path(counted),
-        fixes=rank_fixes(counted, remediation or catalog_remediation),
+        fixes=(),  # measured by the pipeline (scanner.fixes), which has the workload's context
         possible_severity=worst if rises else None,
         unknowns=tuple(sorted({o for t in deciding for o in t.unknowns}, key=_origin_order)),
         possible_because=tuple(dict.fromkeys(a for t in deciding for a in t.assumptions)),
@@ -158,42 +155,6 @@ def trait_sort_key(trait: Trait) -> tuple[int, str, str, int, int, str, str]:
         trait.location.address,
         trait.message,
     )
-
-
-def rank_fixes(traits: Sequence[Trait], remediation: Callable[[str], str]) -> tuple[Fix, ...]:
-    """One fix per line that traits point at: the severity left when every trait at that line
-    is removed (one edit of a rule opening SSH to the world clears both ``ec2-remote-access``
-    and ``ec2-open-security-group``). Lowest severity first (no exposure left is best); ties
-    in rule-id order.
-
-    Removing one of two traits with the same rule id at two lines (two open SSH rules) leaves
-    the other, so such a fix changes nothing on its own: that is what the ranking shows."""
-    counts = Counter(t.rule_id for t in traits)
-    at_line: dict[tuple[str, int, int, str], list[Trait]] = {}
-    for trait in traits:
-        span = trait.location.span
-        at_line.setdefault((span.file, span.line, span.end_line, trait.location.address), []).append(trait)
-    fixes: list[Fix] = []
-    for found in at_line.values():
-        remaining = Counter(counts)
-        remaining.subtract(t.rule_id for t in found)
-        left = [rule_id for rule_id, n in remaining.items() if n > 0]
-        # A line that lets the internet in is named for the path its edit cuts.
-        first = min(found, key=lambda t: (t.rule_id != INTERNET_REACHABLE, rule_order(t.rule_id)))
-        fixes.append(
-            Fix(
-                rule_id=first.rule_id,
-                location=first.location,
-                severity=severity_of(left),
-                remediation=remediation(first.rule_id),
-            )
-        )
-    return tuple(sorted(fixes, key=_fix_sort_key))
-
-
-def _fix_sort_key(fix: Fix) -> tuple[int, int, str, int, str]:
-    after = int(fix.severity) if fix.severity is not None else 0
-    return (after, rule_order(fix.rule_id), fix.location.span.file, fix.location.span.line, fix.location.address)
 
 
 def attack_path(traits: Sequence[Trait]) -> tuple[PathStep, ...]:

@@ -156,15 +156,46 @@ class Trait:
         return bool(self.assumptions or self.unknowns)
 
 
+FixOutcome = Literal["resolves", "reduces", "clears"]
+SHOWN_FIXES = 3  # fixes a report shows per workload, best first
+
+
+@dataclass(frozen=True)
+class SourceChange:
+    """One replacement in a file, as SARIF's ``replacement`` says it: the text from
+    (``line``, ``column``) up to (``end_line``, ``end_column``) (1-based, end exclusive; a
+    region with the same start and end inserts) becomes ``text``."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
 @dataclass(frozen=True)
 class Fix:
-    """Removing the trait ``rule_id`` at ``location`` would bring the exposure to ``severity``
-    (None: no exposure left)."""
+    """One edit at ``location`` (the line the user changes) and what it really does to this
+    workload, measured by re-analysing it with the edit applied (``scanner.fixes``).
+
+    ``remediation``: the edit in words ("remove 0.0.0.0/0 from tcp 22"); ``severity``: the
+    workload's severity after it (None: no trait that holds is left); ``outcome``:
+    ``resolves`` (no trait left at all), ``reduces`` (a lower severity) or ``clears``
+    (``cleared`` traits go, the severity stays); ``stops_service``: set when the edit cuts
+    an authorised port the internet reaches today ("stops the public service on tcp 443");
+    ``patch``: the source edit that makes it (empty when the value at fault is not a
+    literal in the repository); ``kind``: the edit's kind (``scanner.fixes.edits``)."""
 
     rule_id: str
     location: Evidence
     severity: Severity | None
     remediation: str
+    outcome: FixOutcome = "reduces"
+    cleared: tuple[str, ...] = ()
+    stops_service: str = ""
+    kind: str = ""
+    patch: tuple[SourceChange, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -196,7 +227,7 @@ class Exposure:
     severity: Severity | None
     traits: tuple[Trait, ...]
     path: tuple[PathStep, ...]
-    fixes: tuple[Fix, ...]  # ranked: the fix that lowers the severity most comes first
+    fixes: tuple[Fix, ...]  # every edit that changes this workload, ranked (scanner.fixes.evaluate); reports show 3
     restricted_paths: tuple[RestrictedPath, ...] = ()
     possible_severity: Severity | None = None
     unknowns: tuple[Origin, ...] = ()
@@ -231,6 +262,19 @@ class Exposure:
     @property
     def best_fix(self) -> Fix | None:
         return self.fixes[0] if self.fixes else None
+
+
+def fix_effect(exposure: Exposure, fix: Fix) -> str:
+    """What ``fix`` does to ``exposure`` in words: "resolves it", "high -> medium",
+    "clears ec2-imdsv1; stays low", with "; stops the public service on tcp 443" when it does."""
+    before = exposure.severity_label
+    if fix.outcome == "resolves":
+        said = f"{before} -> resolved"
+    elif fix.outcome == "reduces":
+        said = f"{before} -> {fix.severity.label if fix.severity is not None else 'possible'}"
+    else:
+        said = f"clears {', '.join(fix.cleared)}; stays {before}"
+    return f"{said}; {fix.stops_service}" if fix.stops_service else said
 
 
 def origin_text(origin: Origin) -> str:

@@ -7,19 +7,22 @@ from __future__ import annotations
 
 import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scanner.findings import Configuration, Exposure, LoadError, RestrictedPath, ScanResult, Trait
+from scanner.findings import Configuration, Exposure, LoadError, RestrictedPath, ScanResult, Severity, Trait
 from scanner.loaders.formats import LoadJob
 from scanner.model import AutoScalingGroup, Instance
 from scanner.options import ScanOptions
 from scanner.workload import WorkloadContext
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from scanner.analyses.network import NetworkMemo
+    from scanner.fixes.evaluate import FixRun
     from scanner.loaders.terraform.files import ParsedFiles
     from scanner.vulndata import VulnerabilityData
 
@@ -138,20 +141,26 @@ def workload_traits(
 
 
 def analyse(
-    configuration: Configuration, options: ScanOptions, vulnerability_data: VulnerabilityData | None = None
+    configuration: Configuration,
+    options: ScanOptions,
+    vulnerability_data: VulnerabilityData | None = None,
+    timings: dict[str, float] | None = None,
 ) -> tuple[list[Exposure], list[str]]:
-    """Traits of every workload of one configuration, combined into exposures."""
+    """Traits of every workload of one configuration, combined into exposures, each with its
+    fixes measured (``scanner.fixes``). ``timings`` (when given) adds the seconds spent
+    measuring fixes under "fixes"."""
     from scanner.analyses.network import NetworkMemo
     from scanner.fingerprints import fingerprint
     from scanner.graph import build_graph, workload_contexts
     from scanner.instance_groups import group_instances
-    from scanner.rules.registry import remediation as remediation_for
 
     notices: list[str] = []
     unread = unread_file_assumptions(configuration)
     graph = build_graph(configuration)
     exposures: list[Exposure] = []
     memo = NetworkMemo()
+    run = fix_run(configuration, graph, memo, options, vulnerability_data)
+    measuring = 0.0
     for ctx in workload_contexts(graph, configuration):
         traits, found_notices, restricted = workload_traits(ctx, options, memo, vulnerability_data)
         notices += found_notices
@@ -159,17 +168,62 @@ def analyse(
             replace(t, caveats=(*t.caveats, *unread), fingerprint=fingerprint(t, configuration.name)) for t in traits
         ]
         assert isinstance(ctx.workload, (Instance, AutoScalingGroup))
-        exposure = exposure_of(configuration, ctx.workload, traits, remediation_for, options.assume_worst)
-        if exposure is not None:
-            exposures.append(replace(exposure, restricted_paths=restricted) if restricted else exposure)
+        exposure = exposure_of(configuration, ctx.workload, traits, options.assume_worst)
+        if exposure is None:
+            continue
+        started = time.perf_counter()
+        exposure = with_fixes(run, ctx, exposure, traits)
+        measuring += time.perf_counter() - started
+        exposures.append(replace(exposure, restricted_paths=restricted) if restricted else exposure)
+    if timings is not None:
+        timings["fixes"] = timings.get("fixes", 0.0) + measuring
     return group_instances(exposures), notices
+
+
+def fix_run(
+    configuration: Configuration,
+    graph: nx.MultiDiGraph,
+    memo: NetworkMemo,
+    options: ScanOptions,
+    vulnerability_data: VulnerabilityData | None = None,
+) -> FixRun:
+    """What measuring the fixes of one configuration's workloads shares."""
+    from scanner.exposure import severity_of
+    from scanner.fixes.evaluate import FixRun
+    from scanner.graph.read import object_at
+    from scanner.suppressions import matching_suppression
+
+    def severity(traits: Sequence[tuple[str, bool]]) -> Severity | None:
+        return severity_of([rule_id for rule_id, possible in traits if options.assume_worst or not possible])
+
+    def active(trait: Trait) -> bool:
+        found = matching_suppression(configuration.suppressions, trait.rule_id, trait.workload, trait.location.address)
+        return found is None
+
+    return FixRun(
+        lookup=lambda address: object_at(graph, address),
+        memo=memo,
+        options=options,
+        severity=severity,
+        active=active,
+        vulnerability_data=vulnerability_data,
+        shares_outcomes=not configuration.suppressions,
+    )
+
+
+def with_fixes(run: FixRun, ctx: WorkloadContext, exposure: Exposure, traits: list[Trait]) -> Exposure:
+    """The exposure with every edit that changes it, measured on its traits that no inline
+    suppression silences (all of them when every one is silenced, as its severity is)."""
+    from scanner.fixes.evaluate import workload_fixes
+
+    active = [t for t in traits if run.active(t)] or traits
+    return replace(exposure, fixes=workload_fixes(run, ctx, exposure, active))
 
 
 def exposure_of(
     configuration: Configuration,
     workload: Instance | AutoScalingGroup,
     traits: list[Trait],
-    remediation: Callable[[str], str],
     assume_worst: bool = False,
 ) -> Exposure | None:
     """Severity, path and fixes come from the traits no inline suppression silences (an
@@ -184,7 +238,7 @@ def exposure_of(
         for t in traits
         if matching_suppression(configuration.suppressions, t.rule_id, t.workload, t.location.address) is None
     ]
-    exposure = build_exposure(configuration.name, workload, active or traits, remediation, assume_worst)
+    exposure = build_exposure(configuration.name, workload, active or traits, assume_worst)
     if exposure is None or not active or len(active) == len(traits):
         return exposure
     return replace(exposure, traits=tuple(sorted(traits, key=trait_sort_key)))
@@ -232,13 +286,14 @@ def scan(
     loaded, loaded_cpu = time.perf_counter(), time.process_time()
 
     configurations: list[Configuration] = []
+    fix_timings: dict[str, float] = {}
     result = ScanResult(root=options.root, errors=errors, notices=notices)
     for number, job_configurations in zip(missing, loaded_jobs, strict=True):
         job_exposures: list[Exposure] = []
         job_notices: list[str] = []
         for configuration in job_configurations:
             try:
-                exposures, found_notices = analyse(configuration, options, vulnerability_data)
+                exposures, found_notices = analyse(configuration, options, vulnerability_data, fix_timings)
             except Exception as error:  # an analysis bug must not lose the other configurations
                 configuration.errors.append(
                     LoadError(configuration.name, 0, f"internal error while analysing: {error!r}")
@@ -266,6 +321,7 @@ def scan(
         "analyse": time.perf_counter() - loaded,
         "load_cpu": loaded_cpu - started_cpu,
         "analyse_cpu": time.process_time() - loaded_cpu,
+        "fixes": fix_timings.get("fixes", 0.0),  # part of analyse: measuring each fix by re-analysis
         "jobs_from_result_cache": float(cache.hits),
     }
     return result

@@ -525,6 +525,13 @@ def workload_contexts(graph: nx.MultiDiGraph, config: Configuration) -> list[Wor
     return [reader.context(w) for w in sorted(workloads, key=lambda w: w.address)]
 
 
+def object_at(graph: nx.MultiDiGraph, address: str) -> Resource | None:
+    """The model object at ``address`` (a resource or an object written inside one)."""
+    data = graph._node.get(address)  # networkx's own dict: a lookup per candidate fix
+    found = data.get("obj") if data is not None else None
+    return found if isinstance(found, Resource) else None
+
+
 def _cidr_version(cidr: object) -> int | None:
     if not isinstance(cidr, str):
         return None

@@ -10,7 +10,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from scanner import __version__
-from scanner.findings import Evidence, Exposure, Fix, PathStep, ScanResult, Severity, Suppression, Trait, origin_text
+from scanner.findings import (
+    SHOWN_FIXES,
+    Evidence,
+    Exposure,
+    Fix,
+    PathStep,
+    ScanResult,
+    Severity,
+    Suppression,
+    Trait,
+    origin_text,
+)
 from scanner.fingerprints import fingerprint, possible_fingerprint
 from scanner.suppressions import SuppressionIndex, justification
 from scanner.unknowns import OpenInput, open_inputs
@@ -92,12 +103,19 @@ def _step(step: PathStep) -> dict[str, Any]:
 
 
 def _fix(fix: Fix) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "rule_id": fix.rule_id,
         "location": _evidence(fix.location),
         "severity_after": fix.severity.label if fix.severity is not None else None,
         "remediation": fix.remediation,
+        "outcome": fix.outcome,
+        "edit": fix.kind,
     }
+    if fix.cleared:
+        out["clears"] = list(fix.cleared)
+    if fix.stops_service:
+        out["stops_service"] = fix.stops_service
+    return out
 
 
 def _unknown(origin: Origin) -> dict[str, Any]:
@@ -160,7 +178,7 @@ def _exposure(exposure: Exposure, index: SuppressionIndex) -> dict[str, Any]:
         "suppression_reason": justification(suppressions) if suppressions else None,
         "traits": [_trait(exposure, t, index.for_trait(exposure.configuration, t)) for t in exposure.traits],
         "path": [_step(s) for s in exposure.path],
-        "fixes": [_fix(f) for f in exposure.fixes],
+        "fixes": [_fix(f) for f in exposure.fixes[:SHOWN_FIXES]],
         "best_fix": _fix(exposure.best_fix) if exposure.best_fix is not None else None,
     }
     if exposure.restricted_paths:

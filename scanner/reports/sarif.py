@@ -28,7 +28,17 @@ import attr
 import sarif_om as om
 
 from scanner import __version__
-from scanner.findings import Evidence, Exposure, PathStep, ScanResult, Severity, Suppression, Trait, origin_text
+from scanner.findings import (
+    Evidence,
+    Exposure,
+    PathStep,
+    ScanResult,
+    Severity,
+    Suppression,
+    Trait,
+    fix_effect,
+    origin_text,
+)
 from scanner.fingerprints import fingerprint, possible_fingerprint
 from scanner.rules.catalog import Rule
 from scanner.rules.exposure_levels import POSSIBLE_EXPOSURE, exposure_rule_id
@@ -304,13 +314,14 @@ def _exposure_draft(exposure: Exposure, suppressions: Sequence[Suppression]) -> 
     best = exposure.best_fix
     if best is not None:
         after = best.severity.label if best.severity is not None else "none"
-        message += f" Best fix: {best.remediation} ({best.location.span}, lowers it to {after})."
+        message += f" Best fix: {best.remediation} ({best.location.span}: {fix_effect(exposure, best)})."
         properties["bestFix"] = {
             "ruleId": best.rule_id,
             "location": str(best.location.span),
             "resource": best.location.address,
             "severityAfter": after,
             "remediation": best.remediation,
+            "outcome": best.outcome,
         }
     workload_location = _span_location(exposure.workload_span, f"{exposure.workload} ({exposure.workload_kind})")
     related = [

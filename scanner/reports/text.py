@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from rich.console import Console
 from rich.text import Text
 
-from scanner.findings import Exposure, PathStep, ScanResult, Severity, origin_text
+from scanner.findings import SHOWN_FIXES, Exposure, PathStep, ScanResult, Severity, fix_effect, origin_text
 from scanner.suppressions import SuppressionIndex, justification
 
 STYLES = {
@@ -162,17 +162,21 @@ def _exposure(exposure: Exposure, index: SuppressionIndex, show_suppressed: bool
                 lines.append([(("      " if i == 0 else "   -> ") + step, "")])
     for restricted in exposure.restricted_paths:
         lines.append([("  restricted: ", "bold"), (f"{restricted.reason} ({restricted.via}, {restricted.family})", "")])
-    best = exposure.best_fix
-    if best is not None:
-        after = best.severity.label if best.severity is not None else "no exposure"
-        before = exposure.severity or exposure.possible_severity
-        label = "  best fix: " if best.severity != before else "  no single fix lowers it; start with: "
+    best_fixes = exposure.fixes[:SHOWN_FIXES]
+    if not best_fixes:
         lines.append(
             [
-                (label, "bold green"),
-                (f"{best.location.span} ", "bold cyan"),
-                (f"{best.remediation} ", "bold green"),
-                (f"({best.rule_id}: {before.label if before else 'possible'} -> {after})", "bold dim green"),
+                ("  no measured fix: ", "bold yellow"),
+                ("no single edit iacscan can make lowers it or clears a trait", ""),
+            ]
+        )
+    for rank, fix in enumerate(best_fixes, 1):
+        lines.append(
+            [
+                ("  best fix: " if rank == 1 else "  then:     ", "bold green"),
+                (f"{fix.location.span} ", "bold cyan"),
+                (f"{fix.remediation} ", "bold green"),
+                (f"({fix_effect(exposure, fix)})", "bold dim green"),
             ]
         )
     lines.append([])

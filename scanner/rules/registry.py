@@ -6,7 +6,7 @@ one line in ``TRAIT_RULE_MODULES`` (its place in the list is its place in report
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from types import ModuleType
 from typing import TYPE_CHECKING, Protocol
 
@@ -90,11 +90,12 @@ def remediation(rule_id: str) -> str:
     return found.remediation if found is not None else f"Remove the cause of {rule_id}."
 
 
-def check_workload(context: CheckContext, options: ScanOptions) -> list[Trait]:
-    """Every trait of one workload, rules the user skips left out."""
+def check_workload(context: CheckContext, options: ScanOptions, only: Collection[str] | None = None) -> list[Trait]:
+    """Every trait of one workload, rules the user skips left out; with ``only``, the
+    traits of those rules alone."""
     traits: list[Trait] = []
     for module in TRAIT_RULE_MODULES:
         found: TraitRule = module
-        if found.ID not in options.skip_rules:
+        if found.ID not in options.skip_rules and (only is None or found.ID in only):
             traits.extend(found.check(context, options))
     return traits

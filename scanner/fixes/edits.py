@@ -1,0 +1,343 @@
+"""The candidate edits a workload's traits point at: one edit per object, of the kind that
+object takes.
+
+=====================  =========================================================  ==========
+edit                   what changes (model, and the line the user edits)           rules
+=====================  =========================================================  ==========
+require_imdsv2         ``http_tokens = "required"`` on the instance, launch        imdsv1
+                       template or account default the IMDSv1 trait points at
+                       (a template's users all inherit it)
+no_public_ip           ``associate_public_ip_address = false`` (instance, launch   public IP,
+                       template, ENI) or ``map_public_ip_on_launch = false``       reachability
+                       (subnet)
+remove_eip             the Elastic IP or its association removed                   public IP,
+                                                                                   reachability
+remove_world_sources   the rule's whole-internet CIDRs (``0.0.0.0/0``, ``::/0``)   groups,
+                       removed; a rule left with no source at all is removed       reachability
+remove_rule            an ingress rule removed (a rule admitting a peer network)   groups,
+                                                                                   reachability
+remove_acl_entry       the NACL entry that lets the traffic in removed             reachability
+remove_route           the route to the gateway removed                            reachability
+remove_listener        the load balancer listener removed                          reachability
+make_internal          the load balancer made internal                             reachability
+detach_policy          the managed policy detached from the role                   roles
+remove_statement       the policy statement that grants it removed                 roles
+=====================  =========================================================  ==========
+
+"rules": the trait rules whose answer the edit can change; every other trait of a workload
+is kept as it is. ``CHANGE_SIZE`` orders edits of equal effect: narrowing a rule or
+requiring IMDSv2 changes less than removing a route or a listener.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from scanner.analyses.network import sg_rule_ports
+from scanner.findings import Trait
+from scanner.model import (
+    AclEntry,
+    EipAssociation,
+    ElasticIp,
+    Instance,
+    InstanceMetadataDefaults,
+    LaunchTemplate,
+    Listener,
+    LoadBalancer,
+    MetadataOptions,
+    NetworkInterface,
+    Policy,
+    PolicyAttachment,
+    Resource,
+    Route,
+    SecurityGroupRule,
+    Subnet,
+)
+from scanner.rules import (
+    admin_role,
+    imdsv1,
+    internet_reachable,
+    open_security_group,
+    public_ip,
+    remote_access,
+    service_admin_role,
+    vpc_reachable,
+)
+from scanner.values import Span
+
+EditKind = Literal[
+    "require_imdsv2",
+    "no_public_ip",
+    "remove_eip",
+    "remove_world_sources",
+    "remove_rule",
+    "remove_acl_entry",
+    "remove_route",
+    "remove_listener",
+    "make_internal",
+    "detach_policy",
+    "remove_statement",
+]
+
+_GROUP_RULES = frozenset({open_security_group.ID, remote_access.ID, internet_reachable.ID, vpc_reachable.ID})
+_REACHABILITY = frozenset({internet_reachable.ID, vpc_reachable.ID})
+_PUBLIC = frozenset({public_ip.ID, internet_reachable.ID})
+_ROLES = frozenset({admin_role.ID, service_admin_role.ID})
+
+CHANGES: dict[EditKind, frozenset[str]] = {
+    "require_imdsv2": frozenset({imdsv1.ID}),
+    "no_public_ip": _PUBLIC,
+    "remove_eip": _PUBLIC,
+    "remove_world_sources": _GROUP_RULES,
+    "remove_rule": _GROUP_RULES,
+    "remove_acl_entry": _REACHABILITY,
+    "remove_route": _REACHABILITY,
+    "remove_listener": frozenset({internet_reachable.ID}),
+    "make_internal": frozenset({internet_reachable.ID}),
+    "detach_policy": _ROLES,
+    "remove_statement": _ROLES,
+}
+
+# where in a workload's context the object each kind edits can be (scanner.fixes.substitute)
+PARTS: dict[EditKind, frozenset[str]] = {
+    "require_imdsv2": frozenset({"workload", "templates", "defaults"}),
+    "no_public_ip": frozenset({"workload", "templates", "placements", "enis"}),
+    "remove_eip": frozenset({"eips"}),
+    "remove_world_sources": frozenset({"groups", "lb"}),
+    "remove_rule": frozenset({"groups", "lb"}),
+    "remove_acl_entry": frozenset({"placements", "lb"}),
+    "remove_route": frozenset({"placements", "lb"}),
+    "remove_listener": frozenset({"lb"}),
+    "make_internal": frozenset({"lb"}),
+    "detach_policy": frozenset({"roles"}),
+    "remove_statement": frozenset({"roles"}),
+}
+
+CHANGE_SIZE: dict[EditKind, int] = {
+    "remove_world_sources": 1,
+    "require_imdsv2": 1,
+    "no_public_ip": 2,
+    "remove_eip": 2,
+    "remove_statement": 2,
+    "detach_policy": 3,
+    "remove_rule": 3,
+    "remove_acl_entry": 3,
+    "remove_route": 4,
+    "remove_listener": 5,
+    "make_internal": 5,
+}
+
+WORLD = ("0.0.0.0/0", "::/0")
+
+# path steps whose object an edit can cut
+_CUTTABLE_STEPS = frozenset({"security_group_rule", "network_acl_entry", "route", "listener", "load_balancer"})
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change at one place. ``address``: the object changed; ``span``: the line(s) the
+    user edits; ``description``: the change in the template's own words; ``rule_id``: the
+    trait it was found from (the fix is named for it); ``statement``: for
+    ``remove_statement``, the statement's span."""
+
+    kind: EditKind
+    address: str
+    span: Span
+    description: str
+    rule_id: str
+    statement: Span | None = None
+
+    @property
+    def key(self) -> tuple[str, str, Span | None]:
+        return (self.kind, self.address, self.statement)
+
+    def apply(self, obj: Resource) -> Resource | None:
+        """``obj`` (the object at ``address``, as a workload sees it) after the edit; None:
+        removed."""
+        return _APPLY[self.kind](self, obj)
+
+
+def _require_imdsv2(edit: Edit, obj: Resource) -> Resource | None:
+    if isinstance(obj, InstanceMetadataDefaults):
+        return replace(obj, http_tokens="required")
+    if isinstance(obj, (Instance, LaunchTemplate)):
+        options = obj.metadata or MetadataOptions(span=obj.span)
+        return replace(obj, metadata=replace(options, http_tokens="required"))
+    return obj
+
+
+def _no_public_ip(edit: Edit, obj: Resource) -> Resource | None:
+    if isinstance(obj, (Instance, LaunchTemplate)):
+        return replace(obj, associate_public_ip=False)
+    if isinstance(obj, Subnet):
+        return replace(obj, map_public_ip_on_launch=False)
+    if isinstance(obj, NetworkInterface):
+        return replace(obj, public_ip=False)
+    return obj
+
+
+def _remove(edit: Edit, obj: Resource) -> Resource | None:
+    return None
+
+
+def _remove_world_sources(edit: Edit, obj: Resource) -> Resource | None:
+    if not isinstance(obj, SecurityGroupRule):
+        return obj
+    narrowed = replace(
+        obj,
+        cidrs=tuple(c for c in obj.cidrs if not _is_world(c)),
+        ipv6_cidrs=tuple(c for c in obj.ipv6_cidrs if not _is_world(c)),
+    )
+    return narrowed if has_source(narrowed) else None
+
+
+def _make_internal(edit: Edit, obj: Resource) -> Resource | None:
+    return replace(obj, internal=True) if isinstance(obj, LoadBalancer) else obj
+
+
+def _remove_statement(edit: Edit, obj: Resource) -> Resource | None:
+    if not isinstance(obj, Policy):
+        return obj
+    return replace(obj, statements=tuple(s for s in obj.statements if s.span != edit.statement))
+
+
+_APPLY: dict[EditKind, Callable[[Edit, Resource], Resource | None]] = {
+    "require_imdsv2": _require_imdsv2,
+    "no_public_ip": _no_public_ip,
+    "remove_eip": _remove,
+    "remove_world_sources": _remove_world_sources,
+    "remove_rule": _remove,
+    "remove_acl_entry": _remove,
+    "remove_route": _remove,
+    "remove_listener": _remove,
+    "make_internal": _make_internal,
+    "detach_policy": _remove,
+    "remove_statement": _remove_statement,
+}
+
+
+def _is_world(cidr: object) -> bool:
+    return isinstance(cidr, str) and cidr.strip() in WORLD
+
+
+def has_source(rule: SecurityGroupRule) -> bool:
+    return bool(rule.cidrs or rule.ipv6_cidrs or rule.source_groups or rule.prefix_lists or rule.self_source)
+
+
+# --- candidates ------------------------------------------------------------------------------
+
+Lookup = Callable[[str], Resource | None]
+
+
+def candidate_edits(traits: Iterable[Trait], lookup: Lookup) -> list[Edit]:
+    """Every edit the traits point at, once per (kind, object), in the order found: each
+    trait's own location first, then the places on its paths and its related places."""
+    found: dict[tuple[str, str, Span | None], Edit] = {}
+    for trait in traits:
+        for edit in _trait_edits(trait, lookup):
+            found.setdefault(edit.key, edit)
+    return list(found.values())
+
+
+def _trait_edits(trait: Trait, lookup: Lookup) -> Iterator[Edit]:
+    at = trait.location
+    obj = lookup(at.address)
+    if obj is not None:
+        yield from _edits_at(trait.rule_id, obj, at.span, at.message)
+    if trait.rule_id in _REACHABILITY:
+        places = [
+            (s.address, s.span) for path in (trait.path, *trait.other_paths) for s in path if s.kind in _CUTTABLE_STEPS
+        ]
+        places += [(r.address, r.span) for r in trait.related]
+        for address, span in places:
+            other = lookup(address)
+            if other is not None and span is not None:
+                yield from _edits_at(trait.rule_id, other, span, "")
+
+
+def _edits_at(rule_id: str, obj: Resource, span: Span, message: str) -> Iterator[Edit]:
+    cfn = obj.kind.startswith("AWS::")
+    if rule_id == imdsv1.ID and isinstance(obj, (Instance, LaunchTemplate, InstanceMetadataDefaults)):
+        words = "set MetadataOptions HttpTokens: required" if cfn else 'set http_tokens = "required"'
+        yield Edit("require_imdsv2", obj.address, span, f"{words} on {obj.address}", rule_id)
+    elif rule_id in _PUBLIC and isinstance(obj, (Instance, LaunchTemplate, NetworkInterface)):
+        words = "AssociatePublicIpAddress: false" if cfn else "associate_public_ip_address = false"
+        yield Edit("no_public_ip", obj.address, span, f"set {words} on {obj.address}", rule_id)
+    elif rule_id in _PUBLIC and isinstance(obj, Subnet) and obj.map_public_ip_on_launch is not False:
+        words = "MapPublicIpOnLaunch: false" if cfn else "map_public_ip_on_launch = false"
+        yield Edit(
+            "no_public_ip",
+            obj.address,
+            obj.span_of("map_public_ip_on_launch"),
+            f"set {words} on {obj.address}",
+            rule_id,
+        )
+    elif rule_id in _PUBLIC and isinstance(obj, (ElasticIp, EipAssociation)):
+        what = "Elastic IP" if isinstance(obj, ElasticIp) else "Elastic IP association"
+        yield Edit("remove_eip", obj.address, obj.span, f"remove the {what} {obj.address}", rule_id)
+    elif rule_id in _GROUP_RULES and isinstance(obj, SecurityGroupRule) and obj.ingress:
+        yield _rule_edit(rule_id, obj, span)
+    elif rule_id in _REACHABILITY and isinstance(obj, AclEntry) and not obj.egress and obj.allow is not False:
+        number = obj.rule_number if isinstance(obj.rule_number, int) else "?"
+        yield Edit(
+            "remove_acl_entry", obj.address, obj.span, f"remove network ACL entry {number} ({obj.address})", rule_id
+        )
+    elif rule_id in _REACHABILITY and isinstance(obj, Route):
+        yield Edit("remove_route", obj.address, obj.span, f"remove the route {_route_text(obj)}", rule_id)
+    elif rule_id == internet_reachable.ID and isinstance(obj, Listener):
+        shown = f"{obj.protocol or ''} {obj.port if obj.port is not None else ''}".strip()
+        yield Edit("remove_listener", obj.address, obj.span, f"remove the listener {shown} ({obj.address})", rule_id)
+    elif rule_id == internet_reachable.ID and isinstance(obj, LoadBalancer) and obj.internal is not True:
+        words = "Scheme: internal" if cfn else "internal = true"
+        yield Edit("make_internal", obj.address, obj.span_of("internal"), f"set {words} on {obj.address}", rule_id)
+    elif rule_id in _ROLES and isinstance(obj, PolicyAttachment):
+        name = obj.policy.rsplit("/", 1)[-1] if isinstance(obj.policy, str) else obj.address
+        yield Edit("detach_policy", obj.address, span, f"detach {name} from the role ({obj.address})", rule_id)
+    elif rule_id in _ROLES and isinstance(obj, Policy):
+        statement = next((s for s in obj.statements if s.span == span), None)
+        if statement is not None:
+            what = f" {statement.sid}" if isinstance(statement.sid, str) and statement.sid else ""
+            said = f" ({message})" if message else ""
+            yield Edit(
+                "remove_statement",
+                obj.address,
+                span,
+                f"remove the statement{what} of {obj.address}{said}",
+                rule_id,
+                span,
+            )
+
+
+def _rule_edit(rule_id: str, rule: SecurityGroupRule, span: Span) -> Edit:
+    ports = str(sg_rule_ports(rule)) or "every port"
+    world = [c for c in (*rule.cidrs, *rule.ipv6_cidrs) if _is_world(c)]
+    if not world:
+        return Edit(
+            "remove_rule", rule.address, rule.span, f"remove the rule allowing {ports} ({rule.address})", rule_id
+        )
+    sources = " and ".join(str(c).strip() for c in world)
+    narrowed = _remove_world_sources(Edit("remove_world_sources", rule.address, span, "", rule_id), rule)
+    if narrowed is None:
+        return Edit(
+            "remove_world_sources",
+            rule.address,
+            rule.span,
+            f"remove the rule allowing {ports} from {sources} ({rule.address})",
+            rule_id,
+        )
+    return Edit(
+        "remove_world_sources",
+        rule.address,
+        rule.span_of("cidrs", "ipv6_cidrs"),
+        f"remove {sources} from {ports}",
+        rule_id,
+    )
+
+
+def _route_text(route: Route) -> str:
+    written = route.destination if route.destination is not None else route.ipv6_destination
+    destination = written if isinstance(written, str) else "?"
+    target = route.target if isinstance(route.target, str) else getattr(route.target, "address", "?")
+    return f"{destination} to {target} ({route.address})"

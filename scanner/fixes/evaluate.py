@@ -1,0 +1,231 @@
+"""Each candidate edit measured on every workload it can change, and each workload's fixes
+ranked.
+
+For a workload and an edit: the edited context (``scanner.fixes.substitute``), the rules the
+edit can change re-run on it (only those that found a trait before: an edit only takes
+away), the other traits kept, and the severity computed as the exposure's is. The outcome:
+
+* **resolves**: no trait is left, the exposure is gone;
+* **reduces**: the severity that holds is lower (a workload left with only possible traits
+  has none);
+* **clears**: traits go but the severity stays (an IMDSv1 trait on a workload that is low
+  for other reasons);
+* nothing changed: the edit is not a fix for this workload and is not suggested.
+
+Ranking (best first): fixes that keep every public service (an authorised port the internet
+reaches today, through a load balancer or directly) before those that stop one; then the
+lowest severity after; then the smallest change (``edits.CHANGE_SIZE``); then the most
+traits cleared; then file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+
+from scanner.analyses.network import NetworkMemo
+from scanner.findings import Evidence, Exposure, Fix, FixOutcome, Severity, Trait
+from scanner.fixes.edits import CHANGE_SIZE, CHANGES, PARTS, Edit, Lookup, candidate_edits
+from scanner.fixes.substitute import edited_context
+from scanner.model import Resource
+from scanner.options import ScanOptions
+from scanner.rules import internet_reachable
+from scanner.rules.registry import rule_order
+from scanner.workload import Placement, WorkloadContext
+
+Found = tuple[tuple[tuple[str, bool], ...], frozenset[int]]  # (rule id, possible) of each trait found; ports served
+Severities = Callable[[Sequence[tuple[str, bool]]], Severity | None]  # from (rule id, possible) pairs
+
+
+@dataclass(frozen=True)
+class FixRun:
+    """What one analysis run shares while measuring fixes."""
+
+    lookup: Lookup
+    memo: NetworkMemo
+    options: ScanOptions
+    severity: Severities  # the severity of a workload with these (active) traits
+    active: Callable[[Trait], bool]  # not silenced by an inline suppression
+    vulnerability_data: object = None
+    # Each edited object once per run, whichever workload meets it first: workloads sharing
+    # a group then share its edited rules, and with them the network memo's answers.
+    applied: dict[tuple[object, str], tuple[Resource, Resource | None]] = field(default_factory=dict)
+    # The traits an edit leaves, per workload signature (see ``network_signature``); not
+    # shared when inline suppressions may tell two workloads' traits apart.
+    outcomes: dict[tuple[object, ...], Found | None] = field(default_factory=dict)
+    shares_outcomes: bool = True
+
+    def change(self, edit: Edit) -> Callable[[Resource], Resource | None]:
+        def applied(obj: Resource) -> Resource | None:
+            key = (edit.key, obj.address)
+            known = self.applied.get(key)
+            if known is None or known[0] is not obj:
+                known = self.applied[key] = (obj, edit.apply(obj))
+            return known[1]
+
+        return applied
+
+
+def workload_fixes(run: FixRun, ctx: WorkloadContext, exposure: Exposure, traits: Sequence[Trait]) -> tuple[Fix, ...]:
+    """Every edit that changes this workload, ranked. ``traits``: the workload's active
+    traits (what its severity comes from)."""
+    present = {t.rule_id for t in traits}
+    before = run.severity([(t.rule_id, t.possible) for t in traits])
+    served = _served_ports(traits, run.options.authorized_ports)
+    signature: tuple[object, ...] | None = None
+    fixes: list[Fix] = []
+    for edit in candidate_edits(traits, run.lookup):
+        rerun = CHANGES[edit.kind] & present
+        if not rerun:
+            continue
+        if signature is None:
+            signature = network_signature(ctx) if run.shares_outcomes else (ctx.address,)
+        key = (edit.key, frozenset(rerun), signature)
+        if key in run.outcomes:
+            found = run.outcomes[key]
+        else:
+            found = run.outcomes[key] = _rerun(run, ctx, edit, rerun)
+        if found is None:
+            continue  # the workload does not hold the object: not its edit
+        kept = [(t.rule_id, t.possible) for t in traits if t.rule_id not in rerun]
+        kept_served = _served_ports([t for t in traits if t.rule_id not in rerun], run.options.authorized_ports)
+        fix = _measured(edit, traits, before, [*kept, *found[0]], run, served, kept_served | found[1])
+        if fix is not None:
+            fixes.append(fix)
+    return tuple(sorted(fixes, key=_rank))
+
+
+def _rerun(run: FixRun, ctx: WorkloadContext, edit: Edit, rerun: frozenset[str]) -> Found | None:
+    """The traits of the ``rerun`` rules on the edited workload (None when the workload does
+    not hold the edited object: then the edit is not one of its fixes)."""
+    from scanner.rules.context import CheckContext
+    from scanner.rules.registry import check_workload
+
+    edited = edited_context(ctx, edit.address, run.change(edit), PARTS[edit.kind])
+    if edited is None:
+        return None
+    check = CheckContext(edited, run.memo, run.vulnerability_data)  # type: ignore[arg-type]
+    found = [t for t in check_workload(check, run.options, rerun) if run.active(t)]
+    return tuple((t.rule_id, t.possible) for t in found), _served_ports(found, run.options.authorized_ports)
+
+
+def network_signature(ctx: WorkloadContext) -> tuple[object, ...]:
+    """What the rules an edit re-runs read from a workload, by object identity: two
+    workloads with the same signature get the same traits (but for their own addresses)
+    from every edit, so an edit's outcome is measured once for all of them. The Elastic IPs
+    and ENIs an instance has alone, and any sentence about what did not resolve, keep it
+    apart from the others."""
+    work = ctx.workload
+    return (
+        type(work),
+        getattr(work, "associate_public_ip", None),
+        getattr(work, "ipv6_address_count", None),
+        id(ctx.launch_template),
+        tuple(id(u.template) for u in ctx.launch_templates),
+        tuple((id(g.group), tuple(map(id, g.rules))) for g in ctx.security_groups),
+        tuple(_placement_signature(p) for p in ctx.placements),
+        tuple(map(id, ctx.network_interfaces)),
+        tuple(map(id, ctx.elastic_ips)),
+        tuple(
+            (id(r.load_balancer), id(r.listener), id(r.target_group), r.target_port) for r in ctx.load_balancer_routes
+        ),
+        tuple(id(r.role) for r in ctx.roles),
+        id(ctx.metadata_defaults),
+        ctx.unresolved,
+    )
+
+
+def _placement_signature(placement: Placement) -> tuple[object, ...]:
+    return (
+        id(placement.subnet),
+        id(placement.route_table),
+        id(placement.network_acl),
+        placement.default_vpc,
+        tuple(id(r.route) for r in placement.routes),
+        tuple(map(id, placement.acl_entries)),
+    )
+
+
+def _measured(
+    edit: Edit,
+    traits: Sequence[Trait],
+    before: Severity | None,
+    after: Sequence[tuple[str, bool]],
+    run: FixRun,
+    served: frozenset[int],
+    still_served: frozenset[int],
+) -> Fix | None:
+    severity = run.severity(after)
+    left = {rule_id for rule_id, _ in after}
+    cleared = tuple(sorted({t.rule_id for t in traits} - left, key=rule_order))
+    outcome: FixOutcome
+    if not after:
+        outcome = "resolves"
+    elif _rank_of(severity) < _rank_of(before):
+        outcome = "reduces"
+    elif cleared:
+        outcome = "clears"
+    else:
+        return None
+    stopped = sorted(served - still_served)
+    stops = f"stops the public service on {', '.join(f'tcp {p}' for p in stopped)}" if stopped else ""
+    location = next((t.location for t in traits if t.location.span == edit.span), None)
+    message = location.message if location is not None else ""
+    return Fix(
+        rule_id=edit.rule_id,
+        location=Evidence(edit.span, edit.address, message),
+        severity=severity,
+        remediation=edit.description,
+        outcome=outcome,
+        cleared=cleared,
+        stops_service=stops,
+        kind=edit.kind,
+    )
+
+
+def _rank_of(severity: Severity | None) -> int:
+    return int(severity) if severity is not None else 0
+
+
+def _rank(fix: Fix) -> tuple[bool, int, int, int, int, str, int, str]:
+    span = fix.location.span
+    return (
+        bool(fix.stops_service),
+        _rank_of(fix.severity) if fix.outcome != "resolves" else -1,
+        CHANGE_SIZE.get(fix.kind, 9),  # type: ignore[call-overload]
+        -len(fix.cleared),
+        rule_order(fix.rule_id),
+        span.file,
+        span.line,
+        fix.remediation,
+    )
+
+
+_PORTS = re.compile(r"\btcp (\d+)(?:-(\d+))?")
+
+
+def _served_ports(traits: Sequence[Trait], authorized: Collection[int]) -> frozenset[int]:
+    """The authorised tcp ports the internet reaches the workload's service on: a load
+    balancer path's listener port, another path's port at the workload."""
+    out: set[int] = set()
+    for trait in traits:
+        if trait.rule_id != internet_reachable.ID:
+            continue
+        for path in (trait.path, *trait.other_paths):
+            listener = next((s for s in path if s.kind == "listener"), None)
+            shown = listener if listener is not None else (path[-1] if path else None)
+            if shown is not None:
+                out.update(_ports_in(shown.ports, authorized))
+    return frozenset(out)
+
+
+def _ports_in(text: str, authorized: Collection[int]) -> set[int]:
+    if text.startswith("all traffic"):
+        return set(authorized)
+    found: set[int] = set()
+    for match in _PORTS.finditer(text):
+        low = int(match.group(1))
+        high = int(match.group(2) or low)
+        found.update(p for p in authorized if low <= p <= high)
+    return found
