@@ -9,7 +9,7 @@ moving lines or reformatting does not make an old finding new.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scanner.findings import ScanResult
@@ -47,12 +47,30 @@ def read_baseline(path: Path) -> set[str]:
     return set(prints)
 
 
+@dataclass(frozen=True)
+class Hidden:
+    """What a baseline hid from the text and JSON reports: ``exposures`` whose fingerprint
+    and every trait's are in it (left out whole), and ``traits`` of the exposures still shown
+    (new, or with a new trait) whose fingerprints are in it."""
+
+    exposures: int = 0
+    traits: int = 0
+
+
 def only_new(result: ScanResult, known: set[str]) -> ScanResult:
     """The scan as the text and JSON reports show it under a baseline: exposures that are
     new, or that gained a new trait, with only their new traits."""
+    return split_by_baseline(result, known)[0]
+
+
+def split_by_baseline(result: ScanResult, known: set[str]) -> tuple[ScanResult, Hidden]:
+    """``only_new`` and what it hid."""
     kept = []
+    hidden_traits = 0
     for exposure in result.exposures:
         new_traits = tuple(t for t in exposure.traits if fingerprint(t, exposure.configuration) not in known)
         if new_traits or fingerprint(exposure) not in known:
             kept.append(replace(exposure, traits=new_traits or exposure.traits))
-    return replace(result, exposures=kept)
+            if new_traits:
+                hidden_traits += len(exposure.traits) - len(new_traits)
+    return replace(result, exposures=kept), Hidden(len(result.exposures) - len(kept), hidden_traits)

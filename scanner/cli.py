@@ -21,6 +21,7 @@ from scanner.options import DEFAULT_MAX_INSTANCES, ScanOptions
 from scanner.settings import FileSettings, SettingsError, find_settings_file, load_settings
 
 if TYPE_CHECKING:
+    from scanner.baseline import Hidden
     from scanner.findings import Configuration, ScanResult
     from scanner.vulndata import VulnerabilityData, VulnerabilitySources
 
@@ -250,7 +251,7 @@ def scan(
         raise typer.Exit(EXIT_USAGE)
     result.notices.extend(vulnerability_data[1])
     result.errors.extend(vulnerability_data[2])
-    from scanner.baseline import only_new, read_baseline, write_baseline_file
+    from scanner.baseline import read_baseline, split_by_baseline, write_baseline_file
     from scanner.suppressions import SuppressionIndex
 
     known: set[str] | None = None
@@ -262,16 +263,18 @@ def scan(
             raise typer.Exit(EXIT_USAGE) from None
     if write_baseline is not None:
         write_baseline_file(write_baseline, result)
-    shown = only_new(result, known) if known is not None else result
+    shown, in_baseline = result, None
+    if known is not None:  # the reports show what is new and say how much the baseline hid
+        shown, in_baseline = split_by_baseline(result, known)
 
     chosen = output_format or OutputFormat(settings.format or "text")
     report_started, report_started_cpu = time.perf_counter(), time.process_time()
     if chosen is OutputFormat.sarif:
         _write(render_sarif_text(result, known), output)
     elif chosen is OutputFormat.json:
-        _write(render_json_text(shown), output)
+        _write(render_json_text(shown, in_baseline), output)
     else:
-        _write_text_report(shown, output, show_suppressed)
+        _write_text_report(shown, output, show_suppressed, in_baseline)
     if timings:
         import json
 
@@ -422,10 +425,10 @@ def render_sarif_text(result: ScanResult, known: set[str] | None) -> str:
     return render_sarif(result, baseline=known)
 
 
-def render_json_text(result: ScanResult) -> str:
+def render_json_text(result: ScanResult, in_baseline: Hidden | None = None) -> str:
     from scanner.reports.json_report import render_json
 
-    return render_json(result)
+    return render_json(result, in_baseline=in_baseline)
 
 
 def _stdout_console() -> Console:
@@ -443,17 +446,19 @@ def _write(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
 
 
-def _write_text_report(result: ScanResult, output: Path | None, show_suppressed: bool) -> None:
+def _write_text_report(
+    result: ScanResult, output: Path | None, show_suppressed: bool, in_baseline: Hidden | None = None
+) -> None:
     from scanner.reports.text import plain_text, render_text
 
     if output is None:
         console = _stdout_console()
         if console.is_terminal:
-            render_text(result, console, show_suppressed=show_suppressed)
+            render_text(result, console, show_suppressed=show_suppressed, in_baseline=in_baseline)
         else:
-            sys.stdout.write(plain_text(result, show_suppressed=show_suppressed))
+            sys.stdout.write(plain_text(result, show_suppressed=show_suppressed, in_baseline=in_baseline))
         return
-    output.write_text(plain_text(result, show_suppressed=show_suppressed), encoding="utf-8")
+    output.write_text(plain_text(result, show_suppressed=show_suppressed, in_baseline=in_baseline), encoding="utf-8")
 
 
 @app.command()

@@ -7,7 +7,7 @@ Output is deterministic: exposures sorted by severity, then configuration and wo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scanner import __version__
 from scanner.findings import (
@@ -27,16 +27,21 @@ from scanner.suppressions import SuppressionIndex, justification
 from scanner.unknowns import OpenInput, open_inputs
 from scanner.values import Origin, Span
 
+if TYPE_CHECKING:
+    from scanner.baseline import Hidden
+
 SCHEMA_VERSION = "2.0"  # see docs/json-report.md for what each version added
 
 
-def render_json(result: ScanResult) -> str:
+def render_json(result: ScanResult, *, in_baseline: Hidden | None = None) -> str:
+    """``in_baseline``: the scan ran with a baseline (``result`` holds only what is new) and
+    this is what it hid; ``summary.in_baseline`` says so."""
     from scanner.reports.json_text import dumps_indented  # json.dumps(indent=2, sort_keys=True, ...), faster
 
-    return dumps_indented(report_data(result)) + "\n"
+    return dumps_indented(report_data(result, in_baseline=in_baseline)) + "\n"
 
 
-def report_data(result: ScanResult) -> dict[str, Any]:
+def report_data(result: ScanResult, *, in_baseline: Hidden | None = None) -> dict[str, Any]:
     index = SuppressionIndex.of(result)
     exposures = sorted(result.exposures, key=lambda e: (-e.rank, e.configuration, e.workload))
     rendered = [_exposure(e, index) for e in exposures]
@@ -46,23 +51,26 @@ def report_data(result: ScanResult) -> dict[str, Any]:
     for item in open_inputs(e for e, shown in zip(exposures, rendered, strict=True) if not shown["suppressed"]):
         open_by_configuration.setdefault(item.configuration, []).append(item)
     warnings = sorted(set(result.all_warnings), key=lambda w: (w.file, w.line, w.message))
+    summary: dict[str, Any] = {
+        "exposures": sum(1 for e in active if e["severity"] is not None),
+        "possible_exposures": sum(1 for e in active if e["severity"] is None),
+        "possibly_more_severe": sum(
+            1 for e in active if e["severity"] is not None and e["possible_severity"] is not None
+        ),
+        "suppressed_exposures": len(rendered) - len(active),
+        "by_severity": {
+            s.label: sum(1 for e in active if e["severity"] == s.label) for s in sorted(Severity, reverse=True)
+        },
+        "configurations": len(result.configurations),
+        "unreadable_files": len({e.file for e in errors}),
+    }
+    if in_baseline is not None:  # written only with --baseline
+        summary["in_baseline"] = {"exposures": in_baseline.exposures, "traits": in_baseline.traits}
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "iacscan", "version": __version__},
         "root": str(result.root),
-        "summary": {
-            "exposures": sum(1 for e in active if e["severity"] is not None),
-            "possible_exposures": sum(1 for e in active if e["severity"] is None),
-            "possibly_more_severe": sum(
-                1 for e in active if e["severity"] is not None and e["possible_severity"] is not None
-            ),
-            "suppressed_exposures": len(rendered) - len(active),
-            "by_severity": {
-                s.label: sum(1 for e in active if e["severity"] == s.label) for s in sorted(Severity, reverse=True)
-            },
-            "configurations": len(result.configurations),
-            "unreadable_files": len({e.file for e in errors}),
-        },
+        "summary": summary,
         "configurations": [
             {
                 "name": c.name,

@@ -3,11 +3,15 @@
 One run. Each trait that holds is a result at the line to change (its rule's own id); each
 exposure with a trait that holds is one more result, ``ec2-exposure-<severity>``, at the
 workload's definition, with every trait as a related location and the attack path as a code
-flow. Possible traits (they hold only for some values of named unknowns) are not results
-of their own rules, which carry a security severity: when they would raise the severity,
-the workload gets one ``ec2-possible-exposure`` result (no security severity) with them as
-related locations and the unknowns in its properties (``--assume-worst`` reports them as
-holding).
+flow. Only those four exposure rules carry a ``security-severity`` (GitHub's critical, high,
+medium, low). A trait result has none: its ``level`` is its workload's severity (critical
+and high: error, medium: warning, low: note), so IMDSv1 on a low workload is a note, not
+a high alert, and the alert list reads like the exposure list.
+Possible traits (they hold only for some values of named unknowns) are not results of their
+own rules, which would rank them like traits that hold: when they would raise the severity,
+the workload gets one ``ec2-possible-exposure`` result (no security severity, level note)
+with them as related locations and the unknowns in its properties (``--assume-worst``
+reports them as holding).
 Files that could not be read (level ``error``), what was read despite a problem (level
 ``warning``: a repeated template key) and scan notices are ``toolExecutionNotifications``.
 Output is deterministic: results sorted, keys sorted, no timestamps.
@@ -178,9 +182,10 @@ def to_sarif_dict(value: Any) -> Any:
 
 def _descriptor(rule: Rule) -> om.ReportingDescriptor:
     properties: dict[str, Any] = {"tags": list(rule.tags)}
-    if rule.security_severity is not None:
+    if rule.kind == "trait" or rule.security_severity is not None:
+        properties["precision"] = "high"  # GitHub shows high-precision alerts first; a trait that holds is certain
+    if rule.security_severity is not None:  # the four exposure rules only; a trait result's level is its workload's
         properties["security-severity"] = f"{rule.security_severity:.1f}"
-        properties["precision"] = "high"
         properties["problem.severity"] = {"error": "error", "warning": "warning"}.get(rule.level, "recommendation")
     return om.ReportingDescriptor(
         id=rule.id,
@@ -234,11 +239,22 @@ class _Draft:
 
 def _result_drafts(result: ScanResult, index: SuppressionIndex) -> list[_Draft]:
     drafts: list[_Draft] = []
+    counted = [
+        (exposure, trait, fingerprint(trait, exposure.configuration))
+        for exposure in result.exposures
+        for trait in exposure.traits
+        if exposure.counted(trait)
+    ]
+    # A trait is in one workload's exposure; should one ever be in several, its results all
+    # take the most severe, so one finding never shows two levels.
+    rank: dict[str, int] = {}
+    for exposure, _trait, key in counted:
+        rank[key] = max(rank.get(key, 0), exposure.rank)
+    for exposure, trait, key in counted:
+        suppression = index.for_trait(exposure.configuration, trait)
+        drafts.append(_trait_draft(exposure, trait, suppression, key, rank[key]))
     for exposure in result.exposures:
         suppressions = index.for_exposure(exposure)
-        for trait in exposure.traits:
-            if exposure.counted(trait):
-                drafts.append(_trait_draft(exposure, trait, index.for_trait(exposure.configuration, trait)))
         if exposure.severity is not None:
             drafts.append(_exposure_draft(exposure, suppressions))
         if exposure.possible_severity is not None:
@@ -248,7 +264,11 @@ def _result_drafts(result: ScanResult, index: SuppressionIndex) -> list[_Draft]:
     return drafts
 
 
-def _trait_draft(exposure: Exposure, trait: Trait, suppression: Suppression | None) -> _Draft:
+def _trait_draft(
+    exposure: Exposure, trait: Trait, suppression: Suppression | None, key: str, workload_rank: int
+) -> _Draft:
+    """``key``: the trait's fingerprint; ``workload_rank``: the severity of the most severe
+    exposure it is in (0: a possible exposure), which sets the result's level."""
     message = trait.message
     if trait.assumptions:
         message += " (assuming " + "; ".join(trait.assumptions) + ")"
@@ -273,8 +293,8 @@ def _trait_draft(exposure: Exposure, trait: Trait, suppression: Suppression | No
     flows = [_code_flow(path, f"Path to {trait.workload}", here) for path in (trait.path, *trait.other_paths) if path]
     return _Draft(
         rule_id=trait.rule_id,
-        level=LEVELS.get(exposure.severity, "note") if exposure.severity is not None else "note",
-        severity=exposure.rank,
+        level=LEVELS[Severity(workload_rank)] if workload_rank else "note",
+        severity=workload_rank,
         message=message,
         location=_evidence_location(trait.location),
         sort_key=(
@@ -286,7 +306,7 @@ def _trait_draft(exposure: Exposure, trait: Trait, suppression: Suppression | No
             trait.location.address,
             trait.message,
         ),
-        fingerprint=fingerprint(trait, exposure.configuration),
+        fingerprint=key,
         related=_related(trait.related),
         code_flows=flows,
         properties=properties,

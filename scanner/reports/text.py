@@ -5,12 +5,16 @@ one-line summary."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
 
 from scanner.findings import SHOWN_FIXES, Exposure, PathStep, ScanResult, Severity, fix_effect, origin_text
 from scanner.suppressions import SuppressionIndex, justification
+
+if TYPE_CHECKING:
+    from scanner.baseline import Hidden
 
 STYLES = {
     Severity.CRITICAL: "bold white on red",
@@ -29,24 +33,27 @@ Piece = tuple[str, str]
 Block = list[list[Piece]]
 
 
-def render_text(result: ScanResult, console: Console, *, show_suppressed: bool = False) -> None:
+def render_text(
+    result: ScanResult, console: Console, *, show_suppressed: bool = False, in_baseline: Hidden | None = None
+) -> None:
     """``show_suppressed``: also print suppressed exposures and traits (with their reason);
-    otherwise they are left out and only counted in the summary."""
-    for block in _blocks(result, show_suppressed):
+    otherwise they are left out and only counted in the summary. ``in_baseline``: the scan
+    ran with a baseline (``result`` holds only what is new) and this is what it hid."""
+    for block in _blocks(result, show_suppressed, in_baseline):
         # One print per exposure: rich's per-call cost dominated the report of a large estate.
         console.print(Text("\n").join(Text.assemble(*line) for line in block))
 
 
-def plain_text(result: ScanResult, *, show_suppressed: bool = False) -> str:
+def plain_text(result: ScanResult, *, show_suppressed: bool = False, in_baseline: Hidden | None = None) -> str:
     """The same report without styles, for a pipe, a CI log or a file: what rich prints
     there, written directly (rich's rendering was a fifth of a large pre-commit run)."""
     return "".join(
         "\n".join("".join(text for text, _ in line) for line in block) + "\n"
-        for block in _blocks(result, show_suppressed)
+        for block in _blocks(result, show_suppressed, in_baseline)
     )
 
 
-def _blocks(result: ScanResult, show_suppressed: bool) -> Iterator[Block]:
+def _blocks(result: ScanResult, show_suppressed: bool, in_baseline: Hidden | None = None) -> Iterator[Block]:
     index = SuppressionIndex.of(result)
     exposures = sorted(result.exposures, key=lambda e: (-e.rank, e.configuration, e.workload))
     active = [e for e in exposures if not index.for_exposure(e)]
@@ -73,18 +80,23 @@ def _blocks(result: ScanResult, show_suppressed: bool) -> Iterator[Block]:
                 )
             ]
         ]
-    yield [[(summary_line(result, index), "bold")]]
+    yield [[(summary_line(result, index, in_baseline=in_baseline), "bold")]]
 
 
-def summary_line(result: ScanResult, index: SuppressionIndex | None = None) -> str:
+def summary_line(
+    result: ScanResult, index: SuppressionIndex | None = None, *, in_baseline: Hidden | None = None
+) -> str:
     """ "3 exposures (1 critical, 2 high), 1 possibly more severe, 2 possible exposures in 2
-    configurations; 1 file could not be read"."""
+    configurations; 1 file could not be read". With a baseline (``in_baseline``: what it
+    hid) the exposures counted are the new ones (new, or with a new trait) and the line says
+    how many the baseline hid: "0 new exposures in 1 configuration; 12 in the baseline"."""
     index = index or SuppressionIndex.of(result)
+    new = "new " if in_baseline is not None else ""
     active = [e for e in result.exposures if not index.for_exposure(e)]
     suppressed = len(result.exposures) - len(active)
     counts = [(s, sum(1 for e in active if e.severity == s)) for s in sorted(Severity, reverse=True)]
     holding = sum(n for _, n in counts)
-    line = _plural(holding, "exposure")
+    line = _plural(holding, f"{new}exposure")
     detail = ", ".join(f"{n} {s.label}" for s, n in counts if n)
     if detail:
         line += f" ({detail})"
@@ -93,8 +105,12 @@ def summary_line(result: ScanResult, index: SuppressionIndex | None = None) -> s
         line += f", {raised} possibly more severe"
     only_possible = len(active) - holding
     if only_possible:
-        line += f", {_plural(only_possible, 'possible exposure')}"
+        line += f", {_plural(only_possible, f'{new}possible exposure')}"
     line += f" in {_plural(len(result.configurations), 'configuration')}"
+    if in_baseline is not None:
+        line += f"; {in_baseline.exposures} in the baseline"
+        if in_baseline.traits:
+            line += f" (and {_plural(in_baseline.traits, 'trait')} of the new ones)"
     if suppressed:
         line += f"; {suppressed} suppressed"
     unreadable = len({e.file for e in result.all_errors})

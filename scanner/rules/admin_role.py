@@ -52,7 +52,6 @@ RULE = Rule(
         "to administrator.",
     ),
     references=(IAM_BEST, ACCESS_ANALYZER, BOUNDARIES),
-    security_severity=8.0,
     tags=(*TAGS, "iam", "privilege"),
     fires_when=(
         "the instance profile's role has `AdministratorAccess`/`IAMFullAccess` or an Allow of `*` / `iam:*` on "

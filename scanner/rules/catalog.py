@@ -8,8 +8,11 @@ fix's one-line remediation from it, and ``scanner.rules.docs`` writes the README
 and ``docs/rules/<id>.md`` from it.
 
 Security severity is the CVSS-like 0.0-10.0 score GitHub code scanning shows (critical >= 9.0,
-high >= 7.0, medium >= 4.0, low > 0) of the trait *on its own*; the combination on one
-workload is one of the four aggregate rules ``ec2-exposure-{critical,high,medium,low}``.
+high >= 7.0, medium >= 4.0, low > 0). Only the four aggregate rules
+``ec2-exposure-{critical,high,medium,low}`` have one: a trait is as severe as the combination
+on its workload, never on its own (IMDSv1 on a private instance with no role is low, on an
+internet-reachable one high), so a trait rule has none and each trait result's level follows
+its workload's exposure (``scanner.reports.sarif``).
 """
 
 from __future__ import annotations
@@ -49,16 +52,23 @@ class Rule:
     remediation: str
     steps: tuple[str, ...]
     references: tuple[Reference, ...]
-    security_severity: float | None
     tags: tuple[str, ...]
     kind: RuleKind = "trait"
+    security_severity: float | None = None  # the exposure rules only (see the module docstring)
     fires_when: str = ""
     fingerprint_keys: tuple[str, ...] = ()
     fingerprint_resource: str | None = None
 
     @property
     def level(self) -> Level:
-        """The SARIF default level: error from high scores up, warning for medium, else note."""
+        """The SARIF default level: error from high scores up, warning for medium, else note.
+
+        A trait rule: warning. Every trait result carries its own level, from its workload's
+        exposure, so the default is what a viewer shows for the rule alone (a rule list, a
+        result without a level); warning is SARIF's own default and neither ranks a trait
+        as an error nor hides it as a note before its workload is known."""
+        if self.kind == "trait":
+            return "warning"
         if self.security_severity is None:
             return "note"
         if self.security_severity >= 7.0:

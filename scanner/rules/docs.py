@@ -39,8 +39,21 @@ def _source(rule: Rule) -> str:
     return "scanner/rules/exposure_levels.py" if rule.kind == "exposure" else "scanner/rules/notices.py"
 
 
+def _severity(rule: Rule) -> str:
+    if rule.security_severity is not None:
+        return f"{rule.security_severity:.1f}"
+    if rule.kind == "trait":
+        return (
+            "none; each result's level follows its workload's exposure (critical or high: error, medium: "
+            "warning, low or possible: note)"
+        )
+    if rule.kind == "exposure":
+        return "none; listed as a note, not ranked as a confirmed exposure"
+    return "none (a notice)"
+
+
 def rule_page(rule: Rule) -> str:
-    severity = f"{rule.security_severity:.1f}" if rule.security_severity is not None else "none (a notice)"
+    severity = _severity(rule)
     lines = [
         GENERATED.format(source=_source(rule)),
         "",

@@ -4,7 +4,8 @@ table in ``scanner.exposure``), as AWS Security Hub rates its exposure findings;
 ``ec2-possible-exposure``: one finding per workload whose possible traits (those that hold
 only for some values of what the configuration leaves open) would raise its severity. That
 rule has no security severity, so GitHub code scanning lists it without ranking it as a
-confirmed exposure."""
+confirmed exposure. The four exposure rules are the only rules with a security severity:
+GitHub's critical/high/medium/low labels are the workloads' severities."""
 
 from __future__ import annotations
 

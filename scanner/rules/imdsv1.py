@@ -250,7 +250,6 @@ RULE = Rule(
         "start with it, and check that SDKs and agents on the AMI are recent enough to use tokens.",
     ),
     references=(IMDS_DOC, IMDS_TRANSITION, INSTANCE_REFRESH),
-    security_severity=7.0,
     tags=(*TAGS, "imds", "credentials"),
     fires_when=(
         "IMDS is on and IMDSv2 is not required (instance options win over its launch template's; "

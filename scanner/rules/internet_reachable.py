@@ -105,7 +105,6 @@ RULE = Rule(
         "Check the result with VPC Reachability Analyzer after deployment.",
     ),
     references=(SG_RULES, NACL, NAT),
-    security_severity=7.5,
     tags=(*TAGS, "network", "reachability"),
     fires_when=(
         "a port is reachable from the whole internet through an internet gateway (the default VPC's included), an "

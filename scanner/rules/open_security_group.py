@@ -76,7 +76,6 @@ RULE = Rule(
         "Limit the source to known CIDRs, a prefix list or the load balancer's security group.",
     ),
     references=(SG_RULES,),
-    security_severity=5.5,
     tags=(*TAGS, "network"),
     fires_when=(
         "an attached security group allows any port outside `--authorized-ports` from the whole internet; SSH and RDP "

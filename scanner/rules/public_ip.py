@@ -77,7 +77,6 @@ RULE = Rule(
         "off `map_public_ip_on_launch` on subnets that host instances.",
     ),
     references=(NAT,),
-    security_severity=3.5,
     tags=(*TAGS, "network"),
     fires_when=(
         "the instance will have a public IPv4 address, an Elastic IP, or IPv6 in a subnet routed to an internet gateway"

@@ -69,7 +69,6 @@ RULE = Rule(
         "If a port must stay open, allow it only from the known address ranges of your administrators or VPN.",
     ),
     references=(SESSION_MANAGER, EICE, SG_RULES),
-    security_severity=7.5,
     tags=(*TAGS, "network", "remote-access"),
     fires_when=(
         "an attached security group allows TCP 22 or 3389 from the whole internet (0.0.0.0/0, ::/0, or ranges that "

@@ -53,7 +53,6 @@ RULE = Rule(
         "Attach a permissions boundary to the role to cap what any future policy can grant.",
     ),
     references=(IAM_BEST, ACCESS_ANALYZER, BOUNDARIES),
-    security_severity=6.5,
     tags=(*TAGS, "iam", "privilege"),
     fires_when=(
         "the role grants all actions of one other service on `*` (`s3:*`) or an AWS managed `…FullAccess` policy "

@@ -124,7 +124,6 @@ RULE = Rule(
         "Add network ACL rules at subnet boundaries for tiers that must never talk to each other.",
     ),
     references=(SG_RULES, NACL),
-    security_severity=4.0,
     tags=(*TAGS, "network", "reachability"),
     fires_when="an attached security group admits all traffic from a CIDR containing the whole VPC",
 )

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from scanner.analyses.vulnerabilities import VulnerabilitySources, load_vulnerability_data
 from scanner.cli import app
 from scanner.findings import Exposure, ScanResult, Severity
+from scanner.fingerprints import fingerprint
 from scanner.options import ScanOptions
 from scanner.reports.sarif import render_sarif
 from scanner.rules.admin_role import ID as ADMIN_ROLE
@@ -206,6 +207,50 @@ def test_sarif_code_flows_follow_the_path_and_pass_the_validator(tmp_path: Path)
     errors, warnings = validate(path, binary)
     assert errors == [], "\n".join(map(str, errors))
     assert warnings == [], "\n".join(map(str, warnings))
+
+
+def test_sarif_trait_level_follows_its_workload_and_passes_the_validator(tmp_path: Path) -> None:
+    """The same IMDSv1 line on a low, a medium and a high workload: three alert levels, and
+    only the exposure rules carry a security severity (GitHub would show every IMDSv1 as High)."""
+    result = _scan("exposure/imdsv1-severity-follows-the-workload", False)
+    assert {e.workload: e.severity for e in result.exposures} == {
+        "aws_instance.batch": Severity.LOW,
+        "aws_instance.reports": Severity.MEDIUM,
+        "aws_instance.web": Severity.HIGH,
+    }
+    # with a baseline holding the low workload's findings: levels stay, baselineState is added
+    baseline = {fingerprint(e) for e in result.exposures if e.severity is Severity.LOW}
+    baseline |= {
+        fingerprint(t, e.configuration) for e in result.exposures if e.severity is Severity.LOW for t in e.traits
+    }
+    for name, known in (("plain.sarif", None), ("baseline.sarif", baseline)):
+        text = render_sarif(result, baseline=known)
+        run = json.loads(text)["runs"][0]
+        imds = {r["properties"]["resource"]: r for r in run["results"] if r["ruleId"] == IMDSV1}
+        assert {resource: r["level"] for resource, r in imds.items()} == {
+            "aws_instance.batch": "note",
+            "aws_instance.reports": "warning",
+            "aws_instance.web": "error",
+        }
+        for r in imds.values():
+            assert 'http_tokens = "optional"' in line(
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            )
+        scored = {d["id"] for d in run["tool"]["driver"]["rules"] if "security-severity" in d["properties"]}
+        assert scored == {f"ec2-exposure-{s}" for s in ("critical", "high", "medium", "low")}
+        if known is not None:
+            states = {(r["ruleId"], r["properties"]["resource"]): r["baselineState"] for r in run["results"]}
+            assert states[(IMDSV1, "aws_instance.batch")] == "unchanged"
+            assert states[(IMDSV1, "aws_instance.web")] == "new"
+        binary = find_validator()
+        if binary is None:
+            pytest.skip("!!! Sarif.Multitool could not be installed: SARIF output NOT validated !!!")
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        errors, warnings = validate(path, binary)
+        assert errors == [], "\n".join(map(str, errors))
+        assert warnings == [], "\n".join(map(str, warnings))
 
 
 # --- iacscan explain: the paths, where they are cut, the ranked fixes ------------------------------

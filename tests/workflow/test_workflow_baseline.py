@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
@@ -130,7 +131,7 @@ def test_baseline_round_trip(case: Case, tmp_path: Path, monkeypatch: pytest.Mon
     assert {r["partialFingerprints"]["iacscanFingerprint/v1"] for r in before} <= set(recorded["fingerprints"])
 
     code, text = run("infra", "--baseline", "baseline.json")
-    assert code == 0 and "0 exposures" in text
+    assert code == 0 and text.splitlines()[-1] == "0 new exposures in 1 configuration; 1 in the baseline"
 
     case.unrelated_change(infra)
     moved = sarif_results("--baseline", "baseline.json")
@@ -157,6 +158,57 @@ def test_baseline_round_trip(case: Case, tmp_path: Path, monkeypatch: pytest.Mon
     code, text = run("infra", "--baseline", "baseline.json")
     trait_lines = [line.split()[0] for line in text.splitlines() if line.startswith("  ec2-")]
     assert code == 1 and trait_lines == ["ec2-open-security-group"]
+
+
+def summary(*args: str) -> tuple[str, dict[str, Any]]:
+    """The text report's last line and the JSON report's summary of one scan."""
+    code, text = run("infra", "--no-cache", *args)
+    assert code in (0, 1), text
+    code, out = run("infra", "--no-cache", "--format", "json", *args)
+    assert code in (0, 1), out
+    report = json.loads(out)
+    schema = json.loads((REPO / "scanner" / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(report)
+    report_summary: dict[str, Any] = report["summary"]
+    return text.splitlines()[-1], report_summary
+
+
+def test_a_baselined_scan_says_how_many_findings_the_baseline_hid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    infra = tmp_path / "infra"
+    shutil.copytree(REPO / "fixtures" / "exposure" / "imdsv1-severity-follows-the-workload", infra)
+    monkeypatch.chdir(tmp_path)
+    line, counts = summary()
+    assert line == "3 exposures (1 high, 1 medium, 1 low) in 1 configuration"
+    assert "in_baseline" not in counts  # written only with --baseline
+    assert run("infra", "--no-cache", "--write-baseline", "baseline.json")[0] == 0
+
+    line, counts = summary("--baseline", "baseline.json")
+    assert line == "0 new exposures in 1 configuration; 3 in the baseline"
+    assert (counts["exposures"], counts["in_baseline"]) == (0, {"exposures": 3, "traits": 0})
+
+    # the web server now opens SSH instead of HTTPS (two new traits on a known exposure, the
+    # same severity) and a new private instance allows IMDSv1 (a new low exposure)
+    replace_once(
+        infra / "main.tf", "from_port   = 443\n    to_port     = 443", "from_port   = 22\n    to_port     = 22"
+    )
+    with (infra / "main.tf").open("a", encoding="utf-8") as main:
+        main.write(
+            '\nresource "aws_instance" "cron" {\n'
+            '  ami                    = "ami-0abc1234def567890"\n'
+            '  instance_type          = "t3.micro"\n'
+            "  subnet_id              = aws_subnet.private.id\n"
+            "  vpc_security_group_ids = [aws_security_group.internal.id]\n"
+            "}\n"
+        )
+    line, counts = summary("--baseline", "baseline.json")
+    # shown: web (its three old traits hidden) and cron; hidden whole: batch and reports
+    assert (
+        line == "2 new exposures (1 high, 1 low) in 1 configuration; 2 in the baseline (and 3 traits of the new ones)"
+    )
+    assert counts["by_severity"] == {"critical": 0, "high": 1, "medium": 0, "low": 1}
+    assert counts["in_baseline"] == {"exposures": 2, "traits": 3}
 
 
 def test_unreadable_baseline_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from scanner import __version__
-from scanner.findings import Exposure, LoadError, ScanResult, Trait
+from scanner.findings import Exposure, LoadError, ScanResult, Severity, Trait
 from scanner.reports import sarif
 from scanner.reports.sarif import FINGERPRINT_KEY, fingerprint, render_sarif
 from scanner.rules.registry import all_rules
@@ -117,10 +117,21 @@ def test_driver_lists_every_rule_for_github(scan: ScanResult) -> None:
         assert descriptor["defaultConfiguration"]["level"] in ("error", "warning", "note")
         if descriptor["id"] == "ec2-possible-exposure":  # listed, never ranked as a confirmed exposure
             assert "security-severity" not in descriptor["properties"]
-        elif descriptor["id"].startswith("ec2-"):
+        elif descriptor["id"].startswith("ec2-exposure-"):
             assert {"security", "aws", "ec2"} <= set(descriptor["properties"]["tags"])
             assert isinstance(descriptor["properties"]["security-severity"], str)
             float(descriptor["properties"]["security-severity"])
+        elif descriptor["id"].startswith("ec2-"):  # a trait: its results' levels follow their workload
+            assert {"security", "aws", "ec2"} <= set(descriptor["properties"]["tags"])
+            assert "security-severity" not in descriptor["properties"]
+            assert "problem.severity" not in descriptor["properties"]
+            assert descriptor["defaultConfiguration"]["level"] == "warning"
+    assert sorted(id for id, score in scores.items() if score is not None) == [
+        "ec2-exposure-critical",
+        "ec2-exposure-high",
+        "ec2-exposure-low",
+        "ec2-exposure-medium",
+    ]
     assert "iacscan-load-error" in [n["id"] for n in driver["notifications"]]
 
 
@@ -189,6 +200,23 @@ def test_exposure_result_has_attack_path_and_best_fix(scan: ScanResult) -> None:
     assert {r["level"] for r in low} == {"note"}
 
 
+def test_a_trait_in_two_exposures_takes_the_most_severe_level(scan: ScanResult) -> None:
+    low = next(e for e in scan.exposures if e.severity is Severity.LOW and e.traits)
+    trait = low.traits[0]
+    twice = dataclasses.replace(scan, exposures=[*scan.exposures, dataclasses.replace(low, severity=Severity.HIGH)])
+    key = fingerprint(trait, low.configuration)
+    levels = [
+        r["level"]
+        for r in run_of(render_sarif(twice))["results"]
+        if r["partialFingerprints"][FINGERPRINT_KEY].split(":")[0] == key
+    ]
+    assert levels == ["error", "error"]
+    alone = [
+        r["level"] for r in run_of(render_sarif(scan))["results"] if r["partialFingerprints"][FINGERPRINT_KEY] == key
+    ]
+    assert alone == ["note"]
+
+
 def test_load_errors_and_notices_are_notifications(scan: ScanResult) -> None:
     invocation = run_of(render_sarif(scan))["invocations"][0]
     assert invocation["executionSuccessful"] is True
@@ -240,6 +268,7 @@ def test_suppressions_stay_in_the_log_with_their_reason(scan: ScanResult) -> Non
             },
         }
     ]
+    assert imds_web["level"] == "error"  # suppressed, it keeps its workload's level (critical)
     imds_db = next(r for r in results if r["ruleId"] == "ec2-imdsv1" and r["properties"]["resource"] == "Db")
     assert "suppressions" not in imds_db
     # every trait of AppServer is suppressed, so its exposure is too

@@ -32,9 +32,15 @@ def test_rule_is_complete(entry) -> None:  # type: ignore[no-untyped-def]
     assert "`" not in entry.help_text
     if entry.id == "ec2-possible-exposure":  # GitHub must not rank it as a confirmed exposure
         assert entry.security_severity is None and entry.tags[:3] == ("security", "aws", "ec2")
-    elif entry.kind != "notice":
+    elif entry.kind == "exposure":
         assert entry.tags[:3] == ("security", "aws", "ec2")
         assert entry.security_severity is not None and 0 < entry.security_severity <= 10
+        assert all(ref.url.startswith("https://docs.aws.amazon.com/") for ref in entry.references)
+    elif entry.kind == "trait":
+        # A trait is as severe as its workload's exposure, never on its own: no score, and a
+        # default level that neither ranks it an error nor hides it (each result has its own).
+        assert entry.tags[:3] == ("security", "aws", "ec2")
+        assert entry.security_severity is None and entry.level == "warning"
         assert all(ref.url.startswith("https://docs.aws.amazon.com/") for ref in entry.references)
 
 
