@@ -192,25 +192,20 @@ def scan(
     if instance_bound is not None and instance_bound < 1:
         err.print("[red]error:[/red] --max-instances must be 1 or more", highlight=False)
         raise typer.Exit(EXIT_USAGE)
-    if authorized_ports is not None:
-        ports = _ports(authorized_ports)
-    elif settings.authorized_ports is not None:
-        ports = frozenset(settings.authorized_ports)
-    else:
-        ports = frozenset({80, 443})
-    options = ScanOptions(
-        root=root,
-        var_files=tuple(settings.var_files) + tuple(p.resolve() for p in var_file or ()),
-        variables=_key_values(var or [], "--var"),
-        parameters={**settings.parameters, **_key_values(parameter or [], "--parameter")},
-        authorized_ports=ports,
-        plan_source=source.resolve() if source else None,
-        max_file_bytes=max_file_size,
-        cache_dir=None if no_cache else (cache_dir.resolve() if cache_dir else default_cache_dir()),
-        jobs=jobs if jobs > 0 else (os.cpu_count() or 1),
-        skip_rules=frozenset(settings.skip_rules) | frozenset(skip_rule or ()),
-        assume_worst=assume_worst if assume_worst is not None else settings.assume_worst,
-        max_instances=instance_bound or DEFAULT_MAX_INSTANCES,
+    options = _options(
+        root,
+        settings,
+        var_file=var_file,
+        var=var,
+        parameter=parameter,
+        authorized_ports=authorized_ports,
+        cache_dir=None if no_cache else (cache_dir or True),
+        jobs=jobs,
+        assume_worst=assume_worst,
+        source=source,
+        skip_rule=skip_rule,
+        max_file_size=max_file_size,
+        max_instances=instance_bound,
     )
     for refused_file in _var_file_problems(options):
         err.print(f"[red]error:[/red] {refused_file}", highlight=False)
@@ -292,6 +287,47 @@ def scan(
     # Severity that holds (under --assume-worst it counts the possible traits too).
     failing = [e for e in shown.exposures if e.rank >= FAIL_ON_LEVELS[fail_level] and not suppressed.for_exposure(e)]
     raise typer.Exit(exit_code(fail_level, bool(failing), result.all_errors))
+
+
+def _options(
+    root: Path,
+    settings: FileSettings,
+    *,
+    var_file: list[Path] | None,
+    var: list[str] | None,
+    parameter: list[str] | None,
+    authorized_ports: str | None,
+    cache_dir: Path | bool | None,
+    jobs: int,
+    assume_worst: bool | None,
+    source: Path | None = None,
+    skip_rule: list[str] | None = None,
+    max_file_size: int = 20 * 1024 * 1024,
+    max_instances: int | None = None,
+) -> ScanOptions:
+    """The scan's options from the command line, then the settings file, then the defaults.
+    ``cache_dir``: None for no cache, True for the default folder."""
+    if authorized_ports is not None:
+        ports = _ports(authorized_ports)
+    elif settings.authorized_ports is not None:
+        ports = frozenset(settings.authorized_ports)
+    else:
+        ports = frozenset({80, 443})
+    cache = default_cache_dir() if cache_dir is True else cache_dir.resolve() if isinstance(cache_dir, Path) else None
+    return ScanOptions(
+        root=root,
+        var_files=tuple(settings.var_files) + tuple(p.resolve() for p in var_file or ()),
+        variables=_key_values(var or [], "--var"),
+        parameters={**settings.parameters, **_key_values(parameter or [], "--parameter")},
+        authorized_ports=ports,
+        plan_source=source.resolve() if source else None,
+        max_file_bytes=max_file_size,
+        cache_dir=cache,
+        jobs=jobs if jobs > 0 else (os.cpu_count() or 1),
+        skip_rules=frozenset(settings.skip_rules) | frozenset(skip_rule or ()),
+        assume_worst=assume_worst if assume_worst is not None else settings.assume_worst,
+        max_instances=max_instances or DEFAULT_MAX_INSTANCES,
+    )
 
 
 def exit_code(fail_level: str, failing: bool, errors: list[LoadError]) -> int:
@@ -512,6 +548,80 @@ def _join_graphs(parts: list[str], fmt: GraphFormat) -> str:
     if fmt is GraphFormat.json:
         return "[\n" + ",\n".join(parts) + "\n]\n"
     return "\n".join(parts)
+
+
+class FixesFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def fixes(
+    paths: Annotated[list[Path], typer.Argument(help="Folders and files to scan.")],
+    output_format: Annotated[FixesFormat, typer.Option("--format", "-f", help="text or json.")] = FixesFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the list here.")] = None,
+    top: Annotated[int, typer.Option("--top", help="How many targets to list (0: all).")] = 20,
+    var: Annotated[list[str] | None, typer.Option("--var", help="Terraform variable NAME=VALUE.")] = None,
+    var_file: Annotated[list[Path] | None, typer.Option("--var-file", help="Terraform .tfvars file.")] = None,
+    parameter: Annotated[
+        list[str] | None, typer.Option("--parameter", help="CloudFormation parameter Key=Value.")
+    ] = None,
+    authorized_ports: Annotated[
+        str | None, typer.Option(help="Ports open to the world that are fine (default 80,443).")
+    ] = None,
+    assume_worst: Annotated[
+        bool | None, typer.Option("--assume-worst/--no-assume-worst", help="Count possible traits as holding.")
+    ] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths not to scan.")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Settings file (default .iacscan.toml or pyproject.toml).")
+    ] = None,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Cache folder.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for loading (0: one per CPU).")] = 0,
+) -> None:
+    """Remediation targets across the scan, ranked by the exposures each edit resolves, then
+    reduces: every fix measured by re-analysing the workloads it touches. Exit code 0, or 2
+    on usage errors and when nothing could be read."""
+    from scanner.fixes.targets import remediation_targets
+    from scanner.reports.fix_targets import render_targets_json, render_targets_text
+    from scanner.scan import scan as run_scan
+    from scanner.suppressions import SuppressionIndex
+
+    err = Console(stderr=True, soft_wrap=True)
+    root = _root_for(paths)
+    try:
+        settings = _settings(root, config)
+    except SettingsError as error:
+        err.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    options = _options(
+        root,
+        settings,
+        var_file=var_file,
+        var=var,
+        parameter=parameter,
+        authorized_ports=authorized_ports,
+        cache_dir=None if no_cache else (cache_dir or True),
+        jobs=jobs,
+        assume_worst=assume_worst,
+    )
+    gc.disable()  # as in scan: a large heap, next to no cyclic garbage
+    result = run_scan(list(paths), options, tuple(settings.exclude) + tuple(exclude or ()))
+    for unread in result.all_errors:
+        err.print(f"[yellow]warning:[/yellow] {unread}", highlight=False)
+    nothing = _nothing_scanned(paths, result, options)
+    if nothing is not None:
+        err.print(f"[red]error:[/red] {nothing}", highlight=False)
+        raise typer.Exit(EXIT_USAGE)
+    suppressed = SuppressionIndex.of(result)
+    targets = remediation_targets(e for e in result.exposures if not suppressed.for_exposure(e))
+    shown = targets[:top] if top > 0 else targets
+    if output_format is FixesFormat.json:
+        _write(render_targets_json(shown, len(targets)), output)
+    else:
+        _write(render_targets_text(shown, len(targets)), output)
+    raise typer.Exit(EXIT_OK)
 
 
 @app.command()

@@ -23,6 +23,7 @@ from scanner.findings import (
     origin_text,
 )
 from scanner.fingerprints import fingerprint, possible_fingerprint
+from scanner.fixes.targets import FixTarget, remediation_targets
 from scanner.suppressions import SuppressionIndex, justification
 from scanner.unknowns import OpenInput, open_inputs
 from scanner.values import Origin, Span
@@ -30,7 +31,10 @@ from scanner.values import Origin, Span
 if TYPE_CHECKING:
     from scanner.baseline import Hidden
 
-SCHEMA_VERSION = "2.0"  # see docs/json-report.md for what each version added
+SCHEMA_VERSION = "2.1"  # see docs/json-report.md for what each version added
+
+
+TARGET_WORKLOADS_SHOWN = 10  # per remediation target: the first workloads it changes
 
 
 def render_json(result: ScanResult, *, in_baseline: Hidden | None = None) -> str:
@@ -86,6 +90,10 @@ def report_data(result: ScanResult, *, in_baseline: Hidden | None = None) -> dic
             for c in sorted(result.configurations, key=lambda c: c.name)
         ],
         "exposures": rendered,
+        "fix_targets": [
+            target_data(t)
+            for t in remediation_targets(e for e, r in zip(exposures, rendered, strict=True) if not r["suppressed"])
+        ],
         "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in errors],
         "warnings": [{"file": w.file, "line": w.line, "message": w.message} for w in warnings],
         "notices": sorted(set(result.notices).union(*(c.notices for c in result.configurations))),
@@ -108,6 +116,22 @@ def _step(step: PathStep) -> dict[str, Any]:
         "ports": step.ports,
         "location": _span(step.span) if step.span is not None else None,
     }
+
+
+def target_data(target: FixTarget) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "location": _evidence(target.location),
+        "remediation": target.remediation,
+        "edit": target.kind,
+        "resolves": target.resolves,
+        "reduces": target.reduces,
+        "clears": target.clears,
+        "configurations": target.configurations,
+        "workloads": target.workloads[:TARGET_WORKLOADS_SHOWN],
+    }
+    if target.stops_service:
+        out["stops_service"] = target.stops_service
+    return out
 
 
 def _fix(fix: Fix) -> dict[str, Any]:

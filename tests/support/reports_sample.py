@@ -5,10 +5,22 @@ real, so every span points at an existing line."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from scanner.exposure import build_exposure
-from scanner.findings import Configuration, Evidence, LoadError, PathStep, ScanResult, Suppression, Trait
+from scanner.findings import (
+    Configuration,
+    Evidence,
+    Exposure,
+    Fix,
+    LoadError,
+    PathStep,
+    ScanResult,
+    Severity,
+    Suppression,
+    Trait,
+)
 from scanner.model import AutoScalingGroup, Instance
 from scanner.rules.admin_role import ID as ADMIN_ROLE
 from scanner.rules.exploitable_vulnerability import ID as EXPLOITABLE_VULNERABILITY
@@ -204,6 +216,37 @@ def _cfn_traits() -> tuple[list[Trait], list[Trait]]:
     return app, db
 
 
+def _with_fixes(exposure: Exposure | None) -> Exposure:
+    """The web server's measured fixes, as ``scanner.fixes`` gives them: a narrowed rule that
+    keeps the service first, then one that stops it."""
+    assert exposure is not None
+    rule = evidence(TF, 10, "aws_security_group.web.ingress[0]", "allows tcp 443 from 0.0.0.0/0")
+    tokens = evidence(TF, 4, "aws_instance.web", 'http_tokens = "optional" allows IMDSv1')
+    fixes = (
+        Fix(
+            IMDSV1,
+            tokens,
+            Severity.HIGH,
+            'set http_tokens = "required" on aws_instance.web',
+            "reduces",
+            (IMDSV1,),
+            "",
+            "require_imdsv2",
+        ),
+        Fix(
+            INTERNET_REACHABLE,
+            rule,
+            Severity.MEDIUM,
+            "remove the rule allowing tcp 443 from 0.0.0.0/0 (aws_security_group.web.ingress[0])",
+            "reduces",
+            (),
+            "stops the public service on tcp 443",
+            "remove_world_sources",
+        ),
+    )
+    return replace(exposure, fixes=fixes)
+
+
 def sample_result(root: Path) -> ScanResult:
     """Writes the files under ``root`` and returns a scan of them."""
     write_files(root)
@@ -215,7 +258,7 @@ def sample_result(root: Path) -> ScanResult:
     app_traits, db_traits = _cfn_traits()
 
     exposures = [
-        build_exposure("app", web, _web_traits()),
+        _with_fixes(build_exposure("app", web, _web_traits())),
         build_exposure("app", api, _api_traits()),
         build_exposure("app", bastion, _bastion_traits()),
         build_exposure(CFN, app_server, app_traits),

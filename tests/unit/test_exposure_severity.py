@@ -13,7 +13,6 @@ from scanner.rules.imdsv1 import ID as IMDSV1
 from scanner.rules.internet_reachable import ID as INTERNET_REACHABLE
 from scanner.rules.open_security_group import ID as OPEN_SECURITY_GROUP
 from scanner.rules.public_ip import ID as PUBLIC_IP
-from scanner.rules.registry import TRAIT_RULE_IDS
 from scanner.rules.remote_access import ID as REMOTE_ACCESS
 from scanner.rules.service_admin_role import ID as SERVICE_ADMIN_ROLE
 from scanner.rules.vpc_reachable import ID as VPC_REACHABLE
@@ -126,60 +125,6 @@ def test_traits_sorted_deterministically() -> None:
         (VULNERABILITY, 2),
     ]
     assert forward.fixes == backward.fixes
-
-
-# Best fix per row: the one trait whose removal lowers the severity most.
-@pytest.mark.parametrize(
-    ("rule_ids", "best_rule", "after"),
-    [
-        ((NET, EXP), NET, L),  # critical: cutting the internet path leaves only the vulnerability
-        ((NET, ADM, IMDSV1), NET, M),  # critical -> admin + IMDSv1 without reachability = medium
-        ((NET, ADM, REMOTE_ACCESS), NET, L),
-        ((NET, REMOTE_ACCESS), NET, L),  # high
-        ((NET, REMOTE_ACCESS, PUBLIC_IP), NET, L),
-        ((VPC, EXP, ADM), VPC, L),  # high: without VPC reachability exploit + admin is low; the others leave medium
-        ((NET, OPEN_SECURITY_GROUP), NET, L),  # medium
-        ((NET,), NET, None),  # medium, nothing left after the fix
-        ((ADM, IMDSV1), IMDSV1, L),  # medium: tie, IMDSv1 first in rule order
-        ((PUBLIC_IP,), PUBLIC_IP, None),  # low
-    ],
-)
-def test_best_fix_per_row(rule_ids: tuple[str, ...], best_rule: str, after: Severity | None) -> None:
-    exposure = build(*(trait(r, i + 2) for i, r in enumerate(rule_ids)))
-    best = exposure.best_fix
-    assert best is not None
-    assert (best.rule_id, best.severity) == (best_rule, after)
-    assert best.remediation  # from the catalog
-    severities = [0 if f.severity is None else int(f.severity) for f in exposure.fixes]
-    assert severities == sorted(severities)
-
-
-def test_removing_one_of_two_same_traits_changes_nothing() -> None:
-    exposure = build(
-        trait(NET, 3, "aws_security_group_rule.a"), trait(NET, 4, "aws_security_group_rule.b"), trait(REMOTE_ACCESS, 5)
-    )
-    assert exposure.severity is H
-    by_line = {f.location.span.line: f.severity for f in exposure.fixes}
-    assert by_line == {3: H, 4: H, 5: M}
-    assert exposure.fixes[0].rule_id == REMOTE_ACCESS
-
-
-def test_one_fix_per_rule_and_location() -> None:
-    exposure = build(trait(REMOTE_ACCESS, 5), trait(REMOTE_ACCESS, 5), trait(NET, 3))
-    assert len(exposure.fixes) == 2
-
-
-def test_ties_follow_rule_id_order() -> None:
-    exposure = build(trait(PUBLIC_IP, 2), trait(OPEN_SECURITY_GROUP, 3), trait(VULNERABILITY, 4))
-    assert [f.rule_id for f in exposure.fixes] == sorted(
-        [PUBLIC_IP, OPEN_SECURITY_GROUP, VULNERABILITY], key=TRAIT_RULE_IDS.index
-    )
-    assert all(f.severity is L for f in exposure.fixes)
-
-
-def test_custom_remediation() -> None:
-    exposure = build_exposure("cfg", WORKLOAD, [trait(IMDSV1, 2)], remediation=lambda rule_id: f"fix {rule_id}")
-    assert exposure is not None and exposure.fixes[0].remediation == f"fix {IMDSV1}"
 
 
 # --- the attack path ------------------------------------------------------------------------

@@ -42,7 +42,7 @@ def trait(rule_id: str, line: int, *unknowns: Origin, assumptions: tuple[str, ..
 
 
 def exposure(*traits: Trait, assume_worst: bool = False) -> Exposure:
-    built = build_exposure("app", INSTANCE, traits, lambda rule_id: f"fix {rule_id}", assume_worst)
+    built = build_exposure("app", INSTANCE, traits, assume_worst)
     assert built is not None
     return built
 

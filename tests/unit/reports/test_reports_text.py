@@ -41,8 +41,9 @@ def test_traits_with_file_and_line_grouped_by_workload(tmp_path: Path) -> None:
 
 def test_best_fix_and_errors_shown(tmp_path: Path) -> None:
     text = rendered(sample_result(tmp_path))
-    assert "best fix: app/main.tf:17 Cut the internet path" in text
-    assert "(ec2-internet-reachable: high -> low)" in text
+    assert 'best fix: app/main.tf:4 set http_tokens = "required" on aws_instance.web (critical -> high)' in text
+    assert "then:     app/main.tf:10 remove the rule allowing tcp 443" in text
+    assert "(critical -> medium; stops the public service on tcp 443)" in text
     assert "stack/broken.yaml:3: YAML syntax error" in text  # found by discovery
     assert "app/variables.tf:2: unterminated string" in text  # kept by its configuration
     assert "suppressed: no reason given" in text
