@@ -12,10 +12,11 @@ away), the other traits kept, and the severity computed as the exposure's is. Th
   for other reasons);
 * nothing changed: the edit is not a fix for this workload and is not suggested.
 
-Ranking (best first): fixes that keep every public service (an authorised port the internet
-reaches today, through a load balancer or directly) before those that stop one; then the
-lowest severity after; then the smallest change (``edits.CHANGE_SIZE``); then the most
-traits cleared; then file and line.
+Ranking (best first): fixes that lower the severity (or resolve the exposure) before those
+that only clear traits; among them, fixes that keep every public service (an authorised
+port the internet reaches today, through a load balancer or directly) before those that
+stop one; then the lowest severity after; then the smallest change (``edits.CHANGE_SIZE``);
+then the most traits cleared; then file and line.
 """
 
 from __future__ import annotations
@@ -188,9 +189,10 @@ def _rank_of(severity: Severity | None) -> int:
     return int(severity) if severity is not None else 0
 
 
-def _rank(fix: Fix) -> tuple[bool, int, int, int, int, str, int, str]:
+def _rank(fix: Fix) -> tuple[bool, bool, int, int, int, int, str, int, str]:
     span = fix.location.span
     return (
+        fix.outcome == "clears",
         bool(fix.stops_service),
         _rank_of(fix.severity) if fix.outcome != "resolves" else -1,
         CHANGE_SIZE.get(fix.kind, 9),  # type: ignore[call-overload]

@@ -78,10 +78,17 @@ def test_critical_kev_cve_on_reachable_instance_and_lower_once_the_instance_is_p
     private = exposure("reachability/private-subnet-nat-only", "aws_instance.app", vulnerabilities=True)
     assert EXPLOITABLE_VULNERABILITY in rule_ids(private) and INTERNET_REACHABLE not in rule_ids(private)
     assert private.severity < reachable.severity and private.severity is Severity.LOW
-    # either fix alone brings the reachable one down: the CVE or the path (then remote access keeps it high)
-    by_rule = {f.rule_id: f.severity for f in reachable.fixes}
-    assert by_rule[EXPLOITABLE_VULNERABILITY] is Severity.HIGH
-    assert by_rule[INTERNET_REACHABLE] is Severity.LOW
+    # cutting the path (the subnet's public addresses, or its route to the gateway) leaves the
+    # CVE with IMDSv1 and SSH open but nothing reaching it: low, and the web service on 443 stops
+    reducing = [f for f in reachable.fixes if f.outcome == "reduces"]
+    assert {f.kind for f in reducing} == {"no_public_ip", "remove_route"}
+    assert all(
+        f.severity is Severity.LOW and f.stops_service == "stops the public service on tcp 443" for f in reducing
+    )
+    # IMDSv2 or closing SSH alone clears its trait, the CVE through tcp 443 keeps it critical
+    clearing = {f.kind: f.cleared for f in reachable.fixes if f.outcome == "clears"}
+    assert clearing == {"require_imdsv2": (IMDSV1,), "remove_world_sources": ("ec2-remote-access",)}
+    assert reachable.fixes[0].outcome == "reduces"  # what lowers it comes before what only clears
 
 
 @pytest.mark.parametrize(
@@ -95,12 +102,19 @@ def test_critical_admin_role_and_imdsv1_on_reachable_instance(file: str, workloa
     found = exposure("exposure/admin-role-imdsv1-reachable", workload, file)
     assert found.severity is Severity.CRITICAL
     best = found.best_fix
-    assert best is not None and best.rule_id == INTERNET_REACHABLE
+    assert best is not None and best.kind == "remove_world_sources"
     assert best.severity is Severity.MEDIUM  # admin role and IMDSv1 left, without reachability
-    assert "0.0.0.0/0" in line(best.location.span.file, best.location.span.line)
+    assert best.cleared == ("ec2-remote-access", "ec2-open-security-group", INTERNET_REACHABLE)
+    rule_block = "\n".join(
+        line(best.location.span.file, n) for n in range(best.location.span.line, best.location.span.end_line + 1)
+    )
+    assert "0.0.0.0/0" in rule_block  # the rule's only source: the whole rule goes
     imds = next(f for f in found.fixes if f.rule_id == IMDSV1)
     assert imds_text in line(imds.location.span.file, imds.location.span.line)
-    assert imds.severity is Severity.CRITICAL  # reachable + admin + remote access still critical
+    # reachable + admin + remote access stay critical: the fix only clears its trait, ranked last
+    assert (imds.outcome, imds.severity) == ("clears", Severity.CRITICAL) and found.fixes[-1] is imds
+    detach = next(f for f in found.fixes if f.kind == "detach_policy")
+    assert detach.severity is Severity.HIGH
     # the attack path runs on from the instance to the role that is the prize
     kinds = [s.kind for s in found.path]
     assert kinds.index("instance") < kinds.index("role")
@@ -111,8 +125,10 @@ def test_critical_admin_role_and_imdsv1_on_reachable_instance(file: str, workloa
 def test_high_reachable_with_remote_access_and_imdsv1(file: str, workload: str) -> None:
     found = exposure("reachability/gateway-public-subnet-open", workload, file)
     assert found.severity is Severity.HIGH
-    assert found.best_fix is not None and found.best_fix.rule_id == INTERNET_REACHABLE
-    assert found.best_fix.severity is Severity.LOW
+    # SSH and IMDSv1 each keep it high alone; cutting the path ends the service on 443
+    assert found.best_fix is not None and found.best_fix.severity is Severity.LOW
+    assert found.best_fix.stops_service == "stops the public service on tcp 443"
+    assert {f.kind for f in found.fixes if f.outcome == "clears"} == {"require_imdsv2", "remove_world_sources"}
 
 
 def test_high_vpc_reachable_with_exploitable_vulnerability_and_admin_role_medium_without_the_cve() -> None:
@@ -120,17 +136,16 @@ def test_high_vpc_reachable_with_exploitable_vulnerability_and_admin_role_medium
     assert {VPC_REACHABLE, EXPLOITABLE_VULNERABILITY, ADMIN_ROLE} <= rule_ids(with_cve)
     assert INTERNET_REACHABLE not in rule_ids(with_cve)
     assert with_cve.severity is Severity.HIGH
-    # the role or the CVE alone leaves VPC reachability with the other: medium; cutting the VPC
-    # reachability leaves an admin role and a CVE with IMDSv2 and no path, which no row names: low
-    assert {
-        f.rule_id: f.severity
-        for f in with_cve.fixes
-        if f.rule_id in (VPC_REACHABLE, ADMIN_ROLE, EXPLOITABLE_VULNERABILITY)
-    } == {VPC_REACHABLE: Severity.LOW, ADMIN_ROLE: Severity.MEDIUM, EXPLOITABLE_VULNERABILITY: Severity.MEDIUM}
-    assert with_cve.best_fix is not None and with_cve.best_fix.rule_id == VPC_REACHABLE
-    assert 'cidr_blocks = ["10.0.0.0/8"]' in line(
-        with_cve.best_fix.location.span.file, with_cve.best_fix.location.span.line
-    )
+    # detaching the role leaves VPC reachability with the CVE: medium; removing the rule that
+    # admits the peer networks leaves an admin role and a CVE with IMDSv2 and no path: low
+    assert {f.kind: f.severity for f in with_cve.fixes} == {
+        "remove_rule": Severity.LOW,
+        "detach_policy": Severity.MEDIUM,
+    }
+    best = with_cve.best_fix
+    assert best is not None and best.kind == "remove_rule"
+    block = [line(best.location.span.file, n) for n in range(best.location.span.line, best.location.span.end_line + 1)]
+    assert any('cidr_blocks = ["10.0.0.0/8"]' in text for text in block)
     without = exposure("exposure/vpc-reachable-admin-role", "aws_instance.worker")
     assert rule_ids(without) == {VPC_REACHABLE, ADMIN_ROLE}
     assert without.severity is Severity.MEDIUM
@@ -143,8 +158,10 @@ def test_medium_reachable_with_only_an_open_security_group(file: str, workload: 
     assert rule_ids(found) == {INTERNET_REACHABLE, "ec2-open-security-group", "ec2-public-ip"}
     assert found.severity is Severity.MEDIUM
     best = found.best_fix
-    assert best is not None and best.rule_id == INTERNET_REACHABLE and best.severity is Severity.LOW
-    assert "0.0.0.0/0" in line(best.location.span.file, best.location.span.line)
+    assert best is not None and best.kind == "remove_world_sources" and best.outcome == "reduces"
+    assert best.severity is Severity.LOW and not best.stops_service  # tcp 8443 is not an authorised port
+    block = [line(best.location.span.file, n) for n in range(best.location.span.line, best.location.span.end_line + 1)]
+    assert any("0.0.0.0/0" in text for text in block)
 
 
 def test_medium_admin_role_and_imdsv1_without_reachability() -> None:
@@ -279,8 +296,11 @@ def test_explain_an_open_path_shows_every_hop_with_ports_and_the_ranked_fixes(mo
     )
     assert "Severity: high" in out
     fixes = [ln.strip() for ln in out.splitlines() if ln.strip()[:3] in ("1. ", "2. ")]
-    assert fixes[0].startswith("1. fixtures/reachability/nacl-deny-before-allow/main.tf:78 ec2-internet-reachable")
-    assert fixes[0].endswith("(high -> low)")
+    # the NACL denies tcp 22 before it allows all: only tcp 443 is open, so every cut stops it
+    assert fixes[0].startswith(
+        "1. fixtures/reachability/nacl-deny-before-allow/main.tf:74 remove the rule allowing tcp 443"
+    )
+    assert fixes[0].endswith("(high -> low; stops the public service on tcp 443)")
 
 
 def test_explain_a_path_through_a_subnet_not_known_offline_is_unknown_not_cut(
