@@ -57,10 +57,13 @@ def _signature(exposure: Exposure) -> tuple[Any, ...]:
     member = exposure.workload
     match = _LAST_INDEX.match(member)
     key = f"[{match['key']}]" if match else member
+    name = member[: -len(key)].rsplit(".", 1)[-1] if match else member
+    companion = f".{name}{key}"
 
     def own(text: str) -> str:
-        # The instance's key also names its own companions (aws_eip.web[0] for web[0]).
-        return text.replace(member, "\0").replace(key, "[\0]")
+        # The instance's key also names its own companions (aws_eip.web[0] for web[0]), and
+        # only those: route[0] of a table is the same for every instance.
+        return text.replace(member, "\0").replace(companion, f".{name}[\0]")
 
     def step(s: PathStep) -> tuple[Any, ...]:
         return (s.kind, own(s.address), own(s.description), s.span, s.ports)

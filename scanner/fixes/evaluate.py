@@ -171,8 +171,7 @@ def _measured(
         return None
     stopped = sorted(served - still_served)
     stops = f"stops the public service on {', '.join(f'tcp {p}' for p in stopped)}" if stopped else ""
-    location = next((t.location for t in traits if t.location.span == edit.span), None)
-    message = location.message if location is not None else ""
+    message = _what_is_there(edit, traits)
     return Fix(
         rule_id=edit.rule_id,
         location=Evidence(edit.span, edit.address, message),
@@ -183,6 +182,18 @@ def _measured(
         stops_service=stops,
         kind=edit.kind,
     )
+
+
+def _what_is_there(edit: Edit, traits: Sequence[Trait]) -> str:
+    """What the edited place does today, in a trait's words ("allows tcp 22 from 0.0.0.0/0")."""
+    for trait in traits:
+        if trait.location.span == edit.span or trait.location.address == edit.address:
+            return trait.location.message
+    for trait in traits:
+        for evidence in trait.related:
+            if evidence.address == edit.address:
+                return evidence.message
+    return ""
 
 
 def _rank_of(severity: Severity | None) -> int:
