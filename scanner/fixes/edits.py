@@ -261,40 +261,40 @@ def _edits_at(rule_id: str, obj: Resource, span: Span, message: str) -> Iterator
     cfn = obj.kind.startswith("AWS::")
     if rule_id == imdsv1.ID and isinstance(obj, (Instance, LaunchTemplate, InstanceMetadataDefaults)):
         words = "set MetadataOptions HttpTokens: required" if cfn else 'set http_tokens = "required"'
-        yield Edit("require_imdsv2", obj.address, span, f"{words} on {obj.address}", rule_id)
+        yield Edit("require_imdsv2", obj.address, span, words, rule_id)
     elif rule_id in _PUBLIC and isinstance(obj, (Instance, LaunchTemplate, NetworkInterface)):
         words = "AssociatePublicIpAddress: false" if cfn else "associate_public_ip_address = false"
-        yield Edit("no_public_ip", obj.address, span, f"set {words} on {obj.address}", rule_id)
+        yield Edit("no_public_ip", obj.address, span, f"set {words}", rule_id)
     elif rule_id in _PUBLIC and isinstance(obj, Subnet) and obj.map_public_ip_on_launch is not False:
         words = "MapPublicIpOnLaunch: false" if cfn else "map_public_ip_on_launch = false"
         yield Edit(
             "no_public_ip",
             obj.address,
             obj.span_of("map_public_ip_on_launch"),
-            f"set {words} on {obj.address}",
+            f"set {words}",
             rule_id,
         )
     elif rule_id in _PUBLIC and isinstance(obj, (ElasticIp, EipAssociation)):
         what = "Elastic IP" if isinstance(obj, ElasticIp) else "Elastic IP association"
-        yield Edit("remove_eip", obj.address, obj.span, f"remove the {what} {obj.address}", rule_id)
+        yield Edit("remove_eip", obj.address, obj.span, f"remove the {what}", rule_id)
     elif rule_id in _GROUP_RULES and isinstance(obj, SecurityGroupRule) and obj.ingress:
         yield _rule_edit(rule_id, obj, span)
     elif rule_id in _REACHABILITY and isinstance(obj, AclEntry) and not obj.egress and obj.allow is not False:
         number = obj.rule_number if isinstance(obj.rule_number, int) else "?"
-        yield Edit(
-            "remove_acl_entry", obj.address, obj.span, f"remove network ACL entry {number} ({obj.address})", rule_id
-        )
+        yield Edit("remove_acl_entry", obj.address, obj.span, f"remove network ACL entry {number}", rule_id)
     elif rule_id in _REACHABILITY and isinstance(obj, Route):
-        yield Edit("remove_route", obj.address, obj.span, f"remove the route {_route_text(obj)}", rule_id)
+        # the internet trait's route goes to an internet gateway; a private network's to its door
+        door = "internet_gateway" if rule_id == internet_reachable.ID else obj.target_kind
+        yield Edit("remove_route", obj.address, obj.span, f"remove the route {_route_text(obj, door)}", rule_id)
     elif rule_id == internet_reachable.ID and isinstance(obj, Listener):
         shown = f"{obj.protocol or ''} {obj.port if obj.port is not None else ''}".strip()
-        yield Edit("remove_listener", obj.address, obj.span, f"remove the listener {shown} ({obj.address})", rule_id)
+        yield Edit("remove_listener", obj.address, obj.span, f"remove the listener {shown}", rule_id)
     elif rule_id == internet_reachable.ID and isinstance(obj, LoadBalancer) and obj.internal is not True:
         words = "Scheme: internal" if cfn else "internal = true"
-        yield Edit("make_internal", obj.address, obj.span_of("internal"), f"set {words} on {obj.address}", rule_id)
+        yield Edit("make_internal", obj.address, obj.span_of("internal"), f"set {words}", rule_id)
     elif rule_id in _ROLES and isinstance(obj, PolicyAttachment):
         name = obj.policy.rsplit("/", 1)[-1] if isinstance(obj.policy, str) else obj.address
-        yield Edit("detach_policy", obj.address, span, f"detach {name} from the role ({obj.address})", rule_id)
+        yield Edit("detach_policy", obj.address, span, f"detach {name} from the role", rule_id)
     elif rule_id in _ROLES and isinstance(obj, Policy):
         statement = next((s for s in obj.statements if s.span == span), None)
         if statement is not None:
@@ -304,7 +304,7 @@ def _edits_at(rule_id: str, obj: Resource, span: Span, message: str) -> Iterator
                 "remove_statement",
                 obj.address,
                 span,
-                f"remove the statement{what} of {obj.address}{said}",
+                f"remove the statement{what}{said}",
                 rule_id,
                 span,
             )
@@ -314,9 +314,7 @@ def _rule_edit(rule_id: str, rule: SecurityGroupRule, span: Span) -> Edit:
     ports = str(sg_rule_ports(rule)) or "every port"
     world = [c for c in (*rule.cidrs, *rule.ipv6_cidrs) if _is_world(c)]
     if not world:
-        return Edit(
-            "remove_rule", rule.address, rule.span, f"remove the rule allowing {ports} ({rule.address})", rule_id
-        )
+        return Edit("remove_rule", rule.address, rule.span, f"remove the rule allowing {ports}", rule_id)
     sources = " and ".join(str(c).strip() for c in world)
     narrowed = _remove_world_sources(Edit("remove_world_sources", rule.address, span, "", rule_id), rule)
     if narrowed is None:
@@ -324,7 +322,7 @@ def _rule_edit(rule_id: str, rule: SecurityGroupRule, span: Span) -> Edit:
             "remove_world_sources",
             rule.address,
             rule.span,
-            f"remove the rule allowing {ports} from {sources} ({rule.address})",
+            f"remove the rule allowing {ports} from {sources}",
             rule_id,
         )
     return Edit(
@@ -336,8 +334,18 @@ def _rule_edit(rule_id: str, rule: SecurityGroupRule, span: Span) -> Edit:
     )
 
 
-def _route_text(route: Route) -> str:
+_TARGET_WORDS = {
+    "internet_gateway": "internet gateway",
+    "egress_only_gateway": "egress-only internet gateway",
+    "vpn_gateway": "virtual private gateway",
+    "vpc_peering": "peering connection",
+    "transit_gateway": "transit gateway",
+    "nat_gateway": "NAT gateway",
+    "gateway": "virtual private gateway",
+}
+
+
+def _route_text(route: Route, target_kind: str) -> str:
     written = route.destination if route.destination is not None else route.ipv6_destination
     destination = written if isinstance(written, str) else "?"
-    target = route.target if isinstance(route.target, str) else getattr(route.target, "address", "?")
-    return f"{destination} to {target} ({route.address})"
+    return f"{destination} to the {_TARGET_WORDS.get(target_kind, 'gateway')}"

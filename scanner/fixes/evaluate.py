@@ -25,11 +25,11 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
-from scanner.analyses.network import NetworkMemo
+from scanner.analyses.network import NetworkMemo, sg_rule_ports
 from scanner.findings import Evidence, Exposure, Fix, FixOutcome, Severity, Trait
 from scanner.fixes.edits import CHANGE_SIZE, CHANGES, PARTS, Edit, Lookup, candidate_edits
 from scanner.fixes.substitute import edited_context
-from scanner.model import Resource
+from scanner.model import Resource, SecurityGroupRule
 from scanner.options import ScanOptions
 from scanner.rules import internet_reachable
 from scanner.rules.registry import rule_order
@@ -76,8 +76,11 @@ def workload_fixes(run: FixRun, ctx: WorkloadContext, exposure: Exposure, traits
     served = _served_ports(traits, run.options.authorized_ports)
     signature: tuple[object, ...] | None = None
     fixes: list[Fix] = []
+    internet = next((t for t in traits if t.rule_id == internet_reachable.ID), None)
     for edit in candidate_edits(traits, run.lookup):
         rerun = CHANGES[edit.kind] & present
+        if internet is not None and internet_unchanged(edit, internet, run):
+            rerun -= {internet_reachable.ID}
         if not rerun:
             continue
         if signature is None:
@@ -95,6 +98,33 @@ def workload_fixes(run: FixRun, ctx: WorkloadContext, exposure: Exposure, traits
         if fix is not None:
             fixes.append(fix)
     return tuple(sorted(fixes, key=_rank))
+
+
+_CUT_ON_A_PATH = frozenset(
+    {"remove_world_sources", "remove_rule", "remove_acl_entry", "remove_route", "remove_listener", "make_internal"}
+)
+
+
+def internet_unchanged(edit: Edit, trait: Trait, run: FixRun) -> bool:
+    """Whether the edit certainly leaves the ``ec2-internet-reachable`` trait as it is, so
+    the path analysis need not run again: the trait holds (not possible), and the edited
+    object is on none of its paths and none of its related places (each path names the rule,
+    NACL entry, route, listener and load balancer that let it through, so an object named
+    nowhere decides none of them), and it is not a security group rule that admits an
+    authorised port (it could be the one that serves the public port). An edit of a public
+    address always runs again while some path goes through an internet gateway."""
+    if trait.possible or edit.kind not in _CUT_ON_A_PATH:
+        return False
+    involved = {trait.location.address, *(e.address for e in trait.related)}
+    involved.update(s.address for path in (trait.path, *trait.other_paths) for s in path)
+    if edit.address in involved:
+        return False
+    if edit.kind in ("remove_world_sources", "remove_rule"):
+        rule = run.lookup(edit.address)
+        if not isinstance(rule, SecurityGroupRule):
+            return False
+        return not _ports_in(str(sg_rule_ports(rule)), run.options.authorized_ports)
+    return True
 
 
 def _rerun(run: FixRun, ctx: WorkloadContext, edit: Edit, rerun: frozenset[str]) -> Found | None:
