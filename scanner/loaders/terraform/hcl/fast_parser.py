@@ -68,19 +68,25 @@ error at the line, fast) rather than parsed and evaluated by recursion. Real con
 nest a dozen levels at most."""
 
 
+# Whitespace before a token is part of its match (one match per token, not two). Branches
+# are ordered by how often they occur; ``heredoc`` and ``bc`` come before ``op`` so "<<" and
+# "/*" are not read as operators, and "/" followed by "/" is a comment (``nl``).
 _FAST_TOKEN = re.compile(
     r"""
-    (?P<ws>[ \t\r]+)
-  | (?P<nl>\n|\#[^\n]*(?:\n|\Z)|//[^\n]*(?:\n|\Z))
-  | (?P<bc>/\*.*?\*/)
-  | (?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
-  | (?P<ident>[A-Za-z_][A-Za-z0-9_-]*)
+    [ \t\r]*
+    (?:
+    (?P<ident>[A-Za-z_][A-Za-z0-9_-]*)
   | (?P<heredoc><<-?[A-Za-z][A-Za-z0-9._-]*\r?\n)
+  | (?P<bc>/\*.*?\*/)
+  | (?P<op>\.\.\.|\[\*\]|\.\*|::|=>|==|!=|<=|>=|&&|\|\||[{}\[\](),.=:?<>+\-*%!]|/(?!/))
+  | (?P<nl>\n|\#[^\n]*(?:\n|\Z)|//[^\n]*(?:\n|\Z))
   | (?P<str>")
-  | (?P<op>\.\.\.|\[\*\]|\.\*|::|=>|==|!=|<=|>=|&&|\|\||[{}\[\](),.=:?<>+\-*/%!])
+  | (?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
+  )
 """,
     re.VERBOSE | re.DOTALL,
 )
+_PLAIN_TOKENS = frozenset({"ident", "op", "num"})
 
 # (kind, text, line, end_line); kinds: nl ident num str heredoc op eof
 _Tok = tuple[str, str, int, int]
@@ -108,47 +114,52 @@ def _fast_tokens(text: str) -> list[_Tok]:
     while pos < n:
         m = match_at(text, pos)
         if m is None:
+            while pos < n and text[pos] in " \t\r":  # whitespace before the end of the text
+                pos += 1
+            if pos >= n:
+                break
             if text[pos] != "\\":  # \"...\" is a template string in the grammar
                 raise SureSyntaxError(line, f"syntax error: unexpected character {text[pos]!r}")
             raise GrammarNeeded(line)
-        kind = m.lastgroup
-        value = m.group()
-        if kind == "ws":
+        kind = m.lastgroup or ""
+        if kind in _PLAIN_TOKENS:
+            append((kind, m.group(kind), line, line))
             pos = m.end()
             continue
+        value = m.group(kind)
         if kind == "nl":
             append(("nl", value, line, line))
             line += value.count("\n")
-        elif kind == "bc":
-            count = value.count("\n")
-            if count:
-                append(("nl", value, line, line + count))
-            line += count
         elif kind == "str":
-            end = _string_end(text, pos + 1, line)
-            value = text[pos + 1 : end]
+            start = m.end()
+            end = _string_end(text, start, line)
+            value = text[start:end]
             count = value.count("\n")
             append(("str", value, line, line + count))
             line += count
             pos = end + 1
             continue
-        elif kind == "heredoc":
+        elif kind == "bc":
+            count = value.count("\n")
+            if count:
+                append(("nl", value, line, line + count))
+            line += count
+        else:  # heredoc
+            start = m.start(kind)
             name = value.lstrip("<-").rstrip("\r\n")
             close = re.compile(r"^[ \t]*" + re.escape(name) + r"\r?$", re.MULTILINE)
             found = close.search(text, m.end())
             if found is None:
                 raise GrammarNeeded(line)
             stop = found.end() + 1 if found.end() < n and text[found.end()] == "\n" else found.end()
-            value = text[pos:stop]
+            value = text[start:stop]
             if not value.endswith("\n"):
                 value += "\n"
-            count = text.count("\n", pos, stop)
+            count = text.count("\n", start, stop)
             append(("heredoc", value, line, line + count))
             line += count
             pos = stop
             continue
-        else:
-            append((kind or "", value, line, line))
         pos = m.end()
     append(("eof", "", line, line))
     return tokens
