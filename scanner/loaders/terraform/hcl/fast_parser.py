@@ -102,6 +102,9 @@ _BINARY_LEVELS: tuple[frozenset[str], ...] = (
 _PRECEDENCE = {op: level for level, ops in enumerate(_BINARY_LEVELS) for op in ops}
 # a newline before one of these continues the expression (python-hcl2's post-lexer rule; not "-")
 _CONTINUES = frozenset({"==", "!=", "<", ">", "<=", ">=", "*", "/", "%", "&&", "||", "+", "?"})
+# tokens that can be a whole value, and operators after which a value is complete
+_LONE_VALUE_TOKENS = frozenset({"str", "num", "ident"})
+_VALUE_ENDS = frozenset({"}", ",", "]", ")"})
 
 
 def _fast_tokens(text: str) -> list[_Tok]:
@@ -300,11 +303,49 @@ class _FastParser:
 
     # --- expressions ---
     def expression(self) -> Expr:
-        self.reader.enter(self.peek()[2])
+        tok = self.toks[self.i]
+        if tok[0] in _LONE_VALUE_TOKENS and self.reader.depth < MAX_NESTING:
+            lone = self._lone_value(tok)
+            if lone is not None:
+                return lone
+        self.reader.enter(tok[2])
         try:
             return self._expression()
         finally:
             self.reader.depth -= 1
+
+    def _lone_value(self, tok: _Tok) -> Expr | None:
+        """Most values are one token that nothing continues (a number, a plain string, a
+        name, then a newline, a comma or a closing bracket): the same tree as the descent
+        through binary, unary, postfix and primary builds, without it. None: not such a
+        value, the descent reads it."""
+        kind, text, line, end = tok
+        toks = self.toks
+        nxt = toks[self.i + 1]
+        if nxt[0] == "nl":
+            j = self.i + 2
+            while toks[j][0] == "nl":
+                j += 1
+            ahead = toks[j]
+            if ahead[0] == "op" and ahead[1] in _CONTINUES:  # an operator on the next line continues it
+                return None
+        elif not (nxt[0] == "eof" or (nxt[0] == "op" and nxt[1] in _VALUE_ENDS)):
+            return None
+        value: Expr
+        if kind == "str":
+            if "${" in text or "%{" in text:
+                return None
+            value = Literal(line, end, unescape(text))  # what primary's template reading gives
+        elif kind == "num":
+            if "." in text or "e" in text or "E" in text:
+                return None
+            value = Literal(line, line, int(text))
+        elif text == "true" or text == "false" or text == "null":
+            value = Literal(line, line, True if text == "true" else False if text == "false" else None)
+        else:
+            value = Variable(line, line, text)
+        self.i += 1
+        return value
 
     def _expression(self) -> Expr:
         cond = self.binary(0)
