@@ -4,9 +4,10 @@ back to its pure-Python generator encoder whenever ``indent`` is set, which domi
 report time of a 10,000-instance estate. Anything this writer does not handle the same way
 (keys that are not strings) goes to ``json.dumps`` itself.
 
-A report repeats a few dozen keys millions of times, so the text before each value (line
-break, indentation, quoted key, colon) is built once per key and depth and kept in
-``_HEADS`` for the length of one call."""
+A report holds a few dozen kinds of object (a location, a path step ...) millions of times,
+so for each set of keys at each depth the sorted keys and the text before each value (line
+break, indentation, quoted key, colon) are worked out once and kept in ``_SHAPES`` for the
+length of one call."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from typing import Any
 
 _INDENT = "  "
 
-# indentation of the items -> key -> (text before the first item, text before any other)
-_HEADS: dict[str, dict[str, tuple[str, str]]] = {}
+# (indentation of the items, the dict's keys in its own order) -> (key, text before its
+# value) in sorted order
+_SHAPES: dict[tuple[str, tuple[Any, ...]], tuple[tuple[str, str], ...]] = {}
 
 
 class _NotPlain(Exception):
@@ -32,7 +34,7 @@ def dumps_indented(value: Any) -> str:
     except _NotPlain:
         return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str)
     finally:
-        _HEADS.clear()  # keys can be user text (tags, parameters): keep none across reports
+        _SHAPES.clear()  # keys can be user text (tags, parameters): keep none across reports
 
 
 def _write(value: Any, indent: str, parts: list[str]) -> None:
@@ -71,23 +73,18 @@ def _write(value: Any, indent: str, parts: list[str]) -> None:
 
 def _write_dict(value: dict[Any, Any], indent: str, parts: list[str]) -> None:
     inner = indent + _INDENT
-    heads = _HEADS.get(inner)
-    if heads is None:
-        heads = _HEADS[inner] = {}
+    shape_key = (inner, tuple(value))
+    shape = _SHAPES.get(shape_key)
+    if shape is None:
+        keys = sorted(value)
+        if not all(isinstance(key, str) for key in keys):
+            raise _NotPlain
+        shape = _SHAPES[shape_key] = tuple(
+            (key, ("\n" if number == 0 else ",\n") + inner + encode_basestring(key) + ": ")
+            for number, key in enumerate(keys)
+        )
     parts.append("{")
-    first = True
-    for key in sorted(value):
-        pair = heads.get(key)
-        if pair is None:
-            if not isinstance(key, str):
-                raise _NotPlain
-            quoted = encode_basestring(key) + ": "
-            pair = heads[key] = ("\n" + inner + quoted, ",\n" + inner + quoted)
-        if first:
-            head = pair[0]
-            first = False
-        else:
-            head = pair[1]
+    for key, head in shape:
         item = value[key]
         kind = type(item)
         # Most values are plain scalars: one piece each, without a call per value.

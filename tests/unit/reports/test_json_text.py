@@ -34,6 +34,8 @@ CASES: list[Any] = [
     {"tuple": (1, "two", (3,)), "ordered": OrderedDict([("z", 1), ("y", 2)])},
     {"path": Path("a/b.tf"), "enum": Colour.RED, "big": 10**30, "negative": -0.0, "small": 1e-7},
     [{"exposures": [{"traits": [{"k": i, "v": str(i)} for i in range(3)]}]}],
+    # one set of keys in two orders, and a set one key larger, at the same depth
+    [{"b": 1, "a": 2}, {"a": 3, "b": 4}, {"a": 5, "b": 6, "c": 7}],
 ]
 
 
