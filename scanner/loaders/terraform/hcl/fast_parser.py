@@ -70,7 +70,11 @@ nest a dozen levels at most."""
 
 # Whitespace before a token is part of its match (one match per token, not two). Branches
 # are ordered by how often they occur; ``heredoc`` and ``bc`` come before ``op`` so "<<" and
-# "/*" are not read as operators, and "/" followed by "/" is a comment (``nl``).
+# "/*" are not read as operators, and "/" followed by "/" is a comment (``nl``). A quoted
+# string without interpolations is one ``qs`` match, read exactly as ``_string_end`` reads
+# it (escapes skip a character, "$${" and "%%{" are text); any other opens at ``str`` and
+# ``_string_end`` finds its end. ``bad`` is any other character, so the matches of
+# ``finditer`` follow each other with nothing skipped.
 _FAST_TOKEN = re.compile(
     r"""
     [ \t\r]*
@@ -80,8 +84,10 @@ _FAST_TOKEN = re.compile(
   | (?P<bc>/\*.*?\*/)
   | (?P<op>\.\.\.|\[\*\]|\.\*|::|=>|==|!=|<=|>=|&&|\|\||[{}\[\](),.=:?<>+\-*%!]|/(?!/))
   | (?P<nl>\n|\#[^\n]*(?:\n|\Z)|//[^\n]*(?:\n|\Z))
+  | (?P<qs>"(?:[^"\\$%]|\\.|\$\$\{|%%\{|[$%](?!\{))*")
   | (?P<str>")
   | (?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
+  | (?P<bad>[^ \t\r])
   )
 """,
     re.VERBOSE | re.DOTALL,
@@ -110,60 +116,62 @@ _VALUE_ENDS = frozenset({"}", ",", "]", ")"})
 def _fast_tokens(text: str) -> list[_Tok]:
     tokens: list[_Tok] = []
     append = tokens.append
-    pos = 0
     line = 1
     n = len(text)
-    match_at = _FAST_TOKEN.match
+    pos = 0
     while pos < n:
-        m = match_at(text, pos)
-        if m is None:
-            while pos < n and text[pos] in " \t\r":  # whitespace before the end of the text
-                pos += 1
-            if pos >= n:
+        # The matches run on from ``pos`` until a token whose end is found here (a string
+        # with interpolations, a heredoc): then they start again after it.
+        restart = n
+        for m in _FAST_TOKEN.finditer(text, pos):
+            kind = m.lastgroup or ""
+            if kind in _PLAIN_TOKENS:
+                append((kind, m.group(kind), line, line))
+                continue
+            value = m.group(kind)
+            if kind == "nl":
+                append(("nl", value, line, line))
+                line += value.count("\n")
+            elif kind == "qs":
+                value = value[1:-1]
+                count = value.count("\n")
+                append(("str", value, line, line + count))
+                line += count
+            elif kind == "bc":
+                count = value.count("\n")
+                if count:
+                    append(("nl", value, line, line + count))
+                line += count
+            elif kind == "str":
+                start = m.end()
+                end = _string_end(text, start, line)
+                value = text[start:end]
+                count = value.count("\n")
+                append(("str", value, line, line + count))
+                line += count
+                restart = end + 1
                 break
-            if text[pos] != "\\":  # \"...\" is a template string in the grammar
-                raise SureSyntaxError(line, f"syntax error: unexpected character {text[pos]!r}")
-            raise GrammarNeeded(line)
-        kind = m.lastgroup or ""
-        if kind in _PLAIN_TOKENS:
-            append((kind, m.group(kind), line, line))
-            pos = m.end()
-            continue
-        value = m.group(kind)
-        if kind == "nl":
-            append(("nl", value, line, line))
-            line += value.count("\n")
-        elif kind == "str":
-            start = m.end()
-            end = _string_end(text, start, line)
-            value = text[start:end]
-            count = value.count("\n")
-            append(("str", value, line, line + count))
-            line += count
-            pos = end + 1
-            continue
-        elif kind == "bc":
-            count = value.count("\n")
-            if count:
-                append(("nl", value, line, line + count))
-            line += count
-        else:  # heredoc
-            start = m.start(kind)
-            name = value.lstrip("<-").rstrip("\r\n")
-            close = re.compile(r"^[ \t]*" + re.escape(name) + r"\r?$", re.MULTILINE)
-            found = close.search(text, m.end())
-            if found is None:
+            elif kind == "heredoc":
+                start = m.start(kind)
+                name = value.lstrip("<-").rstrip("\r\n")
+                close = re.compile(r"^[ \t]*" + re.escape(name) + r"\r?$", re.MULTILINE)
+                found = close.search(text, m.end())
+                if found is None:
+                    raise GrammarNeeded(line)
+                stop = found.end() + 1 if found.end() < n and text[found.end()] == "\n" else found.end()
+                value = text[start:stop]
+                if not value.endswith("\n"):
+                    value += "\n"
+                count = text.count("\n", start, stop)
+                append(("heredoc", value, line, line + count))
+                line += count
+                restart = stop
+                break
+            else:  # bad
+                if value != "\\":  # \"...\" is a template string in the grammar
+                    raise SureSyntaxError(line, f"syntax error: unexpected character {value!r}")
                 raise GrammarNeeded(line)
-            stop = found.end() + 1 if found.end() < n and text[found.end()] == "\n" else found.end()
-            value = text[start:stop]
-            if not value.endswith("\n"):
-                value += "\n"
-            count = text.count("\n", start, stop)
-            append(("heredoc", value, line, line + count))
-            line += count
-            pos = stop
-            continue
-        pos = m.end()
+        pos = restart
     append(("eof", "", line, line))
     return tokens
 
