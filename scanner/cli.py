@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from scanner import __version__
 from scanner.cache import default_cache_dir
+from scanner.console import StderrConsole
 from scanner.findings import LoadError
 from scanner.options import DEFAULT_MAX_INSTANCES, ScanOptions
 from scanner.settings import FileSettings, SettingsError, find_settings_file, load_settings
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from scanner.baseline import Hidden
     from scanner.findings import Configuration, ScanResult
     from scanner.vulndata import VulnerabilityData, VulnerabilitySources
@@ -177,7 +179,7 @@ def scan(
     none exits 0 except for those. Files named that are not IaC are a note (exit 0)."""
     from scanner.scan import scan as run_scan
 
-    err = Console(stderr=True, soft_wrap=True)  # an error naming file:line stays on one line
+    err = StderrConsole(soft_wrap=True)  # an error naming file:line stays on one line
     root = _root_for([*paths, source] if source else paths)  # the plan's .tf files are read and reported
     try:
         settings = _settings(root, config)
@@ -470,6 +472,8 @@ def render_json_text(result: ScanResult, in_baseline: Hidden | None = None) -> s
 def _stdout_console() -> Console:
     """On a terminal rich wraps to its width; in a pipe or CI log a line stays one line,
     so `file:line` references are never split."""
+    from rich.console import Console
+
     console = Console()
     return console if console.is_terminal else Console(soft_wrap=True)
 
@@ -510,6 +514,8 @@ def graph(
     root = _root_for([path])
     options = ScanOptions(root=root)
     configurations, errors, _notices = load_configurations([path], options)
+    from rich.console import Console
+
     err = Console(stderr=True)
     for error in [*errors, *(e for c in configurations for e in c.errors)]:
         err.print(f"[yellow]warning:[/yellow] {error}", highlight=False)
@@ -588,7 +594,7 @@ def fixes(
     from scanner.scan import scan as run_scan
     from scanner.suppressions import SuppressionIndex
 
-    err = Console(stderr=True, soft_wrap=True)
+    err = StderrConsole(soft_wrap=True)
     root = _root_for(paths)
     try:
         settings = _settings(root, config)

@@ -8,19 +8,21 @@ import threading
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress, TaskID
+
+    from scanner.console import StderrConsole
 
 DELAY_SECONDS = 0.5
 
 
 class ScanProgress:
     """Call it with what is being loaded; use it as a context manager around the scan.
-    Nothing is drawn when ``console`` is not a terminal."""
+    Nothing is drawn when ``console`` is not a terminal (a ``StderrConsole`` then never
+    loads rich)."""
 
-    def __init__(self, console: Console, delay: float = DELAY_SECONDS) -> None:
+    def __init__(self, console: Console | StderrConsole, delay: float = DELAY_SECONDS) -> None:
         self.console = console
         self.delay = delay
         self.loaded = 0
@@ -74,13 +76,14 @@ class ScanProgress:
         with self._lock:
             if self._closed:
                 return
+            from rich.console import Console
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn  # terminals only
 
             self._progress = Progress(
                 SpinnerColumn(),
                 TextColumn("{task.description}"),
                 TimeElapsedColumn(),
-                console=self.console,
+                console=self.console if isinstance(self.console, Console) else self.console.rich,
                 transient=True,
             )
             self._task = self._progress.add_task(self._description(), total=None)

@@ -2,7 +2,12 @@
 ensure_ascii=False, default=str)`` writes, several times faster: the standard library falls
 back to its pure-Python generator encoder whenever ``indent`` is set, which dominated the
 report time of a 10,000-instance estate. Anything this writer does not handle the same way
-(keys that are not strings) goes to ``json.dumps`` itself."""
+(keys that are not strings) goes to ``json.dumps`` itself.
+
+A report holds a few dozen kinds of object (a location, a path step ...) millions of times,
+so for each set of keys at each depth the sorted keys and the text before each value (line
+break, indentation, quoted key, colon) are worked out once and kept in ``_SHAPES`` for the
+length of one call."""
 
 from __future__ import annotations
 
@@ -11,6 +16,10 @@ from json.encoder import encode_basestring  # the C implementation when availabl
 from typing import Any
 
 _INDENT = "  "
+
+# (indentation of the items, the dict's keys in its own order) -> (key, text before its
+# value) in sorted order
+_SHAPES: dict[tuple[str, tuple[Any, ...]], tuple[tuple[str, str], ...]] = {}
 
 
 class _NotPlain(Exception):
@@ -24,10 +33,23 @@ def dumps_indented(value: Any) -> str:
         return "".join(parts)
     except _NotPlain:
         return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+    finally:
+        _SHAPES.clear()  # keys can be user text (tags, parameters): keep none across reports
 
 
 def _write(value: Any, indent: str, parts: list[str]) -> None:
-    if isinstance(value, str):
+    kind = type(value)  # containers first: scalars inside containers are written in place
+    if kind is dict:
+        if value:
+            _write_dict(value, indent, parts)
+        else:
+            parts.append("{}")
+    elif kind is list or kind is tuple:
+        if value:
+            _write_list(value, indent, parts)
+        else:
+            parts.append("[]")
+    elif isinstance(value, str):
         parts.append(encode_basestring(value))
     elif value is None:
         parts.append("null")
@@ -41,54 +63,64 @@ def _write(value: Any, indent: str, parts: list[str]) -> None:
         if value != value or value in (float("inf"), float("-inf")):
             raise _NotPlain
         parts.append(float.__repr__(value))
-    elif isinstance(value, dict):
-        if not value:
-            parts.append("{}")
-            return
-        inner = indent + _INDENT
-        separator = ",\n" + inner
-        parts.append("{\n" + inner)
-        first = True
-        for key in sorted(value):
-            if not isinstance(key, str):
-                raise _NotPlain
-            head = encode_basestring(key) + ": " if first else separator + encode_basestring(key) + ": "
-            first = False
-            item = value[key]
-            kind = type(item)
-            # Most values are plain scalars: one piece each, without a call per value.
-            if kind is str:
-                parts.append(head + encode_basestring(item))
-            elif item is None:
-                parts.append(head + "null")
-            elif kind is bool:
-                parts.append(head + ("true" if item else "false"))
-            elif kind is int:
-                parts.append(head + int.__repr__(item))
-            else:
-                parts.append(head)
-                _write(item, inner, parts)
-        parts.append("\n" + indent + "}")
+    elif isinstance(value, dict):  # a subclass: written as the dict it holds
+        _write(dict(value), indent, parts)
     elif isinstance(value, (list, tuple)):
-        if not value:
-            parts.append("[]")
-            return
-        inner = indent + _INDENT
-        separator = ",\n" + inner
-        parts.append("[\n" + inner)
-        first = True
-        for item in value:
-            if not first:
-                parts.append(separator)
-            first = False
-            if len(inner) <= 2 * len(_INDENT):
-                # Items near the top (each exposure) are joined as they are written: a list of
-                # every small piece of a 10,000-workload report cost hundreds of megabytes.
-                item_parts: list[str] = []
-                _write(item, inner, item_parts)
-                parts.append("".join(item_parts))
-            else:
-                _write(item, inner, parts)
-        parts.append("\n" + indent + "]")
+        _write(list(value), indent, parts)
     else:
         parts.append(encode_basestring(str(value)))
+
+
+def _write_dict(value: dict[Any, Any], indent: str, parts: list[str]) -> None:
+    inner = indent + _INDENT
+    shape_key = (inner, tuple(value))
+    shape = _SHAPES.get(shape_key)
+    if shape is None:
+        keys = sorted(value)
+        if not all(isinstance(key, str) for key in keys):
+            raise _NotPlain
+        shape = _SHAPES[shape_key] = tuple(
+            (key, ("\n" if number == 0 else ",\n") + inner + encode_basestring(key) + ": ")
+            for number, key in enumerate(keys)
+        )
+    parts.append("{")
+    for key, head in shape:
+        item = value[key]
+        kind = type(item)
+        # Most values are plain scalars: one piece each, without a call per value.
+        if kind is str:
+            parts.append(head + encode_basestring(item))
+        elif item is None:
+            parts.append(head + "null")
+        elif kind is bool:
+            parts.append(head + ("true" if item else "false"))
+        elif kind is int:
+            parts.append(head + int.__repr__(item))
+        else:
+            parts.append(head)
+            _write(item, inner, parts)
+    parts.append("\n" + indent + "}")
+
+
+def _write_list(value: list[Any] | tuple[Any, ...], indent: str, parts: list[str]) -> None:
+    inner = indent + _INDENT
+    separator = ",\n" + inner
+    # Items near the top (each exposure) are joined as they are written: a list of every
+    # small piece of a 10,000-workload report cost hundreds of megabytes.
+    near_top = len(inner) <= 2 * len(_INDENT)
+    parts.append("[\n" + inner)
+    first = True
+    for item in value:
+        if first:
+            first = False
+        else:
+            parts.append(separator)
+        if type(item) is str:
+            parts.append(encode_basestring(item))
+        elif near_top:
+            item_parts: list[str] = []
+            _write(item, inner, item_parts)
+            parts.append("".join(item_parts))
+        else:
+            _write(item, inner, parts)
+    parts.append("\n" + indent + "]")

@@ -68,19 +68,31 @@ error at the line, fast) rather than parsed and evaluated by recursion. Real con
 nest a dozen levels at most."""
 
 
+# Whitespace before a token is part of its match (one match per token, not two). Branches
+# are ordered by how often they occur; ``heredoc`` and ``bc`` come before ``op`` so "<<" and
+# "/*" are not read as operators, and "/" followed by "/" is a comment (``nl``). A quoted
+# string without interpolations is one ``qs`` match, read exactly as ``_string_end`` reads
+# it (escapes skip a character, "$${" and "%%{" are text); any other opens at ``str`` and
+# ``_string_end`` finds its end. ``bad`` is any other character, so the matches of
+# ``finditer`` follow each other with nothing skipped.
 _FAST_TOKEN = re.compile(
     r"""
-    (?P<ws>[ \t\r]+)
-  | (?P<nl>\n|\#[^\n]*(?:\n|\Z)|//[^\n]*(?:\n|\Z))
-  | (?P<bc>/\*.*?\*/)
-  | (?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
-  | (?P<ident>[A-Za-z_][A-Za-z0-9_-]*)
+    [ \t\r]*
+    (?:
+    (?P<ident>[A-Za-z_][A-Za-z0-9_-]*)
   | (?P<heredoc><<-?[A-Za-z][A-Za-z0-9._-]*\r?\n)
+  | (?P<bc>/\*.*?\*/)
+  | (?P<op>\.\.\.|\[\*\]|\.\*|::|=>|==|!=|<=|>=|&&|\|\||[{}\[\](),.=:?<>+\-*%!]|/(?!/))
+  | (?P<nl>\n|\#[^\n]*(?:\n|\Z)|//[^\n]*(?:\n|\Z))
+  | (?P<qs>"(?:[^"\\$%]|\\.|\$\$\{|%%\{|[$%](?!\{))*")
   | (?P<str>")
-  | (?P<op>\.\.\.|\[\*\]|\.\*|::|=>|==|!=|<=|>=|&&|\|\||[{}\[\](),.=:?<>+\-*/%!])
+  | (?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
+  | (?P<bad>[^ \t\r])
+  )
 """,
     re.VERBOSE | re.DOTALL,
 )
+_PLAIN_TOKENS = frozenset({"ident", "op", "num"})
 
 # (kind, text, line, end_line); kinds: nl ident num str heredoc op eof
 _Tok = tuple[str, str, int, int]
@@ -96,60 +108,70 @@ _BINARY_LEVELS: tuple[frozenset[str], ...] = (
 _PRECEDENCE = {op: level for level, ops in enumerate(_BINARY_LEVELS) for op in ops}
 # a newline before one of these continues the expression (python-hcl2's post-lexer rule; not "-")
 _CONTINUES = frozenset({"==", "!=", "<", ">", "<=", ">=", "*", "/", "%", "&&", "||", "+", "?"})
+# tokens that can be a whole value, and operators after which a value is complete
+_LONE_VALUE_TOKENS = frozenset({"str", "num", "ident"})
+_VALUE_ENDS = frozenset({"}", ",", "]", ")"})
 
 
 def _fast_tokens(text: str) -> list[_Tok]:
     tokens: list[_Tok] = []
     append = tokens.append
-    pos = 0
     line = 1
     n = len(text)
-    match_at = _FAST_TOKEN.match
+    pos = 0
     while pos < n:
-        m = match_at(text, pos)
-        if m is None:
-            if text[pos] != "\\":  # \"...\" is a template string in the grammar
-                raise SureSyntaxError(line, f"syntax error: unexpected character {text[pos]!r}")
-            raise GrammarNeeded(line)
-        kind = m.lastgroup
-        value = m.group()
-        if kind == "ws":
-            pos = m.end()
-            continue
-        if kind == "nl":
-            append(("nl", value, line, line))
-            line += value.count("\n")
-        elif kind == "bc":
-            count = value.count("\n")
-            if count:
-                append(("nl", value, line, line + count))
-            line += count
-        elif kind == "str":
-            end = _string_end(text, pos + 1, line)
-            value = text[pos + 1 : end]
-            count = value.count("\n")
-            append(("str", value, line, line + count))
-            line += count
-            pos = end + 1
-            continue
-        elif kind == "heredoc":
-            name = value.lstrip("<-").rstrip("\r\n")
-            close = re.compile(r"^[ \t]*" + re.escape(name) + r"\r?$", re.MULTILINE)
-            found = close.search(text, m.end())
-            if found is None:
+        # The matches run on from ``pos`` until a token whose end is found here (a string
+        # with interpolations, a heredoc): then they start again after it.
+        restart = n
+        for m in _FAST_TOKEN.finditer(text, pos):
+            kind = m.lastgroup or ""
+            if kind in _PLAIN_TOKENS:
+                append((kind, m.group(kind), line, line))
+                continue
+            value = m.group(kind)
+            if kind == "nl":
+                append(("nl", value, line, line))
+                line += value.count("\n")
+            elif kind == "qs":
+                value = value[1:-1]
+                count = value.count("\n")
+                append(("str", value, line, line + count))
+                line += count
+            elif kind == "bc":
+                count = value.count("\n")
+                if count:
+                    append(("nl", value, line, line + count))
+                line += count
+            elif kind == "str":
+                start = m.end()
+                end = _string_end(text, start, line)
+                value = text[start:end]
+                count = value.count("\n")
+                append(("str", value, line, line + count))
+                line += count
+                restart = end + 1
+                break
+            elif kind == "heredoc":
+                start = m.start(kind)
+                name = value.lstrip("<-").rstrip("\r\n")
+                close = re.compile(r"^[ \t]*" + re.escape(name) + r"\r?$", re.MULTILINE)
+                found = close.search(text, m.end())
+                if found is None:
+                    raise GrammarNeeded(line)
+                stop = found.end() + 1 if found.end() < n and text[found.end()] == "\n" else found.end()
+                value = text[start:stop]
+                if not value.endswith("\n"):
+                    value += "\n"
+                count = text.count("\n", start, stop)
+                append(("heredoc", value, line, line + count))
+                line += count
+                restart = stop
+                break
+            else:  # bad
+                if value != "\\":  # \"...\" is a template string in the grammar
+                    raise SureSyntaxError(line, f"syntax error: unexpected character {value!r}")
                 raise GrammarNeeded(line)
-            stop = found.end() + 1 if found.end() < n and text[found.end()] == "\n" else found.end()
-            value = text[pos:stop]
-            if not value.endswith("\n"):
-                value += "\n"
-            count = text.count("\n", pos, stop)
-            append(("heredoc", value, line, line + count))
-            line += count
-            pos = stop
-            continue
-        else:
-            append((kind or "", value, line, line))
-        pos = m.end()
+        pos = restart
     append(("eof", "", line, line))
     return tokens
 
@@ -289,11 +311,49 @@ class _FastParser:
 
     # --- expressions ---
     def expression(self) -> Expr:
-        self.reader.enter(self.peek()[2])
+        tok = self.toks[self.i]
+        if tok[0] in _LONE_VALUE_TOKENS and self.reader.depth < MAX_NESTING:
+            lone = self._lone_value(tok)
+            if lone is not None:
+                return lone
+        self.reader.enter(tok[2])
         try:
             return self._expression()
         finally:
             self.reader.depth -= 1
+
+    def _lone_value(self, tok: _Tok) -> Expr | None:
+        """Most values are one token that nothing continues (a number, a plain string, a
+        name, then a newline, a comma or a closing bracket): the same tree as the descent
+        through binary, unary, postfix and primary builds, without it. None: not such a
+        value, the descent reads it."""
+        kind, text, line, end = tok
+        toks = self.toks
+        nxt = toks[self.i + 1]
+        if nxt[0] == "nl":
+            j = self.i + 2
+            while toks[j][0] == "nl":
+                j += 1
+            ahead = toks[j]
+            if ahead[0] == "op" and ahead[1] in _CONTINUES:  # an operator on the next line continues it
+                return None
+        elif not (nxt[0] == "eof" or (nxt[0] == "op" and nxt[1] in _VALUE_ENDS)):
+            return None
+        value: Expr
+        if kind == "str":
+            if "${" in text or "%{" in text:
+                return None
+            value = Literal(line, end, unescape(text))  # what primary's template reading gives
+        elif kind == "num":
+            if "." in text or "e" in text or "E" in text:
+                return None
+            value = Literal(line, line, int(text))
+        elif text == "true" or text == "false" or text == "null":
+            value = Literal(line, line, True if text == "true" else False if text == "false" else None)
+        else:
+            value = Variable(line, line, text)
+        self.i += 1
+        return value
 
     def _expression(self) -> Expr:
         cond = self.binary(0)

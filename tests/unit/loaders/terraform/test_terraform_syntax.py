@@ -140,6 +140,14 @@ TRICKY = [
     "a = -1\nb = !c\nd = 1.5e3\ne = 7 % 3 - 1\n",
     'block "l1" l2 {\n  nested { x = 1 }\n}\n',
     "# comment\n// another\n/* block\ncomment */\na = 1 /* inline */\n",
+    # strings the lexer reads whole, and strings whose end it leaves to the interpolation reader
+    'a = "$${x} %%{y} \\"q\\" x\\\\"\n',
+    'a = "a$"\nb = "%"\nc = "$$"\nd = ""\n',
+    'a = "x$%{ if true }y%{ endif }"\n',
+    'a = "${f("}")}"\nb = "z"\n',
+    # values of one token, and values an operator continues
+    'a = [\n  "x",\n  true,\n  null,\n  7\n]\n',
+    "a = b\n  + c\nd = e\nf = 4 / 2\ng = x // comment\n",
 ]
 
 
