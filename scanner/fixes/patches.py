@@ -55,8 +55,8 @@ YAML block list left empty becomes ``[]``. A resource is deleted only when nothi
 its file names it (a ``!Ref``, a ``DependsOn``, ``aws_eip.web.id``), and not when its
 address has an instance key (``count`` / ``for_each``: the block makes every instance).
 
-Never patched: files under ``.terraform/`` (not in the repository), Terraform plans and
-``cdk.out`` templates (generated: the caller gives no lines for them), ``.tf.json`` block
+Never patched: files under ``.terraform/`` (not in the repository) or ``cdk.out/``, Terraform
+plans and CDK apps (generated: the caller gives no lines for them), ``.tf.json`` block
 edits (literal replacements only). Columns count characters (SARIF's ``utf16CodeUnits`` for
 any text in the Basic Multilingual Plane).
 """
@@ -104,8 +104,10 @@ def syntax_of(path: str, lines: Sequence[str]) -> Syntax:
 
 
 def patchable_file(path: str) -> bool:
-    """Whether a file can carry a patch: not under ``.terraform/`` (downloaded modules)."""
-    return ".terraform" not in path.split("/")
+    """Whether a file can carry a patch: not under ``.terraform/`` (downloaded modules) or
+    ``cdk.out/`` (templates the CDK synthesises)."""
+    parts = path.split("/")
+    return ".terraform" not in parts and "cdk.out" not in parts
 
 
 @dataclass(frozen=True)

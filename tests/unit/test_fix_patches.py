@@ -7,8 +7,10 @@ from scanner.findings import SourceChange
 from scanner.fixes.edits import Edit, EditKind
 from scanner.fixes.patches import apply_changes, source_patch
 from scanner.model import (
+    AclEntry,
     Instance,
     LaunchTemplate,
+    Listener,
     LoadBalancer,
     MetadataOptions,
     Policy,
@@ -286,3 +288,28 @@ def test_apply_changes_inserts_and_deletes() -> None:
     text = "a\nb\nc\n"
     changes = (SourceChange("f", 2, 1, 3, 1, ""), SourceChange("f", 1, 1, 1, 1, "z\n"))
     assert apply_changes(text, changes) == "z\na\nc\n"
+
+
+def test_listener_and_acl_entry_blocks_deleted() -> None:
+    text = 'resource "aws_elb" "edge" {\n  listener {\n    lb_port = 443\n  }\n  listener {\n    lb_port = 80\n  }\n}\n'
+    listener = Listener(address="aws_elb.edge.listener[1]", kind="aws_elb", span=sp("main.tf", 5, 7))
+    assert patched(text, "remove_listener", listener, sp("main.tf", 5, 7)) == (
+        'resource "aws_elb" "edge" {\n  listener {\n    lb_port = 443\n  }\n}\n'
+    )
+    standalone = 'resource "aws_lb_listener" "https" {\n  port = 443\n}\n'
+    listener = Listener(address="aws_lb_listener.https", kind="aws_lb_listener", span=sp("main.tf", 1, 3))
+    assert patched(standalone, "remove_listener", listener, sp("main.tf", 1, 3)) == ""
+    yaml = (
+        "Resources:\n  Keep:\n    Type: X\n"
+        "  AllowAll:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:\n      RuleNumber: 100\n"
+    )
+    entry = AclEntry(address="AllowAll", kind="AWS::EC2::NetworkAclEntry", span=sp("t.yaml", 4, 7))
+    assert patched(yaml, "remove_acl_entry", entry, sp("t.yaml", 4, 7)) == "Resources:\n  Keep:\n    Type: X\n"
+
+
+def test_generated_cdk_templates_are_never_patched() -> None:
+    item = SecurityGroupRule(
+        address="G.SecurityGroupIngress[0]", kind="AWS::EC2::SecurityGroup", span=sp("cdk.out/S.template.json", 2, 4)
+    )
+    text = '[\n  {\n    "CidrIp": "0.0.0.0/0"\n  }\n]\n'
+    assert patched(text, "remove_rule", item, sp("cdk.out/S.template.json", 2, 4)) is None
