@@ -208,7 +208,34 @@ def fix_run(
         active=active,
         vulnerability_data=vulnerability_data,
         shares_outcomes=not configuration.suppressions,
+        read_lines=source_lines(configuration, options),
     )
+
+
+def source_lines(configuration: Configuration, options: ScanOptions) -> Callable[[str], list[str] | None]:
+    """The lines of a file a fix patches (path relative to the scan root), each read once
+    and only when a shown fix edits it. None for a Terraform plan or a CDK app (their files
+    are generated, not what the user edits), a file outside the root or under
+    ``.terraform/``, or one that cannot be read."""
+    read: dict[str, list[str] | None] = {}
+    generated = configuration.kind in ("terraform-plan", "cdk")
+
+    def lines(path: str) -> list[str] | None:
+        if path not in read:
+            read[path] = None if generated else _read_source(options.root, path)
+        return read[path]
+
+    return lines
+
+
+def _read_source(root: Path, path: str) -> list[str] | None:
+    relative = Path(path)
+    if relative.is_absolute() or ".." in relative.parts or ".terraform" in relative.parts:
+        return None
+    try:
+        return (root / relative).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def with_fixes(run: FixRun, ctx: WorkloadContext, exposure: Exposure, traits: list[Trait]) -> Exposure:

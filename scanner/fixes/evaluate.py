@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scanner.analyses.network import NetworkMemo, sg_rule_ports
-from scanner.findings import Evidence, Exposure, Fix, FixOutcome, Severity, Trait
+from scanner.findings import SHOWN_FIXES, Evidence, Exposure, Fix, FixOutcome, Severity, SourceChange, Trait
 from scanner.fixes.edits import CHANGE_SIZE, CHANGES, PARTS, Edit, Lookup, candidate_edits
+from scanner.fixes.patches import source_patch
 from scanner.fixes.substitute import edited_context
 from scanner.model import Resource, SecurityGroupRule
 from scanner.options import ScanOptions
@@ -35,6 +36,7 @@ from scanner.rules import internet_reachable
 from scanner.rules.registry import rule_order
 from scanner.workload import Placement, WorkloadContext
 
+ReadLines = Callable[[str], list[str] | None]  # a file (relative to the scan root) -> its lines
 Found = tuple[tuple[tuple[str, bool], ...], frozenset[int]]  # (rule id, possible) of each trait found; ports served
 Severities = Callable[[Sequence[tuple[str, bool]]], Severity | None]  # from (rule id, possible) pairs
 
@@ -56,6 +58,18 @@ class FixRun:
     # shared when inline suppressions may tell two workloads' traits apart.
     outcomes: dict[tuple[object, ...], Found | None] = field(default_factory=dict)
     shares_outcomes: bool = True
+    # The lines of a file a shown fix edits (None: not readable, or not to be patched: a plan)
+    read_lines: ReadLines = field(default=lambda path: None)
+    # The source patch of each edit shown, once per configuration (``scanner.fixes.patches``)
+    patches: dict[tuple[str, str, object], tuple[SourceChange, ...]] = field(default_factory=dict)
+
+    def patch(self, edit: Edit) -> tuple[SourceChange, ...]:
+        known = self.patches.get(edit.key)
+        if known is None:
+            known = self.patches[edit.key] = source_patch(
+                edit, self.lookup(edit.address), self.read_lines(edit.span.file)
+            )
+        return known
 
     def change(self, edit: Edit) -> Callable[[Resource], Resource | None]:
         def applied(obj: Resource) -> Resource | None:
@@ -75,7 +89,7 @@ def workload_fixes(run: FixRun, ctx: WorkloadContext, exposure: Exposure, traits
     before = run.severity([(t.rule_id, t.possible) for t in traits])
     served = _served_ports(traits, run.options.authorized_ports)
     signature: tuple[object, ...] | None = None
-    fixes: list[Fix] = []
+    fixes: list[tuple[Fix, Edit]] = []
     internet = next((t for t in traits if t.rule_id == internet_reachable.ID), None)
     for edit in candidate_edits(traits, run.lookup):
         rerun = CHANGES[edit.kind] & present
@@ -96,8 +110,12 @@ def workload_fixes(run: FixRun, ctx: WorkloadContext, exposure: Exposure, traits
         kept_served = _served_ports([t for t in traits if t.rule_id not in rerun], run.options.authorized_ports)
         fix = _measured(edit, traits, before, [*kept, *found[0]], run, served, kept_served | found[1])
         if fix is not None:
-            fixes.append(fix)
-    return tuple(sorted(fixes, key=_rank))
+            fixes.append((fix, edit))
+    ranked = sorted(fixes, key=lambda pair: _rank(pair[0]))
+    # only the fixes a report shows get their source patch: the files of the others are not read
+    return tuple(
+        replace(fix, patch=run.patch(edit)) if index < SHOWN_FIXES else fix for index, (fix, edit) in enumerate(ranked)
+    )
 
 
 _CUT_ON_A_PATH = frozenset(

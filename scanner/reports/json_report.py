@@ -147,6 +147,18 @@ def _fix(fix: Fix) -> dict[str, Any]:
         out["clears"] = list(fix.cleared)
     if fix.stops_service:
         out["stops_service"] = fix.stops_service
+    if fix.patch:
+        out["patch"] = [
+            {
+                "file": c.file,
+                "line": c.line,
+                "column": c.column,
+                "end_line": c.end_line,
+                "end_column": c.end_column,
+                "text": c.text,
+            }
+            for c in fix.patch
+        ]
     return out
 
 

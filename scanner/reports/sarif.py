@@ -12,6 +12,10 @@ own rules, which would rank them like traits that hold: when they would raise th
 the workload gets one ``ec2-possible-exposure`` result (no security severity, level note)
 with them as related locations and the unknowns in its properties (``--assume-worst``
 reports them as holding).
+The fixes a report shows that have a source patch (``scanner.fixes.patches``) are SARIF
+``fixes`` of the exposure result: the remediation with its measured effect as the
+description, the replacements per file (1-based regions, end exclusive; an empty region
+inserts); a trait result carries those of them made at its own line that clear it.
 Files that could not be read (level ``error``), what was read despite a problem (level
 ``warning``: a repeated template key) and scan notices are ``toolExecutionNotifications``.
 Output is deterministic: results sorted, keys sorted, no timestamps.
@@ -23,7 +27,7 @@ import gzip
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -33,8 +37,10 @@ import sarif_om as om
 
 from scanner import __version__
 from scanner.findings import (
+    SHOWN_FIXES,
     Evidence,
     Exposure,
+    Fix,
     PathStep,
     ScanResult,
     Severity,
@@ -217,6 +223,7 @@ class _Draft:
     code_flows: list[om.CodeFlow]
     properties: dict[str, Any]
     suppressions: list[om.Suppression]
+    fixes: list[om.Fix] = field(default_factory=list)
 
     def build(self, rule_index: Mapping[str, int], baseline: set[str] | None) -> om.Result:
         baseline_state = None
@@ -234,6 +241,7 @@ class _Draft:
             properties=self.properties,
             suppressions=self.suppressions or None,
             baseline_state=baseline_state,
+            fixes=self.fixes or None,
         )
 
 
@@ -311,6 +319,41 @@ def _trait_draft(
         code_flows=flows,
         properties=properties,
         suppressions=[_suppression(suppression)] if suppression is not None else [],
+        fixes=[
+            _fix(exposure, f)
+            for f in _patched(exposure)
+            if f.location.span == trait.location.span and trait.rule_id in f.cleared
+        ],
+    )
+
+
+def _patched(exposure: Exposure) -> list[Fix]:
+    """The fixes a report shows that have a source patch."""
+    return [f for f in exposure.fixes[:SHOWN_FIXES] if f.patch]
+
+
+def _fix(exposure: Exposure, fix: Fix) -> om.Fix:
+    """A SARIF ``fix``: the remediation and its measured effect, and the replacements of
+    its source patch, per file."""
+    files = list(dict.fromkeys(change.file for change in fix.patch))
+    return om.Fix(
+        description=om.Message(text=f"{fix.remediation} ({fix_effect(exposure, fix)})"),
+        artifact_changes=[
+            om.ArtifactChange(
+                artifact_location=_artifact(file),
+                replacements=[
+                    om.Replacement(
+                        deleted_region=om.Region(
+                            start_line=c.line, start_column=c.column, end_line=c.end_line, end_column=c.end_column
+                        ),
+                        inserted_content=om.ArtifactContent(text=c.text) if c.text else None,
+                    )
+                    for c in fix.patch
+                    if c.file == file
+                ],
+            )
+            for file in files
+        ],
     )
 
 
@@ -376,6 +419,7 @@ def _exposure_draft(exposure: Exposure, suppressions: Sequence[Suppression]) -> 
         code_flows=flows,
         properties=properties,
         suppressions=[_suppression(suppressions[0], justification(suppressions))] if suppressions else [],
+        fixes=[_fix(exposure, f) for f in _patched(exposure)],
     )
 
 
