@@ -145,6 +145,7 @@ def analyse(
     from scanner.fingerprints import fingerprint
     from scanner.graph import build_graph, workload_contexts
     from scanner.instance_groups import group_instances
+    from scanner.locations import download_places, shown_in_repository
     from scanner.rules.registry import remediation as remediation_for
 
     notices: list[str] = []
@@ -152,11 +153,13 @@ def analyse(
     graph = build_graph(configuration)
     exposures: list[Exposure] = []
     memo = NetworkMemo()
+    places = download_places(configuration.resources)  # empty unless a module was downloaded
     for ctx in workload_contexts(graph, configuration):
         traits, found_notices, restricted = workload_traits(ctx, options, memo, vulnerability_data)
         notices += found_notices
         traits = [
-            replace(t, caveats=(*t.caveats, *unread), fingerprint=fingerprint(t, configuration.name)) for t in traits
+            replace(t, caveats=(*t.caveats, *unread), fingerprint=fingerprint(t, configuration.name))
+            for t in ([shown_in_repository(t, places) for t in traits] if places else traits)
         ]
         assert isinstance(ctx.workload, (Instance, AutoScalingGroup))
         exposure = exposure_of(configuration, ctx.workload, traits, remediation_for, options.assume_worst)
