@@ -112,7 +112,7 @@ def build_exposure(
         configuration=configuration,
         workload=workload.address,
         workload_kind=workload.kind,
-        workload_span=workload.span,
+        workload_span=workload.shown_span or workload.span,  # never a downloaded module's line
         severity=severity,
         traits=ordered,
         path=attack_path(counted),

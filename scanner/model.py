@@ -14,6 +14,24 @@ Conventions
 * ``span``: the whole block; ``attr_spans``: the line of each attribute, keyed by the
   *model field name* (``http_tokens``, ``associate_public_ip``, ``cidrs`` ...), so a
   finding can point at the line to change. ``span_of(field)`` falls back to ``span``.
+* ``attr_spans[field]`` is the line the user *edits* to change the field's value, which
+  is not always where the attribute is written. When the attribute passes a variable or a
+  parameter through unchanged (``cidr_blocks = var.ssh_cidrs``, ``[var.admin_cidr]``,
+  ``CidrIp: !Ref AllowedCidr``), it is where that value is set: the module caller's
+  argument (``ssh_cidrs = ["0.0.0.0/0"]``, followed through callers that pass a variable
+  on), the ``.tfvars`` line, the variable's ``default``, the parameter's ``Default``; then
+  ``attr_written[field]`` is the attribute's own line (a related place). An expression that
+  computes from a variable (``concat(var.extra, [...])``, ``"${var.prefix}/16"``,
+  ``local.x``) is set where it is written. ``written_at(field)`` reads it.
+* Nothing points into a module Terraform downloaded (``.terraform/modules/``: not in the
+  repository, code scanning cannot annotate it). For an object of such a module,
+  ``shown_span`` is the ``module "x" {`` call in the repository that stands for it (for a
+  workload: the exposure's location); ``span`` stays the real block (the graph and the fix
+  engine read it). A field whose value is set inside the download (a literal written in
+  the module, its variable's default) has ``attr_spans[field]`` = ``shown_span`` and
+  ``attr_written[field]`` = the line in the download; one whose value comes from the
+  caller points at the caller's argument. A local module (``source = "./modules/sg"``) is
+  in the repository and keeps its own lines.
 * A reference field holds a ``Ref``: a ``ResourceRef`` (resolved by the graph), a literal
   string written in the template (an id ``sg-0abc``, a name, an ARN) or ``Unknown``.
 * Scalars that may be unknown are ``X | Unknown | None``; ``None`` means "not set"
@@ -42,6 +60,19 @@ MaybeInt = Union[int, Unknown, None]  # noqa: UP007
 Cidr = Union[str, Unknown]  # noqa: UP007
 
 
+def written_at(
+    attr_spans: Mapping[str, Span], attr_written: Mapping[str, Span], fields: tuple[str, ...]
+) -> Span | None:
+    """Where the attribute of the first of ``fields`` that ``span_of`` would pick is written,
+    when that is not the line ``span_of`` gives (the value is set elsewhere); else None."""
+    if not attr_written:
+        return None
+    for name in fields:
+        if name in attr_spans:
+            return attr_written.get(name)
+    return None
+
+
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Resource:
     address: str
@@ -51,6 +82,8 @@ class Resource:
     assumptions: tuple[str, ...] = ()
     name: MaybeStr = None  # the AWS name (name / GroupName / RoleName / Name tag)
     existence: Unknown | None = None  # not None: the object may not exist (see above)
+    attr_written: Mapping[str, Span] = field(default_factory=dict)  # see above
+    shown_span: Span | None = None  # in a downloaded module: the module call (see above)
 
     def span_of(self, *fields: str) -> Span:
         for name in fields:
@@ -58,6 +91,9 @@ class Resource:
             if found is not None:
                 return found
         return self.span
+
+    def written_at(self, *fields: str) -> Span | None:
+        return written_at(self.attr_spans, self.attr_written, fields)
 
 
 # --- workloads -------------------------------------------------------------------------
@@ -72,6 +108,7 @@ class MetadataOptions:
     attr_spans: Mapping[str, Span] = field(default_factory=dict)
     http_tokens: MaybeStr = None  # "required" | "optional"
     http_endpoint: MaybeStr = None  # "enabled" | "disabled"
+    attr_written: Mapping[str, Span] = field(default_factory=dict)
 
     def span_of(self, *fields: str) -> Span:
         for name in fields:
@@ -79,6 +116,9 @@ class MetadataOptions:
             if found is not None:
                 return found
         return self.span
+
+    def written_at(self, *fields: str) -> Span | None:
+        return written_at(self.attr_spans, self.attr_written, fields)
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -506,6 +546,7 @@ class Statement:
     not_resources: tuple[str | Unknown, ...] | None = None
     has_condition: bool = False
     existence: Unknown | None = None  # not None: the statement may not be in the document
+    attr_written: Mapping[str, Span] = field(default_factory=dict)
 
     def span_of(self, *fields: str) -> Span:
         for name in fields:
@@ -513,6 +554,9 @@ class Statement:
             if found is not None:
                 return found
         return self.span
+
+    def written_at(self, *fields: str) -> Span | None:
+        return written_at(self.attr_spans, self.attr_written, fields)
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

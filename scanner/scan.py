@@ -153,6 +153,7 @@ def analyse(
     from scanner.fingerprints import fingerprint
     from scanner.graph import build_graph, workload_contexts
     from scanner.instance_groups import group_instances
+    from scanner.locations import download_places, fix_in_repository, shown_in_repository
 
     notices: list[str] = []
     unread = unread_file_assumptions(configuration)
@@ -161,11 +162,13 @@ def analyse(
     memo = NetworkMemo()
     run = fix_run(configuration, graph, memo, options, vulnerability_data)
     measuring = 0.0
+    places = download_places(configuration.resources)  # empty unless a module was downloaded
     for ctx in workload_contexts(graph, configuration):
         traits, found_notices, restricted = workload_traits(ctx, options, memo, vulnerability_data)
         notices += found_notices
         traits = [
-            replace(t, caveats=(*t.caveats, *unread), fingerprint=fingerprint(t, configuration.name)) for t in traits
+            replace(t, caveats=(*t.caveats, *unread), fingerprint=fingerprint(t, configuration.name))
+            for t in ([shown_in_repository(t, places) for t in traits] if places else traits)
         ]
         assert isinstance(ctx.workload, (Instance, AutoScalingGroup))
         exposure = exposure_of(configuration, ctx.workload, traits, options.assume_worst)
@@ -173,6 +176,8 @@ def analyse(
             continue
         started = time.perf_counter()
         exposure = with_fixes(run, ctx, exposure, traits)
+        if places:
+            exposure = replace(exposure, fixes=tuple(fix_in_repository(f, places) for f in exposure.fixes))
         measuring += time.perf_counter() - started
         exposures.append(replace(exposure, restricted_paths=restricted) if restricted else exposure)
     if timings is not None:

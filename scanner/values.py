@@ -89,9 +89,14 @@ class Unknown:
 
 class SpannedDict(dict[str, Any]):
     """A mapping read from a template. ``span`` covers the whole mapping (a block, an
-    object, a YAML map); ``key_spans[key]`` the line(s) of that key's entry."""
+    object, a YAML map); ``key_spans[key]`` the line(s) of that key's entry.
+    ``set_spans[key]`` (None when no key has one): where the value of that entry is *set*,
+    when that is another place than the entry itself: the argument is a variable or a
+    parameter, and the value comes from a module caller's argument, a ``.tfvars`` line,
+    a variable's ``default`` or a CloudFormation parameter's ``Default`` (the line a user
+    edits to change it)."""
 
-    __slots__ = ("key_spans", "span")
+    __slots__ = ("key_spans", "set_spans", "span")
 
     def __init__(
         self, *args: Any, span: Span | None = None, key_spans: dict[str, Span] | None = None, **kwargs: Any
@@ -99,6 +104,13 @@ class SpannedDict(dict[str, Any]):
         super().__init__(*args, **kwargs)
         self.span = span
         self.key_spans: dict[str, Span] = key_spans if key_spans is not None else {}
+        self.set_spans: dict[str, Span] | None = None
+
+    def set_at(self, key: str, span: Span) -> None:
+        """Record that the value of ``key`` is set at ``span`` (see the class docstring)."""
+        if self.set_spans is None:
+            self.set_spans = {}
+        self.set_spans[key] = span
 
 
 class SpannedList(list[Any]):
@@ -133,6 +145,12 @@ def span_of(container: Any, key: str | int | None = None, default: Span | None =
     if isinstance(own, Span):
         return own
     return default
+
+
+def is_download(file: str) -> bool:
+    """Whether a file (display path) is in a module Terraform downloaded under
+    ``.terraform/modules/`` (a registry or git module): not part of the repository."""
+    return file.startswith(".terraform/") or "/.terraform/" in file
 
 
 def existence_of(container: Any, index: int) -> Unknown | None:

@@ -390,21 +390,31 @@ def read_policy(
 # --- what both formats' mappers compute alike ----------------------------------------------
 
 
-def resource_fields(raw: RawResource, attr_spans: dict[str, Span], name: MaybeStr) -> dict[str, Any]:
-    """The fields every model object a resource becomes has. ``attr_spans`` is the reader's
-    own dict, which its later reads still fill."""
+def resource_fields(
+    raw: RawResource, attr_spans: dict[str, Span], name: MaybeStr, attr_written: dict[str, Span] | None = None
+) -> dict[str, Any]:
+    """The fields every model object a resource becomes has. ``attr_spans`` and
+    ``attr_written`` are the reader's own dicts, which its later reads still fill."""
     return {
         "address": raw.address,
         "kind": raw.type,
         "span": raw.span,
         "attr_spans": attr_spans,
+        "attr_written": attr_written if attr_written is not None else {},
+        "shown_span": raw.shown_span,
         "assumptions": raw.assumptions,
         "existence": raw.existence,
         "name": name,
     }
 
 
-def nested_fields(raw: RawResource, address: str, span: Span, attr_spans: dict[str, Span]) -> dict[str, Any]:
+def nested_fields(
+    raw: RawResource,
+    address: str,
+    span: Span,
+    attr_spans: dict[str, Span],
+    attr_written: dict[str, Span] | None = None,
+) -> dict[str, Any]:
     """The fields of a model object written inside ``raw`` (an inline rule, route, listener,
     policy or interface), at the derived ``address`` and its own ``span``."""
     return {
@@ -412,6 +422,8 @@ def nested_fields(raw: RawResource, address: str, span: Span, attr_spans: dict[s
         "kind": raw.type,
         "span": span,
         "attr_spans": attr_spans,
+        "attr_written": attr_written if attr_written is not None else {},
+        "shown_span": raw.shown_span,
         "assumptions": raw.assumptions,
         "existence": raw.existence,
     }

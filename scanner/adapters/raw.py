@@ -16,7 +16,9 @@ class RawResource:
     evaluated arguments (Terraform: nested blocks are lists of SpannedDict, as in plan JSON)
     or Properties (CloudFormation), with lines.
     ``assumptions``: why its existence or count rests on an unknown. ``existence``: not
-    None when the resource may not exist (its count / for_each / Condition is unknown)."""
+    None when the resource may not exist (its count / for_each / Condition is unknown).
+    ``shown_span``: for a resource of a module Terraform downloaded (``.terraform/modules/``,
+    not in the repository), the module call in the repository that stands for it."""
 
     address: str
     type: str
@@ -24,3 +26,4 @@ class RawResource:
     span: Span
     assumptions: tuple[str, ...] = field(default_factory=tuple)
     existence: Unknown | None = None
+    shown_span: Span | None = None

@@ -39,8 +39,9 @@ class MetadataSetting:
 
     value: str | Unknown | None
     source: str  # instance | launch_template | account_default | aws_default | unresolved_template
-    line: Span | None  # the attribute's own line, when it is written somewhere
+    line: Span | None  # the line to edit to change it (``scanner.model``), when it is written somewhere
     address: str
+    written: Span | None = None  # the attribute's own line, when its value is set elsewhere (line)
 
 
 def _not_defined(named: Ref) -> str:
@@ -99,7 +100,9 @@ def metadata_setting(ctx: WorkloadContext, attribute: str, use: LaunchTemplateUs
     the base template (``use`` None), or from ``use``'s template."""
     own = own_metadata(ctx)
     if own is not None and getattr(own, attribute) is not None:
-        return MetadataSetting(getattr(own, attribute), "instance", own.span_of(attribute), ctx.address)
+        return MetadataSetting(
+            getattr(own, attribute), "instance", own.span_of(attribute), ctx.address, own.written_at(attribute)
+        )
     template = ctx.launch_template if use is None else use.template
     template_options = template_metadata(ctx, use)
     if template is not None and template_options is not None and getattr(template_options, attribute) is not None:
@@ -108,6 +111,7 @@ def metadata_setting(ctx: WorkloadContext, attribute: str, use: LaunchTemplateUs
             "launch_template",
             template_options.span_of(attribute),
             template.address,
+            template_options.written_at(attribute),
         )
     if use is None:
         unresolved = unresolved_template(ctx)
@@ -129,5 +133,7 @@ def metadata_setting(ctx: WorkloadContext, attribute: str, use: LaunchTemplateUs
                     f"{defaults.address} sets {value!s} but may not exist ({defaults.existence.reason})",
                     origins=origins_of(value, defaults),
                 )
-            return MetadataSetting(value, "account_default", defaults.span_of(attribute), defaults.address)
+            return MetadataSetting(
+                value, "account_default", defaults.span_of(attribute), defaults.address, defaults.written_at(attribute)
+            )
     return MetadataSetting(None, "aws_default", None, ctx.address)

@@ -42,6 +42,7 @@ from scanner.analyses.network import (
 )
 from scanner.analyses.unknowns import may_not_exist, origins_of
 from scanner.findings import Evidence, PathStep, Trait
+from scanner.locations import written_evidence
 from scanner.model import AutoScalingGroup, SecurityGroupRule
 from scanner.protocols import ALL_PROTOCOLS, PROTOCOL_NAMES, TCP, UDP, normalize_protocol
 from scanner.values import Origin, Span, Unknown
@@ -218,6 +219,11 @@ def _path(ctx: WorkloadContext, world: WorldRule, ports: str) -> tuple[PathStep,
     )
 
 
+def _source_fields(world: WorldRule) -> tuple[str, ...]:
+    """The fields ``world.source_line`` was read from (``span_of`` order)."""
+    return ("cidrs",) if world.rule.span_of("cidrs") == world.source_line else ("ipv6_cidrs", "cidrs")
+
+
 def world_rule_trait(
     ctx: WorkloadContext, world: WorldRule, rule_id: str, what: str, ports: str, extra: dict[str, Any]
 ) -> Trait:
@@ -229,7 +235,7 @@ def world_rule_trait(
         workload=ctx.address,
         message=f"security group {group.address} on {ctx.address} {allows}{what}",
         location=Evidence(world.source_line, world.rule.address, allows),
-        related=_related(ctx, world),
+        related=(*written_evidence(world.rule, world.rule.address, *_source_fields(world)), *_related(ctx, world)),
         path=_path(ctx, world, ports),
         assumptions=world.assumptions,
         unknowns=world.unknowns,
@@ -323,10 +329,14 @@ def pieced_trait(ctx: WorkloadContext, opening: PiecedOpening, rule_id: str, wha
     anchor = opening.anchor
     sources = ", ".join(opening.sources)
     allows = f"allows {ports} from {sources}, which together cover the whole internet"
-    line = anchor.span_of("cidrs") if opening.version == 4 else anchor.span_of("ipv6_cidrs", "cidrs")
-    others = tuple(
-        Evidence(r.span_of("cidrs", "ipv6_cidrs"), r.address, "admits another part of the internet")
-        for r in opening.rules[1:]
+    fields = ("cidrs",) if opening.version == 4 else ("ipv6_cidrs", "cidrs")
+    line = anchor.span_of(*fields)
+    others = (
+        *written_evidence(anchor, anchor.address, *fields),
+        *(
+            Evidence(r.span_of("cidrs", "ipv6_cidrs"), r.address, "admits another part of the internet")
+            for r in opening.rules[1:]
+        ),
     )
     workload = ctx.workload
     kind = "auto_scaling_group" if isinstance(workload, AutoScalingGroup) else "instance"

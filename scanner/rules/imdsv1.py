@@ -110,7 +110,7 @@ def _trait(ctx: WorkloadContext, use: LaunchTemplateUse | None, mixed: bool) -> 
         workload=ctx.address,
         message=_message(ctx, tokens, endpoint, use, launched if mixed else None),
         location=location,
-        related=_related(ctx, location, use, launched if mixed else None),
+        related=(*_written(tokens), *_related(ctx, location, use, launched if mixed else None)),
         path=path,
         assumptions=tuple(assumptions),
         unknowns=origins_of(tokens.value, endpoint.value),
@@ -147,6 +147,13 @@ def _location(ctx: WorkloadContext, tokens: MetadataSetting, use: LaunchTemplate
         return Evidence(template_options.span, template.address, 'metadata options without http_tokens = "required"')
     target: Resource = template if template is not None else workload
     return Evidence(target.span, target.address, "no metadata options: IMDSv1 stays allowed")
+
+
+def _written(tokens: MetadataSetting) -> tuple[Evidence, ...]:
+    """The ``http_tokens`` line, when the value it takes is set elsewhere (the location)."""
+    if tokens.written is None or tokens.line is None:
+        return ()
+    return (Evidence(tokens.written, tokens.address, f"written here; its value is set at {tokens.line}"),)
 
 
 def _related(

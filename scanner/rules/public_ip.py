@@ -20,13 +20,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from scanner.findings import Trait
-from scanner.model import AutoScalingGroup
+from scanner.locations import written_for
+from scanner.model import AutoScalingGroup, Resource
 from scanner.options import ScanOptions
 from scanner.rules.catalog import TAGS, Rule
 from scanner.rules.references import NAT, PRIVATE_SUBNET
 
 if TYPE_CHECKING:  # reports read the catalogue without loading the analyses
     from scanner.rules.context import CheckContext
+    from scanner.workload import WorkloadContext
 
 ID = "ec2-public-ip"
 
@@ -51,12 +53,20 @@ def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
             workload=ctx.address,
             message=f"{subject} will have a public {families} address ({main.location.message})",
             location=main.location,
-            related=tuple(c.location for c in causes if c is not main),
+            related=(
+                *written_for(main.location, _settings(ctx)),
+                *(c.location for c in causes if c is not main),
+            ),
             assumptions=assumptions,
             unknowns=unknowns,
             properties={"ipv4": found.ipv4 is not None, "ipv6": found.ipv6 is not None},
         )
     ]
+
+
+def _settings(ctx: WorkloadContext) -> tuple[Resource | None, ...]:
+    """The objects whose settings give the workload a public address."""
+    return (ctx.workload, ctx.launch_template, *ctx.network_interfaces, *(p.subnet for p in ctx.placements))
 
 
 RULE = Rule(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from scanner.analyses.network import PortSet, cidr_contains, parse_cidr, sg_rule_ports
 from scanner.analyses.unknowns import may_not_exist, origins_of
 from scanner.findings import Evidence, Trait
+from scanner.locations import written_evidence
 from scanner.model import SecurityGroupRule
 from scanner.options import ScanOptions
 from scanner.rules.catalog import TAGS, Rule
@@ -85,7 +86,10 @@ def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
                     else ("the default VPC" if placement.default_vpc else "its VPC")
                 )
                 location = _rule_evidence(rule, f"admits {sg_rule_ports(rule)} from a CIDR containing {vpc_cidr}")
-                related = tuple(_rule_evidence(r, f"admits {sg_rule_ports(r)}") for r in admitting[1:])
+                related = (
+                    *written_evidence(rule, rule.address, "cidrs", "ipv6_cidrs", "source_groups"),
+                    *(_rule_evidence(r, f"admits {sg_rule_ports(r)}") for r in admitting[1:]),
+                )
                 return [
                     Trait(
                         rule_id=ID,

@@ -200,8 +200,12 @@ def test_downloaded_registry_module_through_modules_json() -> None:
     found = traits_by_workload(result)
     assert set(found) == {"module.web.aws_instance.this"}
     traits = found["module.web.aws_instance.this"]
-    assert (IMDSV1, rel(module_file), line_of(module_file, "http_tokens")) in traits
-    assert (REMOTE_ACCESS, rel(module_file), line_in_block(module_file, "from_port   = 22", "cidr_blocks")) in traits
+    # the download is not in the repository: its literals are reported at the module call (issue 16)
+    call = line_of(folder / "main.tf", 'module "web"')
+    assert (IMDSV1, rel(folder / "main.tf"), call) in traits
+    assert (REMOTE_ACCESS, rel(folder / "main.tf"), call) in traits
+    assert all(".terraform/" not in file for _, file, _ in traits)
+    assert module_file.is_file()
     assert (PUBLIC_IP, rel(folder / "main.tf"), line_of(folder / "main.tf", "map_public_ip_on_launch")) in traits
     graph = build_graph(result.configurations[0])
     assert ("module.web.aws_instance.this", "aws_subnet.public", "in_subnet") in {

@@ -112,8 +112,15 @@ def test_rules_an_override_writes_point_at_the_override_file() -> None:
         found = all_traits(OVERRIDE, workload)
         [remote] = found[REMOTE_ACCESS]  # RDP from the override; SSH was replaced
         assert remote.properties["ports"] == "tcp 3389"
-        assert at(remote, OVERRIDE, "override.tf", "cidr_blocks = [var.admin_cidr]")
-        assert at(found[INTERNET_REACHABLE][0], OVERRIDE, "override.tf", "cidr_blocks = [var.admin_cidr]")
+        # the open CIDR is the variable's default as a_override.tf overrides it: the line to edit
+        # (issue 16); the override's rule that passes the variable on is a related place
+        assert at(remote, OVERRIDE, "a_override.tf", 'default = "0.0.0.0/0"')
+        written = remote.related[0].span
+        assert (written.file, written.line) == (
+            f"fixtures/{OVERRIDE}/override.tf",
+            line_of(FIXTURES / OVERRIDE / "override.tf", "cidr_blocks = [var.admin_cidr]", 1),
+        )
+        assert at(found[INTERNET_REACHABLE][0], OVERRIDE, "a_override.tf", 'default = "0.0.0.0/0"')
 
 
 # --- the default VPC through data sources ---------------------------------------------------------

@@ -57,12 +57,15 @@ def metadata_options(fields: Fields, *path: str | int) -> MetadataOptions | None
         metadata = MetadataOptions(
             span=span,
             attr_spans=own.spans,
+            attr_written=own.written,
             http_tokens=as_str(own.take("http_tokens", "HttpTokens")),
             http_endpoint=as_str(own.take("http_endpoint", "HttpEndpoint")),
         )
     fields.spans["metadata"] = metadata.span
     for name, found in metadata.attr_spans.items():
         fields.spans.setdefault(name, found)
+    for name, found in metadata.attr_written.items():
+        fields.written.setdefault(name, found)
     return metadata
 
 

@@ -22,7 +22,7 @@ from scanner.adapters import common
 from scanner.adapters.common import DEPLOYMENT, nested_fields, resource_fields
 from scanner.adapters.raw import RawResource
 from scanner.model import Cidr, MaybeBool, MaybeInt, MaybeStr, Ref
-from scanner.values import ResourceRef, Span, Unknown, existence_of, span_of
+from scanner.values import ResourceRef, Span, SpannedDict, Unknown, existence_of, span_of
 
 
 def get_in(container: Any, *path: str | int) -> Any:
@@ -53,18 +53,27 @@ def span_in(container: Any, *path: str | int) -> Span | None:
 
 
 class Fields:
-    """Reads properties and remembers the line of each one under its model field name."""
+    """Reads properties and remembers, under each model field name, the line the user edits
+    to change it (``scanner.model``): the property's line, or for ``!Ref Param`` the
+    parameter's ``Default`` line (``SpannedDict.set_spans``), the property's own line then
+    in ``written``."""
 
     def __init__(self, body: Any) -> None:
         self.body = body
         self.spans: dict[str, Span] = {}
+        self.written: dict[str, Span] = {}
 
     def take(self, field: str, *path: str | int) -> Any:
         value = get_in(self.body, *path)
-        if value is not None:
+        if value is not None and field not in self.spans:
             span = span_in(self.body, *path)
             if span is not None:
-                self.spans.setdefault(field, span)
+                self.spans[field] = span
+                parent = get_in(self.body, *path[:-1]) if path and isinstance(path[-1], str) else None
+                set_spans = parent.set_spans if isinstance(parent, SpannedDict) else None
+                if set_spans is not None and path[-1] in set_spans and set_spans[str(path[-1])] != span:
+                    self.spans[field] = set_spans[str(path[-1])]
+                    self.written[field] = span
         return value
 
     def first(self, field: str, *paths: tuple[str | int, ...]) -> Any:
@@ -123,13 +132,13 @@ def aws_name(body: Any, *keys: str) -> MaybeStr:
 
 def base_fields(raw: RawResource, fields: Fields, *name_keys: str) -> dict[str, Any]:
     """The fields of the model object a resource becomes; ``name_keys`` name it."""
-    return resource_fields(raw, fields.spans, aws_name(raw.body, *name_keys))
+    return resource_fields(raw, fields.spans, aws_name(raw.body, *name_keys), fields.written)
 
 
 def derived(raw: RawResource, key: str, index: int, container: Any, fields: Fields) -> dict[str, Any]:
     """Base fields of an object written as item ``index`` of the list property ``key``."""
     span = span_of(container, index, raw.span) or raw.span
-    base = nested_fields(raw, f"{raw.address}.{key}[{index}]", span, fields.spans)
+    base = nested_fields(raw, f"{raw.address}.{key}[{index}]", span, fields.spans, fields.written)
     item_existence = existence_of(container, index)
     if item_existence is not None:
         base["existence"] = _joined(raw.existence, item_existence)

@@ -115,7 +115,7 @@ def to_model(raw: RawResource) -> list[Resource]:
     mapper = MAPPERS.get(raw.type)
     if mapper is None:
         return []
-    return mapper(raw, Body(raw.body, raw.span))
+    return mapper(raw, Body(raw.body, raw.span, raw.shown_span))
 
 
 def map_resources(raws: Iterable[RawResource]) -> tuple[list[Resource], list[LoadError]]:
@@ -129,10 +129,12 @@ def map_resources(raws: Iterable[RawResource]) -> tuple[list[Resource], list[Loa
     for raw in raws:
         try:
             if raw.type == "aws_vpn_connection":
-                body = Body(raw.body, raw.span)
+                body = Body(raw.body, raw.span, raw.shown_span)
                 resources.extend(vpc.map_vpn_connection(raw, body, tuple(routes.get(raw.address, ()))))
             elif raw.type in default_vpc.SUBNET_DATA:
-                resources.extend(default_vpc.map_subnet_data(raw, Body(raw.body, raw.span), default_vpcs))
+                resources.extend(
+                    default_vpc.map_subnet_data(raw, Body(raw.body, raw.span, raw.shown_span), default_vpcs)
+                )
             else:
                 resources.extend(to_model(raw))
         except Exception as error:  # a mapper bug must not lose the rest of the configuration

@@ -55,6 +55,7 @@ def _metadata(body: Body, key: str = "metadata_options") -> MetadataOptions | No
         http_tokens=block.text("http_tokens", "http_tokens"),
         http_endpoint=block.text("http_endpoint", "http_endpoint"),
         attr_spans=block.attr_spans,
+        attr_written=block.attr_written,
     )
 
 

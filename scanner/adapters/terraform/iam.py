@@ -33,7 +33,10 @@ def _policy(
     resource_span: Span | None = None,
 ) -> Policy:
     document = body.get("policy", "statements")
-    fields = resource_fields(raw, body.attr_spans, aws_name(body)) | {"address": address, "span": resource_span or span}
+    fields = resource_fields(raw, body.attr_spans, aws_name(body), body.attr_written) | {
+        "address": address,
+        "span": resource_span or span,
+    }
     return read_policy(fields, document, body.key_span("policy") or span, _POLICIES, roles=roles, managed=managed)
 
 

@@ -151,6 +151,7 @@ class Stack:
         self._echoing: set[tuple[str, str]] = set()
         self._outputs = as_mapping(self.doc.get("Outputs"))
         self.addresses = self._addresses()
+        self.parameter_spans: dict[str, Span] = {}  # where a parameter's value is set: its Default line
         self.parameters = self._parameters(given)
 
     # -- setup --
@@ -189,6 +190,9 @@ class Stack:
                 value = given[name]
             elif "Default" in declaration:
                 value = self.value(declaration["Default"], 0)
+                default_span = self.spans.entry(key_node(declaration, "Default"), declaration["Default"])
+                if default_span is not None:
+                    self.parameter_spans[name] = default_span
                 if value == "" and _names_resources(type_name):
                     values[name] = Unknown(f"parameter {name} has no value (its Default is empty)", origins=(origin,))
                     continue
@@ -419,6 +423,10 @@ class Stack:
                 key_span = self.spans.entry(key, child)
                 if key_span is not None:
                     result.key_spans[str(key)] = key_span
+                if isinstance(child, dict) and len(child) == 1 and "Ref" in child:  # !Ref Param: set at its Default
+                    set_span = self.parameter_spans.get(str(child["Ref"]))
+                    if set_span is not None:
+                        result.set_at(str(key), set_span)
             return result
         if isinstance(node, list):
             items = SpannedList(span=self.spans.of(node))

@@ -46,11 +46,12 @@ from scanner.loaders.terraform.load_run import LoadRun
 from scanner.loaders.terraform.modules import ModuleConfig
 from scanner.loaders.terraform.overrides import MergedBody, file_of
 from scanner.loaders.terraform.policy_document import policy_document_json
-from scanner.loaders.terraform.variables import root_values, variable_origin, variable_value
-from scanner.values import Origin, Span, SpannedDict, SpannedList, Unknown
+from scanner.loaders.terraform.variables import passed_variable_span, root_values, variable_origin, variable_value
+from scanner.values import Origin, Span, SpannedDict, SpannedList, Unknown, is_download
 
 MAX_INSTANCES = 10_000  # blocks one dynamic block makes: a hostile for_each must not exhaust memory
 MAX_MODULE_DEPTH = 32
+_PASSING = (syn.GetAttr, syn.TupleExpr)  # the expressions that may pass a variable on unchanged
 META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "providers", "lifecycle"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 
@@ -148,6 +149,13 @@ class ModuleInstance:
         self.module_kinds: dict[str, str] = {}  # module call -> single | count | for_each | unknown
         self.module_keys: dict[str, list[Any]] = {}
         self.module_unloaded: dict[str, str] = {}  # module call -> why its source was not loaded
+        # where each variable is set (``variable_set_span``)
+        self.input_spans: dict[str, Callable[[], Span | None]] = {}
+        self.root_spans: dict[str, Span] = {}
+        self.set_span_memo: dict[str, Span | None] = {}
+        # the module call in the repository standing for this instance when its folder is a
+        # download (.terraform/modules/): findings never point into a download
+        self.shown: Span | None = None
 
     @property
     def label(self) -> str:
@@ -171,7 +179,7 @@ class ModuleInstance:
         them but the defaults: a variable it does not name takes its default."""
         self.cli_variables = given is None  # --var reaches the root variables
         if given is None:
-            self.root_values = root_values(self.loader, self.config)
+            self.root_values = root_values(self.loader, self.config, self.root_spans)
         else:
             self.root_values = {name: (_constant(value), "the plan") for name, value in given.items()}
 
@@ -195,6 +203,28 @@ class ModuleInstance:
             ),
             f"var.{name}",
         )
+
+    def variable_set_span(self, name: str) -> Span | None:
+        """Where ``var.NAME``'s value is set, as ``variable_value`` picks it: the caller's
+        argument (followed when it is a variable too), the ``.tfvars`` line, the ``default``;
+        None when no file sets it (``--var``, a plan's value, no value)."""
+        if name in self.set_span_memo:
+            return self.set_span_memo[name]
+        self.set_span_memo[name] = None  # a cycle ends here
+        found: Span | None = None
+        declared = self.config.variables.get(name)
+        if name in self.input_spans:
+            found = self.input_spans[name]()
+        elif name in self.root_values:
+            found = self.root_spans.get(name)
+        elif declared is not None and "default" in declared[0].body.attributes:
+            default = declared[0].body.attributes["default"]
+            found = Span(file_of(default, declared[1]), default.line, default.end_line)
+        self.set_span_memo[name] = found
+        return found
+
+    def expr_set_span(self, expr: syn.Expr) -> Span | None:
+        return passed_variable_span(expr, self.variable_set_span)
 
     # --- locals and outputs ---
     def local(self, name: str) -> Any:
@@ -431,6 +461,10 @@ class ModuleInstance:
                     continue
                 out[item.name] = self.eval(item.expr, where, env)
                 out.key_spans[item.name] = Span(where, item.line, item.end_line)
+                if isinstance(item.expr, _PASSING):  # var.x, [var.x]: set elsewhere
+                    set_span = self.expr_set_span(item.expr)
+                    if set_span is not None:
+                        out.set_at(item.name, set_span)
                 continue
             if item.type in META_BLOCKS:
                 continue
@@ -632,18 +666,25 @@ class ModuleInstance:
             inherited = self.inherited_assumptions
             if expansion.assumption:
                 inherited = (*inherited, f"{label}: {expansion.assumption}")
-            children.append(
-                ModuleInstance(
-                    self.loader,
-                    config,
-                    prefix,
-                    (*self.call_path, name),
-                    inputs,
-                    (*self.chain, folder.resolve()),
-                    inherited,
-                    joint_existence(self.inherited_existence, expansion.existence),
-                )
+            child = ModuleInstance(
+                self.loader,
+                config,
+                prefix,
+                (*self.call_path, name),
+                inputs,
+                (*self.chain, folder.resolve()),
+                inherited,
+                joint_existence(self.inherited_existence, expansion.existence),
             )
+            child.input_spans = {
+                attr.name: self._input_span_getter(attr, file_of(attr, source.display))
+                for attr in block.body.attributes.values()
+                if attr.name in inputs
+            }
+            child.shown = self.shown or (
+                Span(source.display, block.line, block.end_line) if is_download(config.display) else None
+            )
+            children.append(child)
         self.children[name] = children
         return children
 
@@ -659,6 +700,9 @@ class ModuleInstance:
 
     def _input_getter(self, attr: syn.Attribute, display: str, env: dict[str, Any]) -> Callable[[], Any]:
         return lambda: self.eval(attr.expr, display, env)
+
+    def _input_span_getter(self, attr: syn.Attribute, display: str) -> Callable[[], Span | None]:
+        return lambda: self.expr_set_span(attr.expr) or Span(display, attr.line, attr.end_line)
 
     def _module_folder(self, name: str, block: syn.Block, source: SourceFile) -> tuple[Path | None, str | None]:
         loader = self.loader

@@ -201,6 +201,7 @@ class Loader:
                     span=Span(source.display, block.line, block.end_line),
                     assumptions=tuple(assumptions),
                     existence=existence,
+                    shown_span=instance.shown,
                 )
             )
 
@@ -223,7 +224,7 @@ class Loader:
             body = finalize(config) if isinstance(config, dict) else SpannedDict(span=span)
             address = base if key is None else base + key_text(key)
             self.result.resources.append(
-                RawResource(address, f"data.{dtype}", body, span, tuple(assumptions), existence)
+                RawResource(address, f"data.{dtype}", body, span, tuple(assumptions), existence, instance.shown)
             )
 
     def add_suppressions(self, source: SourceFile, block: syn.Block, address: str) -> None:

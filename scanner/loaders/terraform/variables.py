@@ -37,9 +37,12 @@ from scanner.values import Origin, Span, SpannedDict, SpannedList, Unknown
 Getter = Callable[[], Any]
 
 
-def root_values(run: LoadRun, config: ModuleConfig) -> dict[str, tuple[Getter, str]]:
+def root_values(
+    run: LoadRun, config: ModuleConfig, spans: dict[str, Span] | None = None
+) -> dict[str, tuple[Getter, str]]:
     """Root variables: defaults < terraform.tfvars(.json) < *.auto.tfvars(.json) < var files < --var.
-    Each value (evaluated when first asked for) with where it is set."""
+    Each value (evaluated when first asked for) with where it is set; ``spans`` (when given)
+    gets the line of each value a variables file sets (a ``--var`` has none)."""
     values: dict[str, tuple[Getter, str]] = {}
     folder = run.folder
     sources: list[Path] = []
@@ -75,6 +78,8 @@ def root_values(run: LoadRun, config: ModuleConfig) -> dict[str, tuple[Getter, s
                 return literal.evaluate(attr.expr, display)
 
             values[attr.name] = (value, display)
+            if spans is not None:
+                spans[attr.name] = Span(display, attr.line, attr.end_line)
     for name, raw in run.options.variables.items():
         declared = config.variables.get(name)
         if declared is not None:  # a --var this root does not declare is for another root
@@ -84,6 +89,8 @@ def root_values(run: LoadRun, config: ModuleConfig) -> dict[str, tuple[Getter, s
             return _cli_value(config, name, raw, run.options.cache_dir)
 
         values[name] = (cli_value, "--var")
+        if spans is not None:
+            spans.pop(name, None)
     return values
 
 
@@ -122,6 +129,29 @@ def _cli_value(config: ModuleConfig, name: str, raw: str, grammar_cache: Path | 
         return conform(cli_value(raw, type_attr.expr, grammar_cache), type_attr.expr)
     except TypeMismatch:
         return raw
+
+
+def variable_name(expr: syn.Expr) -> str | None:
+    """``NAME`` when ``expr`` is ``var.NAME``."""
+    if isinstance(expr, syn.GetAttr) and isinstance(expr.obj, syn.Variable) and expr.obj.name == "var":
+        return expr.name
+    return None
+
+
+def passed_variable_span(expr: syn.Expr, set_span: Callable[[str], Span | None]) -> Span | None:
+    """Where the value of an argument written as ``expr`` is set (``set_span`` of a variable
+    name), when ``expr`` passes a variable through unchanged: ``var.x``, or a list of such
+    items all set at one place (``[var.admin_cidr]``). None for anything else (a literal,
+    ``local.x``, a function of a variable, ``concat(var.extra, [...])``,
+    ``"${var.prefix}/16"``): then the argument's own line is where its value is set."""
+    name = variable_name(expr)
+    if name is not None:
+        return set_span(name)
+    if isinstance(expr, syn.TupleExpr) and expr.items:
+        names = [variable_name(item) for item in expr.items]
+        spans = {set_span(n) if n is not None else None for n in names}
+        return spans.pop() if len(spans) == 1 else None  # {None}: an item is not a variable
+    return None
 
 
 def variable_origin(name: str, declared: tuple[syn.Block, str], prefix: str, cli: bool = True) -> Origin:

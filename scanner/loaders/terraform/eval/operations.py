@@ -121,6 +121,7 @@ def finalize(value: Any, counter: list[int] | None = None, depth: int = 0) -> An
             out[key] = finalize(item, counter, depth + 1)
             if key in key_spans:
                 out.key_spans[key] = key_spans[key]
+        out.set_spans = getattr(value, "set_spans", None)
         return out
     if isinstance(value, list | tuple):
         return SpannedList(
