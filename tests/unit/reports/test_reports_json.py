@@ -102,8 +102,11 @@ def test_exposures_most_severe_first_with_lines_and_fixes(scan: ScanResult) -> N
     assert imds["suppressed"] is True and imds["suppression_reason"] == "legacy agent needs IMDSv1"
     vuln = next(t for t in web["traits"] if t["rule_id"] == "ec2-exploitable-vulnerability")
     assert vuln["assumptions"] and vuln["properties"] == {"cve": "CVE-2024-6387"}
-    api = exposures[1]
-    assert api["best_fix"]["rule_id"] == "ec2-internet-reachable" and api["best_fix"]["severity_after"] == "low"
+    best = web["best_fix"]
+    assert (best["edit"], best["outcome"], best["severity_after"]) == ("require_imdsv2", "reduces", "high")
+    stopping = web["fixes"][1]
+    assert stopping["stops_service"] == "stops the public service on tcp 443" and "clears" not in stopping
+    assert exposures[1]["best_fix"] is None and exposures[1]["fixes"] == []  # no measured fix: none shown
 
 
 def test_fingerprints_match_sarif(scan: ScanResult) -> None:
