@@ -22,10 +22,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from scanner.model import Resource
 from scanner.values import Origin, Span
+
+if TYPE_CHECKING:  # a warm scan reads findings from the cache without the model
+    from scanner.model import Resource
 
 ConfigurationKind = Literal["terraform", "terraform-plan", "cloudformation", "cdk"]
 

@@ -14,9 +14,7 @@ from typing import TYPE_CHECKING
 
 from scanner.findings import Configuration, Exposure, LoadError, RestrictedPath, ScanResult, Severity, Trait
 from scanner.loaders.formats import LoadJob
-from scanner.model import AutoScalingGroup, Instance
 from scanner.options import ScanOptions
-from scanner.workload import WorkloadContext
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -24,7 +22,9 @@ if TYPE_CHECKING:
     from scanner.analyses.network import NetworkMemo
     from scanner.fixes.evaluate import FixRun
     from scanner.loaders.terraform.files import ParsedFiles
+    from scanner.model import AutoScalingGroup, Instance
     from scanner.vulndata import VulnerabilityData
+    from scanner.workload import WorkloadContext
 
 Progress = Callable[[str], None]
 
@@ -154,6 +154,7 @@ def analyse(
     from scanner.graph import build_graph, workload_contexts
     from scanner.instance_groups import group_instances
     from scanner.locations import download_places, fix_in_repository, shown_in_repository
+    from scanner.model import AutoScalingGroup, Instance
 
     notices: list[str] = []
     unread = unread_file_assumptions(configuration)
