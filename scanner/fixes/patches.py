@@ -90,6 +90,10 @@ _JSON_SUFFIXES = (".json",)
 _NESTED = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)\[(\d+)\]$")
 _KEY = re.compile(r"""^\s*(?:-\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[:=]""")
 _INDENT = re.compile(r"^\s*")
+# patterns with the name captured, not built per object (one regex per resource thrashed re's cache)
+_RESOURCE_OPENING = re.compile(r'^\s*resource\s+"([^"]+)"\s+"([^"]+)"\s*\{\s*(#.*)?$')
+_JSON_KEY_OPENING = re.compile(r'^\s*"([^"]*)"\s*:\s*\{\s*$')
+_YAML_KEY_LINE = re.compile(r"""^\s*["']?([^"':\s]+)["']?:\s*(#.*)?$""")
 
 
 def syntax_of(path: str, lines: Sequence[str]) -> Syntax:
@@ -269,7 +273,8 @@ def _opens_resource(text: _Text) -> bool:
     if parts is None:
         return False
     kind, name, _ = parts
-    return re.match(rf'^\s*resource\s+"{re.escape(kind)}"\s+"{re.escape(name)}"\s*\{{\s*(#.*)?$', line) is not None
+    opened = _RESOURCE_OPENING.match(line)
+    return opened is not None and opened.group(1, 2) == (kind, name)
 
 
 def _hcl_insert(text: _Text, body: Sequence[str]) -> Patch:
@@ -417,9 +422,8 @@ def _logical_id(address: str) -> str:
 
 
 def _logical_id_line(line: str, logical_id: str, syntax: Syntax) -> bool:
-    if syntax == "json":
-        return re.match(rf'^\s*"{re.escape(logical_id)}"\s*:\s*\{{\s*$', line) is not None
-    return re.match(rf"""^\s*["']?{re.escape(logical_id)}["']?:\s*(#.*)?$""", line) is not None
+    found = (_JSON_KEY_OPENING if syntax == "json" else _YAML_KEY_LINE).match(line)
+    return found is not None and found.group(1) == logical_id
 
 
 def _resource_address(address: str) -> tuple[str, str, str] | None:
@@ -449,13 +453,13 @@ def _delete_object(text: _Text) -> Patch:
         return _delete_nested(text, nested, first)
     if text.cfn:
         logical_id = _logical_id(text.obj.address)
-        if not _logical_id_line(first, logical_id, text.syntax) or _named_elsewhere(text, rf"\b{logical_id}\b"):
+        if not _logical_id_line(first, logical_id, text.syntax) or _named_elsewhere(text, logical_id):
             return ()
         return _delete(text, span.line, span.end_line)
     parts = _resource_address(text.obj.address)
     if parts is None or parts[2] or not _opens_resource(text):
         return ()
-    if not _closes(text.at(span.end_line)) or _named_elsewhere(text, rf"\b{parts[0]}\.{parts[1]}\b"):
+    if not _closes(text.at(span.end_line)) or _named_elsewhere(text, f"{parts[0]}.{parts[1]}"):
         return ()
     return _delete(text, span.line, span.end_line)
 
@@ -496,13 +500,14 @@ def _closes(line: str | None) -> bool:
     return line is not None and line.strip().rstrip(",").endswith("}")
 
 
-def _named_elsewhere(text: _Text, pattern: str) -> bool:
-    """Whether a line of the file outside the object names it."""
-    found = re.compile(pattern)
+def _named_elsewhere(text: _Text, name: str) -> bool:
+    """Whether the file outside the object names it (as a whole word)."""
     span = text.obj.span
-    return any(
-        found.search(line) for number, line in enumerate(text.lines, 1) if not span.line <= number <= span.end_line
-    )
+    outside = ("\n".join(text.lines[: span.line - 1]), "\n".join(text.lines[span.end_line :]))
+    if not any(name in part for part in outside):  # most names are nowhere else: no pattern to build
+        return False
+    found = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w-])")
+    return any(found.search(part) for part in outside)
 
 
 # --- lists ---------------------------------------------------------------------------------
