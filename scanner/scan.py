@@ -250,7 +250,7 @@ def with_fixes(run: FixRun, ctx: WorkloadContext, exposure: Exposure, traits: li
     from scanner.fixes.evaluate import workload_fixes
 
     active = [t for t in traits if run.active(t)] or traits
-    return replace(exposure, fixes=workload_fixes(run, ctx, exposure, active))
+    return replace(exposure, fixes=workload_fixes(run, ctx, active))
 
 
 def exposure_of(

@@ -26,7 +26,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 from scanner.analyses.network import NetworkMemo, sg_rule_ports
-from scanner.findings import SHOWN_FIXES, Evidence, Exposure, Fix, FixOutcome, Severity, SourceChange, Trait
+from scanner.findings import SHOWN_FIXES, Evidence, Fix, FixOutcome, Severity, SourceChange, Trait
 from scanner.fixes.edits import CHANGE_SIZE, CHANGES, PARTS, Edit, Lookup, candidate_edits
 from scanner.fixes.patches import source_patch
 from scanner.fixes.substitute import edited_context
@@ -82,7 +82,7 @@ class FixRun:
         return applied
 
 
-def workload_fixes(run: FixRun, ctx: WorkloadContext, exposure: Exposure, traits: Sequence[Trait]) -> tuple[Fix, ...]:
+def workload_fixes(run: FixRun, ctx: WorkloadContext, traits: Sequence[Trait]) -> tuple[Fix, ...]:
     """Every edit that changes this workload, ranked. ``traits``: the workload's active
     traits (what its severity comes from)."""
     present = {t.rule_id for t in traits}
@@ -90,6 +90,8 @@ def workload_fixes(run: FixRun, ctx: WorkloadContext, exposure: Exposure, traits
     served = _served_ports(traits, run.options.authorized_ports)
     signature: tuple[object, ...] | None = None
     fixes: list[tuple[Fix, Edit]] = []
+    # what the traits no re-run rule can change keep: (rule id, possible) and ports served, per re-run set
+    kept_by_rerun: dict[frozenset[str], tuple[list[tuple[str, bool]], frozenset[int]]] = {}
     internet = next((t for t in traits if t.rule_id == internet_reachable.ID), None)
     for edit in candidate_edits(traits, run.lookup):
         rerun = CHANGES[edit.kind] & present
@@ -106,8 +108,13 @@ def workload_fixes(run: FixRun, ctx: WorkloadContext, exposure: Exposure, traits
             found = run.outcomes[key] = _rerun(run, ctx, edit, rerun)
         if found is None:
             continue  # the workload does not hold the object: not its edit
-        kept = [(t.rule_id, t.possible) for t in traits if t.rule_id not in rerun]
-        kept_served = _served_ports([t for t in traits if t.rule_id not in rerun], run.options.authorized_ports)
+        if rerun not in kept_by_rerun:
+            untouched = [t for t in traits if t.rule_id not in rerun]
+            kept_by_rerun[rerun] = (
+                [(t.rule_id, t.possible) for t in untouched],
+                _served_ports(untouched, run.options.authorized_ports),
+            )
+        kept, kept_served = kept_by_rerun[rerun]
         fix = _measured(edit, traits, before, [*kept, *found[0]], run, served, kept_served | found[1])
         if fix is not None:
             fixes.append((fix, edit))

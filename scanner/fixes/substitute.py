@@ -140,10 +140,10 @@ class _Swap:
         changed = role.role
         if attachments is not changed.attachments or inline is not changed.inline_policies:
             changed = replace(changed, attachments=attachments, inline_policies=inline)
-        if changed is role.role and all(a is b for a, b in zip(policies, role.policies, strict=False)):
-            if len(policies) == len(role.policies):
-                return role
-        return replace(role, role=changed, policies=policies)
+        same_policies = len(policies) == len(role.policies) and all(
+            a is b for a, b in zip(policies, role.policies, strict=True)
+        )
+        return role if changed is role.role and same_policies else replace(role, role=changed, policies=policies)
 
     def template_use(self, use: LaunchTemplateUse) -> LaunchTemplateUse:
         if use.template is None:
