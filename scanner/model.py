@@ -123,6 +123,10 @@ class MetadataOptions:
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Instance(Resource):
+    """An EC2 instance: ``aws_instance`` / ``AWS::EC2::Instance``, or another declaration that
+    launches one instance (``capacity`` names which, e.g. ``spot_instance_request``)."""
+
+    capacity: str = "instance"
     subnet: Ref | None = None
     security_groups: tuple[Ref, ...] = ()  # vpc_security_group_ids, security_groups, SecurityGroupIds
     associate_public_ip: MaybeBool = None
@@ -174,8 +178,15 @@ class AutoScalingGroup(Resource):
     """An Auto Scaling group. ``launch_template`` is its base template: ``launch_template`` /
     ``LaunchTemplate``, or the mixed instances policy's launch template specification.
     ``overrides`` are the mixed instances policy's overrides, in the order written; an
-    override may name a launch template of its own (see ``LaunchTemplateOverride``)."""
+    override may name a launch template of its own (see ``LaunchTemplateOverride``).
 
+    The same shape holds every other declaration that launches a changing set of instances
+    from templates or launch specifications (``capacity`` names which: spot_fleet, ec2_fleet,
+    eks_node_group, batch_compute_environment, elastic_beanstalk_environment). Such a
+    declaration may set security groups and an instance profile itself; like an instance's
+    own, they win over its templates' (``security_groups`` / ``instance_profile``)."""
+
+    capacity: str = "auto_scaling_group"
     launch_template: Ref | None = None  # launch_template / mixed_instances_policy
     launch_configuration: Ref | None = None
     subnets: tuple[Ref, ...] = ()  # vpc_zone_identifier / VPCZoneIdentifier
@@ -183,6 +194,8 @@ class AutoScalingGroup(Resource):
     target_groups: tuple[Ref, ...] = ()  # target_group_arns / TargetGroupARNs
     load_balancers: tuple[Ref, ...] = ()  # classic: load_balancers / LoadBalancerNames
     overrides: tuple[LaunchTemplateOverride, ...] = ()
+    security_groups: tuple[Ref, ...] = ()  # never set for an Auto Scaling group itself
+    instance_profile: Ref | None = None  # never set for an Auto Scaling group itself
 
     @property
     def base_launches(self) -> bool:

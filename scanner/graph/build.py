@@ -309,7 +309,7 @@ class _Builder(GraphWriter):
             self.edge(work.address, DEFAULT_VPC, "in_vpc", work.span)
 
         # security groups: the workload's own, else its launch templates'; plus its ENIs'
-        own_groups = work.security_groups if isinstance(work, Instance) else ()
+        own_groups = work.security_groups
         vpcs = self.workload_vpcs(work.address)
         if own_groups:
             for ref in own_groups:
@@ -346,8 +346,8 @@ class _Builder(GraphWriter):
                     work.address, self.defaults.default_sg(vpc, work.span), "protected_by", work.span, default=True
                 )
 
-        # instance profile: the instance's own, else its launch templates'
-        own_profile = work.instance_profile if isinstance(work, Instance) else None
+        # instance profile: the workload's own, else its launch templates'
+        own_profile = work.instance_profile
         if own_profile is not None:
             self.link(work, own_profile, (InstanceProfile,), "has_profile", "instance_profile")
             return
