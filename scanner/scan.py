@@ -186,6 +186,11 @@ def analyse(
     return group_instances(exposures), notices
 
 
+# Decisions about edited copies, per table: enough for the workloads that share a group
+# to share them, small beside the run's own (``NetworkMemo.layer``).
+_FIX_MEMO_LIMIT = 2048
+
+
 def fix_run(
     configuration: Configuration,
     graph: nx.MultiDiGraph,
@@ -208,7 +213,7 @@ def fix_run(
 
     return FixRun(
         lookup=lambda address: object_at(graph, address),
-        memo=memo,
+        memo=memo.layer(_FIX_MEMO_LIMIT),
         options=options,
         severity=severity,
         active=active,

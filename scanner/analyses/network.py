@@ -126,6 +126,11 @@ class PortSet:
         return FULL if self.other_protocols else NONE
 
     def _combine(self, other: PortSet, op: str) -> PortSet:
+        # An empty side decides most combinations outright, without hashing either set.
+        if not (other.explicit or other.other_protocols):
+            return other if op == "and" else self
+        if not (self.explicit or self.other_protocols):
+            return other if op == "or" else self
         return _combined(self, other, op)
 
     def combine_now(self, other: PortSet, op: str) -> PortSet:
@@ -323,8 +328,17 @@ _NOT_INTERNET_RANGES: dict[int, tuple[Range, ...]] = {
 }
 
 
+# The same ranges, sorted by start (they do not overlap): a lookup is one bisection.
+_NOT_INTERNET_STARTS: dict[int, tuple[list[int], list[int]]] = {
+    version: ([lo for lo, _ in sorted(ranges)], [hi for _, hi in sorted(ranges)])
+    for version, ranges in _NOT_INTERNET_RANGES.items()
+}
+
+
 def is_internet_address(version: int, address: int) -> bool:
-    return not any(lo <= address <= hi for lo, hi in _NOT_INTERNET_RANGES[version])
+    starts, ends = _NOT_INTERNET_STARTS[version]
+    index = bisect.bisect_right(starts, address) - 1
+    return index < 0 or address > ends[index]
 
 
 _INTERNET_SIZE: dict[int, int] = {
@@ -636,12 +650,30 @@ class NetworkMemo:
     address between two boundaries of the CIDRs involved, so it is kept per piece of the
     address space. Keys hold the model objects themselves (hashed by identity, kept alive by
     the key), and the memo lives as long as the run that creates it: ``scanner.scan`` makes
-    one per configuration, so nothing is shared between configurations or scans."""
+    one per configuration, so nothing is shared between configurations or scans.
+
+    ``over``: a memo this one reads through (``layer``). What is not found in either is
+    kept here, bounded by ``limit`` entries per table: measuring fixes asks about edited
+    copies that no other workload will ask about again, and a small layer keeps them from
+    crowding the run's own decisions out."""
 
     routes: dict[tuple[object, ...], tuple[list[int], dict[int, Any]]] = field(default_factory=dict)
     acls: dict[tuple[object, ...], tuple[list[int], dict[int, AclPass]]] = field(default_factory=dict)
     groups: dict[tuple[object, ...], tuple[list[int], dict[int, SgAdmission]]] = field(default_factory=dict)
     answers: dict[tuple[object, ...], tuple[Any, object]] = field(default_factory=dict)
+    over: NetworkMemo | None = None
+    limit: int = _MEMO_LIMIT
+
+    def layer(self, limit: int) -> NetworkMemo:
+        """A memo that reads this one's decisions and keeps its own new ones, at most ``limit``
+        per table."""
+        return NetworkMemo(over=self, limit=limit)
+
+    def _known(self, table: str, key: tuple[object, ...]) -> Any:
+        found = getattr(self, table).get(key)
+        if found is None and self.over is not None:
+            found = getattr(self.over, table).get(key)
+        return found
 
     def longest_prefix_match(
         self, routes: Sequence[tuple[object, T]], version: int, address: int
@@ -649,12 +681,12 @@ class NetworkMemo:
         """``longest_prefix_match``, remembered per route table and piece of the address space."""
         try:
             key = (tuple(routes), version)
-            known = self.routes.get(key)
+            known = self._known("routes", key)
         except TypeError:  # an unhashable target: no sharing
             return longest_prefix_match(routes, version, address)
         if known is None:
             nets = [n for n in (parse_cidr(d) for d, _ in routes) if n is not None]
-            known = _bounded(self.routes)[key] = ([lo for lo, _ in atoms(version, nets)], {})
+            known = _bounded(self.routes, self.limit)[key] = ([lo for lo, _ in atoms(version, nets)], {})
         cuts, choices = known
         piece = bisect.bisect_right(cuts, address)
         if piece not in choices:
@@ -665,9 +697,12 @@ class NetworkMemo:
     def acl_passes(self, entries: Sequence[AclEntry], version: int, client: int) -> AclPass:
         """``acl_passes``, remembered per NACL and piece of the address space."""
         key = (tuple(entries), version)
-        known = self.acls.get(key)
+        known = self._known("acls", key)
         if known is None:
-            known = _bounded(self.acls)[key] = ([lo for lo, _ in atoms(version, acl_cidrs(entries, version))], {})
+            known = _bounded(self.acls, self.limit)[key] = (
+                [lo for lo, _ in atoms(version, acl_cidrs(entries, version))],
+                {},
+            )
         cuts, passes = known
         piece = bisect.bisect_right(cuts, client)
         found = passes.get(piece)
@@ -679,10 +714,10 @@ class NetworkMemo:
         """``sg_admits_address``, remembered per set of rules and piece of the address space."""
         rules = tuple(rules)
         key = (rules, version)
-        known = self.groups.get(key)
+        known = self._known("groups", key)
         if known is None:
             cuts = [lo for lo, _ in atoms(version, sg_rule_source_cidrs(rules, version))]
-            known = _bounded(self.groups)[key] = (cuts, {})
+            known = _bounded(self.groups, self.limit)[key] = (cuts, {})
         cuts, admissions = known
         piece = bisect.bisect_right(cuts, address)
         found = admissions.get(piece)
@@ -693,9 +728,10 @@ class NetworkMemo:
     def answer(self, key: tuple[object, ...], keep: object, compute: Callable[[], R]) -> R:
         """``compute()`` once per ``key``, for an analysis built on these decisions; ``keep``
         (the objects whose ids the key holds) stays alive with the answer."""
-        found = self.answers.get(key)
+        found = self._known("answers", key)
         if found is None:
-            found = _bounded(self.answers, _ANSWERS_LIMIT)[key] = (compute(), keep)
+            limit = _ANSWERS_LIMIT if self.over is None else self.limit
+            found = _bounded(self.answers, limit)[key] = (compute(), keep)
         answer: R = found[0]
         return answer
 

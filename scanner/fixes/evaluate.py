@@ -41,6 +41,12 @@ Found = tuple[tuple[tuple[str, bool], ...], frozenset[int]]  # (rule id, possibl
 Severities = Callable[[Sequence[tuple[str, bool]]], Severity | None]  # from (rule id, possible) pairs
 
 
+# Edited objects and outcomes kept for sharing: workloads that share a group or a whole
+# signature sit close together in a configuration, so a bound costs little sharing and
+# keeps a large estate's edited copies from piling up.
+_SHARED_LIMIT = 4096
+
+
 @dataclass(frozen=True)
 class FixRun:
     """What one analysis run shares while measuring fixes."""
@@ -76,6 +82,8 @@ class FixRun:
             key = (edit.key, obj.address)
             known = self.applied.get(key)
             if known is None or known[0] is not obj:
+                if len(self.applied) >= _SHARED_LIMIT:
+                    self.applied.clear()
                 known = self.applied[key] = (obj, edit.apply(obj))
             return known[1]
 
@@ -105,6 +113,8 @@ def workload_fixes(run: FixRun, ctx: WorkloadContext, traits: Sequence[Trait]) -
         if key in run.outcomes:
             found = run.outcomes[key]
         else:
+            if len(run.outcomes) >= _SHARED_LIMIT:
+                run.outcomes.clear()
             found = run.outcomes[key] = _rerun(run, ctx, edit, rerun)
         if found is None:
             continue  # the workload does not hold the object: not its edit
