@@ -258,10 +258,18 @@ def _trait_edits(trait: Trait, lookup: Lookup) -> Iterator[Edit]:
 
 
 def _edits_at(rule_id: str, obj: Resource, span: Span, message: str) -> Iterator[Edit]:
+    if obj.kind.startswith("implicit"):
+        # AWS's own objects (the default VPC's route to its gateway, a default group's rules)
+        # are not written anywhere the user edits: no line would take the edit.
+        return
     cfn = obj.kind.startswith("AWS::")
     if rule_id == imdsv1.ID and isinstance(obj, (Instance, LaunchTemplate, InstanceMetadataDefaults)):
         words = "set MetadataOptions HttpTokens: required" if cfn else 'set http_tokens = "required"'
         yield Edit("require_imdsv2", obj.address, span, words, rule_id)
+    elif rule_id in _PUBLIC and isinstance(obj, Instance) and obj.network_interfaces:
+        # An instance launched with its own network interfaces takes no
+        # associate_public_ip_address (EC2 rejects it beside them): the interface is edited.
+        return
     elif rule_id in _PUBLIC and isinstance(obj, (Instance, LaunchTemplate, NetworkInterface)):
         words = "AssociatePublicIpAddress: false" if cfn else "associate_public_ip_address = false"
         yield Edit("no_public_ip", obj.address, span, f"set {words}", rule_id)

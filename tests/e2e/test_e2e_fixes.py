@@ -109,3 +109,16 @@ def test_module_argument_is_where_the_open_cidr_is_fixed() -> None:
     assert text_at(fix) == ['  ssh_cidrs = ["10.20.0.0/16", "0.0.0.0/0"]']
     assert fix.remediation == "remove 0.0.0.0/0 from tcp 22"
     assert (fix.outcome, fix.severity) == ("reduces", Severity.LOW)
+
+
+@pytest.mark.parametrize(("file", "workload"), [("main.tf", "aws_instance.legacy"), ("template.yaml", "Legacy")])
+def test_default_vpc_route_is_not_offered_as_an_edit_the_user_cannot_make(file: str, workload: str) -> None:
+    """The default VPC's route to its gateway is AWS's, written nowhere: the fixes are the
+    rule and the public address, each at a line of the file."""
+    target = REPO / "fixtures" / "reachability" / "default-vpc-instance" / file
+    result = scan([target], OPTIONS)
+    exposure = exposure_of(result, workload)
+    kinds = {f.kind for f in exposure.fixes}
+    assert "remove_route" not in kinds
+    assert {"remove_world_sources", "no_public_ip"} <= kinds
+    assert all(f.location.span.file.endswith(file) for f in exposure.fixes)
