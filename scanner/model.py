@@ -96,6 +96,20 @@ class Resource:
         return written_at(self.attr_spans, self.attr_written, fields)
 
 
+def made_by_aws(address: str) -> str | None:
+    """For an object AWS creates for a declaration (an EKS node group's launch template or
+    remote access group, a Batch environment's launch template), synthesized at an address
+    under it (``aws_eks_node_group.x/launch_template``): the declaration's address. None
+    for an object written in the template (a ``/`` inside a quoted key is not one)."""
+    quoted = False
+    for index, char in enumerate(address):
+        if char == '"':
+            quoted = not quoted
+        elif char == "/" and not quoted:
+            return address[:index]
+    return None
+
+
 # --- workloads -------------------------------------------------------------------------
 
 
@@ -196,6 +210,9 @@ class AutoScalingGroup(Resource):
     overrides: tuple[LaunchTemplateOverride, ...] = ()
     security_groups: tuple[Ref, ...] = ()  # never set for an Auto Scaling group itself
     instance_profile: Ref | None = None  # never set for an Auto Scaling group itself
+    # The groups AWS gives its instances when neither it nor its templates name any (an EKS
+    # node group: the cluster security group); empty: the VPC's default group, as for EC2.
+    fallback_security_groups: tuple[Ref, ...] = ()
 
     @property
     def base_launches(self) -> bool:

@@ -54,6 +54,7 @@ from scanner.model import (
     Route,
     SecurityGroupRule,
     Subnet,
+    made_by_aws,
 )
 from scanner.rules import (
     admin_role,
@@ -263,7 +264,10 @@ def _edits_at(rule_id: str, obj: Resource, span: Span, message: str) -> Iterator
         # are not written anywhere the user edits: no line would take the edit.
         return
     cfn = obj.kind.startswith("AWS::")
-    if rule_id == imdsv1.ID and isinstance(obj, (Instance, LaunchTemplate, InstanceMetadataDefaults)):
+    declaration = made_by_aws(obj.address)
+    if declaration is not None:
+        yield from _made_by_aws_edits(rule_id, obj, span, declaration)
+    elif rule_id == imdsv1.ID and isinstance(obj, (Instance, LaunchTemplate, InstanceMetadataDefaults)):
         words = "set MetadataOptions HttpTokens: required" if cfn else 'set http_tokens = "required"'
         yield Edit("require_imdsv2", obj.address, span, words, rule_id)
     elif rule_id in _PUBLIC and isinstance(obj, Instance) and obj.network_interfaces:
@@ -316,6 +320,30 @@ def _edits_at(rule_id: str, obj: Resource, span: Span, message: str) -> Iterator
                 rule_id,
                 span,
             )
+
+
+# What to write in the declaration to change a rule AWS creates for it, by declaration type.
+_RULE_SOURCES = {
+    "aws_eks_node_group": "set source_security_group_ids in remote_access",
+    "AWS::EKS::Nodegroup": "set RemoteAccess SourceSecurityGroups",
+}
+
+
+def _made_by_aws_edits(rule_id: str, obj: Resource, span: Span, declaration: str) -> Iterator[Edit]:
+    """The edits of an object AWS creates for ``declaration``: the user changes the
+    declaration at ``span``, never the object (no source patch is offered for it)."""
+    cfn = obj.kind.startswith("AWS::")
+    if rule_id == imdsv1.ID and isinstance(obj, LaunchTemplate):
+        words = "MetadataOptions HttpTokens: required" if cfn else 'metadata_options http_tokens = "required"'
+        yield Edit("require_imdsv2", obj.address, span, f"give {declaration} a launch template with {words}", rule_id)
+    elif rule_id in _GROUP_RULES and isinstance(obj, SecurityGroupRule) and obj.ingress:
+        edit = _rule_edit(rule_id, obj, span)
+        sources = _RULE_SOURCES.get(obj.kind)
+        if edit.kind == "remove_world_sources" and sources is not None:
+            ports = str(sg_rule_ports(obj)) or "every port"
+            said = f"{sources}: without them, AWS opens {ports} of {declaration} to the internet"
+            edit = replace(edit, description=said)
+        yield edit
 
 
 def _rule_edit(rule_id: str, rule: SecurityGroupRule, span: Span) -> Edit:

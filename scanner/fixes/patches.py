@@ -79,6 +79,7 @@ from scanner.model import (
     Resource,
     SecurityGroupRule,
     Subnet,
+    made_by_aws,
 )
 from scanner.values import Span
 
@@ -148,8 +149,8 @@ def source_patch(edit: Edit, obj: Resource | None, lines: Sequence[str] | None) 
     """The text changes in ``edit.span.file`` that make ``edit`` on ``obj`` (the object at
     ``edit.address``), given that file's ``lines``; empty when the text is not the literal
     the edit expects."""
-    if obj is None or lines is None or not patchable_file(edit.span.file):
-        return ()
+    if obj is None or lines is None or not patchable_file(edit.span.file) or made_by_aws(obj.address) is not None:
+        return ()  # an object AWS creates is changed through its declaration, not patched
     text = _Text(edit.span.file, lines, syntax_of(edit.span.file, lines), edit, obj)
     if text.syntax == "json" and edit.span.file.endswith(".tf.json") and edit.kind != "require_imdsv2":
         return _swapped_only(text)

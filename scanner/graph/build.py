@@ -338,10 +338,14 @@ class _Builder(GraphWriter):
                 eni_groups = True
                 self.edge(work.address, sg, "protected_by", d["span"], via=eni)
         # AWS gives the VPC's default group to instances launched with no group: when no
-        # template is used, or one of the templates (an override's, say) names none.
+        # template is used, or one of the templates (an override's, say) names none. A
+        # workload whose service names other groups then (EKS: the cluster group) gets those.
         templates_cover = bool(launching) and all(t.security_groups for t in launching)
         if not (own_groups or eni_groups or templates_cover):
-            for vpc in vpcs:
+            fallback = work.fallback_security_groups if isinstance(work, AutoScalingGroup) else ()
+            for ref in fallback:
+                self.link(work, ref, (SecurityGroup,), "protected_by", "fallback_security_groups")
+            for vpc in () if fallback else vpcs:
                 self.edge(
                     work.address, self.defaults.default_sg(vpc, work.span), "protected_by", work.span, default=True
                 )
