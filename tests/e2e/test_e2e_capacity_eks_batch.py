@@ -137,3 +137,11 @@ def test_the_remote_access_fix_names_the_block_and_offers_no_patch(
     assert [(f["location"]["file"], f["location"]["line"]) for f in fixes] == [at(DEFAULTS, file, *needles)]
     assert "patch" not in fixes[0]
     assert "ource" in fixes[0]["remediation"]  # source_security_group_ids / SourceSecurityGroups
+
+
+def test_rule_added_to_the_cluster_group_through_vpc_config_opens_the_node_group() -> None:
+    """``aws_eks_cluster.x.vpc_config[0].cluster_security_group_id`` is computed by EKS: it
+    still names the cluster, whose group the node group without a template runs with."""
+    fixture = "eks-cluster-group-rule-added-through-vpc-config"
+    found = traits_of(fixture, "main.tf", "aws_eks_node_group.workers", REMOTE_ACCESS)
+    assert [located(t) for t in found] == [at(fixture, "main.tf", "ssh open")]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from scanner.values import Origin, ResourceRef, Span, SpannedDict, Unknown
+from scanner.values import Origin, ResourceRef, Span, SpannedDict, SpannedList, Unknown
 
 
 class EvalError(Exception):
@@ -106,6 +106,13 @@ class ResourceObject(ObjectValue):
             ref = ResourceRef(self.address, name)
             if ref not in value.refs:
                 return Unknown(value.reason, (ref, *value.refs), value.origins)
+        if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+            blocks = [ResourceBlock.of(item, self, name) if isinstance(item, dict) else item for item in value]
+            if isinstance(value, SpannedList):
+                found = SpannedList(blocks, span=value.span, item_spans=value.item_spans)
+                found.item_existence = value.item_existence
+                return found
+            return blocks
         return value
 
     def index(self, key: Any) -> Any:
@@ -115,6 +122,35 @@ class ResourceObject(ObjectValue):
 
     def finalize(self) -> Any:
         return Unknown(f"the whole object {self.address}", (ResourceRef(self.address, "id"),))
+
+
+class ResourceBlock(SpannedDict):
+    """A nested block of a resource as configured (``aws_eks_cluster.x.vpc_config[0]``). An
+    attribute the block does not set is one the provider computes in it
+    (``cluster_security_group_id``): Unknown, still naming the resource, rather than the
+    error a plain object without that attribute is."""
+
+    __slots__ = ("block", "owner")
+
+    def __init__(self, *args: Any, owner: ResourceObject, block: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.block = block
+
+    @staticmethod
+    def of(item: dict[str, Any], owner: ResourceObject, block: str) -> ResourceBlock:
+        found = ResourceBlock(item, owner=owner, block=block)
+        if isinstance(item, SpannedDict):
+            found.span, found.key_spans, found.set_spans = item.span, item.key_spans, item.set_spans
+        return found
+
+    def computed(self, name: str) -> Unknown:
+        where = f"{self.owner.address}.{self.block}[].{name}"
+        return Unknown(
+            f"{where} is known only after apply",
+            (ResourceRef(self.owner.address, name),),
+            (Origin("attribute", where, self.owner.span),),
+        )
 
 
 class DataObject(ObjectValue):

@@ -19,6 +19,7 @@ from scanner.loaders.terraform.eval.functions import (
 from scanner.loaders.terraform.eval.objects import (
     EvalError,
     ObjectValue,
+    ResourceBlock,
     ResourceObject,
 )
 from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, SpannedList, Unknown
@@ -51,6 +52,8 @@ def get_attr(value: Any, name: str) -> Any:
     if isinstance(value, dict):
         if name in value:
             return value[name]
+        if isinstance(value, ResourceBlock):
+            return value.computed(name)
         raise EvalError(f"the object has no attribute {name!r}")
     if isinstance(value, list):
         refs = tuple(ResourceRef(item.address, name) for item in value if isinstance(item, ResourceObject))
