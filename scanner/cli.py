@@ -269,7 +269,7 @@ def scan(
     if chosen is OutputFormat.sarif:
         _write(render_sarif_text(result, known), output)
     elif chosen is OutputFormat.json:
-        _write(render_json_text(shown, in_baseline), output)
+        _write_json_report(shown, output, in_baseline)
     else:
         _write_text_report(shown, output, show_suppressed, in_baseline)
     if timings:
@@ -463,10 +463,16 @@ def render_sarif_text(result: ScanResult, known: set[str] | None) -> str:
     return render_sarif(result, baseline=known)
 
 
-def render_json_text(result: ScanResult, in_baseline: Hidden | None = None) -> str:
-    from scanner.reports.json_report import render_json
+def _write_json_report(result: ScanResult, output: Path | None, in_baseline: Hidden | None = None) -> None:
+    """Written as it is rendered (``json_report.write_json``): a large report is never held
+    whole in memory."""
+    from scanner.reports.json_report import write_json
 
-    return render_json(result, in_baseline=in_baseline)
+    if output is None:
+        write_json(result, sys.stdout.write, in_baseline=in_baseline)
+        return
+    with output.open("w", encoding="utf-8") as stream:
+        write_json(result, stream.write, in_baseline=in_baseline)
 
 
 def _stdout_console() -> Console:

@@ -6,7 +6,7 @@ Output is deterministic: exposures sorted by severity, then configuration and wo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from scanner import __version__
@@ -45,26 +45,40 @@ def render_json(result: ScanResult, *, in_baseline: Hidden | None = None) -> str
     return dumps_indented(report_data(result, in_baseline=in_baseline)) + "\n"
 
 
-def report_data(result: ScanResult, *, in_baseline: Hidden | None = None) -> dict[str, Any]:
+def write_json(result: ScanResult, write: Callable[[str], object], *, in_baseline: Hidden | None = None) -> None:
+    """``render_json``'s text handed to ``write`` in pieces, each exposure rendered as it is
+    written: a 10,000-workload report is never held whole, as objects or as text."""
+    from scanner.reports.json_text import write_indented
+
+    write_indented(report_data(result, in_baseline=in_baseline, lazy=True), write)
+    write("\n")
+
+
+def report_data(result: ScanResult, *, in_baseline: Hidden | None = None, lazy: bool = False) -> dict[str, Any]:
+    """The report as data; ``lazy``: its exposures are rendered only as they are written
+    (``json_text.LazyItems``)."""
+    from scanner.reports.json_text import LazyItems
+
     index = SuppressionIndex.of(result)
     exposures = sorted(result.exposures, key=lambda e: (-e.rank, e.configuration, e.workload))
-    rendered = [_exposure(e, index) for e in exposures]
-    active = [e for e in rendered if not e["suppressed"]]
+    suppressions = [index.for_exposure(e) for e in exposures]
+    active = [e for e, found in zip(exposures, suppressions, strict=True) if not found]
+    rendered: list[dict[str, Any]] | LazyItems = (
+        LazyItems(_exposure(e, index, found) for e, found in zip(exposures, suppressions, strict=True))
+        if lazy
+        else [_exposure(e, index, found) for e, found in zip(exposures, suppressions, strict=True)]
+    )
     errors = sorted(set(result.all_errors), key=lambda e: (e.file, e.line, e.message))
     open_by_configuration: dict[str, list[OpenInput]] = {}
-    for item in open_inputs(e for e, shown in zip(exposures, rendered, strict=True) if not shown["suppressed"]):
+    for item in open_inputs(active):
         open_by_configuration.setdefault(item.configuration, []).append(item)
     warnings = sorted(set(result.all_warnings), key=lambda w: (w.file, w.line, w.message))
     summary: dict[str, Any] = {
-        "exposures": sum(1 for e in active if e["severity"] is not None),
-        "possible_exposures": sum(1 for e in active if e["severity"] is None),
-        "possibly_more_severe": sum(
-            1 for e in active if e["severity"] is not None and e["possible_severity"] is not None
-        ),
-        "suppressed_exposures": len(rendered) - len(active),
-        "by_severity": {
-            s.label: sum(1 for e in active if e["severity"] == s.label) for s in sorted(Severity, reverse=True)
-        },
+        "exposures": sum(1 for e in active if e.severity is not None),
+        "possible_exposures": sum(1 for e in active if e.severity is None),
+        "possibly_more_severe": sum(1 for e in active if e.severity is not None and e.possible_severity is not None),
+        "suppressed_exposures": len(exposures) - len(active),
+        "by_severity": {s.label: sum(1 for e in active if e.severity == s) for s in sorted(Severity, reverse=True)},
         "configurations": len(result.configurations),
         "unreadable_files": len({e.file for e in errors}),
     }
@@ -90,10 +104,7 @@ def report_data(result: ScanResult, *, in_baseline: Hidden | None = None) -> dic
             for c in sorted(result.configurations, key=lambda c: c.name)
         ],
         "exposures": rendered,
-        "fix_targets": [
-            target_data(t)
-            for t in remediation_targets(e for e, r in zip(exposures, rendered, strict=True) if not r["suppressed"])
-        ],
+        "fix_targets": [target_data(t) for t in remediation_targets(active)],
         "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in errors],
         "warnings": [{"file": w.file, "line": w.line, "message": w.message} for w in warnings],
         "notices": sorted(set(result.notices).union(*(c.notices for c in result.configurations))),
@@ -208,8 +219,7 @@ def _trait(exposure: Exposure, trait: Trait, suppression: Suppression | None) ->
     return rendered
 
 
-def _exposure(exposure: Exposure, index: SuppressionIndex) -> dict[str, Any]:
-    suppressions: Sequence[Suppression] = index.for_exposure(exposure)
+def _exposure(exposure: Exposure, index: SuppressionIndex, suppressions: Sequence[Suppression]) -> dict[str, Any]:
     rendered: dict[str, Any] = {
         "configuration": exposure.configuration,
         "workload": exposure.workload,

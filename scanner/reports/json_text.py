@@ -12,6 +12,7 @@ length of one call."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Iterator
 from json.encoder import encode_basestring  # the C implementation when available
 from typing import Any
 
@@ -24,6 +25,41 @@ _SHAPES: dict[tuple[str, tuple[Any, ...]], tuple[tuple[str, str], ...]] = {}
 
 class _NotPlain(Exception):
     """A value this writer leaves to ``json.dumps``."""
+
+
+class LazyItems:
+    """A list written as its items are made (``write_indented``): a large report's
+    exposures, each rendered, written and dropped in turn instead of held all at once."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.items)
+
+
+class _Sink(list[str]):
+    """The pieces written so far, handed to ``write`` now and then."""
+
+    def __init__(self, write: Callable[[str], object]) -> None:
+        super().__init__()
+        self.write = write
+
+    def flush(self) -> None:
+        self.write("".join(self))
+        self.clear()
+
+
+def write_indented(value: Any, write: Callable[[str], object]) -> None:
+    """``dumps_indented(value)`` handed to ``write`` in pieces; a ``LazyItems`` list is
+    rendered an item at a time. An item this writer cannot write exactly is written by
+    ``json.dumps`` (the rest of the text is already out)."""
+    sink = _Sink(write)
+    try:
+        _write(value, "", sink)
+        sink.flush()
+    finally:
+        _SHAPES.clear()
 
 
 def dumps_indented(value: Any) -> str:
@@ -39,7 +75,9 @@ def dumps_indented(value: Any) -> str:
 
 def _write(value: Any, indent: str, parts: list[str]) -> None:
     kind = type(value)  # containers first: scalars inside containers are written in place
-    if kind is dict:
+    if kind is LazyItems:
+        _write_lazy(value, indent, parts)
+    elif kind is dict:
         if value:
             _write_dict(value, indent, parts)
         else:
@@ -124,3 +162,21 @@ def _write_list(value: list[Any] | tuple[Any, ...], indent: str, parts: list[str
         else:
             _write(item, inner, parts)
     parts.append("\n" + indent + "]")
+
+
+def _write_lazy(value: LazyItems, indent: str, parts: list[str]) -> None:
+    inner = indent + _INDENT
+    written = False
+    for item in value:
+        parts.append(",\n" + inner if written else "[\n" + inner)
+        written = True
+        item_parts: list[str] = []
+        try:
+            _write(item, inner, item_parts)
+            parts.append("".join(item_parts))
+        except _NotPlain:
+            text = json.dumps(item, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+            parts.append(text.replace("\n", "\n" + inner))
+        if isinstance(parts, _Sink) and len(parts) > 64:
+            parts.flush()
+    parts.append("\n" + indent + "]" if written else "[]")

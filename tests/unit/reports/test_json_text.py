@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from scanner.reports.json_text import dumps_indented
+from scanner.reports.json_text import LazyItems, dumps_indented, write_indented
 
 
 class Colour(enum.Enum):
@@ -52,3 +52,33 @@ def test_values_it_does_not_write_itself_go_to_json_dumps(value: Any) -> None:
 def test_keys_of_one_report_are_not_kept_for_the_next() -> None:
     dumps_indented({"only-in-this-report": 1})
     assert dumps_indented({"other": {"only-in-this-report": 2}}) == reference({"other": {"only-in-this-report": 2}})
+
+
+@pytest.mark.parametrize("value", CASES)
+def test_written_in_pieces_is_the_same_text(value: Any) -> None:
+    pieces: list[str] = []
+    write_indented(value, pieces.append)
+    assert "".join(pieces) == reference(value)
+
+
+@pytest.mark.parametrize("items", [[], [{"b": 1, "a": [1, {}]}], [{"k": i} for i in range(200)], ["x", None, 3]])
+def test_lazy_items_are_written_as_the_list_they_make(items: list[Any]) -> None:
+    made: list[int] = []
+
+    def each() -> Any:
+        for n, item in enumerate(items):
+            made.append(n)
+            yield item
+
+    pieces: list[str] = []
+    write_indented({"z": 1, "exposures": LazyItems(each()), "a": "x"}, pieces.append)
+    assert "".join(pieces) == reference({"z": 1, "exposures": items, "a": "x"})
+    assert made == list(range(len(items)))
+    assert len(pieces) >= 1 + len(items) // 65  # handed out as it goes, not held to the end
+
+
+def test_a_lazy_item_the_fast_writer_cannot_write_falls_back_to_json_dumps() -> None:
+    items = [{"a": 1}, {"b": float("nan"), "d": [1, {"e": 2}]}, {"c": [2]}]
+    pieces: list[str] = []
+    write_indented({"exposures": LazyItems(iter(items))}, pieces.append)
+    assert "".join(pieces) == reference({"exposures": items})

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from scanner.findings import LoadError, ScanResult
-from scanner.reports.json_report import SCHEMA_VERSION, render_json
+from scanner.reports.json_report import SCHEMA_VERSION, render_json, write_json
 from scanner.reports.sarif import fingerprint, render_sarif
 from tests.support.paths import REPO
 from tests.support.reports_sample import FILES, sample_result
@@ -139,3 +139,9 @@ def test_deterministic(scan: ScanResult) -> None:
     scan.exposures.reverse()
     scan.configurations.reverse()
     assert render_json(scan) == first
+
+
+def test_report_written_in_pieces_is_the_rendered_report(scan: ScanResult) -> None:
+    pieces: list[str] = []
+    write_json(scan, pieces.append)
+    assert "".join(pieces) == render_json(scan)
