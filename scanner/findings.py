@@ -78,10 +78,21 @@ class Configuration:
     unknown_values: int = 0  # how many values stayed Unknown while loading
     resource_count: int | None = None  # set on a summary whose resources were dropped (scanner.result_cache)
     watched: list[str] = field(default_factory=list)  # folders and files looked for but not read (module sources)
+    not_analysed_count: dict[str, int] | None = None  # set on a summary whose resources were dropped
 
     @property
     def resource_total(self) -> int:
         return len(self.resources) if self.resource_count is None else self.resource_count
+
+    def not_analysed(self) -> dict[str, int]:
+        """The resources of each type that runs compute iacscan does not analyse
+        (``scanner.coverage``), by type."""
+        if self.not_analysed_count is not None:
+            return self.not_analysed_count
+        from scanner.coverage import not_analysed
+        from scanner.model import UnanalysedCompute
+
+        return not_analysed(r.kind for r in self.resources if isinstance(r, UnanalysedCompute))
 
 
 # --- findings ----------------------------------------------------------------------------

@@ -110,6 +110,12 @@ def made_by_aws(address: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True, kw_only=True, eq=False)
+class UnanalysedCompute(Resource):
+    """A resource that runs compute iacscan does not analyse (``scanner.coverage``): kept only
+    so the scan can say it was not looked at. ``kind`` is its resource type."""
+
+
 # --- workloads -------------------------------------------------------------------------
 
 

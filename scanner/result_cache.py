@@ -49,7 +49,12 @@ class JobResult:
 
 
 def summary(configuration: Configuration) -> Configuration:
-    return replace(configuration, resources=[], resource_count=configuration.resource_total)
+    return replace(
+        configuration,
+        resources=[],
+        resource_count=configuration.resource_total,
+        not_analysed_count=configuration.not_analysed(),
+    )
 
 
 def request_key(options: ScanOptions) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from scanner import __version__
+from scanner.coverage import why_not_analysed
 from scanner.findings import (
     SHOWN_FIXES,
     Evidence,
@@ -31,7 +32,7 @@ from scanner.values import Origin, Span
 if TYPE_CHECKING:
     from scanner.baseline import Hidden
 
-SCHEMA_VERSION = "2.1"  # see docs/json-report.md for what each version added
+SCHEMA_VERSION = "2.2"  # see docs/json-report.md for what each version added
 
 
 TARGET_WORKLOADS_SHOWN = 10  # per remediation target: the first workloads it changes
@@ -105,6 +106,11 @@ def report_data(result: ScanResult, *, in_baseline: Hidden | None = None, lazy: 
         ],
         "exposures": rendered,
         "fix_targets": [target_data(t) for t in remediation_targets(active)],
+        "not_analysed": [
+            {"configuration": c.name, "type": kind, "count": count, "why": why_not_analysed(kind)}
+            for c in sorted(result.configurations, key=lambda c: c.name)
+            for kind, count in c.not_analysed().items()
+        ],
         "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in errors],
         "warnings": [{"file": w.file, "line": w.line, "message": w.message} for w in warnings],
         "notices": sorted(set(result.notices).union(*(c.notices for c in result.configurations))),

@@ -70,6 +70,11 @@ def _blocks(result: ScanResult, show_suppressed: bool, in_baseline: Hidden | Non
         yield [[(f"warning: {warning}", "yellow")]]
     for notice in sorted(set(result.notices).union(*(c.notices for c in result.configurations))):
         yield [[(f"note: {notice}", "dim")]]
+    for configuration in sorted(result.configurations, key=lambda c: c.name):
+        counted = configuration.not_analysed()
+        if counted:
+            listed = ", ".join(f"{kind} ({count})" for kind, count in counted.items())
+            yield [[(f"not analysed: {configuration.name}: {listed} run compute iacscan does not check", "yellow")]]
     for _configuration, suppression in index.without_reason():
         yield [
             [

@@ -15,7 +15,8 @@ from typing import Final
 from scanner.adapters.cloudformation import batch, ec2, eks, elb, iam, nacl, security_group, vpc
 from scanner.adapters.common import DEPLOYMENT, static_routes
 from scanner.adapters.raw import RawResource
-from scanner.model import Resource, VpnConnection
+from scanner.coverage import runs_unanalysed_compute
+from scanner.model import Resource, UnanalysedCompute, VpnConnection
 from scanner.options import ScanOptions
 from scanner.values import SpannedDict, Unknown
 
@@ -72,6 +73,8 @@ def to_model(raw: RawResource, options: ScanOptions) -> list[Resource]:
     """The model objects for one CloudFormation resource ([] for types we do not model)."""
     mapper = MAPPERS.get(raw.type)
     if mapper is None:
+        if runs_unanalysed_compute(raw.type, MAPPERS):
+            return [UnanalysedCompute(address=raw.address, kind=raw.type, span=raw.span, existence=raw.existence)]
         return []
     body = raw.body if isinstance(raw.body, SpannedDict) else SpannedDict(raw.body or {}, span=raw.span)
     return mapper(RawResource(raw.address, raw.type, body, raw.span, raw.assumptions, raw.existence))

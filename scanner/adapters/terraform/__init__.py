@@ -27,8 +27,9 @@ from scanner.adapters.common import APPLY, static_routes
 from scanner.adapters.raw import RawResource
 from scanner.adapters.terraform import batch, default_vpc, ec2, eks, elb, iam, nacl, security_group, vpc
 from scanner.adapters.terraform.body import Body
+from scanner.coverage import runs_unanalysed_compute
 from scanner.findings import LoadError
-from scanner.model import Resource
+from scanner.model import Resource, UnanalysedCompute
 
 Mapper = Callable[[RawResource, Body], list[Resource]]
 
@@ -117,6 +118,8 @@ def to_model(raw: RawResource) -> list[Resource]:
     """One Terraform resource -> its model objects (none for types the scanner does not model)."""
     mapper = MAPPERS.get(raw.type)
     if mapper is None:
+        if runs_unanalysed_compute(raw.type, MAPPERS):
+            return [UnanalysedCompute(address=raw.address, kind=raw.type, span=raw.span, existence=raw.existence)]
         return []
     return mapper(raw, Body(raw.body, raw.span, raw.shown_span))
 

@@ -1,0 +1,105 @@
+"""Resource types that run compute which iacscan does not analyse, so that a scan that finds
+nothing in them is never read as "safe".
+
+Security Hub reports exposures on every EC2 instance that runs, however it was launched;
+iacscan analyses the declarations it models as workloads (``scanner.model.Instance`` and
+``AutoScalingGroup`` and the declarations mapped to them). Every type below runs servers,
+containers or functions that can hold a role, listen on a network or reach the internet,
+and is not analysed. A type an adapter maps (its ``MAPPERS`` entry) is analysed and never
+listed, even when it is named here: the table says what runs compute, the mappers what is
+modelled.
+
+Each type is counted once per configuration (``not_analysed``); reports list them after
+the findings (text) and under ``not_analysed`` (JSON).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
+from types import MappingProxyType
+from typing import Final
+
+_EMR = "EMR clusters run EC2 instances (primary, core, task) with their own security groups and role"
+_ECS = "ECS tasks run containers, on Fargate or on container instances (an Auto Scaling group is analysed)"
+_LAMBDA = "functions run with an execution role, in a VPC or not"
+_SAGEMAKER = "notebook instances are EC2 instances AWS manages, with direct internet access unless disabled"
+_GAMELIFT = "GameLift fleets run EC2 instances with inbound permissions of their own"
+_APPSTREAM = "AppStream streaming instances run in your subnets, with an IAM role"
+_IMAGE_BUILDER = "Image Builder launches EC2 build instances from its infrastructure configuration"
+_CLOUD9 = "a Cloud9 EC2 environment is an EC2 instance AWS launches for you"
+_DMS = "DMS replication instances run in your subnets and can be publicly accessible"
+_OPSWORKS = "OpsWorks instances are EC2 instances the stack launches"
+_LIGHTSAIL = "Lightsail instances are virtual servers with public addresses and their own firewall"
+_WORKSPACES = "WorkSpaces are desktops running in your directory's subnets"
+_APPRUNNER = "App Runner services run containers reachable from the internet by default"
+_CODEBUILD = "CodeBuild runs build containers with a service role, in your VPC or not"
+_FARGATE_PROFILE = "EKS Fargate profiles run pods on Fargate"
+_FLEET = "launches EC2 capacity"
+
+NOT_ANALYSED: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        # Terraform
+        "aws_emr_cluster": _EMR,
+        "aws_emr_instance_group": _EMR,
+        "aws_emr_instance_fleet": _EMR,
+        "aws_ecs_service": _ECS,
+        "aws_ecs_task_definition": _ECS,
+        "aws_lambda_function": _LAMBDA,
+        "aws_sagemaker_notebook_instance": _SAGEMAKER,
+        "aws_gamelift_fleet": _GAMELIFT,
+        "aws_appstream_fleet": _APPSTREAM,
+        "aws_appstream_image_builder": _APPSTREAM,
+        "aws_imagebuilder_infrastructure_configuration": _IMAGE_BUILDER,
+        "aws_cloud9_environment_ec2": _CLOUD9,
+        "aws_dms_replication_instance": _DMS,
+        "aws_opsworks_instance": _OPSWORKS,
+        "aws_lightsail_instance": _LIGHTSAIL,
+        "aws_workspaces_workspace": _WORKSPACES,
+        "aws_apprunner_service": _APPRUNNER,
+        "aws_codebuild_project": _CODEBUILD,
+        "aws_eks_fargate_profile": _FARGATE_PROFILE,
+        "aws_spot_instance_request": _FLEET,
+        "aws_spot_fleet_request": _FLEET,
+        "aws_ec2_fleet": _FLEET,
+        "aws_elastic_beanstalk_environment": _FLEET,
+        # CloudFormation (and SAM)
+        "AWS::EMR::Cluster": _EMR,
+        "AWS::EMR::InstanceGroupConfig": _EMR,
+        "AWS::EMR::InstanceFleetConfig": _EMR,
+        "AWS::ECS::Service": _ECS,
+        "AWS::ECS::TaskDefinition": _ECS,
+        "AWS::Lambda::Function": _LAMBDA,
+        "AWS::Serverless::Function": _LAMBDA,
+        "AWS::SageMaker::NotebookInstance": _SAGEMAKER,
+        "AWS::GameLift::Fleet": _GAMELIFT,
+        "AWS::AppStream::Fleet": _APPSTREAM,
+        "AWS::AppStream::ImageBuilder": _APPSTREAM,
+        "AWS::ImageBuilder::InfrastructureConfiguration": _IMAGE_BUILDER,
+        "AWS::Cloud9::EnvironmentEC2": _CLOUD9,
+        "AWS::DMS::ReplicationInstance": _DMS,
+        "AWS::OpsWorks::Instance": _OPSWORKS,
+        "AWS::Lightsail::Instance": _LIGHTSAIL,
+        "AWS::WorkSpaces::Workspace": _WORKSPACES,
+        "AWS::AppRunner::Service": _APPRUNNER,
+        "AWS::CodeBuild::Project": _CODEBUILD,
+        "AWS::EKS::FargateProfile": _FARGATE_PROFILE,
+        "AWS::EC2::SpotFleet": _FLEET,
+        "AWS::EC2::EC2Fleet": _FLEET,
+        "AWS::ElasticBeanstalk::Environment": _FLEET,
+    }
+)
+
+
+def runs_unanalysed_compute(resource_type: str, mapped: Collection[str]) -> bool:
+    """Whether ``resource_type`` runs compute that no mapper in ``mapped`` analyses."""
+    return resource_type in NOT_ANALYSED and resource_type not in mapped
+
+
+def not_analysed(types: Iterable[str]) -> dict[str, int]:
+    """How many resources of each not-analysed type, by type name."""
+    return dict(sorted(Counter(types).items()))
+
+
+def why_not_analysed(resource_type: str) -> str:
+    return NOT_ANALYSED.get(resource_type, "")

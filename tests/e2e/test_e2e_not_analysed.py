@@ -1,0 +1,61 @@
+"""Resource types that run compute iacscan does not analyse are listed after each scan, once
+per type with a count, in text and JSON, and survive the result cache: silence about them
+is never mistaken for safety (fixtures/coverage/compute-not-analysed-is-listed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from scanner.adapters.cloudformation import MAPPERS as CFN_MAPPERS
+from scanner.adapters.terraform import MAPPERS as TF_MAPPERS
+from scanner.cli import app
+from scanner.coverage import NOT_ANALYSED, runs_unanalysed_compute
+from tests.support.paths import REPO
+
+FIXTURE = REPO / "fixtures" / "coverage" / "compute-not-analysed-is-listed"
+EXPECTED = {
+    "main.tf": {"aws_ecs_service": 1, "aws_ecs_task_definition": 1, "aws_lambda_function": 2},
+    "template.yaml": {"AWS::EMR::Cluster": 1, "AWS::Lambda::Function": 2},
+}
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(app, ["scan", *args, "--fail-on", "none"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def json_report(target: Path, cache: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(run(str(target), "--format", "json", "--cache-dir", str(cache)))
+    return loaded
+
+
+@pytest.mark.parametrize("file", sorted(EXPECTED))
+def test_json_lists_each_type_once_with_its_count_cold_and_warm(file: str, tmp_path: Path) -> None:
+    for _ in range(2):  # the second scan comes from the result cache
+        report = json_report(FIXTURE / file, tmp_path / "cache")
+        rows = report["not_analysed"]
+        assert {r["type"]: r["count"] for r in rows} == EXPECTED[file]
+        assert all(r["why"] for r in rows)
+        assert {r["configuration"] for r in rows} == {c["name"] for c in report["configurations"]}
+        assert report["schema_version"] == "2.2"
+
+
+def test_text_says_what_was_not_analysed(tmp_path: Path) -> None:
+    out = run(str(FIXTURE / "main.tf"), "--cache-dir", str(tmp_path))
+    line = next(line for line in out.splitlines() if line.startswith("not analysed:"))
+    assert "aws_lambda_function (2)" in line and "aws_ecs_service (1)" in line
+    assert "aws_instance" not in line
+
+
+def test_a_mapped_type_is_analysed_and_never_listed() -> None:
+    for mappers in (TF_MAPPERS, CFN_MAPPERS):
+        for resource_type in mappers:
+            assert not runs_unanalysed_compute(resource_type, mappers)
+    assert runs_unanalysed_compute("aws_lambda_function", TF_MAPPERS)
+    assert all(why for why in NOT_ANALYSED.values())
