@@ -160,6 +160,13 @@ def scan(
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the parse cache.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for loading (0: one per CPU).")] = 0,
+    template_url: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--template-url",
+            help="URL_PREFIX=DIR: nested stacks whose TemplateURL starts with URL_PREFIX are read from DIR.",
+        ),
+    ] = None,
     max_instances: Annotated[
         int | None,
         typer.Option(
@@ -208,6 +215,7 @@ def scan(
         skip_rule=skip_rule,
         max_file_size=max_file_size,
         max_instances=instance_bound,
+        template_url=template_url,
     )
     for refused_file in _var_file_problems(options):
         err.print(f"[red]error:[/red] {refused_file}", highlight=False)
@@ -306,6 +314,7 @@ def _options(
     skip_rule: list[str] | None = None,
     max_file_size: int = 20 * 1024 * 1024,
     max_instances: int | None = None,
+    template_url: list[str] | None = None,
 ) -> ScanOptions:
     """The scan's options from the command line, then the settings file, then the defaults.
     ``cache_dir``: None for no cache, True for the default folder."""
@@ -329,6 +338,10 @@ def _options(
         skip_rules=frozenset(settings.skip_rules) | frozenset(skip_rule or ()),
         assume_worst=assume_worst if assume_worst is not None else settings.assume_worst,
         max_instances=max_instances or DEFAULT_MAX_INSTANCES,
+        template_urls=tuple(
+            (prefix, Path(folder).resolve())
+            for prefix, folder in _key_values(template_url or [], "--template-url").items()
+        ),
     )
 
 

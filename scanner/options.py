@@ -27,6 +27,7 @@ class ScanOptions:
     jobs: int = 1  # worker processes for loading configurations
     assume_worst: bool = False  # --assume-worst: possible traits count as holding
     max_instances: int = DEFAULT_MAX_INSTANCES  # --max-instances: instances of one count/for_each block
+    template_urls: tuple[tuple[str, Path], ...] = ()  # --template-url URL_PREFIX=DIR: nested stacks from S3
 
     def display_path(self, path: Path) -> str:
         """The path as reports show it: relative to ``root`` when inside it."""

@@ -73,6 +73,7 @@ def request_key(options: ScanOptions) -> str:
         sorted(options.skip_rules),
         options.assume_worst,
         options.max_instances,
+        [(prefix, str(folder)) for prefix, folder in options.template_urls],
     )
     digest.update(repr(fields).encode())
     for path in options.var_files:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from scanner.findings import Configuration, ConfigurationKind, LoadError
 from scanner.loaders.cloudformation.decode import Template, TemplateCache
 from scanner.loaders.cloudformation.stack import Exports, LoadState, Stack
+from scanner.loaders.cloudformation.template_urls import TemplateFinder
 from scanner.options import ScanOptions
 
 
@@ -23,10 +24,14 @@ def load_configuration(
     cache: TemplateCache,
     exports: Exports,
     cdk: bool = False,
+    finder: TemplateFinder | None = None,
 ) -> LoadState:
-    """Load ``templates`` (top-level stacks) into one configuration's state."""
+    """Load ``templates`` (top-level stacks) into one configuration's state; ``finder``
+    matches nested stacks' S3 URLs to templates of the scanned tree."""
     templates = list(templates)
-    state = LoadState(options, kind, exports, cache, name, cdk=cdk, member_files={t.display for t in templates})
+    state = LoadState(
+        options, kind, exports, cache, name, cdk=cdk, member_files={t.display for t in templates}, finder=finder
+    )
     for template in templates:
         if template.document is None:
             state.files.append(template.display)

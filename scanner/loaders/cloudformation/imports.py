@@ -20,6 +20,7 @@ from scanner.loaders.cloudformation.configuration import load_configuration, to_
 from scanner.loaders.cloudformation.decode import Template, TemplateCache, as_mapping
 from scanner.loaders.cloudformation.nested import top_level_templates
 from scanner.loaders.cloudformation.stack import Exports, LoadState, exported_by
+from scanner.loaders.cloudformation.template_urls import TemplateFinder, templates_by_name
 from scanner.loaders.cloudformation.values import is_known
 from scanner.options import ScanOptions
 
@@ -28,9 +29,12 @@ def load_templates(paths: list[Path], options: ScanOptions) -> list[Configuratio
     """One Configuration per top-level template; nested-only templates load into their parents."""
     cache = TemplateCache(options)
     templates = [t for t in map(cache, paths) if t.is_template]  # a file that decoded as no template: not ours
-    top = top_level_templates(templates, options)
+    finder = TemplateFinder(
+        options.root, templates_by_name(options.root), lambda path: cache(path).is_template, options.template_urls
+    )
+    top = top_level_templates(templates, options, finder)
 
-    states = [load_configuration(t.display, "cloudformation", [t], options, cache, {}) for t in top]
+    states = [load_configuration(t.display, "cloudformation", [t], options, cache, {}, finder=finder) for t in top]
     exports: Exports = {}
     for state in states:
         for export_name, found in state.exports_out.items():
@@ -40,13 +44,13 @@ def load_templates(paths: list[Path], options: ScanOptions) -> list[Configuratio
         group = [top[i] for i in members]
         if len(members) > 1 and not _logical_ids_collide(group):
             name = " + ".join(t.display for t in group)
-            loaded.append(load_configuration(name, "cloudformation", group, options, cache, exports))
+            loaded.append(load_configuration(name, "cloudformation", group, options, cache, exports, finder=finder))
             continue
         for index in members:
             state = states[index]
             if state.imports_used & exports.keys():
                 state = load_configuration(
-                    state.configuration_name, "cloudformation", [top[index]], options, cache, exports
+                    state.configuration_name, "cloudformation", [top[index]], options, cache, exports, finder=finder
                 )
             if len(members) > 1:
                 state.notices.append(

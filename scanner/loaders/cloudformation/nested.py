@@ -10,9 +10,10 @@ A location that is not known offline names an *unknown child stack*, a notice (i
 are not scanned), never a local file: a dynamic reference (``{{resolve:ssm:...}}``, read at
 deploy time), a value that does not resolve (an ``Fn::Sub`` of a parameter without a value,
 a resource attribute), or a text that still holds a deploy-time placeholder
-(``templates/${AWS::Region}/child.yaml``). A URL (S3) is a notice too, and so is a missing
-location outside CDK. A local file outside the scanned root, a stack that nests itself, or
-one nested more than ``MAX_STACK_NESTING`` deep, is an error.
+(``templates/${AWS::Region}/child.yaml``). An S3 URL is matched to a template of the scanned
+tree (``template_urls``); one that matches none or several is an unknown child stack too, and
+any other URL, or a missing location outside CDK, is a notice. A local file outside the
+scanned root, a stack that nests itself, or one nested more than ``MAX_STACK_NESTING`` deep, is an error.
 
 A template that another template nests is not a configuration of its own; templates reached
 only through a nesting cycle are.
@@ -27,6 +28,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from scanner.loaders.cloudformation.decode import Template, as_mapping
+from scanner.loaders.cloudformation.template_urls import TemplateFinder
 from scanner.options import ScanOptions
 from scanner.values import ResourceRef, Unknown
 
@@ -90,8 +92,9 @@ def nests_itself_or_too_deep(path: Path, chain: tuple[Path, ...]) -> bool:
     return path.resolve() in chain or len(chain) > MAX_STACK_NESTING
 
 
-def nested_children(template: Template, options: ScanOptions) -> set[Path]:
-    """Local templates this one names as literal nested stack locations."""
+def nested_children(template: Template, options: ScanOptions, finder: TemplateFinder | None = None) -> set[Path]:
+    """Local templates this one names as literal nested stack locations, or as S3 URLs that
+    ``finder`` matches to one template of the tree."""
     found: set[Path] = set()
     if template.document is None:
         return found
@@ -102,13 +105,19 @@ def nested_children(template: Template, options: ScanOptions) -> set[Path]:
         location = properties.get(STACK_TYPES[str(node.get("Type"))])
         if _is_local(location):
             found.add((template.path.parent / str(location)).resolve())
+        elif finder is not None:
+            match = finder.match(location, location if isinstance(location, str) else None)
+            if match is not None and match.path is not None:
+                found.add(match.path.resolve())
     return found
 
 
-def top_level_templates(templates: list[Template], options: ScanOptions) -> list[Template]:
+def top_level_templates(
+    templates: list[Template], options: ScanOptions, finder: TemplateFinder | None = None
+) -> list[Template]:
     """The templates that are configurations of their own: those no other template nests,
     and those only reached through a nesting cycle; each once."""
-    children: dict[Path, set[Path]] = {t.path.resolve(): nested_children(t, options) for t in templates}
+    children: dict[Path, set[Path]] = {t.path.resolve(): nested_children(t, options, finder) for t in templates}
     nested = set().union(*children.values()) if children else set()
     top = [t for t in templates if t.path.resolve() not in nested]
     reached = _reachable({t.path.resolve() for t in top}, children)

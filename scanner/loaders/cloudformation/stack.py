@@ -50,6 +50,7 @@ from scanner.loaders.cloudformation.nested import (
     nests_itself_or_too_deep,
     unknown_location,
 )
+from scanner.loaders.cloudformation.template_urls import TemplateFinder, UrlMatch
 from scanner.loaders.cloudformation.values import (
     KNOWN_PSEUDO,
     MAX_DEPTH,
@@ -120,6 +121,7 @@ class LoadState:
     unknown_values: int = 0
     cdk_logical_ids: dict[str, str] = field(default_factory=dict)
     member_files: set[str] = field(default_factory=set)  # top-level templates loaded together
+    finder: TemplateFinder | None = None  # nested stacks from S3 URLs (none in a CDK assembly)
 
 
 class Stack:
@@ -325,6 +327,15 @@ class Stack:
         location_key = STACK_TYPES.get(str(node.get("Type")), "TemplateURL")
         location = self._safe_value(properties.get(location_key))
         path = local_template(location, node, self.template.path.parent, self.state.cdk)
+        found = (
+            self.state.finder.match(properties.get(location_key), location)
+            if path is None and self.state.finder
+            else None
+        )
+        if found is not None:
+            path = self._url_template(logical_id, location_key, span, found)
+            if path is None:
+                return None
         if path is None:
             unknown_reason = unknown_location(location)
             if unknown_reason is not None:
@@ -361,6 +372,30 @@ class Stack:
         given = self._safe_value(properties.get("Parameters"))
         given = dict(given) if isinstance(given, dict) else {}
         return Stack(self.state, template, f"{self.prefix}{logical_id}.", given, self.chain)
+
+    def _url_template(self, logical_id: str, location_key: str, span: Span, found: UrlMatch) -> Path | None:
+        """The template a nested stack's S3 URL names, said in a notice; None (an unknown
+        child stack, said too) when no template or several match it."""
+        options = self.state.options
+        if found.path is None:
+            if found.candidates:
+                shown = ", ".join(options.display_path(p) for p in found.candidates)
+                what = f"matches several templates under the scanned root ({shown})"
+            else:
+                what = "matches no template under the scanned root"
+            self.state.notices.append(
+                f"{span}: nested stack {logical_id} is an unknown child stack: its {location_key} "
+                f"{found.written} {what}; map it with --template-url URL_PREFIX=DIR; its resources are not scanned"
+            )
+            return None
+        how = (
+            "--template-url" if found.explicit else "the one template under the scanned root whose path ends as it does"
+        )
+        self.state.notices.append(
+            f"{span}: nested stack {logical_id}: {location_key} {found.written} is read from "
+            f"{options.display_path(found.path)} ({how})"
+        )
+        return found.path
 
     def _safe_value(self, node: Any) -> Any:
         try:
