@@ -29,7 +29,11 @@ def test_child_from_a_literal_url_gets_the_parents_parameters() -> None:
     result = scanned(FIXTURE)
     web = next(e for e in result.exposures if e.workload == "Web.Server")
     ssh = [t for t in web.traits if t.rule_id == REMOTE_ACCESS]
-    assert [t.location.span.file for t in ssh] == ["stacks/web.yaml"]
+    # the value is set in the parent's Parameters: that is the line the user edits
+    parent = (FIXTURE / "parent.yaml").read_text(encoding="utf-8").splitlines()
+    assert [(t.location.span.file, parent[t.location.span.line - 1].strip()) for t in ssh] == [
+        ("parent.yaml", "SshCidr: 0.0.0.0/0")
+    ]
     assert "0.0.0.0/0" in ssh[0].message
     # the same child nested by a Sub'd URL, with the parent's 10.0.0.0/8: no remote access
     admin = next(e for e in result.exposures if e.workload == "Admin.Server")

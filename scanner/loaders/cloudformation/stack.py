@@ -190,6 +190,12 @@ class Stack:
                 value: Any = self.state.options.parameters[name]
             elif not top_level and given is not None and name in given:
                 value = given[name]
+                # the parent stack's Parameters entry is where the value is set (or, when
+                # that entry is a !Ref, wherever the parent's own parameter is set)
+                if isinstance(given, SpannedDict):
+                    set_span = (given.set_spans or {}).get(name) or given.key_spans.get(name)
+                    if set_span is not None:
+                        self.parameter_spans[name] = set_span
             elif "Default" in declaration:
                 value = self.value(declaration["Default"], 0)
                 default_span = self.spans.entry(key_node(declaration, "Default"), declaration["Default"])
@@ -370,7 +376,7 @@ class Stack:
                 )
             return None
         given = self._safe_value(properties.get("Parameters"))
-        given = dict(given) if isinstance(given, dict) else {}
+        given = given if isinstance(given, dict) else {}
         return Stack(self.state, template, f"{self.prefix}{logical_id}.", given, self.chain)
 
     def _url_template(self, logical_id: str, location_key: str, span: Span, found: UrlMatch) -> Path | None:
