@@ -329,13 +329,30 @@ _RULE_SOURCES = {
 }
 
 
+_BEANSTALK = frozenset({"aws_elastic_beanstalk_environment", "AWS::ElasticBeanstalk::Environment"})
+
+
 def _made_by_aws_edits(rule_id: str, obj: Resource, span: Span, declaration: str) -> Iterator[Edit]:
     """The edits of an object AWS creates for ``declaration``: the user changes the
     declaration at ``span``, never the object (no source patch is offered for it)."""
     cfn = obj.kind.startswith("AWS::")
-    if rule_id == imdsv1.ID and isinstance(obj, LaunchTemplate):
+    beanstalk = obj.kind in _BEANSTALK
+    if rule_id == imdsv1.ID and isinstance(obj, LaunchTemplate) and beanstalk:
+        said = f"set the option aws:autoscaling:launchconfiguration DisableIMDSv1 to true on {declaration}"
+        yield Edit("require_imdsv2", obj.address, span, said, rule_id)
+    elif rule_id == imdsv1.ID and isinstance(obj, LaunchTemplate):
         words = "MetadataOptions HttpTokens: required" if cfn else 'metadata_options http_tokens = "required"'
         yield Edit("require_imdsv2", obj.address, span, f"give {declaration} a launch template with {words}", rule_id)
+    elif rule_id in _GROUP_RULES and isinstance(obj, SecurityGroupRule) and obj.ingress and beanstalk:
+        # Beanstalk's SSH rule follows EC2KeyName / SSHSourceRestriction; its HTTP rules follow
+        # the environment type, which no one-line edit changes with the same effect.
+        if obj.from_port == 22 and obj.to_port == 22:
+            edit = _rule_edit(rule_id, obj, span)
+            said = (
+                f"set the option SSHSourceRestriction to a narrower source (or remove EC2KeyName): without it, "
+                f"Beanstalk opens tcp 22 of {declaration} to the internet"
+            )
+            yield replace(edit, description=said)
     elif rule_id in _GROUP_RULES and isinstance(obj, SecurityGroupRule) and obj.ingress:
         edit = _rule_edit(rule_id, obj, span)
         sources = _RULE_SOURCES.get(obj.kind)

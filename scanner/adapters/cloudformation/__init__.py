@@ -12,7 +12,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Final
 
-from scanner.adapters.cloudformation import batch, ec2, eks, elb, iam, nacl, security_group, vpc
+from scanner.adapters.cloudformation import batch, beanstalk, ec2, eks, elb, iam, nacl, security_group, vpc
 from scanner.adapters.common import DEPLOYMENT, static_routes
 from scanner.adapters.raw import RawResource
 from scanner.coverage import runs_unanalysed_compute
@@ -26,6 +26,7 @@ MAPPERS: Final[Mapping[str, Callable[[RawResource], list[Resource]]]] = MappingP
         "AWS::EC2::LaunchTemplate": ec2.map_launch_template,
         "AWS::AutoScaling::LaunchConfiguration": ec2.map_launch_configuration,
         "AWS::AutoScaling::AutoScalingGroup": ec2.map_auto_scaling_group,
+        "AWS::ElasticBeanstalk::Environment": beanstalk.map_environment,
         "AWS::EKS::Nodegroup": eks.map_nodegroup,
         "AWS::EKS::Cluster": eks.map_cluster,
         "AWS::Batch::ComputeEnvironment": batch.map_compute_environment,

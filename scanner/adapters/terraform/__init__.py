@@ -25,7 +25,7 @@ from typing import Final
 
 from scanner.adapters.common import APPLY, static_routes
 from scanner.adapters.raw import RawResource
-from scanner.adapters.terraform import batch, default_vpc, ec2, eks, elb, iam, nacl, security_group, vpc
+from scanner.adapters.terraform import batch, beanstalk, default_vpc, ec2, eks, elb, iam, nacl, security_group, vpc
 from scanner.adapters.terraform.body import Body
 from scanner.coverage import runs_unanalysed_compute
 from scanner.findings import LoadError
@@ -40,6 +40,7 @@ MAPPERS: Final[Mapping[str, Mapper]] = MappingProxyType(
         "aws_launch_template": ec2.map_launch_template,
         "aws_launch_configuration": ec2.map_launch_configuration,
         "aws_autoscaling_group": ec2.map_autoscaling_group,
+        "aws_elastic_beanstalk_environment": beanstalk.map_environment,
         "aws_ec2_instance_metadata_defaults": ec2.map_metadata_defaults,
         "aws_eks_node_group": eks.map_node_group,
         "aws_eks_cluster": eks.map_cluster,

@@ -1,0 +1,36 @@
+"""CloudFormation Elastic Beanstalk -> model: ``AWS::ElasticBeanstalk::Environment`` as a
+workload, from its ``OptionSettings`` (``scanner.adapters.beanstalk`` states what Beanstalk
+does)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scanner.adapters import beanstalk
+from scanner.adapters.cloudformation.fields import Fields, base_fields
+from scanner.adapters.raw import RawResource
+from scanner.model import Resource
+from scanner.values import SpannedDict, SpannedList, Unknown
+
+
+def _value(value: Any) -> Any:
+    if value is None or isinstance(value, (str, Unknown)):
+        return value
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def map_environment(raw: RawResource) -> list[Resource]:
+    fields = Fields(raw.body)
+    written = raw.body.get("OptionSettings") if isinstance(raw.body, dict) else None
+    settings: dict[tuple[str, str], beanstalk.Setting] = {}
+    for index, item in enumerate(written if isinstance(written, list) else []):
+        if not isinstance(item, dict):
+            continue
+        namespace, name = item.get("Namespace"), item.get("OptionName")
+        if not (isinstance(namespace, str) and isinstance(name, str)):
+            continue
+        span = item.span if isinstance(item, SpannedDict) else None
+        if isinstance(written, SpannedList) and index < len(written.item_spans):
+            span = written.item_spans[index] or span
+        settings[(namespace, name)] = beanstalk.Setting(_value(item.get("Value")), span or raw.span)
+    return beanstalk.environment_objects(base_fields(raw, fields, "EnvironmentName"), settings)
