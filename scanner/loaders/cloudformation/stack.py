@@ -124,6 +124,12 @@ class LoadState:
     finder: TemplateFinder | None = None  # nested stacks from S3 URLs (none in a CDK assembly)
 
 
+def _is_literal(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(_is_literal(item) for item in value)
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
 class Stack:
     """One template instance (top-level or nested): its parameters, conditions, resources."""
 
@@ -190,9 +196,10 @@ class Stack:
                 value: Any = self.state.options.parameters[name]
             elif not top_level and given is not None and name in given:
                 value = given[name]
-                # the parent stack's Parameters entry is where the value is set (or, when
-                # that entry is a !Ref, wherever the parent's own parameter is set)
-                if isinstance(given, SpannedDict):
+                # A literal the parent stack gives is set at its Parameters entry (or, when
+                # that entry is a !Ref, wherever the parent's own parameter is set); a
+                # reference stays where the child uses it.
+                if isinstance(given, SpannedDict) and _is_literal(value):
                     set_span = (given.set_spans or {}).get(name) or given.key_spans.get(name)
                     if set_span is not None:
                         self.parameter_spans[name] = set_span
