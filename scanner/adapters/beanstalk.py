@@ -148,7 +148,16 @@ def environment_objects(fields: Mapping[str, Any], settings: Settings) -> list[R
         found = settings.get((namespace, name))
         return found.span if found is not None else span
 
-    single = _is(_text(settings, ENVIRONMENT, "EnvironmentType"), "singleinstance")
+    kind_of_environment = _text(settings, ENVIRONMENT, "EnvironmentType")
+    single = _is(kind_of_environment, "singleinstance")
+    balanced = dict(inherited)  # what the load balancer is made with
+    if isinstance(kind_of_environment, Unknown) and inherited["existence"] is None:
+        # the load balancer exists only if the environment is load balanced
+        balanced["existence"] = Unknown(
+            f"EnvironmentType of {address} is not known offline (a load balancer only when LoadBalanced)",
+            kind_of_environment.refs,
+            kind_of_environment.origins,
+        )
     found: list[Resource] = []
     lb_group: SecurityGroup | None = None
     if not single:
@@ -193,7 +202,7 @@ def environment_objects(fields: Mapping[str, Any], settings: Settings) -> list[R
         scheme = _text(settings, VPC, "ELBScheme")
         lb_address = f"{address}/load_balancer"
         listener = Listener(
-            address=f"{lb_address}.listener[0]", span=span, port=80, protocol="HTTP", instance_port=80, **inherited
+            address=f"{lb_address}.listener[0]", span=span, port=80, protocol="HTTP", instance_port=80, **balanced
         )
         lb_subnets = _items(_text(settings, VPC, "ELBSubnets")) or _items(_text(settings, VPC, "Subnets"))
         balancer = LoadBalancer(
@@ -205,7 +214,7 @@ def environment_objects(fields: Mapping[str, Any], settings: Settings) -> list[R
             subnets=lb_subnets,
             security_groups=(ResourceRef(lb_group.address),),
             listeners=(listener,),
-            **inherited,
+            **balanced,
         )
         found.append(balancer)
         load_balancers = (ResourceRef(balancer.address),)

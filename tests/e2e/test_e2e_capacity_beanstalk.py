@@ -26,8 +26,9 @@ NAMES = {
         "web": "aws_elastic_beanstalk_environment.web",
         "single": "aws_elastic_beanstalk_environment.single",
         "internal": "aws_elastic_beanstalk_environment.internal",
+        "open_type": "aws_elastic_beanstalk_environment.open_type",
     },
-    "template.yaml": {"web": "Web", "single": "Single", "internal": "Internal"},
+    "template.yaml": {"web": "Web", "single": "Single", "internal": "Internal", "open_type": "OpenType"},
 }
 FILES = sorted(NAMES)
 
@@ -105,3 +106,12 @@ def test_fixes_name_the_option_and_offer_no_patch_for_what_beanstalk_creates(fil
 @pytest.mark.parametrize("file", FILES)
 def test_beanstalk_environments_are_analysed_not_listed_as_not_analysed(file: str) -> None:
     assert report(file)["not_analysed"] == []
+
+
+@pytest.mark.parametrize(
+    ("file", "origin"), [("main.tf", "var.environment_type"), ("template.yaml", "EnvironmentType")]
+)
+def test_environment_type_not_known_makes_the_load_balancer_path_possible(file: str, origin: str) -> None:
+    [found] = traits(file, "open_type", INTERNET)
+    assert found["verdict"] == "possible"
+    assert origin in [u["name"] for u in found["unknowns"]]
