@@ -12,7 +12,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Final
 
-from scanner.adapters.cloudformation import ec2, elb, iam, nacl, security_group, vpc
+from scanner.adapters.cloudformation import ec2, elb, fleets, iam, nacl, security_group, vpc
 from scanner.adapters.common import DEPLOYMENT, static_routes
 from scanner.adapters.raw import RawResource
 from scanner.model import Resource, VpnConnection
@@ -25,6 +25,8 @@ MAPPERS: Final[Mapping[str, Callable[[RawResource], list[Resource]]]] = MappingP
         "AWS::EC2::LaunchTemplate": ec2.map_launch_template,
         "AWS::AutoScaling::LaunchConfiguration": ec2.map_launch_configuration,
         "AWS::AutoScaling::AutoScalingGroup": ec2.map_auto_scaling_group,
+        "AWS::EC2::SpotFleet": fleets.map_spot_fleet,
+        "AWS::EC2::EC2Fleet": fleets.map_ec2_fleet,
         "AWS::EC2::VPC": vpc.map_vpc,
         "AWS::EC2::VPCCidrBlock": vpc.map_vpc_cidr_block,
         "AWS::EC2::Subnet": vpc.map_subnet,

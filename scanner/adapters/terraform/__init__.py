@@ -25,7 +25,7 @@ from typing import Final
 
 from scanner.adapters.common import APPLY, static_routes
 from scanner.adapters.raw import RawResource
-from scanner.adapters.terraform import default_vpc, ec2, elb, iam, nacl, security_group, vpc
+from scanner.adapters.terraform import default_vpc, ec2, elb, fleets, iam, nacl, security_group, vpc
 from scanner.adapters.terraform.body import Body
 from scanner.findings import LoadError
 from scanner.model import Resource
@@ -40,6 +40,9 @@ MAPPERS: Final[Mapping[str, Mapper]] = MappingProxyType(
         "aws_launch_configuration": ec2.map_launch_configuration,
         "aws_autoscaling_group": ec2.map_autoscaling_group,
         "aws_ec2_instance_metadata_defaults": ec2.map_metadata_defaults,
+        "aws_spot_instance_request": fleets.map_spot_instance_request,
+        "aws_spot_fleet_request": fleets.map_spot_fleet_request,
+        "aws_ec2_fleet": fleets.map_ec2_fleet,
         "aws_vpc": vpc.map_vpc,
         "aws_default_vpc": vpc.map_vpc,
         "aws_vpc_ipv4_cidr_block_association": vpc.map_vpc_cidr_association,
