@@ -157,11 +157,16 @@ class Instance(Resource):
     image: Ref | None = None  # ami-..., data.aws_ami ref, "resolve:ssm:...", Unknown
     user_data: MaybeStr = None
     network_interfaces: tuple[Ref, ...] = ()  # ENIs attached at launch
+    # Not "": this declaration cannot set metadata options (or AWS never receives what it
+    # writes), so ``metadata`` is None and the account default applies; the sentence says why.
+    metadata_unsupported: str = ""
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class LaunchTemplate(Resource):
-    """A launch template, or a launch configuration (``is_launch_configuration``)."""
+    """A launch template, or a launch configuration (``is_launch_configuration``), or what a
+    declaration writes inline instead of one (a Spot Fleet launch specification: then
+    ``metadata_unsupported`` says it cannot set metadata options, as for ``Instance``)."""
 
     is_launch_configuration: bool = False
     metadata: MetadataOptions | None = None
@@ -172,6 +177,7 @@ class LaunchTemplate(Resource):
     instance_profile: Ref | None = None
     image: Ref | None = None
     user_data: MaybeStr = None
+    metadata_unsupported: str = ""  # see Instance
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

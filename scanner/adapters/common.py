@@ -429,6 +429,18 @@ def nested_fields(
     }
 
 
+def comma_separated_refs(value: Any, phase: Phase) -> tuple[Ref, ...]:
+    """A subnet id field that may name several subnets separated by commas (a Spot Fleet
+    launch specification's ``subnet_id`` / ``SubnetId``): a literal is split; a value built
+    from references (``"${aws_subnet.a.id},${aws_subnet.b.id}"``, a ``join``, ``!Join``) is
+    its references; anything else (a list included) is read as references."""
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    if isinstance(value, Unknown) and value.refs:
+        return tuple(value.refs)
+    return as_refs(value, phase)
+
+
 def ipv6_address_count(count: MaybeInt, addresses: Any) -> MaybeInt:
     """How many IPv6 addresses an instance or interface gets: its count, else the number of
     addresses it lists (an unknown list: unknown). None when neither is set, an empty list

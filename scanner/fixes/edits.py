@@ -6,7 +6,9 @@ edit                   what changes (model, and the line the user edits)        
 =====================  =========================================================  ==========
 require_imdsv2         ``http_tokens = "required"`` on the instance, launch        imdsv1
                        template or account default the IMDSv1 trait points at
-                       (a template's users all inherit it)
+                       (a template's users all inherit it); where the
+                       declaration cannot set it (a spot instance request, a
+                       launch specification), the text names what can
 no_public_ip           ``associate_public_ip_address = false`` (instance, launch   public IP,
                        template, ENI) or ``map_public_ip_on_launch = false``       reachability
                        (subnet)
@@ -265,7 +267,10 @@ def _edits_at(rule_id: str, obj: Resource, span: Span, message: str) -> Iterator
         return
     cfn = obj.kind.startswith("AWS::")
     declaration = made_by_aws(obj.address)
-    if declaration is not None:
+    if rule_id == imdsv1.ID and isinstance(obj, (Instance, LaunchTemplate)) and obj.metadata_unsupported:
+        # the declaration cannot carry the setting: the edit is to launch from one that can
+        yield Edit("require_imdsv2", obj.address, span, _UNSUPPORTED_WORDS.get(obj.kind, _DEFAULTS_WORDS), rule_id)
+    elif declaration is not None:
         yield from _made_by_aws_edits(rule_id, obj, span, declaration)
     elif rule_id == imdsv1.ID and isinstance(obj, (Instance, LaunchTemplate, InstanceMetadataDefaults)):
         words = "set MetadataOptions HttpTokens: required" if cfn else 'set http_tokens = "required"'
@@ -361,6 +366,25 @@ def _made_by_aws_edits(rule_id: str, obj: Resource, span: Span, declaration: str
             said = f"{sources}: without them, AWS opens {ports} of {declaration} to the internet"
             edit = replace(edit, description=said)
         yield edit
+
+
+_DEFAULTS_WORDS = 'require IMDSv2 by default (aws_ec2_instance_metadata_defaults http_tokens = "required")'
+_UNSUPPORTED_WORDS = {
+    "aws_spot_instance_request": (
+        'launch it as an aws_instance with instance_market_options { market_type = "spot" } and '
+        'metadata_options { http_tokens = "required" } (a spot instance request cannot set them), '
+        f"or {_DEFAULTS_WORDS}"
+    ),
+    "aws_spot_fleet_request": (
+        "replace the launch_specification with a launch_template_config whose launch template sets "
+        f'http_tokens = "required" (a launch specification cannot), or {_DEFAULTS_WORDS}'
+    ),
+    "AWS::EC2::SpotFleet": (
+        "replace the LaunchSpecifications item with LaunchTemplateConfigs whose launch template sets "
+        "MetadataOptions HttpTokens: required (a launch specification cannot), or require IMDSv2 by "
+        "default in the account (ModifyInstanceMetadataDefaults)"
+    ),
+}
 
 
 def _rule_edit(rule_id: str, rule: SecurityGroupRule, span: Span) -> Edit:

@@ -18,10 +18,12 @@ require_imdsv2         ``optional`` -> ``required`` in ``http_tokens = "optional
                        inserted after the resource's first line (Terraform), a
                        ``MetadataOptions`` mapping under ``Properties`` (``AWS::EC2::Instance``,
                        ``AWS::AutoScaling::LaunchConfiguration``) or under
-                       ``LaunchTemplateData`` (``AWS::EC2::LaunchTemplate``), YAML or JSON
+                       ``LaunchTemplateData`` (``AWS::EC2::LaunchTemplate``), YAML or JSON;
+                       none where the declaration cannot set it (``metadata_unsupported``)
 no_public_ip           ``true`` -> ``false`` (``associate_public_ip_address``,
                        ``map_public_ip_on_launch``, ``AssociatePublicIpAddress``,
-                       ``MapPublicIpOnLaunch``); unset on an ``aws_instance`` without
+                       ``MapPublicIpOnLaunch``); unset on an ``aws_instance`` (or
+                       ``aws_spot_instance_request``) without
                        ``network_interface`` blocks, an ``aws_subnet`` / ``aws_default_subnet``
                        or an ``AWS::EC2::Subnet``: the attribute inserted, set to false. (A
                        launch template's and a CloudFormation instance's attribute lives in a
@@ -570,6 +572,8 @@ def _remove_list_items(text: _Text, span: Span, drop: Callable[[str], bool], all
 
 
 def _require_imdsv2(text: _Text) -> Patch:
+    if isinstance(text.obj, (Instance, LaunchTemplate)) and text.obj.metadata_unsupported:
+        return ()  # the declaration cannot carry the setting (a spot request, a launch specification)
     swapped = _swap_at(text, text.span.line)
     if swapped:
         return swapped
@@ -635,7 +639,8 @@ def _no_public_ip(text: _Text) -> Patch:
         if obj.kind not in ("aws_subnet", "aws_default_subnet"):
             return ()
         return _hcl_insert(text, ["map_public_ip_on_launch = false"])
-    if isinstance(obj, Instance) and not text.cfn and obj.kind == "aws_instance":
+    # the provider sends a spot instance request's associate_public_ip_address (fleets.py)
+    if isinstance(obj, Instance) and not text.cfn and obj.kind in ("aws_instance", "aws_spot_instance_request"):
         if obj.associate_public_ip is not None or obj.network_interfaces:
             return ()
         if any(re.match(r"^\s*network_interface\s*\{", line) for line in _object_lines(text)):

@@ -18,6 +18,11 @@ instance types launched from it ("for instance types c5.large, c5.xlarge (overri
 base template counts only when some instance launches from it (no overrides, or an override
 without a template of its own); its trait stays what it is for a group without overrides.
 
+A declaration that cannot set metadata options (``metadata_unsupported``: an
+``aws_spot_instance_request``, whose ``metadata_options`` the provider never sends to EC2; a
+Spot Fleet launch specification) runs with the account default, else AWS's: the message says
+why, and the trait points at the metadata options that go unread, else at the declaration.
+
 The trait points at the line to change: the ``http_tokens`` line that allows v1; else the
 metadata options block that lacks ``http_tokens``; else the resource that lacks the block:
 the launch template when the workload takes its options from one (that is where the fix
@@ -39,7 +44,7 @@ from scanner.analyses.imds import (
 )
 from scanner.analyses.unknowns import origins_of
 from scanner.findings import Evidence, PathStep, Trait
-from scanner.model import AutoScalingGroup, Resource
+from scanner.model import AutoScalingGroup, Instance, Resource
 from scanner.options import ScanOptions
 from scanner.rules.catalog import TAGS, Rule
 from scanner.rules.references import IMDS_DOC, IMDS_TRANSITION, INSTANCE_REFRESH
@@ -146,7 +151,21 @@ def _location(ctx: WorkloadContext, tokens: MetadataSetting, use: LaunchTemplate
     if template is not None and template_options is not None:
         return Evidence(template_options.span, template.address, 'metadata options without http_tokens = "required"')
     target: Resource = template if template is not None else workload
+    unsupported = _unsupported(ctx, use)
+    if unsupported:
+        # where the options the user wrote go unread, else the launch specification itself
+        return Evidence(target.span_of("metadata"), target.address, f"{unsupported}: IMDSv1 stays allowed")
     return Evidence(target.span, target.address, "no metadata options: IMDSv1 stays allowed")
+
+
+def _unsupported(ctx: WorkloadContext, use: LaunchTemplateUse | None) -> str:
+    """Why the workload (or the template it launches from) cannot set metadata options, when
+    it cannot (``metadata_unsupported``: a spot instance request, a launch specification)."""
+    workload = ctx.workload
+    if isinstance(workload, Instance) and workload.metadata_unsupported:
+        return workload.metadata_unsupported
+    template = ctx.launch_template if use is None else use.template
+    return template.metadata_unsupported if template is not None else ""
 
 
 def _written(tokens: MetadataSetting) -> tuple[Evidence, ...]:
@@ -187,7 +206,10 @@ def _message(
             f"{ctx.address} may allow IMDSv1{which}: http_tokens is not known offline "
             f'({tokens.value.reason}); assumed not "required"'
         )
-    if tokens.value is None:
+    unsupported = _unsupported(ctx, use)
+    if tokens.value is None and unsupported:
+        why = f'{unsupported}; instances get the account default, none here (AWS\'s default: http_tokens "optional")'
+    elif tokens.value is None:
         # an override's template is named: the group's other templates are set otherwise
         where = "" if use is None else f" of launch template {use.address}"
         if tokens.line is None and (own_metadata(ctx) is not None or template_metadata(ctx, use) is not None):
@@ -196,6 +218,8 @@ def _message(
             why = f'no metadata options{where} require IMDSv2 (AWS\'s default: http_tokens "optional")'
     else:
         why = f"http_tokens is {_shown(tokens.value)} {_describe_source(tokens)}"
+        if unsupported:
+            why += f" ({unsupported})"
     message = f"{ctx.address} allows IMDSv1{which}: {why}"
     if isinstance(endpoint.value, Unknown):
         message += f"; http_endpoint is not known offline ({endpoint.value.reason}), assumed enabled"

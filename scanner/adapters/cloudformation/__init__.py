@@ -12,7 +12,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Final
 
-from scanner.adapters.cloudformation import batch, beanstalk, ec2, eks, elb, iam, nacl, security_group, vpc
+from scanner.adapters.cloudformation import batch, beanstalk, ec2, eks, elb, fleets, iam, nacl, security_group, vpc
 from scanner.adapters.common import DEPLOYMENT, static_routes
 from scanner.adapters.raw import RawResource
 from scanner.coverage import runs_unanalysed_compute
@@ -30,6 +30,8 @@ MAPPERS: Final[Mapping[str, Callable[[RawResource], list[Resource]]]] = MappingP
         "AWS::EKS::Nodegroup": eks.map_nodegroup,
         "AWS::EKS::Cluster": eks.map_cluster,
         "AWS::Batch::ComputeEnvironment": batch.map_compute_environment,
+        "AWS::EC2::SpotFleet": fleets.map_spot_fleet,
+        "AWS::EC2::EC2Fleet": fleets.map_ec2_fleet,
         "AWS::EC2::VPC": vpc.map_vpc,
         "AWS::EC2::VPCCidrBlock": vpc.map_vpc_cidr_block,
         "AWS::EC2::Subnet": vpc.map_subnet,

@@ -69,7 +69,7 @@ def metadata_options(fields: Fields, *path: str | int) -> MetadataOptions | None
     return metadata
 
 
-def _primary_index(interfaces: Any) -> int | None:
+def primary_index(interfaces: Any) -> int | None:
     if not isinstance(interfaces, list):
         return None
     for index, item in enumerate(interfaces):
@@ -86,7 +86,7 @@ def map_instance(raw: RawResource) -> list[Resource]:
     body = raw.body
     fields = Fields(body)
     interfaces = fields.take("network_interfaces", "NetworkInterfaces")
-    primary = _primary_index(interfaces)
+    primary = primary_index(interfaces)
     enis: list[Resource] = []
     eni_refs: list[Ref] = []
     for index, item in items_of(interfaces):
@@ -157,7 +157,7 @@ def map_launch_template(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
     data = ("LaunchTemplateData",)
     interfaces = fields.take("network_interfaces", *data, "NetworkInterfaces")
-    primary = _primary_index(interfaces)
+    primary = primary_index(interfaces)
     groups = as_refs(fields.take("security_groups", *data, "SecurityGroupIds")) + as_refs(
         fields.take("security_groups", *data, "SecurityGroups")
     )

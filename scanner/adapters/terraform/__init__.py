@@ -25,7 +25,19 @@ from typing import Final
 
 from scanner.adapters.common import APPLY, static_routes
 from scanner.adapters.raw import RawResource
-from scanner.adapters.terraform import batch, beanstalk, default_vpc, ec2, eks, elb, iam, nacl, security_group, vpc
+from scanner.adapters.terraform import (
+    batch,
+    beanstalk,
+    default_vpc,
+    ec2,
+    eks,
+    elb,
+    fleets,
+    iam,
+    nacl,
+    security_group,
+    vpc,
+)
 from scanner.adapters.terraform.body import Body
 from scanner.coverage import runs_unanalysed_compute
 from scanner.findings import LoadError
@@ -45,6 +57,9 @@ MAPPERS: Final[Mapping[str, Mapper]] = MappingProxyType(
         "aws_eks_node_group": eks.map_node_group,
         "aws_eks_cluster": eks.map_cluster,
         "aws_batch_compute_environment": batch.map_compute_environment,
+        "aws_spot_instance_request": fleets.map_spot_instance_request,
+        "aws_spot_fleet_request": fleets.map_spot_fleet_request,
+        "aws_ec2_fleet": fleets.map_ec2_fleet,
         "aws_vpc": vpc.map_vpc,
         "aws_default_vpc": vpc.map_vpc,
         "aws_vpc_ipv4_cidr_block_association": vpc.map_vpc_cidr_association,
