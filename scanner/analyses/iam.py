@@ -486,7 +486,7 @@ def role_grants(role: RoleContext) -> list[Grant]:
 
 
 def _workload_kind(ctx: WorkloadContext) -> str:
-    return "auto_scaling_group" if isinstance(ctx.workload, AutoScalingGroup) else "instance"
+    return ctx.workload.capacity
 
 
 def _profile_line(ctx: WorkloadContext) -> Evidence | None:

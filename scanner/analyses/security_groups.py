@@ -43,7 +43,7 @@ from scanner.analyses.network import (
 from scanner.analyses.unknowns import may_not_exist, origins_of
 from scanner.findings import Evidence, PathStep, Trait
 from scanner.locations import written_evidence
-from scanner.model import AutoScalingGroup, SecurityGroupRule
+from scanner.model import SecurityGroupRule
 from scanner.protocols import ALL_PROTOCOLS, PROTOCOL_NAMES, TCP, UDP, normalize_protocol
 from scanner.values import Origin, Span, Unknown
 from scanner.workload import AttachedGroup, WorkloadContext
@@ -204,7 +204,7 @@ def _related(ctx: WorkloadContext, world: WorldRule) -> tuple[Evidence, ...]:
 def _path(ctx: WorkloadContext, world: WorldRule, ports: str) -> tuple[PathStep, ...]:
     group = world.attached.group
     workload = ctx.workload
-    kind = "auto_scaling_group" if isinstance(workload, AutoScalingGroup) else "instance"
+    kind = workload.capacity  # instance, auto_scaling_group, spot_fleet, eks_node_group ...
     return (
         PathStep("internet", "internet", ", ".join(world.sources), None, ports),
         PathStep("security_group", group.address, "security group of the workload", group.span, ports),
@@ -339,7 +339,7 @@ def pieced_trait(ctx: WorkloadContext, opening: PiecedOpening, rule_id: str, wha
         ),
     )
     workload = ctx.workload
-    kind = "auto_scaling_group" if isinstance(workload, AutoScalingGroup) else "instance"
+    kind = workload.capacity  # instance, auto_scaling_group, spot_fleet, eks_node_group ...
     path = (
         PathStep("internet", "internet", sources, None, str(ports)),
         PathStep("security_group", group.address, "security group of the workload", group.span, str(ports)),

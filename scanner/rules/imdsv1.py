@@ -44,7 +44,7 @@ from scanner.analyses.imds import (
 )
 from scanner.analyses.unknowns import origins_of
 from scanner.findings import Evidence, PathStep, Trait
-from scanner.model import AutoScalingGroup, Instance, Resource
+from scanner.model import Instance, Resource
 from scanner.options import ScanOptions
 from scanner.rules.catalog import TAGS, Rule
 from scanner.rules.references import IMDS_DOC, IMDS_TRANSITION, INSTANCE_REFRESH
@@ -102,7 +102,7 @@ def _trait(ctx: WorkloadContext, use: LaunchTemplateUse | None, mixed: bool) -> 
     if use is not None:
         properties["launch_template"] = use.address  # tells the templates' traits apart
     workload = ctx.workload
-    kind = "auto_scaling_group" if isinstance(workload, AutoScalingGroup) else "instance"
+    kind = workload.capacity  # instance, auto_scaling_group, spot_fleet, eks_node_group ...
     path: tuple[PathStep, ...] = (PathStep(kind, workload.address, "the workload", workload.span),)
     template = ctx.launch_template if use is None else use.template
     if template is not None:

@@ -80,7 +80,13 @@ try:
            "caught": caught_bugs(result), "resources": sum(len(c.resources) for c in result.configurations)}
 except BaseException:
     out = {"crash": traceback.format_exc()}
-out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM is this program's own high-water mark; ru_maxrss keeps the forking parent's (Linux
+# carries it across exec), so a large test process would be counted as the child's.
+try:
+    hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")]
+    out["peak_mb"] = int(hwm[0].split()[1]) / 1024
+except (OSError, IndexError, ValueError):
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))
 """
 

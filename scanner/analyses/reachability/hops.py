@@ -10,7 +10,7 @@ from scanner.analyses.network import (
     PortSet,
 )
 from scanner.findings import Evidence, PathStep
-from scanner.model import AutoScalingGroup, SecurityGroupRule
+from scanner.model import SecurityGroupRule
 from scanner.values import Origin, Span
 from scanner.workload import AttachedGroup, Placement, ResolvedRoute, WorkloadContext
 
@@ -83,7 +83,7 @@ def table_step(placement: Placement) -> PathStep:
 
 
 def workload_step(ctx: WorkloadContext, ports: PortSet | None = None) -> PathStep:
-    kind = "auto_scaling_group" if isinstance(ctx.workload, AutoScalingGroup) else "instance"
+    kind = ctx.workload.capacity  # instance, auto_scaling_group, spot_fleet, eks_node_group ...
     return step(kind, ctx.address, f"the workload {ctx.address}", ctx.workload.span, ports)
 
 
