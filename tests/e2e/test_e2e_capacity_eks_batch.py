@@ -145,3 +145,14 @@ def test_rule_added_to_the_cluster_group_through_vpc_config_opens_the_node_group
     fixture = "eks-cluster-group-rule-added-through-vpc-config"
     found = traits_of(fixture, "main.tf", "aws_eks_node_group.workers", REMOTE_ACCESS)
     assert [located(t) for t in found] == [at(fixture, "main.tf", "ssh open")]
+
+
+def test_node_group_attached_to_an_internet_facing_nlb_is_reached_through_it() -> None:
+    """``aws_autoscaling_attachment`` naming the node group's Auto Scaling group puts it
+    behind the NLB's target group, as for any Auto Scaling group."""
+    fixture = "eks-node-group-behind-internet-facing-nlb"
+    [found] = traits_of(fixture, "main.tf", "aws_eks_node_group.ng", "ec2-internet-reachable")
+    kinds = [step["kind"] for step in found["path"]]
+    assert "load_balancer" in kinds and "listener" in kinds
+    assert located(found) == at(fixture, "main.tf", "node port open")
+    assert "tcp 30080" in found["message"]
