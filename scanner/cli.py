@@ -339,8 +339,10 @@ def _options(
         assume_worst=assume_worst if assume_worst is not None else settings.assume_worst,
         max_instances=max_instances or DEFAULT_MAX_INSTANCES,
         template_urls=tuple(
-            (prefix, Path(folder).resolve())
-            for prefix, folder in _key_values(template_url or [], "--template-url").items()
+            {
+                **settings.template_urls,
+                **{k: Path(v).resolve() for k, v in _key_values(template_url or [], "--template-url").items()},
+            }.items()
         ),
     )
 

@@ -3,11 +3,21 @@ nothing in them is never read as "safe".
 
 Security Hub reports exposures on every EC2 instance that runs, however it was launched;
 iacscan analyses the declarations it models as workloads (``scanner.model.Instance`` and
-``AutoScalingGroup`` and the declarations mapped to them). Every type below runs servers,
+``AutoScalingGroup`` and the declarations mapped to them: instances, Auto Scaling groups,
+Spot requests and fleets, EC2 Fleets, EKS managed node groups, Batch EC2/Spot compute
+environments, Elastic Beanstalk environments). Every type in ``NOT_ANALYSED`` runs servers,
 containers or functions that can hold a role, listen on a network or reach the internet,
-and is not analysed. A type an adapter maps (its ``MAPPERS`` entry) is analysed and never
-listed, even when it is named here: the table says what runs compute, the mappers what is
-modelled.
+and is not analysed; no adapter maps it (a test keeps it so). A type an adapter maps is
+analysed and never listed; where only some of its resources run compute iacscan does not
+analyse (a Batch compute environment on Fargate), its mapper emits an ``UnanalysedCompute``
+for those, and ``PARTLY_ANALYSED`` says why.
+
+Not listed on purpose: managed data services (RDS, Aurora, Neptune, DocumentDB,
+ElastiCache, OpenSearch, MSK, Amazon MQ, Redshift) run engines AWS operates on instances
+AWS manages, with no role and no code of the user's; their exposure is a data store's
+(a public endpoint, a security group), not a workload's. Declarations that launch nothing
+themselves (an ECS cluster, an EKS cluster, a launch template, a capacity reservation) are
+not listed either: what runs in them is (node groups, services, Auto Scaling groups).
 
 Each type is counted once per configuration (``not_analysed``); reports list them after
 the findings (text) and under ``not_analysed`` (JSON).
@@ -35,7 +45,11 @@ _WORKSPACES = "WorkSpaces are desktops running in your directory's subnets"
 _APPRUNNER = "App Runner services run containers reachable from the internet by default"
 _CODEBUILD = "CodeBuild runs build containers with a service role, in your VPC or not"
 _FARGATE_PROFILE = "EKS Fargate profiles run pods on Fargate"
-_FLEET = "launches EC2 capacity"
+_DATA_PIPELINE = "Data Pipeline launches EC2 instances (Ec2Resource) and EMR clusters for its activities, with a role"
+_GLUE_JOB = "Glue jobs run your scripts with a role, in your VPC through a connection or not"
+_GLUE_DEV_ENDPOINT = "Glue development endpoints are servers reachable by SSH, in your VPC or public, with a role"
+_MWAA = "MWAA environments run your Airflow DAGs with an execution role; the web server can be public"
+_BATCH_FARGATE = "Batch compute environments on Fargate (FARGATE, FARGATE_SPOT) run job containers on Fargate"
 
 NOT_ANALYSED: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -59,10 +73,10 @@ NOT_ANALYSED: Final[Mapping[str, str]] = MappingProxyType(
         "aws_apprunner_service": _APPRUNNER,
         "aws_codebuild_project": _CODEBUILD,
         "aws_eks_fargate_profile": _FARGATE_PROFILE,
-        "aws_spot_instance_request": _FLEET,
-        "aws_spot_fleet_request": _FLEET,
-        "aws_ec2_fleet": _FLEET,
-        "aws_elastic_beanstalk_environment": _FLEET,
+        "aws_datapipeline_pipeline_definition": _DATA_PIPELINE,
+        "aws_glue_job": _GLUE_JOB,
+        "aws_glue_dev_endpoint": _GLUE_DEV_ENDPOINT,
+        "aws_mwaa_environment": _MWAA,
         # CloudFormation (and SAM)
         "AWS::EMR::Cluster": _EMR,
         "AWS::EMR::InstanceGroupConfig": _EMR,
@@ -84,9 +98,20 @@ NOT_ANALYSED: Final[Mapping[str, str]] = MappingProxyType(
         "AWS::AppRunner::Service": _APPRUNNER,
         "AWS::CodeBuild::Project": _CODEBUILD,
         "AWS::EKS::FargateProfile": _FARGATE_PROFILE,
-        "AWS::EC2::SpotFleet": _FLEET,
-        "AWS::EC2::EC2Fleet": _FLEET,
-        "AWS::ElasticBeanstalk::Environment": _FLEET,
+        "AWS::DataPipeline::Pipeline": _DATA_PIPELINE,
+        "AWS::Glue::Job": _GLUE_JOB,
+        "AWS::Glue::DevEndpoint": _GLUE_DEV_ENDPOINT,
+        "AWS::MWAA::Environment": _MWAA,
+    }
+)
+
+
+# Types an adapter maps, of which some resources run compute that is not analysed (the
+# mapper says which, with an ``UnanalysedCompute``): which ones, and why they are listed.
+PARTLY_ANALYSED: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
+    {
+        "aws_batch_compute_environment": ("on Fargate", _BATCH_FARGATE),
+        "AWS::Batch::ComputeEnvironment": ("on Fargate", _BATCH_FARGATE),
     }
 )
 
@@ -102,4 +127,11 @@ def not_analysed(types: Iterable[str]) -> dict[str, int]:
 
 
 def why_not_analysed(resource_type: str) -> str:
-    return NOT_ANALYSED.get(resource_type, "")
+    """What resources of ``resource_type`` run that is not analysed ("" for a type not listed)."""
+    return NOT_ANALYSED.get(resource_type) or PARTLY_ANALYSED.get(resource_type, ("", ""))[1]
+
+
+def shown_type(resource_type: str) -> str:
+    """The type as a report names it: with which of its resources, when only some are listed."""
+    which = PARTLY_ANALYSED.get(resource_type, ("", ""))[0]
+    return f"{resource_type} {which}" if which else resource_type

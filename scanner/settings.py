@@ -32,6 +32,7 @@ KNOWN_KEYS = frozenset(
         "format",
         "assume-worst",
         "max-instances",
+        "template-urls",
     }
 )
 SEVERITY_NAMES = ("low", "medium", "high", "critical", "none")
@@ -59,6 +60,7 @@ class FileSettings:
     format: str | None = None
     assume_worst: bool = False
     max_instances: int | None = None
+    template_urls: dict[str, Path] = field(default_factory=dict)  # URL prefix -> folder (--template-url)
 
 
 def find_settings_file(root: Path) -> Path | None:
@@ -159,4 +161,5 @@ def load_settings(path: Path) -> FileSettings:
         format=text("format"),
         assume_worst=assume_worst,
         max_instances=max_instances,
+        template_urls={k: (base / v).resolve() for k, v in mapping("template-urls").items()},
     )

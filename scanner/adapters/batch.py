@@ -6,8 +6,9 @@ What AWS Batch does, as its documentation states it:
 * Only a ``MANAGED`` compute environment launches instances; an ``UNMANAGED`` one launches
   nothing (the user's own ECS container instances join it): not a workload. Of the managed
   ones, compute resources of type ``EC2`` or ``SPOT`` launch EC2 instances; ``FARGATE`` and
-  ``FARGATE_SPOT`` run no instance of the account's: not a workload. A type not known
-  offline makes a workload that may not exist (``existence``).
+  ``FARGATE_SPOT`` run no instance of the account's: not a workload, but compute iacscan
+  does not analyse (job containers on Fargate), listed as such (``scanner.coverage``). A
+  type not known offline makes a workload that may not exist (``existence``).
   https://docs.aws.amazon.com/batch/latest/APIReference/API_CreateComputeEnvironment.html
 * Such an environment is an Auto Scaling group Batch manages (``AutoScalingGroup`` with
   ``capacity="batch_compute_environment"``): ``compute_resources`` / ``ComputeResources``
@@ -34,11 +35,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from scanner.model import LaunchTemplate, MaybeStr, Resource
+from scanner.adapters.raw import RawResource
+from scanner.model import LaunchTemplate, MaybeStr, Resource, UnanalysedCompute
 from scanner.values import Origin, Unknown
 
 CAPACITY = "batch_compute_environment"
 _EC2_TYPES = frozenset({"EC2", "SPOT"})
+_FARGATE_TYPES = frozenset({"FARGATE", "FARGATE_SPOT"})
 
 
 def launches_instances(environment_type: MaybeStr, resources_type: MaybeStr) -> bool | Unknown:
@@ -58,6 +61,18 @@ def launches_instances(environment_type: MaybeStr, resources_type: MaybeStr) -> 
             origins=origins or (Origin("attribute", "compute environment type"),),
         )
     return resources_type is not None
+
+
+def runs_on_fargate(environment_type: MaybeStr, resources_type: MaybeStr) -> bool:
+    """Whether a compute environment runs its jobs on Fargate: managed (Batch's default),
+    with compute resources of type FARGATE or FARGATE_SPOT, both known offline."""
+    managed = environment_type is None or (isinstance(environment_type, str) and environment_type.upper() == "MANAGED")
+    return managed and isinstance(resources_type, str) and resources_type.upper() in _FARGATE_TYPES
+
+
+def not_analysed(raw: RawResource) -> list[Resource]:
+    """A Fargate compute environment: compute iacscan does not analyse, said after the scan."""
+    return [UnanalysedCompute(address=raw.address, kind=raw.type, span=raw.span, existence=raw.existence)]
 
 
 def created_template(fields: Mapping[str, Any]) -> LaunchTemplate:

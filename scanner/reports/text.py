@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
+from scanner.coverage import shown_type
 from scanner.findings import SHOWN_FIXES, Exposure, PathStep, ScanResult, Severity, fix_effect, origin_text
 from scanner.suppressions import SuppressionIndex, justification
 
@@ -73,7 +74,7 @@ def _blocks(result: ScanResult, show_suppressed: bool, in_baseline: Hidden | Non
     for configuration in sorted(result.configurations, key=lambda c: c.name):
         counted = configuration.not_analysed()
         if counted:
-            listed = ", ".join(f"{kind} ({count})" for kind, count in counted.items())
+            listed = ", ".join(f"{shown_type(kind)} ({count})" for kind, count in counted.items())
             yield [[(f"not analysed: {configuration.name}: {listed} run compute iacscan does not check", "yellow")]]
     for _configuration, suppression in index.without_reason():
         yield [

@@ -137,3 +137,25 @@ def test_bad_values_are_errors(repo: Path, text: str, words: str) -> None:
     write(repo / ".iacscan.toml", text)
     code, out = scan("stack")
     assert code == 2 and words in out and ".iacscan.toml" in out
+
+
+def test_template_urls_from_file_and_flag_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``template-urls`` maps a nested stack's URL prefix to a folder (relative to the
+    settings file), as ``--template-url`` does; the flag wins for the same prefix."""
+    shutil.copytree(REPO / "fixtures" / "cloudformation" / "nested-stack-from-s3-url", tmp_path / "repo")
+    monkeypatch.chdir(tmp_path / "repo")
+    prefix = "https://s3.amazonaws.com/my-artifacts/"
+
+    def worker_notice(*args: str) -> str:
+        code, out = scan("parent.yaml", "--format", "json", "--no-cache", *args)
+        assert code in (0, 1), out
+        return next(n for n in json.loads(out)["notices"] if "nested stack Worker" in n)
+
+    assert "unknown child stack" in worker_notice()  # two worker.yaml: ambiguous without a mapping
+    write(tmp_path / "repo" / ".iacscan.toml", f'template-urls = {{ "{prefix}" = "ambiguous/two" }}\n')
+    assert "is read from ambiguous/two/worker.yaml (--template-url)" in worker_notice()
+    flag = worker_notice("--template-url", f"{prefix}=ambiguous/one")
+    assert "is read from ambiguous/one/worker.yaml (--template-url)" in flag
+    write(tmp_path / "repo" / ".iacscan.toml", 'template-urls = ["ambiguous/two"]\n')
+    code, out = scan("parent.yaml")
+    assert code == 2 and "template-urls must be a table" in out

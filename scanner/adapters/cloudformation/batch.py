@@ -14,11 +14,10 @@ def map_compute_environment(raw: RawResource) -> list[Resource]:
     resources = get_in(raw.body, "ComputeResources")
     if resources is None:
         return []  # unmanaged (or nothing to launch): no instances of the account's
-    launches = batch.launches_instances(
-        as_str(get_in(raw.body, "Type")), as_str(get_in(raw.body, "ComputeResources", "Type"))
-    )
+    kinds = as_str(get_in(raw.body, "Type")), as_str(get_in(raw.body, "ComputeResources", "Type"))
+    launches = batch.launches_instances(*kinds)
     if launches is False:
-        return []
+        return batch.not_analysed(raw) if batch.runs_on_fargate(*kinds) else []
     fields = Fields(raw.body)
     compute = ("ComputeResources",)
     template: Ref | None = as_ref(

@@ -16,7 +16,7 @@ def map_compute_environment(raw: RawResource, body: Body) -> list[Resource]:
         return []  # unmanaged (or nothing to launch): no instances of the account's
     launches = batch.launches_instances(body.text("type"), resources.text("type"))
     if launches is False:
-        return []
+        return batch.not_analysed(raw) if batch.runs_on_fargate(body.text("type"), resources.text("type")) else []
     template_ref: Ref | None = None
     created: LaunchTemplate | None = None
     block = resources.block("launch_template", "launch_template")

@@ -9,10 +9,10 @@ shares with the URL (the file name at least). ``--template-url PREFIX=DIR`` maps
 prefix to a folder explicitly, and wins.
 
 What is matched on is the URL as written: a literal string, or the literal text after the
-last ``${...}`` of an ``Fn::Sub`` (or after the last non-literal part of an ``Fn::Join``
-with an empty delimiter), so the parent's parameter values do not change which file a
-nested stack is. A URL whose suffix matches no template or several, or a dynamic reference
-(``{{resolve:...}}``), is an unknown child stack (``scanner.loaders.cloudformation.nested``).
+last ``${...}`` of an ``Fn::Sub`` (or after the last non-literal part of an ``Fn::Join``),
+so the parent's parameter values do not change which file a nested stack is. A URL whose
+suffix matches no template or several, or a dynamic reference (``{{resolve:...}}``), is an
+unknown child stack (``scanner.loaders.cloudformation.nested``).
 
 S3 URL forms (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-bucket-intro.html):
 path style ``https://s3[.-]REGION.amazonaws.com/BUCKET/KEY`` and virtual-hosted style
@@ -52,8 +52,8 @@ class UrlMatch:
 
 def written_url(node: Any) -> str | None:
     """The URL of a nested stack location as written: a literal string, a ``Fn::Sub``'s text,
-    or an ``Fn::Join`` with an empty delimiter written back as ``${...}`` for each part that is
-    not literal. None when it is not written as a URL (a local path, a dynamic reference)."""
+    or an ``Fn::Join`` written back with ``${...}`` for each part that is not literal. None
+    when it is not written as a URL (a local path, a dynamic reference)."""
     text: str | None = None
     if isinstance(node, str):
         text = node
@@ -61,9 +61,10 @@ def written_url(node: Any) -> str | None:
         function, argument = next(iter(node.items()))
         if function == "Fn::Sub":
             text = argument[0] if isinstance(argument, list) and argument else argument
-        elif function == "Fn::Join" and isinstance(argument, list) and len(argument) == 2 and argument[0] == "":
-            parts = argument[1] if isinstance(argument[1], list) else []
-            text = "".join(part if isinstance(part, str) else "${...}" for part in parts)
+        elif function == "Fn::Join" and isinstance(argument, list) and len(argument) == 2:
+            delimiter, parts = argument[0], argument[1] if isinstance(argument[1], list) else []
+            if isinstance(delimiter, str):
+                text = delimiter.join(part if isinstance(part, str) else "${...}" for part in parts)
     if not isinstance(text, str) or not _URL.match(text) or _DYNAMIC_REFERENCE.search(text):
         return None
     return text
