@@ -384,6 +384,15 @@ _UNSUPPORTED_WORDS = {
         "MetadataOptions HttpTokens: required (a launch specification cannot), or require IMDSv2 by "
         "default in the account (ModifyInstanceMetadataDefaults)"
     ),
+    # Beanstalk writes no metadata options until DisableIMDSv1 is set (scanner.adapters.beanstalk)
+    "aws_elastic_beanstalk_environment": (
+        'add a setting { namespace = "aws:autoscaling:launchconfiguration", name = "DisableIMDSv1", '
+        f'value = "true" }}, or {_DEFAULTS_WORDS}'
+    ),
+    "AWS::ElasticBeanstalk::Environment": (
+        "add the OptionSettings item Namespace: aws:autoscaling:launchconfiguration, OptionName: DisableIMDSv1, "
+        'Value: "true", or require IMDSv2 by default in the account (ModifyInstanceMetadataDefaults)'
+    ),
 }
 
 

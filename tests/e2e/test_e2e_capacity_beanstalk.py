@@ -66,13 +66,20 @@ def test_ssh_restricted_to_a_source_is_not_open(file: str) -> None:
 
 
 @pytest.mark.parametrize("file", FILES)
-def test_disable_imdsv1_false_allows_it_true_requires_tokens_unset_is_possible(file: str) -> None:
+def test_disable_imdsv1_false_allows_it_true_requires_tokens(file: str) -> None:
     [web] = traits(file, "web", IMDSV1)
     assert (web["verdict"], web["location"]["line"]) == ("holds", line(file, "imds optional"))
     assert traits(file, "single", IMDSV1) == []
+
+
+@pytest.mark.parametrize("file", FILES)
+def test_disable_imdsv1_unset_is_beanstalks_default_false_at_the_environment(file: str) -> None:
     [internal] = traits(file, "internal", IMDSV1)
-    assert internal["verdict"] == "possible"
-    assert "DisableIMDSv1" in internal["message"]
+    assert internal["verdict"] == "holds"
+    assert "Beanstalk's default is false" in internal["message"]
+    assert internal["location"]["line"] == line(file, "no imds setting")
+    [fix] = [f for f in exposure(file, "internal")["fixes"] if f["edit"] == "require_imdsv2"]
+    assert "DisableIMDSv1" in fix["remediation"] and "patch" not in fix
 
 
 @pytest.mark.parametrize("file", FILES)
