@@ -126,11 +126,21 @@ def _is(value: Any, word: str) -> bool:
 
 def _items(value: Any) -> tuple[Ref, ...]:
     """A comma-separated list (security groups, subnets) as references."""
-    if isinstance(value, Unknown):
+    if isinstance(value, (Unknown, ResourceRef)):
         return (value,)
     if not isinstance(value, str):
         return ()
     return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _flag(value: Any, name: str) -> Any:
+    """A true/false option: True, False, None (not set), else Unknown naming it."""
+    if value is None or isinstance(value, Unknown):
+        return value
+    if _is(value, "true") or _is(value, "false"):
+        return _is(value, "true")
+    refs = (value,) if isinstance(value, ResourceRef) else ()
+    return Unknown(f"{name} is {value!s}, not known offline to be true or false", refs)
 
 
 def _maybe(value: Any, why: str) -> Unknown | None:
@@ -265,13 +275,15 @@ def environment_objects(fields: Mapping[str, Any], settings: Settings) -> list[R
             "associate_public_ip": at(ENVIRONMENT, "EnvironmentType")
             if single
             else at(VPC, "AssociatePublicIpAddress"),
+            # a single instance's address is an Elastic IP Beanstalk attaches (no option removes it)
+            **({"elastic_ip": at(ENVIRONMENT, "EnvironmentType")} if single else {}),
         },
         metadata=metadata,
         metadata_unsupported="" if metadata is not None else DEFAULT_IMDS,
         security_groups=tuple(groups),
         instance_profile=profile.rsplit("/", 1)[-1] if isinstance(profile, str) else profile,
         # a single instance always gets an Elastic IP address
-        associate_public_ip=True if single or _is(public, "true") else False if _is(public, "false") else public,
+        associate_public_ip=True if single else _flag(public, "AssociatePublicIpAddress"),
         **inherited,
     )
     found.append(template)

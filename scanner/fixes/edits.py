@@ -345,6 +345,10 @@ def _made_by_aws_edits(rule_id: str, obj: Resource, span: Span, declaration: str
     if rule_id == imdsv1.ID and isinstance(obj, LaunchTemplate) and beanstalk:
         said = f"set the option aws:autoscaling:launchconfiguration DisableIMDSv1 to true on {declaration}"
         yield Edit("require_imdsv2", obj.address, span, said, rule_id)
+    elif rule_id in _PUBLIC and isinstance(obj, LaunchTemplate) and beanstalk and "elastic_ip" not in obj.attr_spans:
+        # a single instance always has an Elastic IP address (``elastic_ip``): no option drops it
+        said = f"set the option aws:ec2:vpc AssociatePublicIpAddress to false on {declaration}"
+        yield Edit("no_public_ip", obj.address, span, said, rule_id)
     elif rule_id == imdsv1.ID and isinstance(obj, LaunchTemplate):
         words = "MetadataOptions HttpTokens: required" if cfn else 'metadata_options http_tokens = "required"'
         yield Edit("require_imdsv2", obj.address, span, f"give {declaration} a launch template with {words}", rule_id)

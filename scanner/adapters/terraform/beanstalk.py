@@ -6,16 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.adapters import beanstalk
+from scanner.adapters.common import APPLY, as_ref
 from scanner.adapters.raw import RawResource
 from scanner.adapters.terraform.body import Body, base_fields
 from scanner.model import Resource
-from scanner.values import Unknown
 
 
 def _value(value: Any) -> Any:
-    if value is None or isinstance(value, (str, Unknown)):
-        return value
-    return str(value).lower() if isinstance(value, bool) else str(value)
+    """A setting's value: text (a boolean or number as Beanstalk reads it), a reference (kept,
+    so the graph resolves it), or Unknown."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return None if value is None else as_ref(value, APPLY)
 
 
 def map_environment(raw: RawResource, body: Body) -> list[Resource]:
