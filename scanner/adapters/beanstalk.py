@@ -59,7 +59,9 @@ Beanstalk's defaults, as its option reference states them
   leaves the load balancer possibly absent, an unknown ``DisableDefaultEC2SecurityGroup``
   the default group, an unknown ``EC2KeyName`` its SSH rule; an unknown
   ``LoadBalancerType`` is modelled as ``classic`` (every type admits tcp 80 from anywhere
-  by default) and says so.
+  by default) and says so. A setting whose namespace or option name is not known offline (a
+  ``dynamic "setting"`` over a variable, an ``Fn::If`` item) may set any option: every
+  option above that is not written is then unknown at that setting's line, not its default.
 """
 
 from __future__ import annotations
@@ -198,9 +200,41 @@ def _lb_type(value: Any) -> LoadBalancerType:
     return "classic"
 
 
-def environment_objects(fields: Mapping[str, Any], settings: Settings) -> list[Resource]:
+# The options that decide a trait: when a setting whose option is not known offline may set
+# one of them (``hidden``), an option not written is unknown, not its default.
+_DECIDING = (
+    (LAUNCH, "DisableIMDSv1"),
+    (LAUNCH, "EC2KeyName"),
+    (LAUNCH, "SSHSourceRestriction"),
+    (LAUNCH, "DisableDefaultEC2SecurityGroup"),
+    (LAUNCH, "IamInstanceProfile"),
+    (VPC, "AssociatePublicIpAddress"),
+    (VPC, "ELBScheme"),
+    (ENVIRONMENT, "EnvironmentType"),
+    (ENVIRONMENT, "LoadBalancerType"),
+)
+
+
+def with_hidden(settings: Settings, hidden: Setting | None) -> Settings:
+    """``settings`` where a setting whose namespace or option name is not known offline
+    (``hidden``: its value Unknown naming why, its line) may set every deciding option not
+    written: each becomes Unknown at that setting's line."""
+    if hidden is None:
+        return settings
+    why = hidden.value if isinstance(hidden.value, Unknown) else Unknown("an option setting not known offline")
+    merged = dict(settings)
+    for namespace, name in _DECIDING:
+        if (namespace, name) not in merged:
+            said = f"{name} may be set by an option setting not known offline ({why.reason})"
+            merged[(namespace, name)] = Setting(Unknown(said, why.refs, why.origins), hidden.span)
+    return merged
+
+
+def environment_objects(fields: Mapping[str, Any], settings: Settings, hidden: Setting | None = None) -> list[Resource]:
     """The environment's workload and what Beanstalk creates for it (see the docstring).
-    ``fields``: the environment's base model fields."""
+    ``fields``: the environment's base model fields; ``hidden``: a setting whose option is
+    not known offline (``with_hidden``)."""
+    settings = with_hidden(settings, hidden)
     address, span = fields["address"], fields["span"]
     inherited = {
         "kind": fields["kind"],

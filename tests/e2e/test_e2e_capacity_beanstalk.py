@@ -137,6 +137,7 @@ OTHER = {
     "default_group": "DefaultGroup",
     "imds": "Imds",
     "own_groups": "OwnGroups",
+    "extra": "Extra",
     "private": "Private",
 }
 TYPES, OFFLINE, GROUPS = (
@@ -201,6 +202,10 @@ def test_internal_application_load_balancer_is_not_a_door_from_the_internet(file
         ("template.yaml", "default_group", REMOTE_ACCESS, "key without restriction", "DisableDefaultGroup"),
         ("main.tf", "imds", IMDSV1, "imds from variable", "var.disable_imdsv1"),
         ("template.yaml", "imds", IMDSV1, "imds from variable", "DisableIMDSv1"),
+        ("main.tf", "extra", IMDSV1, "settings from variable", "var.extra_settings"),
+        ("template.yaml", "extra", IMDSV1, "settings from variable", "ExtraOption"),
+        ("main.tf", "extra", REMOTE_ACCESS, "settings from variable", "var.extra_settings"),
+        ("template.yaml", "extra", REMOTE_ACCESS, "settings from variable", "ExtraOption"),
     ],
 )
 def test_a_setting_not_known_offline_makes_its_trait_possible_and_names_it(
