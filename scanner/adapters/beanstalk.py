@@ -194,6 +194,17 @@ def _is_cidr(text: str) -> bool:
     return bits.isdigit() and all(c in "0123456789abcdefABCDEF.:" for c in address)
 
 
+def _public(kind_of_environment: Any, public: Any) -> Any:
+    """Whether the instances get public addresses: an environment type not known offline may
+    be a single instance (always an Elastic IP address)."""
+    if isinstance(kind_of_environment, Unknown) and public is not True:
+        said = (
+            f"EnvironmentType is not known offline; a single instance has an Elastic IP ({kind_of_environment.reason})"
+        )
+        return Unknown(said, kind_of_environment.refs, kind_of_environment.origins)
+    return public
+
+
 def _lb_type(value: Any) -> LoadBalancerType:
     if isinstance(value, str):
         return _LB_TYPES.get(value.strip().lower(), "classic")
@@ -280,6 +291,10 @@ def environment_objects(fields: Mapping[str, Any], settings: Settings, hidden: S
             ingress.append(_Ingress(ResourceRef(lb_group.address), _HTTP, _HTTP, lb_span, balanced["existence"], True))
         elif lb_type == "network":
             ingress.append(_Ingress(_WORLD, _HTTP, _HTTP, lb_span, balanced["existence"]))
+        if isinstance(kind_of_environment, Unknown):
+            # a single instance's group admits HTTP from anywhere: only if it is one
+            maybe = _maybe(kind_of_environment, f"EnvironmentType of {address} is not known offline (SingleInstance)")
+            ingress.append(_Ingress(_WORLD, _HTTP, _HTTP, at(ENVIRONMENT, "EnvironmentType"), maybe))
         ssh = _ssh(settings)
         if ssh is not None:
             ingress.append(ssh)
@@ -308,6 +323,7 @@ def environment_objects(fields: Mapping[str, Any], settings: Settings, hidden: S
             "instance_profile": at(LAUNCH, "IamInstanceProfile"),
             "associate_public_ip": at(ENVIRONMENT, "EnvironmentType")
             if single
+            or (isinstance(kind_of_environment, Unknown) and (VPC, "AssociatePublicIpAddress") not in settings)
             else at(VPC, "AssociatePublicIpAddress"),
             # a single instance's address is an Elastic IP Beanstalk attaches (no option removes it)
             **({"elastic_ip": at(ENVIRONMENT, "EnvironmentType")} if single else {}),
@@ -317,7 +333,7 @@ def environment_objects(fields: Mapping[str, Any], settings: Settings, hidden: S
         security_groups=tuple(groups),
         instance_profile=profile.rsplit("/", 1)[-1] if isinstance(profile, str) else profile,
         # a single instance always gets an Elastic IP address
-        associate_public_ip=True if single else _flag(public, "AssociatePublicIpAddress"),
+        associate_public_ip=True if single else _public(kind_of_environment, _flag(public, "AssociatePublicIpAddress")),
         **inherited,
     )
     found.append(template)

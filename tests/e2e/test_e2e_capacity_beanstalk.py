@@ -251,3 +251,13 @@ def test_ssh_restricted_to_a_security_group_is_not_open(file: str) -> None:
 @pytest.mark.parametrize("file", FILES)
 def test_single_instance_elastic_ip_gets_no_associate_public_ip_fix(file: str) -> None:
     assert [f for f in exposure(file, "single")["fixes"] if f["edit"] == "no_public_ip"] == []
+
+
+@pytest.mark.parametrize(
+    ("file", "origin"), [("main.tf", "var.environment_type"), ("template.yaml", "EnvironmentType")]
+)
+def test_environment_type_not_known_may_be_a_single_instance_with_an_elastic_ip(file: str, origin: str) -> None:
+    [found] = traits(file, "open_type", PUBLIC_IP)
+    assert found["verdict"] == "possible"
+    assert found["location"]["line"] == line(file, "type from variable")
+    assert origin in [u["name"] for u in found["unknowns"]]
