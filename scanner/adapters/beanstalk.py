@@ -48,8 +48,9 @@ Beanstalk's defaults, as its option reference states them
   - ``network``: a TCP listener on 80 to a target group on port 80; the balancer has no
     security group ("ManagedSecurityGroup and SecurityGroups ... don't apply to a Network
     Load Balancer", https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/environments-cfg-nlb.html),
-    so the default EC2 group admits the clients themselves: tcp 80 from anywhere, at the
-    ``LoadBalancerType`` setting.
+    so the default EC2 group admits the clients themselves (the page does not state the
+    rule; a network load balancer passes the clients' addresses through, so nothing
+    narrower would let them in): tcp 80 from anywhere, at the ``LoadBalancerType`` setting.
   Classic and application balancers get a security group Beanstalk makes
   (``<environment>/load_balancer_security_group``) admitting tcp 80 from anywhere; the
   default EC2 group then admits tcp 80 from that group only. Their lines: the
