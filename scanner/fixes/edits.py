@@ -345,6 +345,10 @@ def _made_by_aws_edits(rule_id: str, obj: Resource, span: Span, declaration: str
     if rule_id == imdsv1.ID and isinstance(obj, LaunchTemplate) and beanstalk:
         said = f"set the option aws:autoscaling:launchconfiguration DisableIMDSv1 to true on {declaration}"
         yield Edit("require_imdsv2", obj.address, span, said, rule_id)
+    elif rule_id in _PUBLIC and isinstance(obj, LaunchTemplate) and beanstalk and "elastic_ip" not in obj.attr_spans:
+        # a single instance always has an Elastic IP address (``elastic_ip``): no option drops it
+        said = f"set the option aws:ec2:vpc AssociatePublicIpAddress to false on {declaration}"
+        yield Edit("no_public_ip", obj.address, span, said, rule_id)
     elif rule_id == imdsv1.ID and isinstance(obj, LaunchTemplate):
         words = "MetadataOptions HttpTokens: required" if cfn else 'metadata_options http_tokens = "required"'
         yield Edit("require_imdsv2", obj.address, span, f"give {declaration} a launch template with {words}", rule_id)
@@ -383,6 +387,15 @@ _UNSUPPORTED_WORDS = {
         "replace the LaunchSpecifications item with LaunchTemplateConfigs whose launch template sets "
         "MetadataOptions HttpTokens: required (a launch specification cannot), or require IMDSv2 by "
         "default in the account (ModifyInstanceMetadataDefaults)"
+    ),
+    # Beanstalk writes no metadata options until DisableIMDSv1 is set (scanner.adapters.beanstalk)
+    "aws_elastic_beanstalk_environment": (
+        'add a setting { namespace = "aws:autoscaling:launchconfiguration", name = "DisableIMDSv1", '
+        f'value = "true" }}, or {_DEFAULTS_WORDS}'
+    ),
+    "AWS::ElasticBeanstalk::Environment": (
+        "add the OptionSettings item Namespace: aws:autoscaling:launchconfiguration, OptionName: DisableIMDSv1, "
+        'Value: "true", or require IMDSv2 by default in the account (ModifyInstanceMetadataDefaults)'
     ),
 }
 

@@ -8,29 +8,39 @@ from typing import Any
 
 from scanner.adapters import beanstalk
 from scanner.adapters.cloudformation.fields import Fields, base_fields
+from scanner.adapters.common import DEPLOYMENT, as_ref
 from scanner.adapters.raw import RawResource
 from scanner.model import Resource
 from scanner.values import SpannedDict, SpannedList, Unknown
 
 
 def _value(value: Any) -> Any:
-    if value is None or isinstance(value, (str, Unknown)):
-        return value
-    return str(value).lower() if isinstance(value, bool) else str(value)
+    """A setting's value: text (a boolean or number as Beanstalk reads it), a reference (kept,
+    so the graph resolves it), or Unknown."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return None if value is None else as_ref(value, DEPLOYMENT)
 
 
 def map_environment(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
     written = raw.body.get("OptionSettings") if isinstance(raw.body, dict) else None
     settings: dict[tuple[str, str], beanstalk.Setting] = {}
+    # a setting whose option is not known offline (an Fn::If item, a parameter as its name)
+    hidden = beanstalk.Setting(written, raw.span) if isinstance(written, Unknown) else None
     for index, item in enumerate(written if isinstance(written, list) else []):
-        if not isinstance(item, dict):
-            continue
-        namespace, name = item.get("Namespace"), item.get("OptionName")
-        if not (isinstance(namespace, str) and isinstance(name, str)):
-            continue
         span = item.span if isinstance(item, SpannedDict) else None
         if isinstance(written, SpannedList) and index < len(written.item_spans):
             span = written.item_spans[index] or span
-        settings[(namespace, name)] = beanstalk.Setting(_value(item.get("Value")), span or raw.span)
-    return beanstalk.environment_objects(base_fields(raw, fields, "EnvironmentName"), settings)
+        if isinstance(item, Unknown):
+            hidden = hidden or beanstalk.Setting(item, span or raw.span)
+            continue
+        if not isinstance(item, dict):
+            continue
+        namespace, name = item.get("Namespace"), item.get("OptionName")
+        if isinstance(namespace, str) and isinstance(name, str):
+            settings[(namespace, name)] = beanstalk.Setting(_value(item.get("Value")), span or raw.span)
+        elif isinstance(namespace, Unknown) or isinstance(name, Unknown):
+            unknown = name if isinstance(name, Unknown) else namespace
+            hidden = hidden or beanstalk.Setting(unknown, span or raw.span)
+    return beanstalk.environment_objects(base_fields(raw, fields, "EnvironmentName"), settings, hidden)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from scanner.adapters import beanstalk
+from scanner.adapters.common import APPLY, as_ref
 from scanner.adapters.raw import RawResource
 from scanner.adapters.terraform.body import Body, base_fields
 from scanner.model import Resource
@@ -13,15 +14,22 @@ from scanner.values import Unknown
 
 
 def _value(value: Any) -> Any:
-    if value is None or isinstance(value, (str, Unknown)):
-        return value
-    return str(value).lower() if isinstance(value, bool) else str(value)
+    """A setting's value: text (a boolean or number as Beanstalk reads it), a reference (kept,
+    so the graph resolves it), or Unknown."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return None if value is None else as_ref(value, APPLY)
 
 
 def map_environment(raw: RawResource, body: Body) -> list[Resource]:
     settings: dict[tuple[str, str], beanstalk.Setting] = {}
+    hidden: beanstalk.Setting | None = None
     for block in body.blocks("setting"):
         namespace, name = block.get("namespace"), block.get("name")
         if isinstance(namespace, str) and isinstance(name, str):
             settings[(namespace, name)] = beanstalk.Setting(_value(block.get("value")), block.span)
-    return beanstalk.environment_objects(base_fields(raw, body), settings)
+        elif hidden is None and isinstance(namespace, Unknown | str) and isinstance(name, Unknown | str):
+            # a dynamic "setting" over a value not known offline: it may set any option
+            unknown = name if isinstance(name, Unknown) else namespace
+            hidden = beanstalk.Setting(unknown, block.span)
+    return beanstalk.environment_objects(base_fields(raw, body), settings, hidden)
