@@ -70,6 +70,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from scanner.adapters.common import Phase, as_ref, made_for
 from scanner.model import (
     AutoScalingGroup,
     LaunchTemplate,
@@ -242,18 +243,21 @@ def with_hidden(settings: Settings, hidden: Setting | None) -> Settings:
     return merged
 
 
+def setting_value(value: Any, phase: Phase) -> Any:
+    """A setting's value as the format gives it: text (a boolean or number as Beanstalk reads
+    it), a reference (kept, so the graph resolves it), or Unknown."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return None if value is None else as_ref(value, phase)
+
+
 def environment_objects(fields: Mapping[str, Any], settings: Settings, hidden: Setting | None = None) -> list[Resource]:
     """The environment's workload and what Beanstalk creates for it (see the docstring).
     ``fields``: the environment's base model fields; ``hidden``: a setting whose option is
     not known offline (``with_hidden``)."""
     settings = with_hidden(settings, hidden)
     address, span = fields["address"], fields["span"]
-    inherited = {
-        "kind": fields["kind"],
-        "shown_span": fields.get("shown_span"),
-        "existence": fields.get("existence"),
-        "assumptions": fields.get("assumptions", ()),
-    }
+    inherited = made_for(fields)
 
     def at(namespace: str, name: str) -> Span:
         found = settings.get((namespace, name))

@@ -429,6 +429,19 @@ def nested_fields(
     }
 
 
+def made_for(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields an object AWS creates for a declaration (an EKS node group's launch
+    template, a Beanstalk environment's groups) takes from the declaration's ``fields``: its
+    kind, where it is shown, whether it exists and what it assumes. The caller gives the
+    object its own address and span."""
+    return {
+        "kind": fields["kind"],
+        "shown_span": fields.get("shown_span"),
+        "existence": fields.get("existence"),
+        "assumptions": fields.get("assumptions", ()),
+    }
+
+
 def comma_separated_refs(value: Any, phase: Phase) -> tuple[Ref, ...]:
     """A subnet id field that may name several subnets separated by commas (a Spot Fleet
     launch specification's ``subnet_id`` / ``SubnetId``): a literal is split; a value built

@@ -54,6 +54,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from scanner.adapters.common import made_for
 from scanner.model import (
     AutoScalingGroup,
     InstanceProfile,
@@ -191,12 +192,7 @@ def node_group_objects(group: NodeGroup) -> list[Resource]:
     template the one EKS creates (and the remote access group, when it opens one)."""
     fields = dict(group.fields)
     address, span = fields["address"], fields["span"]
-    inherited = {
-        "kind": fields["kind"],
-        "shown_span": fields.get("shown_span"),
-        "existence": fields.get("existence"),
-        "assumptions": fields.get("assumptions", ()),
-    }
+    inherited = made_for(fields)
     cluster_group = cluster_group_ref(group.cluster, address)
     found: list[Resource] = []
     profile: Ref | None = None

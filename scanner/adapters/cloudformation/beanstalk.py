@@ -4,22 +4,12 @@ does)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from scanner.adapters import beanstalk
 from scanner.adapters.cloudformation.fields import Fields, base_fields
-from scanner.adapters.common import DEPLOYMENT, as_ref
+from scanner.adapters.common import DEPLOYMENT
 from scanner.adapters.raw import RawResource
 from scanner.model import Resource
 from scanner.values import SpannedDict, SpannedList, Unknown
-
-
-def _value(value: Any) -> Any:
-    """A setting's value: text (a boolean or number as Beanstalk reads it), a reference (kept,
-    so the graph resolves it), or Unknown."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    return None if value is None else as_ref(value, DEPLOYMENT)
 
 
 def map_environment(raw: RawResource) -> list[Resource]:
@@ -39,7 +29,9 @@ def map_environment(raw: RawResource) -> list[Resource]:
             continue
         namespace, name = item.get("Namespace"), item.get("OptionName")
         if isinstance(namespace, str) and isinstance(name, str):
-            settings[(namespace, name)] = beanstalk.Setting(_value(item.get("Value")), span or raw.span)
+            settings[(namespace, name)] = beanstalk.Setting(
+                beanstalk.setting_value(item.get("Value"), DEPLOYMENT), span or raw.span
+            )
         elif isinstance(namespace, Unknown) or isinstance(name, Unknown):
             unknown = name if isinstance(name, Unknown) else namespace
             hidden = hidden or beanstalk.Setting(unknown, span or raw.span)

@@ -3,22 +3,12 @@ from its ``setting`` blocks (``scanner.adapters.beanstalk`` states what Beanstal
 
 from __future__ import annotations
 
-from typing import Any
-
 from scanner.adapters import beanstalk
-from scanner.adapters.common import APPLY, as_ref
+from scanner.adapters.common import APPLY
 from scanner.adapters.raw import RawResource
 from scanner.adapters.terraform.body import Body, base_fields
 from scanner.model import Resource
 from scanner.values import Unknown
-
-
-def _value(value: Any) -> Any:
-    """A setting's value: text (a boolean or number as Beanstalk reads it), a reference (kept,
-    so the graph resolves it), or Unknown."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    return None if value is None else as_ref(value, APPLY)
 
 
 def map_environment(raw: RawResource, body: Body) -> list[Resource]:
@@ -27,7 +17,9 @@ def map_environment(raw: RawResource, body: Body) -> list[Resource]:
     for block in body.blocks("setting"):
         namespace, name = block.get("namespace"), block.get("name")
         if isinstance(namespace, str) and isinstance(name, str):
-            settings[(namespace, name)] = beanstalk.Setting(_value(block.get("value")), block.span)
+            settings[(namespace, name)] = beanstalk.Setting(
+                beanstalk.setting_value(block.get("value"), APPLY), block.span
+            )
         elif hidden is None and isinstance(namespace, Unknown | str) and isinstance(name, Unknown | str):
             # a dynamic "setting" over a value not known offline: it may set any option
             unknown = name if isinstance(name, Unknown) else namespace
