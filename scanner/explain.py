@@ -115,14 +115,14 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
                 console.print(f"      [yellow]assumes:[/yellow] {escape(assumption)}", highlight=False)
             _print_unknowns(console, report.unknowns)
 
-        traits, _, _ = workload_traits(ctx, options, memo)
+        traits, _, _, open_paths = workload_traits(ctx, options, memo)
         assert isinstance(workload, (Instance, AutoScalingGroup))
         exposure = exposure_of(configuration, workload, traits, options.assume_worst)
         console.print("\n[bold]Traits[/bold]", highlight=False)
         if exposure is None:
             console.print("  none: no exposure", highlight=False)
             continue
-        exposure = with_fixes(fix_run(configuration, graph, memo, options), ctx, exposure, traits)
+        exposure = with_fixes(fix_run(configuration, graph, memo, options), ctx, exposure, traits, open_paths)
         code = EXIT_FINDINGS
         for trait in exposure.traits:
             verdict = "  [magenta]possible[/magenta]" if trait.possible else ""

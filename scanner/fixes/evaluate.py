@@ -26,6 +26,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 from scanner.analyses.network import NetworkMemo, sg_rule_ports
+from scanner.analyses.reachability import PathKey
 from scanner.findings import SHOWN_FIXES, Evidence, Fix, FixOutcome, Severity, SourceChange, Trait
 from scanner.fixes.edits import CHANGE_SIZE, CHANGES, PARTS, Edit, Lookup, candidate_edits
 from scanner.fixes.patches import source_patch
@@ -90,9 +91,12 @@ class FixRun:
         return applied
 
 
-def workload_fixes(run: FixRun, ctx: WorkloadContext, traits: Sequence[Trait]) -> tuple[Fix, ...]:
+def workload_fixes(
+    run: FixRun, ctx: WorkloadContext, traits: Sequence[Trait], open_paths: frozenset[PathKey] | None = None
+) -> tuple[Fix, ...]:
     """Every edit that changes this workload, ranked. ``traits``: the workload's active
-    traits (what its severity comes from)."""
+    traits (what its severity comes from); ``open_paths``: the candidate paths found open
+    (only those are analysed again on an edited copy; None: all)."""
     present = {t.rule_id for t in traits}
     before = run.severity([(t.rule_id, t.possible) for t in traits])
     served = _served_ports(traits, run.options.authorized_ports)
@@ -115,7 +119,7 @@ def workload_fixes(run: FixRun, ctx: WorkloadContext, traits: Sequence[Trait]) -
         else:
             if len(run.outcomes) >= _SHARED_LIMIT:
                 run.outcomes.clear()
-            found = run.outcomes[key] = _rerun(run, ctx, edit, rerun)
+            found = run.outcomes[key] = _rerun(run, ctx, edit, rerun, open_paths)
         if found is None:
             continue  # the workload does not hold the object: not its edit
         if rerun not in kept_by_rerun:
@@ -162,7 +166,9 @@ def internet_unchanged(edit: Edit, trait: Trait, run: FixRun) -> bool:
     return True
 
 
-def _rerun(run: FixRun, ctx: WorkloadContext, edit: Edit, rerun: frozenset[str]) -> Found | None:
+def _rerun(
+    run: FixRun, ctx: WorkloadContext, edit: Edit, rerun: frozenset[str], open_paths: frozenset[PathKey] | None
+) -> Found | None:
     """The traits of the ``rerun`` rules on the edited workload (None when the workload does
     not hold the edited object: then the edit is not one of its fixes)."""
     from scanner.rules.context import CheckContext
@@ -171,7 +177,7 @@ def _rerun(run: FixRun, ctx: WorkloadContext, edit: Edit, rerun: frozenset[str])
     edited = edited_context(ctx, edit.address, run.change(edit), PARTS[edit.kind])
     if edited is None:
         return None
-    check = CheckContext(edited, run.memo, run.vulnerability_data)  # type: ignore[arg-type]
+    check = CheckContext(edited, run.memo, run.vulnerability_data, path_candidates=open_paths)  # type: ignore[arg-type]
     found = [t for t in check_workload(check, run.options, rerun) if run.active(t)]
     return tuple((t.rule_id, t.possible) for t in found), _served_ports(found, run.options.authorized_ports)
 

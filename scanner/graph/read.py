@@ -6,7 +6,7 @@ and roles with their policies, elastic IPs and load balancer routes."""
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -520,9 +520,22 @@ def _unique_str(items: Iterable[str]) -> list[str]:
 
 def workload_contexts(graph: nx.MultiDiGraph, config: Configuration) -> list[WorkloadContext]:
     """One resolved context per Instance / AutoScalingGroup, sorted by address."""
-    reader = _Reader(graph, config)
-    workloads = [d["obj"] for _, d in graph.nodes(data=True) if isinstance(d.get("obj"), (Instance, AutoScalingGroup))]
-    return [reader.context(w) for w in sorted(workloads, key=lambda w: w.address)]
+    read = context_reader(graph, config)
+    return [read(w) for w in workloads_of(graph)]
+
+
+def workloads_of(graph: nx.MultiDiGraph) -> list[Instance | AutoScalingGroup]:
+    """Every Instance / AutoScalingGroup of the graph, sorted by address."""
+    found = [d["obj"] for _, d in graph.nodes(data=True) if isinstance(d.get("obj"), (Instance, AutoScalingGroup))]
+    return sorted(found, key=lambda w: w.address)
+
+
+def context_reader(
+    graph: nx.MultiDiGraph, config: Configuration
+) -> Callable[[Instance | AutoScalingGroup], WorkloadContext]:
+    """What resolves one workload's context; the contexts one reader resolves share the
+    objects they have in common (a subnet's placement, a group's rules)."""
+    return _Reader(graph, config).context
 
 
 def object_at(graph: nx.MultiDiGraph, address: str) -> Resource | None:

@@ -26,34 +26,65 @@ cut: a subnet, route table or gateway not known offline, a resource that may not
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from scanner.analyses.network import NetworkMemo
 from scanner.analyses.reachability.gateway import gateway_path, unknown_subnet_path
 from scanner.analyses.reachability.hops import FAMILY, PathReport
 from scanner.analyses.reachability.load_balancer import load_balancer_path
 from scanner.analyses.reachability.private import private_paths
-from scanner.workload import WorkloadContext
+from scanner.workload import LoadBalancerRoute, WorkloadContext
+
+# Which candidate a report is about, the same in an edited copy of the context: its kind,
+# IP version and where it starts (a placement's position, a listener's route to the workload).
+PathKey = tuple[object, ...]
 
 
 def explain_paths(ctx: WorkloadContext, memo: NetworkMemo) -> list[PathReport]:
     """Every candidate path to the workload, open or cut (and why), IPv4 and IPv6."""
-    reports: list[PathReport] = []
+    return [report for _, report in keyed_paths(ctx, memo)]
+
+
+def keyed_paths(
+    ctx: WorkloadContext, memo: NetworkMemo, only: Collection[PathKey] | None = None
+) -> list[tuple[PathKey, PathReport]]:
+    """Every candidate path, each with its key; with ``only``, just those candidates. Fixes
+    re-analyse an edited copy for the paths the first analysis found open alone: every edit
+    takes away (a source, a rule, a NACL entry, a route, a listener, a public address), so a
+    path that was cut stays cut."""
+    reports: list[tuple[PathKey, PathReport]] = []
     for version in (4, 6):
-        for placement in ctx.placements:
+        for index, placement in enumerate(ctx.placements):
             if version == 6 and placement.default_vpc:
                 continue
-            reports.append(gateway_path(ctx, placement, version, memo))
+            key: PathKey = ("gateway", version, index)
+            if only is None or key in only:
+                reports.append((key, gateway_path(ctx, placement, version, memo)))
         for route in ctx.load_balancer_routes:
             if version == 6 and not any(p.subnet is not None and p.subnet.ipv6_cidr for p in route.lb_placements):
                 continue
-            reports.append(load_balancer_path(ctx, route, version, memo))
-        for placement in ctx.placements:
-            reports.extend(private_paths(ctx, placement, version, memo))
-        unknown = unknown_subnet_path(ctx, version, memo)
-        if unknown is not None:
-            reports.append(unknown)
-    if not ctx.placements and not any(p.via == "gateway" for p in reports):
-        reports.append(PathReport("gateway", 4, (), "", cut=f"the subnet {ctx.address} runs in is not known"))
+            key = ("load_balancer", version, *_route_key(route))
+            if only is None or key in only:
+                reports.append((key, load_balancer_path(ctx, route, version, memo)))
+        for index, placement in enumerate(ctx.placements):
+            key = ("private", version, index)
+            if only is None or key in only:
+                reports.extend((key, report) for report in private_paths(ctx, placement, version, memo))
+        key = ("unknown_subnet", version)
+        if only is None or key in only:
+            unknown = unknown_subnet_path(ctx, version, memo)
+            if unknown is not None:
+                reports.append((key, unknown))
+    if only is None and not ctx.placements and not any(p.via == "gateway" for _, p in reports):
+        reports.append(
+            (("no_subnet",), PathReport("gateway", 4, (), "", cut=f"the subnet {ctx.address} runs in is not known"))
+        )
     return reports
 
 
-__all__ = ["FAMILY", "PathReport", "explain_paths"]
+def _route_key(route: LoadBalancerRoute) -> tuple[object, ...]:
+    group = route.target_group.address if route.target_group is not None else None
+    return (route.load_balancer.address, route.listener.address, group, route.target_port)
+
+
+__all__ = ["FAMILY", "PathKey", "PathReport", "explain_paths", "keyed_paths"]

@@ -52,9 +52,11 @@ def admission_of(
     eligible: Callable[[int, ResolvedRoute | None], bool],
     memo: NetworkMemo,
     check_acl: bool = True,
+    internet_only: bool = False,
 ) -> Admission:
     """What reaches the workload from the source addresses ``eligible`` accepts (given each
-    address and the route back to it), through the subnet's NACL and the groups' rules."""
+    address and the route back to it), through the subnet's NACL and the groups' rules.
+    ``internet_only``: ``eligible`` accepts internet addresses alone."""
     routes: list[tuple[object, ResolvedRoute]] = []
     entries: Sequence[AclEntry] = ()
     if placement is not None:
@@ -73,7 +75,10 @@ def admission_of(
     world = PortSet.all_traffic()
     sources: dict[str, None] = {}
     for lo, _ in atoms(version, nets):
-        if world and is_internet_address(version, lo):
+        internet = is_internet_address(version, lo)
+        if internet_only and not internet:
+            continue  # no route decides it: ``eligible`` takes internet addresses alone
+        if world and internet:
             # "From the internet" means from all of it: a NACL may deny part of it, a group
             # that admits only named ranges does not open the door to everyone.
             world = world & memo.sg_admits_address(rules, version, lo).ports
@@ -173,7 +178,9 @@ def internet_admission(
     )
     key = ("internet_admission", id(placement), tuple(id(r) for r in rules), version, via_gateway, check_acl)
     return memo.answer(
-        key, (placement, tuple(rules)), lambda: admission_of(placement, rules, version, eligible, memo, check_acl)
+        key,
+        (placement, tuple(rules)),
+        lambda: admission_of(placement, rules, version, eligible, memo, check_acl, internet_only=True),
     )
 
 
