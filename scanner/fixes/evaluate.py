@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from scanner.analyses.network import NetworkMemo, sg_rule_ports
 from scanner.analyses.reachability import PathKey
 from scanner.findings import SHOWN_FIXES, Evidence, Fix, FixOutcome, Severity, SourceChange, Trait
-from scanner.fixes.edits import CHANGE_SIZE, CHANGES, PARTS, Edit, Lookup, candidate_edits
+from scanner.fixes.edits import CHANGE_SIZE, CHANGES, PARTS, Edit, EditsAt, Lookup, candidate_edits
 from scanner.fixes.patches import source_patch
 from scanner.fixes.substitute import edited_context
 from scanner.model import Resource, SecurityGroupRule
@@ -65,6 +65,8 @@ class FixRun:
     # shared when inline suppressions may tell two workloads' traits apart.
     outcomes: dict[tuple[object, ...], Found | None] = field(default_factory=dict)
     shares_outcomes: bool = True
+    # The edits found at each place (``edits.candidate_edits``)
+    edits_at: EditsAt = field(default_factory=dict)
     # The lines of a file a shown fix edits (None: not readable, or not to be patched: a plan)
     read_lines: ReadLines = field(default=lambda path: None)
     # The source patch of each edit shown, once per configuration (``scanner.fixes.patches``)
@@ -105,7 +107,7 @@ def workload_fixes(
     # what the traits no re-run rule can change keep: (rule id, possible) and ports served, per re-run set
     kept_by_rerun: dict[frozenset[str], tuple[list[tuple[str, bool]], frozenset[int]]] = {}
     internet = next((t for t in traits if t.rule_id == internet_reachable.ID), None)
-    for edit in candidate_edits(traits, run.lookup):
+    for edit in candidate_edits(traits, run.lookup, run.edits_at):
         rerun = CHANGES[edit.kind] & present
         if internet is not None and internet_unchanged(edit, internet, run):
             rerun -= {internet_reachable.ID}
