@@ -9,12 +9,22 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scanner.findings import Configuration, Exposure, LoadError, RestrictedPath, ScanResult, Severity, Trait
+from scanner.findings import (
+    Configuration,
+    Exposure,
+    LoadError,
+    PathVerdict,
+    RestrictedPath,
+    ScanResult,
+    Severity,
+    Trait,
+    WorkloadPaths,
+)
 from scanner.loaders.formats import LoadJob
 from scanner.options import ScanOptions
 
@@ -126,13 +136,23 @@ def run_load_jobs(
     return loaded
 
 
+@dataclass(frozen=True)
+class WorkloadFindings:
+    """What the rules found on one workload."""
+
+    traits: list[Trait]  # rules the user skips left out
+    notices: list[str]
+    restricted: tuple[RestrictedPath, ...]  # the paths open only to named sources
+    open_paths: frozenset[PathKey]  # the candidate paths found open: what measuring a fix re-analyses
+    paths: tuple[PathVerdict, ...]  # every candidate path's verdict
+
+
 def workload_traits(
     ctx: WorkloadContext, options: ScanOptions, memo: NetworkMemo, vulnerability_data: VulnerabilityData | None = None
-) -> tuple[list[Trait], list[str], tuple[RestrictedPath, ...], frozenset[PathKey]]:
-    """Every trait of one workload (rules the user skips left out), notices, the paths
-    open only to named sources, and the candidate paths found open (what measuring a fix
-    re-analyses)."""
+) -> WorkloadFindings:
+    """Every trait of one workload, and what its paths are."""
     from scanner.analyses.reachability import FAMILY
+    from scanner.analyses.reachability.verdicts import path_verdicts
     from scanner.rules.context import CheckContext
     from scanner.rules.registry import check_workload
 
@@ -141,7 +161,13 @@ def workload_traits(
     restricted = tuple(
         RestrictedPath(p.via, FAMILY[p.version], p.ports, p.restricted) for p in context.paths if p.restricted
     )
-    return traits, context.notices, tuple(dict.fromkeys(restricted)), context.open_paths
+    return WorkloadFindings(
+        traits,
+        context.notices,
+        tuple(dict.fromkeys(restricted)),
+        context.open_paths,
+        path_verdicts(context.paths, ctx.address),
+    )
 
 
 def _cpu_seconds() -> float:
@@ -155,12 +181,14 @@ def analyse(
     options: ScanOptions,
     vulnerability_data: VulnerabilityData | None = None,
     timings: dict[str, float] | None = None,
+    workload_paths: list[WorkloadPaths] | None = None,
 ) -> tuple[list[Exposure], list[str]]:
     """Traits of every workload of one configuration, combined into exposures, each with its
     fixes measured (``scanner.fixes``). A configuration with many workloads is analysed in
     parts by ``options.jobs`` forked workers (``scanner.forked_parts``); the result is the
     same as one process's, in the same order. ``timings`` (when given) adds the seconds spent
-    measuring fixes under "fixes" (every worker's)."""
+    measuring fixes under "fixes" (every worker's); ``workload_paths`` (when given) gets every
+    workload's paths."""
     from scanner.forked_parts import map_forked, split
     from scanner.graph import build_graph, workloads_of
     from scanner.instance_groups import group_instances
@@ -169,17 +197,27 @@ def analyse(
     workloads = workloads_of(graph)
     work = _workloads_analysis(configuration, graph, workloads, options, vulnerability_data)
     parts = map_forked(split(len(workloads), options.jobs, WORKLOADS_PER_WORKER), work)
-    exposures = [e for found, _, _ in parts for e in found]
-    notices = [n for _, found, _ in parts for n in found]
+    exposures = [e for part in parts for e in part.exposures]
+    notices = [n for part in parts for n in part.notices]
     if timings is not None:
-        timings["fixes"] = timings.get("fixes", 0.0) + sum(measuring for _, _, measuring in parts)
+        timings["fixes"] = timings.get("fixes", 0.0) + sum(part.measuring for part in parts)
+    if workload_paths is not None:
+        workload_paths.extend(w for part in parts for w in part.paths)
     return group_instances(exposures), notices
 
 
 # Fewer workloads than this in a part cost more to fork and send back than they save.
 WORKLOADS_PER_WORKER = 150
 
-PartResult = tuple[list[Exposure], list[str], float]  # exposures, notices, seconds measuring fixes
+
+@dataclass(frozen=True)
+class PartResult:
+    """What the analysis of some of a configuration's workloads found."""
+
+    exposures: list[Exposure]
+    notices: list[str]
+    paths: list[WorkloadPaths]
+    measuring: float  # seconds spent measuring fixes
 
 
 def _workloads_analysis(
@@ -210,28 +248,31 @@ def _workloads_analysis(
     def part(positions: range) -> PartResult:
         notices: list[str] = []
         exposures: list[Exposure] = []
+        paths: list[WorkloadPaths] = []
         memo = NetworkMemo()
         run = fix_run(configuration, graph, memo, options, vulnerability_data)
         measuring = 0.0
         read = context_reader(graph, configuration)
         for ctx in (read(workloads[n]) for n in positions):
-            traits, found_notices, restricted, open_paths = workload_traits(ctx, options, memo, vulnerability_data)
-            notices += found_notices
+            found = workload_traits(ctx, options, memo, vulnerability_data)
+            notices += found.notices
             traits = [
                 replace(t, caveats=(*t.caveats, *unread), fingerprint=fingerprint(t, configuration.name))
-                for t in ([shown_in_repository(t, places) for t in traits] if places else traits)
+                for t in ([shown_in_repository(t, places) for t in found.traits] if places else found.traits)
             ]
             assert isinstance(ctx.workload, (Instance, AutoScalingGroup))
             exposure = exposure_of(configuration, ctx.workload, traits, options.assume_worst)
+            paths.append(WorkloadPaths(configuration.name, ctx.address, exposure is not None, found.paths))
             if exposure is None:
                 continue
             started = time.perf_counter()
-            exposure = with_fixes(run, ctx, exposure, traits, open_paths)
+            exposure = with_fixes(run, ctx, exposure, traits, found.open_paths)
             if places:
                 exposure = replace(exposure, fixes=tuple(fix_in_repository(f, places) for f in exposure.fixes))
             measuring += time.perf_counter() - started
+            restricted = found.restricted
             exposures.append(replace(exposure, restricted_paths=restricted) if restricted else exposure)
-        return exposures, notices, measuring
+        return PartResult(exposures, notices, paths, measuring)
 
     return part
 
@@ -386,9 +427,10 @@ def scan(
     for number, job_configurations in zip(missing, loaded_jobs, strict=True):
         job_exposures: list[Exposure] = []
         job_notices: list[str] = []
+        job_paths: list[WorkloadPaths] = []
         for configuration in job_configurations:
             try:
-                exposures, found_notices = analyse(configuration, options, vulnerability_data, fix_timings)
+                exposures, found_notices = analyse(configuration, options, vulnerability_data, fix_timings, job_paths)
             except Exception as error:  # an analysis bug must not lose the other configurations
                 configuration.errors.append(
                     LoadError(configuration.name, 0, f"internal error while analysing: {error!r}")
@@ -397,7 +439,9 @@ def scan(
             job_exposures += exposures
             job_notices += found_notices
         configurations += job_configurations
-        answer = JobResult(tuple(summary(c) for c in job_configurations), tuple(job_exposures), tuple(job_notices))
+        answer = JobResult(
+            tuple(summary(c) for c in job_configurations), tuple(job_exposures), tuple(job_notices), tuple(job_paths)
+        )
         cache.store((jobs[number].kind, jobs[number].paths), answer)
         answered[number] = answer
     reloaded = set(missing)
@@ -407,6 +451,7 @@ def scan(
         if number not in reloaded:  # the loaded ones are already there, in full
             configurations += stored.configurations
         result.exposures.extend(stored.exposures)
+        result.workload_paths.extend(stored.workload_paths)
         result.notices.extend(n for n in stored.notices if n not in result.notices)
     result.configurations = sorted(configurations, key=lambda c: c.name)
     result.exposures.sort(key=lambda e: (-e.rank, -int(e.possible_severity or 0), e.configuration, e.workload))

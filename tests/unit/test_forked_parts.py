@@ -53,7 +53,7 @@ def test_a_failing_worker_has_its_part_redone_here() -> None:
 
 @needs_fork
 def test_a_result_that_cannot_be_pickled_is_computed_here() -> None:
-    results = map_forked(["a", "b"], lambda name: (lambda: name))
+    results = map_forked(["a", "b"], lambda name: lambda: name)
     assert [make() for make in results] == ["a", "b"]
 
 

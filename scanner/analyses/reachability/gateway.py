@@ -102,6 +102,7 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
             (*steps, table),
             "",
             cut=admission.acl_cut or "the network ACL blocks it",
+            cut_at=placement.network_acl.address if placement.network_acl is not None else "",
         )
     assumptions.extend(admission.assumptions)
     unknowns.extend(admission.unknowns)
@@ -228,6 +229,7 @@ def _no_group_admits(ctx: WorkloadContext, version: int, steps: tuple[PathStep, 
         steps,
         "",
         cut=f"no rule of {groups} admits traffic from {FAMILY[version]} internet addresses",
+        cut_at=ctx.security_groups[0].group.address if ctx.security_groups else ctx.address,
     )
 
 

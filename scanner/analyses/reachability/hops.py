@@ -35,6 +35,8 @@ class PathReport:
     # Open only from named addresses, not the whole internet: "tcp 22 from 198.51.100.7/32 only".
     restricted: str | None = None
     unknowns: tuple[Origin, ...] = ()  # the open inputs its verdict rests on (with ``assumptions``)
+    # The hop that cuts it, when not the last of ``steps`` (a NACL or a group on the way in).
+    cut_at: str = ""
 
     @property
     def open(self) -> bool:

@@ -260,7 +260,7 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
     assumptions: list[str] = []
     unknowns: list[Origin] = []
 
-    def ended(why: str, *more: PathStep, restricted: bool = False, ports: str = "") -> PathReport:
+    def ended(why: str, *more: PathStep, restricted: bool = False, ports: str = "", at: str = "") -> PathReport:
         return PathReport(
             "load_balancer",
             version,
@@ -270,6 +270,7 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
             restricted=why if restricted else None,
             assumptions=tuple(dict.fromkeys(assumptions)) if restricted else (),
             unknowns=tuple(dict.fromkeys(unknowns)) if restricted else (),
+            cut_at=at,
         )
 
     if lb.lb_type == "gateway":
@@ -317,6 +318,7 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
                 f"{groups} of {lb.address} does not admit the listener port {listener_ports} from the "
                 f"{family} internet",
                 lis_step,
+                at=route.lb_security_groups[0].group.address,
             )
         open_ports = from_internet.world_ports & listener_ports
         if not open_ports:
@@ -339,6 +341,7 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
                 f"{groups} of {lb.address} lets it open no connection to {ctx.address} on {target_ports} "
                 f"(no egress rule allows it)",
                 lis_step,
+                at=route.lb_security_groups[0].group.address,
             )
         target_ports = egress
     elif lb.lb_type != "network":
@@ -353,6 +356,7 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
             f"network ACL {acls} of the subnets of {lb.address} does not let {listener_ports} in from the "
             f"{family} internet (or the replies back out)",
             lis_step,
+            at=acls,
         )
     lb_crossing = entered[0][1] if entered else None  # the subnet the path shows
     if lb_crossing is not None:
@@ -381,13 +385,16 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
         groups = ", ".join(g.group.address for g in ctx.security_groups) or "no security group"
         source = "the whole internet" if clients.preserved else f"{lb.address} (its security group or its addresses)"
         return ended(
-            f"{groups} of {ctx.address} does not admit {target_ports} from {source}: {clients.why}", lis_step, *tg_steps
+            f"{groups} of {ctx.address} does not admit {target_ports} from {source}: {clients.why}",
+            lis_step,
+            *tg_steps,
+            at=ctx.security_groups[0].group.address if ctx.security_groups else ctx.address,
         )
     workload_acl, blocked = _lb_to_workload_acls(
         ctx, route, version, admitted, [p for p, _ in entered], clients.preserved, memo
     )
     if not workload_acl.ports:
-        return ended(blocked, lis_step, *tg_steps)
+        return ended(blocked, lis_step, *tg_steps, at=workload_acl.acl)
     assumptions.extend(workload_acl.assumptions)
     unknowns.extend(workload_acl.unknowns)
     admitted = workload_acl.ports
@@ -530,7 +537,7 @@ def _lb_to_workload_acls(
     """The LB-to-workload leg through the NACLs: out of a LB subnet to the workload's subnet,
     into the workload's subnet from the LB's subnets (from the internet when the NLB passes
     client addresses through). What gets through in some subnet of the workload, and when
-    nothing does, the reason."""
+    nothing does, the reason (and the crossing names the NACL that stops it)."""
     lb = route.load_balancer
     sources: list[object] | None = None  # None: the internet
     if not passes_client:
@@ -542,7 +549,7 @@ def _lb_to_workload_acls(
         "the internet (the NLB passes client addresses through)" if passes_client else f"the subnets of {lb.address}"
     )
     best = AclCrossing(PortSet(), "", None)
-    blocked = ""
+    blocked, blocked_at = "", ""
     for placement in ctx.placements or (None,):
         into = acl_crossing(placement, version, sources, ports, memo)
         if not into.ports:
@@ -550,6 +557,7 @@ def _lb_to_workload_acls(
                 f"network ACL {into.acl} of {ctx.address}'s subnet does not let {ports} in from "
                 f"{source_words} (or the replies back out)"
             )
+            blocked_at = blocked_at or into.acl
             continue
         own = [subnet_cidr(placement, version)] if placement is not None and placement.subnet is not None else None
         out_of_lb = [
@@ -565,6 +573,7 @@ def _lb_to_workload_acls(
                 f"network ACL {acls} of the subnets of {lb.address} does not let {into.ports} out "
                 f"to {ctx.address}'s subnet (or the replies back in)"
             )
+            blocked_at = blocked_at or acls
             continue
         found = AclCrossing(
             through,
@@ -576,4 +585,6 @@ def _lb_to_workload_acls(
             best = found
         else:
             best = AclCrossing(best.ports | found.ports, best.acl, best.span, best.assumptions)
+    if not best.ports:
+        best = AclCrossing(PortSet(), blocked_at, None)
     return best, blocked
