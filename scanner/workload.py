@@ -37,6 +37,7 @@ from scanner.model import (
     TargetGroup,
     Vpc,
 )
+from scanner.model_accelerator import Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup
 from scanner.values import ResourceRef, Span, Unknown
 
 
@@ -133,6 +134,23 @@ class LoadBalancerRoute:
 
 
 @dataclass(frozen=True)
+class AcceleratorFront:
+    """A Global Accelerator endpoint that is the workload (an instance endpoint,
+    ``load_balancer`` empty) or a load balancer in front of it (``load_balancer``: its
+    address, whose routes to the workload are in ``load_balancer_routes``).
+    ``vpc_has_internet_gateway``: the endpoint's VPC has one attached (Global Accelerator
+    needs it, even for endpoints in private subnets); None when its VPC is not known."""
+
+    accelerator: Accelerator | None  # None: not in the configuration
+    listener: AcceleratorListener | None
+    group: EndpointGroup
+    endpoint: AcceleratorEndpoint
+    load_balancer: str
+    vpc_has_internet_gateway: bool | None
+    vpc: str = ""  # the endpoint's VPC ("" not known)
+
+
+@dataclass(frozen=True)
 class LaunchTemplateUse:
     """A launch template (or launch configuration) the workload launches instances from, and
     which instances do.
@@ -188,6 +206,7 @@ class WorkloadContext:
     elastic_ips: tuple[ElasticIp | EipAssociation, ...] = ()
     load_balancer_routes: tuple[LoadBalancerRoute, ...] = ()
     unresolved: tuple[str, ...] = field(default_factory=tuple)
+    accelerators: tuple[AcceleratorFront, ...] = ()  # Global Accelerator endpoints in front of it
 
     @property
     def address(self) -> str:

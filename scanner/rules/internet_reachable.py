@@ -31,10 +31,11 @@ if TYPE_CHECKING:  # reports read the catalogue without loading the analyses
 ID = "ec2-internet-reachable"
 
 
-_ORDER = {"gateway": 0, "load_balancer": 1, "vpc_peering": 2, "vpn": 3}
+_ORDER = {"gateway": 0, "load_balancer": 1, "accelerator": 2, "vpc_peering": 3, "vpn": 4}
 _VIA = {
     "gateway": "through an internet gateway",
     "load_balancer": "through a load balancer",
+    "accelerator": "through Global Accelerator",
     "vpc_peering": "from a peered VPC",
     "vpn": "from a VPN",
 }

@@ -14,7 +14,10 @@ Paths from the internet:
   LB's subnets, or from the internet through a pass-through NLB), none within one subnet;
 * private networks: a route to a VPC peering connection or a virtual private gateway, a
   group admitting a port from a CIDR overlapping the routed one, and the subnet's NACL
-  letting that port in from the routed CIDR.
+  letting that port in from the routed CIDR;
+* Global Accelerator: an enabled accelerator's listener ports, to the workload or to a load
+  balancer in front of it, in a VPC with an internet gateway attached, private subnets
+  included (``accelerator``).
 
 Each kind of path is one module: ``gateway``, ``load_balancer``, ``private``; ``admission``
 says which sources get through a NACL and the groups, ``hops`` how a path is told.
@@ -29,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from scanner.analyses.network import NetworkMemo
+from scanner.analyses.reachability.accelerator import accelerator_paths
 from scanner.analyses.reachability.gateway import gateway_path, unknown_subnet_path
 from scanner.analyses.reachability.hops import FAMILY, PathReport
 from scanner.analyses.reachability.load_balancer import load_balancer_path
@@ -70,6 +74,9 @@ def keyed_paths(
             key = ("private", version, index)
             if only is None or key in only:
                 reports.extend((key, report) for report in private_paths(ctx, placement, version, memo))
+        key = ("accelerator", version)
+        if only is None or key in only:
+            reports.extend((key, report) for report in accelerator_paths(ctx, version, memo))
         key = ("unknown_subnet", version)
         if only is None or key in only:
             unknown = unknown_subnet_path(ctx, version, memo)

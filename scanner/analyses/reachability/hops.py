@@ -48,6 +48,23 @@ class PathReport:
         return bool(self.assumptions or self.unknowns)
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A service in front of a load balancer that takes the internet's connections itself (a
+    Global Accelerator listener): the path starts with its ``steps`` instead of an internet
+    gateway, the load balancer need not be internet-facing nor its subnets routed to one,
+    and only ``ports`` reach the load balancer. ``preserved``: the clients' addresses are
+    kept (the load balancer subnet's network ACL is not evaluated on the way in)."""
+
+    via: str
+    steps: tuple[PathStep, ...]
+    ports: PortSet
+    preserved: bool
+    at: str  # the hop that decides which ports go on (for a cut's ``cut_at``)
+    assumptions: tuple[str, ...] = ()
+    unknowns: tuple[Origin, ...] = ()
+
+
 def step(kind: str, address: str, description: str, span: Span | None, ports: PortSet | None = None) -> PathStep:
     return PathStep(
         kind=kind, address=address, description=description, span=span, ports=str(ports) if ports is not None else ""
