@@ -433,6 +433,8 @@ class SecurityGroupRule(Resource):
     source_groups: tuple[Ref, ...] = ()
     prefix_lists: tuple[Ref, ...] = ()
     self_source: bool = False
+    # The AWS managed prefix lists it names, by name (``graph.read`` fills it in)
+    managed_prefix_lists: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -443,6 +445,7 @@ class PrefixList(Resource):
 
     entries: tuple[Cidr, ...] = ()
     address_family: MaybeStr = None
+    aws_managed: str = ""  # an AWS managed list read by its name (data source): its entries are AWS's
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

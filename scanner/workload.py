@@ -38,6 +38,7 @@ from scanner.model import (
     Vpc,
 )
 from scanner.model_accelerator import Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup
+from scanner.model_cloudfront import CloudFrontDistribution, CloudFrontVpcOrigin
 from scanner.values import ResourceRef, Span, Unknown
 
 
@@ -151,6 +152,16 @@ class AcceleratorFront:
 
 
 @dataclass(frozen=True)
+class CloudFrontFront:
+    """A CloudFront VPC origin that is the workload (``load_balancer`` empty) or a load
+    balancer in front of it, with the distributions that use it."""
+
+    origin: CloudFrontVpcOrigin
+    distributions: tuple[CloudFrontDistribution, ...]
+    load_balancer: str
+
+
+@dataclass(frozen=True)
 class LaunchTemplateUse:
     """A launch template (or launch configuration) the workload launches instances from, and
     which instances do.
@@ -207,6 +218,7 @@ class WorkloadContext:
     load_balancer_routes: tuple[LoadBalancerRoute, ...] = ()
     unresolved: tuple[str, ...] = field(default_factory=tuple)
     accelerators: tuple[AcceleratorFront, ...] = ()  # Global Accelerator endpoints in front of it
+    cloudfront_origins: tuple[CloudFrontFront, ...] = ()  # CloudFront VPC origins in front of it
 
     @property
     def address(self) -> str:

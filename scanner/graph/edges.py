@@ -72,6 +72,7 @@ from scanner.model import (
     VpnGateway,
 )
 from scanner.model_accelerator import Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup
+from scanner.model_cloudfront import CloudFrontDistribution, CloudFrontVpcOrigin
 
 Targets = tuple[type[Resource], ...]
 T = TypeVar("T")
@@ -224,6 +225,9 @@ EDGES: tuple[Link, ...] = (
     Link(EndpointGroup, "listener", AcceleratorListener, "has_endpoint_group", reverse=True),
     Link(AcceleratorEndpoint, "endpoint_group", EndpointGroup, "has_endpoint", reverse=True),
     Link(AcceleratorEndpoint, "endpoint", (Instance, LoadBalancer, ElasticIp), "accelerates"),
+    # CloudFront VPC origins
+    Link(CloudFrontVpcOrigin, "endpoint", (Instance, LoadBalancer), "origin_of"),
+    Link(CloudFrontDistribution, "vpc_origins", CloudFrontVpcOrigin, "uses_origin", each=True),
     # IAM
     Link(InstanceProfile, "roles", Role, "has_role", each=True),
     Link(Policy, "roles", Role, "has_policy", each=True, reverse=True, skip_parent=True),

@@ -51,10 +51,12 @@ from scanner.model import (
     VpnGateway,
 )
 from scanner.model_accelerator import Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup
+from scanner.model_cloudfront import CloudFrontDistribution, CloudFrontVpcOrigin
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import (
     AcceleratorFront,
     AttachedGroup,
+    CloudFrontFront,
     LaunchTemplateUse,
     LoadBalancerRoute,
     Placement,
@@ -77,6 +79,7 @@ class _Reader:
         self._pred: Adjacency = graph._pred
         # Only a configuration with accelerator endpoints has them to look for.
         self.accelerated = any(isinstance(o, AcceleratorEndpoint) for o in config.resources)
+        self.cloudfronted = any(isinstance(o, CloudFrontVpcOrigin) for o in config.resources)
 
     def obj(self, node: str) -> Any:
         data = self._nodes.get(node)
@@ -115,10 +118,13 @@ class _Reader:
             return found[1]
         v4: list[str | Unknown] = []
         v6: list[str | Unknown] = []
+        managed: list[str] = []
         for node, _ in self.out(rule.address, "allows_from"):
             prefix_list = self.obj(node)
             if not isinstance(prefix_list, PrefixList):
                 continue
+            if prefix_list.aws_managed:
+                managed.append(prefix_list.aws_managed)
             more = [
                 e.cidr
                 for e in (self.obj(n) for n, _ in self.out(node, "has_entry"))
@@ -133,7 +139,13 @@ class _Reader:
         if where is not None:
             spans.setdefault("cidrs", where)
             spans.setdefault("ipv6_cidrs", where)
-        copy = replace(rule, cidrs=(*rule.cidrs, *v4), ipv6_cidrs=(*rule.ipv6_cidrs, *v6), attr_spans=spans)
+        copy = replace(
+            rule,
+            cidrs=(*rule.cidrs, *v4),
+            ipv6_cidrs=(*rule.ipv6_cidrs, *v6),
+            attr_spans=spans,
+            managed_prefix_lists=tuple(managed),
+        )
         self.expanded_rules[rule.address] = (rule, copy)
         return copy
 
@@ -466,7 +478,23 @@ class _Reader:
             load_balancer_routes=tuple(lb_routes),
             unresolved=tuple(_unique_str(unresolved)),
             accelerators=tuple(self.accelerator_fronts(node, placements, lb_routes)) if self.accelerated else (),
+            cloudfront_origins=tuple(self.cloudfront_fronts(node, lb_routes)) if self.cloudfronted else (),
         )
+
+    def cloudfront_fronts(self, node: str, lb_routes: list[LoadBalancerRoute]) -> list[CloudFrontFront]:
+        """The CloudFront VPC origins that are the workload, then those that are a load
+        balancer in front of it, each with the distributions using it."""
+        out: list[CloudFrontFront] = []
+        targets = dict.fromkeys([(node, ""), *((r.load_balancer.address, r.load_balancer.address) for r in lb_routes)])
+        for target, lb in targets:
+            for src, _ in self.into(target, "origin_of"):
+                origin = self.obj(src)
+                if not isinstance(origin, CloudFrontVpcOrigin):
+                    continue
+                users = [self.obj(u) for u, _ in self.into(src, "uses_origin")]
+                distributions = tuple(d for d in users if isinstance(d, CloudFrontDistribution))
+                out.append(CloudFrontFront(origin, distributions, lb))
+        return out
 
     # Global Accelerator
 

@@ -31,11 +31,12 @@ if TYPE_CHECKING:  # reports read the catalogue without loading the analyses
 ID = "ec2-internet-reachable"
 
 
-_ORDER = {"gateway": 0, "load_balancer": 1, "accelerator": 2, "vpc_peering": 3, "vpn": 4}
+_ORDER = {"gateway": 0, "load_balancer": 1, "accelerator": 2, "cloudfront": 3, "vpc_peering": 4, "vpn": 5}
 _VIA = {
     "gateway": "through an internet gateway",
     "load_balancer": "through a load balancer",
     "accelerator": "through Global Accelerator",
+    "cloudfront": "through a CloudFront VPC origin",
     "vpc_peering": "from a peered VPC",
     "vpn": "from a VPN",
 }

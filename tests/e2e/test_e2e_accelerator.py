@@ -162,3 +162,38 @@ def test_explain_shows_the_accelerator_hops(monkeypatch: pytest.MonkeyPatch) -> 
     )
     assert "OPEN via accelerator (IPv4) on tcp 443" in result.output
     assert "aws_globalaccelerator_endpoint_group.web" in result.output
+
+
+def test_a_private_instance_behind_a_cloudfront_vpc_origin_is_reachable(tmp_path: Path) -> None:
+    """Terraform: the group names CloudFront's origin-facing list (read by name through a data
+    source): reachable on the origin's http port, at the rule's line; the origin of a disabled
+    distribution is cut there."""
+    report = _report(REACHABILITY / "cloudfront-vpc-origin-private-instance" / "main.tf", tmp_path)
+    trait = _trait(report, "aws_instance.web", "ec2-internet-reachable")
+    assert trait is not None and trait["verdict"] != "possible"
+    assert trait["location"]["line"] == 31  # prefix_list_ids
+    assert "tcp 80 through a CloudFront VPC origin" in trait["message"]
+    steps = [s["address"] for s in trait["path"]]
+    assert steps[1:3] == ["aws_cloudfront_distribution.web", "aws_cloudfront_vpc_origin.web"]
+    (cut,) = [
+        p
+        for w in report["workloads"]
+        if w["workload"] == "aws_instance.internal"
+        for p in w["paths"]
+        if p["via"] == "cloudfront"
+    ]
+    assert cut["verdict"] == "cut" and cut["hop"] == "aws_cloudfront_distribution.internal"
+    assert _trait(report, "aws_instance.internal", "ec2-internet-reachable") is None
+
+
+def test_a_prefix_list_not_defined_here_makes_the_cloudfront_path_possible(tmp_path: Path) -> None:
+    """CloudFormation: the group names a prefix list by id only: it may be CloudFront's, so the
+    path is possible, the rule named as what it rests on (never silently open or cut)."""
+    report = _report(REACHABILITY / "cloudfront-vpc-origin-private-instance" / "template.yaml", tmp_path)
+    (path,) = [p for w in report["workloads"] if w["workload"] == "Web" for p in w["paths"] if p["via"] == "cloudfront"]
+    assert path["verdict"] == "possible" and path["ports"] == "tcp 80"
+    trait = _trait(report, "Web", "ec2-internet-reachable")
+    assert trait is not None and trait["location"]["line"] == 33
+    assert any("prefix list not defined in this configuration" in a for a in trait["assumptions"])
+    (exposure,) = [e for e in report["exposures"] if e["workload"] == "Web"]
+    assert exposure["severity"] is None and exposure["possible_severity"] == "medium"

@@ -17,7 +17,9 @@ Paths from the internet:
   letting that port in from the routed CIDR;
 * Global Accelerator: an enabled accelerator's listener ports, to the workload or to a load
   balancer in front of it, in a VPC with an internet gateway attached, private subnets
-  included (``accelerator``).
+  included (``accelerator``);
+* CloudFront: a VPC origin an enabled distribution uses, the workload or a load balancer in
+  front of it, whose groups admit CloudFront's origin-facing addresses (``cloudfront``).
 
 Each kind of path is one module: ``gateway``, ``load_balancer``, ``private``; ``admission``
 says which sources get through a NACL and the groups, ``hops`` how a path is told.
@@ -33,6 +35,7 @@ from collections.abc import Collection
 
 from scanner.analyses.network import NetworkMemo
 from scanner.analyses.reachability.accelerator import accelerator_paths
+from scanner.analyses.reachability.cloudfront import cloudfront_paths
 from scanner.analyses.reachability.gateway import gateway_path, unknown_subnet_path
 from scanner.analyses.reachability.hops import FAMILY, PathReport
 from scanner.analyses.reachability.load_balancer import load_balancer_path
@@ -77,6 +80,9 @@ def keyed_paths(
         key = ("accelerator", version)
         if only is None or key in only:
             reports.extend((key, report) for report in accelerator_paths(ctx, version, memo))
+        key = ("cloudfront", version)
+        if only is None or key in only:
+            reports.extend((key, report) for report in cloudfront_paths(ctx, version, memo))
         key = ("unknown_subnet", version)
         if only is None or key in only:
             unknown = unknown_subnet_path(ctx, version, memo)

@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from scanner.analyses.network import (
-    PortSet,
-)
+from scanner.analyses.network import PortSet, sg_rule_ports
 from scanner.findings import Evidence, PathStep
 from scanner.model import SecurityGroupRule
 from scanner.values import Origin, Span
@@ -63,6 +61,18 @@ class Entry:
     at: str  # the hop that decides which ports go on (for a cut's ``cut_at``)
     assumptions: tuple[str, ...] = ()
     unknowns: tuple[Origin, ...] = ()
+    # The AWS managed prefix list its connections come from (CloudFront's origin-facing
+    # addresses): a rule naming it admits them as one covering the internet does.
+    managed_list: str = ""
+
+
+def managed_list_ports(rules: Sequence[SecurityGroupRule], name: str) -> PortSet:
+    """What the ingress rules naming the AWS managed prefix list ``name`` admit."""
+    out = PortSet()
+    for rule in rules:
+        if rule.ingress and name and name in rule.managed_prefix_lists:
+            out = out | sg_rule_ports(rule)
+    return out
 
 
 def step(kind: str, address: str, description: str, span: Span | None, ports: PortSet | None = None) -> PathStep:

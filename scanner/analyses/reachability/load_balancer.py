@@ -45,6 +45,7 @@ from scanner.analyses.reachability.hops import (
     describe_route,
     group_of,
     ingress_rules,
+    managed_list_ports,
     step,
     table_step,
     workload_step,
@@ -335,14 +336,15 @@ def load_balancer_path(
         assumptions.extend(from_internet.assumptions)
         unknowns.extend(from_internet.unknowns)
         groups = ", ".join(g.group.address for g in route.lb_security_groups)
-        if not from_internet.sg_ports & listener_ports:
+        listed = managed_list_ports(lb_rules, entry.managed_list) if entry is not None else PortSet()
+        if not (from_internet.sg_ports | listed) & listener_ports:
             return ended(
                 f"{groups} of {lb.address} does not admit the listener port {listener_ports} from the "
                 f"{family} internet",
                 lis_step,
                 at=route.lb_security_groups[0].group.address,
             )
-        open_ports = from_internet.world_ports & listener_ports
+        open_ports = (from_internet.world_ports | listed) & listener_ports
         if not open_ports:
             reached = from_internet.sg_ports & listener_ports
             return ended(
@@ -353,7 +355,8 @@ def load_balancer_path(
             )
         for rule in lb_rules:
             alone = internet_admission(routed[0] if routed else None, [rule], version, False, memo, check_acl=False)
-            if part := alone.sg_ports & open_ports:
+            listed_part = managed_list_ports([rule], entry.managed_list) if entry is not None else PortSet()
+            if part := (alone.sg_ports | listed_part) & open_ports:
                 lb_admitting.append((rule, part))
         egress, more, origins = _lb_egress(route, ctx, version, target_ports)
         assumptions.extend(more)

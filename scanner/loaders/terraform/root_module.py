@@ -36,8 +36,11 @@ from scanner.values import Span, SpannedDict, Unknown
 
 MAX_RESOURCES = 200_000  # per load, over all modules
 # the data sources handed over with the resources: those that may stand for the default VPC
-# and its subnets (scanner.adapters.terraform.default_vpc); the others are only references
-EMITTED_DATA_SOURCES = frozenset(t.removeprefix("data.") for t in (VPC_DATA, *SUBNET_DATA))
+# and its subnets (scanner.adapters.terraform.default_vpc), and AWS managed prefix lists read
+# by name (scanner.adapters.terraform.cloudfront); the others are only references
+EMITTED_DATA_SOURCES = frozenset(
+    (*(t.removeprefix("data.") for t in (VPC_DATA, *SUBNET_DATA)), "aws_ec2_managed_prefix_list")
+)
 _RECURSION_LIMIT = 8000
 
 
