@@ -13,6 +13,7 @@ import pytest
 
 from scanner import iam_catalogue as catalogue
 from scanner import iam_catalogue_generate as generate
+from tests.support.readme_snippets import section
 
 DATA = Path(catalogue.__file__).parent / "data"
 
@@ -211,3 +212,11 @@ def test_generator_writes_files_and_manifest(tmp_path: Path) -> None:
 
 def _as_list(value: object) -> list[object]:
     return value if isinstance(value, list) else [value]
+
+
+def test_readme_names_the_bundled_versions_and_dates() -> None:
+    text = section("IAM data")
+    for name in (generate.ACTIONS_FILE, generate.POLICIES_FILE):
+        header = _header(name)
+        assert f"`{name}`" in text
+        assert f"{header['source_version']}, {header['source_date']}" in text
