@@ -36,7 +36,7 @@ def code_fingerprint() -> str:
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json", ".lark") and path.is_file():
+        if path.suffix in (".py", ".json", ".lark", ".xz") and path.is_file():
             stat = path.stat()
             digest.update(f"{path.relative_to(package).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()

@@ -52,7 +52,11 @@ class GraphFormat(str, Enum):
 
 def _version(value: bool) -> None:
     if value:
+        from scanner.iam_catalogue import data_sources  # reads one small manifest, not the data
+
         typer.echo(f"iacscan {__version__}")
+        for name, source in data_sources().items():
+            typer.echo(f"  {name}: {source}")
         raise typer.Exit(EXIT_OK)
 
 

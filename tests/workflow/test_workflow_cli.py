@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from scanner import __version__
 from scanner.cli import app
 from scanner.findings import Severity
+from scanner.iam_catalogue import data_sources
 from scanner.progress import ScanProgress
 from scanner.reports.graph_dot import PATH_COLOUR, SEVERITY_FILL
 from scanner.rules.registry import TRAIT_RULE_IDS, all_rules
@@ -32,8 +33,13 @@ def invoke(*args: str) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
-def test_version() -> None:
-    assert invoke("--version") == (0, f"iacscan {__version__}\n")
+def test_version_names_the_bundled_iam_data() -> None:
+    code, out = invoke("--version")
+    assert code == 0
+    first, *data = out.splitlines()
+    assert first == f"iacscan {__version__}"
+    assert [line.split(":", 1)[0].strip() for line in data] == sorted(data_sources())
+    assert all("version" in line and "as of 20" in line for line in data)
 
 
 def test_rules_one_line_each_with_severity() -> None:
