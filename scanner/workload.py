@@ -38,6 +38,7 @@ from scanner.model import (
     Vpc,
 )
 from scanner.values import ResourceRef, Span, Unknown
+from scanner.workload_between import BetweenNetworks
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,8 @@ class WorkloadContext:
     elastic_ips: tuple[ElasticIp | EipAssociation, ...] = ()
     load_balancer_routes: tuple[LoadBalancerRoute, ...] = ()
     unresolved: tuple[str, ...] = field(default_factory=tuple)
+    # the configuration's doors between networks (transit gateways, Direct Connect); None: it has none
+    between: BetweenNetworks | None = None
 
     @property
     def address(self) -> str:

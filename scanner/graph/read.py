@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 
 from scanner.findings import Configuration
+from scanner.graph.between import read_between
 from scanner.graph.core import Adjacency, edges_of_kind
 from scanner.graph.defaults import DEFAULT_VPC, DEFAULT_VPC_CIDR, main_table_node
 from scanner.model import (
@@ -73,6 +74,7 @@ class _Reader:
         self._nodes: dict[str, dict[str, Any]] = graph._node  # networkx's own dicts (see edges_of_kind)
         self._succ: Adjacency = graph._succ
         self._pred: Adjacency = graph._pred
+        self.between = read_between(graph, config.resources)
 
     def obj(self, node: str) -> Any:
         data = self._nodes.get(node)
@@ -460,6 +462,7 @@ class _Reader:
             elastic_ips=tuple(eips),
             load_balancer_routes=tuple(self.lb_routes(node)),
             unresolved=tuple(_unique_str(unresolved)),
+            between=self.between,
         )
 
 

@@ -31,12 +31,14 @@ if TYPE_CHECKING:  # reports read the catalogue without loading the analyses
 ID = "ec2-internet-reachable"
 
 
-_ORDER = {"gateway": 0, "load_balancer": 1, "vpc_peering": 2, "vpn": 3}
+_ORDER = {"gateway": 0, "load_balancer": 1, "vpc_peering": 2, "vpn": 3, "transit_gateway": 4, "direct_connect": 5}
 _VIA = {
     "gateway": "through an internet gateway",
     "load_balancer": "through a load balancer",
     "vpc_peering": "from a peered VPC",
     "vpn": "from a VPN",
+    "transit_gateway": "through a transit gateway",
+    "direct_connect": "over Direct Connect",
 }
 
 

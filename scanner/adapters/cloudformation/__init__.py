@@ -12,7 +12,19 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Final
 
-from scanner.adapters.cloudformation import batch, beanstalk, ec2, eks, elb, fleets, iam, nacl, security_group, vpc
+from scanner.adapters.cloudformation import (
+    batch,
+    beanstalk,
+    between,
+    ec2,
+    eks,
+    elb,
+    fleets,
+    iam,
+    nacl,
+    security_group,
+    vpc,
+)
 from scanner.adapters.common import DEPLOYMENT, static_routes
 from scanner.adapters.raw import RawResource
 from scanner.coverage import runs_unanalysed_compute
@@ -68,6 +80,19 @@ MAPPERS: Final[Mapping[str, Callable[[RawResource], list[Resource]]]] = MappingP
         "AWS::IAM::Policy": iam.map_policy,
         "AWS::IAM::ManagedPolicy": iam.map_policy,
         "AWS::IAM::RolePolicy": iam.map_policy,
+        # between networks (scanner.adapters.cloudformation.between)
+        "AWS::EC2::TransitGateway": between.map_transit_gateway,
+        "AWS::EC2::TransitGatewayAttachment": between.map_vpc_attachment,
+        "AWS::EC2::TransitGatewayVpcAttachment": between.map_vpc_attachment,
+        "AWS::EC2::TransitGatewayRouteTable": between.map_route_table,
+        "AWS::EC2::TransitGatewayRouteTableAssociation": between.map_route_table_link,
+        "AWS::EC2::TransitGatewayRouteTablePropagation": between.map_route_table_link,
+        "AWS::EC2::TransitGatewayRoute": between.map_route,
+        "AWS::DirectConnect::DirectConnectGateway": between.map_dx_gateway,
+        "AWS::DirectConnect::DirectConnectGatewayAssociation": between.map_dx_gateway_association,
+        "AWS::EC2::VPCEndpointService": between.map_endpoint_service,
+        "AWS::EC2::VPCEndpointServicePermissions": between.map_endpoint_service_permissions,
+        "AWS::EC2::VPCEndpoint": between.map_vpc_endpoint,
     }
 )
 

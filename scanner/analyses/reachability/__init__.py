@@ -14,7 +14,10 @@ Paths from the internet:
   LB's subnets, or from the internet through a pass-through NLB), none within one subnet;
 * private networks: a route to a VPC peering connection or a virtual private gateway, a
   group admitting a port from a CIDR overlapping the routed one, and the subnet's NACL
-  letting that port in from the routed CIDR.
+  letting that port in from the routed CIDR;
+* transit gateways: a network on another attachment, through the route table that
+  attachment is associated with, back by the subnet's route to the transit gateway
+  (``transit``).
 
 Each kind of path is one module: ``gateway``, ``load_balancer``, ``private``; ``admission``
 says which sources get through a NACL and the groups, ``hops`` how a path is told.
@@ -31,6 +34,7 @@ from scanner.analyses.reachability.gateway import gateway_path, unknown_subnet_p
 from scanner.analyses.reachability.hops import FAMILY, PathReport
 from scanner.analyses.reachability.load_balancer import load_balancer_path
 from scanner.analyses.reachability.private import private_paths
+from scanner.analyses.reachability.transit import transit_paths
 from scanner.workload import WorkloadContext
 
 
@@ -48,6 +52,7 @@ def explain_paths(ctx: WorkloadContext, memo: NetworkMemo) -> list[PathReport]:
             reports.append(load_balancer_path(ctx, route, version, memo))
         for placement in ctx.placements:
             reports.extend(private_paths(ctx, placement, version, memo))
+            reports.extend(transit_paths(ctx, placement, version, memo))
         unknown = unknown_subnet_path(ctx, version, memo)
         if unknown is not None:
             reports.append(unknown)

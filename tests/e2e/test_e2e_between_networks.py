@@ -1,0 +1,174 @@
+"""Doors between networks, end to end on fixtures in both formats: transit gateways (route
+tables, associations, propagations, blackholes), Direct Connect: each open path with its
+ports per hop and lines, each cut path with the hop and the reason."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from scanner.analyses.network import NetworkMemo
+from scanner.analyses.reachability import PathReport, explain_paths
+from scanner.findings import Trait
+from scanner.graph import build_graph, workload_contexts
+from scanner.options import ScanOptions
+from scanner.rules.internet_reachable import ID as INTERNET_REACHABLE
+from scanner.scan import load_configurations, scan
+from tests.support.paths import REPO
+
+FIXTURES = REPO / "fixtures" / "reachability"
+OPTIONS = ScanOptions(root=REPO)
+TF, CFN = "main.tf", "template.yaml"
+
+
+@cache
+def _paths(behaviour: str, file: str, workload: str) -> tuple[PathReport, ...]:
+    configurations, errors, _ = load_configurations([FIXTURES / behaviour / file], OPTIONS)
+    assert not errors
+    for configuration in configurations:
+        for ctx in workload_contexts(build_graph(configuration), configuration):
+            if ctx.address == workload:
+                return tuple(explain_paths(ctx, NetworkMemo()))
+    raise AssertionError(f"no workload {workload} in {behaviour}/{file}")
+
+
+def _trait(behaviour: str, file: str, workload: str) -> Trait | None:
+    result = scan([FIXTURES / behaviour / file], OPTIONS)
+    assert not result.all_errors, result.all_errors
+    for exposure in result.exposures:
+        if exposure.workload == workload:
+            return next((t for t in exposure.traits if t.rule_id == INTERNET_REACHABLE), None)
+    return None
+
+
+def _line(span_file: str, number: int) -> str:
+    return (REPO / span_file).read_text(encoding="utf-8").splitlines()[number - 1]
+
+
+def _via(reports: tuple[PathReport, ...], via: str) -> list[PathReport]:
+    return [r for r in reports if r.via == via]
+
+
+# --- transit gateway: route tables decide who reaches whom -------------------------------------
+
+TGW = "transit-gateway-route-tables"
+TGW_NAMES = {
+    TF: {
+        "workload": "aws_instance.app",
+        "shared": "aws_ec2_transit_gateway_vpc_attachment.shared",
+        "shared_table": "aws_ec2_transit_gateway_route_table.shared",
+        "propagation": "aws_ec2_transit_gateway_route_table_propagation.app_to_shared",
+        "hub": "aws_ec2_transit_gateway.hub",
+        "app": "aws_ec2_transit_gateway_vpc_attachment.app",
+        "route_table": "aws_route_table.app",
+        "route": "aws_route_table.app.route[0]",
+        "rule": "aws_security_group.app.ingress[0]",
+        "isolated_table": "aws_ec2_transit_gateway_route_table.isolated",
+        "quarantine_table": "aws_ec2_transit_gateway_route_table.quarantine",
+        "blackhole": "aws_ec2_transit_gateway_route.quarantine_blackhole",
+        "lines": {
+            "shared": 'resource "aws_ec2_transit_gateway_vpc_attachment" "shared"',
+            "shared_table": 'resource "aws_ec2_transit_gateway_route_table_association" "shared"',
+            "propagation": 'resource "aws_ec2_transit_gateway_route_table_propagation" "app_to_shared"',
+            "hub": 'resource "aws_ec2_transit_gateway" "hub"',
+            "app": 'resource "aws_ec2_transit_gateway_vpc_attachment" "app"',
+            "route_table": 'resource "aws_route_table" "app"',
+            "route": "route {",
+            "rule": 'cidr_blocks = ["10.0.0.0/8"]',
+        },
+    },
+    CFN: {
+        "workload": "App",
+        "shared": "SharedAttachment",
+        "shared_table": "SharedTable",
+        "propagation": "AppToShared",
+        "hub": "Hub",
+        "app": "AppAttachment",
+        "route_table": "AppRouteTable",
+        "route": "AppToHub",
+        "rule": "AppGroup.SecurityGroupIngress[0]",
+        "isolated_table": "IsolatedTable",
+        "quarantine_table": "QuarantineTable",
+        "blackhole": "QuarantineBlackhole",
+        "lines": {
+            "shared": "SharedAttachment:",
+            "shared_table": "SharedAssociation:",
+            "propagation": "AppToShared:",
+            "hub": "Hub:",
+            "app": "AppAttachment:",
+            "route_table": "AppRouteTable:",
+            "route": "AppToHub:",
+            "rule": "CidrIp: 10.0.0.0/8",
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("file", [TF, CFN])
+def test_transit_gateway_opens_only_through_the_table_that_associates_and_propagates(file: str) -> None:
+    names = TGW_NAMES[file]
+    reports = _via(_paths(TGW, file, str(names["workload"])), "transit_gateway")
+    assert len(reports) == 3  # one per other attachment
+    open_ = [r for r in reports if r.open]
+    assert len(open_) == 1 and not open_[0].possible
+    path = open_[0]
+    assert path.ports == "tcp 22"
+    expected = [
+        ("transit_gateway_vpc_attachment", "shared"),
+        ("transit_gateway_route_table", "shared_table"),
+        ("transit_gateway_route", "propagation"),
+        ("transit_gateway", "hub"),
+        ("transit_gateway_vpc_attachment", "app"),
+        ("route_table", "route_table"),
+        ("route", "route"),
+        ("security_group_rule", "rule"),
+    ]
+    got = [(s.kind, s.address) for s in path.steps]
+    assert got == [(kind, names[key]) for kind, key in expected] + [("instance", names["workload"])]
+    lines = names["lines"]
+    assert isinstance(lines, dict)
+    for hop, (_, key) in zip(path.steps, expected, strict=False):
+        assert hop.ports == "tcp 22", hop
+        assert hop.span is not None
+        assert lines[key] in _line(hop.span.file, hop.span.line), (key, hop.span)
+    assert path.steps[0].description == f"10.2.0.0/16 through {names['hub']}"
+    assert path.steps[2].description == f"propagated route 10.1.0.0/16 -> {names['app']}"
+
+
+@pytest.mark.parametrize("file", [TF, CFN])
+def test_transit_gateway_cut_paths_name_the_table_and_the_reason(file: str) -> None:
+    names = TGW_NAMES[file]
+    cuts = sorted(r.cut for r in _via(_paths(TGW, file, str(names["workload"])), "transit_gateway") if r.cut)
+    assert cuts == [
+        f"transit gateway route table {names['isolated_table']} has no route to 10.1.1.0/24",
+        f"transit gateway route table {names['quarantine_table']} drops 10.1.1.0/24 "
+        f"(blackhole route {names['blackhole']})",
+    ]
+
+
+@pytest.mark.parametrize("file", [TF, CFN])
+def test_transit_gateway_path_makes_the_workload_reachable_from_the_other_vpc(file: str) -> None:
+    names = TGW_NAMES[file]
+    found = _trait(TGW, file, str(names["workload"]))
+    assert found is not None
+    assert found.properties["via"] == "transit_gateway"
+    assert found.message.endswith("is reachable on tcp 22 through a transit gateway (IPv4)")
+    assert found.location.address == names["rule"]
+
+
+def test_transit_gateway_cut_when_the_subnet_does_not_route_back(tmp_path: Path) -> None:
+    text = (
+        (FIXTURES / TGW / TF)
+        .read_text(encoding="utf-8")
+        .replace('cidr_block         = "10.0.0.0/8"', 'cidr_block         = "10.3.0.0/16"')
+    )
+    (tmp_path / TF).write_text(text, encoding="utf-8")
+    configurations, errors, _ = load_configurations([tmp_path / TF], ScanOptions(root=tmp_path))
+    assert not errors
+    ctx = next(c for c in workload_contexts(build_graph(configurations[0]), configurations[0]))
+    reports = [r for r in explain_paths(ctx, NetworkMemo()) if r.via == "transit_gateway"]
+    cuts = [r.cut for r in reports]
+    assert "aws_route_table.app has no route back to 10.2.0.0/16" in cuts
+    assert not any(r.open for r in reports)
