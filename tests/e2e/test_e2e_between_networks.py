@@ -172,3 +172,53 @@ def test_transit_gateway_cut_when_the_subnet_does_not_route_back(tmp_path: Path)
     cuts = [r.cut for r in reports]
     assert "aws_route_table.app has no route back to 10.2.0.0/16" in cuts
     assert not any(r.open for r in reports)
+
+
+# --- Direct Connect: on-premises networks through a virtual private gateway ---------------------
+
+DX = "direct-connect-gateway"
+DX_NAMES = {
+    TF: ("aws_instance.app", "aws_instance.vault", "aws_dx_gateway_association.vault"),
+    CFN: ("App", "Vault", "VaultAssociation"),
+}
+DX_HOPS = {
+    TF: [
+        ("direct_connect_gateway", 'resource "aws_dx_gateway_association" "app"'),
+        ("vpn_gateway", 'resource "aws_vpn_gateway" "app"'),
+        ("route_table", 'resource "aws_route_table" "app"'),
+        ("route", "route {"),
+        ("security_group_rule", 'cidr_blocks = ["172.16.0.0/12"]'),
+        ("instance", 'resource "aws_instance" "app"'),
+    ],
+    CFN: [
+        ("direct_connect_gateway", "AppAssociation:"),
+        ("vpn_gateway", "AppGateway:"),
+        ("route_table", "AppRouteTable:"),
+        ("route", "AppOnPremisesRoute:"),
+        ("security_group_rule", "CidrIp: 172.16.0.0/12"),
+        ("instance", "App:"),
+    ],
+}
+
+
+@pytest.mark.parametrize("file", [TF, CFN])
+def test_direct_connect_opens_when_the_association_advertises_the_vpc(file: str) -> None:
+    app, _, _ = DX_NAMES[file]
+    (path,) = _via(_paths(DX, file, app), "direct_connect")
+    assert path.open and not path.possible
+    assert path.ports == "tcp 443"
+    assert [s.kind for s in path.steps] == [kind for kind, _ in DX_HOPS[file]]
+    for hop, (_, text) in zip(path.steps, DX_HOPS[file], strict=True):
+        assert hop.ports == "tcp 443"
+        assert hop.span is not None
+        assert text in _line(hop.span.file, hop.span.line), (hop.kind, hop.span)
+
+
+@pytest.mark.parametrize("file", [TF, CFN])
+def test_direct_connect_cut_when_the_allowed_prefixes_leave_the_vpc_out(file: str) -> None:
+    _, vault, association = DX_NAMES[file]
+    (path,) = _via(_paths(DX, file, vault), "direct_connect")
+    assert path.cut == (
+        f"Direct Connect gateway association {association} does not advertise 10.2.0.0/16 "
+        "(allowed prefixes 10.9.0.0/16)"
+    )

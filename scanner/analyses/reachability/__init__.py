@@ -17,7 +17,10 @@ Paths from the internet:
   letting that port in from the routed CIDR;
 * transit gateways: a network on another attachment, through the route table that
   attachment is associated with, back by the subnet's route to the transit gateway
-  (``transit``).
+  (``transit``);
+* Direct Connect: on-premises networks through a Direct Connect gateway associated with the
+  VPC's virtual private gateway, when its allowed prefixes advertise the VPC
+  (``direct_connect``).
 
 Each kind of path is one module: ``gateway``, ``load_balancer``, ``private``; ``admission``
 says which sources get through a NACL and the groups, ``hops`` how a path is told.
@@ -30,6 +33,7 @@ cut: a subnet, route table or gateway not known offline, a resource that may not
 from __future__ import annotations
 
 from scanner.analyses.network import NetworkMemo
+from scanner.analyses.reachability.direct_connect import direct_connect_paths
 from scanner.analyses.reachability.gateway import gateway_path, unknown_subnet_path
 from scanner.analyses.reachability.hops import FAMILY, PathReport
 from scanner.analyses.reachability.load_balancer import load_balancer_path
@@ -53,6 +57,7 @@ def explain_paths(ctx: WorkloadContext, memo: NetworkMemo) -> list[PathReport]:
         for placement in ctx.placements:
             reports.extend(private_paths(ctx, placement, version, memo))
             reports.extend(transit_paths(ctx, placement, version, memo))
+            reports.extend(direct_connect_paths(ctx, placement, version, memo))
         unknown = unknown_subnet_path(ctx, version, memo)
         if unknown is not None:
             reports.append(unknown)

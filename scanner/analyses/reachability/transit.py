@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from scanner.analyses.network import NetworkMemo, longest_prefix_match, parse_cidr, sg_rule_ports
+from scanner.analyses.reachability.direct_connect import advertised
 from scanner.analyses.reachability.from_network import admitted_from
 from scanner.analyses.reachability.hops import (
     PathReport,
@@ -40,7 +41,7 @@ from scanner.analyses.reachability.hops import (
 )
 from scanner.analyses.unknowns import existence_open, origins_of
 from scanner.findings import Evidence, PathStep
-from scanner.model_between import TransitGateway
+from scanner.model_between import DxGatewayAssociation, TransitGateway
 from scanner.workload import Placement, ResolvedRoute, WorkloadContext
 from scanner.workload_between import TgwAttachment, TgwRoute, TransitView
 
@@ -140,6 +141,12 @@ def _from_attachment(
             f"{other.association_unknown.reason}; assumed on"
         )
         deciding.append(other.association_unknown)
+    if isinstance(other.attachment, DxGatewayAssociation):
+        refused, notes, unknowns = advertised(other.attachment, target, transit=True)
+        if refused:
+            return _cut(steps, refused)
+        assumptions.extend(notes)
+        deciding.extend(unknowns)
     # 2. the table's route for the workload's subnet
     address = _first_address(target)
     choice = longest_prefix_match([(r.destination, r) for r in table.routes], 4, address) if address else None
