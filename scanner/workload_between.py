@@ -16,6 +16,7 @@ from scanner.model import (
 from scanner.model_between import (
     DxGatewayAssociation,
     TransitGateway,
+    VpcEndpointService,
 )
 from scanner.values import Unknown
 
@@ -71,9 +72,21 @@ class TransitView:
 
 
 @dataclass(frozen=True)
+class EndpointService:
+    """A PrivateLink endpoint service in front of a load balancer, with every principal
+    allowed on it (its own and those of the principal resources)."""
+
+    service: VpcEndpointService
+    principals: tuple[str | Unknown, ...]
+
+
+@dataclass(frozen=True)
 class BetweenNetworks:
     """Per configuration: transit gateways by address; Direct Connect gateway associations
-    by the address of the gateway (virtual private or transit) they associate."""
+    by the address of the gateway (virtual private or transit) they associate; PrivateLink
+    endpoint services by load balancer."""
 
     transit: Mapping[str, TransitView] = field(default_factory=dict)
     direct_connect: Mapping[str, tuple[DxGatewayAssociation, ...]] = field(default_factory=dict)
+    # PrivateLink endpoint services by the address of the load balancer they front
+    services: Mapping[str, tuple[EndpointService, ...]] = field(default_factory=dict)

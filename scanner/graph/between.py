@@ -37,9 +37,11 @@ from scanner.model_between import (
     TransitGatewayAttachment,
     TransitGatewayRoute,
     TransitGatewayRouteTable,
+    VpcEndpointService,
+    VpcEndpointServicePrincipals,
 )
 from scanner.values import ResourceRef, Unknown
-from scanner.workload_between import BetweenNetworks, TgwAttachment, TgwRoute, TgwTable, TransitView
+from scanner.workload_between import BetweenNetworks, EndpointService, TgwAttachment, TgwRoute, TgwTable, TransitView
 
 
 def default_table_name(gateway: TransitGateway) -> str:
@@ -165,19 +167,33 @@ def read_between(graph: nx.MultiDiGraph, objects: list[Resource]) -> BetweenNetw
     case: nothing more is read)."""
     gateways: list[TransitGateway] = []
     dx: list[DxGatewayAssociation] = []
+    services: list[VpcEndpointService] = []
     for obj in objects:
         if isinstance(obj, TransitGateway):
             gateways.append(obj)
         elif isinstance(obj, DxGatewayAssociation):
             dx.append(obj)
-    if not gateways and not dx:
+        elif isinstance(obj, VpcEndpointService):
+            services.append(obj)
+    if not gateways and not dx and not services:
         return None
     reader = _BetweenReader(graph)
     direct: dict[str, list[DxGatewayAssociation]] = {}
     for assoc in dx:
         for node, _ in reader.out(assoc.address, "attached"):
             direct.setdefault(node, []).append(assoc)
+    fronted: dict[str, list[EndpointService]] = {}
+    for service in services:
+        more = [
+            p
+            for node, _ in reader.into(service.address, "attaches")
+            if isinstance(p := reader.obj(node), VpcEndpointServicePrincipals)
+        ]
+        principals = (*service.allowed_principals, *(name for p in more for name in p.principals))
+        for node, _ in reader.out(service.address, "fronts"):
+            fronted.setdefault(node, []).append(EndpointService(service, tuple(dict.fromkeys(principals))))
     return BetweenNetworks(
         transit={g.address: reader.transit(g) for g in gateways},
         direct_connect={k: tuple(v) for k, v in direct.items()},
+        services={k: tuple(v) for k, v in fronted.items()},
     )

@@ -31,7 +31,15 @@ if TYPE_CHECKING:  # reports read the catalogue without loading the analyses
 ID = "ec2-internet-reachable"
 
 
-_ORDER = {"gateway": 0, "load_balancer": 1, "vpc_peering": 2, "vpn": 3, "transit_gateway": 4, "direct_connect": 5}
+_ORDER = {
+    "gateway": 0,
+    "load_balancer": 1,
+    "vpc_peering": 2,
+    "vpn": 3,
+    "transit_gateway": 4,
+    "direct_connect": 5,
+    "privatelink": 6,
+}
 _VIA = {
     "gateway": "through an internet gateway",
     "load_balancer": "through a load balancer",
@@ -39,6 +47,7 @@ _VIA = {
     "vpn": "from a VPN",
     "transit_gateway": "through a transit gateway",
     "direct_connect": "over Direct Connect",
+    "privatelink": "through PrivateLink from any AWS account",
 }
 
 

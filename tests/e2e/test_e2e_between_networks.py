@@ -222,3 +222,46 @@ def test_direct_connect_cut_when_the_allowed_prefixes_leave_the_vpc_out(file: st
         f"Direct Connect gateway association {association} does not advertise 10.2.0.0/16 "
         "(allowed prefixes 10.9.0.0/16)"
     )
+
+
+# --- PrivateLink: consumers of an endpoint service in front of an NLB ---------------------------
+
+PL = "privatelink-endpoint-service"
+PL_NAMES = {
+    TF: ("aws_instance.open", "aws_instance.partner", "aws_vpc_endpoint_service.open", "aws_lb.open"),
+    CFN: ("Open", "Partner", "OpenService", "OpenLb"),
+}
+
+
+@pytest.mark.parametrize("file", [TF, CFN])
+def test_privatelink_open_to_every_account_is_internet_reachable(file: str) -> None:
+    open_one, _, service, lb = PL_NAMES[file]
+    (path,) = _via(_paths(PL, file, open_one), "privatelink")
+    assert path.open and not path.possible
+    assert [(s.kind, s.address, s.ports) for s in path.steps] == [
+        ("privatelink_consumers", "*", "tcp 8080"),
+        ("vpc_endpoint_service", service, "tcp 8080"),
+        ("load_balancer", lb, "tcp 8080"),
+        (
+            "security_group_rule",
+            "aws_security_group.app.ingress[0]" if file == TF else "AppGroup.SecurityGroupIngress[0]",
+            "tcp 8080",
+        ),
+        ("instance", open_one, "tcp 8080"),
+    ]
+    rule = path.steps[3]
+    assert rule.span is not None
+    assert "10.0.1.0/24" in _line(rule.span.file, rule.span.line)
+    found = _trait(PL, file, open_one)
+    assert found is not None and found.properties["via"] == "privatelink"
+
+
+@pytest.mark.parametrize("file", [TF, CFN])
+def test_privatelink_named_account_is_restricted_not_an_exposure(file: str) -> None:
+    _, partner, _, _ = PL_NAMES[file]
+    (path,) = _via(_paths(PL, file, partner), "privatelink")
+    assert not path.open
+    assert path.restricted == (
+        "reachable on tcp 8080 through PrivateLink from endpoints of arn:aws:iam::123456789012:root only"
+    )
+    assert _trait(PL, file, partner) is None

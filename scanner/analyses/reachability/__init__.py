@@ -20,7 +20,9 @@ Paths from the internet:
   (``transit``);
 * Direct Connect: on-premises networks through a Direct Connect gateway associated with the
   VPC's virtual private gateway, when its allowed prefixes advertise the VPC
-  (``direct_connect``).
+  (``direct_connect``);
+* PrivateLink: consumers of an endpoint service in front of a network load balancer the
+  workload is a target of, from the load balancer's addresses (``privatelink``).
 
 Each kind of path is one module: ``gateway``, ``load_balancer``, ``private``; ``admission``
 says which sources get through a NACL and the groups, ``hops`` how a path is told.
@@ -38,6 +40,7 @@ from scanner.analyses.reachability.gateway import gateway_path, unknown_subnet_p
 from scanner.analyses.reachability.hops import FAMILY, PathReport
 from scanner.analyses.reachability.load_balancer import load_balancer_path
 from scanner.analyses.reachability.private import private_paths
+from scanner.analyses.reachability.privatelink import privatelink_paths
 from scanner.analyses.reachability.transit import transit_paths
 from scanner.workload import WorkloadContext
 
@@ -58,6 +61,7 @@ def explain_paths(ctx: WorkloadContext, memo: NetworkMemo) -> list[PathReport]:
             reports.extend(private_paths(ctx, placement, version, memo))
             reports.extend(transit_paths(ctx, placement, version, memo))
             reports.extend(direct_connect_paths(ctx, placement, version, memo))
+        reports.extend(privatelink_paths(ctx, version, memo))
         unknown = unknown_subnet_path(ctx, version, memo)
         if unknown is not None:
             reports.append(unknown)
