@@ -1,5 +1,5 @@
-"""Model objects of the doors between networks: transit gateways, Direct Connect, PrivateLink
-and Network Firewall (the conventions of ``scanner.model`` hold: ``None`` is "not set",
+"""Model objects of the doors between networks: transit gateways, Direct Connect and
+PrivateLink (the conventions of ``scanner.model`` hold: ``None`` is "not set",
 ``Unknown`` "set, but not known offline"; a reference is a ``Ref``). What
 ``scanner.analyses.reachability.transit`` and its neighbours read."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scanner.model import Cidr, MaybeBool, MaybeInt, MaybeStr, Ref, Resource
+from scanner.model import Cidr, MaybeBool, MaybeStr, Ref, Resource
 from scanner.values import Unknown
 
 
@@ -118,57 +118,3 @@ class VpcEndpoint(Resource):
     endpoint_type: MaybeStr = None  # Interface | Gateway | GatewayLoadBalancer (None: Gateway)
     service: Ref | None = None
     vpc: Ref | None = None
-
-
-@dataclass(frozen=True, kw_only=True, eq=False)
-class FirewallRule(Resource):
-    """One 5-tuple rule of a Network Firewall rule group: stateless (``priority`` set;
-    ``action`` aws:pass | aws:drop | aws:forward_to_sfe) or stateful (``action`` pass | drop
-    | alert | reject). Sources and destinations: CIDRs ("ANY" / "any" as 0.0.0.0/0);
-    ports: (low, high) ranges, empty: any port; ``protocols``: IANA numbers as strings, empty:
-    any."""
-
-    action: MaybeStr = None
-    priority: MaybeInt = None
-    protocols: tuple[str, ...] = ()
-    sources: tuple[Cidr, ...] = ()
-    destinations: tuple[Cidr, ...] = ()
-    destination_ports: tuple[tuple[int, int], ...] = ()
-    direction: str = "FORWARD"  # stateful: FORWARD (source -> destination only) | ANY
-
-
-@dataclass(frozen=True, kw_only=True, eq=False)
-class FirewallRuleGroup(Resource):
-    """aws_networkfirewall_rule_group, AWS::NetworkFirewall::RuleGroup. ``opaque``: rules
-    this scanner does not evaluate (a domain list, Suricata rules as a string, rules from a
-    file), named: they may drop traffic."""
-
-    stateful: bool = True
-    rules: tuple[FirewallRule, ...] = ()
-    opaque: str = ""
-
-
-@dataclass(frozen=True, kw_only=True, eq=False)
-class FirewallPolicy(Resource):
-    """aws_networkfirewall_firewall_policy, AWS::NetworkFirewall::FirewallPolicy.
-    ``stateless_groups``: (priority, group reference); ``stateful_groups``: (priority or
-    None, group reference) in the order written; ``stateless_default``: the actions for full
-    packets (aws:pass | aws:drop | aws:forward_to_sfe); ``rule_order``: DEFAULT_ACTION_ORDER
-    (None) or STRICT_ORDER; ``stateful_default``: STRICT_ORDER's default actions
-    (aws:drop_strict, aws:drop_established, aws:alert_strict ...)."""
-
-    stateless_groups: tuple[tuple[int, Ref], ...] = ()
-    stateful_groups: tuple[tuple[MaybeInt, Ref], ...] = ()
-    stateless_default: tuple[str, ...] = ()
-    rule_order: MaybeStr = None
-    stateful_default: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True, eq=False)
-class NetworkFirewall(Resource):
-    """aws_networkfirewall_firewall, AWS::NetworkFirewall::Firewall: endpoints in its subnets
-    inspect what routes send to them (``vpc_endpoint_id`` routes)."""
-
-    policy: Ref | None = None
-    vpc: Ref | None = None
-    subnets: tuple[Ref, ...] = ()
