@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scanner.model import Cidr, MaybeBool, MaybeStr, Ref, Resource
+from scanner.model import Cidr, MaybeBool, MaybeInt, MaybeStr, Ref, Resource
 from scanner.values import Unknown
 
 
@@ -118,3 +118,59 @@ class VpcEndpoint(Resource):
     endpoint_type: MaybeStr = None  # Interface | Gateway | GatewayLoadBalancer (None: Gateway)
     service: Ref | None = None
     vpc: Ref | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class FirewallRule(Resource):
+    """One 5-tuple rule of a Network Firewall rule group: stateless (``priority`` set;
+    ``action`` aws:pass | aws:drop | aws:forward_to_sfe) or stateful (``action`` pass | drop
+    | reject | alert). ``protocols``: IANA numbers as strings ("-1": any);
+    ``sources`` / ``destinations``: CIDRs ("0.0.0.0/0" for ANY; a rule variable such as
+    $HOME_NET is Unknown); ``ports``: destination port ranges (empty: any);
+    ``direction``: FORWARD (source to destination only) or ANY (both ways)."""
+
+    action: MaybeStr = None
+    priority: MaybeInt = None
+    protocols: tuple[str, ...] = ()
+    sources: tuple[Cidr, ...] = ()
+    destinations: tuple[Cidr, ...] = ()
+    ports: tuple[tuple[int, int], ...] = ()
+    direction: str = "FORWARD"
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class FirewallRuleGroup(Resource):
+    """aws_networkfirewall_rule_group, AWS::NetworkFirewall::RuleGroup: its 5-tuple rules, in
+    order. ``opaque``: what it holds that is not evaluated here (Suricata rules as a string, a
+    domain list), named: it may drop traffic."""
+
+    stateful: bool = True
+    rules: tuple[FirewallRule, ...] = ()
+    opaque: str = ""
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class FirewallPolicy(Resource):
+    """aws_networkfirewall_firewall_policy, AWS::NetworkFirewall::FirewallPolicy: its rule
+    groups (stateless with their priorities; stateful in the order written, with priorities
+    under STRICT_ORDER), the stateless default actions for full packets (aws:pass |
+    aws:drop | aws:forward_to_sfe), the stateful rule order (None: DEFAULT_ACTION_ORDER) and
+    STRICT_ORDER's default actions (aws:drop_strict, aws:drop_established, aws:alert_...)."""
+
+    stateless_groups: tuple[Ref, ...] = ()
+    stateless_priorities: tuple[MaybeInt, ...] = ()
+    stateful_groups: tuple[Ref, ...] = ()
+    stateful_priorities: tuple[MaybeInt, ...] = ()
+    stateless_default: tuple[str, ...] = ()
+    rule_order: MaybeStr = None
+    stateful_default: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class NetworkFirewall(Resource):
+    """aws_networkfirewall_firewall, AWS::NetworkFirewall::Firewall: an endpoint in each of
+    its subnets inspects what routes send to it (a route's vpc_endpoint_id)."""
+
+    policy: Ref | None = None
+    vpc: Ref | None = None
+    subnets: tuple[Ref, ...] = ()

@@ -15,6 +15,9 @@ from scanner.model import (
 )
 from scanner.model_between import (
     DxGatewayAssociation,
+    FirewallPolicy,
+    FirewallRuleGroup,
+    NetworkFirewall,
     TransitGateway,
     VpcEndpointService,
 )
@@ -81,6 +84,29 @@ class EndpointService:
 
 
 @dataclass(frozen=True)
+class GroupUse:
+    """A rule group a firewall policy uses: its priority in the policy, the group (None: not
+    in the configuration; ``named`` as written)."""
+
+    priority: int | None
+    group: FirewallRuleGroup | None
+    named: str
+
+
+@dataclass(frozen=True)
+class FirewallView:
+    """A Network Firewall with its policy (None: not in the configuration), the policy's
+    stateless and stateful rule groups in evaluation order, and the placements of its
+    subnets (where its endpoints send what they pass)."""
+
+    firewall: NetworkFirewall
+    policy: FirewallPolicy | None
+    stateless: tuple[GroupUse, ...] = ()
+    stateful: tuple[GroupUse, ...] = ()
+    placements: tuple[object, ...] = ()  # scanner.workload.Placement (not imported: no cycle)
+
+
+@dataclass(frozen=True)
 class BetweenNetworks:
     """Per configuration: transit gateways by address; Direct Connect gateway associations
     by the address of the gateway (virtual private or transit) they associate; PrivateLink
@@ -90,3 +116,5 @@ class BetweenNetworks:
     direct_connect: Mapping[str, tuple[DxGatewayAssociation, ...]] = field(default_factory=dict)
     # PrivateLink endpoint services by the address of the load balancer they front
     services: Mapping[str, tuple[EndpointService, ...]] = field(default_factory=dict)
+    # Network Firewalls by address (what a route's vpc_endpoint_id resolves to)
+    firewalls: Mapping[str, FirewallView] = field(default_factory=dict)

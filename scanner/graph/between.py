@@ -20,6 +20,8 @@ default route table."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import networkx as nx
 
 from scanner.graph.core import GraphWriter
@@ -33,6 +35,9 @@ from scanner.model import (
 )
 from scanner.model_between import (
     DxGatewayAssociation,
+    FirewallPolicy,
+    FirewallRuleGroup,
+    NetworkFirewall,
     TransitGateway,
     TransitGatewayAttachment,
     TransitGatewayRoute,
@@ -41,7 +46,16 @@ from scanner.model_between import (
     VpcEndpointServicePrincipals,
 )
 from scanner.values import ResourceRef, Unknown
-from scanner.workload_between import BetweenNetworks, EndpointService, TgwAttachment, TgwRoute, TgwTable, TransitView
+from scanner.workload_between import (
+    BetweenNetworks,
+    EndpointService,
+    FirewallView,
+    GroupUse,
+    TgwAttachment,
+    TgwRoute,
+    TgwTable,
+    TransitView,
+)
 
 
 def default_table_name(gateway: TransitGateway) -> str:
@@ -49,6 +63,9 @@ def default_table_name(gateway: TransitGateway) -> str:
 
 
 class _BetweenReader(GraphWriter):
+    def obj_at(self, node: str) -> Resource | None:
+        return self.obj(node) if node in self.graph else None
+
     def vpc_cidrs(self, vpc: Vpc) -> tuple[Cidr, ...]:
         cidrs = list(vpc.cidr_blocks)
         for assoc, _ in self.into(vpc.address, "in_vpc"):
@@ -162,12 +179,33 @@ def _text(ref: object) -> str:
     return ref.address if isinstance(ref, ResourceRef) else str(ref)
 
 
-def read_between(graph: nx.MultiDiGraph, objects: list[Resource]) -> BetweenNetworks | None:
+def _groups(reader: _BetweenReader, refs: tuple[object, ...], priorities: tuple[object, ...]) -> tuple[GroupUse, ...]:
+    """The rule groups ``refs`` name, ordered by priority (then as written)."""
+    uses: list[GroupUse] = []
+    for ref, priority in zip(refs, priorities, strict=False):
+        addresses = (
+            [ref.address]
+            if isinstance(ref, ResourceRef)
+            else [r.address for r in ref.refs]
+            if isinstance(ref, Unknown)
+            else []
+        )
+        found = next((g for a in addresses if isinstance(g := reader.obj_at(a), FirewallRuleGroup)), None)
+        uses.append(
+            GroupUse(priority if isinstance(priority, int) else None, found, found.address if found else _text(ref))
+        )
+    return tuple(sorted(uses, key=lambda u: u.priority if u.priority is not None else 1 << 30))
+
+
+def read_between(
+    graph: nx.MultiDiGraph, objects: list[Resource], placement_of: Callable[[str], object] | None = None
+) -> BetweenNetworks | None:
     """The doors between networks of one configuration, None when it has none (the common
     case: nothing more is read)."""
     gateways: list[TransitGateway] = []
     dx: list[DxGatewayAssociation] = []
     services: list[VpcEndpointService] = []
+    firewalls: list[NetworkFirewall] = []
     for obj in objects:
         if isinstance(obj, TransitGateway):
             gateways.append(obj)
@@ -175,7 +213,9 @@ def read_between(graph: nx.MultiDiGraph, objects: list[Resource]) -> BetweenNetw
             dx.append(obj)
         elif isinstance(obj, VpcEndpointService):
             services.append(obj)
-    if not gateways and not dx and not services:
+        elif isinstance(obj, NetworkFirewall):
+            firewalls.append(obj)
+    if not gateways and not dx and not services and not firewalls:
         return None
     reader = _BetweenReader(graph)
     direct: dict[str, list[DxGatewayAssociation]] = {}
@@ -196,4 +236,27 @@ def read_between(graph: nx.MultiDiGraph, objects: list[Resource]) -> BetweenNetw
         transit={g.address: reader.transit(g) for g in gateways},
         direct_connect={k: tuple(v) for k, v in direct.items()},
         services={k: tuple(v) for k, v in fronted.items()},
+        firewalls={f.address: _firewall(reader, f, placement_of) for f in firewalls},
+    )
+
+
+def _firewall(
+    reader: _BetweenReader, firewall: NetworkFirewall, placement_of: Callable[[str], object] | None
+) -> FirewallView:
+    found = [
+        p
+        for node, _ in reader.out(firewall.address, "inspects_with")
+        if isinstance(p := reader.obj(node), FirewallPolicy)
+    ]
+    policy = found[0] if found else None
+    subnets = [node for node, _ in reader.out(firewall.address, "in_subnet")]
+    placements = tuple(placement_of(node) for node in subnets) if placement_of is not None else ()
+    if policy is None:
+        return FirewallView(firewall, None, placements=placements)
+    return FirewallView(
+        firewall,
+        policy,
+        _groups(reader, policy.stateless_groups, policy.stateless_priorities),
+        _groups(reader, policy.stateful_groups, policy.stateful_priorities),
+        placements,
     )

@@ -74,6 +74,9 @@ from scanner.model import (
 from scanner.model_between import (
     DxGateway,
     DxGatewayAssociation,
+    FirewallPolicy,
+    FirewallRuleGroup,
+    NetworkFirewall,
     TransitGateway,
     TransitGatewayAttachment,
     TransitGatewayRoute,
@@ -215,6 +218,11 @@ EDGES: tuple[Link, ...] = (
     Link(VpcEndpointServicePrincipals, "service", VpcEndpointService, "attaches"),
     Link(VpcEndpoint, "service", VpcEndpointService, "connects_to"),
     Link(VpcEndpoint, "vpc", Vpc, "in_vpc"),
+    Link(NetworkFirewall, "policy", FirewallPolicy, "inspects_with"),
+    Link(NetworkFirewall, "vpc", Vpc, "in_vpc"),
+    Link(NetworkFirewall, "subnets", Subnet, "in_subnet", each=True),
+    Link(FirewallPolicy, "stateless_groups", FirewallRuleGroup, "uses_group", each=True),
+    Link(FirewallPolicy, "stateful_groups", FirewallRuleGroup, "uses_group", each=True),
     # network ACLs
     Link(AclEntry, "acl", NetworkAcl, "has_rule", reverse=True),
     Link(NetworkAcl, "vpc", Vpc, "in_vpc"),

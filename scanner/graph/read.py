@@ -74,7 +74,7 @@ class _Reader:
         self._nodes: dict[str, dict[str, Any]] = graph._node  # networkx's own dicts (see edges_of_kind)
         self._succ: Adjacency = graph._succ
         self._pred: Adjacency = graph._pred
-        self.between = read_between(graph, config.resources)
+        self.between = read_between(graph, config.resources, self.placement)
 
     def obj(self, node: str) -> Any:
         data = self._nodes.get(node)

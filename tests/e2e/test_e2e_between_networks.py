@@ -265,3 +265,113 @@ def test_privatelink_named_account_is_restricted_not_an_exposure(file: str) -> N
         "reachable on tcp 8080 through PrivateLink from endpoints of arn:aws:iam::123456789012:root only"
     )
     assert _trait(PL, file, partner) is None
+
+
+# --- Network Firewall in the route path ----------------------------------------------------------
+
+NFW = "network-firewall-in-the-path"
+NFW_NAMES = {
+    TF: {
+        "app": "aws_instance.app",
+        "admin": "aws_instance.admin",
+        "firewall": "aws_networkfirewall_firewall.main",
+        "policy": "aws_networkfirewall_firewall_policy.main",
+        "edge": "aws_networkfirewall_rule_group.edge",
+        "table": "aws_route_table.protected",
+        "route": "aws_route_table.protected.route[0]",
+        "lines": (
+            'resource "aws_networkfirewall_firewall" "main"',
+            'resource "aws_route_table" "protected"',
+            "route {",
+        ),
+    },
+    CFN: {
+        "app": "App",
+        "admin": "Admin",
+        "firewall": "Firewall",
+        "policy": "Policy",
+        "edge": "EdgeRules",
+        "table": "ProtectedRouteTable",
+        "route": "ProtectedInternetRoute",
+        "lines": ("Firewall:", "ProtectedRouteTable:", "ProtectedInternetRoute:"),
+    },
+}
+
+
+@pytest.mark.parametrize("file", [TF, CFN])
+def test_network_firewall_passes_only_what_its_rules_pass_and_says_so_at_its_hop(file: str) -> None:
+    names = NFW_NAMES[file]
+    (path,) = [r for r in _via(_paths(NFW, file, str(names["app"])), "gateway") if r.version == 4]
+    assert path.open and not path.possible
+    assert path.ports == "tcp 443"  # the groups admit 22, 80 and 443: 22 stateless-dropped, 80 stateful-dropped
+    hops = path.steps[1:4]
+    assert [(s.kind, s.address) for s in hops] == [
+        ("network_firewall", names["firewall"]),
+        ("route_table", names["table"]),
+        ("route", names["route"]),
+    ]
+    assert hops[0].description == f"inspected by Network Firewall policy {names['policy']}"
+    for hop, text in zip(hops, names["lines"], strict=True):
+        assert hop.ports == "tcp 443"
+        assert hop.span is not None
+        assert str(text) in _line(hop.span.file, hop.span.line)
+    found = _trait(NFW, file, str(names["app"]))
+    assert found is not None and found.properties["ports"] == "tcp 443"
+
+
+@pytest.mark.parametrize("file", [TF, CFN])
+def test_network_firewall_drop_cuts_the_path_naming_the_rule_group(file: str) -> None:
+    names = NFW_NAMES[file]
+    (path,) = [r for r in _via(_paths(NFW, file, str(names["admin"])), "gateway") if r.version == 4]
+    assert path.cut == f"Network Firewall policy {names['policy']} rule group {names['edge']} drops tcp 22"
+    assert _trait(NFW, file, str(names["admin"])) is None
+
+
+GWLB_TF = """
+resource "aws_vpc_endpoint" "inspection" {
+  vpc_id            = aws_vpc.main.id
+  vpc_endpoint_type = "GatewayLoadBalancer"
+  service_name      = "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0"
+  subnet_ids        = [aws_subnet.firewall.id]
+}
+"""
+GWLB_CFN = """  Inspection:
+    Type: AWS::EC2::VPCEndpoint
+    Properties:
+      VpcId: !Ref Vpc
+      VpcEndpointType: GatewayLoadBalancer
+      ServiceName: com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0
+      SubnetIds: [!Ref FirewallSubnet]
+"""
+
+
+@pytest.mark.parametrize("file", [TF, CFN])
+def test_gateway_load_balancer_endpoint_on_the_route_passes_with_a_named_assumption(file: str, tmp_path: Path) -> None:
+    text = (FIXTURES / NFW / file).read_text(encoding="utf-8")
+    if file == TF:
+        firewall_endpoint = (
+            "tolist(aws_networkfirewall_firewall.main.firewall_status[0].sync_states)[0].attachment[0].endpoint_id"
+        )
+        text = text.replace(
+            f"vpc_endpoint_id = {firewall_endpoint}", "vpc_endpoint_id = aws_vpc_endpoint.inspection.id", 1
+        )
+        text += GWLB_TF
+        endpoint = "aws_vpc_endpoint.inspection"
+    else:
+        text = text.replace(
+            'VpcEndpointId: !Select [1, !Split [":", !Select [0, !GetAtt Firewall.EndpointIds]]]',
+            "VpcEndpointId: !Ref Inspection",
+            1,
+        )
+        text += GWLB_CFN
+        endpoint = "Inspection"
+    (tmp_path / file).write_text(text, encoding="utf-8")
+    configurations, errors, _ = load_configurations([tmp_path / file], ScanOptions(root=tmp_path))
+    assert not errors
+    contexts = workload_contexts(build_graph(configurations[0]), configurations[0])
+    admin = next(c for c in contexts if c.address in ("aws_instance.admin", "Admin"))
+    (path,) = [r for r in explain_paths(admin, NetworkMemo()) if r.via == "gateway" and r.version == 4]
+    assert path.open and path.possible  # the appliances are not in the configuration
+    assert path.ports == "tcp 22"
+    assert ("gateway_load_balancer_endpoint", endpoint) in [(s.kind, s.address) for s in path.steps]
+    assert any("Gateway Load Balancer appliances outside this configuration" in a for a in path.assumptions)

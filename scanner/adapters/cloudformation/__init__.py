@@ -93,6 +93,9 @@ MAPPERS: Final[Mapping[str, Callable[[RawResource], list[Resource]]]] = MappingP
         "AWS::EC2::VPCEndpointService": between.map_endpoint_service,
         "AWS::EC2::VPCEndpointServicePermissions": between.map_endpoint_service_permissions,
         "AWS::EC2::VPCEndpoint": between.map_vpc_endpoint,
+        "AWS::NetworkFirewall::Firewall": between.map_firewall,
+        "AWS::NetworkFirewall::FirewallPolicy": between.map_firewall_policy,
+        "AWS::NetworkFirewall::RuleGroup": between.map_rule_group,
     }
 )
 

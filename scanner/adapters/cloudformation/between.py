@@ -5,7 +5,9 @@ and their associations; PrivateLink endpoint services, their permissions and VPC
 from __future__ import annotations
 
 from scanner.adapters.cloudformation.fields import Fields, as_bool, as_cidrs, as_ref, as_refs, as_str, base_fields
+from scanner.adapters.common import DEPLOYMENT
 from scanner.adapters.common_between import enabled, principals
+from scanner.adapters.firewall_rules import CLOUDFORMATION, read_policy, read_rule_group
 from scanner.adapters.raw import RawResource
 from scanner.model import (
     Resource,
@@ -13,6 +15,9 @@ from scanner.model import (
 from scanner.model_between import (
     DxGateway,
     DxGatewayAssociation,
+    FirewallPolicy,
+    FirewallRuleGroup,
+    NetworkFirewall,
     TransitGateway,
     TransitGatewayAttachment,
     TransitGatewayRoute,
@@ -133,4 +138,41 @@ def map_vpc_endpoint(raw: RawResource) -> list[Resource]:
             service=as_ref(fields.take("service", "ServiceName")),
             vpc=as_ref(fields.take("vpc", "VpcId")),
         )
+    ]
+
+
+def map_firewall(raw: RawResource) -> list[Resource]:
+    fields = Fields(raw.body)
+    mappings = fields.take("subnets", "SubnetMappings")
+    subnets = tuple(
+        r
+        for item in (mappings if isinstance(mappings, list) else [])
+        if (r := as_ref(item.get("SubnetId") if isinstance(item, dict) else None))
+    )
+    return [
+        NetworkFirewall(
+            **base_fields(raw, fields, "FirewallName"),
+            policy=as_ref(fields.take("policy", "FirewallPolicyArn")),
+            vpc=as_ref(fields.take("vpc", "VpcId")),
+            subnets=subnets,
+        )
+    ]
+
+
+def map_firewall_policy(raw: RawResource) -> list[Resource]:
+    fields = Fields(raw.body)
+    fields.take("policy", "FirewallPolicy")
+    return [
+        FirewallPolicy(
+            **base_fields(raw, fields, "FirewallPolicyName"), **read_policy(raw.body, CLOUDFORMATION, DEPLOYMENT)
+        )
+    ]
+
+
+def map_rule_group(raw: RawResource) -> list[Resource]:
+    fields = Fields(raw.body)
+    stateful = str(as_str(fields.take("stateful", "Type")) or "").upper() != "STATELESS"
+    rules, opaque = read_rule_group(raw, raw.body, CLOUDFORMATION, stateful)
+    return [
+        FirewallRuleGroup(**base_fields(raw, fields, "RuleGroupName"), stateful=stateful, rules=rules, opaque=opaque)
     ]

@@ -131,6 +131,9 @@ MAPPERS: Final[Mapping[str, Mapper]] = MappingProxyType(
         "aws_vpc_endpoint_service": between.map_endpoint_service,
         "aws_vpc_endpoint_service_allowed_principal": between.map_endpoint_service_principal,
         "aws_vpc_endpoint": between.map_vpc_endpoint,
+        "aws_networkfirewall_firewall": between.map_firewall,
+        "aws_networkfirewall_firewall_policy": between.map_firewall_policy,
+        "aws_networkfirewall_rule_group": between.map_rule_group,
     }
 )
 

@@ -4,7 +4,9 @@ associations; PrivateLink endpoint services, their allowed principals and VPC en
 
 from __future__ import annotations
 
+from scanner.adapters.common import APPLY
 from scanner.adapters.common_between import enabled, principals
+from scanner.adapters.firewall_rules import TERRAFORM, read_policy, read_rule_group
 from scanner.adapters.raw import RawResource
 from scanner.adapters.terraform.body import Body, base_fields
 from scanner.model import (
@@ -13,6 +15,9 @@ from scanner.model import (
 from scanner.model_between import (
     DxGateway,
     DxGatewayAssociation,
+    FirewallPolicy,
+    FirewallRuleGroup,
+    NetworkFirewall,
     TransitGateway,
     TransitGatewayAttachment,
     TransitGatewayRoute,
@@ -127,3 +132,25 @@ def map_vpc_endpoint(raw: RawResource, body: Body) -> list[Resource]:
             **base_fields(raw, body),
         )
     ]
+
+
+def map_firewall(raw: RawResource, body: Body) -> list[Resource]:
+    return [
+        NetworkFirewall(
+            policy=body.ref("firewall_policy_arn", "policy"),
+            vpc=body.ref("vpc_id", "vpc"),
+            subnets=tuple(r for b in body.blocks("subnet_mapping", "subnets") if (r := b.ref("subnet_id")) is not None),
+            **base_fields(raw, body),
+        )
+    ]
+
+
+def map_firewall_policy(raw: RawResource, body: Body) -> list[Resource]:
+    body.get("firewall_policy", "policy")
+    return [FirewallPolicy(**read_policy(body.data, TERRAFORM, APPLY), **base_fields(raw, body))]
+
+
+def map_rule_group(raw: RawResource, body: Body) -> list[Resource]:
+    stateful = str(body.text("type", "stateful") or "").upper() != "STATELESS"
+    rules, opaque = read_rule_group(raw, body.data, TERRAFORM, stateful)
+    return [FirewallRuleGroup(stateful=stateful, rules=rules, opaque=opaque, **base_fields(raw, body))]
