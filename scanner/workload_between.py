@@ -21,7 +21,7 @@ from scanner.model_between import (
     TransitGateway,
     VpcEndpointService,
 )
-from scanner.values import Unknown
+from scanner.values import Span, Unknown
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,7 @@ class EndpointService:
 
     service: VpcEndpointService
     principals: tuple[str | Unknown, ...]
+    principals_at: Span | None = None  # the line naming them (the service's, else a principal resource's)
 
 
 @dataclass(frozen=True)

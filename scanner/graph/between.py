@@ -230,8 +230,13 @@ def read_between(
             if isinstance(p := reader.obj(node), VpcEndpointServicePrincipals)
         ]
         principals = (*service.allowed_principals, *(name for p in more for name in p.principals))
+        at = (
+            service.span_of("allowed_principals")
+            if service.allowed_principals or not more
+            else more[0].span_of("principals")
+        )
         for node, _ in reader.out(service.address, "fronts"):
-            fronted.setdefault(node, []).append(EndpointService(service, tuple(dict.fromkeys(principals))))
+            fronted.setdefault(node, []).append(EndpointService(service, tuple(dict.fromkeys(principals)), at))
     return BetweenNetworks(
         transit={g.address: reader.transit(g) for g in gateways},
         direct_connect={k: tuple(v) for k, v in direct.items()},

@@ -249,6 +249,11 @@ def test_privatelink_open_to_every_account_is_internet_reachable(file: str) -> N
         ),
         ("instance", open_one, "tcp 8080"),
     ]
+    consumers = path.steps[0]
+    assert consumers.span is not None
+    assert ("allowed_principals" if file == TF else "AllowedPrincipals") in _line(
+        consumers.span.file, consumers.span.line
+    )
     rule = path.steps[3]
     assert rule.span is not None
     assert "10.0.1.0/24" in _line(rule.span.file, rule.span.line)
@@ -375,3 +380,34 @@ def test_gateway_load_balancer_endpoint_on_the_route_passes_with_a_named_assumpt
     assert path.ports == "tcp 22"
     assert ("gateway_load_balancer_endpoint", endpoint) in [(s.kind, s.address) for s in path.steps]
     assert any("Gateway Load Balancer appliances outside this configuration" in a for a in path.assumptions)
+
+
+VPN_TF = """
+resource "aws_customer_gateway" "office" {
+  bgp_asn    = 65000
+  ip_address = "198.51.100.7"
+  type       = "ipsec.1"
+}
+
+resource "aws_vpn_connection" "office" {
+  customer_gateway_id = aws_customer_gateway.office.id
+  transit_gateway_id  = aws_ec2_transit_gateway.hub.id
+  type                = "ipsec.1"
+}
+"""
+
+
+def test_transit_gateway_vpn_attachment_without_a_route_table_is_cut_with_the_reason(tmp_path: Path) -> None:
+    (tmp_path / TF).write_text((FIXTURES / TGW / TF).read_text(encoding="utf-8") + VPN_TF, encoding="utf-8")
+    configurations, errors, _ = load_configurations([tmp_path / TF], ScanOptions(root=tmp_path))
+    assert not errors
+    ctx = next(iter(workload_contexts(build_graph(configurations[0]), configurations[0])))
+    vpn = [r for r in explain_paths(ctx, NetworkMemo()) if r.steps and r.steps[0].kind == "vpn_connection"]
+    assert [r.cut for r in vpn] == [
+        "aws_vpn_connection.office is associated with no transit gateway route table "
+        "(aws_ec2_transit_gateway.hub has default route table association disabled)"
+    ]
+    assert vpn[0].steps[0].description == (
+        "(unknown: the on-premises networks of aws_vpn_connection.office, learned over BGP) "
+        "through aws_ec2_transit_gateway.hub"
+    )

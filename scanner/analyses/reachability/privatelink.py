@@ -47,7 +47,7 @@ def _through(
             "privatelink_consumers",
             who,
             "interface endpoints of the allowed principals",
-            service.span_of("allowed_principals"),
+            door.principals_at,
         ),
         step("vpc_endpoint_service", service.address, "the endpoint service", service.span),
         step("load_balancer", lb.address, f"listener {route.listener.port}", route.listener.span),
