@@ -49,6 +49,7 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
     """Print the explanation; the exit code follows ``scan`` (1 when the workload has an exposure)."""
     from scanner.analyses.network import NetworkMemo
     from scanner.analyses.reachability import explain_paths
+    from scanner.analyses.reachability.verdicts import path_verdict
     from scanner.graph import build_graph, workload_contexts
     from scanner.model import AutoScalingGroup, Instance
     from scanner.scan import exposure_of, fix_run, load_configurations, with_fixes, workload_traits
@@ -104,7 +105,8 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
             for step in report.steps:
                 console.print(f"      -> {_hop(step)}", highlight=False)
             if report.cut:
-                console.print(f"      [green]cut:[/green] {escape(report.cut)}", highlight=False)
+                hop = path_verdict(report, ctx.address).hop
+                console.print(f"      [green]cut at {escape(hop)}:[/green] {escape(report.cut)}", highlight=False)
             if report.restricted:
                 console.print(f"      [yellow]restricted:[/yellow] {escape(report.restricted)}", highlight=False)
             if report.open and report.possible:
@@ -115,14 +117,15 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
                 console.print(f"      [yellow]assumes:[/yellow] {escape(assumption)}", highlight=False)
             _print_unknowns(console, report.unknowns)
 
-        traits, _, _ = workload_traits(ctx, options, memo)
+        found = workload_traits(ctx, options, memo)
+        traits = found.traits
         assert isinstance(workload, (Instance, AutoScalingGroup))
         exposure = exposure_of(configuration, workload, traits, options.assume_worst)
         console.print("\n[bold]Traits[/bold]", highlight=False)
         if exposure is None:
             console.print("  none: no exposure", highlight=False)
             continue
-        exposure = with_fixes(fix_run(configuration, graph, memo, options), ctx, exposure, traits)
+        exposure = with_fixes(fix_run(configuration, graph, memo, options), ctx, exposure, traits, found.open_paths)
         code = EXIT_FINDINGS
         for trait in exposure.traits:
             verdict = "  [magenta]possible[/magenta]" if trait.possible else ""

@@ -224,6 +224,33 @@ class RestrictedPath:
 
 
 @dataclass(frozen=True)
+class PathVerdict:
+    """One candidate path to a workload in one line: ``verdict`` open, possible (open only
+    for some values of what is not known offline), restricted (open to named sources only)
+    or cut; for a path not open, ``hop`` is where it stops and ``why`` says why in a phrase
+    ("aws_route_table.private sends 0.0.0.0/0 to aws_nat_gateway.nat (nat_gateway), not an
+    internet gateway")."""
+
+    via: str
+    family: str
+    verdict: str  # open | possible | restricted | cut
+    ports: str
+    hop: str
+    why: str
+
+
+@dataclass(frozen=True)
+class WorkloadPaths:
+    """Every candidate path to one workload, exposed or not: the answer to "why is my open
+    security group not reported?"."""
+
+    configuration: str
+    workload: str
+    exposed: bool
+    paths: tuple[PathVerdict, ...]
+
+
+@dataclass(frozen=True)
 class Exposure:
     """One finding per workload with at least one trait.
 
@@ -303,6 +330,7 @@ class ScanResult:
     errors: list[LoadError] = field(default_factory=list)  # discovery's; each configuration keeps its own
     notices: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase: load, analyse
+    workload_paths: list[WorkloadPaths] = field(default_factory=list)  # every workload's paths, by verdict
 
     @property
     def all_errors(self) -> list[LoadError]:

@@ -101,6 +101,8 @@ def made_by_aws(address: str) -> str | None:
     remote access group, a Batch environment's launch template), synthesized at an address
     under it (``aws_eks_node_group.x/launch_template``): the declaration's address. None
     for an object written in the template (a ``/`` inside a quoted key is not one)."""
+    if "/" not in address:
+        return None  # nearly every address: no character walk
     quoted = False
     for index, char in enumerate(address):
         if char == '"':

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scanner.cache import code_fingerprint
-from scanner.findings import Configuration, Exposure
+from scanner.findings import Configuration, Exposure, WorkloadPaths
 from scanner.options import ScanOptions
 
 FORMAT = "result-3"
@@ -46,6 +46,7 @@ class JobResult:
     configurations: tuple[Configuration, ...]
     exposures: tuple[Exposure, ...]
     notices: tuple[str, ...]
+    workload_paths: tuple[WorkloadPaths, ...] = ()
 
 
 def summary(configuration: Configuration) -> Configuration:

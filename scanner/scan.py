@@ -5,14 +5,26 @@ The CLI calls ``scan()``; reports read the ``ScanResult``.
 
 from __future__ import annotations
 
+import os
 import pickle
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scanner.findings import Configuration, Exposure, LoadError, RestrictedPath, ScanResult, Severity, Trait
+from scanner.findings import (
+    Configuration,
+    Exposure,
+    LoadError,
+    PathVerdict,
+    RestrictedPath,
+    ScanResult,
+    Severity,
+    Trait,
+    WorkloadPaths,
+)
 from scanner.loaders.formats import LoadJob
 from scanner.options import ScanOptions
 
@@ -20,6 +32,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from scanner.analyses.network import NetworkMemo
+    from scanner.analyses.reachability import PathKey
     from scanner.fixes.evaluate import FixRun
     from scanner.loaders.terraform.files import ParsedFiles
     from scanner.model import AutoScalingGroup, Instance
@@ -123,12 +136,23 @@ def run_load_jobs(
     return loaded
 
 
+@dataclass(frozen=True)
+class WorkloadFindings:
+    """What the rules found on one workload."""
+
+    traits: list[Trait]  # rules the user skips left out
+    notices: list[str]
+    restricted: tuple[RestrictedPath, ...]  # the paths open only to named sources
+    open_paths: frozenset[PathKey]  # the candidate paths found open: what measuring a fix re-analyses
+    paths: tuple[PathVerdict, ...]  # every candidate path's verdict
+
+
 def workload_traits(
     ctx: WorkloadContext, options: ScanOptions, memo: NetworkMemo, vulnerability_data: VulnerabilityData | None = None
-) -> tuple[list[Trait], list[str], tuple[RestrictedPath, ...]]:
-    """Every trait of one workload (rules the user skips left out), notices, and the paths
-    open only to named sources."""
+) -> WorkloadFindings:
+    """Every trait of one workload, and what its paths are."""
     from scanner.analyses.reachability import FAMILY
+    from scanner.analyses.reachability.verdicts import path_verdicts
     from scanner.rules.context import CheckContext
     from scanner.rules.registry import check_workload
 
@@ -137,7 +161,19 @@ def workload_traits(
     restricted = tuple(
         RestrictedPath(p.via, FAMILY[p.version], p.ports, p.restricted) for p in context.paths if p.restricted
     )
-    return traits, context.notices, tuple(dict.fromkeys(restricted))
+    return WorkloadFindings(
+        traits,
+        context.notices,
+        tuple(dict.fromkeys(restricted)),
+        context.open_paths,
+        path_verdicts(context.paths, ctx.address),
+    )
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of the workers it has waited for."""
+    used = os.times()
+    return used.user + used.system + used.children_user + used.children_system
 
 
 def analyse(
@@ -145,45 +181,100 @@ def analyse(
     options: ScanOptions,
     vulnerability_data: VulnerabilityData | None = None,
     timings: dict[str, float] | None = None,
+    workload_paths: list[WorkloadPaths] | None = None,
 ) -> tuple[list[Exposure], list[str]]:
     """Traits of every workload of one configuration, combined into exposures, each with its
-    fixes measured (``scanner.fixes``). ``timings`` (when given) adds the seconds spent
-    measuring fixes under "fixes"."""
+    fixes measured (``scanner.fixes``). A configuration with many workloads is analysed in
+    parts by ``options.jobs`` forked workers (``scanner.forked_parts``); the result is the
+    same as one process's, in the same order. ``timings`` (when given) adds the seconds spent
+    measuring fixes under "fixes" (every worker's); ``workload_paths`` (when given) gets every
+    workload's paths."""
+    from scanner.forked_parts import map_forked, split
+    from scanner.graph import build_graph, workloads_of
+    from scanner.instance_groups import group_instances
+
+    graph = build_graph(configuration)
+    workloads = workloads_of(graph)
+    work = _workloads_analysis(configuration, graph, workloads, options, vulnerability_data)
+    parts = map_forked(split(len(workloads), options.jobs, WORKLOADS_PER_WORKER), work)
+    exposures = [e for part in parts for e in part.exposures]
+    notices = [n for part in parts for n in part.notices]
+    if timings is not None:
+        timings["fixes"] = timings.get("fixes", 0.0) + sum(part.measuring for part in parts)
+    if workload_paths is not None:
+        workload_paths.extend(w for part in parts for w in part.paths)
+    return group_instances(exposures), notices
+
+
+# Fewer workloads than this in a part cost more to fork and send back than they save.
+WORKLOADS_PER_WORKER = 150
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """What the analysis of some of a configuration's workloads found."""
+
+    exposures: list[Exposure]
+    notices: list[str]
+    paths: list[WorkloadPaths]
+    measuring: float  # seconds spent measuring fixes
+
+
+def _workloads_analysis(
+    configuration: Configuration,
+    graph: nx.MultiDiGraph,
+    workloads: Sequence[Instance | AutoScalingGroup],
+    options: ScanOptions,
+    vulnerability_data: VulnerabilityData | None,
+) -> Callable[[range], PartResult]:
+    """The analysis of a part of ``workloads`` (by position), each part with its own
+    contexts and memo."""
     from scanner.analyses.network import NetworkMemo
     from scanner.fingerprints import fingerprint
-    from scanner.graph import build_graph, workload_contexts
-    from scanner.instance_groups import group_instances
+    from scanner.graph import context_reader
     from scanner.locations import download_places, fix_in_repository, shown_in_repository
     from scanner.model import AutoScalingGroup, Instance
 
-    notices: list[str] = []
+    # What every part runs, imported once here, before the workers fork, not in each of them.
+    import_module("scanner.rules.registry")
+    import_module("scanner.rules.context")
+    import_module("scanner.fixes.evaluate")
+    import_module("scanner.exposure")
+    import_module("scanner.suppressions")
+
     unread = unread_file_assumptions(configuration)
-    graph = build_graph(configuration)
-    exposures: list[Exposure] = []
-    memo = NetworkMemo()
-    run = fix_run(configuration, graph, memo, options, vulnerability_data)
-    measuring = 0.0
     places = download_places(configuration.resources)  # empty unless a module was downloaded
-    for ctx in workload_contexts(graph, configuration):
-        traits, found_notices, restricted = workload_traits(ctx, options, memo, vulnerability_data)
-        notices += found_notices
-        traits = [
-            replace(t, caveats=(*t.caveats, *unread), fingerprint=fingerprint(t, configuration.name))
-            for t in ([shown_in_repository(t, places) for t in traits] if places else traits)
-        ]
-        assert isinstance(ctx.workload, (Instance, AutoScalingGroup))
-        exposure = exposure_of(configuration, ctx.workload, traits, options.assume_worst)
-        if exposure is None:
-            continue
-        started = time.perf_counter()
-        exposure = with_fixes(run, ctx, exposure, traits)
-        if places:
-            exposure = replace(exposure, fixes=tuple(fix_in_repository(f, places) for f in exposure.fixes))
-        measuring += time.perf_counter() - started
-        exposures.append(replace(exposure, restricted_paths=restricted) if restricted else exposure)
-    if timings is not None:
-        timings["fixes"] = timings.get("fixes", 0.0) + measuring
-    return group_instances(exposures), notices
+
+    def part(positions: range) -> PartResult:
+        notices: list[str] = []
+        exposures: list[Exposure] = []
+        paths: list[WorkloadPaths] = []
+        memo = NetworkMemo()
+        run = fix_run(configuration, graph, memo, options, vulnerability_data)
+        measuring = 0.0
+        read = context_reader(graph, configuration)
+        for ctx in (read(workloads[n]) for n in positions):
+            found = workload_traits(ctx, options, memo, vulnerability_data)
+            notices += found.notices
+            traits = [
+                replace(t, caveats=(*t.caveats, *unread), fingerprint=fingerprint(t, configuration.name))
+                for t in ([shown_in_repository(t, places) for t in found.traits] if places else found.traits)
+            ]
+            assert isinstance(ctx.workload, (Instance, AutoScalingGroup))
+            exposure = exposure_of(configuration, ctx.workload, traits, options.assume_worst)
+            paths.append(WorkloadPaths(configuration.name, ctx.address, exposure is not None, found.paths))
+            if exposure is None:
+                continue
+            started = time.perf_counter()
+            exposure = with_fixes(run, ctx, exposure, traits, found.open_paths)
+            if places:
+                exposure = replace(exposure, fixes=tuple(fix_in_repository(f, places) for f in exposure.fixes))
+            measuring += time.perf_counter() - started
+            restricted = found.restricted
+            exposures.append(replace(exposure, restricted_paths=restricted) if restricted else exposure)
+        return PartResult(exposures, notices, paths, measuring)
+
+    return part
 
 
 # Decisions about edited copies, per table: enough for the workloads that share a group
@@ -249,13 +340,20 @@ def _read_source(root: Path, path: str) -> list[str] | None:
         return None
 
 
-def with_fixes(run: FixRun, ctx: WorkloadContext, exposure: Exposure, traits: list[Trait]) -> Exposure:
+def with_fixes(
+    run: FixRun,
+    ctx: WorkloadContext,
+    exposure: Exposure,
+    traits: list[Trait],
+    open_paths: frozenset[PathKey] | None = None,
+) -> Exposure:
     """The exposure with every edit that changes it, measured on its traits that no inline
-    suppression silences (all of them when every one is silenced, as its severity is)."""
+    suppression silences (all of them when every one is silenced, as its severity is).
+    ``open_paths``: the candidate paths the first analysis found open (None: re-analyse all)."""
     from scanner.fixes.evaluate import workload_fixes
 
     active = [t for t in traits if run.active(t)] or traits
-    return replace(exposure, fixes=workload_fixes(run, ctx, active))
+    return replace(exposure, fixes=workload_fixes(run, ctx, active, open_paths))
 
 
 def exposure_of(
@@ -312,7 +410,7 @@ def scan(
     with vulnerability data does not use that cache)."""
     from scanner.result_cache import JobResult, ResultCache, summary
 
-    started, started_cpu = time.perf_counter(), time.process_time()
+    started, started_cpu = time.perf_counter(), _cpu_seconds()
     jobs, errors, notices = discover_jobs(paths, options, excludes)
     usable = vulnerability_data is None or vulnerability_key is not None
     cache = ResultCache(options.cache_dir if usable else None, options, vulnerability_key or "")
@@ -321,7 +419,7 @@ def scan(
     }
     missing = [number for number, found in answered.items() if found is None]
     loaded_jobs = run_load_jobs([jobs[n] for n in missing], options, progress)
-    loaded, loaded_cpu = time.perf_counter(), time.process_time()
+    loaded, loaded_cpu = time.perf_counter(), _cpu_seconds()
 
     configurations: list[Configuration] = []
     fix_timings: dict[str, float] = {}
@@ -329,9 +427,10 @@ def scan(
     for number, job_configurations in zip(missing, loaded_jobs, strict=True):
         job_exposures: list[Exposure] = []
         job_notices: list[str] = []
+        job_paths: list[WorkloadPaths] = []
         for configuration in job_configurations:
             try:
-                exposures, found_notices = analyse(configuration, options, vulnerability_data, fix_timings)
+                exposures, found_notices = analyse(configuration, options, vulnerability_data, fix_timings, job_paths)
             except Exception as error:  # an analysis bug must not lose the other configurations
                 configuration.errors.append(
                     LoadError(configuration.name, 0, f"internal error while analysing: {error!r}")
@@ -340,7 +439,9 @@ def scan(
             job_exposures += exposures
             job_notices += found_notices
         configurations += job_configurations
-        answer = JobResult(tuple(summary(c) for c in job_configurations), tuple(job_exposures), tuple(job_notices))
+        answer = JobResult(
+            tuple(summary(c) for c in job_configurations), tuple(job_exposures), tuple(job_notices), tuple(job_paths)
+        )
         cache.store((jobs[number].kind, jobs[number].paths), answer)
         answered[number] = answer
     reloaded = set(missing)
@@ -350,15 +451,17 @@ def scan(
         if number not in reloaded:  # the loaded ones are already there, in full
             configurations += stored.configurations
         result.exposures.extend(stored.exposures)
+        result.workload_paths.extend(stored.workload_paths)
         result.notices.extend(n for n in stored.notices if n not in result.notices)
     result.configurations = sorted(configurations, key=lambda c: c.name)
     result.exposures.sort(key=lambda e: (-e.rank, -int(e.possible_severity or 0), e.configuration, e.workload))
-    # Wall seconds, and this process's CPU seconds (on a busy machine the split to compare).
+    # Wall seconds, and CPU seconds of this process and its finished workers (on a busy
+    # machine the split to compare).
     result.timings = {
         "load": loaded - started,
         "analyse": time.perf_counter() - loaded,
         "load_cpu": loaded_cpu - started_cpu,
-        "analyse_cpu": time.process_time() - loaded_cpu,
+        "analyse_cpu": _cpu_seconds() - loaded_cpu,
         "fixes": fix_timings.get("fixes", 0.0),  # part of analyse: measuring each fix by re-analysis
         "jobs_from_result_cache": float(cache.hits),
     }

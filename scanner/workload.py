@@ -37,6 +37,7 @@ from scanner.model import (
     TargetGroup,
     Vpc,
 )
+from scanner.model_accelerator import Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload_between import BetweenNetworks
 
@@ -134,6 +135,23 @@ class LoadBalancerRoute:
 
 
 @dataclass(frozen=True)
+class AcceleratorFront:
+    """A Global Accelerator endpoint that is the workload (an instance endpoint,
+    ``load_balancer`` empty) or a load balancer in front of it (``load_balancer``: its
+    address, whose routes to the workload are in ``load_balancer_routes``).
+    ``vpc_has_internet_gateway``: the endpoint's VPC has one attached (Global Accelerator
+    needs it, even for endpoints in private subnets); None when its VPC is not known."""
+
+    accelerator: Accelerator | None  # None: not in the configuration
+    listener: AcceleratorListener | None
+    group: EndpointGroup
+    endpoint: AcceleratorEndpoint
+    load_balancer: str
+    vpc_has_internet_gateway: bool | None
+    vpc: str = ""  # the endpoint's VPC ("" not known)
+
+
+@dataclass(frozen=True)
 class LaunchTemplateUse:
     """A launch template (or launch configuration) the workload launches instances from, and
     which instances do.
@@ -191,6 +209,7 @@ class WorkloadContext:
     unresolved: tuple[str, ...] = field(default_factory=tuple)
     # the configuration's doors between networks (transit gateways, Direct Connect); None: it has none
     between: BetweenNetworks | None = None
+    accelerators: tuple[AcceleratorFront, ...] = ()  # Global Accelerator endpoints in front of it
 
     @property
     def address(self) -> str:

@@ -246,6 +246,21 @@ def _ipv6(ctx: WorkloadContext, memo: NetworkMemo) -> PublicAddress | None:
     return PublicAddress(6, first, tuple(public), tuple(dict.fromkeys(assumptions)), tuple(dict.fromkeys(unknowns)))
 
 
+def has_ipv6_address(ctx: WorkloadContext, placement: Placement) -> bool:
+    """Whether the workload gets an IPv6 address in this placement (or may: a count not known
+    offline), whatever the routes: an address behind an egress-only gateway is not public."""
+    setting = _launch_setting(ctx, "ipv6_address_count")
+    if setting is not None:
+        value = setting[1]
+        return isinstance(value, Unknown) or (isinstance(value, int) and value > 0)
+    subnet = placement.subnet
+    return (
+        subnet is not None
+        and subnet.assign_ipv6_on_creation is not None
+        and subnet.assign_ipv6_on_creation is not False
+    )
+
+
 def public_addresses(ctx: WorkloadContext, memo: NetworkMemo) -> PublicAddresses:
     """The workload's public IPv4 and IPv6 addresses, if any, each with its cause."""
     return PublicAddresses(_ipv4(ctx), _ipv6(ctx, memo))

@@ -234,21 +234,28 @@ def has_source(rule: SecurityGroupRule) -> bool:
 Lookup = Callable[[str], Resource | None]
 
 
-def candidate_edits(traits: Iterable[Trait], lookup: Lookup) -> list[Edit]:
+# The edits at one place for one rule: (rule id, address, span, what the trait says there).
+EditsAt = dict[tuple[str, str, Span, str], tuple["Edit", ...]]
+
+
+def candidate_edits(traits: Iterable[Trait], lookup: Lookup, known: EditsAt | None = None) -> list[Edit]:
     """Every edit the traits point at, once per (kind, object), in the order found: each
-    trait's own location first, then the places on its paths and its related places."""
+    trait's own location first, then the places on its paths and its related places.
+    ``known``: the edits already found at each place, shared by the workloads of a run
+    (workloads sharing a group meet its rules again and again)."""
     found: dict[tuple[str, str, Span | None], Edit] = {}
+    known = {} if known is None else known
     for trait in traits:
-        for edit in _trait_edits(trait, lookup):
+        for edit in _trait_edits(trait, lookup, known):
             found.setdefault(edit.key, edit)
     return list(found.values())
 
 
-def _trait_edits(trait: Trait, lookup: Lookup) -> Iterator[Edit]:
+def _trait_edits(trait: Trait, lookup: Lookup, known: EditsAt) -> Iterator[Edit]:
     at = trait.location
     obj = lookup(at.address)
     if obj is not None:
-        yield from _edits_at(trait.rule_id, obj, at.span, at.message)
+        yield from _edits_at_once(trait.rule_id, obj, at.span, at.message, known)
     if trait.rule_id in _REACHABILITY:
         places = [
             (s.address, s.span) for path in (trait.path, *trait.other_paths) for s in path if s.kind in _CUTTABLE_STEPS
@@ -257,7 +264,20 @@ def _trait_edits(trait: Trait, lookup: Lookup) -> Iterator[Edit]:
         for address, span in places:
             other = lookup(address)
             if other is not None and span is not None:
-                yield from _edits_at(trait.rule_id, other, span, "")
+                yield from _edits_at_once(trait.rule_id, other, span, "", known)
+
+
+def _edits_at_once(rule_id: str, obj: Resource, span: Span, message: str, known: EditsAt) -> tuple[Edit, ...]:
+    key = (rule_id, obj.address, span, message)
+    found = known.get(key)
+    if found is None:
+        if len(known) >= _KNOWN_LIMIT:
+            known.clear()
+        found = known[key] = tuple(_edits_at(rule_id, obj, span, message))
+    return found
+
+
+_KNOWN_LIMIT = 8192  # places remembered: a bound on memory, not a tuning knob
 
 
 def _edits_at(rule_id: str, obj: Resource, span: Span, message: str) -> Iterator[Edit]:

@@ -26,8 +26,9 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 from scanner.analyses.network import NetworkMemo, sg_rule_ports
+from scanner.analyses.reachability import PathKey
 from scanner.findings import SHOWN_FIXES, Evidence, Fix, FixOutcome, Severity, SourceChange, Trait
-from scanner.fixes.edits import CHANGE_SIZE, CHANGES, PARTS, Edit, Lookup, candidate_edits
+from scanner.fixes.edits import CHANGE_SIZE, CHANGES, PARTS, Edit, EditsAt, Lookup, candidate_edits
 from scanner.fixes.patches import source_patch
 from scanner.fixes.substitute import edited_context
 from scanner.model import Resource, SecurityGroupRule
@@ -64,6 +65,8 @@ class FixRun:
     # shared when inline suppressions may tell two workloads' traits apart.
     outcomes: dict[tuple[object, ...], Found | None] = field(default_factory=dict)
     shares_outcomes: bool = True
+    # The edits found at each place (``edits.candidate_edits``)
+    edits_at: EditsAt = field(default_factory=dict)
     # The lines of a file a shown fix edits (None: not readable, or not to be patched: a plan)
     read_lines: ReadLines = field(default=lambda path: None)
     # The source patch of each edit shown, once per configuration (``scanner.fixes.patches``)
@@ -90,9 +93,12 @@ class FixRun:
         return applied
 
 
-def workload_fixes(run: FixRun, ctx: WorkloadContext, traits: Sequence[Trait]) -> tuple[Fix, ...]:
+def workload_fixes(
+    run: FixRun, ctx: WorkloadContext, traits: Sequence[Trait], open_paths: frozenset[PathKey] | None = None
+) -> tuple[Fix, ...]:
     """Every edit that changes this workload, ranked. ``traits``: the workload's active
-    traits (what its severity comes from)."""
+    traits (what its severity comes from); ``open_paths``: the candidate paths found open
+    (only those are analysed again on an edited copy; None: all)."""
     present = {t.rule_id for t in traits}
     before = run.severity([(t.rule_id, t.possible) for t in traits])
     served = _served_ports(traits, run.options.authorized_ports)
@@ -101,7 +107,7 @@ def workload_fixes(run: FixRun, ctx: WorkloadContext, traits: Sequence[Trait]) -
     # what the traits no re-run rule can change keep: (rule id, possible) and ports served, per re-run set
     kept_by_rerun: dict[frozenset[str], tuple[list[tuple[str, bool]], frozenset[int]]] = {}
     internet = next((t for t in traits if t.rule_id == internet_reachable.ID), None)
-    for edit in candidate_edits(traits, run.lookup):
+    for edit in candidate_edits(traits, run.lookup, run.edits_at):
         rerun = CHANGES[edit.kind] & present
         if internet is not None and internet_unchanged(edit, internet, run):
             rerun -= {internet_reachable.ID}
@@ -115,7 +121,7 @@ def workload_fixes(run: FixRun, ctx: WorkloadContext, traits: Sequence[Trait]) -
         else:
             if len(run.outcomes) >= _SHARED_LIMIT:
                 run.outcomes.clear()
-            found = run.outcomes[key] = _rerun(run, ctx, edit, rerun)
+            found = run.outcomes[key] = _rerun(run, ctx, edit, rerun, open_paths)
         if found is None:
             continue  # the workload does not hold the object: not its edit
         if rerun not in kept_by_rerun:
@@ -162,7 +168,9 @@ def internet_unchanged(edit: Edit, trait: Trait, run: FixRun) -> bool:
     return True
 
 
-def _rerun(run: FixRun, ctx: WorkloadContext, edit: Edit, rerun: frozenset[str]) -> Found | None:
+def _rerun(
+    run: FixRun, ctx: WorkloadContext, edit: Edit, rerun: frozenset[str], open_paths: frozenset[PathKey] | None
+) -> Found | None:
     """The traits of the ``rerun`` rules on the edited workload (None when the workload does
     not hold the edited object: then the edit is not one of its fixes)."""
     from scanner.rules.context import CheckContext
@@ -171,7 +179,7 @@ def _rerun(run: FixRun, ctx: WorkloadContext, edit: Edit, rerun: frozenset[str])
     edited = edited_context(ctx, edit.address, run.change(edit), PARTS[edit.kind])
     if edited is None:
         return None
-    check = CheckContext(edited, run.memo, run.vulnerability_data)  # type: ignore[arg-type]
+    check = CheckContext(edited, run.memo, run.vulnerability_data, path_candidates=open_paths)  # type: ignore[arg-type]
     found = [t for t in check_workload(check, run.options, rerun) if run.active(t)]
     return tuple((t.rule_id, t.possible) for t in found), _served_ports(found, run.options.authorized_ports)
 

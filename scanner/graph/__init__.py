@@ -34,7 +34,7 @@ from scanner.graph.build import build_graph
 from scanner.graph.core import INTERNET
 from scanner.graph.defaults import DEFAULT_VPC
 from scanner.graph.export import export_graph
-from scanner.graph.read import route_target_kind, workload_contexts
+from scanner.graph.read import context_reader, route_target_kind, workload_contexts, workloads_of
 from scanner.graph.resolve import Resolved, Resolver
 
 __all__ = [
@@ -43,7 +43,9 @@ __all__ = [
     "Resolved",
     "Resolver",
     "build_graph",
+    "context_reader",
     "export_graph",
     "route_target_kind",
     "workload_contexts",
+    "workloads_of",
 ]

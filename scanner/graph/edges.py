@@ -71,6 +71,7 @@ from scanner.model import (
     VpnConnection,
     VpnGateway,
 )
+from scanner.model_accelerator import Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup
 from scanner.model_between import (
     DxGateway,
     DxGatewayAssociation,
@@ -258,6 +259,11 @@ EDGES: tuple[Link, ...] = (
     Link(TargetGroup, "vpc", Vpc, "in_vpc"),
     Link(TargetGroupAttachment, "target_group", TargetGroup, "attaches"),
     Link(ClassicLbAttachment, "load_balancer", LoadBalancer, "attaches"),
+    # Global Accelerator
+    Link(AcceleratorListener, "accelerator", Accelerator, "has_listener", reverse=True),
+    Link(EndpointGroup, "listener", AcceleratorListener, "has_endpoint_group", reverse=True),
+    Link(AcceleratorEndpoint, "endpoint_group", EndpointGroup, "has_endpoint", reverse=True),
+    Link(AcceleratorEndpoint, "endpoint", (Instance, LoadBalancer, ElasticIp), "accelerates"),
     # IAM
     Link(InstanceProfile, "roles", Role, "has_role", each=True),
     Link(Policy, "roles", Role, "has_policy", each=True, reverse=True, skip_parent=True),

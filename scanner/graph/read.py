@@ -6,7 +6,7 @@ and roles with their policies, elastic IPs and load balancer routes."""
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -51,8 +51,10 @@ from scanner.model import (
     VpcPeering,
     VpnGateway,
 )
+from scanner.model_accelerator import Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import (
+    AcceleratorFront,
     AttachedGroup,
     LaunchTemplateUse,
     LoadBalancerRoute,
@@ -75,6 +77,8 @@ class _Reader:
         self._succ: Adjacency = graph._succ
         self._pred: Adjacency = graph._pred
         self.between = read_between(graph, config.resources, self.placement)
+        # Only a configuration with accelerator endpoints has them to look for.
+        self.accelerated = any(isinstance(o, AcceleratorEndpoint) for o in config.resources)
 
     def obj(self, node: str) -> Any:
         data = self._nodes.get(node)
@@ -441,6 +445,7 @@ class _Reader:
                     roles.append(found)
                     for policy in found.policies:
                         unresolved.extend(self.unresolved(policy.attached_by))
+        lb_routes = self.lb_routes(node)
         eips: list[ElasticIp | EipAssociation] = []
         eni_addresses = {e.address for e in enis}
         for holder in [node, *sorted(eni_addresses)]:
@@ -460,10 +465,63 @@ class _Reader:
             instance_profile=profile if isinstance(profile, InstanceProfile) else None,
             roles=tuple(roles),
             elastic_ips=tuple(eips),
-            load_balancer_routes=tuple(self.lb_routes(node)),
+            load_balancer_routes=tuple(lb_routes),
             unresolved=tuple(_unique_str(unresolved)),
             between=self.between,
+            accelerators=tuple(self.accelerator_fronts(node, placements, lb_routes)) if self.accelerated else (),
         )
+
+    # Global Accelerator
+
+    def accelerator_fronts(
+        self, node: str, placements: list[Placement], lb_routes: list[LoadBalancerRoute]
+    ) -> list[AcceleratorFront]:
+        """The accelerator endpoints that are the workload, then those that are a load
+        balancer in front of it, each once."""
+        out: list[AcceleratorFront] = []
+        fronted: dict[str, tuple[str, tuple[Placement, ...]]] = {node: ("", tuple(placements))}
+        for route in lb_routes:
+            fronted.setdefault(route.load_balancer.address, (route.load_balancer.address, route.lb_placements))
+        for target, (lb, where) in fronted.items():
+            for src, _ in self.into(target, "accelerates"):
+                endpoint = self.obj(src)
+                if not isinstance(endpoint, AcceleratorEndpoint):
+                    continue
+                groups = [self.obj(g) for g, _ in self.into(src, "has_endpoint")]
+                group = next((g for g in groups if isinstance(g, EndpointGroup)), None)
+                if group is None:
+                    continue
+                listener = next(
+                    (
+                        x
+                        for x in (self.obj(u) for u, _ in self.into(group.address, "has_endpoint_group"))
+                        if isinstance(x, AcceleratorListener)
+                    ),
+                    None,
+                )
+                accelerator = None
+                if listener is not None:
+                    accelerator = next(
+                        (
+                            x
+                            for x in (self.obj(u) for u, _ in self.into(listener.address, "has_listener"))
+                            if isinstance(x, Accelerator)
+                        ),
+                        None,
+                    )
+                vpc = next((p.vpc.address for p in where if p.vpc is not None), "")
+                gateway = self.internet_gateway(where)
+                out.append(AcceleratorFront(accelerator, listener, group, endpoint, lb, gateway, vpc))
+        return out
+
+    def internet_gateway(self, placements: tuple[Placement, ...]) -> bool | None:
+        """Whether the VPC of these placements has an internet gateway attached (None: not known)."""
+        if any(p.default_vpc for p in placements):
+            return True
+        vpcs = {p.vpc.address for p in placements if p.vpc is not None}
+        if not vpcs:
+            return None
+        return any(isinstance(self.obj(u), InternetGateway) for vpc in vpcs for u, _ in self.into(vpc, "in_vpc"))
 
 
 @dataclass
@@ -523,9 +581,22 @@ def _unique_str(items: Iterable[str]) -> list[str]:
 
 def workload_contexts(graph: nx.MultiDiGraph, config: Configuration) -> list[WorkloadContext]:
     """One resolved context per Instance / AutoScalingGroup, sorted by address."""
-    reader = _Reader(graph, config)
-    workloads = [d["obj"] for _, d in graph.nodes(data=True) if isinstance(d.get("obj"), (Instance, AutoScalingGroup))]
-    return [reader.context(w) for w in sorted(workloads, key=lambda w: w.address)]
+    read = context_reader(graph, config)
+    return [read(w) for w in workloads_of(graph)]
+
+
+def workloads_of(graph: nx.MultiDiGraph) -> list[Instance | AutoScalingGroup]:
+    """Every Instance / AutoScalingGroup of the graph, sorted by address."""
+    found = [d["obj"] for _, d in graph.nodes(data=True) if isinstance(d.get("obj"), (Instance, AutoScalingGroup))]
+    return sorted(found, key=lambda w: w.address)
+
+
+def context_reader(
+    graph: nx.MultiDiGraph, config: Configuration
+) -> Callable[[Instance | AutoScalingGroup], WorkloadContext]:
+    """What resolves one workload's context; the contexts one reader resolves share the
+    objects they have in common (a subnet's placement, a group's rules)."""
+    return _Reader(graph, config).context
 
 
 def object_at(graph: nx.MultiDiGraph, address: str) -> Resource | None:

@@ -21,6 +21,7 @@ from scanner.findings import (
     Severity,
     Suppression,
     Trait,
+    WorkloadPaths,
     origin_text,
 )
 from scanner.fingerprints import fingerprint, possible_fingerprint
@@ -32,7 +33,7 @@ from scanner.values import Origin, Span
 if TYPE_CHECKING:
     from scanner.baseline import Hidden
 
-SCHEMA_VERSION = "2.2"  # see docs/json-report.md for what each version added
+SCHEMA_VERSION = "2.3"  # see docs/json-report.md for what each version added
 
 
 TARGET_WORKLOADS_SHOWN = 10  # per remediation target: the first workloads it changes
@@ -70,6 +71,7 @@ def report_data(result: ScanResult, *, in_baseline: Hidden | None = None, lazy: 
         else [_exposure(e, index, found) for e, found in zip(exposures, suppressions, strict=True)]
     )
     errors = sorted(set(result.all_errors), key=lambda e: (e.file, e.line, e.message))
+    workloads = sorted(result.workload_paths, key=lambda w: (w.configuration, w.workload))
     open_by_configuration: dict[str, list[OpenInput]] = {}
     for item in open_inputs(active):
         open_by_configuration.setdefault(item.configuration, []).append(item)
@@ -106,6 +108,9 @@ def report_data(result: ScanResult, *, in_baseline: Hidden | None = None, lazy: 
         ],
         "exposures": rendered,
         "fix_targets": [target_data(t) for t in remediation_targets(active)],
+        "workloads": LazyItems(_workload_paths(w) for w in workloads)
+        if lazy
+        else [_workload_paths(w) for w in workloads],
         "not_analysed": [
             {"configuration": c.name, "type": kind, "count": count, "why": why_not_analysed(kind)}
             for c in sorted(result.configurations, key=lambda c: c.name)
@@ -114,6 +119,18 @@ def report_data(result: ScanResult, *, in_baseline: Hidden | None = None, lazy: 
         "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in errors],
         "warnings": [{"file": w.file, "line": w.line, "message": w.message} for w in warnings],
         "notices": sorted(set(result.notices).union(*(c.notices for c in result.configurations))),
+    }
+
+
+def _workload_paths(found: WorkloadPaths) -> dict[str, Any]:
+    return {
+        "configuration": found.configuration,
+        "workload": found.workload,
+        "exposed": found.exposed,
+        "paths": [
+            {"via": p.via, "family": p.family, "verdict": p.verdict, "ports": p.ports, "hop": p.hop, "why": p.why}
+            for p in found.paths
+        ],
     }
 
 

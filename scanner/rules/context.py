@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from scanner.analyses.iam import Grant, role_grants
 from scanner.analyses.network import NetworkMemo
 from scanner.analyses.public_ip import PublicAddresses, public_addresses
-from scanner.analyses.reachability import PathReport, explain_paths
+from scanner.analyses.reachability import PathKey, PathReport, keyed_paths
 from scanner.analyses.security_groups import PiecedOpening, WorldRule, pieced_openings, world_rules
 from scanner.workload import RoleContext, WorkloadContext
 
@@ -31,11 +31,23 @@ class CheckContext:
     network: NetworkMemo
     vulnerability_data: VulnerabilityData | None = None
     notices: list[str] = field(default_factory=list)
+    # Which candidate paths to evaluate (None: all): an edited copy measured for a fix needs
+    # only those open before it (``scanner.analyses.reachability.keyed_paths``).
+    path_candidates: frozenset[PathKey] | None = None
+
+    @cached_property
+    def keyed_paths(self) -> list[tuple[PathKey, PathReport]]:
+        return keyed_paths(self.workload, self.network, self.path_candidates)
 
     @cached_property
     def paths(self) -> list[PathReport]:
         """Every candidate path to the workload, open or cut."""
-        return explain_paths(self.workload, self.network)
+        return [report for _, report in self.keyed_paths]
+
+    @property
+    def open_paths(self) -> frozenset[PathKey]:
+        """The candidates found open (possibly open included)."""
+        return frozenset(key for key, report in self.keyed_paths if report.open)
 
     @cached_property
     def public_addresses(self) -> PublicAddresses:

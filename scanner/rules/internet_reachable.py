@@ -34,15 +34,17 @@ ID = "ec2-internet-reachable"
 _ORDER = {
     "gateway": 0,
     "load_balancer": 1,
-    "vpc_peering": 2,
-    "vpn": 3,
-    "transit_gateway": 4,
-    "direct_connect": 5,
-    "privatelink": 6,
+    "accelerator": 2,
+    "vpc_peering": 3,
+    "vpn": 4,
+    "transit_gateway": 5,
+    "direct_connect": 6,
+    "privatelink": 7,
 }
 _VIA = {
     "gateway": "through an internet gateway",
     "load_balancer": "through a load balancer",
+    "accelerator": "through Global Accelerator",
     "vpc_peering": "from a peered VPC",
     "vpn": "from a VPN",
     "transit_gateway": "through a transit gateway",

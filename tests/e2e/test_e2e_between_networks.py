@@ -411,3 +411,25 @@ def test_transit_gateway_vpn_attachment_without_a_route_table_is_cut_with_the_re
         "(unknown: the on-premises networks of aws_vpn_connection.office, learned over BGP) "
         "through aws_ec2_transit_gateway.hub"
     )
+
+
+@pytest.mark.parametrize("file", [TF, CFN])
+def test_why_not_names_the_hop_of_each_cut_door(file: str) -> None:
+    from scanner.analyses.reachability.verdicts import path_verdict
+
+    tgw = TGW_NAMES[file]
+    verdicts = {
+        (v.hop, v.why)
+        for r in _via(_paths(TGW, file, str(tgw["workload"])), "transit_gateway")
+        if (v := path_verdict(r, str(tgw["workload"]))).verdict == "cut"
+    }
+    assert (
+        str(tgw["isolated_table"]),
+        f"transit gateway route table {tgw['isolated_table']} has no route to 10.1.1.0/24",
+    ) in verdicts
+    _, vault, association = DX_NAMES[file]
+    (dx,) = _via(_paths(DX, file, vault), "direct_connect")
+    assert path_verdict(dx, vault).hop == association
+    nfw = NFW_NAMES[file]
+    (fw,) = [r for r in _via(_paths(NFW, file, str(nfw["admin"])), "gateway") if r.version == 4]
+    assert path_verdict(fw, str(nfw["admin"])).hop == nfw["firewall"]

@@ -317,7 +317,8 @@ def test_explain_a_cut_path_says_where_it_is_cut(monkeypatch: pytest.MonkeyPatch
     assert "OPEN" not in out
     assert "cut via gateway (IPv4)" in out
     assert (
-        "cut: network ACL aws_network_acl.public lets tcp 22 in but not the replies back out to the client's "
+        "cut at aws_network_acl.public: network ACL aws_network_acl.public lets tcp 22 in but not the replies "
+        "back out to the client's "
         "ephemeral ports 1024-65535"
     ) in out
     assert "ec2-internet-reachable" not in out

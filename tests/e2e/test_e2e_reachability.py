@@ -800,8 +800,15 @@ CUT_CASES = [
         "network ACL DbAcl does not let tcp 5432 in from 172.16.0.0/16",
         False,
     ),
-    Cut("ipv6-egress-only-gateway", TF, "aws_instance.web", "no public IPv6 address", False),
-    Cut("ipv6-egress-only-gateway", CFN, "Web", "no public IPv6 address", False),
+    # the instance has an IPv6 address; the route for ::/0 goes to a gateway that carries nothing in
+    Cut(
+        "ipv6-egress-only-gateway",
+        TF,
+        "aws_instance.web",
+        "sends ::/0 to aws_egress_only_internet_gateway.outbound (egress_only_gateway)",
+        False,
+    ),
+    Cut("ipv6-egress-only-gateway", CFN, "Web", "sends ::/0 to OutboundOnly (egress_only_gateway)", False),
     Cut("condition-false-not-on-path", CFN, "Web", "WebRouteTable has no route for IPv4 internet addresses", True),
 ]
 

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Final
 
 from scanner.adapters.cloudformation import (
+    accelerator,
     batch,
     beanstalk,
     between,
@@ -72,6 +73,9 @@ MAPPERS: Final[Mapping[str, Callable[[RawResource], list[Resource]]]] = MappingP
         "AWS::EC2::EIPAssociation": ec2.map_eip_association,
         "AWS::ElasticLoadBalancingV2::LoadBalancer": elb.map_load_balancer,
         "AWS::ElasticLoadBalancingV2::Listener": elb.map_listener,
+        "AWS::GlobalAccelerator::Accelerator": accelerator.map_accelerator,
+        "AWS::GlobalAccelerator::Listener": accelerator.map_listener,
+        "AWS::GlobalAccelerator::EndpointGroup": accelerator.map_endpoint_group,
         "AWS::ElasticLoadBalancingV2::ListenerRule": elb.map_listener_rule,
         "AWS::ElasticLoadBalancingV2::TargetGroup": elb.map_target_group,
         "AWS::ElasticLoadBalancing::LoadBalancer": elb.map_classic_load_balancer,

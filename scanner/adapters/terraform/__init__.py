@@ -26,6 +26,7 @@ from typing import Final
 from scanner.adapters.common import APPLY, static_routes
 from scanner.adapters.raw import RawResource
 from scanner.adapters.terraform import (
+    accelerator,
     batch,
     beanstalk,
     between,
@@ -101,6 +102,9 @@ MAPPERS: Final[Mapping[str, Mapper]] = MappingProxyType(
         "aws_lb": elb.map_load_balancer,
         "aws_alb": elb.map_load_balancer,
         "aws_lb_listener": elb.map_listener,
+        "aws_globalaccelerator_accelerator": accelerator.map_accelerator,
+        "aws_globalaccelerator_listener": accelerator.map_listener,
+        "aws_globalaccelerator_endpoint_group": accelerator.map_endpoint_group,
         "aws_alb_listener": elb.map_listener,
         "aws_lb_listener_rule": elb.map_listener_rule,
         "aws_alb_listener_rule": elb.map_listener_rule,

@@ -22,7 +22,10 @@ Paths from the internet:
   VPC's virtual private gateway, when its allowed prefixes advertise the VPC
   (``direct_connect``);
 * PrivateLink: consumers of an endpoint service in front of a network load balancer the
-  workload is a target of, from the load balancer's addresses (``privatelink``).
+  workload is a target of, from the load balancer's addresses (``privatelink``);
+* Global Accelerator: an enabled accelerator's listener ports, to the workload or to a load
+  balancer in front of it, in a VPC with an internet gateway attached, private subnets
+  included (``accelerator``).
 
 Each kind of path is one module: ``gateway``, ``load_balancer``, ``private``; ``admission``
 says which sources get through a NACL and the groups, ``hops`` how a path is told.
@@ -34,7 +37,10 @@ cut: a subnet, route table or gateway not known offline, a resource that may not
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from scanner.analyses.network import NetworkMemo
+from scanner.analyses.reachability.accelerator import accelerator_paths
 from scanner.analyses.reachability.direct_connect import direct_connect_paths
 from scanner.analyses.reachability.gateway import gateway_path, unknown_subnet_path
 from scanner.analyses.reachability.hops import FAMILY, PathReport
@@ -42,32 +48,71 @@ from scanner.analyses.reachability.load_balancer import load_balancer_path
 from scanner.analyses.reachability.private import private_paths
 from scanner.analyses.reachability.privatelink import privatelink_paths
 from scanner.analyses.reachability.transit import transit_paths
-from scanner.workload import WorkloadContext
+from scanner.workload import LoadBalancerRoute, WorkloadContext
+
+# Which candidate a report is about, the same in an edited copy of the context: its kind,
+# IP version and where it starts (a placement's position, a listener's route to the workload).
+PathKey = tuple[object, ...]
 
 
 def explain_paths(ctx: WorkloadContext, memo: NetworkMemo) -> list[PathReport]:
     """Every candidate path to the workload, open or cut (and why), IPv4 and IPv6."""
-    reports: list[PathReport] = []
+    return [report for _, report in keyed_paths(ctx, memo)]
+
+
+def keyed_paths(
+    ctx: WorkloadContext, memo: NetworkMemo, only: Collection[PathKey] | None = None
+) -> list[tuple[PathKey, PathReport]]:
+    """Every candidate path, each with its key; with ``only``, just those candidates. Fixes
+    re-analyse an edited copy for the paths the first analysis found open alone: every edit
+    takes away (a source, a rule, a NACL entry, a route, a listener, a public address), so a
+    path that was cut stays cut."""
+    reports: list[tuple[PathKey, PathReport]] = []
     for version in (4, 6):
-        for placement in ctx.placements:
+        for index, placement in enumerate(ctx.placements):
             if version == 6 and placement.default_vpc:
                 continue
-            reports.append(gateway_path(ctx, placement, version, memo))
+            key: PathKey = ("gateway", version, index)
+            if only is None or key in only:
+                reports.append((key, gateway_path(ctx, placement, version, memo)))
         for route in ctx.load_balancer_routes:
             if version == 6 and not any(p.subnet is not None and p.subnet.ipv6_cidr for p in route.lb_placements):
                 continue
-            reports.append(load_balancer_path(ctx, route, version, memo))
-        for placement in ctx.placements:
-            reports.extend(private_paths(ctx, placement, version, memo))
-            reports.extend(transit_paths(ctx, placement, version, memo))
-            reports.extend(direct_connect_paths(ctx, placement, version, memo))
-        reports.extend(privatelink_paths(ctx, version, memo))
-        unknown = unknown_subnet_path(ctx, version, memo)
-        if unknown is not None:
-            reports.append(unknown)
-    if not ctx.placements and not any(p.via == "gateway" for p in reports):
-        reports.append(PathReport("gateway", 4, (), "", cut=f"the subnet {ctx.address} runs in is not known"))
+            key = ("load_balancer", version, *_route_key(route))
+            if only is None or key in only:
+                reports.append((key, load_balancer_path(ctx, route, version, memo)))
+        for index, placement in enumerate(ctx.placements):
+            key = ("private", version, index)
+            if only is None or key in only:
+                reports.extend((key, report) for report in private_paths(ctx, placement, version, memo))
+        for index, placement in enumerate(ctx.placements):
+            key = ("transit", version, index)
+            if only is None or key in only:
+                reports.extend((key, report) for report in transit_paths(ctx, placement, version, memo))
+            key = ("direct_connect", version, index)
+            if only is None or key in only:
+                reports.extend((key, report) for report in direct_connect_paths(ctx, placement, version, memo))
+        key = ("privatelink", version)
+        if only is None or key in only:
+            reports.extend((key, report) for report in privatelink_paths(ctx, version, memo))
+        key = ("accelerator", version)
+        if only is None or key in only:
+            reports.extend((key, report) for report in accelerator_paths(ctx, version, memo))
+        key = ("unknown_subnet", version)
+        if only is None or key in only:
+            unknown = unknown_subnet_path(ctx, version, memo)
+            if unknown is not None:
+                reports.append((key, unknown))
+    if only is None and not ctx.placements and not any(p.via == "gateway" for _, p in reports):
+        reports.append(
+            (("no_subnet",), PathReport("gateway", 4, (), "", cut=f"the subnet {ctx.address} runs in is not known"))
+        )
     return reports
 
 
-__all__ = ["FAMILY", "PathReport", "explain_paths"]
+def _route_key(route: LoadBalancerRoute) -> tuple[object, ...]:
+    group = route.target_group.address if route.target_group is not None else None
+    return (route.load_balancer.address, route.listener.address, group, route.target_port)
+
+
+__all__ = ["FAMILY", "PathKey", "PathReport", "explain_paths", "keyed_paths"]

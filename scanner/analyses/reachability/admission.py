@@ -52,9 +52,11 @@ def admission_of(
     eligible: Callable[[int, ResolvedRoute | None], bool],
     memo: NetworkMemo,
     check_acl: bool = True,
+    internet_only: bool = False,
 ) -> Admission:
     """What reaches the workload from the source addresses ``eligible`` accepts (given each
-    address and the route back to it), through the subnet's NACL and the groups' rules."""
+    address and the route back to it), through the subnet's NACL and the groups' rules.
+    ``internet_only``: ``eligible`` accepts internet addresses alone."""
     routes: list[tuple[object, ResolvedRoute]] = []
     entries: Sequence[AclEntry] = ()
     if placement is not None:
@@ -72,23 +74,34 @@ def admission_of(
     unknowns: list[Origin] = []
     world = PortSet.all_traffic()
     sources: dict[str, None] = {}
+    acl_applies = placement is not None and placement.network_acl is not None and check_acl
+    # Pieces of the address space with the same decisions (the memo's answers, the same
+    # objects) add nothing to what the first of them found; the answers are kept alive here
+    # so that no other answer takes the identity of one seen.
+    seen: dict[tuple[object, ...], tuple[object, ...]] = {}
     for lo, _ in atoms(version, nets):
-        if world and is_internet_address(version, lo):
+        internet = is_internet_address(version, lo)
+        if internet_only and not internet:
+            continue  # no route decides it: ``eligible`` takes internet addresses alone
+        admitted = memo.sg_admits_address(rules, version, lo)
+        if world and internet:
             # "From the internet" means from all of it: a NACL may deny part of it, a group
             # that admits only named ranges does not open the door to everyone.
-            world = world & memo.sg_admits_address(rules, version, lo).ports
+            world = world & admitted.ports
         choice = memo.longest_prefix_match(routes, version, lo)
         back = choice.target if choice is not None else None
-        if not eligible(lo, back):
+        if not eligible(lo, back) or not admitted.ports:
             continue
-        admitted = memo.sg_admits_address(rules, version, lo)
-        if not admitted.ports:
+        passed = memo.acl_passes(entries, version, lo) if acl_applies else None
+        decisions = (admitted, choice, passed)
+        same = tuple(map(id, decisions))
+        if same in seen:
             continue
+        seen[same] = decisions
         sg_ports = sg_ports | admitted.ports
         assumptions.extend(admitted.assumptions)
         unknowns.extend(admitted.unknowns)
-        if placement is not None and placement.network_acl is not None and check_acl:
-            passed = memo.acl_passes(entries, version, lo)
+        if passed is not None and placement is not None and placement.network_acl is not None:
             assumptions.extend(passed.assumptions)
             unknowns.extend(passed.unknowns)
             through = admitted.ports & passed.ports
@@ -173,7 +186,9 @@ def internet_admission(
     )
     key = ("internet_admission", id(placement), tuple(id(r) for r in rules), version, via_gateway, check_acl)
     return memo.answer(
-        key, (placement, tuple(rules)), lambda: admission_of(placement, rules, version, eligible, memo, check_acl)
+        key,
+        (placement, tuple(rules)),
+        lambda: admission_of(placement, rules, version, eligible, memo, check_acl, internet_only=True),
     )
 
 

@@ -90,7 +90,7 @@ def direct_connect_paths(
             covered = placement.vpc_cidrs[0] if placement.vpc_cidrs else None
             refused, assumptions, deciding = advertised(association, covered, transit=False)
             if refused:
-                out.append(PathReport(VIA, 4, tuple(steps), "", cut=refused))
+                out.append(PathReport(VIA, 4, tuple(steps), "", cut=refused, cut_at=association.address))
                 continue
             steps.append(table_step(placement))
             steps.append(
@@ -103,7 +103,8 @@ def direct_connect_paths(
             )
             admitted = admitted_from(ctx, placement, 4, [destination], memo, named)
             if admitted.cut is not None or admitted.rule is None:
-                out.append(PathReport(VIA, 4, tuple(steps), "", cut=admitted.cut or f"nothing admits {named}"))
+                why = admitted.cut or f"nothing admits {named}"
+                out.append(PathReport(VIA, 4, tuple(steps), "", cut=why, cut_at=admitted.cut_at))
                 continue
             ports = admitted.ports
             if admitted.acl_step is not None:

@@ -29,6 +29,7 @@ class FromNetwork:
     acl_step: PathStep | None = None
     assumptions: tuple[str, ...] = ()
     unknowns: tuple[Origin, ...] = ()
+    cut_at: str = ""  # the hop that stops it: the NACL, else the first attached group
 
 
 def admitted_from(
@@ -59,13 +60,15 @@ def admitted_from(
                 break
     if not ports or rule is None:
         groups = ", ".join(g.group.address for g in ctx.security_groups) or "no security group"
-        return FromNetwork(PortSet(), None, f"no rule of {groups} admits traffic from {named}")
+        first = ctx.security_groups[0].group.address if ctx.security_groups else ctx.address
+        return FromNetwork(PortSet(), None, f"no rule of {groups} admits traffic from {named}", cut_at=first)
     crossing = acl_crossing(placement, version, list(sources), ports, memo)
     if not crossing.ports:
         return FromNetwork(
             PortSet(),
             rule,
             f"network ACL {crossing.acl} does not let {ports} in from {named} (or the replies back out)",
+            cut_at=crossing.acl,
         )
     acl_step = None
     if crossing.acl:

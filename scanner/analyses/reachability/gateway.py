@@ -19,7 +19,7 @@ from scanner.analyses.network import (
     parse_cidr,
     sg_rule_ports,
 )
-from scanner.analyses.public_ip import internet_gateway_routes, public_addresses
+from scanner.analyses.public_ip import has_ipv6_address, internet_gateway_routes, public_addresses
 from scanner.analyses.reachability.admission import internet_admission
 from scanner.analyses.reachability.firewall import appliance_on_route, firewall_hop, inspect
 from scanner.analyses.reachability.hops import (
@@ -49,6 +49,8 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
     assumptions: list[str] = list(placement.unresolved) if placement.unresolved else []
     steps = [step("internet", "internet", f"any {family} address on the internet", None)]
     if public is None or placement not in public.placements:
+        if version == 6 and has_ipv6_address(ctx, placement):
+            return _not_routed_to_a_gateway(placement, version, steps, memo)
         return PathReport(
             "gateway",
             version,
@@ -79,7 +81,8 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
         elif default_route is not None and (appliance := appliance_on_route(ctx, default_route.target, version, memo)):
             # Internet traffic goes through a Network Firewall or a GWLB endpoint (firewall.py).
             if appliance[1]:
-                return PathReport("gateway", version, (*steps, table), "", cut=appliance[1])
+                at = appliance[0].firewall.address if appliance[0] is not None else ""
+                return PathReport("gateway", version, (*steps, table), "", cut=appliance[1], cut_at=at)
             inspected = (default_route.target, appliance[0])
             assumptions.extend(appliance[2])
         elif default_route is None and placement.routing_unknown:
@@ -111,6 +114,7 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
             (*steps, table),
             "",
             cut=admission.acl_cut or "the network ACL blocks it",
+            cut_at=placement.network_acl.address if placement.network_acl is not None else "",
         )
     assumptions.extend(admission.assumptions)
     unknowns.extend(admission.unknowns)
@@ -134,7 +138,14 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
             passed, dropped, notes = inspect(view, ports, subnet)
             if not ports & passed:
                 hop = firewall_hop(view, through.target_address, ports)
-                return PathReport("gateway", version, (*steps, hop, table), "", cut=dropped or "the firewall drops it")
+                return PathReport(
+                    "gateway",
+                    version,
+                    (*steps, hop, table),
+                    "",
+                    cut=dropped or "the firewall drops it",
+                    cut_at=hop.address,
+                )
             ports = ports & passed
             assumptions.extend(notes)
         steps.append(firewall_hop(view, through.target_address, ports))
@@ -167,7 +178,7 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
         steps.append(
             step("network_acl", "default network ACL", "the VPC's default network ACL allows all", None, ports)
         )
-    group_steps, groups, others, location = _through_groups(ctx, placement, rules, version, via_gateway, ports, memo)
+    group_steps, groups, others, location = through_groups(ctx, placement, rules, version, via_gateway, ports, memo)
     steps.extend(group_steps)
     related.extend(groups)
     related.append(public.location)
@@ -230,7 +241,7 @@ def unknown_subnet_path(ctx: WorkloadContext, version: int, memo: NetworkMemo) -
             assumptions=tuple(dict.fromkeys(assumptions)),
             unknowns=tuple(dict.fromkeys(unknowns)),
         )
-    group_steps, groups, others, location = _through_groups(ctx, None, rules, version, False, ports, memo)
+    group_steps, groups, others, location = through_groups(ctx, None, rules, version, False, ports, memo)
     return PathReport(
         "gateway",
         version,
@@ -244,6 +255,25 @@ def unknown_subnet_path(ctx: WorkloadContext, version: int, memo: NetworkMemo) -
     )
 
 
+def _not_routed_to_a_gateway(
+    placement: Placement, version: int, steps: list[PathStep], memo: NetworkMemo
+) -> PathReport:
+    """The workload has an address of this family, but its subnet's route for internet
+    addresses goes elsewhere (an egress-only gateway, a NAT gateway: out only) or nowhere."""
+    table = table_step(placement)
+    sample = int(ipaddress.ip_address("8.8.8.8" if version == 4 else "2600::"))
+    routes = [(d, r) for r in placement.routes if (d := route_destination(r, version)) is not None]
+    found = memo.longest_prefix_match(routes, version, sample)
+    if found is not None:
+        why = (
+            f"{table.address} sends {found.network} to {found.target.target_address} ({found.target.target_kind}), "
+            "not an internet gateway: it carries no connection in"
+        )
+    else:
+        why = f"{table.address} has no route for {FAMILY[version]} internet addresses to an internet gateway"
+    return PathReport("gateway", version, (*steps, table), "", cut=why, cut_at=table.address)
+
+
 def _no_group_admits(ctx: WorkloadContext, version: int, steps: tuple[PathStep, ...]) -> PathReport:
     groups = ", ".join(g.group.address for g in ctx.security_groups) or "no security group"
     return PathReport(
@@ -252,10 +282,11 @@ def _no_group_admits(ctx: WorkloadContext, version: int, steps: tuple[PathStep, 
         steps,
         "",
         cut=f"no rule of {groups} admits traffic from {FAMILY[version]} internet addresses",
+        cut_at=ctx.security_groups[0].group.address if ctx.security_groups else ctx.address,
     )
 
 
-def _through_groups(
+def through_groups(
     ctx: WorkloadContext,
     placement: Placement | None,
     rules: list[SecurityGroupRule],

@@ -35,6 +35,8 @@ class PathReport:
     # Open only from named addresses, not the whole internet: "tcp 22 from 198.51.100.7/32 only".
     restricted: str | None = None
     unknowns: tuple[Origin, ...] = ()  # the open inputs its verdict rests on (with ``assumptions``)
+    # The hop that cuts it, when not the last of ``steps`` (a NACL or a group on the way in).
+    cut_at: str = ""
 
     @property
     def open(self) -> bool:
@@ -44,6 +46,23 @@ class PathReport:
     def possible(self) -> bool:
         """Open (or restricted) only for some values of what is not known offline."""
         return bool(self.assumptions or self.unknowns)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A service in front of a load balancer that takes the internet's connections itself (a
+    Global Accelerator listener): the path starts with its ``steps`` instead of an internet
+    gateway, the load balancer need not be internet-facing nor its subnets routed to one,
+    and only ``ports`` reach the load balancer. ``preserved``: the clients' addresses are
+    kept (the load balancer subnet's network ACL is not evaluated on the way in)."""
+
+    via: str
+    steps: tuple[PathStep, ...]
+    ports: PortSet
+    preserved: bool
+    at: str  # the hop that decides which ports go on (for a cut's ``cut_at``)
+    assumptions: tuple[str, ...] = ()
+    unknowns: tuple[Origin, ...] = ()
 
 
 def step(kind: str, address: str, description: str, span: Span | None, ports: PortSet | None = None) -> PathStep:

@@ -40,6 +40,7 @@ from scanner.analyses.public_ip import internet_gateway_routes
 from scanner.analyses.reachability.admission import AclCrossing, acl_crossing, internet_admission, subnet_cidr
 from scanner.analyses.reachability.hops import (
     FAMILY,
+    Entry,
     PathReport,
     describe_route,
     group_of,
@@ -252,17 +253,26 @@ def _lb_egress(
     return allowed, assumptions, unknowns
 
 
-def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: int, memo: NetworkMemo) -> PathReport:
+def load_balancer_path(
+    ctx: WorkloadContext, route: LoadBalancerRoute, version: int, memo: NetworkMemo, entry: Entry | None = None
+) -> PathReport:
+    """The path through one listener's route to the workload; ``entry``: through a service in
+    front of the load balancer instead of from the internet directly."""
     lb, listener = route.load_balancer, route.listener
     family = FAMILY[version]
     steps = [step("internet", "internet", f"any {family} address on the internet", None)]
-    lb_step = step("load_balancer", lb.address, f"{lb.lb_type} load balancer", lb.span)
+    via = "load_balancer"
     assumptions: list[str] = []
     unknowns: list[Origin] = []
+    if entry is not None:
+        steps, via = list(entry.steps), entry.via
+        assumptions.extend(entry.assumptions)
+        unknowns.extend(entry.unknowns)
+    lb_step = step("load_balancer", lb.address, f"{lb.lb_type} load balancer", lb.span)
 
-    def ended(why: str, *more: PathStep, restricted: bool = False, ports: str = "") -> PathReport:
+    def ended(why: str, *more: PathStep, restricted: bool = False, ports: str = "", at: str = "") -> PathReport:
         return PathReport(
-            "load_balancer",
+            via,
             version,
             (*steps, lb_step, *more),
             ports,
@@ -270,20 +280,25 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
             restricted=why if restricted else None,
             assumptions=tuple(dict.fromkeys(assumptions)) if restricted else (),
             unknowns=tuple(dict.fromkeys(unknowns)) if restricted else (),
+            cut_at=at,
         )
 
     if lb.lb_type == "gateway":
         return ended(f"{lb.address} is a gateway load balancer (no listener reachable from the internet)")
-    if lb.internal is True:
+    if lb.internal is True and entry is None:
         return ended(f"{lb.address} is internal (internal = true), not internet-facing")
-    if isinstance(lb.internal, Unknown):
+    if isinstance(lb.internal, Unknown) and entry is None:
         assumptions.append(f"{lb.address}: internal is unknown ({lb.internal.reason}); assumed internet-facing")
         unknowns.extend(origins_of(lb.internal))
     # The load balancer, its listener and target group may not exist (count unknown).
     built_on = existence_open(lb, listener, route.target_group)
     assumptions.extend(built_on.assumptions)
     unknowns.extend(built_on.unknowns)
-    routed = [p for p in route.lb_placements if p.default_vpc or internet_gateway_routes(p, version, memo)]
+    routed = [
+        p
+        for p in route.lb_placements
+        if entry is not None or p.default_vpc or internet_gateway_routes(p, version, memo)
+    ]
     # Subnets not known offline are no doubt here: AWS refuses an internet-facing load balancer
     # in a VPC without an internet gateway, and one is internet-facing to be reached from it.
     if route.lb_placements and not routed:
@@ -292,6 +307,14 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
     assumptions.extend(more)
     if more:
         unknowns.extend(origins_of(listener.port))
+    if entry is not None:
+        sent = listener_ports & entry.ports
+        if not sent:
+            return ended(
+                f"{entry.at} sends {entry.ports} to {lb.address}, not its listener port {listener_ports}",
+                at=entry.at,
+            )
+        listener_ports = sent
     lis_step = step("listener", listener.address, f"listener on {listener_ports}", listener.span, listener_ports)
     target_ports, more = _target_ports(route, listener_ports)
     assumptions.extend(more)
@@ -317,6 +340,7 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
                 f"{groups} of {lb.address} does not admit the listener port {listener_ports} from the "
                 f"{family} internet",
                 lis_step,
+                at=route.lb_security_groups[0].group.address,
             )
         open_ports = from_internet.world_ports & listener_ports
         if not open_ports:
@@ -339,13 +363,23 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
                 f"{groups} of {lb.address} lets it open no connection to {ctx.address} on {target_ports} "
                 f"(no egress rule allows it)",
                 lis_step,
+                at=route.lb_security_groups[0].group.address,
             )
         target_ports = egress
     elif lb.lb_type != "network":
         return ended(f"{lb.address} has no security group known to admit the listener port {listener_ports}", lis_step)
 
     # Clients reach a node of the LB in one of its routed subnets, through that subnet's NACL.
-    entered = [(p, acl_crossing(p, version, None, listener_ports, memo)) for p in routed]
+    preserved = entry is not None and entry.preserved  # no NACL is evaluated on the way in
+    entered = [
+        (
+            p,
+            AclCrossing(listener_ports, "", None)
+            if preserved
+            else acl_crossing(p, version, None, listener_ports, memo),
+        )
+        for p in routed
+    ]
     entered = [(p, crossing) for p, crossing in entered if crossing.ports]
     if routed and not entered:
         acls = ", ".join(dict.fromkeys(p.network_acl.address for p in routed if p.network_acl is not None))
@@ -353,6 +387,7 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
             f"network ACL {acls} of the subnets of {lb.address} does not let {listener_ports} in from the "
             f"{family} internet (or the replies back out)",
             lis_step,
+            at=acls,
         )
     lb_crossing = entered[0][1] if entered else None  # the subnet the path shows
     if lb_crossing is not None:
@@ -381,13 +416,16 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
         groups = ", ".join(g.group.address for g in ctx.security_groups) or "no security group"
         source = "the whole internet" if clients.preserved else f"{lb.address} (its security group or its addresses)"
         return ended(
-            f"{groups} of {ctx.address} does not admit {target_ports} from {source}: {clients.why}", lis_step, *tg_steps
+            f"{groups} of {ctx.address} does not admit {target_ports} from {source}: {clients.why}",
+            lis_step,
+            *tg_steps,
+            at=ctx.security_groups[0].group.address if ctx.security_groups else ctx.address,
         )
     workload_acl, blocked = _lb_to_workload_acls(
         ctx, route, version, admitted, [p for p, _ in entered], clients.preserved, memo
     )
     if not workload_acl.ports:
-        return ended(blocked, lis_step, *tg_steps)
+        return ended(blocked, lis_step, *tg_steps, at=workload_acl.acl)
     assumptions.extend(workload_acl.assumptions)
     unknowns.extend(workload_acl.unknowns)
     admitted = workload_acl.ports
@@ -408,6 +446,7 @@ def load_balancer_path(ctx: WorkloadContext, route: LoadBalancerRoute, version: 
         admitted,
         assumptions,
         unknowns,
+        via,
     )
 
 
@@ -428,15 +467,17 @@ def _open_path(
     admitted: PortSet,
     assumptions: list[str],
     unknowns: list[Origin],
+    via: str = "load_balancer",
 ) -> PathReport:
     """The open path's hops in the order a packet meets them, each with what it lets through:
     the LB and its listener, the LB subnet's route back to the internet gateway and NACL, each
     LB rule admitting the listener port, the target group, the workload subnet's NACL, each
     workload rule admitting the target port."""
     lb, listener = route.load_balancer, route.listener
+    facing = "internet-facing " if via == "load_balancer" else ""
     steps = [
         *steps,
-        step("load_balancer", lb.address, f"internet-facing {lb.lb_type} load balancer", lb.span, listener_ports),
+        step("load_balancer", lb.address, f"{facing}{lb.lb_type} load balancer", lb.span, listener_ports),
         lis_step,
     ]
     related: list[Evidence] = [
@@ -494,7 +535,7 @@ def _open_path(
     location = Evidence(
         anchor.span_of("source_groups", "cidrs", "ipv6_cidrs"),
         anchor.address,
-        f"admits {admitted} from internet-facing {lb.address}",
+        f"admits {admitted} from {facing}{lb.address}",
     )
     for other, part in admitting[1:]:
         related.append(
@@ -506,7 +547,7 @@ def _open_path(
         )
     steps.append(workload_step(ctx, admitted))
     return PathReport(
-        "load_balancer",
+        via,
         version,
         tuple(steps),
         str(admitted),
@@ -530,7 +571,7 @@ def _lb_to_workload_acls(
     """The LB-to-workload leg through the NACLs: out of a LB subnet to the workload's subnet,
     into the workload's subnet from the LB's subnets (from the internet when the NLB passes
     client addresses through). What gets through in some subnet of the workload, and when
-    nothing does, the reason."""
+    nothing does, the reason (and the crossing names the NACL that stops it)."""
     lb = route.load_balancer
     sources: list[object] | None = None  # None: the internet
     if not passes_client:
@@ -542,7 +583,7 @@ def _lb_to_workload_acls(
         "the internet (the NLB passes client addresses through)" if passes_client else f"the subnets of {lb.address}"
     )
     best = AclCrossing(PortSet(), "", None)
-    blocked = ""
+    blocked, blocked_at = "", ""
     for placement in ctx.placements or (None,):
         into = acl_crossing(placement, version, sources, ports, memo)
         if not into.ports:
@@ -550,6 +591,7 @@ def _lb_to_workload_acls(
                 f"network ACL {into.acl} of {ctx.address}'s subnet does not let {ports} in from "
                 f"{source_words} (or the replies back out)"
             )
+            blocked_at = blocked_at or into.acl
             continue
         own = [subnet_cidr(placement, version)] if placement is not None and placement.subnet is not None else None
         out_of_lb = [
@@ -565,6 +607,7 @@ def _lb_to_workload_acls(
                 f"network ACL {acls} of the subnets of {lb.address} does not let {into.ports} out "
                 f"to {ctx.address}'s subnet (or the replies back in)"
             )
+            blocked_at = blocked_at or acls
             continue
         found = AclCrossing(
             through,
@@ -576,4 +619,6 @@ def _lb_to_workload_acls(
             best = found
         else:
             best = AclCrossing(best.ports | found.ports, best.acl, best.span, best.assumptions)
+    if not best.ports:
+        best = AclCrossing(PortSet(), blocked_at, None)
     return best, blocked

@@ -85,6 +85,7 @@ def private_paths(ctx: WorkloadContext, placement: Placement, version: int, memo
                     tuple(steps),
                     "",
                     cut=f"no security group rule admits traffic from {destination}",
+                    cut_at=ctx.security_groups[0].group.address if ctx.security_groups else ctx.address,
                 )
             )
             continue
@@ -98,6 +99,7 @@ def private_paths(ctx: WorkloadContext, placement: Placement, version: int, memo
                     "",
                     cut=f"network ACL {crossing.acl} does not let {ports} in from {destination} "
                     f"(or the replies back out)",
+                    cut_at=crossing.acl,
                 )
             )
             continue

@@ -64,7 +64,8 @@ def _through(
         ports = admitted.ports & wanted
         if admitted.cut is not None or admitted.rule is None or not ports:
             why = admitted.cut or f"no rule admits {wanted} (the target port) from {named}"
-            out.append(PathReport(VIA, 4, tuple(steps), "", cut=why))
+            at = admitted.cut_at or (ctx.security_groups[0].group.address if ctx.security_groups else ctx.address)
+            out.append(PathReport(VIA, 4, tuple(steps), "", cut=why, cut_at=at))
             continue
         hops = [replace(s, ports=str(ports)) for s in steps]
         if admitted.acl_step is not None:

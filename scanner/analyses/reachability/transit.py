@@ -199,6 +199,7 @@ def _from_attachment(
     sources: list[object] = []
     back: ResolvedRoute | None = None
     refusal = ""
+    refused_at = ""
     own_routes = [(d, r) for r in placement.routes if (d := route_destination(r, 4)) is not None]
     for cidr in other.cidrs:
         first = _first_address(cidr)
@@ -215,7 +216,9 @@ def _from_attachment(
         if returning is not None and returning.target.target_address == gateway.address:
             reply = _reply_refused(own, other, first, cidr)
             if reply:
-                refusal = refusal or reply
+                if not refusal:
+                    refusal = reply
+                    refused_at = own.table.address if own.table is not None else own.attachment.address
                 continue
             sources.append(cidr)
             back = back or returning.target
@@ -228,12 +231,12 @@ def _from_attachment(
             )
     steps.append(table_hop)
     if not sources or back is None:
-        return _cut(steps, refusal or f"{table_hop.address} has no route back to {cidrs}")
+        return _cut(steps, refusal or f"{table_hop.address} has no route back to {cidrs}", refused_at)
     steps.append(step("route", back.route.address, f"route {describe_route(back, 4)} (return)", back.route.span))
     # 4. the groups and the NACL
     admitted = admitted_from(ctx, placement, 4, sources, memo, named)
     if admitted.cut is not None or admitted.rule is None:
-        return _cut(steps, admitted.cut or f"nothing admits {named}")
+        return _cut(steps, admitted.cut or f"nothing admits {named}", admitted.cut_at)
     ports = admitted.ports
     if admitted.acl_step is not None:
         steps.append(admitted.acl_step)
@@ -283,7 +286,7 @@ def _outside(
         named = f"{destination} ({resolved.target_address})"
         admitted = admitted_from(ctx, placement, 4, [destination], memo, named)
         if admitted.cut is not None or admitted.rule is None:
-            out.append(_cut(steps, admitted.cut or f"nothing admits {named}"))
+            out.append(_cut(steps, admitted.cut or f"nothing admits {named}", admitted.cut_at))
             continue
         if admitted.acl_step is not None:
             steps.append(admitted.acl_step)
@@ -334,8 +337,8 @@ def _reply_refused(own: TgwAttachment, other: TgwAttachment, first: int, cidr: o
     return ""
 
 
-def _cut(steps: list[PathStep], why: str) -> PathReport:
-    return PathReport(VIA, 4, tuple(steps), "", cut=why)
+def _cut(steps: list[PathStep], why: str, at: str = "") -> PathReport:
+    return PathReport(VIA, 4, tuple(steps), "", cut=why, cut_at=at)
 
 
 __all__ = ["VIA", "transit_paths"]

@@ -35,7 +35,7 @@ def test_report_matches_schema(scan: ScanResult, schema: dict[str, Any]) -> None
     report = json.loads(render_json(scan))
     jsonschema.Draft202012Validator(schema).validate(report)
     # 2.0: severity from the traits that hold (null when none does), possible severities and unknowns
-    assert report["schema_version"] == SCHEMA_VERSION == "2.2"
+    assert report["schema_version"] == SCHEMA_VERSION == "2.3"
 
 
 def test_warnings_are_listed_apart_from_errors(scan: ScanResult, schema: dict[str, Any]) -> None:

@@ -1,0 +1,50 @@
+"""Terraform Global Accelerator -> model (``scanner.model_accelerator`` states what AWS does):
+``aws_globalaccelerator_accelerator``, ``_listener`` and ``_endpoint_group`` with its
+``endpoint_configuration`` and ``port_override`` blocks."""
+
+from __future__ import annotations
+
+from scanner.adapters.raw import RawResource
+from scanner.adapters.terraform.body import Body, base_fields, block_fields
+from scanner.model import Resource
+from scanner.model_accelerator import Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup
+from scanner.values import ResourceRef
+
+
+def map_accelerator(raw: RawResource, body: Body) -> list[Resource]:
+    return [Accelerator(enabled=body.flag("enabled", "enabled"), **base_fields(raw, body))]
+
+
+def map_listener(raw: RawResource, body: Body) -> list[Resource]:
+    return [
+        AcceleratorListener(
+            accelerator=body.ref("accelerator_arn", "accelerator"),
+            protocol=body.text("protocol", "protocol"),
+            port_ranges=tuple(
+                (block.number("from_port"), block.number("to_port")) for block in body.blocks("port_range", "ports")
+            ),
+            **base_fields(raw, body),
+        )
+    ]
+
+
+def map_endpoint_group(raw: RawResource, body: Body) -> list[Resource]:
+    group = EndpointGroup(
+        listener=body.ref("listener_arn", "listener"),
+        port_overrides=tuple(
+            (block.number("listener_port"), block.number("endpoint_port"))
+            for block in body.blocks("port_override", "port_overrides")
+        ),
+        **base_fields(raw, body),
+    )
+    endpoints: list[Resource] = []
+    for index, block in enumerate(body.blocks("endpoint_configuration")):
+        endpoints.append(
+            AcceleratorEndpoint(
+                endpoint_group=ResourceRef(raw.address, "id"),
+                endpoint=block.ref("endpoint_id", "endpoint"),
+                client_ip_preservation=block.flag("client_ip_preservation_enabled", "client_ip_preservation"),
+                **block_fields(raw, f"{raw.address}.endpoint_configuration[{index}]", block),
+            )
+        )
+    return [group, *endpoints]

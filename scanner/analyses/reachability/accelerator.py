@@ -1,0 +1,200 @@
+"""Paths from the internet through AWS Global Accelerator (``scanner.model_accelerator``
+states what AWS does), IPv4: an accelerator takes connections on its listener's port ranges
+and sends them to an endpoint, which may sit in a *private* subnet.
+
+* The accelerator must be enabled, and the endpoint's VPC must have an internet gateway
+  attached (not a route to it: Global Accelerator enters through its own network
+  interfaces in the endpoint's subnets).
+* An EC2 instance endpoint always has the client's address preserved: the workload's
+  security groups must admit the endpoint port from the internet; the subnet's network ACL
+  is not evaluated on the way in.
+* A load balancer endpoint (internal or internet-facing) receives the listener ports (or
+  the port overrides) on its listener of that port, and the path goes on as a load
+  balancer's does: its groups, its target group, the workload's groups and NACL. With
+  client addresses preserved (AWS's default for ALBs; not possible for an NLB without
+  security groups) the load balancer subnet's NACL is not evaluated on the way in.
+
+Dual-stack accelerators' IPv6 addresses, Elastic IP endpoints (the instance is reached on
+its Elastic IP, as through its internet gateway path) and custom routing accelerators are
+not followed here.
+"""
+
+from __future__ import annotations
+
+from scanner.analyses.network import NetworkMemo, PortSet
+from scanner.analyses.reachability.admission import internet_admission
+from scanner.analyses.reachability.gateway import through_groups
+from scanner.analyses.reachability.hops import Entry, PathReport, ingress_rules, step
+from scanner.analyses.reachability.load_balancer import load_balancer_path
+from scanner.analyses.unknowns import origins_of
+from scanner.findings import PathStep
+from scanner.model import LoadBalancer
+from scanner.protocols import TCP, UDP
+from scanner.values import Origin, Unknown
+from scanner.workload import AcceleratorFront, WorkloadContext
+
+VIA = "accelerator"
+
+
+def accelerator_paths(ctx: WorkloadContext, version: int, memo: NetworkMemo) -> list[PathReport]:
+    """One path per accelerator endpoint in front of the workload (and per route of a load
+    balancer endpoint to it)."""
+    if version != 4 or not ctx.accelerators:
+        return []
+    out: list[PathReport] = []
+    for front in ctx.accelerators:
+        entry, cut = _entry(front, _load_balancer(ctx, front))
+        if cut is not None:
+            out.append(cut)
+        elif not front.load_balancer:
+            out.append(_instance_path(ctx, front, entry, memo))
+        else:
+            for route in ctx.load_balancer_routes:
+                if route.load_balancer.address == front.load_balancer:
+                    out.append(load_balancer_path(ctx, route, version, memo, entry))
+    return out
+
+
+def _load_balancer(ctx: WorkloadContext, front: AcceleratorFront) -> LoadBalancer | None:
+    return next(
+        (r.load_balancer for r in ctx.load_balancer_routes if r.load_balancer.address == front.load_balancer), None
+    )
+
+
+def _entry(front: AcceleratorFront, lb: LoadBalancer | None) -> tuple[Entry, PathReport | None]:
+    """How the accelerator's traffic enters, or the path cut before it reaches the endpoint."""
+    group, endpoint, listener, accelerator = front.group, front.endpoint, front.listener, front.accelerator
+    assumptions: list[str] = []
+    unknowns: list[Origin] = []
+    steps: list[PathStep] = [step("internet", "internet", "any IPv4 address on the internet", None)]
+    if accelerator is not None:
+        steps.append(step("accelerator", accelerator.address, "Global Accelerator", accelerator.span))
+    ports = _endpoint_ports(front, assumptions, unknowns)
+    if listener is not None:
+        steps.append(step("accelerator_listener", listener.address, f"listener on {ports}", listener.span, ports))
+    steps.append(step("endpoint_group", group.address, "endpoint group", endpoint.span, ports))
+    preserved = _preserved(front, lb, assumptions, unknowns)
+    entry = Entry(VIA, tuple(steps), ports, preserved, group.address, tuple(assumptions), tuple(unknowns))
+    if accelerator is None:
+        assumptions.append(f"{group.address}: its accelerator is not in the configuration; assumed enabled")
+    elif accelerator.enabled is False:
+        return entry, _cut(steps, accelerator.address, f"{accelerator.address} is disabled (not enabled)")
+    elif isinstance(accelerator.enabled, Unknown):
+        assumptions.append(f"{accelerator.address}: enabled is unknown ({accelerator.enabled.reason}); assumed enabled")
+        unknowns.extend(origins_of(accelerator.enabled))
+    if front.vpc_has_internet_gateway is False:
+        what = front.load_balancer or "the workload"
+        return entry, _cut(
+            steps,
+            front.vpc or endpoint.address,
+            f"{front.vpc or 'the VPC'} of {what} has no internet gateway attached: Global Accelerator reaches no "
+            "endpoint in it",
+        )
+    if front.vpc_has_internet_gateway is None:
+        assumptions.append(
+            f"{endpoint.address}: the endpoint's VPC is not known offline; assumed it has an internet gateway"
+        )
+    return Entry(VIA, tuple(steps), ports, preserved, group.address, tuple(assumptions), tuple(unknowns)), None
+
+
+def _cut(steps: list[PathStep], at: str, why: str) -> PathReport:
+    return PathReport(VIA, 4, tuple(steps), "", cut=why, cut_at=at)
+
+
+def _endpoint_ports(front: AcceleratorFront, assumptions: list[str], unknowns: list[Origin]) -> PortSet:
+    """The ports the endpoint receives: the listener's port ranges, each listener port a
+    port override names replaced by its endpoint port."""
+    listener = front.listener
+    if listener is None:
+        assumptions.append(f"{front.group.address}: its listener is not in the configuration; assumed every port")
+        return PortSet.of(TCP) | PortSet.of(UDP)
+    protocol = UDP if isinstance(listener.protocol, str) and listener.protocol.upper() == "UDP" else TCP
+    if isinstance(listener.protocol, Unknown):
+        assumptions.append(f"{listener.address}: protocol is unknown; assumed TCP")
+        unknowns.extend(origins_of(listener.protocol))
+    overrides = {
+        source: target
+        for source, target in front.group.port_overrides
+        if isinstance(source, int) and isinstance(target, int)
+    }
+    ports = PortSet()
+    for low, high in listener.port_ranges:
+        if not isinstance(low, int) or not isinstance(high, int):
+            assumptions.append(f"{listener.address}: a port range is not known offline; assumed every port")
+            unknowns.extend(origins_of(low, high))
+            return PortSet.of(protocol)
+        kept_low = low
+        for port in sorted(p for p in overrides if low <= p <= high):
+            if kept_low < port:
+                ports = ports | PortSet.of(protocol, kept_low, port - 1)
+            ports = ports | PortSet.of(protocol, overrides[port], overrides[port])
+            kept_low = port + 1
+        if kept_low <= high:
+            ports = ports | PortSet.of(protocol, kept_low, high)
+    return ports
+
+
+def _preserved(
+    front: AcceleratorFront, lb: LoadBalancer | None, assumptions: list[str], unknowns: list[Origin]
+) -> bool:
+    """Whether the clients' addresses reach the endpoint (AWS's default by endpoint type when
+    not written)."""
+    written = front.endpoint.client_ip_preservation
+    if not front.load_balancer:
+        return True  # an EC2 instance endpoint always preserves them
+    if lb is not None and lb.lb_type == "network" and not lb.security_groups:
+        return False  # not supported for an NLB without security groups
+    if lb is not None and lb.lb_type == "application" and lb.internal is True:
+        return True  # always on for an internal ALB
+    if isinstance(written, bool):
+        return written
+    if isinstance(written, Unknown):
+        assumptions.append(
+            f"{front.endpoint.address}: client IP preservation is unknown; assumed on (the NACL is not evaluated)"
+        )
+        unknowns.extend(origins_of(written))
+    return True
+
+
+def _instance_path(ctx: WorkloadContext, front: AcceleratorFront, entry: Entry, memo: NetworkMemo) -> PathReport:
+    rules = ingress_rules(ctx.security_groups)
+    placement = ctx.placements[0] if ctx.placements else None
+    admission = internet_admission(placement, rules, 4, False, memo, check_acl=False)
+    steps = list(entry.steps)
+    groups = ", ".join(g.group.address for g in ctx.security_groups) or "no security group"
+    through = admission.sg_ports & entry.ports
+    if not through:
+        return PathReport(
+            VIA,
+            4,
+            tuple(steps),
+            "",
+            cut=f"no rule of {groups} admits {entry.ports} from the internet (Global Accelerator keeps the "
+            "clients' addresses)",
+            cut_at=ctx.security_groups[0].group.address if ctx.security_groups else ctx.address,
+        )
+    ports = through & admission.world_ports
+    assumptions = [*entry.assumptions, *admission.assumptions]
+    unknowns = [*entry.unknowns, *admission.unknowns]
+    if not ports:
+        return PathReport(
+            VIA,
+            4,
+            tuple(steps),
+            str(through),
+            restricted=f"reachable on {through} through {front.group.address} from {', '.join(admission.sources)} only",
+            assumptions=tuple(dict.fromkeys(assumptions)),
+            unknowns=tuple(dict.fromkeys(unknowns)),
+        )
+    group_steps, related, others, location = through_groups(ctx, placement, rules, 4, False, ports, memo)
+    return PathReport(
+        VIA,
+        4,
+        (*steps, *group_steps),
+        str(ports),
+        location=location,
+        related=(*related, *others),
+        assumptions=tuple(dict.fromkeys(assumptions)),
+        target_ports=ports,
+        unknowns=tuple(dict.fromkeys(unknowns)),
+    )

@@ -1,0 +1,59 @@
+"""AWS Global Accelerator (standard accelerators) in the model: the accelerator, its
+listeners, endpoint groups and their endpoints, in both formats.
+
+What AWS does with them (https://docs.aws.amazon.com/global-accelerator/latest/dg/):
+
+* An accelerator takes TCP or UDP connections from the internet on its static addresses,
+  on each listener's port ranges, and sends them to an endpoint of the listener's endpoint
+  groups: an Application or Network Load Balancer, an EC2 instance or an Elastic IP. An
+  accelerator that is not enabled (``enabled = false`` / ``Enabled: false``) takes none.
+* Endpoints may be in *private* subnets: the VPC needs only an internet gateway attached
+  (about-endpoints.sipp-caveats.html, "Endpoints in private subnets"). The endpoint's port
+  is the listener's, unless a port override maps a listener port to another endpoint port.
+* Client IP address preservation: on, the packets arrive with the client's own address
+  from Global Accelerator's network interfaces in the endpoint's subnets, the endpoint's
+  security group must admit the clients, and the subnet's network ACL is not evaluated on
+  the way in (preserve-client-ip-address.how-to-enable-preservation.html). Off, they come
+  from the accelerator's addresses, which stand for the internet here. It is always on for
+  EC2 instance and internal Application Load Balancer endpoints, on by default for an
+  internet-facing ALB, not supported for Network Load Balancers without security groups or
+  Elastic IPs (preserve-client-ip-address.html). ``client_ip_preservation`` None: not
+  written, AWS's default for the endpoint type applies.
+
+Custom routing accelerators (``aws_globalaccelerator_custom_routing_*``) send traffic to
+EC2 instances by destination port mapping: not modelled yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scanner.model import MaybeBool, MaybeInt, MaybeStr, Ref, Resource
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Accelerator(Resource):
+    enabled: MaybeBool = None  # None: not written, AWS's default is enabled
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class AcceleratorListener(Resource):
+    accelerator: Ref | None = None
+    protocol: MaybeStr = None  # TCP | UDP
+    port_ranges: tuple[tuple[MaybeInt, MaybeInt], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class EndpointGroup(Resource):
+    listener: Ref | None = None
+    port_overrides: tuple[tuple[MaybeInt, MaybeInt], ...] = ()  # (listener port, endpoint port)
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class AcceleratorEndpoint(Resource):
+    """One endpoint configuration of an endpoint group (``endpoint_configuration`` /
+    ``EndpointConfigurations`` item)."""
+
+    endpoint_group: Ref | None = None
+    endpoint: Ref | None = None  # a load balancer's ARN, an instance id or an Elastic IP's allocation id
+    client_ip_preservation: MaybeBool = None
