@@ -40,6 +40,7 @@ from scanner.model import (
 from scanner.model_accelerator import Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup
 from scanner.model_cloudfront import CloudFrontDistribution, CloudFrontVpcOrigin
 from scanner.values import ResourceRef, Span, Unknown
+from scanner.workload_between import BetweenNetworks
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,8 @@ class WorkloadContext:
     elastic_ips: tuple[ElasticIp | EipAssociation, ...] = ()
     load_balancer_routes: tuple[LoadBalancerRoute, ...] = ()
     unresolved: tuple[str, ...] = field(default_factory=tuple)
+    # the configuration's doors between networks (transit gateways, Direct Connect); None: it has none
+    between: BetweenNetworks | None = None
     accelerators: tuple[AcceleratorFront, ...] = ()  # Global Accelerator endpoints in front of it
     cloudfront_origins: tuple[CloudFrontFront, ...] = ()  # CloudFront VPC origins in front of it
 

@@ -72,10 +72,32 @@ from scanner.model import (
     VpnGateway,
 )
 from scanner.model_accelerator import Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup
+from scanner.model_between import (
+    DxGateway,
+    DxGatewayAssociation,
+    FirewallPolicy,
+    FirewallRuleGroup,
+    NetworkFirewall,
+    TransitGateway,
+    TransitGatewayAttachment,
+    TransitGatewayRoute,
+    TransitGatewayRouteTable,
+    TransitGatewayRouteTableLink,
+    VpcEndpoint,
+    VpcEndpointService,
+    VpcEndpointServicePrincipals,
+)
 from scanner.model_cloudfront import CloudFrontDistribution, CloudFrontVpcOrigin
 
 Targets = tuple[type[Resource], ...]
 T = TypeVar("T")
+
+# What a transit gateway attachment id names: a VPC attachment, a VPN connection to the
+# transit gateway (its transit_gateway_attachment_id), a Direct Connect gateway association.
+TGW_ATTACHMENTS: Targets = (TransitGatewayAttachment, VpnConnection, DxGatewayAssociation)
+# A transit gateway route table, or the transit gateway itself (its default route table:
+# association_default_route_table_id / propagation_default_route_table_id).
+TGW_TABLES: Targets = (TransitGatewayRouteTable, TransitGateway)
 
 
 def _types(targets: type[Resource] | Targets) -> Targets:
@@ -184,7 +206,25 @@ EDGES: tuple[Link, ...] = (
     Link(NatGateway, "subnet", Subnet, "in_subnet"),
     Link(VpcPeering, "vpc", Vpc, "in_vpc", side="requester"),
     Link(VpcPeering, "peer_vpc", Vpc, "in_vpc", side="accepter"),
-    Link(VpnConnection, "vpn_gateway", VpnGateway, "attached"),
+    Link(VpnConnection, "vpn_gateway", (VpnGateway, TransitGateway), "attached"),
+    # between networks: transit gateways, Direct Connect, PrivateLink
+    Link(TransitGatewayAttachment, "transit_gateway", TransitGateway, "attached"),
+    Link(TransitGatewayAttachment, "vpc", Vpc, "in_vpc"),
+    Link(TransitGatewayRouteTable, "transit_gateway", TransitGateway, "tgw_route_table", reverse=True),
+    Link(TransitGatewayRouteTableLink, "attachment", TGW_ATTACHMENTS, "attaches"),
+    Link(TransitGatewayRoute, "route_table", TGW_TABLES, "tgw_route", reverse=True),
+    Link(TransitGatewayRoute, "attachment", TGW_ATTACHMENTS, "route_target"),
+    Link(DxGatewayAssociation, "dx_gateway", DxGateway, "attaches"),
+    Link(DxGatewayAssociation, "gateway", (VpnGateway, TransitGateway), "attached"),
+    Link(VpcEndpointService, "load_balancers", LoadBalancer, "fronts", each=True),
+    Link(VpcEndpointServicePrincipals, "service", VpcEndpointService, "attaches"),
+    Link(VpcEndpoint, "service", VpcEndpointService, "connects_to"),
+    Link(VpcEndpoint, "vpc", Vpc, "in_vpc"),
+    Link(NetworkFirewall, "policy", FirewallPolicy, "inspects_with"),
+    Link(NetworkFirewall, "vpc", Vpc, "in_vpc"),
+    Link(NetworkFirewall, "subnets", Subnet, "in_subnet", each=True),
+    Link(FirewallPolicy, "stateless_groups", FirewallRuleGroup, "uses_group", each=True),
+    Link(FirewallPolicy, "stateful_groups", FirewallRuleGroup, "uses_group", each=True),
     # network ACLs
     Link(AclEntry, "acl", NetworkAcl, "has_rule", reverse=True),
     Link(NetworkAcl, "vpc", Vpc, "in_vpc"),
@@ -246,6 +286,15 @@ JOINS: tuple[Join, ...] = (
     Join(AutoScalingAttachment, "target_group", TargetGroup, "auto_scaling_group", AutoScalingGroup, "targets"),
     Join(AutoScalingAttachment, "load_balancer", LoadBalancer, "auto_scaling_group", AutoScalingGroup, "targets"),
     Join(ClassicLbAttachment, "load_balancer", LoadBalancer, "instance", Instance, "targets"),
+    Join(
+        TransitGatewayRouteTableLink,
+        "attachment",
+        TGW_ATTACHMENTS,
+        "route_table",
+        TGW_TABLES,
+        "tgw_linked",
+        copied=("propagation",),
+    ),
 )
 
 NESTED: tuple[tuple[type[Resource], str], ...] = (

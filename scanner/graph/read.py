@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 
 from scanner.findings import Configuration
+from scanner.graph.between import read_between
 from scanner.graph.core import Adjacency, edges_of_kind
 from scanner.graph.defaults import DEFAULT_VPC, DEFAULT_VPC_CIDR, main_table_node
 from scanner.model import (
@@ -77,6 +78,7 @@ class _Reader:
         self._nodes: dict[str, dict[str, Any]] = graph._node  # networkx's own dicts (see edges_of_kind)
         self._succ: Adjacency = graph._succ
         self._pred: Adjacency = graph._pred
+        self.between = read_between(graph, config.resources, self.placement)
         # Only a configuration with accelerator endpoints has them to look for.
         self.accelerated = any(isinstance(o, AcceleratorEndpoint) for o in config.resources)
         self.cloudfronted = any(isinstance(o, CloudFrontVpcOrigin) for o in config.resources)
@@ -477,6 +479,7 @@ class _Reader:
             elastic_ips=tuple(eips),
             load_balancer_routes=tuple(lb_routes),
             unresolved=tuple(_unique_str(unresolved)),
+            between=self.between,
             accelerators=tuple(self.accelerator_fronts(node, placements, lb_routes)) if self.accelerated else (),
             cloudfront_origins=tuple(self.cloudfront_fronts(node, lb_routes)) if self.cloudfronted else (),
         )

@@ -31,7 +31,17 @@ if TYPE_CHECKING:  # reports read the catalogue without loading the analyses
 ID = "ec2-internet-reachable"
 
 
-_ORDER = {"gateway": 0, "load_balancer": 1, "accelerator": 2, "cloudfront": 3, "vpc_peering": 4, "vpn": 5}
+_ORDER = {
+    "gateway": 0,
+    "load_balancer": 1,
+    "accelerator": 2,
+    "cloudfront": 3,
+    "vpc_peering": 4,
+    "vpn": 5,
+    "transit_gateway": 6,
+    "direct_connect": 7,
+    "privatelink": 8,
+}
 _VIA = {
     "gateway": "through an internet gateway",
     "load_balancer": "through a load balancer",
@@ -39,6 +49,9 @@ _VIA = {
     "cloudfront": "through a CloudFront VPC origin",
     "vpc_peering": "from a peered VPC",
     "vpn": "from a VPN",
+    "transit_gateway": "through a transit gateway",
+    "direct_connect": "over Direct Connect",
+    "privatelink": "through PrivateLink from any AWS account",
 }
 
 

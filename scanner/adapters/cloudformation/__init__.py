@@ -16,6 +16,7 @@ from scanner.adapters.cloudformation import (
     accelerator,
     batch,
     beanstalk,
+    between,
     cloudfront,
     ec2,
     eks,
@@ -86,6 +87,22 @@ MAPPERS: Final[Mapping[str, Callable[[RawResource], list[Resource]]]] = MappingP
         "AWS::IAM::Policy": iam.map_policy,
         "AWS::IAM::ManagedPolicy": iam.map_policy,
         "AWS::IAM::RolePolicy": iam.map_policy,
+        # between networks (scanner.adapters.cloudformation.between)
+        "AWS::EC2::TransitGateway": between.map_transit_gateway,
+        "AWS::EC2::TransitGatewayAttachment": between.map_vpc_attachment,
+        "AWS::EC2::TransitGatewayVpcAttachment": between.map_vpc_attachment,
+        "AWS::EC2::TransitGatewayRouteTable": between.map_route_table,
+        "AWS::EC2::TransitGatewayRouteTableAssociation": between.map_route_table_link,
+        "AWS::EC2::TransitGatewayRouteTablePropagation": between.map_route_table_link,
+        "AWS::EC2::TransitGatewayRoute": between.map_route,
+        "AWS::DirectConnect::DirectConnectGateway": between.map_dx_gateway,
+        "AWS::DirectConnect::DirectConnectGatewayAssociation": between.map_dx_gateway_association,
+        "AWS::EC2::VPCEndpointService": between.map_endpoint_service,
+        "AWS::EC2::VPCEndpointServicePermissions": between.map_endpoint_service_permissions,
+        "AWS::EC2::VPCEndpoint": between.map_vpc_endpoint,
+        "AWS::NetworkFirewall::Firewall": between.map_firewall,
+        "AWS::NetworkFirewall::FirewallPolicy": between.map_firewall_policy,
+        "AWS::NetworkFirewall::RuleGroup": between.map_rule_group,
     }
 )
 

@@ -29,6 +29,7 @@ from scanner.adapters.terraform import (
     accelerator,
     batch,
     beanstalk,
+    between,
     cloudfront,
     default_vpc,
     ec2,
@@ -126,6 +127,21 @@ MAPPERS: Final[Mapping[str, Mapper]] = MappingProxyType(
         "aws_iam_role_policy_attachment": iam.map_role_policy_attachment,
         "aws_iam_policy_attachment": iam.map_policy_attachment,
         default_vpc.VPC_DATA: default_vpc.map_vpc_data,
+        # between networks (scanner.adapters.terraform.between)
+        "aws_ec2_transit_gateway": between.map_transit_gateway,
+        "aws_ec2_transit_gateway_vpc_attachment": between.map_vpc_attachment,
+        "aws_ec2_transit_gateway_route_table": between.map_route_table,
+        "aws_ec2_transit_gateway_route_table_association": between.map_route_table_link,
+        "aws_ec2_transit_gateway_route_table_propagation": between.map_route_table_link,
+        "aws_ec2_transit_gateway_route": between.map_route,
+        "aws_dx_gateway": between.map_dx_gateway,
+        "aws_dx_gateway_association": between.map_dx_gateway_association,
+        "aws_vpc_endpoint_service": between.map_endpoint_service,
+        "aws_vpc_endpoint_service_allowed_principal": between.map_endpoint_service_principal,
+        "aws_vpc_endpoint": between.map_vpc_endpoint,
+        "aws_networkfirewall_firewall": between.map_firewall,
+        "aws_networkfirewall_firewall_policy": between.map_firewall_policy,
+        "aws_networkfirewall_rule_group": between.map_rule_group,
     }
 )
 

@@ -15,6 +15,14 @@ Paths from the internet:
 * private networks: a route to a VPC peering connection or a virtual private gateway, a
   group admitting a port from a CIDR overlapping the routed one, and the subnet's NACL
   letting that port in from the routed CIDR;
+* transit gateways: a network on another attachment, through the route table that
+  attachment is associated with, back by the subnet's route to the transit gateway
+  (``transit``);
+* Direct Connect: on-premises networks through a Direct Connect gateway associated with the
+  VPC's virtual private gateway, when its allowed prefixes advertise the VPC
+  (``direct_connect``);
+* PrivateLink: consumers of an endpoint service in front of a network load balancer the
+  workload is a target of, from the load balancer's addresses (``privatelink``);
 * Global Accelerator: an enabled accelerator's listener ports, to the workload or to a load
   balancer in front of it, in a VPC with an internet gateway attached, private subnets
   included (``accelerator``);
@@ -36,10 +44,13 @@ from collections.abc import Collection
 from scanner.analyses.network import NetworkMemo
 from scanner.analyses.reachability.accelerator import accelerator_paths
 from scanner.analyses.reachability.cloudfront import cloudfront_paths
+from scanner.analyses.reachability.direct_connect import direct_connect_paths
 from scanner.analyses.reachability.gateway import gateway_path, unknown_subnet_path
 from scanner.analyses.reachability.hops import FAMILY, PathReport
 from scanner.analyses.reachability.load_balancer import load_balancer_path
 from scanner.analyses.reachability.private import private_paths
+from scanner.analyses.reachability.privatelink import privatelink_paths
+from scanner.analyses.reachability.transit import transit_paths
 from scanner.workload import LoadBalancerRoute, WorkloadContext
 
 # Which candidate a report is about, the same in an edited copy of the context: its kind,
@@ -77,6 +88,16 @@ def keyed_paths(
             key = ("private", version, index)
             if only is None or key in only:
                 reports.extend((key, report) for report in private_paths(ctx, placement, version, memo))
+        for index, placement in enumerate(ctx.placements):
+            key = ("transit", version, index)
+            if only is None or key in only:
+                reports.extend((key, report) for report in transit_paths(ctx, placement, version, memo))
+            key = ("direct_connect", version, index)
+            if only is None or key in only:
+                reports.extend((key, report) for report in direct_connect_paths(ctx, placement, version, memo))
+        key = ("privatelink", version)
+        if only is None or key in only:
+            reports.extend((key, report) for report in privatelink_paths(ctx, version, memo))
         key = ("accelerator", version)
         if only is None or key in only:
             reports.extend((key, report) for report in accelerator_paths(ctx, version, memo))

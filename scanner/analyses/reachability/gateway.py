@@ -21,6 +21,7 @@ from scanner.analyses.network import (
 )
 from scanner.analyses.public_ip import has_ipv6_address, internet_gateway_routes, public_addresses
 from scanner.analyses.reachability.admission import internet_admission
+from scanner.analyses.reachability.firewall import appliance_on_route, firewall_hop, inspect
 from scanner.analyses.reachability.hops import (
     FAMILY,
     PathReport,
@@ -39,6 +40,7 @@ from scanner.findings import Evidence, PathStep
 from scanner.model import SecurityGroupRule
 from scanner.values import Origin
 from scanner.workload import Placement, ResolvedRoute, WorkloadContext
+from scanner.workload_between import FirewallView
 
 
 def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo: NetworkMemo) -> PathReport:
@@ -62,6 +64,7 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
     table = table_step(placement)
     via_gateway = True
     guessed: ResolvedRoute | None = None
+    inspected: tuple[ResolvedRoute, FirewallView | None] | None = None
     if not internet_gateway_routes(placement, version, memo):
         sample = int(ipaddress.ip_address("8.8.8.8" if version == 4 else "2600::"))
         default_route = memo.longest_prefix_match(
@@ -75,6 +78,13 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
                 "offline; assumed an internet gateway"
             )
             unknowns.extend(origins_of(guessed.route.target))
+        elif default_route is not None and (appliance := appliance_on_route(ctx, default_route.target, version, memo)):
+            # Internet traffic goes through a Network Firewall or a GWLB endpoint (firewall.py).
+            if appliance[1]:
+                at = appliance[0].firewall.address if appliance[0] is not None else ""
+                return PathReport("gateway", version, (*steps, table), "", cut=appliance[1], cut_at=at)
+            inspected = (default_route.target, appliance[0])
+            assumptions.extend(appliance[2])
         elif default_route is None and placement.routing_unknown:
             assumptions.append(
                 f"the route table of {placement_step(ctx, placement)} is not known offline "
@@ -121,7 +131,29 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
         )
     route = admission.route if via_gateway else guessed
     related: list[Evidence] = []
-    if route is not None:
+    if inspected is not None:
+        through, view = inspected
+        if view is not None:
+            subnet = placement.subnet.cidr if placement.subnet is not None else None
+            passed, dropped, notes = inspect(view, ports, subnet)
+            if not ports & passed:
+                hop = firewall_hop(view, through.target_address, ports)
+                return PathReport(
+                    "gateway",
+                    version,
+                    (*steps, hop, table),
+                    "",
+                    cut=dropped or "the firewall drops it",
+                    cut_at=hop.address,
+                )
+            ports = ports & passed
+            assumptions.extend(notes)
+        steps.append(firewall_hop(view, through.target_address, ports))
+        steps.append(step(table.kind, table.address, table.description, table.span, ports))
+        described = f"route {describe_route(through, version)}"
+        steps.append(step("route", through.route.address, described, through.route.span, ports))
+        related.append(Evidence(through.route.span, through.route.address, described))
+    elif route is not None:
         # The route (and the gateway) the path takes may not exist: then the path is possible.
         built_on = existence_open(route.route, route.target)
         assumptions.extend(built_on.assumptions)

@@ -1,0 +1,121 @@
+"""The doors between networks, as the graph resolved them for a configuration: transit
+gateways (their attachments, route tables and routes, static and propagated) and Direct
+Connect gateway associations. One ``BetweenNetworks`` per configuration, shared by every
+workload's context (None when the configuration has none of them: nothing to read)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from scanner.model import (
+    Cidr,
+    Resource,
+    Vpc,
+)
+from scanner.model_between import (
+    DxGatewayAssociation,
+    FirewallPolicy,
+    FirewallRuleGroup,
+    NetworkFirewall,
+    TransitGateway,
+    VpcEndpointService,
+)
+from scanner.values import Span, Unknown
+
+
+@dataclass(frozen=True)
+class TgwRoute:
+    """A route in a transit gateway route table: static (``by`` the TransitGatewayRoute) or
+    propagated (``by`` the propagation, or the attachment's default propagation).
+    ``attachment`` None with ``blackhole``: dropped; without: an attachment not in the
+    configuration (``target_text`` as written)."""
+
+    destination: Cidr
+    attachment: Resource | None
+    target_text: str
+    by: Resource
+    propagated: bool = False
+    blackhole: bool = False
+    possible: Unknown | None = None  # set: the route exists only if this unknown says so
+
+
+@dataclass(frozen=True)
+class TgwTable:
+    """A transit gateway route table; ``resource`` the TransitGatewayRouteTable, or the
+    transit gateway itself for its default route table."""
+
+    address: str
+    resource: Resource
+    routes: tuple[TgwRoute, ...] = ()
+
+
+@dataclass(frozen=True)
+class TgwAttachment:
+    """One attachment of a transit gateway. ``kind``: vpc | vpn | direct_connect.
+    ``cidrs``: the networks on its side (a VPC's CIDRs; a VPN's static routes; else Unknown,
+    named: learned over BGP). ``table``: the route table it is associated with (None: none);
+    ``associated_by``: the association resource, or the attachment itself for the default
+    association; ``association_unknown``: the default association rests on this unknown."""
+
+    attachment: Resource
+    kind: str
+    cidrs: tuple[Cidr, ...]
+    vpc: Vpc | None = None
+    table: TgwTable | None = None
+    associated_by: Resource | None = None
+    association_unknown: Unknown | None = None
+    why_unassociated: str = ""
+
+
+@dataclass(frozen=True)
+class TransitView:
+    gateway: TransitGateway
+    attachments: tuple[TgwAttachment, ...]
+
+
+@dataclass(frozen=True)
+class EndpointService:
+    """A PrivateLink endpoint service in front of a load balancer, with every principal
+    allowed on it (its own and those of the principal resources)."""
+
+    service: VpcEndpointService
+    principals: tuple[str | Unknown, ...]
+    principals_at: Span | None = None  # the line naming them (the service's, else a principal resource's)
+
+
+@dataclass(frozen=True)
+class GroupUse:
+    """A rule group a firewall policy uses: its priority in the policy, the group (None: not
+    in the configuration; ``named`` as written)."""
+
+    priority: int | None
+    group: FirewallRuleGroup | None
+    named: str
+
+
+@dataclass(frozen=True)
+class FirewallView:
+    """A Network Firewall with its policy (None: not in the configuration), the policy's
+    stateless and stateful rule groups in evaluation order, and the placements of its
+    subnets (where its endpoints send what they pass)."""
+
+    firewall: NetworkFirewall
+    policy: FirewallPolicy | None
+    stateless: tuple[GroupUse, ...] = ()
+    stateful: tuple[GroupUse, ...] = ()
+    placements: tuple[object, ...] = ()  # scanner.workload.Placement (not imported: no cycle)
+
+
+@dataclass(frozen=True)
+class BetweenNetworks:
+    """Per configuration: transit gateways by address; Direct Connect gateway associations
+    by the address of the gateway (virtual private or transit) they associate; PrivateLink
+    endpoint services by load balancer."""
+
+    transit: Mapping[str, TransitView] = field(default_factory=dict)
+    direct_connect: Mapping[str, tuple[DxGatewayAssociation, ...]] = field(default_factory=dict)
+    # PrivateLink endpoint services by the address of the load balancer they front
+    services: Mapping[str, tuple[EndpointService, ...]] = field(default_factory=dict)
+    # Network Firewalls by address (what a route's vpc_endpoint_id resolves to)
+    firewalls: Mapping[str, FirewallView] = field(default_factory=dict)
