@@ -19,6 +19,8 @@ What AWS does with them (https://docs.aws.amazon.com/global-accelerator/latest/d
   internet-facing ALB, not supported for Network Load Balancers without security groups or
   Elastic IPs (preserve-client-ip-address.html). ``client_ip_preservation`` None: not
   written, AWS's default for the endpoint type applies.
+* An endpoint group whose traffic dial is 0 %, or an endpoint of weight 0, takes no traffic
+  (about-endpoint-groups-traffic-dial.html, about-endpoints-endpoint-weights.html).
 
 Custom routing accelerators (``aws_globalaccelerator_custom_routing_*``) send traffic to
 EC2 instances by destination port mapping: not modelled yet.
@@ -47,6 +49,7 @@ class AcceleratorListener(Resource):
 class EndpointGroup(Resource):
     listener: Ref | None = None
     port_overrides: tuple[tuple[MaybeInt, MaybeInt], ...] = ()  # (listener port, endpoint port)
+    traffic_dial: MaybeInt = None  # percent of the listener's traffic the group takes; None: 100
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -57,3 +60,4 @@ class AcceleratorEndpoint(Resource):
     endpoint_group: Ref | None = None
     endpoint: Ref | None = None  # a load balancer's ARN, an instance id or an Elastic IP's allocation id
     client_ip_preservation: MaybeBool = None
+    weight: MaybeInt = None  # None: AWS's default, 128; 0 sends it nothing

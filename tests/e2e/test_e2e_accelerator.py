@@ -1,9 +1,9 @@
 """Global Accelerator is a door from the internet into private subnets: an instance endpoint
 (clients' addresses kept: its group must admit the internet) and an internal load balancer
 endpoint (on through its listener and target group) are internet-reachable; a disabled
-accelerator, a VPC without an internet gateway and a group that admits other ports keep
-the door shut, each said at its hop. NAT and egress-only gateways carry nothing in. Both
-formats."""
+accelerator, a VPC without an internet gateway, a group that admits other ports, an
+endpoint of weight 0 and a group dialled to 0 % keep the door shut, each said at its hop.
+NAT and egress-only gateways carry nothing in. CloudFront VPC origins likewise. Both formats."""
 
 from __future__ import annotations
 
@@ -99,6 +99,14 @@ def test_an_internal_load_balancer_endpoint_opens_the_app_behind_it(
                 "aws_instance.disabled": ("aws_globalaccelerator_accelerator.off", "is disabled"),
                 "aws_instance.isolated": ("aws_vpc.isolated", "has no internet gateway attached"),
                 "aws_instance.narrow": ("aws_security_group.office_ssh", "admits tcp 443 from the internet"),
+                "aws_instance.weightless": (
+                    "aws_globalaccelerator_endpoint_group.on.endpoint_configuration[2]",
+                    "weight 0",
+                ),
+                "aws_instance.dialled_down": (
+                    "aws_globalaccelerator_endpoint_group.dialled_down",
+                    "traffic dial is 0 %",
+                ),
             },
         ),
         (
@@ -107,6 +115,8 @@ def test_an_internal_load_balancer_endpoint_opens_the_app_behind_it(
                 "Disabled": ("OffAccelerator", "is disabled"),
                 "Isolated": ("IsolatedVpc", "has no internet gateway attached"),
                 "Narrow": ("OfficeSshGroup", "admits tcp 443 from the internet"),
+                "Weightless": ("OnEndpoints.EndpointConfigurations[2]", "weight 0"),
+                "DialledDown": ("DialledDownEndpoints", "traffic dial is 0 %"),
             },
         ),
     ],

@@ -52,6 +52,7 @@ def map_endpoint_group(raw: RawResource) -> list[Resource]:
     group = EndpointGroup(
         listener=as_ref(fields.take("listener", "ListenerArn")),
         port_overrides=tuple(overrides),
+        traffic_dial=as_int(fields.take("traffic_dial", "TrafficDialPercentage")),
         **base_fields(raw, fields),
     )
     endpoints: list[Resource] = []
@@ -68,6 +69,7 @@ def map_endpoint_group(raw: RawResource) -> list[Resource]:
                 client_ip_preservation=as_bool(
                     item_fields.take("client_ip_preservation", "ClientIPPreservationEnabled")
                 ),
+                weight=as_int(item_fields.take("weight", "Weight")),
             )
         )
     return [group, *endpoints]

@@ -35,6 +35,7 @@ def map_endpoint_group(raw: RawResource, body: Body) -> list[Resource]:
             (block.number("listener_port"), block.number("endpoint_port"))
             for block in body.blocks("port_override", "port_overrides")
         ),
+        traffic_dial=body.number("traffic_dial_percentage", "traffic_dial"),
         **base_fields(raw, body),
     )
     endpoints: list[Resource] = []
@@ -44,6 +45,7 @@ def map_endpoint_group(raw: RawResource, body: Body) -> list[Resource]:
                 endpoint_group=ResourceRef(raw.address, "id"),
                 endpoint=block.ref("endpoint_id", "endpoint"),
                 client_ip_preservation=block.flag("client_ip_preservation_enabled", "client_ip_preservation"),
+                weight=block.number("weight", "weight"),
                 **block_fields(raw, f"{raw.address}.endpoint_configuration[{index}]", block),
             )
         )

@@ -82,6 +82,10 @@ def _entry(front: AcceleratorFront, lb: LoadBalancer | None) -> tuple[Entry, Pat
     elif isinstance(accelerator.enabled, Unknown):
         assumptions.append(f"{accelerator.address}: enabled is unknown ({accelerator.enabled.reason}); assumed enabled")
         unknowns.extend(origins_of(accelerator.enabled))
+    if group.traffic_dial == 0:
+        return entry, _cut(steps, group.address, f"{group.address} takes no traffic (its traffic dial is 0 %)")
+    if endpoint.weight == 0:
+        return entry, _cut(steps, endpoint.address, f"{endpoint.address} has weight 0: it is sent no traffic")
     if front.vpc_has_internet_gateway is False:
         what = front.load_balancer or "the workload"
         return entry, _cut(
