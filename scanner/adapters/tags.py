@@ -58,7 +58,8 @@ def terraform_group_tags(blocks: Any, default: Span) -> tuple[Tag, ...]:
         key, value = block.get("key"), block.get("value")
         if isinstance(key, str) and isinstance(value, str):
             via = "propagate_at_launch" if block.get("propagate_at_launch") is True else ""
-            found.append(Tag(key, value, span_of(blocks, index, default) or default, via))
+            where = span_of(blocks, index, default) or default
+            found.append(Tag(key, value, span_of(block, "value", where) or where, via))
     return tuple(found)
 
 
@@ -72,6 +73,7 @@ def cloudformation_tags(written: Any, default: Span, via: str = "") -> tuple[Tag
         if isinstance(key, str) and isinstance(value, str):
             propagated = item.get("PropagateAtLaunch") in (True, "true", "True")
             where = span_of(written, index, default) or default
+            where = span_of(item, "Value", where) or where  # the Value line, the one to edit
             found.append(Tag(key, value, where, "propagate_at_launch" if propagated else via))
     return tuple(found)
 

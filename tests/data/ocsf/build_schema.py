@@ -14,7 +14,7 @@ Each OCSF object becomes a ``$defs`` entry: its attributes as properties (no oth
 ``required`` ones required, integer enums as ``enum``, the ``at_least_one`` / ``just_one``
 constraints as ``anyOf`` / ``oneOf``; attributes of profiles other than cloud and datetime
 left out; OCSF types map to JSON types (``timestamp_t`` a long
-integer of milliseconds, ``json_t`` anything).
+integer of milliseconds, ``json_t`` anything, the object ``object`` any object).
 """
 
 from __future__ import annotations
@@ -42,14 +42,16 @@ def attribute_schema(attribute: dict[str, Any], types: dict[str, Any]) -> dict[s
     if kind not in types:  # an object's name
         item: dict[str, Any] = {"$ref": f"#/$defs/{kind}"}
     else:
-        base = types.get(kind, {}).get("type", kind) if kind not in JSON_TYPES else kind
-        item = dict(JSON_TYPES.get(kind) or JSON_TYPES.get(base) or {"type": "string"})
+        base = kind if kind in JSON_TYPES else types.get(kind, {}).get("type") or kind
+        item = dict(JSON_TYPES[base]) if base in JSON_TYPES else {"type": "string"}
         if attribute.get("enum") and item.get("type") == "integer":
             item["enum"] = sorted(int(k) for k in attribute["enum"])
     return {"type": "array", "items": item} if attribute.get("is_array") else item
 
 
 def object_schema(definition: dict[str, Any], types: dict[str, Any]) -> dict[str, Any]:
+    if definition["name"] == "object":  # OCSF's "Object": any attributes (unmapped, ...)
+        return {"type": "object"}
     attributes = own_attributes(definition)
     schema: dict[str, Any] = {
         "type": "object",
