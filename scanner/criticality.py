@@ -87,9 +87,33 @@ def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile(translate(pattern.lower()))
 
 
+@dataclass(frozen=True)
+class _Level:
+    """One level's rules as two patterns: every tag rule over ``key\0value`` and every name
+    rule over a word, so a workload costs one match per tag and per word, whatever the
+    number of rules."""
+
+    tags: re.Pattern[str] | None
+    names: re.Pattern[str] | None
+    name_rules: tuple[_Rule, ...]
+
+
+def _level(rules: tuple[_Rule, ...]) -> _Level:
+    def body(pattern: re.Pattern[str]) -> str:
+        return pattern.pattern[: -len("\\Z")]  # fnmatch.translate's "(?s:...)\Z" without its end
+
+    tags = [f"{body(r.key)}\x00{body(r.value) if r.value is not None else '.*'}" for r in rules if r.kind == "tag"]
+    names = [body(r.key) for r in rules if r.kind == "name"]
+    return _Level(
+        re.compile("(?s:" + "|".join(tags) + ")\\Z") if tags else None,
+        re.compile("(?:" + "|".join(names) + ")\\Z") if names else None,
+        tuple(r for r in rules if r.kind == "name"),
+    )
+
+
 @lru_cache(maxsize=8)
-def compiled(rules: Rules) -> tuple[tuple[_Rule, ...], tuple[_Rule, ...]]:
-    return tuple(parse_rule(r) for r in rules[0]), tuple(parse_rule(r) for r in rules[1])
+def compiled(rules: Rules) -> tuple[_Level, _Level]:
+    return _level(tuple(parse_rule(r) for r in rules[0])), _level(tuple(parse_rule(r) for r in rules[1]))
 
 
 def workload_tags(workload: Instance | AutoScalingGroup, templates: Iterable[object]) -> tuple[Tag, ...]:
@@ -112,29 +136,36 @@ def words(name: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in _WORD.findall(name))
 
 
-def _match(rules: Sequence[_Rule], tags: Sequence[Tag], names: Sequence[NameSource]) -> Verdict | None:
-    for rule in rules:
-        if rule.kind == "tag":
-            for tag in tags:
-                if rule.key.match(tag.key.lower()) and (rule.value is None or rule.value.match(tag.value.lower())):
-                    via = f" (via {tag.via})" if tag.via else ""
-                    return Verdict("", f"tag {tag.key}={tag.value}{via}", tag.span)
-        else:
-            for name in names:
-                lowered = name.text.lower()
-                if rule.key.match(lowered) or any(rule.key.match(w) for w in words(name.text)):
-                    return Verdict("", f"{name.what} {name.text} matches {rule.text}", name.span)
+def _match(
+    level: _Level,
+    tags: Sequence[Tag],
+    lowered: Sequence[str],
+    names: Sequence[NameSource],
+    name_words: Sequence[tuple[str, ...]],
+) -> Verdict | None:
+    if level.tags is not None:
+        for tag, text in zip(tags, lowered, strict=True):
+            if level.tags.match(text):
+                via = f" (via {tag.via})" if tag.via else ""
+                return Verdict("", f"tag {tag.key}={tag.value}{via}", tag.span)
+    if level.names is not None:
+        for name, candidates in zip(names, name_words, strict=True):
+            if any(level.names.match(w) for w in candidates):
+                rule = next(r for r in level.name_rules if any(r.key.match(w) for w in candidates))
+                return Verdict("", f"{name.what} {name.text} matches {rule.text}", name.span)
     return None
 
 
 def criticality(tags: Sequence[Tag], names: Sequence[NameSource], rules: Rules) -> Verdict:
+    """The first tag (own tags first, then inherited ones), else the first name, that a
+    high rule matches; else likewise for low; else normal."""
     high, low = compiled(rules)
-    found = _match(high, tags, names)
-    if found is not None:
-        return replace(found, level="high")
-    found = _match(low, tags, names)
-    if found is not None:
-        return replace(found, level="low")
+    lowered = [f"{t.key.lower()}\x00{t.value.lower()}" for t in tags]  # once per workload
+    name_words = [(n.text.lower(), *words(n.text)) for n in names]
+    for level, found in (("high", high), ("low", low)):
+        verdict = _match(found, tags, lowered, names, name_words)
+        if verdict is not None:
+            return replace(verdict, level=level)
     return Verdict("normal")
 
 

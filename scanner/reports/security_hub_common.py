@@ -45,6 +45,7 @@ RESOURCE_TYPES: Mapping[str, str] = MappingProxyType(
         "aws_instance": "AwsEc2Instance",
         "AWS::EC2::Instance": "AwsEc2Instance",
         "instance": "AwsEc2Instance",
+        "aws_spot_instance_request": "AwsEc2Instance",  # launches one instance: the workload is it
         "aws_autoscaling_group": "AwsAutoScalingAutoScalingGroup",
         "AWS::AutoScaling::AutoScalingGroup": "AwsAutoScalingAutoScalingGroup",
         "auto_scaling_group": "AwsAutoScalingAutoScalingGroup",
