@@ -39,6 +39,18 @@ def map_tags(written: Any, default: Span, via: str = "") -> tuple[Tag, ...]:
     )
 
 
+def resource_tags(written: Any, written_all: Any, default: Span) -> tuple[Tag, ...]:
+    """A Terraform resource's ``tags``, and from a plan its ``tags_all`` (what the provider
+    computes: its own tags with the provider's default_tags merged in; never written in a
+    configuration) for the keys ``tags`` does not have, as default_tags."""
+    own = map_tags(written, default)
+    if not isinstance(written_all, Mapping):
+        return own
+    keys = {t.key for t in own}
+    inherited = {k: v for k, v in written_all.items() if k not in keys}
+    return own + map_tags(inherited, span_of(written_all, None, default) or default, "default_tags")
+
+
 def terraform_instance_tags(specifications: Any, default: Span) -> tuple[Tag, ...]:
     """A launch template's ``tag_specifications`` blocks for ``resource_type = "instance"``."""
     found: list[Tag] = []

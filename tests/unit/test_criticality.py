@@ -167,3 +167,11 @@ def test_text_and_sarif_show_both_severities() -> None:
     assert {r["ruleId"] for r in exposures} == {"ec2-exposure-high"}
     assert all(r["properties"]["tableSeverity"] == "medium" for r in exposures)
     assert all("raised from MEDIUM" in r["message"]["text"] for r in exposures)
+
+
+def test_a_plans_tags_all_adds_the_default_tags_as_inherited() -> None:
+    from scanner.adapters.tags import resource_tags
+
+    found = resource_tags({"Name": "web"}, {"Name": "web", "environment": "prod"}, SPAN)
+    assert [(t.key, t.value, t.via) for t in found] == [("Name", "web", ""), ("environment", "prod", "default_tags")]
+    assert resource_tags({"Name": "web"}, None, SPAN) == (Tag("Name", "web", SPAN),)

@@ -9,7 +9,7 @@ from typing import Any
 
 from scanner.adapters.common import APPLY, as_str, ipv6_address_count, unknown_metadata, written_block
 from scanner.adapters.raw import RawResource
-from scanner.adapters.tags import map_tags, terraform_group_tags, terraform_instance_tags
+from scanner.adapters.tags import resource_tags, terraform_group_tags, terraform_instance_tags
 from scanner.adapters.terraform.body import Body, base_fields, block_fields
 from scanner.model import (
     AutoScalingGroup,
@@ -101,7 +101,7 @@ def map_instance(raw: RawResource, body: Body) -> list[Resource]:
             image=body.ref("ami", "image"),
             user_data=user_data,
             network_interfaces=interfaces,
-            tags=map_tags(body.get("tags"), raw.span),
+            tags=resource_tags(body.get("tags"), body.get("tags_all"), raw.span),
             **base_fields(raw, body),
         )
     ]
