@@ -17,7 +17,7 @@ from scanner import __version__
 from scanner.cache import default_cache_dir
 from scanner.console import StderrConsole
 from scanner.findings import LoadError
-from scanner.options import DEFAULT_MAX_INSTANCES, ScanOptions
+from scanner.options import DEFAULT_CRITICALITY, DEFAULT_MAX_INSTANCES, ScanOptions
 from scanner.settings import FileSettings, SettingsError, find_settings_file, load_settings
 
 if TYPE_CHECKING:
@@ -42,6 +42,8 @@ class OutputFormat(str, Enum):
     text = "text"
     json = "json"
     sarif = "sarif"
+    asff = "asff"
+    ocsf = "ocsf"
 
 
 class GraphFormat(str, Enum):
@@ -178,6 +180,25 @@ def scan(
             help="Largest count/for_each expanded (10000); past it one instance ADDRESS[*] stands for all.",
         ),
     ] = None,
+    no_criticality: Annotated[
+        bool,
+        typer.Option("--no-criticality", help="Severity from the table only, not moved by tags and names."),
+    ] = False,
+    aws_account: Annotated[
+        str | None, typer.Option("--aws-account", help="ASFF: the AWS account id findings are imported into.")
+    ] = None,
+    aws_region: Annotated[str | None, typer.Option("--aws-region", help="ASFF: the Security Hub region.")] = None,
+    asff_previous: Annotated[
+        Path | None,
+        typer.Option("--asff-previous", help="ASFF: the previous run's findings; those gone are written ARCHIVED."),
+    ] = None,
+    asff_batch_size: Annotated[
+        int | None,
+        typer.Option("--asff-batch-size", help="ASFF: files of at most N findings (1-100), named OUTPUT-001.json ..."),
+    ] = None,
+    source_url_base: Annotated[
+        str | None, typer.Option("--source-url-base", help="ASFF/OCSF: URL of the repository; file#Lline is added.")
+    ] = None,
     timings: Annotated[bool, typer.Option("--timings", hidden=True, help="Print phase timings to stderr.")] = False,
 ) -> None:
     """Scan Terraform and CloudFormation for EC2 exposures.
@@ -220,7 +241,27 @@ def scan(
         max_file_size=max_file_size,
         max_instances=instance_bound,
         template_url=template_url,
+        criticality=not no_criticality,
     )
+    chosen = output_format or OutputFormat(settings.format or "text")
+    security_hub = None
+    if chosen in (OutputFormat.asff, OutputFormat.ocsf):
+        from scanner.reports.security_hub_cli import SecurityHubOptionError, security_hub_options
+
+        try:
+            security_hub = security_hub_options(
+                chosen.value,
+                settings,
+                aws_account=aws_account,
+                aws_region=aws_region,
+                previous=asff_previous,
+                batch_size=asff_batch_size,
+                output=output,
+                source_url_base=source_url_base,
+            )
+        except SecurityHubOptionError as error:
+            err.print(f"[red]error:[/red] {error}", highlight=False)
+            raise typer.Exit(EXIT_USAGE) from None
     for refused_file in _var_file_problems(options):
         err.print(f"[red]error:[/red] {refused_file}", highlight=False)
         raise typer.Exit(EXIT_USAGE)
@@ -276,9 +317,12 @@ def scan(
     if known is not None:  # the reports show what is new and say how much the baseline hid
         shown, in_baseline = split_by_baseline(result, known)
 
-    chosen = output_format or OutputFormat(settings.format or "text")
     report_started, report_started_cpu = time.perf_counter(), time.process_time()
-    if chosen is OutputFormat.sarif:
+    if security_hub is not None:
+        from scanner.reports.security_hub_cli import write_security_hub
+
+        write_security_hub(result, security_hub, output, _write)
+    elif chosen is OutputFormat.sarif:
         _write(render_sarif_text(result, known), output)
     elif chosen is OutputFormat.json:
         _write_json_report(shown, output, in_baseline)
@@ -319,6 +363,7 @@ def _options(
     max_file_size: int = 20 * 1024 * 1024,
     max_instances: int | None = None,
     template_url: list[str] | None = None,
+    criticality: bool = True,
 ) -> ScanOptions:
     """The scan's options from the command line, then the settings file, then the defaults.
     ``cache_dir``: None for no cache, True for the default folder."""
@@ -348,6 +393,18 @@ def _options(
                 **{k: Path(v).resolve() for k, v in _key_values(template_url or [], "--template-url").items()},
             }.items()
         ),
+        criticality=_criticality_rules(settings) if criticality else None,
+    )
+
+
+def _criticality_rules(settings: FileSettings) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The settings' criticality rules over the defaults (None: turned off)."""
+    if settings.criticality_off:
+        return None
+    high, low = DEFAULT_CRITICALITY
+    return (
+        settings.criticality_high if settings.criticality_high is not None else high,
+        settings.criticality_low if settings.criticality_low is not None else low,
     )
 
 

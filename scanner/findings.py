@@ -251,6 +251,33 @@ class WorkloadPaths:
 
 
 @dataclass(frozen=True)
+class CriticalityNote:
+    """How critical the workload is (``scanner.criticality``) when that is not ``normal``:
+    ``level`` high | low, ``reason`` the rule's match in words ("tag environment=production"),
+    ``span`` where that tag or name is written; ``table_severity`` / ``table_possible_severity``
+    the severity table's values before the criticality moved them (fingerprints and
+    suppressions keep reading those, so baselines written before criticality still match)."""
+
+    level: str
+    reason: str
+    span: Span | None
+    table_severity: Severity | None
+    table_possible_severity: Severity | None = None
+
+    def because(self) -> str:
+        """ "tag environment=production at main.tf:12"."""
+        return f"{self.reason} at {self.span.file}:{self.span.line}" if self.span is not None else self.reason
+
+    def moved(self, severity: Severity | None) -> str:
+        """ "raised from MEDIUM: tag environment=production at main.tf:12" ("" when the
+        criticality left ``severity`` where the table put it)."""
+        if severity is None or self.table_severity is None or severity == self.table_severity:
+            return ""
+        verb = "raised" if severity > self.table_severity else "lowered"
+        return f"{verb} from {self.table_severity.name}: {self.because()}"
+
+
+@dataclass(frozen=True)
 class Exposure:
     """One finding per workload with at least one trait.
 
@@ -274,6 +301,12 @@ class Exposure:
     possible_because: tuple[str, ...] = ()
     counts_possible: bool = False  # built under --assume-worst: possible traits are in the severity
     instances: tuple[str, ...] = ()  # alike instances of one block reported as this one (scanner.instance_groups)
+    criticality: CriticalityNote | None = None  # set for a high or low criticality workload (scanner.criticality)
+
+    @property
+    def table_severity(self) -> Severity | None:
+        """The severity table's value, before criticality moved it."""
+        return self.criticality.table_severity if self.criticality is not None else self.severity
 
     def counted(self, trait: Trait) -> bool:
         """Whether ``trait`` is in the severity: it holds, or --assume-worst counts it."""

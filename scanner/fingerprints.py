@@ -20,7 +20,7 @@ def fingerprint(item: Exposure | Trait, configuration: str = "") -> str:
     if isinstance(item, Trait) and item.fingerprint:
         return item.fingerprint
     if isinstance(item, Exposure):
-        parts = [exposure_rule_id(item.severity), item.configuration, item.workload, item.workload]
+        parts = [exposure_rule_id(item.table_severity), item.configuration, item.workload, item.workload]
     else:
         # Each rule says which trait properties tell two of its findings on one resource
         # apart. The catalogue is read here only: reports of an answer from the result cache

@@ -89,4 +89,5 @@ def _signature(exposure: Exposure) -> tuple[Any, ...]:
         tuple(trait(t) for t in exposure.traits),
         tuple((f.rule_id, f.location.span, f.severity) for f in exposure.fixes),
         exposure.restricted_paths,
+        exposure.criticality,
     )

@@ -143,6 +143,22 @@ class MetadataOptions:
         return written_at(self.attr_spans, self.attr_written, fields)
 
 
+@dataclass(frozen=True)
+class Tag:
+    """A tag AWS puts on a resource, as written (a key or value not known offline is not
+    kept), with the line it is written at. ``via``: how it reaches the resource: "" its own
+    ``tags`` / ``Tags``; "default_tags" the AWS provider's ``default_tags`` (Terraform merges
+    them into every resource's tags, a resource's own key winning; not into an Auto Scaling
+    group's, whose ``tag`` blocks the provider leaves alone); "launch_template" a launch
+    template's ``tag_specifications`` for instances; "propagate_at_launch" an Auto Scaling
+    group tag copied to its instances."""
+
+    key: str
+    value: str
+    span: Span
+    via: str = ""
+
+
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Instance(Resource):
     """An EC2 instance: ``aws_instance`` / ``AWS::EC2::Instance``, or another declaration that
@@ -159,6 +175,7 @@ class Instance(Resource):
     image: Ref | None = None  # ami-..., data.aws_ami ref, "resolve:ssm:...", Unknown
     user_data: MaybeStr = None
     network_interfaces: tuple[Ref, ...] = ()  # ENIs attached at launch
+    tags: tuple[Tag, ...] = ()  # its own and the provider's default_tags (scanner.criticality)
     # Not "": this declaration cannot set metadata options (or AWS never receives what it
     # writes), so ``metadata`` is None and the account default applies; the sentence says why.
     metadata_unsupported: str = ""
@@ -180,6 +197,7 @@ class LaunchTemplate(Resource):
     image: Ref | None = None
     user_data: MaybeStr = None
     metadata_unsupported: str = ""  # see Instance
+    instance_tags: tuple[Tag, ...] = ()  # tag_specifications / TagSpecifications for instances
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -227,6 +245,7 @@ class AutoScalingGroup(Resource):
     # The groups AWS gives its instances when neither it nor its templates name any (an EKS
     # node group: the cluster security group); empty: the VPC's default group, as for EC2.
     fallback_security_groups: tuple[Ref, ...] = ()
+    tags: tuple[Tag, ...] = ()  # tag / tags / Tags (via "propagate_at_launch" when propagated)
 
     @property
     def base_launches(self) -> bool:

@@ -8,6 +8,22 @@ from pathlib import Path
 
 DEFAULT_MAX_INSTANCES = 10_000  # a count/for_each past it is analysed as one representative instance
 
+# Criticality rules (scanner.criticality): (high, low) patterns; settings replace either list.
+ENVIRONMENT_TAGS = ("environment", "env", "stage")
+DEFAULT_CRITICALITY: tuple[tuple[str, ...], tuple[str, ...]] = (
+    (
+        *(f"tag:{key}={value}" for key in ENVIRONMENT_TAGS for value in ("prod", "production")),
+        "tag:pci",
+        "tag:*=pci",
+        "tag:critical",
+        "tag:*=critical",
+        "name:prod",
+        "name:production",
+        "name:pci",
+    ),
+    tuple(f"tag:{key}={value}" for key in ENVIRONMENT_TAGS for value in ("dev", "development", "test", "sandbox")),
+)
+
 
 @dataclass(frozen=True)
 class ScanOptions:
@@ -28,6 +44,8 @@ class ScanOptions:
     assume_worst: bool = False  # --assume-worst: possible traits count as holding
     max_instances: int = DEFAULT_MAX_INSTANCES  # --max-instances: instances of one count/for_each block
     template_urls: tuple[tuple[str, Path], ...] = ()  # --template-url URL_PREFIX=DIR: nested stacks from S3
+    # (high, low) criticality rules; None: --no-criticality (severity is the table's)
+    criticality: tuple[tuple[str, ...], tuple[str, ...]] | None = DEFAULT_CRITICALITY
 
     def display_path(self, path: Path) -> str:
         """The path as reports show it: relative to ``root`` when inside it."""

@@ -75,6 +75,7 @@ def request_key(options: ScanOptions) -> str:
         options.assume_worst,
         options.max_instances,
         [(prefix, str(folder)) for prefix, folder in options.template_urls],
+        options.criticality,
     )
     digest.update(repr(fields).encode())
     for path in options.var_files:

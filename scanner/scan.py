@@ -230,6 +230,7 @@ def _workloads_analysis(
     """The analysis of a part of ``workloads`` (by position), each part with its own
     contexts and memo."""
     from scanner.analyses.network import NetworkMemo
+    from scanner.criticality import apply_criticality
     from scanner.fingerprints import fingerprint
     from scanner.graph import context_reader
     from scanner.locations import download_places, fix_in_repository, shown_in_repository
@@ -270,6 +271,9 @@ def _workloads_analysis(
             if places:
                 exposure = replace(exposure, fixes=tuple(fix_in_repository(f, places) for f in exposure.fixes))
             measuring += time.perf_counter() - started
+            if options.criticality is not None:
+                templates = (use.template for use in ctx.launch_templates if use.template is not None)
+                exposure = apply_criticality(exposure, ctx.workload, templates, options.criticality)
             restricted = found.restricted
             exposures.append(replace(exposure, restricted_paths=restricted) if restricted else exposure)
         return PartResult(exposures, notices, paths, measuring)

@@ -33,6 +33,10 @@ KNOWN_KEYS = frozenset(
         "assume-worst",
         "max-instances",
         "template-urls",
+        "criticality",
+        "aws-account",
+        "aws-region",
+        "source-url-base",
     }
 )
 SEVERITY_NAMES = ("low", "medium", "high", "critical", "none")
@@ -61,6 +65,13 @@ class FileSettings:
     assume_worst: bool = False
     max_instances: int | None = None
     template_urls: dict[str, Path] = field(default_factory=dict)  # URL prefix -> folder (--template-url)
+    # (high, low) criticality rules, each None where the defaults stay; criticality_off: criticality = false
+    criticality_high: tuple[str, ...] | None = None
+    criticality_low: tuple[str, ...] | None = None
+    criticality_off: bool = False
+    aws_account: str | None = None  # --aws-account (ASFF)
+    aws_region: str | None = None  # --aws-region (ASFF)
+    source_url_base: str | None = None  # --source-url-base (ASFF SourceUrl)
 
 
 def find_settings_file(root: Path) -> Path | None:
@@ -143,6 +154,7 @@ def load_settings(path: Path) -> FileSettings:
         isinstance(max_instances, bool) or not isinstance(max_instances, int) or max_instances < 1
     ):
         raise SettingsError(f"{path}: max-instances must be a whole number of 1 or more")
+    high, low, criticality_off = _criticality(path, table.get("criticality"))
     optional_path = {k: (base / v if v else None) for k in ("vuln-db", "kev", "epss") for v in [text(k)]}
     return FileSettings(
         source=path,
@@ -162,4 +174,35 @@ def load_settings(path: Path) -> FileSettings:
         assume_worst=assume_worst,
         max_instances=max_instances,
         template_urls={k: (base / v).resolve() for k, v in mapping("template-urls").items()},
+        criticality_high=high,
+        criticality_low=low,
+        criticality_off=criticality_off,
+        aws_account=text("aws-account"),
+        aws_region=text("aws-region"),
+        source_url_base=text("source-url-base"),
     )
+
+
+def _criticality(path: Path, value: Any) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None, bool]:
+    """``criticality = false`` (off), or ``{ high = [...], low = [...] }`` (each list given
+    replaces that level's default rules; ``scanner.criticality``)."""
+    if value is None or value is True:
+        return None, None, False
+    if value is False:
+        return None, None, True
+    if not isinstance(value, dict) or set(value) - {"high", "low"}:
+        raise SettingsError(f"{path}: criticality must be false or a table with the keys high and low")
+    from scanner.criticality import RuleError, parse_rule
+
+    lists: list[tuple[str, ...] | None] = []
+    for level in ("high", "low"):
+        rules = value.get(level)
+        if rules is not None and (not isinstance(rules, list) or not all(isinstance(r, str) for r in rules)):
+            raise SettingsError(f"{path}: criticality.{level} must be a list of strings")
+        for rule in rules or ():
+            try:
+                parse_rule(rule)
+            except RuleError as error:
+                raise SettingsError(f"{path}: {error}") from None
+        lists.append(tuple(rules) if rules is not None else None)
+    return lists[0], lists[1], False

@@ -61,7 +61,9 @@ class SuppressionIndex:
     def for_exposure(self, exposure: Exposure) -> tuple[Suppression, ...]:
         """The suppressions that silence the aggregate finding (empty: it is active)."""
         suppressions = self.by_configuration.get(exposure.configuration, ())
-        for rule_id in (EXPOSURE, exposure_rule_id(exposure.severity)):
+        # the table's level too: a suppression written before criticality moved it still holds
+        levels = {exposure_rule_id(exposure.severity), exposure_rule_id(exposure.table_severity)}
+        for rule_id in (EXPOSURE, *sorted(levels)):
             found = matching_suppression(suppressions, rule_id, exposure.workload)
             if found is not None:
                 return (found,)

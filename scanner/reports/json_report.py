@@ -264,6 +264,18 @@ def _exposure(exposure: Exposure, index: SuppressionIndex, suppressions: Sequenc
         ]
     if exposure.instances:
         rendered["instances"] = list(exposure.instances)
+    if exposure.criticality is not None:  # 2.3: written for a high or low criticality workload only
+        note = exposure.criticality
+        rendered["criticality"] = {
+            "level": note.level,
+            "reason": note.reason,
+            "location": _span(note.span) if note.span is not None else None,
+            "table_severity": note.table_severity.label if note.table_severity is not None else None,
+            "table_possible_severity": (
+                note.table_possible_severity.label if note.table_possible_severity is not None else None
+            ),
+            "text": note.moved(exposure.severity) or None,
+        }
     if exposure.possible_severity is not None:
         rendered["possibly"] = exposure.possibly()
         rendered["unknowns"] = [_unknown(o) for o in exposure.unknowns]

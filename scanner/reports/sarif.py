@@ -361,6 +361,9 @@ def _exposure_draft(exposure: Exposure, suppressions: Sequence[Suppression]) -> 
     assert exposure.severity is not None  # a possible exposure alone is _possible_draft's
     names = ", ".join(dict.fromkeys(catalog_rule_name(t.rule_id) for t in exposure.traits if exposure.counted(t)))
     message = f"{exposure.workload} has a {exposure.severity.label} exposure: {names}."
+    moved = exposure.criticality.moved(exposure.severity) if exposure.criticality is not None else ""
+    if moved:
+        message = f"{exposure.workload} has a {exposure.severity.label} exposure ({moved}): {names}."
     if exposure.possible_severity is not None:
         message += f" It is {exposure.possibly()}."
     properties: dict[str, Any] = {
@@ -369,6 +372,11 @@ def _exposure_draft(exposure: Exposure, suppressions: Sequence[Suppression]) -> 
         "configuration": exposure.configuration,
         "traits": sorted({t.rule_id for t in exposure.traits if exposure.counted(t)}, key=rule_order),
     }
+    if exposure.criticality is not None:  # scanner.criticality: the table's severity and why it moved
+        table = exposure.criticality.table_severity
+        properties["criticality"] = exposure.criticality.level
+        properties["criticalityReason"] = exposure.criticality.because()
+        properties["tableSeverity"] = table.label if table is not None else None
     if exposure.instances:
         properties["instances"] = list(exposure.instances)
     if exposure.possible_severity is not None:

@@ -136,6 +136,9 @@ def _exposure(exposure: Exposure, index: SuppressionIndex, show_suppressed: bool
         (f" {exposure.workload}", "bold"),
         (f" ({exposure.workload_kind})  {exposure.workload_span}  [{exposure.configuration}]", "dim"),
     ]
+    moved = exposure.criticality.moved(exposure.severity) if exposure.criticality is not None else ""
+    if moved:  # "HIGH, raised from MEDIUM: tag environment=production at main.tf:12"
+        header.append((f"  {exposure.severity_label.upper()}, {moved}", "bold"))
     if exposure.possible_severity is not None:
         header.append((f"  ({exposure.possibly()})", POSSIBLE_STYLE))
     suppressions = index.for_exposure(exposure)

@@ -22,6 +22,7 @@ from scanner.adapters.cloudformation.fields import (
 )
 from scanner.adapters.common import ipv6_address_count, unknown_metadata, written_block
 from scanner.adapters.raw import RawResource
+from scanner.adapters.tags import cloudformation_instance_tags, cloudformation_tags
 from scanner.model import (
     AutoScalingGroup,
     EipAssociation,
@@ -149,6 +150,7 @@ def map_instance(raw: RawResource) -> list[Resource]:
         image=as_ref(fields.take("image", "ImageId")),
         user_data=as_str(fields.take("user_data", "UserData")),
         network_interfaces=tuple(eni_refs),
+        tags=cloudformation_tags(get_in(raw.body, "Tags"), raw.span),
     )
     return [instance, *enis]
 
@@ -190,6 +192,7 @@ def map_launch_template(raw: RawResource) -> list[Resource]:
             ),
             image=as_ref(fields.take("image", *data, "ImageId")),
             user_data=as_str(fields.take("user_data", *data, "UserData")),
+            instance_tags=cloudformation_instance_tags(get_in(raw.body, *data, "TagSpecifications"), raw.span),
         )
     ]
 
@@ -259,6 +262,7 @@ def map_auto_scaling_group(raw: RawResource) -> list[Resource]:
             target_groups=as_refs(fields.take("target_groups", "TargetGroupARNs")),
             load_balancers=as_refs(fields.take("load_balancers", "LoadBalancerNames")),
             overrides=_overrides(raw),
+            tags=cloudformation_tags(get_in(raw.body, "Tags"), raw.span),
         )
     ]
 

@@ -25,6 +25,7 @@ from typing import Final
 
 from scanner.adapters.common import APPLY, static_routes
 from scanner.adapters.raw import RawResource
+from scanner.adapters.tags import PROVIDER_TYPE, provider_default_tags, with_default_tags
 from scanner.adapters.terraform import (
     accelerator,
     batch,
@@ -44,7 +45,7 @@ from scanner.adapters.terraform import (
 from scanner.adapters.terraform.body import Body
 from scanner.coverage import runs_unanalysed_compute
 from scanner.findings import LoadError
-from scanner.model import Resource, UnanalysedCompute
+from scanner.model import Resource, Tag, UnanalysedCompute
 
 Mapper = Callable[[RawResource, Body], list[Resource]]
 
@@ -172,9 +173,12 @@ def map_resources(raws: Iterable[RawResource]) -> tuple[list[Resource], list[Loa
     default_vpcs = default_vpc.default_vpc_addresses(raws)
     resources: list[Resource] = []
     errors: list[LoadError] = []
+    default_tags: tuple[Tag, ...] = ()
     for raw in raws:
         try:
-            if raw.type == "aws_vpn_connection":
+            if raw.type == PROVIDER_TYPE:
+                default_tags += provider_default_tags(raw.body, raw.span)
+            elif raw.type == "aws_vpn_connection":
                 body = Body(raw.body, raw.span, raw.shown_span)
                 resources.extend(vpc.map_vpn_connection(raw, body, tuple(routes.get(raw.address, ()))))
             elif raw.type in default_vpc.SUBNET_DATA:
@@ -187,4 +191,4 @@ def map_resources(raws: Iterable[RawResource]) -> tuple[list[Resource], list[Loa
             errors.append(
                 LoadError(raw.span.file, raw.span.line, f"{raw.address}: cannot read this {raw.type}: {error}")
             )
-    return resources, errors
+    return with_default_tags(resources, default_tags), errors

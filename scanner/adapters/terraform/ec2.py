@@ -9,6 +9,7 @@ from typing import Any
 
 from scanner.adapters.common import APPLY, as_str, ipv6_address_count, unknown_metadata, written_block
 from scanner.adapters.raw import RawResource
+from scanner.adapters.tags import resource_tags, terraform_group_tags, terraform_instance_tags
 from scanner.adapters.terraform.body import Body, base_fields, block_fields
 from scanner.model import (
     AutoScalingGroup,
@@ -100,6 +101,7 @@ def map_instance(raw: RawResource, body: Body) -> list[Resource]:
             image=body.ref("ami", "image"),
             user_data=user_data,
             network_interfaces=interfaces,
+            tags=resource_tags(body.get("tags"), body.get("tags_all"), raw.span),
             **base_fields(raw, body),
         )
     ]
@@ -136,6 +138,7 @@ def map_launch_template(raw: RawResource, body: Body) -> list[Resource]:
             instance_profile=profile,
             image=body.ref("image_id", "image"),
             user_data=decode_base64(body.get("user_data", "user_data")),
+            instance_tags=terraform_instance_tags(body.get("tag_specifications"), raw.span),
             **base_fields(raw, body),
         )
     ]
@@ -212,6 +215,7 @@ def map_autoscaling_group(raw: RawResource, body: Body) -> list[Resource]:
             target_groups=body.refs("target_group_arns", "target_groups"),
             load_balancers=body.refs("load_balancers", "load_balancers"),
             overrides=tuple(overrides),
+            tags=terraform_group_tags(body.get("tag"), raw.span),
             **base_fields(raw, body),
         )
     ]

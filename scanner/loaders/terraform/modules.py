@@ -20,6 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from scanner.adapters.tags import PROVIDER_TYPE
 from scanner.findings import LoadError
 from scanner.loaders.terraform import hcl as syn
 from scanner.loaders.terraform.file_names import is_terraform_file
@@ -95,6 +96,10 @@ def _index(config: ModuleConfig, source: SourceFile, errors: list[LoadError]) ->
                 errors.append(LoadError(display, block.line, f"duplicate resource {labels[0]}.{labels[1]}"))
                 continue
             config.resources[key] = (block, source)
+        elif block.type == "provider" and labels == ("aws",) and "alias" not in block.body.attributes:
+            # evaluated like a resource, so its default_tags reach the adapters
+            # (scanner.adapters.tags; the model keeps no object for it)
+            config.resources.setdefault((PROVIDER_TYPE, "default"), (block, source))
         elif block.type == "data" and len(labels) == 2:
             config.data[(labels[0], labels[1])] = (block, display)
         elif block.type == "variable" and len(labels) == 1:
