@@ -181,8 +181,13 @@ def test_sarif_fixes_carry_the_patches_and_pass_the_validator(tmp_path: Path) ->
     binary = find_validator()
     if binary is None:
         pytest.skip("!!! Sarif.Multitool could not be installed: SARIF fixes NOT validated !!!")
-    path = tmp_path / "fixes.sarif"
-    everything = scan([FIXTURES], ScanOptions(root=REPO), EXCLUDES)
-    path.write_text(render_sarif(everything), encoding="utf-8")
-    assert sum(1 for r in json.loads(path.read_text())["runs"][0]["results"] if r.get("fixes")) > 500
-    assert validate(path, binary) == ([], [])
+    # In two halves of the fixture areas: the validator refuses a log over 10 MB.
+    areas = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name not in SKIPPED)
+    with_fixes = 0
+    for number, half in enumerate((areas[: len(areas) // 2], areas[len(areas) // 2 :])):
+        path = tmp_path / f"fixes-{number}.sarif"
+        found = scan(half, ScanOptions(root=REPO), EXCLUDES)
+        path.write_text(render_sarif(found), encoding="utf-8")
+        with_fixes += sum(1 for r in json.loads(path.read_text())["runs"][0]["results"] if r.get("fixes"))
+        assert validate(path, binary) == ([], [])
+    assert with_fixes > 500
