@@ -79,9 +79,11 @@ class _Reader:
         self._succ: Adjacency = graph._succ
         self._pred: Adjacency = graph._pred
         self.between = read_between(graph, config.resources, self.placement)
-        # Only a configuration with accelerator endpoints has them to look for.
-        self.accelerated = any(isinstance(o, AcceleratorEndpoint) for o in config.resources)
-        self.cloudfronted = any(isinstance(o, CloudFrontVpcOrigin) for o in config.resources)
+        # Only a configuration with accelerator endpoints or VPC origins has them to look for:
+        # one pass over its resources says which.
+        present = {type(o) for o in config.resources}
+        self.accelerated = AcceleratorEndpoint in present
+        self.cloudfronted = CloudFrontVpcOrigin in present
 
     def obj(self, node: str) -> Any:
         data = self._nodes.get(node)

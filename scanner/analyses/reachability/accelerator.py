@@ -43,9 +43,9 @@ def accelerator_paths(ctx: WorkloadContext, version: int, memo: NetworkMemo) -> 
         return []
     out: list[PathReport] = []
     for front in ctx.accelerators:
-        entry, cut = _entry(front, _load_balancer(ctx, front))
-        if cut is not None:
-            out.append(cut)
+        entry = _entry(front, _load_balancer(ctx, front))
+        if isinstance(entry, PathReport):
+            out.append(entry)  # cut before the endpoint
         elif not front.load_balancer:
             out.append(_instance_path(ctx, front, entry, memo))
         else:
@@ -61,7 +61,7 @@ def _load_balancer(ctx: WorkloadContext, front: AcceleratorFront) -> LoadBalance
     )
 
 
-def _entry(front: AcceleratorFront, lb: LoadBalancer | None) -> tuple[Entry, PathReport | None]:
+def _entry(front: AcceleratorFront, lb: LoadBalancer | None) -> Entry | PathReport:
     """How the accelerator's traffic enters, or the path cut before it reaches the endpoint."""
     group, endpoint, listener, accelerator = front.group, front.endpoint, front.listener, front.accelerator
     assumptions: list[str] = []
@@ -74,21 +74,20 @@ def _entry(front: AcceleratorFront, lb: LoadBalancer | None) -> tuple[Entry, Pat
         steps.append(step("accelerator_listener", listener.address, f"listener on {ports}", listener.span, ports))
     steps.append(step("endpoint_group", group.address, "endpoint group", endpoint.span, ports))
     preserved = _preserved(front, lb, assumptions, unknowns)
-    entry = Entry(VIA, tuple(steps), ports, preserved, group.address, tuple(assumptions), tuple(unknowns))
     if accelerator is None:
         assumptions.append(f"{group.address}: its accelerator is not in the configuration; assumed enabled")
     elif accelerator.enabled is False:
-        return entry, _cut(steps, accelerator.address, f"{accelerator.address} is disabled (not enabled)")
+        return _cut(steps, accelerator.address, f"{accelerator.address} is disabled (not enabled)")
     elif isinstance(accelerator.enabled, Unknown):
         assumptions.append(f"{accelerator.address}: enabled is unknown ({accelerator.enabled.reason}); assumed enabled")
         unknowns.extend(origins_of(accelerator.enabled))
     if group.traffic_dial == 0:
-        return entry, _cut(steps, group.address, f"{group.address} takes no traffic (its traffic dial is 0 %)")
+        return _cut(steps, group.address, f"{group.address} takes no traffic (its traffic dial is 0 %)")
     if endpoint.weight == 0:
-        return entry, _cut(steps, endpoint.address, f"{endpoint.address} has weight 0: it is sent no traffic")
+        return _cut(steps, endpoint.address, f"{endpoint.address} has weight 0: it is sent no traffic")
     if front.vpc_has_internet_gateway is False:
         what = front.load_balancer or "the workload"
-        return entry, _cut(
+        return _cut(
             steps,
             front.vpc or endpoint.address,
             f"{front.vpc or 'the VPC'} of {what} has no internet gateway attached: Global Accelerator reaches no "
@@ -98,7 +97,7 @@ def _entry(front: AcceleratorFront, lb: LoadBalancer | None) -> tuple[Entry, Pat
         assumptions.append(
             f"{endpoint.address}: the endpoint's VPC is not known offline; assumed it has an internet gateway"
         )
-    return Entry(VIA, tuple(steps), ports, preserved, group.address, tuple(assumptions), tuple(unknowns)), None
+    return Entry(VIA, tuple(steps), ports, preserved, group.address, tuple(assumptions), tuple(unknowns))
 
 
 def _cut(steps: list[PathStep], at: str, why: str) -> PathReport:

@@ -6,8 +6,8 @@ port, its HTTPS port or both.
 * Some distribution using the origin must be enabled (a disabled one, or none, cuts it).
 * CloudFront connects from its origin-facing addresses: the origin's groups must admit them,
   by a rule naming the AWS managed prefix list ``com.amazonaws.global.cloudfront.origin-facing``
-  or one whose CIDR covers the internet. A rule naming a prefix list or a group that is not
-  in the configuration may be one that admits them: the path is then possible, named.
+  or one whose CIDR covers the internet. A rule naming a prefix list that is not defined in
+  the configuration (a ``pl-`` id) may be CloudFront's: the path is then possible, named.
 * An instance origin is reached directly; a load balancer origin (internal or not) on its
   listener of the origin port, and the path goes on as a load balancer's does. The load
   balancer subnet's NACL is evaluated for CloudFront's addresses as for the internet's.
@@ -43,9 +43,9 @@ def cloudfront_paths(ctx: WorkloadContext, version: int, memo: NetworkMemo) -> l
         return []
     out: list[PathReport] = []
     for front in ctx.cloudfront_origins:
-        entry, cut = _entry(front)
-        if cut is not None:
-            out.append(cut)
+        entry = _entry(front)
+        if isinstance(entry, PathReport):
+            out.append(entry)  # cut before the origin
         elif not front.load_balancer:
             out.append(_instance_path(ctx, entry, memo))
         else:
@@ -55,7 +55,7 @@ def cloudfront_paths(ctx: WorkloadContext, version: int, memo: NetworkMemo) -> l
     return out
 
 
-def _entry(front: CloudFrontFront) -> tuple[Entry, PathReport | None]:
+def _entry(front: CloudFrontFront) -> Entry | PathReport:
     origin = front.origin
     assumptions: list[str] = []
     unknowns: list[Origin] = []
@@ -66,12 +66,11 @@ def _entry(front: CloudFrontFront) -> tuple[Entry, PathReport | None]:
         shown = enabled[0]
         steps.append(step("cloudfront_distribution", shown.address, "CloudFront distribution", shown.span))
     steps.append(step("cloudfront_vpc_origin", origin.address, f"VPC origin on {ports}", origin.span, ports))
-    entry = Entry(VIA, tuple(steps), ports, False, origin.address, managed_list=CLOUDFRONT_ORIGIN_FACING)
     if not front.distributions:
-        return entry, _cut(steps, origin.address, f"no distribution uses {origin.address}")
+        return _cut(steps, origin.address, f"no distribution uses {origin.address}")
     if not enabled:
         names = ", ".join(d.address for d in front.distributions)
-        return entry, _cut(steps, front.distributions[0].address, f"{names} is disabled (not enabled)")
+        return _cut(steps, front.distributions[0].address, f"{names} is disabled (not enabled)")
     for distribution in enabled:
         if isinstance(distribution.enabled, Unknown):
             assumptions.append(f"{distribution.address}: enabled is unknown; assumed enabled")
@@ -86,7 +85,7 @@ def _entry(front: CloudFrontFront) -> tuple[Entry, PathReport | None]:
         tuple(assumptions),
         tuple(unknowns),
         managed_list=CLOUDFRONT_ORIGIN_FACING,
-    ), None
+    )
 
 
 def _cut(steps: list[PathStep], at: str, why: str) -> PathReport:
@@ -100,10 +99,10 @@ def _origin_ports(front: CloudFrontFront, assumptions: list[str], unknowns: list
     http = origin.http_port if origin.http_port is not None else 80
     https = origin.https_port if origin.https_port is not None else 443
     policy = origin.protocol_policy
-    if isinstance(policy, Unknown) or policy is None:
-        if isinstance(policy, Unknown):
-            assumptions.append(f"{origin.address}: the origin protocol policy is unknown; assumed both ports")
-            unknowns.extend(origins_of(policy))
+    if isinstance(policy, Unknown):
+        assumptions.append(f"{origin.address}: the origin protocol policy is unknown; assumed both ports")
+        unknowns.extend(origins_of(policy))
+    if not isinstance(policy, str):
         policy = "match-viewer"
     wanted = [http] if policy == "http-only" else [https] if policy == "https-only" else [http, https]
     ports = PortSet()

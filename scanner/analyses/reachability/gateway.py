@@ -15,6 +15,7 @@ import ipaddress
 from scanner.analyses.network import (
     NetworkMemo,
     PortSet,
+    RouteChoice,
     holds_internet_address,
     parse_cidr,
     sg_rule_ports,
@@ -66,10 +67,7 @@ def gateway_path(ctx: WorkloadContext, placement: Placement, version: int, memo:
     guessed: ResolvedRoute | None = None
     inspected: tuple[ResolvedRoute, FirewallView | None] | None = None
     if not internet_gateway_routes(placement, version, memo):
-        sample = int(ipaddress.ip_address("8.8.8.8" if version == 4 else "2600::"))
-        default_route = memo.longest_prefix_match(
-            [(d, r) for r in placement.routes if (d := route_destination(r, version)) is not None], version, sample
-        )
+        default_route = internet_route(placement, version, memo)
         if default_route is not None and default_route.target.target_kind == "unknown":
             # gateway_id not known offline (a variable, a data source): it may be an internet gateway.
             guessed = default_route.target
@@ -255,15 +253,21 @@ def unknown_subnet_path(ctx: WorkloadContext, version: int, memo: NetworkMemo) -
     )
 
 
+def internet_route(placement: Placement, version: int, memo: NetworkMemo) -> RouteChoice[ResolvedRoute] | None:
+    """The route the subnet's table takes for an internet address (a sample one: the
+    internet's addresses share a route unless a table names some of them)."""
+    sample = int(ipaddress.ip_address("8.8.8.8" if version == 4 else "2600::"))
+    routes = [(d, r) for r in placement.routes if (d := route_destination(r, version)) is not None]
+    return memo.longest_prefix_match(routes, version, sample)
+
+
 def _not_routed_to_a_gateway(
     placement: Placement, version: int, steps: list[PathStep], memo: NetworkMemo
 ) -> PathReport:
     """The workload has an address of this family, but its subnet's route for internet
     addresses goes elsewhere (an egress-only gateway, a NAT gateway: out only) or nowhere."""
     table = table_step(placement)
-    sample = int(ipaddress.ip_address("8.8.8.8" if version == 4 else "2600::"))
-    routes = [(d, r) for r in placement.routes if (d := route_destination(r, version)) is not None]
-    found = memo.longest_prefix_match(routes, version, sample)
+    found = internet_route(placement, version, memo)
     if found is not None:
         why = (
             f"{table.address} sends {found.network} to {found.target.target_address} ({found.target.target_kind}), "
