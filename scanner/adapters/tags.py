@@ -23,9 +23,18 @@ from dataclasses import replace
 from typing import Any
 
 from scanner.model import Instance, Resource, Tag
-from scanner.values import Span, span_of
+from scanner.values import Span, SpannedDict, span_of
 
 PROVIDER_TYPE = "aws_provider"  # the loader's stand-in for the root module's provider "aws" block
+
+
+def _edited_at(container: Any, key: str, default: Span) -> Span:
+    """The line a user edits to change ``container[key]``: where its value is set (a module
+    caller's argument, a variable's default, a parameter's Default), else the entry itself
+    (as ``Body.get`` and ``Fields.take`` read every other field)."""
+    set_spans = container.set_spans if isinstance(container, SpannedDict) else None
+    found = set_spans.get(key) if set_spans is not None else None
+    return found or span_of(container, key, default) or default
 
 
 def map_tags(written: Any, default: Span, via: str = "") -> tuple[Tag, ...]:
@@ -33,7 +42,7 @@ def map_tags(written: Any, default: Span, via: str = "") -> tuple[Tag, ...]:
     if not isinstance(written, Mapping):
         return ()
     return tuple(
-        Tag(key, value, span_of(written, key, default) or default, via)
+        Tag(key, value, _edited_at(written, key, default), via)
         for key, value in written.items()
         if isinstance(key, str) and isinstance(value, str)
     )
@@ -71,7 +80,7 @@ def terraform_group_tags(blocks: Any, default: Span) -> tuple[Tag, ...]:
         if isinstance(key, str) and isinstance(value, str):
             via = "propagate_at_launch" if block.get("propagate_at_launch") is True else ""
             where = span_of(blocks, index, default) or default
-            found.append(Tag(key, value, span_of(block, "value", where) or where, via))
+            found.append(Tag(key, value, _edited_at(block, "value", where), via))
     return tuple(found)
 
 
@@ -85,7 +94,7 @@ def cloudformation_tags(written: Any, default: Span, via: str = "") -> tuple[Tag
         if isinstance(key, str) and isinstance(value, str):
             propagated = item.get("PropagateAtLaunch") in (True, "true", "True")
             where = span_of(written, index, default) or default
-            where = span_of(item, "Value", where) or where  # the Value line, the one to edit
+            where = _edited_at(item, "Value", where)  # the Value line (or where it is set), the one to edit
             found.append(Tag(key, value, where, "propagate_at_launch" if propagated else via))
     return tuple(found)
 

@@ -175,3 +175,16 @@ def test_a_plans_tags_all_adds_the_default_tags_as_inherited() -> None:
     found = resource_tags({"Name": "web"}, {"Name": "web", "environment": "prod"}, SPAN)
     assert [(t.key, t.value, t.via) for t in found] == [("Name", "web", ""), ("environment", "prod", "default_tags")]
     assert resource_tags({"Name": "web"}, None, SPAN) == (Tag("Name", "web", SPAN),)
+
+
+def test_a_tag_value_set_by_a_module_caller_points_at_the_caller() -> None:
+    """The module writes ``value = var.environment``; the line that makes the group critical,
+    and the one to edit, is the caller's ``environment = "production"``."""
+    fixture = CRITICALITY / "asg-tag-value-from-module-caller"
+    report = scan_json(fixture)
+    (exposure,) = report["exposures"]
+    assert exposure["severity"] == "high" and exposure["criticality"]["table_severity"] == "medium"
+    location = exposure["criticality"]["location"]
+    assert location["file"].endswith("asg-tag-value-from-module-caller/main.tf")
+    written = (fixture / "main.tf").read_text().splitlines()[location["line"] - 1]
+    assert written.split() == ["environment", "=", '"production"']
