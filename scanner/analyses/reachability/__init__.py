@@ -29,7 +29,9 @@ Paths from the internet:
   workload is a target of, from the load balancer's addresses (``privatelink``);
 * Global Accelerator: an enabled accelerator's listener ports, to the workload or to a load
   balancer in front of it, in a VPC with an internet gateway attached, private subnets
-  included (``accelerator``);
+  included (``accelerator``); a custom routing accelerator's destination ports to a
+  workload in a subnet it names, possible only (its traffic is denied until allowed by an
+  API call the configuration cannot make);
 * CloudFront: a VPC origin an enabled distribution uses, the workload or a load balancer in
   front of it, whose groups admit CloudFront's origin-facing addresses (``cloudfront``).
 
@@ -46,7 +48,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from scanner.analyses.network import NetworkMemo
-from scanner.analyses.reachability.accelerator import accelerator_paths
+from scanner.analyses.reachability.accelerator import accelerator_paths, custom_routing_paths
 from scanner.analyses.reachability.client_vpn import client_vpn_paths
 from scanner.analyses.reachability.cloudfront import cloudfront_paths
 from scanner.analyses.reachability.direct_connect import direct_connect_paths
@@ -109,6 +111,9 @@ def keyed_paths(
         key = ("accelerator", version)
         if only is None or key in only:
             reports.extend((key, report) for report in accelerator_paths(ctx, version, memo))
+        key = ("custom_routing", version)
+        if only is None or key in only:
+            reports.extend((key, report) for report in custom_routing_paths(ctx, version, memo))
         key = ("cloudfront", version)
         if only is None or key in only:
             reports.extend((key, report) for report in cloudfront_paths(ctx, version, memo))
