@@ -242,6 +242,31 @@ def test_client_vpn_does_not_reach_another_vpc_without_a_route(tmp_path: Path) -
     ) in path.assumptions
 
 
+def test_client_vpn_cut_by_the_endpoint_subnets_nacl_on_the_way_out(tmp_path: Path) -> None:
+    """The endpoint's interfaces send to the workload out of their own subnet: its NACL must
+    let the port out to the workload's subnet."""
+    more = (
+        '\nresource "aws_network_acl" "endpoint" {\n'
+        "  vpc_id     = aws_vpc.app.id\n"
+        "  subnet_ids = [aws_subnet.endpoint.id]\n\n"
+        "  egress {\n"
+        "    rule_no    = 100\n"
+        '    protocol   = "tcp"\n'
+        '    action     = "allow"\n'
+        '    cidr_block = "10.0.9.0/24"\n'
+        "    from_port  = 22\n"
+        "    to_port    = 22\n"
+        "  }\n}\n"
+    )
+    target = _edited(tmp_path, OPEN, "# A Client VPN", "# A Client VPN", more)
+    (path,) = _via(_paths_in(target, "aws_instance.app"), "client_vpn")
+    assert path.cut == (
+        "network ACL aws_network_acl.endpoint of the Client VPN endpoint's subnets does not let tcp 22 out to "
+        "aws_instance.app's subnet (or the replies back in)"
+    )
+    assert path.cut_at == "aws_network_acl.endpoint"
+
+
 # --- Global Accelerator custom routing -----------------------------------------------------------
 
 CUSTOM = "ga-custom-routing-subnet-possible"

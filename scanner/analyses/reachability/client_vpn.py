@@ -8,7 +8,8 @@ what-is-best-practices.html):
   source-NATed to those interfaces' addresses: the workload's security groups must admit
   the security groups applied to the endpoint (none written: the VPC's default group) or
   addresses of the associated subnets, and the workload subnet's network ACL sees those
-  addresses (not the client CIDR);
+  addresses (not the client CIDR), as the associated subnets' network ACLs see the
+  workload's subnet on the way out of them;
 * an authorization rule whose target network covers the workload's address must exist
   (none: every client is refused; a rule for an access group admits that group's clients);
 * associating a subnet adds its VPC's local route to the endpoint's route table; a
@@ -159,6 +160,27 @@ def _path(ctx: WorkloadContext, placement: Placement, view: ClientVpnView, memo:
         )
     assumptions.extend(crossing.assumptions)
     ports = crossing.ports
+    # Leaving the endpoint's subnet for the workload's crosses that subnet's NACL outbound.
+    own = [target]
+    legs = [
+        acl_crossing(p, 4, own, ports, memo, outbound=True)
+        for _, p in view.associations
+        if isinstance(p, Placement) and p.subnet is not placement.subnet
+    ]
+    if legs:
+        through = PortSet()
+        for leg in legs:
+            through = through | leg.ports
+        if not through:
+            acls = ", ".join(dict.fromkeys(leg.acl for leg in legs if leg.acl))
+            return cut(
+                f"network ACL {acls} of the Client VPN endpoint's subnets does not let {ports} out to "
+                f"{ctx.address}'s subnet (or the replies back in)",
+                acls,
+            )
+        ports = through
+        assumptions.extend(a for leg in legs for a in leg.assumptions)
+        unknowns.extend(o for leg in legs for o in leg.unknowns)
     if crossing.acl:
         steps.append(step("network_acl", crossing.acl, "the subnet's network ACL", crossing.span, ports))
     steps.append(
