@@ -41,6 +41,7 @@ _ORDER = {
     "transit_gateway": 6,
     "direct_connect": 7,
     "privatelink": 8,
+    "client_vpn": 9,
 }
 _VIA = {
     "gateway": "through an internet gateway",
@@ -52,6 +53,7 @@ _VIA = {
     "transit_gateway": "through a transit gateway",
     "direct_connect": "over Direct Connect",
     "privatelink": "through PrivateLink from any AWS account",
+    "client_vpn": "from Client VPN clients",
 }
 
 
