@@ -456,6 +456,11 @@ class SecurityGroupRule(Resource):
     managed_prefix_lists: tuple[str, ...] = ()
 
 
+# The kind of the rule that stands for a group attached by a reference the configuration
+# does not resolve (``graph.read``): its rules are not known, so it may admit anything.
+UNKNOWN_GROUP_RULE = "unknown security group"
+
+
 @dataclass(frozen=True, kw_only=True, eq=False)
 class PrefixList(Resource):
     """A customer managed prefix list (aws_ec2_managed_prefix_list, AWS::EC2::PrefixList):

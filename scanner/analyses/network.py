@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, Union
 
 from scanner.analyses.unknowns import origins_of
-from scanner.model import AclEntry, SecurityGroupRule
+from scanner.model import UNKNOWN_GROUP_RULE, AclEntry, SecurityGroupRule
 from scanner.protocols import ALL_PROTOCOLS, ICMP, ICMPV6, TCP, UDP, normalize_protocol, protocol_name
 from scanner.values import Origin, Unknown
 
@@ -570,6 +570,18 @@ def sg_rule_ports(rule: SecurityGroupRule) -> PortSet:
     return rule_ports(rule.protocol, rule.from_port, rule.to_port)
 
 
+def unknown_source_note(
+    rule: SecurityGroupRule, source: object, assumed: str, of_group: str, unknown: str = "is unknown"
+) -> str:
+    """The assumption made about a rule's source that is not known offline (``assumed``);
+    for the rule standing for a group whose rules are not known at all, about the group
+    (``of_group``)."""
+    if rule.kind == UNKNOWN_GROUP_RULE:
+        reason = source.reason if isinstance(source, Unknown) else str(source)
+        return f"security group {rule.address}: its rules are not known offline ({reason}); assumed {of_group}"
+    return f"{rule.address}: source {source} {unknown}; assumed {assumed}"
+
+
 def sg_admits_address(rules: Iterable[SecurityGroupRule], version: int, address: int) -> SgAdmission:
     """Ports the ingress rules admit from a source address (security groups are a union of
     allows; stateful, so replies need nothing). A rule whose source CIDR is Unknown, or that
@@ -590,7 +602,7 @@ def sg_admits_address(rules: Iterable[SecurityGroupRule], version: int, address:
         for cidr in cidrs:
             net = parse_cidr(cidr)
             if net is None:
-                notes.append(f"{rule.address}: source {cidr} is unknown; assumed it admits this source")
+                notes.append(unknown_source_note(rule, cidr, "it admits this source", "they admit this source"))
                 deciding.append(cidr)
                 matched = True
             elif network_contains_address(net, version, address):

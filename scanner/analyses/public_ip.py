@@ -262,8 +262,19 @@ def has_ipv6_address(ctx: WorkloadContext, placement: Placement) -> bool:
 
 
 def public_addresses(ctx: WorkloadContext, memo: NetworkMemo) -> PublicAddresses:
-    """The workload's public IPv4 and IPv6 addresses, if any, each with its cause."""
-    return PublicAddresses(_ipv4(ctx), _ipv6(ctx, memo))
+    """The workload's public IPv4 and IPv6 addresses, if any, each with its cause. Every
+    path of every family asks, and so does every measured fix that leaves these objects as
+    they are: the answer is remembered for the objects it reads."""
+    read = (ctx.workload, ctx.launch_template, ctx.network_interfaces, ctx.elastic_ips, ctx.placements)
+    key = (
+        "public_addresses",
+        id(ctx.workload),
+        id(ctx.launch_template),
+        tuple(map(id, ctx.network_interfaces)),
+        tuple(map(id, ctx.elastic_ips)),
+        tuple(map(id, ctx.placements)),
+    )
+    return memo.answer(key, read, lambda: PublicAddresses(_ipv4(ctx), _ipv6(ctx, memo)))
 
 
 __all__ = ["PublicAddress", "PublicAddresses", "internet_gateway_routes", "public_addresses"]

@@ -39,6 +39,7 @@ from scanner.analyses.network import (
     network_contains_address,
     parse_cidr,
     sg_rule_ports,
+    unknown_source_note,
 )
 from scanner.analyses.unknowns import may_not_exist, origins_of
 from scanner.findings import Evidence, PathStep, Trait
@@ -160,11 +161,10 @@ def world_rules(ctx: WorkloadContext) -> list[WorldRule]:
                 unknown_v6 = tuple(c for c in rule.ipv6_cidrs if isinstance(c, Unknown))
                 if not unknown_v4 and not unknown_v6:
                     continue
-                v4, v6 = tuple(str(c) for c in unknown_v4), tuple(str(c) for c in unknown_v6)
-                notes.extend(
-                    f"{rule.address}: source {c} is not known offline; assumed it is the whole internet"
-                    for c in (*unknown_v4, *unknown_v6)
-                )
+                v4 = tuple(dict.fromkeys(str(c) for c in unknown_v4))
+                v6 = tuple(dict.fromkeys(str(c) for c in unknown_v6 if str(c) not in v4))
+                whole = ("it is the whole internet", "they admit the whole internet", "is not known offline")
+                notes.extend(dict.fromkeys(unknown_source_note(rule, c, *whole) for c in (*unknown_v4, *unknown_v6)))
                 deciding.extend((*unknown_v4, *unknown_v6))
             opening = rule_opening(rule)
             if opening is None:

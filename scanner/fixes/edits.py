@@ -33,6 +33,7 @@ requiring IMDSv2 changes less than removing a route or a listener.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -257,14 +258,18 @@ def _trait_edits(trait: Trait, lookup: Lookup, known: EditsAt) -> Iterator[Edit]
     if obj is not None:
         yield from _edits_at_once(trait.rule_id, obj, at.span, at.message, known)
     if trait.rule_id in _REACHABILITY:
+        # a route's hop says where the route goes, as the graph resolved it: the edit says the same
         places = [
-            (s.address, s.span) for path in (trait.path, *trait.other_paths) for s in path if s.kind in _CUTTABLE_STEPS
+            (s.address, s.span, s.description if s.kind == "route" else "")
+            for path in (trait.path, *trait.other_paths)
+            for s in path
+            if s.kind in _CUTTABLE_STEPS
         ]
-        places += [(r.address, r.span) for r in trait.related]
-        for address, span in places:
+        places += [(r.address, r.span, "") for r in trait.related]
+        for address, span, said in places:
             other = lookup(address)
             if other is not None and span is not None:
-                yield from _edits_at_once(trait.rule_id, other, span, "", known)
+                yield from _edits_at_once(trait.rule_id, other, span, said, known)
 
 
 def _edits_at_once(rule_id: str, obj: Resource, span: Span, message: str, known: EditsAt) -> tuple[Edit, ...]:
@@ -320,9 +325,8 @@ def _edits_at(rule_id: str, obj: Resource, span: Span, message: str) -> Iterator
         number = obj.rule_number if isinstance(obj.rule_number, int) else "?"
         yield Edit("remove_acl_entry", obj.address, obj.span, f"remove network ACL entry {number}", rule_id)
     elif rule_id in _REACHABILITY and isinstance(obj, Route):
-        # the internet trait's route goes to an internet gateway; a private network's to its door
-        door = "internet_gateway" if rule_id == internet_reachable.ID else obj.target_kind
-        yield Edit("remove_route", obj.address, obj.span, f"remove the route {_route_text(obj, door)}", rule_id)
+        route = _route_text(obj, _door(obj, rule_id, message))
+        yield Edit("remove_route", obj.address, obj.span, f"remove the route {route}", rule_id)
     elif rule_id == internet_reachable.ID and isinstance(obj, Listener):
         shown = f"{obj.protocol or ''} {obj.port if obj.port is not None else ''}".strip()
         yield Edit("remove_listener", obj.address, obj.span, f"remove the listener {shown}", rule_id)
@@ -453,6 +457,18 @@ _TARGET_WORDS = {
     "nat_gateway": "NAT gateway",
     "gateway": "virtual private gateway",
 }
+
+
+def _door(route: Route, rule_id: str, hop: str) -> str:
+    """What the route leads to: as the path's hop says ("route 0.0.0.0/0 -> tgw-1
+    (transit_gateway)"), else as the route is written (``gateway_id`` on the internet trait's
+    path is its internet gateway)."""
+    said = re.search(r"\((\w+)\)$", hop)
+    if said is not None and said.group(1) in _TARGET_WORDS:
+        return said.group(1)
+    if route.target_kind == "gateway" and rule_id == internet_reachable.ID:
+        return "internet_gateway"
+    return route.target_kind
 
 
 def _route_text(route: Route, target_kind: str) -> str:

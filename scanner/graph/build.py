@@ -154,6 +154,10 @@ class _Builder(GraphWriter):
         if report:
             self.unresolved(src.address, resolved.unresolved)
         span = src.span_of(field_name)
+        if kind == "protected_by" and not resolved.objects and resolved.unresolved and not reverse:
+            # A group whose rules the configuration does not hold (a data source, a variable,
+            # an id): kept, so the analyses assume what it may admit instead of nothing.
+            self.graph.nodes[src.address].setdefault("unknown_groups", []).append((ref, span))
         for target in resolved.objects:
             if reverse:
                 self.edge(target.address, src.address, kind, span, **attrs)

@@ -17,6 +17,7 @@ from scanner.graph.between import read_between
 from scanner.graph.core import Adjacency, edges_of_kind
 from scanner.graph.defaults import DEFAULT_VPC, DEFAULT_VPC_CIDR, main_table_node
 from scanner.model import (
+    UNKNOWN_GROUP_RULE,
     AclEntry,
     AutoScalingGroup,
     EipAssociation,
@@ -75,6 +76,7 @@ class _Reader:
         self.metadata_defaults = next((o for o in config.resources if isinstance(o, InstanceMetadataDefaults)), None)
         self.placement_cache: dict[str, Placement] = {}
         self.expanded_rules: dict[str, tuple[SecurityGroupRule, SecurityGroupRule]] = {}
+        self.unknown_groups: dict[tuple[str, Span], AttachedGroup] = {}
         self._nodes: dict[str, dict[str, Any]] = graph._node  # networkx's own dicts (see edges_of_kind)
         self._succ: Adjacency = graph._succ
         self._pred: Adjacency = graph._pred
@@ -163,7 +165,36 @@ class _Reader:
             if found is not None:
                 seen.add(sg)
                 out.append(found)
+        for ref, span in self._nodes[node].get("unknown_groups", ()) if node in self._nodes else ():
+            out.append(self.unknown_group(ref, span or fallback))
         return out
+
+    def unknown_group(self, ref: object, attached_at: Span) -> AttachedGroup:
+        """A group attached by a reference the configuration does not resolve (a data
+        source, a variable, a CloudFormation parameter, a literal id): its rules are not
+        known offline, so it stands as one rule that may admit every port from every source,
+        the reference (and the inputs deciding it) named. One object per reference and line,
+        shared by the workloads that attach it."""
+        text = _group_text(ref)
+        key = (text, attached_at)
+        found = self.unknown_groups.get(key)
+        if found is not None:
+            return found
+        why = ref.reason if isinstance(ref, Unknown) else f"{text} is not defined in this configuration"
+        origins = ref.origins if isinstance(ref, Unknown) else ()
+        source = Unknown(why, origins=origins)
+        group = SecurityGroup(address=text, kind="aws_security_group", span=attached_at)
+        rule = SecurityGroupRule(
+            address=text,
+            kind=UNKNOWN_GROUP_RULE,
+            span=attached_at,
+            ingress=True,
+            protocol="-1",
+            cidrs=(source,),
+            ipv6_cidrs=(source,),
+        )
+        found = self.unknown_groups[key] = AttachedGroup(group=group, rules=(rule,), attached_at=attached_at)
+        return found
 
     # placements
 
@@ -643,6 +674,17 @@ def _cidr_version(cidr: object) -> int | None:
         return ipaddress.ip_network(cidr, strict=False).version
     except ValueError:
         return None
+
+
+def _group_text(ref: object) -> str:
+    """How a group reference that does not resolve is named: what it was written from."""
+    if isinstance(ref, Unknown):
+        if ref.refs:
+            return ref.refs[0].address
+        if ref.origins:
+            return ref.origins[0].name
+        return "a security group not known offline"
+    return _ref_text(ref)
 
 
 def _ref_text(ref: object) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from scanner.analyses.network import PortSet, cidr_contains, parse_cidr, sg_rule_ports
+from scanner.analyses.network import PortSet, cidr_contains, parse_cidr, sg_rule_ports, unknown_source_note
 from scanner.analyses.unknowns import may_not_exist, origins_of
 from scanner.findings import Evidence, Trait
 from scanner.locations import written_evidence
@@ -52,7 +52,7 @@ def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
                                 contains = True
                             elif isinstance(cidr, Unknown):
                                 notes.append(
-                                    f"{rule.address}: source {cidr} is unknown; assumed it contains the VPC CIDR"
+                                    unknown_source_note(rule, cidr, "it contains the VPC CIDR", "they admit the VPC")
                                 )
                                 deciding.append(cidr)
                                 contains = True
