@@ -98,12 +98,17 @@ def _entry(front: ApiGatewayFront) -> Entry | PathReport:
             integration.address,
             f"integration through a VPC link{f' on {ports}' if ports is not None else ''}",
             integration.span_of("connection", "connection_type"),
-            shown,
+            ports,
         )
     )
     link = front.link
     if link is not None:
-        words = f"VPC link to {front.load_balancer}" if rest else "VPC link: network interfaces in its subnets"
+        subnets = ", ".join(p.subnet.address for p in front.link_placements if p.subnet is not None)
+        words = (
+            f"VPC link to {front.load_balancer}"
+            if rest
+            else f"VPC link: connects from its network interfaces in {subnets or 'its subnets'}"
+        )
         steps.append(step("api_gateway_vpc_link", link.address, words, link.span))
     if front.guessed or link is None:
         which = f"assumed it is {link.address}" if link is not None else "assumed it reaches the listener"
