@@ -197,3 +197,25 @@ def test_explain_names_the_api_gateway_hops_and_the_cut(monkeypatch: pytest.Monk
     )
     assert "cut via api_gateway (IPv4)" in shut.output
     assert "cut at aws_api_gateway_rest_api.app: aws_api_gateway_rest_api.app has a PRIVATE endpoint" in shut.output
+
+
+@pytest.mark.parametrize(
+    ("file", "opened", "guarded", "line", "group", "balancer"),
+    [
+        ("main.tf", "aws_instance.app", "aws_instance.guarded", 46, "aws_security_group.nlb", "aws_lb.on"),
+        ("template.yaml", "App", "Guarded", 39, "NlbGroup", "OnNlb"),
+    ],
+)
+def test_an_nlb_group_decides_only_when_it_applies_to_privatelink_traffic(
+    file: str, opened: str, guarded: str, line: int, group: str, balancer: str, tmp_path: Path
+) -> None:
+    """Both NLBs' group admits the VPC's range only: the one not evaluating PrivateLink traffic
+    lets API Gateway through, the one evaluating it (AWS's default) does not."""
+    report = _report(REACHABILITY / "rest-api-vpc-link-nlb-privatelink-inbound-rules" / file, tmp_path)
+    trait = _trait(report, opened)
+    assert trait is not None and trait["verdict"] != "possible"
+    assert trait["location"]["line"] == line  # the app group's rule admitting the NLB's group
+    assert _trait(report, guarded) is None
+    (path,) = _paths(report, guarded)
+    assert path["verdict"] == "cut" and path["hop"] == group
+    assert f"of {balancer} does not admit the listener port tcp 8080 from the addresses PrivateLink" in path["why"]

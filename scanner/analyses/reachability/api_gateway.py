@@ -19,9 +19,14 @@ balancer's does (its listener, target group, the workload's groups and the NACLs
   Balancer" (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation):
   whatever the target group says, the workload's groups must admit the NLB's addresses (a
   CIDR covering its subnets) or its group. API Gateway's own addresses (outside the VPC) are
-  what the NLB subnet's network ACL and the NLB's groups see: they are evaluated as for the
-  internet's (a rule covering the whole internet admits them; the NLB attribute
-  ``enforce_security_group_inbound_rules_on_private_link_traffic`` is not read).
+  what the NLB subnet's network ACL sees: it is evaluated as for the internet's. An NLB with
+  security groups evaluates its inbound rules for PrivateLink traffic unless
+  ``enforce_security_group_inbound_rules_on_private_link_traffic`` is ``off``, and AWS tells
+  to turn it off, as API Gateway's addresses change without notice
+  (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-nlb-for-vpclink-using-console.html):
+  off, the NLB's groups do not decide (not known offline: assumed off, named); on (AWS's
+  default), they must admit API Gateway's addresses as they would the internet's (a rule
+  covering the whole internet does).
 * HTTP APIs (VPC links V2): the integration names an ALB's or NLB's listener; the link's
   network interfaces, in its subnets with its groups, open the connections
   (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vpc-links.html). The

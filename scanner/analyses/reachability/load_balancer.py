@@ -53,7 +53,7 @@ from scanner.analyses.reachability.hops import (
 )
 from scanner.analyses.unknowns import existence_open, origins_of
 from scanner.findings import Evidence, PathStep
-from scanner.model import SecurityGroup, SecurityGroupRule
+from scanner.model import LoadBalancer, SecurityGroup, SecurityGroupRule
 from scanner.values import Origin, ResourceRef, Unknown
 from scanner.workload import LoadBalancerRoute, Placement, WorkloadContext
 
@@ -356,6 +356,13 @@ def load_balancer_path(
                 lis_step,
                 at=route.lb_security_groups[0].group.address,
             )
+    elif route.lb_security_groups and entry is not None and entry.lb_addresses and _privatelink_unchecked(lb):
+        # PrivateLink traffic the NLB's inbound rules are not evaluated for
+        if isinstance(lb.privatelink_inbound_rules, Unknown):
+            assumptions.append(
+                f"{lb.address}: whether its inbound rules apply to PrivateLink traffic is unknown; assumed they do not"
+            )
+            unknowns.extend(origins_of(lb.privatelink_inbound_rules))
     elif route.lb_security_groups:
         lb_rules = ingress_rules(route.lb_security_groups)
         from_internet = internet_admission(
@@ -366,9 +373,14 @@ def load_balancer_path(
         groups = ", ".join(g.group.address for g in route.lb_security_groups)
         listed = managed_list_ports(lb_rules, entry.managed_list) if entry is not None else PortSet()
         if not (from_internet.sg_ports | listed) & listener_ports:
+            sources = f"the {family} internet"
+            if entry is not None and entry.lb_addresses:
+                sources = (
+                    "the addresses PrivateLink traffic comes from (its inbound rules apply to it: "
+                    "enforce_security_group_inbound_rules_on_private_link_traffic is on)"
+                )
             return ended(
-                f"{groups} of {lb.address} does not admit the listener port {listener_ports} from the "
-                f"{family} internet",
+                f"{groups} of {lb.address} does not admit the listener port {listener_ports} from {sources}",
                 lis_step,
                 at=route.lb_security_groups[0].group.address,
             )
@@ -718,3 +730,10 @@ def admits_from_source(
         if hit:
             out.append((rule, part))
     return out, assumptions, unknowns
+
+
+def _privatelink_unchecked(lb: LoadBalancer) -> bool:
+    """The NLB's inbound rules may not apply to PrivateLink traffic: its
+    ``enforce_security_group_inbound_rules_on_private_link_traffic`` is off (or not known)."""
+    setting = lb.privatelink_inbound_rules
+    return isinstance(setting, Unknown) or (isinstance(setting, str) and setting.lower() == "off")
