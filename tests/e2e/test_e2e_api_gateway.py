@@ -219,3 +219,25 @@ def test_an_nlb_group_decides_only_when_it_applies_to_privatelink_traffic(
     (path,) = _paths(report, guarded)
     assert path["verdict"] == "cut" and path["hop"] == group
     assert f"of {balancer} does not admit the listener port tcp 8080 from the addresses PrivateLink" in path["why"]
+
+
+@pytest.mark.parametrize(
+    ("file", "opened", "refused", "line", "group"),
+    [
+        ("main.tf", "aws_instance.app", "aws_instance.nlb_only", 44, "aws_security_group.nlb_only"),
+        ("template.yaml", "App", "NlbOnly", 39, "NlbOnlyGroup"),
+    ],
+)
+def test_an_nlb_keeping_client_addresses_hands_the_vpc_link_addresses_to_its_targets(
+    file: str, opened: str, refused: str, line: int, group: str, tmp_path: Path
+) -> None:
+    """The targets see the link's interfaces: a rule naming the link's group admits them, one
+    admitting only the NLB's subnet does not."""
+    report = _report(REACHABILITY / "http-api-vpc-link-nlb-passes-link-addresses" / file, tmp_path)
+    trait = _trait(report, opened)
+    assert trait is not None and trait["verdict"] != "possible"
+    assert trait["location"]["line"] == line  # the rule naming the link's group
+    assert _trait(report, refused) is None
+    (path,) = _paths(report, refused)
+    assert path["verdict"] == "cut" and path["hop"] == group
+    assert "from VPC link" in path["why"] and "client IP preservation is on" in path["why"]
