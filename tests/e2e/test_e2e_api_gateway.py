@@ -241,3 +241,20 @@ def test_an_nlb_keeping_client_addresses_hands_the_vpc_link_addresses_to_its_tar
     (path,) = _paths(report, refused)
     assert path["verdict"] == "cut" and path["hop"] == group
     assert "from VPC link" in path["why"] and "client IP preservation is on" in path["why"]
+
+
+def test_a_vpc_link_that_may_not_exist_makes_the_path_possible(tmp_path: Path) -> None:
+    source = (REACHABILITY / "rest-api-vpc-link-private-nlb-reachable" / "main.tf").read_text(encoding="utf-8")
+    text = source.replace(
+        'resource "aws_api_gateway_vpc_link" "app" {\n',
+        'variable "private_api" {\n  type = bool\n}\n\nresource "aws_api_gateway_vpc_link" "app" {\n'
+        "  count       = var.private_api ? 1 : 0\n",
+    ).replace("aws_api_gateway_vpc_link.app.id", "aws_api_gateway_vpc_link.app[0].id")
+    assert text != source
+    folder = tmp_path / "module"
+    folder.mkdir()
+    (folder / "main.tf").write_text(text, encoding="utf-8")
+    report = _report(folder, tmp_path)
+    trait = _trait(report, "aws_instance.app")
+    assert trait is not None and trait["verdict"] == "possible"
+    assert any("aws_api_gateway_vpc_link.app" in a for a in trait["assumptions"])

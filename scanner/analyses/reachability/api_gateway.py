@@ -46,7 +46,7 @@ import re
 from scanner.analyses.network import NetworkMemo, PortSet
 from scanner.analyses.reachability.hops import Entry, PathReport, VpcSource, step
 from scanner.analyses.reachability.load_balancer import load_balancer_path
-from scanner.analyses.unknowns import origins_of
+from scanner.analyses.unknowns import existence_open, origins_of
 from scanner.findings import PathStep
 from scanner.model_apigateway import HttpApi, HttpVpcLink, RestApi, RestIntegration
 from scanner.protocols import TCP
@@ -119,6 +119,10 @@ def _entry(front: ApiGatewayFront) -> Entry | PathReport:
         which = f"assumed it is {link.address}" if link is not None else "assumed it reaches the listener"
         assumptions.append(f"{integration.address}: its VPC link (connection_id) is not known; {which}")
         unknowns.extend(origins_of(integration.connection))
+    # The integration, its link and its API may not exist (count unknown, a condition).
+    built_on = existence_open(integration, link, api)
+    assumptions.extend(built_on.assumptions)
+    unknowns.extend(built_on.unknowns)
     if isinstance(api, RestApi):
         cut = _private_endpoint(api, assumptions, unknowns)
         if cut:
