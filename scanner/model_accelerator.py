@@ -22,8 +22,17 @@ What AWS does with them (https://docs.aws.amazon.com/global-accelerator/latest/d
 * An endpoint group whose traffic dial is 0 %, or an endpoint of weight 0, takes no traffic
   (about-endpoint-groups-traffic-dial.html, about-endpoints-endpoint-weights.html).
 
-Custom routing accelerators (``aws_globalaccelerator_custom_routing_*``) send traffic to
-EC2 instances by destination port mapping: not modelled yet.
+Custom routing accelerators (``aws_globalaccelerator_custom_routing_accelerator``,
+``_listener``, ``_endpoint_group``; https://docs.aws.amazon.com/global-accelerator/latest/dg/work-with-custom-routing-accelerators.html)
+map each listener port to one destination (an EC2 private address and port) in the subnets
+an endpoint group names (``endpoint_configuration.endpoint_id``), within the group's
+destination port ranges and protocols (``destination_configuration``). Every destination is
+denied traffic until allowed with the AllowCustomRoutingTraffic API
+(https://docs.aws.amazon.com/global-accelerator/latest/api/API_AllowCustomRoutingTraffic.html),
+which neither Terraform nor CloudFormation sets: whether any destination is allowed is not
+known offline. Client addresses are always preserved (the instance's security groups see
+the internet). CloudFormation has no custom routing resource types (AWS::GlobalAccelerator
+has Accelerator, Listener, EndpointGroup and CrossAccountAttachment, all standard).
 """
 
 from __future__ import annotations
@@ -61,3 +70,30 @@ class AcceleratorEndpoint(Resource):
     endpoint: Ref | None = None  # a load balancer's ARN, an instance id or an Elastic IP's allocation id
     client_ip_preservation: MaybeBool = None
     weight: MaybeInt = None  # None: AWS's default, 128; 0 sends it nothing
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class CustomRoutingAccelerator(Resource):
+    """aws_globalaccelerator_custom_routing_accelerator."""
+
+    enabled: MaybeBool = None  # None: not written, AWS's default is enabled
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class CustomRoutingListener(Resource):
+    """aws_globalaccelerator_custom_routing_listener: the accelerator's port ranges, mapped
+    onto the destinations of its endpoint groups."""
+
+    accelerator: Ref | None = None
+    port_ranges: tuple[tuple[MaybeInt, MaybeInt], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class CustomRoutingEndpointGroup(Resource):
+    """aws_globalaccelerator_custom_routing_endpoint_group: ``destinations`` are the
+    destination_configuration blocks, (from_port, to_port, protocols: "6" / "17");
+    ``subnets`` the endpoint_configuration endpoint_ids (VPC subnets)."""
+
+    listener: Ref | None = None
+    destinations: tuple[tuple[MaybeInt, MaybeInt, tuple[MaybeStr, ...]], ...] = ()
+    subnets: tuple[Ref, ...] = ()

@@ -174,3 +174,54 @@ class NetworkFirewall(Resource):
     policy: Ref | None = None
     vpc: Ref | None = None
     subnets: tuple[Ref, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class ClientVpnEndpoint(Resource):
+    """aws_ec2_client_vpn_endpoint, AWS::EC2::ClientVpnEndpoint: remote users' devices connect
+    to it and get addresses from ``client_cidr`` (client_cidr_block / ClientCidrBlock); their
+    traffic into the VPC leaves the endpoint's network interfaces in the associated subnets,
+    source-NATed to those interfaces' addresses. ``security_groups``
+    (security_group_ids / SecurityGroupIds) are applied to those interfaces; empty: not set,
+    AWS applies the VPC's default security group. ``vpc`` (vpc_id / VpcId) the VPC they are
+    from (None: not set, the VPC of the first association)."""
+
+    client_cidr: Cidr | None = None
+    security_groups: tuple[Ref, ...] = ()
+    vpc: Ref | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class ClientVpnAssociation(Resource):
+    """aws_ec2_client_vpn_network_association, AWS::EC2::ClientVpnTargetNetworkAssociation: a
+    target network (a subnet) of an endpoint, where its network interfaces are created. AWS
+    adds the subnet's VPC's local route to the endpoint's route table on association."""
+
+    endpoint: Ref | None = None
+    subnet: Ref | None = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class ClientVpnAuthorization(Resource):
+    """aws_ec2_client_vpn_authorization_rule, AWS::EC2::ClientVpnAuthorizationRule: clients
+    may reach ``target_cidr`` (target_network_cidr / TargetNetworkCidr): all of them when
+    ``all_groups`` (authorize_all_groups / AuthorizeAllGroups) is true, else those of
+    ``access_group`` (access_group_id / AccessGroupId). Without a rule covering a
+    destination, clients cannot reach it."""
+
+    endpoint: Ref | None = None
+    target_cidr: Cidr | None = None
+    all_groups: MaybeBool = None
+    access_group: MaybeStr = None
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class ClientVpnRoute(Resource):
+    """aws_ec2_client_vpn_route, AWS::EC2::ClientVpnRoute: a route of the endpoint's route
+    table sending ``destination`` (destination_cidr_block / DestinationCidrBlock) out of its
+    interfaces in ``subnet`` (target_vpc_subnet_id / TargetVpcSubnetId); needed for a
+    destination outside the associated VPC."""
+
+    endpoint: Ref | None = None
+    destination: Cidr | None = None
+    subnet: Ref | None = None

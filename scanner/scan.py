@@ -185,18 +185,19 @@ def analyse(
 ) -> tuple[list[Exposure], list[str]]:
     """Traits of every workload of one configuration, combined into exposures, each with its
     fixes measured (``scanner.fixes``). A configuration with many workloads is analysed in
-    parts by ``options.jobs`` forked workers (``scanner.forked_parts``); the result is the
-    same as one process's, in the same order. ``timings`` (when given) adds the seconds spent
+    chunks shared with ``options.jobs - 1`` forked workers (``scanner.forked_parts``); the
+    result is the same as one process's, in the same order. ``timings`` (when given) adds the seconds spent
     measuring fixes under "fixes" (every worker's); ``workload_paths`` (when given) gets every
     workload's paths."""
-    from scanner.forked_parts import map_forked, split
+    from scanner.forked_parts import chunks, map_shared
     from scanner.graph import build_graph, workloads_of
     from scanner.instance_groups import group_instances
 
     graph = build_graph(configuration)
     workloads = workloads_of(graph)
     work = _workloads_analysis(configuration, graph, workloads, options, vulnerability_data)
-    parts = map_forked(split(len(workloads), options.jobs, WORKLOADS_PER_WORKER), work)
+    workers = options.jobs if len(workloads) >= 2 * WORKLOADS_PER_WORKER else 1
+    parts = map_shared(chunks(len(workloads), WORKLOADS_PER_CHUNK), work, workers)
     exposures = [e for part in parts for e in part.exposures]
     notices = [n for part in parts for n in part.notices]
     if timings is not None:
@@ -206,8 +207,11 @@ def analyse(
     return group_instances(exposures), notices
 
 
-# Fewer workloads than this in a part cost more to fork and send back than they save.
+# Fewer workloads than this per worker cost more to fork and send back than they save.
 WORKLOADS_PER_WORKER = 150
+# Workloads taken at a time: small enough that the processes end together, large enough
+# that each keeps the decisions its neighbouring workloads share.
+WORKLOADS_PER_CHUNK = 50
 
 
 @dataclass(frozen=True)
@@ -227,8 +231,9 @@ def _workloads_analysis(
     options: ScanOptions,
     vulnerability_data: VulnerabilityData | None,
 ) -> Callable[[range], PartResult]:
-    """The analysis of a part of ``workloads`` (by position), each part with its own
-    contexts and memo."""
+    """The analysis of a chunk of ``workloads`` (by position). The memo and what measuring
+    fixes shares are made here, once: each process (a forked worker has its own copy) keeps
+    them from one chunk to the next."""
     from scanner.analyses.network import NetworkMemo
     from scanner.criticality import apply_criticality
     from scanner.fingerprints import fingerprint
@@ -246,14 +251,15 @@ def _workloads_analysis(
     unread = unread_file_assumptions(configuration)
     places = download_places(configuration.resources)  # empty unless a module was downloaded
 
+    memo = NetworkMemo()
+    run = fix_run(configuration, graph, memo, options, vulnerability_data)
+    read = context_reader(graph, configuration)
+
     def part(positions: range) -> PartResult:
         notices: list[str] = []
         exposures: list[Exposure] = []
         paths: list[WorkloadPaths] = []
-        memo = NetworkMemo()
-        run = fix_run(configuration, graph, memo, options, vulnerability_data)
         measuring = 0.0
-        read = context_reader(graph, configuration)
         for ctx in (read(workloads[n]) for n in positions):
             found = workload_traits(ctx, options, memo, vulnerability_data)
             notices += found.notices

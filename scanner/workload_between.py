@@ -1,6 +1,7 @@
 """The doors between networks, as the graph resolved them for a configuration: transit
-gateways (their attachments, route tables and routes, static and propagated) and Direct
-Connect gateway associations. One ``BetweenNetworks`` per configuration, shared by every
+gateways (their attachments, route tables and routes, static and propagated), Direct
+Connect gateway associations, Client VPN endpoints and Global Accelerator custom routing
+endpoint groups. One ``BetweenNetworks`` per configuration, shared by every
 workload's context (None when the configuration has none of them: nothing to read)."""
 
 from __future__ import annotations
@@ -13,7 +14,12 @@ from scanner.model import (
     Resource,
     Vpc,
 )
+from scanner.model_accelerator import CustomRoutingAccelerator, CustomRoutingEndpointGroup, CustomRoutingListener
 from scanner.model_between import (
+    ClientVpnAssociation,
+    ClientVpnAuthorization,
+    ClientVpnEndpoint,
+    ClientVpnRoute,
     DxGatewayAssociation,
     FirewallPolicy,
     FirewallRuleGroup,
@@ -108,6 +114,36 @@ class FirewallView:
 
 
 @dataclass(frozen=True)
+class ClientVpnView:
+    """A Client VPN endpoint with its target networks (each association with the placement
+    of its subnet: None when the subnet is not known offline), authorization rules and
+    routes. ``groups``: the addresses of the security groups applied to its network
+    interfaces as resolved, ``group_refs`` as written; when none is written, ``default_group``
+    names the VPC's default security group, which AWS applies (empty: the VPC is not known).
+    ``vpc``: the address of the VPC its interfaces are in (its vpc, else its associations';
+    empty: not known offline)."""
+
+    endpoint: ClientVpnEndpoint
+    associations: tuple[tuple[ClientVpnAssociation, object], ...] = ()  # (association, Placement | None)
+    authorizations: tuple[ClientVpnAuthorization, ...] = ()
+    routes: tuple[ClientVpnRoute, ...] = ()
+    groups: tuple[str, ...] = ()
+    group_refs: tuple[object, ...] = ()
+    default_group: str = ""
+    vpc: str = ""
+
+
+@dataclass(frozen=True)
+class CustomRoutingFront:
+    """A Global Accelerator custom routing endpoint group naming a subnet as an endpoint, with
+    its listener and accelerator (None: not in the configuration)."""
+
+    group: CustomRoutingEndpointGroup
+    listener: CustomRoutingListener | None
+    accelerator: CustomRoutingAccelerator | None
+
+
+@dataclass(frozen=True)
 class BetweenNetworks:
     """Per configuration: transit gateways by address; Direct Connect gateway associations
     by the address of the gateway (virtual private or transit) they associate; PrivateLink
@@ -119,3 +155,7 @@ class BetweenNetworks:
     services: Mapping[str, tuple[EndpointService, ...]] = field(default_factory=dict)
     # Network Firewalls by address (what a route's vpc_endpoint_id resolves to)
     firewalls: Mapping[str, FirewallView] = field(default_factory=dict)
+    # Client VPN endpoints (few per configuration: each workload looks at every one)
+    client_vpn: tuple[ClientVpnView, ...] = ()
+    # Global Accelerator custom routing endpoint groups by the address of each subnet they name
+    custom_routing: Mapping[str, tuple[CustomRoutingFront, ...]] = field(default_factory=dict)

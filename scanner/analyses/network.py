@@ -176,6 +176,12 @@ class PortSet:
         return tuple(p for p, r in self.explicit if r)
 
     def __str__(self) -> str:
+        return self.text
+
+    @functools.cached_property
+    def text(self) -> str:
+        """How the set reads ("tcp 22, tcp 80-443"); worked out once per set: every hop of
+        every path states its ports, and analyses meet the same few sets over and over."""
         if self.other_protocols:
             if not self.explicit:
                 return "all traffic"

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from scanner.analyses.network import NetworkMemo, sg_rule_ports
 from scanner.analyses.reachability import PathKey
@@ -33,9 +33,9 @@ from scanner.fixes.patches import source_patch
 from scanner.fixes.substitute import edited_context
 from scanner.model import Resource, SecurityGroupRule
 from scanner.options import ScanOptions
-from scanner.rules import internet_reachable
+from scanner.rules import admin_role, imdsv1, internet_reachable, service_admin_role
 from scanner.rules.registry import rule_order
-from scanner.workload import Placement, WorkloadContext
+from scanner.workload import ApiGatewayFront, Placement, WorkloadContext
 
 ReadLines = Callable[[str], list[str] | None]  # a file (relative to the scan root) -> its lines
 Found = tuple[tuple[tuple[str, bool], ...], frozenset[int]]  # (rule id, possible) of each trait found; ports served
@@ -102,7 +102,7 @@ def workload_fixes(
     present = {t.rule_id for t in traits}
     before = run.severity([(t.rule_id, t.possible) for t in traits])
     served = _served_ports(traits, run.options.authorized_ports)
-    signature: tuple[object, ...] | None = None
+    signatures: dict[bool, tuple[object, ...]] = {}
     fixes: list[tuple[Fix, Edit]] = []
     # what the traits no re-run rule can change keep: (rule id, possible) and ports served, per re-run set
     kept_by_rerun: dict[frozenset[str], tuple[list[tuple[str, bool]], frozenset[int]]] = {}
@@ -113,8 +113,11 @@ def workload_fixes(
             rerun -= {internet_reachable.ID}
         if not rerun:
             continue
+        reads_roles = not rerun.isdisjoint(_ROLE_RULES)
+        signature = signatures.get(reads_roles)
         if signature is None:
-            signature = network_signature(ctx) if run.shares_outcomes else (ctx.address,)
+            shared = run.shares_outcomes and not rerun & _OWN_RULES
+            signature = signatures[reads_roles] = network_signature(ctx, reads_roles) if shared else (ctx.address,)
         key = (edit.key, frozenset(rerun), signature)
         if key in run.outcomes:
             found = run.outcomes[key]
@@ -184,12 +187,20 @@ def _rerun(
     return tuple((t.rule_id, t.possible) for t in found), _served_ports(found, run.options.authorized_ports)
 
 
-def network_signature(ctx: WorkloadContext) -> tuple[object, ...]:
+# The rules that read a workload's roles, and those that read its own settings (its metadata
+# options), which the signature does not hold: the IMDS rule's outcome is never shared.
+_ROLE_RULES = frozenset({admin_role.ID, service_admin_role.ID})
+_OWN_RULES = frozenset({imdsv1.ID})
+
+
+def network_signature(ctx: WorkloadContext, reads_roles: bool = True) -> tuple[object, ...]:
     """What the rules an edit re-runs read from a workload, by object identity: two
     workloads with the same signature get the same traits (but for their own addresses)
     from every edit, so an edit's outcome is measured once for all of them. The Elastic IPs
     and ENIs an instance has alone, and any sentence about what did not resolve, keep it
-    apart from the others."""
+    apart from the others. The roles only count for the rules that read them
+    (``reads_roles``): instances behind one group with roles of their own share every
+    network edit's outcome."""
     work = ctx.workload
     return (
         type(work),
@@ -204,9 +215,34 @@ def network_signature(ctx: WorkloadContext) -> tuple[object, ...]:
         tuple(
             (id(r.load_balancer), id(r.listener), id(r.target_group), r.target_port) for r in ctx.load_balancer_routes
         ),
-        tuple(id(r.role) for r in ctx.roles),
+        tuple(id(r.role) for r in ctx.roles) if reads_roles else (),
         id(ctx.metadata_defaults),
+        tuple(map(_by_identity, ctx.accelerators)),
+        tuple(map(_by_identity, ctx.cloudfront_origins)),
+        tuple(map(_api_gateway_signature, ctx.api_gateways)),
         ctx.unresolved,
+    )
+
+
+def _api_gateway_signature(front: ApiGatewayFront) -> tuple[object, ...]:
+    """An API Gateway front by identity, the link's subnets and groups as a workload's are."""
+    return (
+        id(front.integration),
+        id(front.api),
+        id(front.link),
+        front.load_balancer,
+        front.listener,
+        tuple(_placement_signature(p) for p in front.link_placements),
+        tuple((id(g.group), tuple(map(id, g.rules))) for g in front.link_groups),
+        front.guessed,
+    )
+
+
+def _by_identity(front: object) -> tuple[object, ...]:
+    """A front's fields: plain values as they are, model objects by identity."""
+    return tuple(
+        value if isinstance(value, (str, bool, int, type(None))) else id(value)
+        for value in (getattr(front, f.name) for f in fields(front))  # type: ignore[arg-type]
     )
 
 

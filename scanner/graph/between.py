@@ -25,15 +25,23 @@ from collections.abc import Callable
 import networkx as nx
 
 from scanner.graph.core import GraphWriter
+from scanner.graph.defaults import default_sg_node
 from scanner.model import (
     Cidr,
     MaybeBool,
     Resource,
+    SecurityGroup,
+    Subnet,
     Vpc,
     VpcCidrAssociation,
     VpnConnection,
 )
+from scanner.model_accelerator import CustomRoutingAccelerator, CustomRoutingEndpointGroup, CustomRoutingListener
 from scanner.model_between import (
+    ClientVpnAssociation,
+    ClientVpnAuthorization,
+    ClientVpnEndpoint,
+    ClientVpnRoute,
     DxGatewayAssociation,
     FirewallPolicy,
     FirewallRuleGroup,
@@ -48,6 +56,8 @@ from scanner.model_between import (
 from scanner.values import ResourceRef, Unknown
 from scanner.workload_between import (
     BetweenNetworks,
+    ClientVpnView,
+    CustomRoutingFront,
     EndpointService,
     FirewallView,
     GroupUse,
@@ -206,6 +216,8 @@ def read_between(
     dx: list[DxGatewayAssociation] = []
     services: list[VpcEndpointService] = []
     firewalls: list[NetworkFirewall] = []
+    client_vpn: list[ClientVpnEndpoint] = []
+    custom_routing: list[CustomRoutingEndpointGroup] = []
     for obj in objects:
         if isinstance(obj, TransitGateway):
             gateways.append(obj)
@@ -215,7 +227,11 @@ def read_between(
             services.append(obj)
         elif isinstance(obj, NetworkFirewall):
             firewalls.append(obj)
-    if not gateways and not dx and not services and not firewalls:
+        elif isinstance(obj, ClientVpnEndpoint):
+            client_vpn.append(obj)
+        elif isinstance(obj, CustomRoutingEndpointGroup):
+            custom_routing.append(obj)
+    if not gateways and not dx and not services and not firewalls and not client_vpn and not custom_routing:
         return None
     reader = _BetweenReader(graph)
     direct: dict[str, list[DxGatewayAssociation]] = {}
@@ -242,7 +258,90 @@ def read_between(
         direct_connect={k: tuple(v) for k, v in direct.items()},
         services={k: tuple(v) for k, v in fronted.items()},
         firewalls={f.address: _firewall(reader, f, placement_of) for f in firewalls},
+        client_vpn=tuple(_client_vpn(reader, e, placement_of) for e in client_vpn),
+        custom_routing=_custom_routing(reader, custom_routing),
     )
+
+
+def _client_vpn(
+    reader: _BetweenReader, endpoint: ClientVpnEndpoint, placement_of: Callable[[str], object] | None
+) -> ClientVpnView:
+    associations: list[tuple[ClientVpnAssociation, object]] = []
+    vpcs = [node for node, _ in reader.out(endpoint.address, "in_vpc") if isinstance(reader.obj(node), Vpc)]
+    for node, _ in reader.into(endpoint.address, "attaches"):
+        association = reader.obj(node)
+        if not isinstance(association, ClientVpnAssociation):
+            continue
+        subnets = [s for s, _ in reader.out(node, "client_vpn_subnet") if isinstance(reader.obj(s), Subnet)]
+        placement = placement_of(subnets[0]) if subnets and placement_of is not None else None
+        associations.append((association, placement))
+        vpc = getattr(placement, "vpc", None)
+        if isinstance(vpc, Vpc) and not vpcs:
+            vpcs.append(vpc.address)
+    authorizations = tuple(
+        found
+        for node, _ in reader.into(endpoint.address, "authorizes")
+        if isinstance(found := reader.obj(node), ClientVpnAuthorization)
+    )
+    routes = tuple(
+        found
+        for node, _ in reader.out(endpoint.address, "client_vpn_route")
+        if isinstance(found := reader.obj(node), ClientVpnRoute)
+    )
+    groups = tuple(
+        node
+        for node, _ in reader.out(endpoint.address, "client_vpn_group")
+        if isinstance(reader.obj(node), SecurityGroup)
+    )
+    vpc = vpcs[0] if vpcs else ""
+    default = ""
+    if not endpoint.security_groups and vpc:
+        # AWS applies the VPC's default security group to an endpoint written without groups
+        # (https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/client-authorization.html).
+        written = [
+            node
+            for node, _ in reader.into(vpc, "in_vpc")
+            if isinstance(g := reader.obj(node), SecurityGroup) and g.is_default
+        ]
+        default = written[0] if written else default_sg_node(vpc)
+    return ClientVpnView(
+        endpoint,
+        tuple(associations),
+        authorizations,
+        routes,
+        groups,
+        endpoint.security_groups,
+        default,
+        vpc,
+    )
+
+
+def _custom_routing(
+    reader: _BetweenReader, groups: list[CustomRoutingEndpointGroup]
+) -> dict[str, tuple[CustomRoutingFront, ...]]:
+    by_subnet: dict[str, list[CustomRoutingFront]] = {}
+    for group in groups:
+        listener = next(
+            (
+                found
+                for node, _ in reader.into(group.address, "has_endpoint_group")
+                if isinstance(found := reader.obj(node), CustomRoutingListener)
+            ),
+            None,
+        )
+        accelerator = None
+        if listener is not None:
+            accelerator = next(
+                (
+                    found
+                    for node, _ in reader.into(listener.address, "has_listener")
+                    if isinstance(found := reader.obj(node), CustomRoutingAccelerator)
+                ),
+                None,
+            )
+        for subnet, _ in reader.out(group.address, "custom_routes_to"):
+            by_subnet.setdefault(subnet, []).append(CustomRoutingFront(group, listener, accelerator))
+    return {k: tuple(v) for k, v in by_subnet.items()}
 
 
 def _firewall(

@@ -71,9 +71,21 @@ from scanner.model import (
     VpnConnection,
     VpnGateway,
 )
-from scanner.model_accelerator import Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup
+from scanner.model_accelerator import (
+    Accelerator,
+    AcceleratorEndpoint,
+    AcceleratorListener,
+    CustomRoutingAccelerator,
+    CustomRoutingEndpointGroup,
+    CustomRoutingListener,
+    EndpointGroup,
+)
 from scanner.model_apigateway import HttpApi, HttpIntegration, HttpVpcLink, RestApi, RestIntegration, RestVpcLink
 from scanner.model_between import (
+    ClientVpnAssociation,
+    ClientVpnAuthorization,
+    ClientVpnEndpoint,
+    ClientVpnRoute,
     DxGateway,
     DxGatewayAssociation,
     FirewallPolicy,
@@ -224,6 +236,13 @@ EDGES: tuple[Link, ...] = (
     Link(NetworkFirewall, "policy", FirewallPolicy, "inspects_with"),
     Link(NetworkFirewall, "vpc", Vpc, "in_vpc"),
     Link(NetworkFirewall, "subnets", Subnet, "in_subnet", each=True),
+    Link(ClientVpnEndpoint, "security_groups", SecurityGroup, "client_vpn_group", each=True),
+    Link(ClientVpnEndpoint, "vpc", Vpc, "in_vpc"),
+    Link(ClientVpnAssociation, "endpoint", ClientVpnEndpoint, "attaches"),
+    Link(ClientVpnAssociation, "subnet", Subnet, "client_vpn_subnet"),
+    Link(ClientVpnAuthorization, "endpoint", ClientVpnEndpoint, "authorizes"),
+    Link(ClientVpnRoute, "endpoint", ClientVpnEndpoint, "client_vpn_route", reverse=True),
+    Link(ClientVpnRoute, "subnet", Subnet, "client_vpn_subnet"),
     Link(FirewallPolicy, "stateless_groups", FirewallRuleGroup, "uses_group", each=True),
     Link(FirewallPolicy, "stateful_groups", FirewallRuleGroup, "uses_group", each=True),
     # network ACLs
@@ -266,6 +285,9 @@ EDGES: tuple[Link, ...] = (
     Link(EndpointGroup, "listener", AcceleratorListener, "has_endpoint_group", reverse=True),
     Link(AcceleratorEndpoint, "endpoint_group", EndpointGroup, "has_endpoint", reverse=True),
     Link(AcceleratorEndpoint, "endpoint", (Instance, LoadBalancer, ElasticIp), "accelerates"),
+    Link(CustomRoutingListener, "accelerator", CustomRoutingAccelerator, "has_listener", reverse=True),
+    Link(CustomRoutingEndpointGroup, "listener", CustomRoutingListener, "has_endpoint_group", reverse=True),
+    Link(CustomRoutingEndpointGroup, "subnets", Subnet, "custom_routes_to", each=True),
     # CloudFront VPC origins
     Link(CloudFrontVpcOrigin, "endpoint", (Instance, LoadBalancer), "origin_of"),
     Link(CloudFrontDistribution, "vpc_origins", CloudFrontVpcOrigin, "uses_origin", each=True),

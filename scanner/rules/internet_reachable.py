@@ -42,6 +42,7 @@ _ORDER = {
     "transit_gateway": 7,
     "direct_connect": 8,
     "privatelink": 9,
+    "client_vpn": 10,
 }
 _VIA = {
     "gateway": "through an internet gateway",
@@ -54,6 +55,7 @@ _VIA = {
     "transit_gateway": "through a transit gateway",
     "direct_connect": "over Direct Connect",
     "privatelink": "through PrivateLink from any AWS account",
+    "client_vpn": "from Client VPN clients",
 }
 
 

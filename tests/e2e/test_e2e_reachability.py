@@ -930,6 +930,8 @@ def test_every_fixture_loads_in_both_formats_where_the_behaviour_exists_in_both(
         "main-table-by-default-route-table",
         "default-vpc-through-data-sources",  # data sources: CloudFormation has no lookups
         "default-subnets-through-data-sources",
+        "ga-custom-routing-subnet-possible",  # CloudFormation has no custom routing accelerators
+        "ga-custom-routing-group-refuses-destination-ports-cut",
     }
     cloudformation_only = {"main-table-implicit-only-local", "condition-false-not-on-path"}
     for folder in sorted(FIXTURES.iterdir()):

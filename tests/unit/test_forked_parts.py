@@ -1,16 +1,17 @@
-"""Parts of one analysis in forked workers: the results come back whole and in order, a
-worker that fails costs its part nothing, and a scan split into parts reports exactly what
+"""Chunks of one analysis shared with forked workers: the results come back whole and in
+order, a worker that fails costs its chunk nothing, and a scan split into parts reports exactly what
 one process reports."""
 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from scanner import scan as scan_module
-from scanner.forked_parts import can_fork, map_forked, split
+from scanner.forked_parts import MOST_CHUNKS, can_fork, chunks, map_shared
 from scanner.options import ScanOptions
 from scanner.reports.json_report import render_json
 from scanner.scan import scan
@@ -18,56 +19,74 @@ from scanner.scan import scan
 needs_fork = pytest.mark.skipif(not can_fork(), reason="forked workers are used on Linux only")
 
 
-def test_split_covers_every_position_once_in_contiguous_parts() -> None:
-    parts = split(10, 3, 2)
-    assert [list(p) for p in parts] == [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]]
+def test_chunks_cover_every_position_once_in_order() -> None:
+    assert [list(c) for c in chunks(10, 4)] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    assert chunks(0, 4) == []
+    assert chunks(3, 50) == [range(0, 3)]
 
 
-def test_split_keeps_small_wholes_in_one_part() -> None:
-    assert split(5, 4, 3) == [range(0, 5)]
-    assert split(0, 4, 3) == [range(0, 0)]
-    assert split(9, 1, 1) == [range(0, 9)]
+def test_chunks_grow_rather_than_outnumber_the_queue() -> None:
+    many = chunks(MOST_CHUNKS * 3, 1)
+    assert len(many) == MOST_CHUNKS
+    assert [n for c in many for n in c] == list(range(MOST_CHUNKS * 3))
 
 
 @needs_fork
-def test_results_come_back_in_order_from_other_processes() -> None:
+def test_results_come_back_in_order_and_the_workers_take_their_share() -> None:
     parent = os.getpid()
-    results = map_forked([1, 2, 3], lambda n: (n * 10, os.getpid() != parent))
-    assert [value for value, _ in results] == [10, 20, 30]
-    assert [elsewhere for _, elsewhere in results] == [False, True, True]
+
+    def work(n: int) -> tuple[int, int]:
+        time.sleep(0.01)  # long enough that the worker takes chunks before the queue is empty
+        return n * 10, os.getpid()
+
+    results = map_shared(list(range(40)), work, 2)
+    assert [value for value, _ in results] == [n * 10 for n in range(40)]
+    assert {pid for _, pid in results} - {parent}, "no chunk was worked on by the worker"
+    assert parent in {pid for _, pid in results}
 
 
 @needs_fork
-def test_a_failing_worker_has_its_part_redone_here() -> None:
+def test_a_failing_worker_has_its_chunk_redone_here() -> None:
     parent = os.getpid()
 
     def work(n: int) -> int:
-        if os.getpid() != parent and n == 2:
+        if os.getpid() != parent and n % 7 == 2:
             raise RuntimeError("a worker's bug")
-        if os.getpid() != parent and n == 3:
+        if os.getpid() != parent and n % 7 == 3:
             os._exit(9)  # killed, as by the kernel
+        time.sleep(0.005)
         return n * n
 
-    assert map_forked([1, 2, 3, 4], work) == [1, 4, 9, 16]
+    assert map_shared(list(range(30)), work, 3) == [n * n for n in range(30)]
 
 
 @needs_fork
 def test_a_result_that_cannot_be_pickled_is_computed_here() -> None:
-    results = map_forked(["a", "b"], lambda name: lambda: name)
-    assert [make() for make in results] == ["a", "b"]
+    def work(name: str) -> object:
+        time.sleep(0.01)
+        return lambda: name
+
+    results = map_shared(["a", "b", "c", "d"], work, 2)
+    assert [make() for make in results] == ["a", "b", "c", "d"]  # type: ignore[operator]
+
+
+def test_one_worker_works_here_alone() -> None:
+    parent = os.getpid()
+    assert map_shared([1, 2, 3], lambda n: (n, os.getpid() == parent), 1) == [(1, True), (2, True), (3, True)]
 
 
 @needs_fork
-def test_a_failure_in_the_scans_own_part_stops_the_workers() -> None:
+def test_a_failure_in_the_scans_own_chunk_stops_the_workers() -> None:
     parent = os.getpid()
 
     def work(n: int) -> int:
         if os.getpid() == parent:
-            raise ValueError("the scan's own part")
+            raise ValueError("the scan's own chunk")
+        time.sleep(0.01)
         return n
 
     with pytest.raises(ValueError):
-        map_forked([1, 2], work)
+        map_shared([1, 2, 3, 4], work, 2)
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no worker is left behind
 
@@ -112,6 +131,7 @@ def test_a_scan_in_parts_reports_exactly_what_one_process_reports(
     _estate(tmp_path, 12)
     alone = scan([tmp_path], ScanOptions(root=tmp_path, jobs=1, cache_dir=None))
     monkeypatch.setattr(scan_module, "WORKLOADS_PER_WORKER", 2)
+    monkeypatch.setattr(scan_module, "WORKLOADS_PER_CHUNK", 1)
     parted = scan([tmp_path], ScanOptions(root=tmp_path, jobs=4, cache_dir=None))
     assert len(alone.exposures) == 12
     assert render_json(parted) == render_json(alone)

@@ -13,6 +13,10 @@ from scanner.model import (
     Resource,
 )
 from scanner.model_between import (
+    ClientVpnAssociation,
+    ClientVpnAuthorization,
+    ClientVpnEndpoint,
+    ClientVpnRoute,
     DxGateway,
     DxGatewayAssociation,
     FirewallPolicy,
@@ -175,4 +179,52 @@ def map_rule_group(raw: RawResource) -> list[Resource]:
     rules, opaque = read_rule_group(raw, raw.body, CLOUDFORMATION, stateful)
     return [
         FirewallRuleGroup(**base_fields(raw, fields, "RuleGroupName"), stateful=stateful, rules=rules, opaque=opaque)
+    ]
+
+
+def map_client_vpn_endpoint(raw: RawResource) -> list[Resource]:
+    fields = Fields(raw.body)
+    return [
+        ClientVpnEndpoint(
+            **base_fields(raw, fields),
+            client_cidr=as_str(fields.take("client_cidr", "ClientCidrBlock")),
+            security_groups=as_refs(fields.take("security_groups", "SecurityGroupIds")),
+            vpc=as_ref(fields.take("vpc", "VpcId")),
+        )
+    ]
+
+
+def map_client_vpn_association(raw: RawResource) -> list[Resource]:
+    fields = Fields(raw.body)
+    return [
+        ClientVpnAssociation(
+            **base_fields(raw, fields),
+            endpoint=as_ref(fields.take("endpoint", "ClientVpnEndpointId")),
+            subnet=as_ref(fields.take("subnet", "SubnetId")),
+        )
+    ]
+
+
+def map_client_vpn_authorization(raw: RawResource) -> list[Resource]:
+    fields = Fields(raw.body)
+    return [
+        ClientVpnAuthorization(
+            **base_fields(raw, fields),
+            endpoint=as_ref(fields.take("endpoint", "ClientVpnEndpointId")),
+            target_cidr=as_str(fields.take("target_cidr", "TargetNetworkCidr")),
+            all_groups=as_bool(fields.take("all_groups", "AuthorizeAllGroups")),
+            access_group=as_str(fields.take("access_group", "AccessGroupId")),
+        )
+    ]
+
+
+def map_client_vpn_route(raw: RawResource) -> list[Resource]:
+    fields = Fields(raw.body)
+    return [
+        ClientVpnRoute(
+            **base_fields(raw, fields),
+            endpoint=as_ref(fields.take("endpoint", "ClientVpnEndpointId")),
+            destination=as_str(fields.take("destination", "DestinationCidrBlock")),
+            subnet=as_ref(fields.take("subnet", "TargetVpcSubnetId")),
+        )
     ]

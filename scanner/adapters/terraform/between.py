@@ -1,6 +1,7 @@
 """Terraform resources between networks -> model: transit gateways, their VPC attachments,
 route tables, associations, propagations and routes; Direct Connect gateways and their
-associations; PrivateLink endpoint services, their allowed principals and VPC endpoints."""
+associations; PrivateLink endpoint services, their allowed principals and VPC endpoints;
+Client VPN endpoints, their network associations, authorization rules and routes."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from scanner.model import (
     Resource,
 )
 from scanner.model_between import (
+    ClientVpnAssociation,
+    ClientVpnAuthorization,
+    ClientVpnEndpoint,
+    ClientVpnRoute,
     DxGateway,
     DxGatewayAssociation,
     FirewallPolicy,
@@ -154,3 +159,47 @@ def map_rule_group(raw: RawResource, body: Body) -> list[Resource]:
     stateful = str(body.text("type", "stateful") or "").upper() != "STATELESS"
     rules, opaque = read_rule_group(raw, body.data, TERRAFORM, stateful)
     return [FirewallRuleGroup(stateful=stateful, rules=rules, opaque=opaque, **base_fields(raw, body))]
+
+
+def map_client_vpn_endpoint(raw: RawResource, body: Body) -> list[Resource]:
+    return [
+        ClientVpnEndpoint(
+            client_cidr=body.text("client_cidr_block", "client_cidr"),
+            security_groups=body.refs("security_group_ids", "security_groups"),
+            vpc=body.ref("vpc_id", "vpc"),
+            **base_fields(raw, body),
+        )
+    ]
+
+
+def map_client_vpn_association(raw: RawResource, body: Body) -> list[Resource]:
+    return [
+        ClientVpnAssociation(
+            endpoint=body.ref("client_vpn_endpoint_id", "endpoint"),
+            subnet=body.ref("subnet_id", "subnet"),
+            **base_fields(raw, body),
+        )
+    ]
+
+
+def map_client_vpn_authorization(raw: RawResource, body: Body) -> list[Resource]:
+    return [
+        ClientVpnAuthorization(
+            endpoint=body.ref("client_vpn_endpoint_id", "endpoint"),
+            target_cidr=body.text("target_network_cidr", "target_cidr"),
+            all_groups=body.flag("authorize_all_groups", "all_groups"),
+            access_group=body.text("access_group_id", "access_group"),
+            **base_fields(raw, body),
+        )
+    ]
+
+
+def map_client_vpn_route(raw: RawResource, body: Body) -> list[Resource]:
+    return [
+        ClientVpnRoute(
+            endpoint=body.ref("client_vpn_endpoint_id", "endpoint"),
+            destination=body.text("destination_cidr_block", "destination"),
+            subnet=body.ref("target_vpc_subnet_id", "subnet"),
+            **base_fields(raw, body),
+        )
+    ]

@@ -21,11 +21,17 @@ Paths from the internet:
 * Direct Connect: on-premises networks through a Direct Connect gateway associated with the
   VPC's virtual private gateway, when its allowed prefixes advertise the VPC
   (``direct_connect``);
+* Client VPN: clients of an endpoint whose network interfaces are in the workload's VPC (or
+  whose route leads to it), with an authorization rule covering the workload, through the
+  workload's groups admitting the endpoint's groups or subnets and its NACL letting those
+  subnets in (``client_vpn``);
 * PrivateLink: consumers of an endpoint service in front of a network load balancer the
   workload is a target of, from the load balancer's addresses (``privatelink``);
 * Global Accelerator: an enabled accelerator's listener ports, to the workload or to a load
   balancer in front of it, in a VPC with an internet gateway attached, private subnets
-  included (``accelerator``);
+  included (``accelerator``); a custom routing accelerator's destination ports to a
+  workload in a subnet it names, possible only (its traffic is denied until allowed by an
+  API call the configuration cannot make);
 * CloudFront: a VPC origin an enabled distribution uses, the workload or a load balancer in
   front of it, whose groups admit CloudFront's origin-facing addresses (``cloudfront``);
 * API Gateway: a public REST API's integration through a VPC link to a Network Load
@@ -45,8 +51,9 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from scanner.analyses.network import NetworkMemo
-from scanner.analyses.reachability.accelerator import accelerator_paths
+from scanner.analyses.reachability.accelerator import accelerator_paths, custom_routing_paths
 from scanner.analyses.reachability.api_gateway import api_gateway_paths
+from scanner.analyses.reachability.client_vpn import client_vpn_paths
 from scanner.analyses.reachability.cloudfront import cloudfront_paths
 from scanner.analyses.reachability.direct_connect import direct_connect_paths
 from scanner.analyses.reachability.gateway import gateway_path, unknown_subnet_path
@@ -99,12 +106,18 @@ def keyed_paths(
             key = ("direct_connect", version, index)
             if only is None or key in only:
                 reports.extend((key, report) for report in direct_connect_paths(ctx, placement, version, memo))
+            key = ("client_vpn", version, index)
+            if only is None or key in only:
+                reports.extend((key, report) for report in client_vpn_paths(ctx, placement, version, memo))
         key = ("privatelink", version)
         if only is None or key in only:
             reports.extend((key, report) for report in privatelink_paths(ctx, version, memo))
         key = ("accelerator", version)
         if only is None or key in only:
             reports.extend((key, report) for report in accelerator_paths(ctx, version, memo))
+        key = ("custom_routing", version)
+        if only is None or key in only:
+            reports.extend((key, report) for report in custom_routing_paths(ctx, version, memo))
         key = ("cloudfront", version)
         if only is None or key in only:
             reports.extend((key, report) for report in cloudfront_paths(ctx, version, memo))

@@ -14,9 +14,16 @@ and sends them to an endpoint, which may sit in a *private* subnet.
   client addresses preserved (AWS's default for ALBs; not possible for an NLB without
   security groups) the load balancer subnet's NACL is not evaluated on the way in.
 
-Dual-stack accelerators' IPv6 addresses, Elastic IP endpoints (the instance is reached on
-its Elastic IP, as through its internet gateway path) and custom routing accelerators are
-not followed here.
+Custom routing accelerators (``custom_routing_paths``) map listener ports onto EC2
+destinations in the subnets an endpoint group names: a workload in such a subnet receives
+the group's destination ports (and protocols) from the internet, client addresses kept (its
+groups must admit the internet; the NACL is not evaluated on the way in, as for instance
+endpoints). Every destination is denied until allowed with AllowCustomRoutingTraffic, which
+Terraform and CloudFormation do not set: such a path is at most possible, named. Whether
+the VPC has an internet gateway attached is not checked for them.
+
+Dual-stack accelerators' IPv6 addresses and Elastic IP endpoints (the instance is reached on
+its Elastic IP, as through its internet gateway path) are not followed here.
 """
 
 from __future__ import annotations
@@ -29,9 +36,11 @@ from scanner.analyses.reachability.load_balancer import load_balancer_path
 from scanner.analyses.unknowns import origins_of
 from scanner.findings import PathStep
 from scanner.model import LoadBalancer
+from scanner.model_accelerator import CustomRoutingEndpointGroup
 from scanner.protocols import TCP, UDP
 from scanner.values import Origin, Unknown
-from scanner.workload import AcceleratorFront, WorkloadContext
+from scanner.workload import AcceleratorFront, Placement, WorkloadContext
+from scanner.workload_between import CustomRoutingFront
 
 VIA = "accelerator"
 
@@ -47,7 +56,8 @@ def accelerator_paths(ctx: WorkloadContext, version: int, memo: NetworkMemo) -> 
         if isinstance(entry, PathReport):
             out.append(entry)  # cut before the endpoint
         elif not front.load_balancer:
-            out.append(_instance_path(ctx, front, entry, memo))
+            placement = ctx.placements[0] if ctx.placements else None
+            out.append(_instance_path(ctx, front.group.address, entry, placement, memo))
         else:
             for route in ctx.load_balancer_routes:
                 if route.load_balancer.address == front.load_balancer:
@@ -159,9 +169,12 @@ def _preserved(
     return True
 
 
-def _instance_path(ctx: WorkloadContext, front: AcceleratorFront, entry: Entry, memo: NetworkMemo) -> PathReport:
+def _instance_path(
+    ctx: WorkloadContext, group: str, entry: Entry, placement: Placement | None, memo: NetworkMemo
+) -> PathReport:
+    """On from ``entry`` to the workload itself, clients' addresses kept (``group``: the
+    endpoint group that sends it traffic)."""
     rules = ingress_rules(ctx.security_groups)
-    placement = ctx.placements[0] if ctx.placements else None
     admission = internet_admission(placement, rules, 4, False, memo, check_acl=False)
     steps = list(entry.steps)
     groups = ", ".join(g.group.address for g in ctx.security_groups) or "no security group"
@@ -185,7 +198,7 @@ def _instance_path(ctx: WorkloadContext, front: AcceleratorFront, entry: Entry, 
             4,
             tuple(steps),
             str(through),
-            restricted=f"reachable on {through} through {front.group.address} from {', '.join(admission.sources)} only",
+            restricted=f"reachable on {through} through {group} from {', '.join(admission.sources)} only",
             assumptions=tuple(dict.fromkeys(assumptions)),
             unknowns=tuple(dict.fromkeys(unknowns)),
         )
@@ -201,3 +214,80 @@ def _instance_path(ctx: WorkloadContext, front: AcceleratorFront, entry: Entry, 
         target_ports=ports,
         unknowns=tuple(dict.fromkeys(unknowns)),
     )
+
+
+# AllowCustomRoutingTraffic is an API call no Terraform resource or CloudFormation type makes.
+DENIED_UNTIL_ALLOWED = (
+    "custom routing traffic is denied until allowed with AllowCustomRoutingTraffic, which Terraform and "
+    "CloudFormation do not set; assumed allowed"
+)
+
+
+def custom_routing_paths(ctx: WorkloadContext, version: int, memo: NetworkMemo) -> list[PathReport]:
+    """One path per custom routing endpoint group naming a subnet the workload runs in."""
+    if version != 4 or ctx.between is None or not ctx.between.custom_routing:
+        return []
+    out: list[PathReport] = []
+    for placement in ctx.placements:
+        if placement.subnet is None:
+            continue
+        for front in ctx.between.custom_routing.get(placement.subnet.address, ()):
+            entry = _custom_routing_entry(front, placement)
+            if isinstance(entry, PathReport):
+                out.append(entry)
+            else:
+                out.append(_instance_path(ctx, front.group.address, entry, placement, memo))
+    return out
+
+
+def _custom_routing_entry(front: CustomRoutingFront, placement: Placement) -> Entry | PathReport:
+    group, listener, accelerator = front.group, front.listener, front.accelerator
+    assumptions: list[str] = [f"{group.address}: {DENIED_UNTIL_ALLOWED}"]
+    unknowns: list[Origin] = []
+    steps: list[PathStep] = [step("internet", "internet", "any IPv4 address on the internet", None)]
+    if accelerator is not None:
+        steps.append(step("accelerator", accelerator.address, "Global Accelerator (custom routing)", accelerator.span))
+    if listener is not None:
+        ranges = ", ".join(f"{low}-{high}" for low, high in listener.port_ranges) or "no port range"
+        steps.append(step("accelerator_listener", listener.address, f"listener ports {ranges}", listener.span))
+    ports = _destination_ports(group, assumptions, unknowns)
+    subnet = placement.subnet.address if placement.subnet is not None else "the subnet"
+    steps.append(
+        step(
+            "endpoint_group",
+            group.address,
+            f"custom routing endpoint group: destinations in {subnet} on {ports}",
+            group.span_of("subnets"),
+            ports,
+        )
+    )
+    if accelerator is None:
+        assumptions.append(f"{group.address}: its accelerator is not in the configuration; assumed enabled")
+    elif accelerator.enabled is False:
+        return _cut(steps, accelerator.address, f"{accelerator.address} is disabled (not enabled)")
+    elif isinstance(accelerator.enabled, Unknown):
+        assumptions.append(f"{accelerator.address}: enabled is unknown ({accelerator.enabled.reason}); assumed enabled")
+        unknowns.extend(origins_of(accelerator.enabled))
+    return Entry(VIA, tuple(steps), ports, True, group.address, tuple(assumptions), tuple(unknowns))
+
+
+def _destination_ports(group: CustomRoutingEndpointGroup, assumptions: list[str], unknowns: list[Origin]) -> PortSet:
+    """The destination port ranges and protocols of the group (what its EC2 destinations
+    receive)."""
+    ports = PortSet()
+    if not group.destinations:
+        assumptions.append(f"{group.address}: no destination configuration known; assumed every port")
+        return PortSet.of(TCP) | PortSet.of(UDP)
+    for low, high, protocols in group.destinations:
+        if not isinstance(low, int) or not isinstance(high, int):
+            assumptions.append(f"{group.address}: a destination port range is not known offline; assumed every port")
+            unknowns.extend(origins_of(low, high))
+            low, high = 0, 65535
+        known = [p for p in protocols if p in (TCP, UDP)]
+        if len(known) < len(protocols) or not protocols:
+            assumptions.append(f"{group.address}: a destination protocol is not known offline; assumed TCP and UDP")
+            unknowns.extend(origins_of(*protocols))
+            known = [TCP, UDP]
+        for protocol in known:
+            ports = ports | PortSet.of(protocol, low, high)
+    return ports
