@@ -558,6 +558,9 @@ class LoadBalancer(Resource):
     security_groups: tuple[Ref, ...] = ()
     listeners: tuple[Listener, ...] = ()  # classic LBs only
     instances: tuple[Ref, ...] = ()  # classic LBs only
+    # enforce_security_group_inbound_rules_on_private_link_traffic of an NLB with groups:
+    # "off" lets PrivateLink traffic in whatever its inbound rules say (None: not written, on)
+    privatelink_inbound_rules: MaybeStr = None
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

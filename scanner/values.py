@@ -68,6 +68,9 @@ class Origin:
     fill_in: str = ""
 
 
+UNKNOWN_PART = "${...}"  # an unknown part of a string, in ``Unknown.text``
+
+
 @dataclass(frozen=True)
 class Unknown:
     """A value that cannot be known offline.
@@ -77,11 +80,15 @@ class Unknown:
     the value was computed from, so edges are not lost (``"${aws_vpc.main.id}-x"``).
     ``origins``: the open inputs that decide it (a variable without a value, a data
     source ...), so a report can name them and say how to fill them in.
+    ``text``: for a string built from known text and unknown parts, the string with each
+    unknown part written ``${...}`` (``"http://${...}:8080/"``): the known parts (a port in
+    a URL) can still be read; "" otherwise.
     """
 
     reason: str
     refs: tuple[ResourceRef, ...] = ()
     origins: tuple[Origin, ...] = ()
+    text: str = ""
 
     def __str__(self) -> str:
         return f"(unknown: {self.reason})"

@@ -38,6 +38,7 @@ from scanner.model import (
     Vpc,
 )
 from scanner.model_accelerator import Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup
+from scanner.model_apigateway import HttpApi, HttpIntegration, HttpVpcLink, RestApi, RestIntegration, RestVpcLink
 from scanner.model_cloudfront import CloudFrontDistribution, CloudFrontVpcOrigin
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload_between import BetweenNetworks
@@ -163,6 +164,25 @@ class CloudFrontFront:
 
 
 @dataclass(frozen=True)
+class ApiGatewayFront:
+    """An API Gateway integration sending requests through a VPC link to a load balancer in
+    front of the workload: a REST API's (V1: the link names the NLB, ``listener`` empty) or
+    an HTTP API's (V2: the integration names the listener; ``link_placements`` and
+    ``link_groups`` are the link's subnets and groups). ``link`` None: the integration's
+    ``connection_id`` is not known; ``guessed``: the link is one it may use (its
+    ``connection_id`` is not known), not one it names."""
+
+    integration: RestIntegration | HttpIntegration
+    api: RestApi | HttpApi | None  # None: not in the configuration
+    link: RestVpcLink | HttpVpcLink | None
+    load_balancer: str
+    listener: str = ""
+    link_placements: tuple[Placement, ...] = ()
+    link_groups: tuple[AttachedGroup, ...] = ()
+    guessed: bool = False
+
+
+@dataclass(frozen=True)
 class LaunchTemplateUse:
     """A launch template (or launch configuration) the workload launches instances from, and
     which instances do.
@@ -222,6 +242,7 @@ class WorkloadContext:
     between: BetweenNetworks | None = None
     accelerators: tuple[AcceleratorFront, ...] = ()  # Global Accelerator endpoints in front of it
     cloudfront_origins: tuple[CloudFrontFront, ...] = ()  # CloudFront VPC origins in front of it
+    api_gateways: tuple[ApiGatewayFront, ...] = ()  # API Gateway VPC link integrations in front of it
 
     @property
     def address(self) -> str:

@@ -35,7 +35,7 @@ from scanner.model import Resource, SecurityGroupRule
 from scanner.options import ScanOptions
 from scanner.rules import admin_role, imdsv1, internet_reachable, service_admin_role
 from scanner.rules.registry import rule_order
-from scanner.workload import Placement, WorkloadContext
+from scanner.workload import ApiGatewayFront, Placement, WorkloadContext
 
 ReadLines = Callable[[str], list[str] | None]  # a file (relative to the scan root) -> its lines
 Found = tuple[tuple[tuple[str, bool], ...], frozenset[int]]  # (rule id, possible) of each trait found; ports served
@@ -219,7 +219,22 @@ def network_signature(ctx: WorkloadContext, reads_roles: bool = True) -> tuple[o
         id(ctx.metadata_defaults),
         tuple(map(_by_identity, ctx.accelerators)),
         tuple(map(_by_identity, ctx.cloudfront_origins)),
+        tuple(map(_api_gateway_signature, ctx.api_gateways)),
         ctx.unresolved,
+    )
+
+
+def _api_gateway_signature(front: ApiGatewayFront) -> tuple[object, ...]:
+    """An API Gateway front by identity, the link's subnets and groups as a workload's are."""
+    return (
+        id(front.integration),
+        id(front.api),
+        id(front.link),
+        front.load_balancer,
+        front.listener,
+        tuple(_placement_signature(p) for p in front.link_placements),
+        tuple((id(g.group), tuple(map(id, g.rules))) for g in front.link_groups),
+        front.guessed,
     )
 
 

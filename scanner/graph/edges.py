@@ -80,6 +80,7 @@ from scanner.model_accelerator import (
     CustomRoutingListener,
     EndpointGroup,
 )
+from scanner.model_apigateway import HttpApi, HttpIntegration, HttpVpcLink, RestApi, RestIntegration, RestVpcLink
 from scanner.model_between import (
     ClientVpnAssociation,
     ClientVpnAuthorization,
@@ -290,6 +291,15 @@ EDGES: tuple[Link, ...] = (
     # CloudFront VPC origins
     Link(CloudFrontVpcOrigin, "endpoint", (Instance, LoadBalancer), "origin_of"),
     Link(CloudFrontDistribution, "vpc_origins", CloudFrontVpcOrigin, "uses_origin", each=True),
+    # API Gateway VPC links
+    Link(RestVpcLink, "targets", LoadBalancer, "links_to", each=True),
+    Link(RestIntegration, "connection", RestVpcLink, "through_link"),
+    Link(RestIntegration, "api", RestApi, "integrates"),
+    Link(HttpVpcLink, "subnets", Subnet, "in_subnet", each=True),
+    Link(HttpVpcLink, "security_groups", SecurityGroup, "protected_by", each=True),
+    Link(HttpIntegration, "connection", HttpVpcLink, "through_link"),
+    Link(HttpIntegration, "target", Listener, "integrates_with"),
+    Link(HttpIntegration, "api", HttpApi, "integrates"),
     # IAM
     Link(InstanceProfile, "roles", Role, "has_role", each=True),
     Link(Policy, "roles", Role, "has_policy", each=True, reverse=True, skip_parent=True),

@@ -53,10 +53,12 @@ from scanner.model import (
     VpnGateway,
 )
 from scanner.model_accelerator import Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup
+from scanner.model_apigateway import HttpApi, HttpIntegration, HttpVpcLink, RestApi, RestIntegration, RestVpcLink
 from scanner.model_cloudfront import CloudFrontDistribution, CloudFrontVpcOrigin
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import (
     AcceleratorFront,
+    ApiGatewayFront,
     AttachedGroup,
     CloudFrontFront,
     LaunchTemplateUse,
@@ -86,6 +88,20 @@ class _Reader:
         present = {type(o) for o in config.resources}
         self.accelerated = AcceleratorEndpoint in present
         self.cloudfronted = CloudFrontVpcOrigin in present
+        # API Gateway integrations through a VPC link: those whose link is not known may use any
+        # link of their kind (found once here, only in a configuration with links).
+        self.api_gatewayed = RestVpcLink in present or HttpVpcLink in present
+        self.loose_integrations: tuple[RestIntegration | HttpIntegration, ...] = ()
+        self.http_links: tuple[HttpVpcLink, ...] = ()
+        if self.api_gatewayed:
+            self.http_links = tuple(o for o in config.resources if isinstance(o, HttpVpcLink))
+            self.loose_integrations = tuple(
+                o
+                for o in config.resources
+                if isinstance(o, RestIntegration | HttpIntegration)
+                and o.connection is not None
+                and not self.out(o.address, "through_link")
+            )
 
     def obj(self, node: str) -> Any:
         data = self._nodes.get(node)
@@ -515,7 +531,57 @@ class _Reader:
             between=self.between,
             accelerators=tuple(self.accelerator_fronts(node, placements, lb_routes)) if self.accelerated else (),
             cloudfront_origins=tuple(self.cloudfront_fronts(node, lb_routes)) if self.cloudfronted else (),
+            api_gateways=tuple(self.api_gateway_fronts(lb_routes)) if self.api_gatewayed else (),
         )
+
+    # API Gateway VPC links
+
+    def api_gateway_fronts(self, lb_routes: list[LoadBalancerRoute]) -> list[ApiGatewayFront]:
+        """The API Gateway integrations reaching a load balancer in front of the workload
+        through a VPC link: a REST API's through a link naming the load balancer, an HTTP
+        API's naming one of its listeners; an integration whose link is not known, through
+        each link it may be."""
+        out: list[ApiGatewayFront] = []
+        for lb in dict.fromkeys(r.load_balancer.address for r in lb_routes):
+            for src, _ in self.into(lb, "links_to"):
+                link = self.obj(src)
+                if not isinstance(link, RestVpcLink):
+                    continue
+                named = [self.obj(i) for i, _ in self.into(src, "through_link")]
+                for integration in [*named, *self.loose_integrations]:
+                    if isinstance(integration, RestIntegration):
+                        guessed = integration not in named
+                        out.append(ApiGatewayFront(integration, self.api_of(integration), link, lb, guessed=guessed))
+        for listener in dict.fromkeys(r.listener.address for r in lb_routes):
+            for src, _ in self.into(listener, "integrates_with"):
+                integration = self.obj(src)
+                if not isinstance(integration, HttpIntegration):
+                    continue
+                lb = next(r.load_balancer.address for r in lb_routes if r.listener.address == listener)
+                links = [self.obj(n) for n, _ in self.out(src, "through_link")]
+                guessed = not links and integration.connection is not None
+                if guessed:  # its link is not known: each HTTP API link of the configuration may be it
+                    links = list(self.http_links)
+                for link in links or [None]:
+                    if link is not None and not isinstance(link, HttpVpcLink):
+                        continue
+                    out.append(
+                        ApiGatewayFront(
+                            integration,
+                            self.api_of(integration),
+                            link,
+                            lb,
+                            listener,
+                            tuple(self.placements(link.address)) if link is not None else (),
+                            tuple(self.groups(link.address, link.span)) if link is not None else (),
+                            guessed,
+                        )
+                    )
+        return out
+
+    def api_of(self, integration: RestIntegration | HttpIntegration) -> RestApi | HttpApi | None:
+        found = [self.obj(a) for a, _ in self.out(integration.address, "integrates")]
+        return next((a for a in found if isinstance(a, RestApi | HttpApi)), None)
 
     def cloudfront_fronts(self, node: str, lb_routes: list[LoadBalancerRoute]) -> list[CloudFrontFront]:
         """The CloudFront VPC origins that are the workload, then those that are a load

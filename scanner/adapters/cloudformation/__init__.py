@@ -14,6 +14,7 @@ from typing import Final
 
 from scanner.adapters.cloudformation import (
     accelerator,
+    apigateway,
     batch,
     beanstalk,
     between,
@@ -75,6 +76,12 @@ MAPPERS: Final[Mapping[str, Callable[[RawResource], list[Resource]]]] = MappingP
         "AWS::ElasticLoadBalancingV2::LoadBalancer": elb.map_load_balancer,
         "AWS::ElasticLoadBalancingV2::Listener": elb.map_listener,
         "AWS::GlobalAccelerator::Accelerator": accelerator.map_accelerator,
+        "AWS::ApiGateway::RestApi": apigateway.map_rest_api,
+        "AWS::ApiGateway::VpcLink": apigateway.map_rest_vpc_link,
+        "AWS::ApiGateway::Method": apigateway.map_method,
+        "AWS::ApiGatewayV2::Api": apigateway.map_http_api,
+        "AWS::ApiGatewayV2::VpcLink": apigateway.map_http_vpc_link,
+        "AWS::ApiGatewayV2::Integration": apigateway.map_http_integration,
         "AWS::CloudFront::VpcOrigin": cloudfront.map_vpc_origin,
         "AWS::CloudFront::Distribution": cloudfront.map_distribution,
         "AWS::GlobalAccelerator::Listener": accelerator.map_listener,

@@ -56,6 +56,9 @@ def map_load_balancer(raw: RawResource) -> list[Resource]:
             internal=_scheme_internal(fields.take("internal", "Scheme")),
             subnets=tuple(subnets),
             security_groups=as_refs(fields.take("security_groups", "SecurityGroups")),
+            privatelink_inbound_rules=as_str(
+                fields.take("privatelink_inbound_rules", "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic")
+            ),
         )
     ]
 

@@ -28,6 +28,7 @@ from scanner.adapters.raw import RawResource
 from scanner.adapters.tags import PROVIDER_TYPE, provider_default_tags, with_default_tags
 from scanner.adapters.terraform import (
     accelerator,
+    apigateway,
     batch,
     beanstalk,
     between,
@@ -105,6 +106,12 @@ MAPPERS: Final[Mapping[str, Mapper]] = MappingProxyType(
         "aws_alb": elb.map_load_balancer,
         "aws_lb_listener": elb.map_listener,
         "aws_globalaccelerator_accelerator": accelerator.map_accelerator,
+        "aws_api_gateway_rest_api": apigateway.map_rest_api,
+        "aws_api_gateway_vpc_link": apigateway.map_rest_vpc_link,
+        "aws_api_gateway_integration": apigateway.map_rest_integration,
+        "aws_apigatewayv2_api": apigateway.map_http_api,
+        "aws_apigatewayv2_vpc_link": apigateway.map_http_vpc_link,
+        "aws_apigatewayv2_integration": apigateway.map_http_integration,
         "aws_cloudfront_vpc_origin": cloudfront.map_vpc_origin,
         "aws_cloudfront_distribution": cloudfront.map_distribution,
         "data.aws_ec2_managed_prefix_list": cloudfront.map_managed_prefix_list_data,

@@ -46,6 +46,9 @@ def map_load_balancer(raw: RawResource, body: Body) -> list[Resource]:
         LoadBalancer(
             lb_type=lb_type,
             internal=body.flag("internal", "internal"),
+            privatelink_inbound_rules=body.text(
+                "enforce_security_group_inbound_rules_on_private_link_traffic", "privatelink_inbound_rules"
+            ),
             subnets=subnets,
             security_groups=body.refs("security_groups", "security_groups"),
             **base_fields(raw, body),

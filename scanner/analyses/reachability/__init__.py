@@ -33,7 +33,10 @@ Paths from the internet:
   workload in a subnet it names, possible only (its traffic is denied until allowed by an
   API call the configuration cannot make);
 * CloudFront: a VPC origin an enabled distribution uses, the workload or a load balancer in
-  front of it, whose groups admit CloudFront's origin-facing addresses (``cloudfront``).
+  front of it, whose groups admit CloudFront's origin-facing addresses (``cloudfront``);
+* API Gateway: a public REST API's integration through a VPC link to a Network Load
+  Balancer, or an HTTP API's to a load balancer's listener, the load balancer in front of
+  the workload (``api_gateway``).
 
 Each kind of path is one module: ``gateway``, ``load_balancer``, ``private``; ``admission``
 says which sources get through a NACL and the groups, ``hops`` how a path is told.
@@ -49,6 +52,7 @@ from collections.abc import Collection
 
 from scanner.analyses.network import NetworkMemo
 from scanner.analyses.reachability.accelerator import accelerator_paths, custom_routing_paths
+from scanner.analyses.reachability.api_gateway import api_gateway_paths
 from scanner.analyses.reachability.client_vpn import client_vpn_paths
 from scanner.analyses.reachability.cloudfront import cloudfront_paths
 from scanner.analyses.reachability.direct_connect import direct_connect_paths
@@ -117,6 +121,9 @@ def keyed_paths(
         key = ("cloudfront", version)
         if only is None or key in only:
             reports.extend((key, report) for report in cloudfront_paths(ctx, version, memo))
+        key = ("api_gateway", version)
+        if only is None or key in only:
+            reports.extend((key, report) for report in api_gateway_paths(ctx, version, memo))
         key = ("unknown_subnet", version)
         if only is None or key in only:
             unknown = unknown_subnet_path(ctx, version, memo)

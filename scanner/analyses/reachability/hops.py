@@ -64,6 +64,22 @@ class Entry:
     # The AWS managed prefix list its connections come from (CloudFront's origin-facing
     # addresses): a rule naming it admits them as one covering the internet does.
     managed_list: str = ""
+    # Targets see the load balancer's own private addresses whatever its target group says
+    # (an NLB reached through PrivateLink, as a REST API's VPC link reaches it): why, or "".
+    lb_addresses: str = ""
+    # Its connections come from network interfaces in the VPC (an HTTP API's VPC link), not
+    # from the internet: the load balancer's groups and NACL are evaluated for those.
+    source: VpcSource | None = None
+
+
+@dataclass(frozen=True)
+class VpcSource:
+    """Network interfaces in a VPC a service connects from: ``words`` name them in a path,
+    ``groups`` are their security groups, ``placements`` their subnets (none: not known)."""
+
+    words: str
+    groups: tuple[AttachedGroup, ...]
+    placements: tuple[Placement, ...]
 
 
 def managed_list_ports(rules: Sequence[SecurityGroupRule], name: str) -> PortSet:

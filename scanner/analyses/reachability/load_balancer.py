@@ -42,6 +42,7 @@ from scanner.analyses.reachability.hops import (
     FAMILY,
     Entry,
     PathReport,
+    VpcSource,
     describe_route,
     group_of,
     ingress_rules,
@@ -52,7 +53,7 @@ from scanner.analyses.reachability.hops import (
 )
 from scanner.analyses.unknowns import existence_open, origins_of
 from scanner.findings import Evidence, PathStep
-from scanner.model import SecurityGroup, SecurityGroupRule
+from scanner.model import LoadBalancer, SecurityGroup, SecurityGroupRule
 from scanner.values import Origin, ResourceRef, Unknown
 from scanner.workload import LoadBalancerRoute, Placement, WorkloadContext
 
@@ -156,11 +157,21 @@ def _covers_lb_addresses(
 
 
 def _admits_from_lb(
-    ctx: WorkloadContext, route: LoadBalancerRoute, version: int, ports: PortSet, clients: _Clients, memo: NetworkMemo
+    ctx: WorkloadContext,
+    route: LoadBalancerRoute,
+    version: int,
+    ports: PortSet,
+    clients: _Clients,
+    memo: NetworkMemo,
+    source: VpcSource | None = None,
 ) -> tuple[list[tuple[SecurityGroupRule, PortSet]], PortSet, list[str], list[Origin]]:
     """The workload's rules that admit part of ``ports`` from the LB, each with its part; the
     ports only named client ranges reach (a restricted path); the assumptions taken and the
-    origins deciding them."""
+    origins deciding them. ``source``: the clients are interfaces in the VPC (an NLB passing
+    their addresses through admits what admits them)."""
+    if clients.preserved and source is not None:
+        found, more, origins = admits_from_source(ingress_rules(ctx.security_groups), source, ports, version)
+        return found, PortSet(), more, origins
     admitting: list[tuple[SecurityGroupRule, PortSet]] = []
     assumptions: list[str] = []
     unknowns: list[Origin] = []
@@ -322,13 +333,37 @@ def load_balancer_path(
     if more and route.target_group is not None:
         unknowns.extend(origins_of(route.target_group.port))
     clients = _client_addresses(route, version)
+    if entry is not None and entry.lb_addresses:
+        clients = _Clients(False, entry.lb_addresses)
+    source = entry.source if entry is not None else None
     if clients.assumption:
         assumptions.append(clients.assumption)
         unknowns.extend(origins_of(route.target_group.preserve_client_ip if route.target_group else None))
 
     # The LB's own groups: the listener port from the whole internet, and out to the targets.
     lb_admitting: list[tuple[SecurityGroupRule, PortSet]] = []
-    if route.lb_security_groups:
+    if route.lb_security_groups and source is not None:
+        groups = ", ".join(g.group.address for g in route.lb_security_groups)
+        lb_admitting, more, origins = admits_from_source(
+            ingress_rules(route.lb_security_groups), source, listener_ports, version
+        )
+        assumptions.extend(more)
+        unknowns.extend(origins)
+        if not lb_admitting:
+            return ended(
+                f"{groups} of {lb.address} does not admit the listener port {listener_ports} from {source.words} "
+                "(its security group or its subnets)",
+                lis_step,
+                at=route.lb_security_groups[0].group.address,
+            )
+    elif route.lb_security_groups and entry is not None and entry.lb_addresses and _privatelink_unchecked(lb):
+        # PrivateLink traffic the NLB's inbound rules are not evaluated for
+        if isinstance(lb.privatelink_inbound_rules, Unknown):
+            assumptions.append(
+                f"{lb.address}: whether its inbound rules apply to PrivateLink traffic is unknown; assumed they do not"
+            )
+            unknowns.extend(origins_of(lb.privatelink_inbound_rules))
+    elif route.lb_security_groups:
         lb_rules = ingress_rules(route.lb_security_groups)
         from_internet = internet_admission(
             routed[0] if routed else None, lb_rules, version, False, memo, check_acl=False
@@ -338,9 +373,14 @@ def load_balancer_path(
         groups = ", ".join(g.group.address for g in route.lb_security_groups)
         listed = managed_list_ports(lb_rules, entry.managed_list) if entry is not None else PortSet()
         if not (from_internet.sg_ports | listed) & listener_ports:
+            sources = f"the {family} internet"
+            if entry is not None and entry.lb_addresses:
+                sources = (
+                    "the addresses PrivateLink traffic comes from (its inbound rules apply to it: "
+                    "enforce_security_group_inbound_rules_on_private_link_traffic is on)"
+                )
             return ended(
-                f"{groups} of {lb.address} does not admit the listener port {listener_ports} from the "
-                f"{family} internet",
+                f"{groups} of {lb.address} does not admit the listener port {listener_ports} from {sources}",
                 lis_step,
                 at=route.lb_security_groups[0].group.address,
             )
@@ -358,6 +398,8 @@ def load_balancer_path(
             listed_part = managed_list_ports([rule], entry.managed_list) if entry is not None else PortSet()
             if part := (alone.sg_ports | listed_part) & open_ports:
                 lb_admitting.append((rule, part))
+    if route.lb_security_groups:
+        groups = ", ".join(g.group.address for g in route.lb_security_groups)
         egress, more, origins = _lb_egress(route, ctx, version, target_ports)
         assumptions.extend(more)
         unknowns.extend(origins)
@@ -374,12 +416,13 @@ def load_balancer_path(
 
     # Clients reach a node of the LB in one of its routed subnets, through that subnet's NACL.
     preserved = entry is not None and entry.preserved  # no NACL is evaluated on the way in
+    peers = _source_cidrs(source, version) if source is not None else None
     entered = [
         (
             p,
             AclCrossing(listener_ports, "", None)
             if preserved
-            else acl_crossing(p, version, None, listener_ports, memo),
+            else acl_crossing(p, version, peers, listener_ports, memo),
         )
         for p in routed
     ]
@@ -387,8 +430,8 @@ def load_balancer_path(
     if routed and not entered:
         acls = ", ".join(dict.fromkeys(p.network_acl.address for p in routed if p.network_acl is not None))
         return ended(
-            f"network ACL {acls} of the subnets of {lb.address} does not let {listener_ports} in from the "
-            f"{family} internet (or the replies back out)",
+            f"network ACL {acls} of the subnets of {lb.address} does not let {listener_ports} in from "
+            f"{source.words if source is not None else f'the {family} internet'} (or the replies back out)",
             lis_step,
             at=acls,
         )
@@ -401,7 +444,7 @@ def load_balancer_path(
         tg = route.target_group
         tg_steps.append(step("target_group", tg.address, f"forwards to {target_ports}", tg.span, target_ports))
 
-    admitting, restricted, more, origins = _admits_from_lb(ctx, route, version, target_ports, clients, memo)
+    admitting, restricted, more, origins = _admits_from_lb(ctx, route, version, target_ports, clients, memo, source)
     assumptions.extend(more)
     unknowns.extend(origins)
     admitted = PortSet()
@@ -417,15 +460,17 @@ def load_balancer_path(
                 ports=str(restricted),
             )
         groups = ", ".join(g.group.address for g in ctx.security_groups) or "no security group"
-        source = "the whole internet" if clients.preserved else f"{lb.address} (its security group or its addresses)"
+        seen_from = f"{lb.address} (its security group or its addresses)"
+        if clients.preserved:
+            seen_from = f"{source.words} (its security group or its subnets)" if source else "the whole internet"
         return ended(
-            f"{groups} of {ctx.address} does not admit {target_ports} from {source}: {clients.why}",
+            f"{groups} of {ctx.address} does not admit {target_ports} from {seen_from}: {clients.why}",
             lis_step,
             *tg_steps,
             at=ctx.security_groups[0].group.address if ctx.security_groups else ctx.address,
         )
     workload_acl, blocked = _lb_to_workload_acls(
-        ctx, route, version, admitted, [p for p, _ in entered], clients.preserved, memo
+        ctx, route, version, admitted, [p for p, _ in entered], clients.preserved, memo, source
     )
     if not workload_acl.ports:
         return ended(blocked, lis_step, *tg_steps, at=workload_acl.acl)
@@ -450,6 +495,7 @@ def load_balancer_path(
         assumptions,
         unknowns,
         via,
+        source.words if source is not None else "the internet",
     )
 
 
@@ -471,6 +517,7 @@ def _open_path(
     assumptions: list[str],
     unknowns: list[Origin],
     via: str = "load_balancer",
+    source: str = "the internet",
 ) -> PathReport:
     """The open path's hops in the order a packet meets them, each with what it lets through:
     the LB and its listener, the LB subnet's route back to the internet gateway and NACL, each
@@ -478,6 +525,7 @@ def _open_path(
     workload rule admitting the target port."""
     lb, listener = route.load_balancer, route.listener
     facing = "internet-facing " if via == "load_balancer" else ""
+    via_vpc = source != "the internet"
     steps = [
         *steps,
         step("load_balancer", lb.address, f"{facing}{lb.lb_type} load balancer", lb.span, listener_ports),
@@ -514,11 +562,10 @@ def _open_path(
             )
         )
     for rule, part in lb_admitting:
-        span = rule.span_of("cidrs", "ipv6_cidrs")
-        steps.append(
-            step("security_group_rule", rule.address, "admits the listener port from the internet", span, part)
-        )
-        related.append(Evidence(span, rule.address, "load balancer group admits the internet"))
+        # a rule admitting a VPC source may name its group; one admitting the internet, a CIDR
+        span = rule.span_of("source_groups", "cidrs", "ipv6_cidrs") if via_vpc else rule.span_of("cidrs", "ipv6_cidrs")
+        steps.append(step("security_group_rule", rule.address, f"admits the listener port from {source}", span, part))
+        related.append(Evidence(span, rule.address, f"load balancer group admits {source}"))
     steps.extend(tg_steps)
     if workload_acl.acl:
         steps.append(
@@ -570,6 +617,7 @@ def _lb_to_workload_acls(
     lb_placements: list[Placement],
     passes_client: bool,
     memo: NetworkMemo,
+    source: VpcSource | None = None,
 ) -> tuple[AclCrossing, str]:
     """The LB-to-workload leg through the NACLs: out of a LB subnet to the workload's subnet,
     into the workload's subnet from the LB's subnets (from the internet when the NLB passes
@@ -577,13 +625,17 @@ def _lb_to_workload_acls(
     nothing does, the reason (and the crossing names the NACL that stops it)."""
     lb = route.load_balancer
     sources: list[object] | None = None  # None: the internet
-    if not passes_client:
+    if passes_client and source is not None:
+        sources = _source_cidrs(source, version)
+    elif not passes_client:
         sources = [
             subnet_cidr(p, version) if p.subnet is not None else Unknown("a subnet of the default VPC")
             for p in route.lb_placements
         ] or [Unknown("the load balancer's subnets are not known")]
     source_words = (
-        "the internet (the NLB passes client addresses through)" if passes_client else f"the subnets of {lb.address}"
+        f"{source.words if source is not None else 'the internet'} (the NLB passes client addresses through)"
+        if passes_client
+        else f"the subnets of {lb.address}"
     )
     best = AclCrossing(PortSet(), "", None)
     blocked, blocked_at = "", ""
@@ -625,3 +677,63 @@ def _lb_to_workload_acls(
     if not best.ports:
         best = AclCrossing(PortSet(), blocked_at, None)
     return best, blocked
+
+
+def _source_cidrs(source: VpcSource, version: int) -> list[object]:
+    """The addresses connections from ``source`` come from: its subnets' ranges."""
+    found: list[object] = [
+        subnet_cidr(p, version) if p.subnet is not None else Unknown(f"a subnet of {source.words}")
+        for p in source.placements
+    ]
+    return found or [Unknown(f"the subnets of {source.words} are not known")]
+
+
+def admits_from_source(
+    rules: list[SecurityGroupRule], source: VpcSource, ports: PortSet, version: int
+) -> tuple[list[tuple[SecurityGroupRule, PortSet]], list[str], list[Origin]]:
+    """The ingress rules that admit part of ``ports`` from ``source``'s interfaces, each with
+    its part: a rule naming one of its groups, or a CIDR covering one of its subnets (the
+    whole family covers them, known or not). A subnet whose range is not known, or a CIDR
+    not known offline, is assumed covered, named."""
+    out: list[tuple[SecurityGroupRule, PortSet]] = []
+    assumptions: list[str] = []
+    unknowns: list[Origin] = []
+    groups = [g.group for g in source.groups]
+    cidrs = _source_cidrs(source, version)
+    for rule in rules:
+        if not rule.ingress:
+            continue
+        part = sg_rule_ports(rule) & ports
+        if not part:
+            continue
+        hit = any(_names_group(ref, g) for ref in rule.source_groups for g in groups)
+        for cidr in () if hit else (rule.cidrs if version == 4 else rule.ipv6_cidrs):
+            net = parse_cidr(cidr)
+            if net is not None and net.prefixlen == 0 and net.version == version:
+                hit = True
+                break
+            for subnet in cidrs:
+                covers = cidr_contains(cidr, subnet) if not isinstance(subnet, Unknown) else subnet
+                if covers is True:
+                    hit = True
+                elif isinstance(covers, Unknown):
+                    hit = True
+                    assumptions.append(
+                        f"{rule.address}: whether {cidr} covers the addresses of {source.words} is not known; "
+                        "assumed it does"
+                    )
+                    unknowns.extend(origins_of(cidr, subnet))
+                if hit:
+                    break
+            if hit:
+                break
+        if hit:
+            out.append((rule, part))
+    return out, assumptions, unknowns
+
+
+def _privatelink_unchecked(lb: LoadBalancer) -> bool:
+    """The NLB's inbound rules may not apply to PrivateLink traffic: its
+    ``enforce_security_group_inbound_rules_on_private_link_traffic`` is off (or not known)."""
+    setting = lb.privatelink_inbound_rules
+    return isinstance(setting, Unknown) or (isinstance(setting, str) and setting.lower() == "off")

@@ -37,7 +37,7 @@ from scanner.loaders.cloudformation.values import (
     scalar_text,
     unknown,
 )
-from scanner.values import EncodedJson, Origin, ResourceRef, SpannedList, Unknown
+from scanner.values import UNKNOWN_PART, EncodedJson, Origin, ResourceRef, SpannedList, Unknown
 
 _SUB_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 
@@ -143,11 +143,12 @@ def _fn_sub(stack: Evaluator, argument: Any, node: Any, depth: int) -> Any:
         piece = _text_piece(value)
         if piece is None:
             unresolved.append(value)
-            piece = match.group(0)
+            piece = UNKNOWN_PART
         pieces.append(piece)
     pieces.append(text[position:])
     if unresolved:
-        return unknown(f"Fn::Sub '{text}' {_unresolved_reason(unresolved)}", unresolved)
+        found = unknown(f"Fn::Sub '{text}' {_unresolved_reason(unresolved)}", unresolved)
+        return Unknown(found.reason, found.refs, found.origins, "".join(pieces))
     return "".join(pieces)
 
 

@@ -43,7 +43,7 @@ from scanner.loaders.terraform.eval.objects import (
 )
 from scanner.loaders.terraform.eval.operations import as_key, get_attr, index_value, with_spans
 from scanner.loaders.terraform.hcl import tree as syn
-from scanner.values import EncodedJson, ResourceRef, Span, SpannedDict, SpannedList, Unknown
+from scanner.values import UNKNOWN_PART, EncodedJson, ResourceRef, Span, SpannedDict, SpannedList, Unknown
 
 MAX_ITERATIONS = 1_000_000
 """The most ``for`` iterations (expressions and template directives) one evaluation may run:
@@ -202,7 +202,8 @@ class Evaluator:
         pending: list[Any] = []
         self._render(expr.parts, file, env, pieces, pending)
         if pending:
-            return unknown_from(f"a string built from {_describe_pending(pending)}", *pending)
+            found = unknown_from(f"a string built from {_describe_pending(pending)}", *pending)
+            return Unknown(found.reason, found.refs, found.origins, "".join(pieces))
         length = sum(map(len, pieces))
         if length > MAX_VALUE_SIZE:
             return self.too_large(
@@ -220,6 +221,7 @@ class Evaluator:
                 cond = self.eval(part.condition, file, env)
                 if is_pending(cond):
                     pending.append(cond)
+                    pieces.append(UNKNOWN_PART)
                     continue
                 chosen = part.then_parts if self._bool(cond) else part.else_parts
                 self._render(chosen, file, env, pieces, pending)
@@ -227,6 +229,7 @@ class Evaluator:
                 collection = self.eval(part.collection, file, env)
                 if is_pending(collection):
                     pending.append(collection)
+                    pieces.append(UNKNOWN_PART)
                     continue
                 for key, value in _iterate(collection):
                     self._iterate_once(file, part)
@@ -241,6 +244,7 @@ class Evaluator:
                     value = value.finalize()
                 if is_pending(value):
                     pending.append(value)
+                    pieces.append(UNKNOWN_PART)
                 elif value is None:
                     raise EvalError("a null value cannot be used in a string template")
                 else:
