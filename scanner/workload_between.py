@@ -72,6 +72,9 @@ class TgwAttachment:
     associated_by: Resource | None = None
     association_unknown: Unknown | None = None
     why_unassociated: str = ""
+    # A VPC attachment's side: the placements of its VPC's subnets (scanner.workload.Placement),
+    # whose route tables must send the workload's range to the transit gateway
+    source_placements: tuple[object, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -88,15 +88,33 @@ def port_ranges(value: Any) -> tuple[tuple[int, int], ...] | None:
     return tuple(out)
 
 
+# Suricata actions that let a packet go on (https://docs.suricata.io/en/latest/rules/intro.html#action);
+# drop, reject, rejectsrc, rejectdst and rejectboth stop it.
+_LETS_THROUGH = frozenset({"alert", "pass"})
+
+
+def _never_drops(rules: object) -> bool:
+    """Whether a Suricata rules string, known offline, holds only rules that let traffic
+    through (alert, pass): such a group cannot cut a path, so it is not a possible cut."""
+    if not isinstance(rules, str):
+        return False
+    actions = [
+        line.split(None, 1)[0].lower()
+        for line in rules.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    return bool(actions) and all(action in _LETS_THROUGH for action in actions)
+
+
 def read_rule_group(raw: RawResource, body: Any, form: int, stateful: bool) -> tuple[tuple[FirewallRule, ...], str]:
     """The group's 5-tuple rules and what is not evaluated (empty: everything is)."""
     group = one(get(body, "rule_group", form))
     source = one(get(group, "rules_source", form))
     opaque: list[str] = []
-    if form == TERRAFORM and isinstance(body, Mapping) and isinstance(body.get("rules"), str) and body.get("rules"):
-        opaque.append("Suricata rules")
-    if get(source, "string", form):
-        opaque.append("Suricata rules")
+    written = body.get("rules") if form == TERRAFORM and isinstance(body, Mapping) else None
+    for text in (written, get(source, "string", form)):
+        if text and not _never_drops(text):
+            opaque.append("Suricata rules")
     if get(source, "list", form):
         opaque.append("a domain list")
     rules: list[FirewallRule] = []

@@ -106,7 +106,7 @@ class _BetweenReader(GraphWriter):
             None,
         )
 
-    def transit(self, gateway: TransitGateway) -> TransitView:
+    def transit(self, gateway: TransitGateway, placement_of: Callable[[str], object] | None = None) -> TransitView:
         tables: dict[str, TgwTable] = {gateway.address: TgwTable(default_table_name(gateway), gateway)}
         for node, _ in self.out(gateway.address, "tgw_route_table"):
             table = self.obj(node)
@@ -152,8 +152,16 @@ class _BetweenReader(GraphWriter):
             kind, cidrs, vpc = sides[attachment.address]
             table_node, associated_by, unknown, why = associations[attachment.address]
             associated = full[table_node] if table_node is not None else None
-            views.append(TgwAttachment(attachment, kind, cidrs, vpc, associated, associated_by, unknown, why))
+            sources = self.vpc_placements(vpc, placement_of) if vpc is not None else ()
+            views.append(TgwAttachment(attachment, kind, cidrs, vpc, associated, associated_by, unknown, why, sources))
         return TransitView(gateway, tuple(views))
+
+    def vpc_placements(self, vpc: Vpc, placement_of: Callable[[str], object] | None) -> tuple[object, ...]:
+        """The placements of the VPC's subnets: where traffic from the VPC starts."""
+        if placement_of is None:
+            return ()
+        subnets = [node for node, _ in self.into(vpc.address, "in_vpc") if isinstance(self.obj(node), Subnet)]
+        return tuple(placement_of(node) for node in subnets)
 
     def static_routes(self, table: str) -> list[TgwRoute]:
         out: list[TgwRoute] = []
@@ -254,7 +262,7 @@ def read_between(
         for node, _ in reader.out(service.address, "fronts"):
             fronted.setdefault(node, []).append(EndpointService(service, tuple(dict.fromkeys(principals)), at))
     return BetweenNetworks(
-        transit={g.address: reader.transit(g) for g in gateways},
+        transit={g.address: reader.transit(g, placement_of) for g in gateways},
         direct_connect={k: tuple(v) for k, v in direct.items()},
         services={k: tuple(v) for k, v in fronted.items()},
         firewalls={f.address: _firewall(reader, f, placement_of) for f in firewalls},

@@ -64,6 +64,7 @@ TGW_NAMES = {
         "app": "aws_ec2_transit_gateway_vpc_attachment.app",
         "route_table": "aws_route_table.app",
         "route": "aws_route_table.app.route[0]",
+        "source_route": 'aws_route_table.others["shared"].route[0]',
         "rule": "aws_security_group.app.ingress[0]",
         "isolated_table": "aws_ec2_transit_gateway_route_table.isolated",
         "quarantine_table": "aws_ec2_transit_gateway_route_table.quarantine",
@@ -76,6 +77,7 @@ TGW_NAMES = {
             "app": 'resource "aws_ec2_transit_gateway_vpc_attachment" "app"',
             "route_table": 'resource "aws_route_table" "app"',
             "route": "route {",
+            "source_route": "route {",
             "rule": 'cidr_blocks = ["10.0.0.0/8"]',
         },
     },
@@ -88,6 +90,7 @@ TGW_NAMES = {
         "app": "AppAttachment",
         "route_table": "AppRouteTable",
         "route": "AppToHub",
+        "source_route": "SharedToHub",
         "rule": "AppGroup.SecurityGroupIngress[0]",
         "isolated_table": "IsolatedTable",
         "quarantine_table": "QuarantineTable",
@@ -100,6 +103,7 @@ TGW_NAMES = {
             "app": "AppAttachment:",
             "route_table": "AppRouteTable:",
             "route": "AppToHub:",
+            "source_route": "SharedToHub:",
             "rule": "CidrIp: 10.0.0.0/8",
         },
     },
@@ -117,6 +121,7 @@ def test_transit_gateway_opens_only_through_the_table_that_associates_and_propag
     assert path.ports == "tcp 22"
     expected = [
         ("transit_gateway_vpc_attachment", "shared"),
+        ("route", "source_route"),  # the shared VPC's subnet sends the app's range to the hub
         ("transit_gateway_route_table", "shared_table"),
         ("transit_gateway_route", "propagation"),
         ("transit_gateway", "hub"),
@@ -134,7 +139,25 @@ def test_transit_gateway_opens_only_through_the_table_that_associates_and_propag
         assert hop.span is not None
         assert lines[key] in _line(hop.span.file, hop.span.line), (key, hop.span)
     assert path.steps[0].description == f"10.2.0.0/16 through {names['hub']}"
-    assert path.steps[2].description == f"propagated route 10.1.0.0/16 -> {names['app']}"
+    assert path.steps[3].description == f"propagated route 10.1.0.0/16 -> {names['app']}"
+
+
+def test_transit_gateway_is_cut_where_the_other_vpc_sends_nothing_to_it(tmp_path: Path) -> None:
+    """Traffic enters a transit gateway only where the source VPC's subnet routes it there:
+    without the other VPCs' routes to the hub, every path is cut at their attachment."""
+    text = (FIXTURES / TGW / TF).read_text(encoding="utf-8")
+    (tmp_path / TF).write_text(text.split("# The other VPCs send")[0], encoding="utf-8")
+    configurations, errors, _ = load_configurations([tmp_path / TF], ScanOptions(root=tmp_path))
+    assert not errors
+    ctx = next(c for c in workload_contexts(build_graph(configurations[0]), configurations[0]))
+    reports = _via(tuple(explain_paths(ctx, NetworkMemo())), "transit_gateway")
+    assert {(r.cut_at, r.cut) for r in reports} == {
+        (
+            f"aws_ec2_transit_gateway_vpc_attachment.{name}",
+            f"no route table of aws_vpc.{name} sends 10.1.1.0/24 to aws_ec2_transit_gateway.hub (the main route table)",
+        )
+        for name in ("shared", "isolated", "quarantine")
+    }
 
 
 @pytest.mark.parametrize("file", [TF, CFN])
@@ -162,7 +185,7 @@ def test_transit_gateway_cut_when_the_subnet_does_not_route_back(tmp_path: Path)
     text = (
         (FIXTURES / TGW / TF)
         .read_text(encoding="utf-8")
-        .replace('cidr_block         = "10.0.0.0/8"', 'cidr_block         = "10.3.0.0/16"')
+        .replace('cidr_block         = "10.0.0.0/8"', 'cidr_block         = "10.3.0.0/16"', 1)  # the app's table
     )
     (tmp_path / TF).write_text(text, encoding="utf-8")
     configurations, errors, _ = load_configurations([tmp_path / TF], ScanOptions(root=tmp_path))

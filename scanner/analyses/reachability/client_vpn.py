@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scanner.analyses.network import NetworkMemo, PortSet, cidr_contains, cidr_overlaps, sg_rule_ports
+from scanner.analyses.network import NetworkMemo, PortSet, cidr_contains, cidr_overlaps, parse_cidr, sg_rule_ports
 from scanner.analyses.reachability.admission import acl_crossing, subnet_cidr
 from scanner.analyses.reachability.hops import (
     PathReport,
@@ -234,7 +234,9 @@ def _authorization(view: ClientVpnView, target: object) -> tuple[ClientVpnAuthor
         if rule.all_groups is not True and rule.access_group is None and not isinstance(rule.all_groups, Unknown):
             continue  # neither all clients nor a group: AWS refuses the rule
         covers = cidr_contains(rule.target_cidr, target)
-        if covers is True:
+        if covers is True or _everything(rule.target_cidr) or rule.target_cidr == target:
+            # 0.0.0.0/0 covers any address, known or not; a rule written with the workload
+            # subnet's own CIDR covers it whatever that CIDR turns out to be
             return rule, "", ""
         if possible[0] is not None:
             continue
@@ -259,6 +261,11 @@ def _authorization(view: ClientVpnView, target: object) -> tuple[ClientVpnAuthor
         + (f" (its rules authorize {written})" if written else " (it has none)")
         + ": clients are refused",
     )
+
+
+def _everything(cidr: object) -> bool:
+    net = parse_cidr(cidr)
+    return net is not None and net.version == 4 and net.prefixlen == 0
 
 
 def _names(ref: object, addresses: Sequence[str]) -> bool:

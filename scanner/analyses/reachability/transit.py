@@ -122,6 +122,18 @@ def _from_attachment(
     ]
     assumptions: list[str] = []
     deciding: list[object] = []
+    # 0. the source side: a subnet of the other VPC must send the workload's range to the gateway
+    if other.kind == "vpc" and other.vpc is not None:
+        sent = _sent_from(other, gateway.address, target, memo)
+        if isinstance(sent, str):
+            return _cut(steps, sent, other.attachment.address)
+        if sent is not None:
+            steps.append(sent)
+        else:
+            assumptions.append(
+                f"{other.vpc.address}: the route tables of its subnets are not known offline; assumed one sends "
+                f"{target} to {gateway.address}"
+            )
     table = other.table
     if table is None:
         why = f" ({other.why_unassociated})" if other.why_unassociated else ""
@@ -268,6 +280,30 @@ def _from_attachment(
         target_ports=ports,
         unknowns=tuple(dict.fromkeys([*origins_of(*deciding), *admitted.unknowns, *built_on.unknowns])),
     )
+
+
+def _sent_from(other: TgwAttachment, gateway: str, target: object, memo: NetworkMemo) -> PathStep | str | None:
+    """The route of the other VPC that sends the workload's range to the transit gateway
+    (its hop), or why none does (a phrase), or None when its subnets' routes are not known
+    (no subnet of the VPC in the configuration, a route table not known offline)."""
+    address = _first_address(target)
+    placements = [p for p in other.source_placements if isinstance(p, Placement)]
+    if address is None or not placements or any(p.routing_unknown for p in placements):
+        return None
+    elsewhere: list[str] = []
+    for placement in placements:
+        routes = [(d, r) for r in placement.routes if (d := route_destination(r, 4)) is not None]
+        choice = memo.longest_prefix_match(routes, 4, address)
+        if choice is not None and choice.target.target_address == gateway:
+            chosen = choice.target
+            return step("route", chosen.route.address, f"route {describe_route(chosen, 4)}", chosen.route.span)
+        if choice is not None and choice.target.target_kind == "unknown":
+            return None
+        table = placement.route_table.address if placement.route_table is not None else "the main route table"
+        elsewhere.append(table)
+    vpc = other.vpc.address if other.vpc is not None else other.attachment.address
+    tables = ", ".join(dict.fromkeys(elsewhere))
+    return f"no route table of {vpc} sends {target} to {gateway} ({tables})"
 
 
 def _outside(
