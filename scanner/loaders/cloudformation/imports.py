@@ -13,6 +13,7 @@ Templates linked that way load as one configuration instead, unless their logica
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from scanner.findings import Configuration
@@ -59,15 +60,21 @@ def load_templates(paths: list[Path], options: ScanOptions) -> list[Configuratio
                     "imported resources stay unknown"
                 )
             loaded.append(state)
+    imported = {name for state in states for name in state.imports_used}
     for state in loaded:
-        state.notices.extend(ambiguous_export_notices(state, exports))
+        state.notices.extend(ambiguous_export_notices(state, exports, imported))
     return [to_configuration(state) for state in loaded]
 
 
-def ambiguous_export_notices(state: LoadState, exports: Exports) -> list[str]:
-    """A notice at each export of ``state`` whose name another output of the scan exports too."""
+def ambiguous_export_notices(state: LoadState, exports: Exports, imported: Collection[str] | None = None) -> list[str]:
+    """A notice at each export of ``state`` whose name another output of the scan exports
+    too, when some template of the scan imports that name (``imported``; None: every
+    name). A name built on the stack's own name (``${AWS::StackName}``) differs from stack
+    to stack: never ambiguous."""
     notices: list[str] = []
     for export_name, own in sorted(state.exports_out.items()):
+        if (imported is not None and export_name not in imported) or "AWS::StackName" in export_name:
+            continue
         everyone = exports.get(export_name, [])
         for export in own:
             others = [e for e in everyone if e.place != export.place]

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from scanner.graph import build_graph, export_graph, workload_contexts
 from scanner.model import (
+    UNKNOWN_GROUP_RULE,
     AutoScalingGroup,
     ClassicLbAttachment,
     ElasticIp,
@@ -155,7 +156,9 @@ def test_literal_names_resolve_and_literal_ids_do_not() -> None:
         replace(instance(groups=()), security_groups=("web-sg", "sg-0abc")),
     ]
     ctx = contexts(*resources)["aws_instance.web"]
-    assert [g.group.address for g in ctx.security_groups] == ["aws_security_group.web"]
+    # the id is a group outside the configuration: it stands as one rule that may admit anything
+    assert [g.group.address for g in ctx.security_groups] == ["aws_security_group.web", "sg-0abc"]
+    assert [r.kind for r in ctx.security_groups[1].rules] == [UNKNOWN_GROUP_RULE]
     assert any("sg-0abc" in sentence for sentence in ctx.unresolved)
 
 
@@ -172,7 +175,13 @@ def test_unknown_reference_keeps_its_reason_and_uses_named_resources() -> None:
         ),
     ]
     ctx = contexts(*resources)["aws_instance.web"]
-    assert [g.group.address for g in ctx.security_groups] == ["aws_security_group.web"]
+    assert [g.group.address for g in ctx.security_groups] == [
+        "aws_security_group.web",
+        "a security group not known offline",  # the unknown without a reference stands as its own group
+    ]
+    [stand_in] = ctx.security_groups[1].rules
+    assert stand_in.kind == UNKNOWN_GROUP_RULE and stand_in.protocol == "-1"
+    assert isinstance(stand_in.cidrs[0], Unknown) and "only known after apply" in stand_in.cidrs[0].reason
     assert any("only known after apply" in s for s in ctx.unresolved)
 
 

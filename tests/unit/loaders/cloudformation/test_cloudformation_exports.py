@@ -51,3 +51,20 @@ def test_a_single_exporter_still_resolves(tmp_path: Path) -> None:
     [group] = [r for r in both.resources if isinstance(r, SecurityGroup)]
     assert group.vpc is not None and not isinstance(group.vpc, Unknown)
     assert both.notices == []
+
+
+def test_a_name_exported_twice_that_nothing_imports_says_nothing(tmp_path: Path) -> None:
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(EXPORTER, encoding="utf-8")
+    configurations = load_templates([tmp_path / "a.yaml", tmp_path / "b.yaml"], ScanOptions(root=tmp_path))
+    assert [c.notices for c in configurations] == [[], []]
+
+
+def test_names_built_on_the_stack_name_differ_per_stack_and_are_never_ambiguous(tmp_path: Path) -> None:
+    exporter = EXPORTER.replace("Name: shared-vpc", "Name: !Sub '${AWS::StackName}-vpc'")
+    importer = IMPORTER.replace("!ImportValue shared-vpc", "!ImportValue {'Fn::Sub': '${AWS::StackName}-vpc'}")
+    for name, text in (("a.yaml", exporter), ("b.yaml", exporter), ("app.yaml", importer)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    paths = [tmp_path / n for n in ("a.yaml", "b.yaml", "app.yaml")]
+    configurations = load_templates(paths, ScanOptions(root=tmp_path))
+    assert not [n for c in configurations for n in c.notices if "also exported" in n]
