@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from scanner.analyses.network import PortSet
-from scanner.analyses.reachability import FAMILY
+from scanner.analyses.reachability import FAMILY, PathReport
 from scanner.findings import PathStep, Trait
 from scanner.options import ScanOptions
 from scanner.rules.catalog import TAGS, Rule
@@ -88,7 +88,7 @@ def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
         Trait(
             rule_id=ID,
             workload=ctx.address,
-            message=f"{ctx.address} is reachable on {ports} {_VIA[best.via]} ({FAMILY[best.version]})",
+            message=_message(ctx.address, open_paths),
             location=best.location,
             related=tuple(related),
             path=best.steps,
@@ -102,6 +102,17 @@ def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
             },
         )
     ]
+
+
+def _message(address: str, open_paths: list[PathReport]) -> str:
+    """Each door with the ports it lets through, the first (most certain) door first: one
+    door's ports are never said to pass another."""
+    doors: dict[tuple[str, int], PortSet] = {}
+    for path in open_paths:
+        door = (path.via, path.version)
+        doors[door] = doors.get(door, PortSet()) | path.target_ports
+    said = [f"on {ports} {_VIA[via]} ({FAMILY[version]})" for (via, version), ports in doors.items()]
+    return f"{address} is reachable {said[0]}" + "".join(f"; also {more}" for more in said[1:])
 
 
 RULE = Rule(

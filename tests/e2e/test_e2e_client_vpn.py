@@ -235,10 +235,24 @@ def test_client_vpn_does_not_reach_another_vpc_without_a_route(tmp_path: Path) -
     )
     (path,) = _via(_paths_in(target, "aws_instance.app"), "client_vpn")
     assert "client_vpn_route" in [s.kind for s in path.steps]
+    # the endpoint's subnet has only its VPC's local route: the Client VPN route leads nowhere
+    assert not path.open and path.cut_at == "aws_ec2_client_vpn_network_association.corp"
+    assert path.cut is not None and "send 10.0.1.0/24 to no peering connection" in path.cut
+    peered = (
+        '\nresource "aws_vpc_peering_connection" "remote_app" {\n'
+        "  vpc_id      = aws_vpc.remote.id\n  peer_vpc_id = aws_vpc.app.id\n}\n\n"
+        'resource "aws_route_table" "endpoint" {\n  vpc_id = aws_vpc.remote.id\n  route {\n'
+        '    cidr_block                = "10.0.0.0/16"\n'
+        "    vpc_peering_connection_id = aws_vpc_peering_connection.remote_app.id\n  }\n}\n\n"
+        'resource "aws_route_table_association" "endpoint" {\n  subnet_id      = aws_subnet.endpoint.id\n'
+        "  route_table_id = aws_route_table.endpoint.id\n}\n"
+    )
+    target.write_text(target.read_text(encoding="utf-8") + peered, encoding="utf-8")
+    (path,) = _via(_paths_in(target, "aws_instance.app"), "client_vpn")
     assert path.open and path.possible  # the way on from the endpoint's VPC is not followed: named
     assert (
-        "aws_ec2_client_vpn_route.app: the path from aws_vpc.remote on to aws_vpc.app (peering, transit gateway) "
-        "is not followed; assumed it carries the traffic"
+        "aws_ec2_client_vpn_route.app: the path from aws_vpc.remote on to aws_vpc.app through "
+        "aws_vpc_peering_connection.remote_app (vpc_peering) is not followed; assumed it carries the traffic"
     ) in path.assumptions
 
 

@@ -30,6 +30,8 @@ from scanner.analyses.reachability.hops import (
     PathReport,
     group_of,
     ingress_rules,
+    own_part,
+    route_destination,
     rule_evidence,
     step,
     workload_step,
@@ -81,10 +83,6 @@ def _path(ctx: WorkloadContext, placement: Placement, view: ClientVpnView, memo:
         if note:
             assumptions.append(note)
             deciding.extend([route.destination, target])
-        assumptions.append(
-            f"{route.address}: the path from {view.vpc} on to {workload_vpc or 'the workload'} "
-            "(peering, transit gateway) is not followed; assumed it carries the traffic"
-        )
     cidr = endpoint.client_cidr if endpoint.client_cidr is not None else "not set"
     steps: list[PathStep] = [
         step(
@@ -139,6 +137,13 @@ def _path(ctx: WorkloadContext, placement: Placement, view: ClientVpnView, memo:
                 route.span_of("destination"),
             )
         )
+        onward, why = _onward(view, target, memo)
+        if why:
+            return cut(why, first.address)
+        assumptions.append(
+            f"{route.address}: the path from {view.vpc} on to {workload_vpc or 'the workload'} through {onward} "
+            "is not followed; assumed it carries the traffic"
+        )
     sources: list[object] = [_subnet_range(a, p) for a, p in view.associations]
     admitted, admitting, notes, unknowns = _admitting(ctx, view, sources)
     if admitting is None:
@@ -189,7 +194,7 @@ def _path(ctx: WorkloadContext, placement: Placement, view: ClientVpnView, memo:
             admitting.address,
             f"admits {sg_rule_ports(admitting)}",
             admitting.span_of("source_groups", "cidrs"),
-            ports,
+            own_part(admitting, ports),
         )
     )
     steps = [s if s.ports else PathStep(s.kind, s.address, s.description, s.span, str(ports)) for s in steps]
@@ -260,6 +265,33 @@ def _authorization(view: ClientVpnView, target: object) -> tuple[ClientVpnAuthor
         f"no authorization rule of Client VPN endpoint {view.endpoint.address} covers {target}"
         + (f" (its rules authorize {written})" if written else " (it has none)")
         + ": clients are refused",
+    )
+
+
+_ONWARD = frozenset({"vpc_peering", "transit_gateway", "vpn_gateway", "gateway", "network_interface", "instance"})
+
+
+def _onward(view: ClientVpnView, target: object, memo: NetworkMemo) -> tuple[str, str]:
+    """Where the endpoint's subnets send traffic for another VPC's workload (a door, said),
+    or why they send it nowhere (their route tables hold no route for it beyond the VPC).
+    A subnet or route table not known offline: the door is assumed."""
+    net = parse_cidr(target)
+    if net is None or net.version != 4:
+        return "a route not known offline", ""
+    address = int(net.network_address)
+    nowhere: list[str] = []
+    for _, placement in view.associations:
+        if not isinstance(placement, Placement) or placement.routing_unknown:
+            return "a route not known offline", ""
+        routes = [(d, r) for r in placement.routes if (d := route_destination(r, 4)) is not None]
+        choice = memo.longest_prefix_match(routes, 4, address)
+        if choice is not None and (choice.target.target_kind in _ONWARD or choice.target.target_kind == "unknown"):
+            return f"{choice.target.target_address} ({choice.target.target_kind})", ""
+        table = placement.route_table.address if placement.route_table is not None else "the main route table"
+        nowhere.append(table)
+    return "", (
+        f"the route tables of the endpoint's subnets ({', '.join(dict.fromkeys(nowhere))}) send {target} to no "
+        "peering connection, transit gateway or VPN: the Client VPN route leads nowhere"
     )
 
 

@@ -22,6 +22,7 @@ from scanner.analyses.reachability.from_network import admitted_from
 from scanner.analyses.reachability.hops import (
     PathReport,
     describe_route,
+    own_part,
     rule_evidence,
     step,
     table_step,
@@ -110,7 +111,13 @@ def direct_connect_paths(
             if admitted.acl_step is not None:
                 steps.append(admitted.acl_step)
             steps.append(
-                step("security_group_rule", admitted.rule.address, "admits it", admitted.rule.span_of("cidrs"), ports)
+                step(
+                    "security_group_rule",
+                    admitted.rule.address,
+                    "admits it",
+                    admitted.rule.span_of("cidrs"),
+                    own_part(admitted.rule, ports),
+                )
             )
             steps = [replace(s, ports=str(ports)) if not s.ports else s for s in steps]
             steps.append(workload_step(ctx, ports))

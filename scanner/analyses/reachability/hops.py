@@ -97,6 +97,13 @@ def step(kind: str, address: str, description: str, span: Span | None, ports: Po
     )
 
 
+def own_part(rule: SecurityGroupRule, ports: PortSet) -> PortSet:
+    """What of the path's ``ports`` one admitting rule lets in itself (the path's ports when
+    its own are not known): a rule's hop never claims another rule's ports."""
+    part = sg_rule_ports(rule) & ports
+    return part if part else ports
+
+
 def ingress_rules(groups: Sequence[AttachedGroup]) -> list[SecurityGroupRule]:
     return [r for g in groups for r in g.rules if r.ingress]
 

@@ -16,6 +16,7 @@ from scanner.analyses.reachability.hops import (
     PathReport,
     describe_route,
     ingress_rules,
+    own_part,
     route_destination,
     rule_evidence,
     step,
@@ -117,7 +118,7 @@ def private_paths(ctx: WorkloadContext, placement: Placement, version: int, memo
                 rule.address,
                 f"admits {sg_rule_ports(rule)}",
                 rule.span_of("cidrs", "ipv6_cidrs"),
-                ports,
+                own_part(rule, ports),
             )
         )
         steps.append(workload_step(ctx, ports))

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from scanner.analyses.network import NetworkMemo, PortSet
 from scanner.analyses.reachability.from_network import admitted_from
-from scanner.analyses.reachability.hops import PathReport, rule_evidence, step, workload_step
+from scanner.analyses.reachability.hops import PathReport, own_part, rule_evidence, step, workload_step
 from scanner.analyses.unknowns import existence_open, origins_of
 from scanner.findings import Evidence, PathStep
 from scanner.values import Unknown
@@ -76,7 +76,7 @@ def _through(
                 admitted.rule.address,
                 "admits the load balancer's addresses",
                 admitted.rule.span_of("cidrs"),
-                ports,
+                own_part(admitted.rule, ports),
             )
         )
         hops.append(workload_step(ctx, ports))

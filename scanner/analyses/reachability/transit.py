@@ -33,6 +33,7 @@ from scanner.analyses.reachability.from_network import admitted_from
 from scanner.analyses.reachability.hops import (
     PathReport,
     describe_route,
+    own_part,
     route_destination,
     rule_evidence,
     step,
@@ -258,7 +259,7 @@ def _from_attachment(
             admitted.rule.address,
             f"admits {sg_rule_ports(admitted.rule)}",
             admitted.rule.span_of("cidrs", "ipv6_cidrs"),
-            ports,
+            own_part(admitted.rule, ports),
         )
     )
     steps = [replace(s, ports=str(ports)) if not s.ports else s for s in steps]
