@@ -716,12 +716,41 @@ def fixes(
 def explain(
     path: Annotated[Path, typer.Argument(help="The folder or file that holds the workload.")],
     resource: Annotated[str, typer.Argument(help="The workload's address (aws_instance.web, WebServer).")],
+    var: Annotated[list[str] | None, typer.Option("--var", help="Terraform variable NAME=VALUE.")] = None,
+    var_file: Annotated[list[Path] | None, typer.Option("--var-file", help="Terraform .tfvars file.")] = None,
+    parameter: Annotated[
+        list[str] | None, typer.Option("--parameter", help="CloudFormation parameter Key=Value.")
+    ] = None,
+    authorized_ports: Annotated[
+        str | None, typer.Option(help="Ports open to the world that are fine (default 80,443).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Settings file (default .iacscan.toml or pyproject.toml).")
+    ] = None,
 ) -> None:
-    """Every path from the internet to one workload, where each is cut, its traits and fixes."""
+    """Every path from the internet to one workload, where each is cut, its traits and fixes.
+    It reads the same inputs as ``scan`` (variables, parameters, the settings file), so its
+    verdicts are the scan's."""
     from scanner.explain import explain_workload
 
     root = _root_for([path])
-    code = explain_workload([path], ScanOptions(root=root), resource, _stdout_console())
+    try:
+        settings = _settings(root, config)
+    except SettingsError as error:
+        StderrConsole(soft_wrap=True).print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    options = _options(
+        root,
+        settings,
+        var_file=var_file,
+        var=var,
+        parameter=parameter,
+        authorized_ports=authorized_ports,
+        cache_dir=None,
+        jobs=1,
+        assume_worst=None,
+    )
+    code = explain_workload([path], options, resource, _stdout_console())
     raise typer.Exit(code)
 
 

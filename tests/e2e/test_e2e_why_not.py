@@ -147,3 +147,17 @@ def test_explain_says_the_hop_that_cuts_the_path(monkeypatch: pytest.MonkeyPatch
     assert "cut at aws_route_table.private: aws_route_table.private sends 0.0.0.0/0 to aws_nat_gateway.nat" in (
         result.output
     )
+
+
+def test_explain_reads_the_same_variables_as_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a value, the SSH rule's source is unknown and the trait is possible; with
+    --var, explain gives the certain verdict, as scan does."""
+    monkeypatch.chdir(REPO)
+    env = {"COLUMNS": "300", "NO_COLOR": "1"}
+    args = ["explain", "fixtures/unknowns/variable-without-value", "aws_instance.web"]
+    unknown = CliRunner().invoke(app, args, env=env).output
+    assert "ec2-remote-access" in unknown and "var.ssh_cidr" in unknown
+    office = CliRunner().invoke(app, [*args, "--var", "ssh_cidr=10.0.0.0/8"], env=env).output
+    assert "ec2-remote-access" not in office
+    world = CliRunner().invoke(app, [*args, "--var", "ssh_cidr=0.0.0.0/0"], env=env).output
+    assert "ec2-remote-access" in world and "[possible]" not in world.split("ec2-remote-access")[1].split("\n")[0]
