@@ -456,3 +456,27 @@ def test_why_not_names_the_hop_of_each_cut_door(file: str) -> None:
     nfw = NFW_NAMES[file]
     (fw,) = [r for r in _via(_paths(NFW, file, str(nfw["admin"])), "gateway") if r.version == 4]
     assert path_verdict(fw, str(nfw["admin"])).hop == nfw["firewall"]
+
+
+def test_a_route_to_the_gateway_for_networks_no_attachment_here_holds_is_possible(tmp_path: Path) -> None:
+    """A transit gateway defined here whose other attachments are elsewhere (another account,
+    another configuration): the route's destination is the source, assumed, named."""
+    text = (FIXTURES / TGW / TF).read_text(encoding="utf-8")
+    text = text.replace(
+        '  route {\n    cidr_block         = "10.0.0.0/8"\n',
+        '  route {\n    cidr_block         = "172.16.0.0/12"\n    transit_gateway_id = aws_ec2_transit_gateway.hub.id\n'
+        '  }\n\n  route {\n    cidr_block         = "10.0.0.0/8"\n',
+        1,
+    ).replace('cidr_blocks = ["10.0.0.0/8"]', 'cidr_blocks = ["10.0.0.0/8", "172.16.0.0/12"]', 1)
+    (tmp_path / TF).write_text(text, encoding="utf-8")
+    configurations, errors, _ = load_configurations([tmp_path / TF], ScanOptions(root=tmp_path))
+    assert not errors
+    ctx = next(c for c in workload_contexts(build_graph(configurations[0]), configurations[0]))
+    reports = _via(tuple(explain_paths(ctx, NetworkMemo())), "transit_gateway")
+    beyond = [r for r in reports if r.open and any("172.16.0.0/12" in a for a in r.assumptions)]
+    assert len(beyond) == 1 and beyond[0].possible and beyond[0].ports == "tcp 22"
+    assert beyond[0].assumptions[0] == (
+        "no attachment of aws_ec2_transit_gateway.hub in this configuration holds 172.16.0.0/12; assumed one "
+        "outside it (another account or configuration) sends it to this VPC"
+    )
+    assert len(reports) == 4  # the three attachments here, and the networks beyond them

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scanner.analyses.network import NetworkMemo, longest_prefix_match, parse_cidr, sg_rule_ports
+from scanner.analyses.network import NetworkMemo, cidr_overlaps, longest_prefix_match, parse_cidr, sg_rule_ports
 from scanner.analyses.reachability.direct_connect import advertised
 from scanner.analyses.reachability.from_network import admitted_from
 from scanner.analyses.reachability.hops import (
@@ -87,11 +87,18 @@ def _through_gateway(
             )
         ]
     target = _target_cidr(placement)
-    return [
+    found = [
         _from_attachment(ctx, placement, view, own, other, routes, target, memo)
         for other in view.attachments
         if other is not own
     ]
+    # A route to the gateway for networks no attachment of this configuration holds: their
+    # attachments are elsewhere (another account, another configuration), assumed, named.
+    known = [cidr for other in view.attachments if other is not own for cidr in other.cidrs]
+    beyond = [r for r in routes if not any(cidr_overlaps(r.route.destination, c) is not False for c in known)]
+    if beyond:
+        found.extend(_outside(ctx, placement, beyond, memo, gateway_known=True))
+    return found
 
 
 def _target_cidr(placement: Placement) -> object:
@@ -308,15 +315,22 @@ def _sent_from(other: TgwAttachment, gateway: str, target: object, memo: Network
 
 
 def _outside(
-    ctx: WorkloadContext, placement: Placement, routes: list[ResolvedRoute], memo: NetworkMemo
+    ctx: WorkloadContext,
+    placement: Placement,
+    routes: list[ResolvedRoute],
+    memo: NetworkMemo,
+    gateway_known: bool = False,
 ) -> list[PathReport]:
-    """A route to a transit gateway the configuration does not define: the route's
+    """A route to a transit gateway the configuration does not define (or, ``gateway_known``,
+    to one it defines, for networks none of its attachments here holds): the route's
     destination is the source, assumed delivered back by the transit gateway (named)."""
     out: list[PathReport] = []
     for resolved in routes:
         destination = resolved.route.destination
+        gateway = resolved.target
+        described = "the transit gateway" if gateway_known else "a transit gateway not in this configuration"
         steps: list[PathStep] = [
-            step("transit_gateway", resolved.target_address, "a transit gateway not in this configuration", None),
+            step("transit_gateway", resolved.target_address, described, gateway.span if gateway else None),
             table_step(placement),
             step("route", resolved.route.address, f"route {describe_route(resolved, 4)}", resolved.route.span),
         ]
@@ -329,7 +343,10 @@ def _outside(
             steps.append(admitted.acl_step)
         steps.append(workload_step(ctx, admitted.ports))
         assumption = (
-            f"{resolved.target_address} is not in this configuration; assumed its route tables deliver "
+            f"no attachment of {resolved.target_address} in this configuration holds {destination}; assumed one "
+            "outside it (another account or configuration) sends it to this VPC"
+            if gateway_known
+            else f"{resolved.target_address} is not in this configuration; assumed its route tables deliver "
             f"{destination} to this VPC"
         )
         built_on = existence_open(resolved.route, admitted.rule)
