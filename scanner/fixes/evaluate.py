@@ -329,12 +329,16 @@ _PORTS = re.compile(r"\btcp (\d+)(?:-(\d+))?")
 
 def _served_ports(traits: Sequence[Trait], authorized: Collection[int]) -> frozenset[int]:
     """The authorised tcp ports the internet reaches the workload's service on: a load
-    balancer path's listener port, another path's port at the workload."""
+    balancer path's listener port, another path's port at the workload. Only paths that
+    start on the internet serve the public: one from Client VPN clients, a peered or
+    on-premises network is a private door, and cutting it stops no public service."""
     out: set[int] = set()
     for trait in traits:
         if trait.rule_id != internet_reachable.ID:
             continue
         for path in (trait.path, *trait.other_paths):
+            if not path or path[0].kind != "internet":
+                continue
             listener = next((s for s in path if s.kind == "listener"), None)
             shown = listener if listener is not None else (path[-1] if path else None)
             if shown is not None:
