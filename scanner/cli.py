@@ -293,6 +293,7 @@ def scan(
             vulnerability_data=vulnerability_data[0],
             progress=progress,
             vulnerability_key=vulnerability_data[3],
+            background_writes=True,
         )
     refused = [e for e in result.all_errors if e.usage]
     if refused:
@@ -335,6 +336,9 @@ def scan(
         result.timings["report_cpu"] = time.process_time() - report_started_cpu
         err.file.write("iacscan-timings " + json.dumps({k: round(v, 3) for k, v in result.timings.items()}) + "\n")
 
+    from scanner.result_cache import wait_for_writers
+
+    wait_for_writers(result.cache_writers)  # the report is out: the cache is complete before the scan ends
     nothing = _nothing_scanned(paths, result, options)
     if nothing is not None:
         err.print(f"[red]error:[/red] {nothing}", highlight=False)

@@ -364,6 +364,8 @@ class ScanResult:
     notices: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase: load, analyse
     workload_paths: list[WorkloadPaths] = field(default_factory=list)  # every workload's paths, by verdict
+    # result cache writers still running (``result_cache.wait_for_writers``)
+    cache_writers: list[int] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def all_errors(self) -> list[LoadError]:

@@ -19,10 +19,12 @@ does not use this cache.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -30,6 +32,7 @@ from pathlib import Path
 
 from scanner.cache import code_fingerprint
 from scanner.findings import Configuration, Exposure, WorkloadPaths
+from scanner.forked_parts import can_fork
 from scanner.options import ScanOptions
 
 FORMAT = "result-3"
@@ -116,13 +119,19 @@ def _state(path: Path) -> tuple[str, ...]:
 class ResultCache:
     """``directory`` None disables it (``--no-cache``)."""
 
-    def __init__(self, directory: Path | None, options: ScanOptions, vulnerability_key: str = "") -> None:
+    def __init__(
+        self, directory: Path | None, options: ScanOptions, vulnerability_key: str = "", background: bool = False
+    ) -> None:
         self.directory = directory / "results" if directory is not None else None
         self.options = options
         self.root = options.root
         self.request = request_key(options) + vulnerability_key
         self.hits = 0
         self.misses = 0
+        # ``background``: each answer is written by a forked writer while the scan goes on
+        # (its report); ``writers`` are their process ids, for ``wait_for_writers``.
+        self.background = background
+        self.writers: list[int] = []
 
     def _entry(self, job: tuple[str, tuple[Path, ...]]) -> Path:
         assert self.directory is not None
@@ -146,7 +155,28 @@ class ResultCache:
     def store(self, job: tuple[str, tuple[Path, ...]], result: JobResult) -> None:
         if self.directory is None or _failed_internally(result):
             return
-        self._write(self._entry(job), (FORMAT, self._inputs(result)), result)
+        entry, header = self._entry(job), (FORMAT, self._inputs(result))
+        if self.background and can_fork():
+            # Pickling a large answer took a second of a cold 10,000-instance scan: a fork
+            # of the scan writes it (the answer is already in its memory, nothing is copied)
+            # while the scan writes its report. The entry appears whole or not at all.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            try:
+                pid = os.fork()
+            except OSError:
+                pid = -1
+            if pid == 0:
+                code = 1
+                try:
+                    self._write(entry, header, result)
+                    code = 0
+                finally:
+                    os._exit(code)
+            if pid > 0:
+                self.writers.append(pid)
+                return
+        self._write(entry, header, result)
 
     def _inputs(self, result: JobResult) -> Inputs:
         """What the answer rests on: each file read, each file an error names (fixing it
@@ -220,3 +250,11 @@ class ResultCache:
 def _failed_internally(result: JobResult) -> bool:
     """A result iacscan itself failed on is not kept: the next run should try again."""
     return any(e.message.startswith("internal error") for c in result.configurations for e in c.errors)
+
+
+def wait_for_writers(writers: list[int]) -> None:
+    """Every background writer finished: a scan run again at once finds what they wrote."""
+    for pid in writers:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+    writers.clear()

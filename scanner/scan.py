@@ -413,17 +413,20 @@ def scan(
     vulnerability_data: VulnerabilityData | None = None,
     progress: Progress | None = None,
     vulnerability_key: str | None = None,
+    background_writes: bool = False,
 ) -> ScanResult:
     """Load, graph and analyse every configuration under ``paths``. A job whose inputs are
     unchanged since a scan with the same options is answered from the result cache;
     ``vulnerability_key`` names the content of ``vulnerability_data`` (without it, a scan
-    with vulnerability data does not use that cache)."""
+    with vulnerability data does not use that cache). ``background_writes``: new answers
+    are written to the cache by forked writers (``ScanResult.cache_writers``), which the
+    caller waits for (``result_cache.wait_for_writers``) once its report is out."""
     from scanner.result_cache import JobResult, ResultCache, summary
 
     started, started_cpu = time.perf_counter(), _cpu_seconds()
     jobs, errors, notices = discover_jobs(paths, options, excludes)
     usable = vulnerability_data is None or vulnerability_key is not None
-    cache = ResultCache(options.cache_dir if usable else None, options, vulnerability_key or "")
+    cache = ResultCache(options.cache_dir if usable else None, options, vulnerability_key or "", background_writes)
     answered: dict[int, JobResult | None] = {
         number: cache.lookup((job.kind, job.paths)) for number, job in enumerate(jobs)
     }
@@ -463,6 +466,7 @@ def scan(
         result.exposures.extend(stored.exposures)
         result.workload_paths.extend(stored.workload_paths)
         result.notices.extend(n for n in stored.notices if n not in result.notices)
+    result.cache_writers = cache.writers
     result.configurations = sorted(configurations, key=lambda c: c.name)
     result.exposures.sort(key=lambda e: (-e.rank, -int(e.possible_severity or 0), e.configuration, e.workload))
     # Wall seconds, and CPU seconds of this process and its finished workers (on a busy

@@ -342,3 +342,22 @@ def test_a_changed_scanner_does_not_reuse_answers(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(result_cache, "code_fingerprint", lambda: "a newer build of the same version")
     assert scan_json(root, cache) == first
     assert sorted(loads.kinds) == ["cloudformation", "terraform"]
+
+
+def test_answers_written_in_the_background_are_complete_once_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line writes new answers from forked writers while it writes its report,
+    and waits for them before it ends: the next scan is answered from the cache, the same."""
+    root, cache = make_repo(tmp_path), tmp_path / "cache"
+    options = ScanOptions(root=root, cache_dir=cache, jobs=1)
+    result = scan([root], options, background_writes=True)
+    if sys.platform.startswith("linux"):
+        assert len(result.cache_writers) == 2  # one per job: the Terraform module, the template
+    first = render_json(result)
+    result_cache.wait_for_writers(result.cache_writers)
+    assert result.cache_writers == []
+    assert len(list((cache / "results").rglob("*.result"))) == 2
+    loads = CountingLoads(monkeypatch)
+    assert render_json(scan([root], options)) == first
+    assert loads.kinds == []
