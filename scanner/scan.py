@@ -14,6 +14,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scanner.copies import copy_with
 from scanner.findings import (
     Configuration,
     Exposure,
@@ -264,7 +265,7 @@ def _workloads_analysis(
             found = workload_traits(ctx, options, memo, vulnerability_data)
             notices += found.notices
             traits = [
-                replace(t, caveats=(*t.caveats, *unread), fingerprint=fingerprint(t, configuration.name))
+                copy_with(t, caveats=(*t.caveats, *unread), fingerprint=fingerprint(t, configuration.name))
                 for t in ([shown_in_repository(t, places) for t in found.traits] if places else found.traits)
             ]
             assert isinstance(ctx.workload, (Instance, AutoScalingGroup))
@@ -363,7 +364,7 @@ def with_fixes(
     from scanner.fixes.evaluate import workload_fixes
 
     active = [t for t in traits if run.active(t)] or traits
-    return replace(exposure, fixes=workload_fixes(run, ctx, active, open_paths))
+    return copy_with(exposure, fixes=workload_fixes(run, ctx, active, open_paths))
 
 
 def exposure_of(

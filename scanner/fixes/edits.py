@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from scanner.analyses.network import sg_rule_ports
+from scanner.copies import copy_with
 from scanner.findings import Trait
 from scanner.model import (
     AclEntry,
@@ -165,20 +166,20 @@ class Edit:
 
 def _require_imdsv2(edit: Edit, obj: Resource) -> Resource | None:
     if isinstance(obj, InstanceMetadataDefaults):
-        return replace(obj, http_tokens="required")
+        return copy_with(obj, http_tokens="required")
     if isinstance(obj, (Instance, LaunchTemplate)):
         options = obj.metadata or MetadataOptions(span=obj.span)
-        return replace(obj, metadata=replace(options, http_tokens="required"))
+        return copy_with(obj, metadata=copy_with(options, http_tokens="required"))
     return obj
 
 
 def _no_public_ip(edit: Edit, obj: Resource) -> Resource | None:
     if isinstance(obj, (Instance, LaunchTemplate)):
-        return replace(obj, associate_public_ip=False)
+        return copy_with(obj, associate_public_ip=False)
     if isinstance(obj, Subnet):
-        return replace(obj, map_public_ip_on_launch=False)
+        return copy_with(obj, map_public_ip_on_launch=False)
     if isinstance(obj, NetworkInterface):
-        return replace(obj, public_ip=False)
+        return copy_with(obj, public_ip=False)
     return obj
 
 
@@ -189,7 +190,7 @@ def _remove(edit: Edit, obj: Resource) -> Resource | None:
 def _remove_world_sources(edit: Edit, obj: Resource) -> Resource | None:
     if not isinstance(obj, SecurityGroupRule):
         return obj
-    narrowed = replace(
+    narrowed = copy_with(
         obj,
         cidrs=tuple(c for c in obj.cidrs if not _is_world(c)),
         ipv6_cidrs=tuple(c for c in obj.ipv6_cidrs if not _is_world(c)),
@@ -198,13 +199,13 @@ def _remove_world_sources(edit: Edit, obj: Resource) -> Resource | None:
 
 
 def _make_internal(edit: Edit, obj: Resource) -> Resource | None:
-    return replace(obj, internal=True) if isinstance(obj, LoadBalancer) else obj
+    return copy_with(obj, internal=True) if isinstance(obj, LoadBalancer) else obj
 
 
 def _remove_statement(edit: Edit, obj: Resource) -> Resource | None:
     if not isinstance(obj, Policy):
         return obj
-    return replace(obj, statements=tuple(s for s in obj.statements if s.span != edit.statement))
+    return copy_with(obj, statements=tuple(s for s in obj.statements if s.span != edit.statement))
 
 
 _APPLY: dict[EditKind, Callable[[Edit, Resource], Resource | None]] = {

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 
 from scanner.analyses.network import NetworkMemo, sg_rule_ports
 from scanner.analyses.reachability import PathKey
+from scanner.copies import copy_with
 from scanner.findings import SHOWN_FIXES, Evidence, Fix, FixOutcome, Severity, SourceChange, Trait
 from scanner.fixes.edits import CHANGE_SIZE, CHANGES, PARTS, Edit, EditsAt, Lookup, candidate_edits
 from scanner.fixes.patches import source_patch
@@ -140,7 +141,8 @@ def workload_fixes(
     ranked = sorted(fixes, key=lambda pair: _rank(pair[0]))
     # only the fixes a report shows get their source patch: the files of the others are not read
     return tuple(
-        replace(fix, patch=run.patch(edit)) if index < SHOWN_FIXES else fix for index, (fix, edit) in enumerate(ranked)
+        copy_with(fix, patch=run.patch(edit)) if index < SHOWN_FIXES else fix
+        for index, (fix, edit) in enumerate(ranked)
     )
 
 

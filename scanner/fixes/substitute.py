@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from scanner.copies import copy_with
 from scanner.model import AclEntry, NetworkAcl, Resource, RouteTable, SecurityGroup
 from scanner.workload import (
     AttachedGroup,
@@ -31,16 +32,6 @@ from scanner.workload import (
 Change = Callable[[Resource], Resource | None]
 R = TypeVar("R", bound=Resource)
 T = TypeVar("T")
-
-
-def _copy(obj: T, **changes: object) -> T:
-    """``dataclasses.replace`` without running ``__init__`` again: a large estate's fixes
-    build tens of thousands of these copies, and the context's dataclasses have no
-    ``__post_init__`` and no cached properties that a copy could carry over stale."""
-    new = object.__new__(type(obj))
-    new.__dict__.update(obj.__dict__)
-    new.__dict__.update(changes)
-    return new
 
 
 class _Swap:
@@ -66,26 +57,26 @@ class _Swap:
 
     def group(self, group: SecurityGroup) -> SecurityGroup:
         rules = self.many(group.rules)
-        return group if rules is group.rules else _copy(group, rules=rules)
+        return group if rules is group.rules else copy_with(group, rules=rules)
 
     def attached(self, attached: AttachedGroup) -> AttachedGroup:
         rules = self.many(attached.rules)
         group = self.group(attached.group)
         if rules is attached.rules and group is attached.group:
             return attached
-        return _copy(attached, group=group, rules=rules)
+        return copy_with(attached, group=group, rules=rules)
 
     def acl(self, acl: NetworkAcl | None) -> NetworkAcl | None:
         if acl is None:
             return None
         entries: tuple[AclEntry, ...] = self.many(acl.entries)
-        return acl if entries is acl.entries else _copy(acl, entries=entries)
+        return acl if entries is acl.entries else copy_with(acl, entries=entries)
 
     def table(self, table: RouteTable | None) -> RouteTable | None:
         if table is None:
             return None
         routes = self.many(table.routes)
-        return table if routes is table.routes else _copy(table, routes=routes)
+        return table if routes is table.routes else copy_with(table, routes=routes)
 
     def placement(self, placement: Placement) -> Placement:
         subnet = self.one(placement.subnet) if placement.subnet is not None else None
@@ -103,13 +94,15 @@ class _Swap:
             and acl is placement.network_acl
         ):
             return placement
-        return _copy(placement, subnet=subnet, route_table=table, network_acl=acl, routes=routes, acl_entries=entries)
+        return copy_with(
+            placement, subnet=subnet, route_table=table, network_acl=acl, routes=routes, acl_entries=entries
+        )
 
     def resolved_route(self, resolved: ResolvedRoute) -> ResolvedRoute | None:
         route = self.one(resolved.route)
         if route is None:
             return None
-        return resolved if route is resolved.route else _copy(resolved, route=route)
+        return resolved if route is resolved.route else copy_with(resolved, route=route)
 
     def lb_route(self, route: LoadBalancerRoute) -> LoadBalancerRoute | None:
         lb = self.one(route.load_balancer)
@@ -125,7 +118,9 @@ class _Swap:
             and groups is route.lb_security_groups
         ):
             return route
-        return _copy(route, load_balancer=lb, listener=listener, lb_placements=placements, lb_security_groups=groups)
+        return copy_with(
+            route, load_balancer=lb, listener=listener, lb_placements=placements, lb_security_groups=groups
+        )
 
     def each(self, items: tuple[T, ...], change: Callable[[T], T]) -> tuple[T, ...]:
         """``items`` each changed; the same tuple when none is."""
@@ -140,7 +135,7 @@ class _Swap:
         policy = self.one(resolved.policy)
         if policy is None:
             return None
-        return resolved if policy is resolved.policy else _copy(resolved, policy=policy)
+        return resolved if policy is resolved.policy else copy_with(resolved, policy=policy)
 
     def role(self, role: RoleContext) -> RoleContext:
         policies = tuple(p for p in (self.policy(p) for p in role.policies) if p is not None)
@@ -148,17 +143,17 @@ class _Swap:
         inline = self.many(role.role.inline_policies)
         changed = role.role
         if attachments is not changed.attachments or inline is not changed.inline_policies:
-            changed = _copy(changed, attachments=attachments, inline_policies=inline)
+            changed = copy_with(changed, attachments=attachments, inline_policies=inline)
         same_policies = len(policies) == len(role.policies) and all(
             a is b for a, b in zip(policies, role.policies, strict=True)
         )
-        return role if changed is role.role and same_policies else _copy(role, role=changed, policies=policies)
+        return role if changed is role.role and same_policies else copy_with(role, role=changed, policies=policies)
 
     def template_use(self, use: LaunchTemplateUse) -> LaunchTemplateUse:
         if use.template is None:
             return use
         template = self.one(use.template)
-        return use if template is use.template else _copy(use, template=template)
+        return use if template is use.template else copy_with(use, template=template)
 
 
 Part = str  # workload | templates | defaults | groups | placements | enis | eips | lb | roles
@@ -203,4 +198,4 @@ def edited_context(
             changes["load_balancer_routes"] = tuple(r for r in kept if r is not None)
     if not swap.hit:
         return None
-    return _copy(ctx, **changes)
+    return copy_with(ctx, **changes)
