@@ -697,23 +697,37 @@ class NetworkMemo:
         self, routes: Sequence[tuple[object, T]], version: int, address: int
     ) -> RouteChoice[T] | None:
         """``longest_prefix_match``, remembered per route table and piece of the address space."""
+        return self.route_chooser(routes, version)(address)
+
+    def route_chooser(self, routes: Sequence[tuple[object, T]], version: int) -> Callable[[int], RouteChoice[T] | None]:
+        """``longest_prefix_match`` of these routes for any address: the table is found once,
+        each address is then one bisection (an analysis asks it for every piece of the
+        address space)."""
         try:
             key = (tuple(routes), version)
             known = self._known("routes", key)
         except TypeError:  # an unhashable target: no sharing
-            return longest_prefix_match(routes, version, address)
+            return lambda address: longest_prefix_match(routes, version, address)
         if known is None:
             nets = [n for n in (parse_cidr(d) for d, _ in routes) if n is not None]
             known = _bounded(self.routes, self.limit)[key] = ([lo for lo, _ in atoms(version, nets)], {})
         cuts, choices = known
-        piece = bisect.bisect_right(cuts, address)
-        if piece not in choices:
-            choices[piece] = longest_prefix_match(routes, version, address)
-        found: RouteChoice[T] | None = choices[piece]
-        return found
+
+        def choose(address: int) -> RouteChoice[T] | None:
+            piece = bisect.bisect_right(cuts, address)
+            if piece not in choices:
+                choices[piece] = longest_prefix_match(routes, version, address)
+            found: RouteChoice[T] | None = choices[piece]
+            return found
+
+        return choose
 
     def acl_passes(self, entries: Sequence[AclEntry], version: int, client: int) -> AclPass:
         """``acl_passes``, remembered per NACL and piece of the address space."""
+        return self.acl_judge(entries, version)(client)
+
+    def acl_judge(self, entries: Sequence[AclEntry], version: int) -> Callable[[int], AclPass]:
+        """``acl_passes`` of these entries for any client address, the table found once."""
         key = (tuple(entries), version)
         known = self._known("acls", key)
         if known is None:
@@ -722,26 +736,38 @@ class NetworkMemo:
                 {},
             )
         cuts, passes = known
-        piece = bisect.bisect_right(cuts, client)
-        found = passes.get(piece)
-        if found is None:
-            found = passes[piece] = acl_passes(entries, version, client)
-        return found
+
+        def judge(client: int) -> AclPass:
+            piece = bisect.bisect_right(cuts, client)
+            found = passes.get(piece)
+            if found is None:
+                found = passes[piece] = acl_passes(entries, version, client)
+            return found
+
+        return judge
 
     def sg_admits_address(self, rules: Iterable[SecurityGroupRule], version: int, address: int) -> SgAdmission:
         """``sg_admits_address``, remembered per set of rules and piece of the address space."""
-        rules = tuple(rules)
-        key = (rules, version)
+        return self.sg_admitter(rules, version)(address)
+
+    def sg_admitter(self, rules: Iterable[SecurityGroupRule], version: int) -> Callable[[int], SgAdmission]:
+        """``sg_admits_address`` of these rules for any source address, the table found once."""
+        kept = tuple(rules)
+        key = (kept, version)
         known = self._known("groups", key)
         if known is None:
-            cuts = [lo for lo, _ in atoms(version, sg_rule_source_cidrs(rules, version))]
+            cuts = [lo for lo, _ in atoms(version, sg_rule_source_cidrs(kept, version))]
             known = _bounded(self.groups, self.limit)[key] = (cuts, {})
         cuts, admissions = known
-        piece = bisect.bisect_right(cuts, address)
-        found = admissions.get(piece)
-        if found is None:
-            found = admissions[piece] = sg_admits_address(rules, version, address)
-        return found
+
+        def admits(address: int) -> SgAdmission:
+            piece = bisect.bisect_right(cuts, address)
+            found = admissions.get(piece)
+            if found is None:
+                found = admissions[piece] = sg_admits_address(kept, version, address)
+            return found
+
+        return admits
 
     def answer(self, key: tuple[object, ...], keep: object, compute: Callable[[], R]) -> R:
         """``compute()`` once per ``key``, for an analysis built on these decisions; ``keep``

@@ -79,20 +79,24 @@ def admission_of(
     # objects) add nothing to what the first of them found; the answers are kept alive here
     # so that no other answer takes the identity of one seen.
     seen: dict[tuple[object, ...], tuple[object, ...]] = {}
+    # each table found once: the loop below asks them for every piece of the address space
+    admits = memo.sg_admitter(rules, version)
+    choose = memo.route_chooser(routes, version)
+    judge = memo.acl_judge(entries, version) if acl_applies else None
     for lo, _ in atoms(version, nets):
         internet = is_internet_address(version, lo)
         if internet_only and not internet:
             continue  # no route decides it: ``eligible`` takes internet addresses alone
-        admitted = memo.sg_admits_address(rules, version, lo)
+        admitted = admits(lo)
         if world and internet:
             # "From the internet" means from all of it: a NACL may deny part of it, a group
             # that admits only named ranges does not open the door to everyone.
             world = world & admitted.ports
-        choice = memo.longest_prefix_match(routes, version, lo)
+        choice = choose(lo)
         back = choice.target if choice is not None else None
         if not eligible(lo, back) or not admitted.ports:
             continue
-        passed = memo.acl_passes(entries, version, lo) if acl_applies else None
+        passed = judge(lo) if judge is not None else None
         decisions = (admitted, choice, passed)
         same = tuple(map(id, decisions))
         if same in seen:
