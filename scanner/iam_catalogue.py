@@ -227,11 +227,21 @@ def data_sources() -> dict[str, str]:
     return dict(_data_sources())
 
 
+def managed_policies_as_of() -> str:
+    """The date of the bundled AWS managed policy documents' source (``2026-08-26``)."""
+    return _manifest()[_POLICIES_FILE]["source_date"]
+
+
 @cache
-def _data_sources() -> dict[str, str]:
+def _manifest() -> dict[str, dict[str, str]]:
     text = resources.files("scanner").joinpath(f"data/{_SOURCES_FILE}").read_text(encoding="utf-8")
     manifest: dict[str, dict[str, str]] = json.loads(text)
+    return manifest
+
+
+@cache
+def _data_sources() -> dict[str, str]:
     return {
         name: f"{entry['source']}, version {entry['source_version']}, as of {entry['source_date']}"
-        for name, entry in sorted(manifest.items())
+        for name, entry in sorted(_manifest().items())
     }

@@ -611,6 +611,9 @@ class Statement:
     resources: tuple[str | Unknown, ...] | None = None
     not_resources: tuple[str | Unknown, ...] | None = None
     has_condition: bool = False
+    # The Condition's "<operator> <key>" pairs as written (``StringEquals iam:PassedToService``),
+    # so a verdict resting on one can name it; empty when there is none or it is not known.
+    conditions: tuple[str, ...] = ()
     existence: Unknown | None = None  # not None: the statement may not be in the document
     attr_written: Mapping[str, Span] = field(default_factory=dict)
 
@@ -652,8 +655,13 @@ class PolicyAttachment(Resource):
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Role(Resource):
+    """An IAM role. ``permissions_boundary`` (Terraform ``permissions_boundary``, CloudFormation
+    ``PermissionsBoundary``): the managed policy that caps what the role's own policies can
+    grant: a literal ARN (an AWS managed policy's), a reference to a Policy, or Unknown."""
+
     inline_policies: tuple[Policy, ...] = ()
     attachments: tuple[PolicyAttachment, ...] = ()  # from managed_policy_arns / ManagedPolicyArns
+    permissions_boundary: Ref | None = None
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

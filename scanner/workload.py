@@ -118,8 +118,13 @@ class ResolvedPolicy:
 
 @dataclass(frozen=True)
 class RoleContext:
+    """A role with the policies that apply to it. ``boundary``: its permissions boundary when
+    one is set (``attached_at`` the ``permissions_boundary`` line; neither ``policy`` nor
+    ``arn`` when the value names nothing known offline)."""
+
     role: Role
     policies: tuple[ResolvedPolicy, ...]
+    boundary: ResolvedPolicy | None = None
 
 
 @dataclass(frozen=True)

@@ -272,7 +272,25 @@ def _statement(item: Mapping[str, Any], span: Span, block_form: bool, phase: Pha
         resources=listed("resources"),
         not_resources=listed("not_resources"),
         has_condition=bool(condition) if not isinstance(condition, Unknown) else True,
+        conditions=condition_keys(condition),
     )
+
+
+def condition_keys(condition: Any) -> tuple[str, ...]:
+    """A statement's Condition as ``"<operator> <key>"`` pairs, in the order written: the JSON
+    form (``{"StringEquals": {"iam:PassedToService": ...}}``) or Terraform's ``condition``
+    blocks (``test``, ``variable``). What is not known offline is left out."""
+    found: list[str] = []
+    if isinstance(condition, Mapping):
+        for operator, keys in condition.items():
+            if isinstance(operator, str) and isinstance(keys, Mapping):
+                found.extend(f"{operator} {key}" for key in keys if isinstance(key, str))
+    elif isinstance(condition, list):
+        for block in condition:
+            if isinstance(block, Mapping) and isinstance(block.get("test"), str):
+                if isinstance(block.get("variable"), str):
+                    found.append(f"{block['test']} {block['variable']}")
+    return tuple(dict.fromkeys(found))
 
 
 def _with_heredoc_lines(text: str, document: Mapping[str, Any], span: Span) -> Mapping[str, Any]:

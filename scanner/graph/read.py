@@ -322,7 +322,21 @@ class _Reader:
                     policies.append(
                         ResolvedPolicy(attached_at=at, attached_by=found.address, arn=found.policy, attachment=found)
                     )
-        return RoleContext(role=role, policies=tuple(policies))
+        return RoleContext(role=role, policies=tuple(policies), boundary=self.boundary(role_node, role))
+
+    def boundary(self, role_node: str, role: Role) -> ResolvedPolicy | None:
+        """The role's permissions boundary: the Policy it names, else its literal ARN, else
+        (an unknown value, a reference to nothing defined) neither."""
+        value = role.permissions_boundary
+        if value is None:
+            return None
+        at = role.span_of("permissions_boundary")
+        for node, _ in self.out(role_node, "bounded_by"):
+            found = self.obj(node)
+            if isinstance(found, Policy):
+                return ResolvedPolicy(attached_at=at, attached_by=role.address, policy=found)
+        arn = value if isinstance(value, str) else None
+        return ResolvedPolicy(attached_at=at, attached_by=role.address, arn=arn)
 
     def profiles(self, node: str, templates: list[str]) -> list[str]:
         """The instance profiles the workload's instances carry: its own, else one for each

@@ -26,7 +26,8 @@ ID = "ec2-service-admin-role"
 
 
 def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
-    if any(grant.verdict.is_admin for _, grant in context.role_grants):
+    # an admin grant says more; one a policy not known offline only may have does not
+    if any(grant.verdict.is_admin and not grant.verdict.unknown for _, grant in context.role_grants):
         return []
     traits: dict[object, Trait] = {}
     for role, grant in context.role_grants:

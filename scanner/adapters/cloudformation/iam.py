@@ -1,4 +1,4 @@
-"""CloudFormation IAM -> model: roles (inline ``Policies``, ``ManagedPolicyArns``), policies,
+"""CloudFormation IAM -> model: roles (inline ``Policies``, ``ManagedPolicyArns``, ``PermissionsBoundary``), policies,
 managed policies, role policies and instance profiles."""
 
 from __future__ import annotations
@@ -46,7 +46,15 @@ def map_role(raw: RawResource) -> list[Resource]:
                 **derived(raw, "ManagedPolicyArns", index, arns, Fields(item)), role=own_ref(raw), policy=as_ref(item)
             )
         )
-    return [Role(**base_fields(raw, fields, "RoleName"), inline_policies=tuple(inline), attachments=tuple(attachments))]
+    boundary = as_ref(fields.take("permissions_boundary", "PermissionsBoundary"))
+    return [
+        Role(
+            **base_fields(raw, fields, "RoleName"),
+            inline_policies=tuple(inline),
+            attachments=tuple(attachments),
+            permissions_boundary=boundary,
+        )
+    ]
 
 
 def map_policy(raw: RawResource) -> list[Resource]:

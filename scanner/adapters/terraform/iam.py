@@ -1,5 +1,5 @@
-"""Terraform IAM -> model: roles (inline policies, ``managed_policy_arns``), role policies, managed
-policies, attachments and instance profiles."""
+"""Terraform IAM -> model: roles (inline policies, ``managed_policy_arns``, ``permissions_boundary``),
+role policies, managed policies, attachments and instance profiles."""
 
 from __future__ import annotations
 
@@ -67,7 +67,15 @@ def map_role(raw: RawResource, body: Body) -> list[Resource]:
                     policy=policy,
                 )
             )
-    return [Role(inline_policies=tuple(inline), attachments=tuple(attachments), **base_fields(raw, body))]
+    boundary = body.ref("permissions_boundary", "permissions_boundary")
+    return [
+        Role(
+            inline_policies=tuple(inline),
+            attachments=tuple(attachments),
+            permissions_boundary=boundary,
+            **base_fields(raw, body),
+        )
+    ]
 
 
 def span_of_item(items: Any, index: int) -> Span | None:
