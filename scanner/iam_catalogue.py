@@ -167,6 +167,20 @@ def action_info(action: str) -> ActionInfo | None:
 
 
 @cache
+def access_levels(prefix: str) -> dict[str, str]:
+    """Every action of the service (lower-case ``service:name``) -> its access level (``Read``,
+    ``List``, ``Write``, ``Permissions management``, ``Tagging``); empty for an unknown prefix."""
+    service = _services().get(prefix.strip().lower())
+    if service is None:
+        return {}
+    levels = _service_details(service.prefix.lower())["actions"]
+    return {
+        f"{service.prefix.lower()}:{name.lower()}": _ACCESS_LEVELS.get(level[0], level[0])
+        for name, level in zip(service.names, levels, strict=True)
+    }
+
+
+@cache
 def _policies() -> dict[str, tuple[str, str]]:
     """Path/name -> (default version id, the document's JSON text, parsed when asked)."""
     policies: dict[str, tuple[str, str]] = {}

@@ -79,9 +79,8 @@ def _related(ctx: WorkloadContext, role: RoleContext, grant: Grant) -> tuple[Evi
     related.extend(_source_place(source) for source in grant.together)
     boundary = role.boundary
     if boundary is not None:
-        related.append(
-            Evidence(boundary.attached_at, role.role.address, f"permissions boundary {policy_label(boundary)}")
-        )
+        named = policy_label(boundary) if boundary.policy is not None or boundary.arn else "(not known offline)"
+        related.append(Evidence(boundary.attached_at, role.role.address, f"permissions boundary {named}"))
     return tuple(related)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-from scanner.iam_catalogue import action_info, expand_actions
+from scanner.iam_catalogue import access_levels, expand_actions
 
 _READ_LEVELS = frozenset({"Read", "List"})
 
@@ -78,18 +78,14 @@ def covered_services(actions: frozenset[str]) -> frozenset[str]:
 
 
 @cache
-def changes_something(service: str) -> bool:
-    """The service has an action that is not read-only (Write, Permissions management or
-    Tagging, by the catalogue's access levels): holding all of a read-only service's actions
-    is reading, not control of it."""
-    for action in service_actions(service):
-        info = action_info(action)
-        if info is not None and info.access_level not in _READ_LEVELS:
-            return True
-    return False
+def changing_actions(service: str) -> frozenset[str]:
+    """The service's actions that are not read-only (Write, Permissions management or Tagging,
+    by the catalogue's access levels)."""
+    return frozenset(a for a, level in access_levels(service).items() if level not in _READ_LEVELS)
 
 
 @cache
 def controllable_services() -> frozenset[str]:
-    """The services that have an action that is not read-only (``changes_something``)."""
-    return frozenset(s for s in services() if changes_something(s))
+    """The services that have an action that is not read-only: holding every action of a
+    read-only service (``pricing``) is reading it, not controlling it."""
+    return frozenset(s for s in services() if changing_actions(s))

@@ -24,11 +24,12 @@ AWS's own action list, not a comparison of patterns:
 * A grant is judged per statement (per AWS managed policy, as a whole), and then for all of
   them together: statements that only together hold every action of IAM (or of the account, or
   of a service) are one grant, at the first of them, naming the others.
-* ``service-admin`` of a service means holding every one of its actions, at least one of them
-  through a wildcard or NotAction (so the grant also takes the actions AWS adds later; a list of
-  today's few actions of a small service, as ``AmazonSSMManagedInstanceCore`` writes for
-  ``ssmmessages``, is least privilege, not control), and the service has an action that is not
-  read-only (holding every action of a read-only service such as ``pricing`` is reading).
+* ``service-admin`` of a service means holding every one of its actions, and at least one that
+  changes something (Write, Permissions management, Tagging) through a wildcard or NotAction:
+  the grant then also takes the write actions AWS adds later. A list of today's few actions of
+  a small service (``AmazonSSMManagedInstanceCore`` names the four ``ssmmessages`` actions) is
+  least privilege, not control, even next to ``ReadOnlyAccess``'s ``ec2messages:Get*``; and
+  every action of a read-only service (``pricing``) is reading it.
 * A statement under a Condition still grants, with the note that the condition is not decided
   offline; an AWS managed policy whose grant rests only on its unconditional statements needs
   no note.
@@ -46,7 +47,7 @@ from functools import lru_cache
 from typing import Literal
 
 from scanner.analyses.iam_action_sets import (
-    changes_something,
+    changing_actions,
     controllable_services,
     covered_services,
     every_action,
@@ -250,7 +251,7 @@ def _limits(identity: PolicySet, boundary: Boundary | None) -> _Limits:
             continue  # on named resources only, or an unknown exception may exempt anything
         actions = pattern_set(clause.actions, clause.not_action)
         if clause.conditional:
-            conditional.append((actions, _where(clause)))
+            conditional.append((actions, f"{clause.condition_text()}, {_where(clause)}"))
             continue
         sure.append(actions)
         if clause.doubt is None:
@@ -268,7 +269,7 @@ def _limits(identity: PolicySet, boundary: Boundary | None) -> _Limits:
         conditional=tuple(conditional),
         doubtful=tuple(dict.fromkeys(doubtful)),
         boundary_notes=boundary_notes,
-        boundary=boundary.label if boundary is not None else None,
+        boundary=boundary.label if boundary is not None and boundary.label else None,
     )
 
 
@@ -283,9 +284,7 @@ def _kind(actions: frozenset[str], wild: frozenset[str]) -> tuple[GrantKind, fro
         return "admin", frozenset()
     if service_actions("iam") <= actions:
         return "iam-admin", frozenset()
-    held = frozenset(
-        s for s in covered_services(actions) if changes_something(s) and not service_actions(s).isdisjoint(wild)
-    )
+    held = frozenset(s for s in covered_services(actions) if not changing_actions(s).isdisjoint(wild))
     return ("service-admin", held) if held else ("none", frozenset())
 
 
@@ -387,19 +386,16 @@ def role_grants(role: RoleContext) -> tuple[Grant, ...]:
     limits = _limits(policies.identity, policies.boundary)
     grants: list[Grant] = []
     alone: list[tuple[Source, _Part, _Assessment]] = []
-    order: dict[str, int] = {}
     for source, clauses in _sources(policies.identity):
         part = _source_part(clauses)
         if part is None:
             continue
-        source_order = _service_order(clauses)
-        for service in source_order:
-            order.setdefault(service, len(order))
         found = _assess_or_keep(part, limits)
         alone.append((source, part, found))
         if found.kind != "none":
-            grants.append(Grant(_verdict(found, source_order, limits), source.resolved, source.statement))
-    grants.extend(_together(alone, limits, order))
+            grants.append(Grant(_verdict(found, _service_order(clauses), limits), source.resolved, source.statement))
+    if len(alone) > 1 and not any(found.kind in ("admin", "iam-admin") for _, _, found in alone):
+        grants.extend(_together(alone, limits, _service_order(list(policies.identity.allows))))
     for unknown in policies.identity.unknown:
         if unknown.resolved.arn is not None and managed_policy_name(unknown.resolved.arn) is not None:
             note = f"{unknown.reason}; it may allow anything"
@@ -423,11 +419,9 @@ def _combined(parts: list[_Part]) -> _Part:
 
 
 def _together(alone: list[tuple[Source, _Part, _Assessment]], limits: _Limits, order: dict[str, int]) -> list[Grant]:
-    """What the statements grant only together: every action, or every IAM action, when no one
-    of them has either; whole services none of them holds alone. One grant, at the first
-    statement that takes part, naming the others."""
-    if len(alone) < 2 or any(found.kind in ("admin", "iam-admin") for _, _, found in alone):
-        return []
+    """What the statements grant only together (when no one of them has every action or every
+    IAM action): every action, or every IAM action; whole services none of them holds alone.
+    One grant, at the first statement that takes part, naming the others."""
     whole = _assess(_combined([part for _, part, _ in alone]), limits)
     if whole.kind == "none":
         return []

@@ -111,7 +111,8 @@ class PolicySet:
 
 @dataclass(frozen=True)
 class Boundary:
-    """The role's permissions boundary: its clauses, or (``policies`` None) why they are not known."""
+    """The role's permissions boundary: its clauses, or (``policies`` None) why they are not
+    known. ``label``: the policy's address or AWS managed name ("" when it names nothing known)."""
 
     resolved: ResolvedPolicy
     label: str
@@ -294,11 +295,11 @@ def _boundary(role: RoleContext) -> Boundary | None:
     resolved = role.boundary
     if resolved is None:
         return None
-    label = policy_label(resolved)
     if resolved.policy is None and resolved.arn is None:
         value = role.role.permissions_boundary
         reason = value.reason if isinstance(value, Unknown) else f"{value} is not defined in this configuration"
-        return Boundary(resolved, label, None, f"the permissions boundary is not known offline ({reason})")
+        return Boundary(resolved, "", None, f"the permissions boundary is not known offline ({reason})")
+    label = policy_label(resolved)
     read = read_policies((resolved,))
     if read.unknown:
         return Boundary(resolved, label, None, f"the permissions boundary is not known: {read.unknown[0].reason}")

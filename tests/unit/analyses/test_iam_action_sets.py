@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner.analyses.iam_action_sets import (
-    changes_something,
+    changing_actions,
+    controllable_services,
     covered_services,
     every_action,
     pattern_set,
@@ -115,6 +116,9 @@ def test_statements_together_cover_a_service_a_single_pattern_does_not() -> None
 
 
 def test_a_read_only_service_changes_nothing() -> None:
-    assert changes_something("s3")
-    assert changes_something("iam")
-    assert not changes_something("pricing")
+    assert "s3:putobject" in changing_actions("s3")
+    assert "s3:getobject" not in changing_actions("s3")
+    assert "iam:passrole" in changing_actions("iam")
+    assert not changing_actions("pricing")
+    assert {"s3", "iam"} <= controllable_services()
+    assert "pricing" not in controllable_services()
