@@ -113,7 +113,7 @@ def clause_applies(clause: Clause, action: str, resource: str) -> Decision:
         elif _has_variable(clause.resources):
             reasons.append("its Resource holds a policy variable, known only at request time")
     if clause.conditional:
-        reasons.append(f"it applies only under its Condition ({clause.condition_text()}), not decided offline")
+        reasons.append(f"its Condition ({clause.condition_text()}) is not decided offline")
     if clause.doubt is not None:
         reasons.append(clause.doubt)
     return Decision("possible" if reasons else "yes", tuple(reasons), (clause.source,))
@@ -130,7 +130,7 @@ def _best_allow(policies: PolicySet, action: str, resource: str) -> Decision:
             sure.append(clause.source)
         elif found.answer == "possible":
             sources.append(clause.source)
-            maybe.extend(f"{_where(clause)} allows it only if {r}" for r in found.reasons)
+            maybe.extend(f"{_where(clause)} allows it, but {r}" for r in found.reasons)
     if sure:
         return Decision("yes", (), tuple(dict.fromkeys(sure)))
     maybe.extend(f"{u.reason}: it may allow it" for u in policies.unknown)
@@ -148,7 +148,7 @@ def _denials(policies: tuple[PolicySet, ...], action: str, resource: str) -> tup
             if found.answer == "yes":
                 return _where(clause), ()
             if found.answer == "possible":
-                maybe.extend(f"the Deny at {_where(clause)} applies if not: {r}" for r in found.reasons)
+                maybe.extend(f"the Deny at {_where(clause)} may apply: {r}" for r in found.reasons)
     return None, tuple(maybe)
 
 
