@@ -8,8 +8,9 @@ built on the rest can say it rests on an assumption.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from scanner.model import (
     AclEntry,
@@ -127,6 +128,25 @@ class RoleContext:
     boundary: ResolvedPolicy | None = None
 
 
+class ConfigurationRoles:
+    """Every role the configuration defines, resolved with its policies as a workload's roles
+    are, read the first time an analysis asks (a configuration no escalation question is asked
+    of never reads them), and shared by all the configuration's workloads. ``memo`` holds what
+    the IAM analyses computed once per configuration (the escalation search's per-role moves,
+    the roles that are admin): state of this configuration's scan, dropped with it."""
+
+    def __init__(self, load: Callable[[], tuple[RoleContext, ...]]) -> None:
+        self._load = load
+        self._roles: tuple[RoleContext, ...] | None = None
+        self.memo: dict[object, Any] = {}
+
+    @property
+    def roles(self) -> tuple[RoleContext, ...]:
+        if self._roles is None:
+            self._roles = self._load()
+        return self._roles
+
+
 @dataclass(frozen=True)
 class LoadBalancerRoute:
     """A path from a load balancer listener to this workload."""
@@ -227,6 +247,7 @@ class WorkloadContext:
     between: BetweenNetworks | None = None
     accelerators: tuple[AcceleratorFront, ...] = ()  # Global Accelerator endpoints in front of it
     cloudfront_origins: tuple[CloudFrontFront, ...] = ()  # CloudFront VPC origins in front of it
+    iam_roles: ConfigurationRoles | None = None  # every role of the configuration (escalation hops)
 
     @property
     def address(self) -> str:

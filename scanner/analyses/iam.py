@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from scanner.analyses.iam_escalation import Escalation, Move, admin_decision
 from scanner.analyses.iam_grants import Grant, StatementVerdict, managed_policy_verdict, role_grants, statement_grants
 from scanner.analyses.iam_policies import Source, policy_label
 from scanner.analyses.unknowns import existence_open, origins_of
@@ -21,7 +22,15 @@ from scanner.model import AutoScalingGroup, Instance, Policy
 from scanner.values import Origin
 from scanner.workload import RoleContext, WorkloadContext
 
-__all__ = ["Grant", "StatementVerdict", "grant_trait", "managed_policy_verdict", "role_grants", "statement_grants"]
+__all__ = [
+    "Grant",
+    "StatementVerdict",
+    "escalation_trait",
+    "grant_trait",
+    "managed_policy_verdict",
+    "role_grants",
+    "statement_grants",
+]
 
 
 def _workload_kind(ctx: WorkloadContext) -> str:
@@ -197,5 +206,117 @@ def grant_trait(ctx: WorkloadContext, role: RoleContext, grant: Grant, rule_id: 
         path=_path(ctx, role, grant),
         assumptions=tuple(dict.fromkeys(verdict.assumptions + built_on.assumptions)),
         unknowns=tuple(dict.fromkeys(deciding + built_on.unknowns)),
+        properties=properties,
+    )
+
+
+# --- ec2-privilege-escalation -----------------------------------------------------------------
+
+
+def _source_evidence(source: Source, message: str) -> Evidence:
+    if source.statement is not None:
+        return Evidence(source.statement.span, source.label, message)
+    resolved = source.resolved
+    return Evidence(resolved.attached_at, resolved.attached_by, f"{message} (the AWS managed policy {source.label})")
+
+
+def _move_evidence(move: Move) -> Evidence:
+    """Where the move's first action is allowed (else the actor role)."""
+    message = f"allows {move.first_action}: {move.text()}"
+    if move.granted_by:
+        return _source_evidence(move.granted_by[0], message)
+    return Evidence(move.actor.role.span, move.actor.role.address, message)
+
+
+def _hop_steps(found: Escalation) -> list[PathStep]:
+    steps: list[PathStep] = []
+    for index, move in enumerate(found.moves):
+        place = _move_evidence(move)
+        if index:
+            steps.append(PathStep("role", move.actor.role.address, "role reached", move.actor.role.span))
+        steps.append(PathStep("policy_statement", place.address, place.message, place.span))
+    last = found.moves[-1]
+    if found.admin_role is not None:
+        role = found.admin_role
+        steps.append(PathStep("role", role.role.address, "role reached: it has administrative access", role.role.span))
+        admin = admin_decision(role)
+        if admin.granted_by:
+            place = _source_evidence(admin.granted_by[0], "grants administrative access")
+            steps.append(PathStep("policy_statement", place.address, place.message, place.span))
+    elif last.target is not None:
+        steps.append(PathStep("role", last.target.role.address, "role made admin", last.target.role.span))
+    return steps
+
+
+def escalation_trait(ctx: WorkloadContext, role: RoleContext, found: Escalation, rule_id: str) -> Trait:
+    """The trait ``rule_id`` on an escalation chain: at the statement granting the first
+    action, each hop a related place and a step of the path."""
+    ids = [m.path.id for m in found.moves]
+    hops = "; then ".join(m.text() for m in found.moves)
+    if found.admin_role is not None:
+        end = f"{found.admin_role.role.address} has administrative access"
+    elif found.moves[-1].outside:
+        end = f"{found.moves[-1].outside} may have administrative access"
+    else:
+        end = "which gives administrative access"
+    may = "may be able to" if found.answer == "possible" else "can"
+    count = len(found.moves)
+    message = (
+        f"{ctx.address} runs with role {role.role.address}, which {may} gain administrative access in "
+        f"{count} hop{'s' if count > 1 else ''} ({', '.join(ids)}): {hops}; {end}"
+    )
+    if found.reasons:
+        message += f" (assuming: {'; '.join(found.reasons)})"
+    first = found.moves[0]
+    related = [Evidence(role.role.span, role.role.address, "the role the workload's instance profile carries")]
+    profile = ctx.instance_profile
+    if profile is not None:
+        related.append(Evidence(profile.span, profile.address, f"instance profile with role {role.role.address}"))
+    line = _profile_line(ctx)
+    if line is not None:
+        related.append(line)
+    for move in found.moves[1:]:
+        related.append(_move_evidence(move))
+    for move in found.moves:
+        if move.target is not None:
+            related.append(Evidence(move.target.role.span, move.target.role.address, f"reached by {move.path.id}"))
+    if found.admin_role is not None:
+        admin = admin_decision(found.admin_role)
+        if admin.granted_by:
+            related.append(_source_evidence(admin.granted_by[0], "grants administrative access"))
+    workload = ctx.workload
+    steps = [PathStep(_workload_kind(ctx), workload.address, "the workload", workload.span)]
+    template = ctx.launch_template
+    if isinstance(workload, AutoScalingGroup) and template is not None:
+        steps.append(PathStep("launch_template", template.address, "launches the instances", template.span))
+    if profile is not None:
+        steps.append(PathStep("instance_profile", profile.address, "instance profile", profile.span))
+    steps.append(PathStep("role", role.role.address, "role whose credentials the instance holds", role.role.span))
+    steps.extend(_hop_steps(found))
+    properties: dict[str, Any] = {
+        "role": role.role.address,
+        "paths": ids,
+        "hops": [
+            {
+                "path": m.path.id,
+                "from": m.actor.role.address,
+                "to": m.target.role.address if m.target is not None else (m.outside or m.actor.role.address),
+                "url": m.path.url,
+            }
+            for m in found.moves
+        ],
+    }
+    if found.admin_role is not None:
+        properties["admin_role"] = found.admin_role.role.address
+    built_on = existence_open(ctx.instance_profile, role.role)
+    return Trait(
+        rule_id=rule_id,
+        workload=ctx.address,
+        message=message,
+        location=_move_evidence(first),
+        related=tuple(dict.fromkeys(related)),
+        path=tuple(steps),
+        assumptions=tuple(dict.fromkeys(found.reasons + built_on.assumptions)),
+        unknowns=built_on.unknowns,
         properties=properties,
     )

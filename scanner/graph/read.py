@@ -58,6 +58,7 @@ from scanner.workload import (
     AcceleratorFront,
     AttachedGroup,
     CloudFrontFront,
+    ConfigurationRoles,
     LaunchTemplateUse,
     LoadBalancerRoute,
     Placement,
@@ -84,6 +85,8 @@ class _Reader:
         present = {type(o) for o in config.resources}
         self.accelerated = AcceleratorEndpoint in present
         self.cloudfronted = CloudFrontVpcOrigin in present
+        # every role of the configuration, resolved only when an escalation search asks
+        self.iam_roles = ConfigurationRoles(self.every_role)
 
     def obj(self, node: str) -> Any:
         data = self._nodes.get(node)
@@ -324,6 +327,11 @@ class _Reader:
                     )
         return RoleContext(role=role, policies=tuple(policies), boundary=self.boundary(role_node, role))
 
+    def every_role(self) -> tuple[RoleContext, ...]:
+        """Every role of the configuration, by address."""
+        roles = (self.role_context(o.address) for o in self.config.resources if isinstance(o, Role))
+        return tuple(sorted((r for r in roles if r is not None), key=lambda r: r.role.address))
+
     def boundary(self, role_node: str, role: Role) -> ResolvedPolicy | None:
         """The role's permissions boundary: the Policy it names, else its literal ARN, else
         (an unknown value, a reference to nothing defined) neither."""
@@ -496,6 +504,7 @@ class _Reader:
             load_balancer_routes=tuple(lb_routes),
             unresolved=tuple(_unique_str(unresolved)),
             between=self.between,
+            iam_roles=self.iam_roles,
             accelerators=tuple(self.accelerator_fronts(node, placements, lb_routes)) if self.accelerated else (),
             cloudfront_origins=tuple(self.cloudfront_fronts(node, lb_routes)) if self.cloudfronted else (),
         )

@@ -14,7 +14,7 @@ from scanner.adapters.cloudformation.fields import (
     items_of,
     own_ref,
 )
-from scanner.adapters.common import DEPLOYMENT, PolicyFormat, read_policy
+from scanner.adapters.common import DEPLOYMENT, PolicyFormat, parse_policy_document, read_policy
 from scanner.adapters.raw import RawResource
 from scanner.model import (
     InstanceProfile,
@@ -47,12 +47,16 @@ def map_role(raw: RawResource) -> list[Resource]:
             )
         )
     boundary = as_ref(fields.take("permissions_boundary", "PermissionsBoundary"))
+    trust = fields.take("trust", "AssumeRolePolicyDocument")
+    read = parse_policy_document(trust, fields.spans.get("trust", raw.span), _POLICIES)
     return [
         Role(
             **base_fields(raw, fields, "RoleName"),
             inline_policies=tuple(inline),
             attachments=tuple(attachments),
             permissions_boundary=boundary,
+            trust=read.statements,
+            trust_unknown=read.unknown if trust is not None else None,
         )
     ]
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.adapters.common import APPLY, PolicyFormat, as_ref, as_refs, is_unset, read_policy, resource_fields
+from scanner.adapters.common import (
+    APPLY,
+    PolicyFormat,
+    as_ref,
+    as_refs,
+    is_unset,
+    parse_policy_document,
+    read_policy,
+    resource_fields,
+)
 from scanner.adapters.raw import RawResource
 from scanner.adapters.terraform.body import Body, aws_name, base_fields
 from scanner.model import (
@@ -68,11 +77,15 @@ def map_role(raw: RawResource, body: Body) -> list[Resource]:
                 )
             )
     boundary = body.ref("permissions_boundary", "permissions_boundary")
+    trust = body.get("assume_role_policy", "trust")
+    read = parse_policy_document(trust, body.key_span("assume_role_policy") or raw.span, _POLICIES)
     return [
         Role(
             inline_policies=tuple(inline),
             attachments=tuple(attachments),
             permissions_boundary=boundary,
+            trust=read.statements,
+            trust_unknown=read.unknown if not is_unset(trust) else None,
             **base_fields(raw, body),
         )
     ]
