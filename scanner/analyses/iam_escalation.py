@@ -468,11 +468,12 @@ def _path_moves(path: EscalationPath, actor: RoleContext, directory: Configurati
         first = allows(view, path.actions[0].action, "*")
         moves.append(_move(path, actor, first, rest, outside="an IAM user of the account", more=(path.why,)))
     elif family == "existing":
+        # which resource runs with which role is not read: the move is to the best admin role
+        # that trusts the service (one per configuration and service), never a hop onwards
         first = allows(view, path.actions[0].action, "*")
-        for target in _service_roles(path.service, directory):
-            if target.role is actor.role:
-                continue
-            trust = admits_service(target, path.service)
+        admin_role = _service_admin(path.service, directory)
+        if admin_role is not None and admin_role[0].role is not actor.role:
+            target, trust = admin_role
             moves.append(_move(path, actor, first, _joined(rest, trust), target=target, more=(path.why,)))
     else:  # pass, assume, trust, modify-target: the roles the statements name
         keyed = next(r for r in path.actions if r.on in ("passed_role", "target_role"))
@@ -526,13 +527,28 @@ def _target_move(
     return _move(path, actor, first, _joined(rest, *decisions), target=target, admin=path.family == "modify-target")
 
 
-def _service_roles(service: str, directory: ConfigurationRoles) -> tuple[RoleContext, ...]:
-    """The roles whose trust policy may admit ``service`` (indexed once per configuration)."""
-    key = ("service_roles", service)
-    found = directory.memo.get(key)
-    if found is None:
-        found = tuple(r for r in directory.roles if admits_service(r, service).answer != "no")
-        directory.memo[key] = found
+def _service_admin(service: str, directory: ConfigurationRoles) -> tuple[RoleContext, Decision] | None:
+    """The role with administrative access whose trust policy admits ``service`` (one that
+    holds for sure first), with the trust decision; once per configuration and service."""
+    key = ("service_admin", service)
+    if key in directory.memo:
+        found: tuple[RoleContext, Decision] | None = directory.memo[key]
+        return found
+    best: tuple[int, RoleContext, Decision] | None = None
+    for role in directory.roles:
+        trust = admits_service(role, service)
+        if trust.answer == "no":
+            continue
+        admin = _admin(role, directory)
+        if admin.answer == "no":
+            continue
+        rank = (trust.answer != "yes") + (admin.answer != "yes")
+        if best is None or rank < best[0]:
+            best = (rank, role, trust)
+            if rank == 0:
+                break
+    found = (best[1], best[2]) if best is not None else None
+    directory.memo[key] = found
     return found
 
 
