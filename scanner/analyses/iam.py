@@ -258,7 +258,7 @@ def escalation_trait(ctx: WorkloadContext, role: RoleContext, found: Escalation,
     elif found.moves[-1].outside:
         end = f"{found.moves[-1].outside} may have administrative access"
     else:
-        end = "which gives administrative access"
+        end = "which gives it administrative access"
     may = "may be able to" if found.answer == "possible" else "can"
     count = len(found.moves)
     message = (

@@ -343,6 +343,8 @@ def admits_role(target: RoleContext, actor: RoleContext, directory: Configuratio
                 named = _ref_arn(value, arns)
                 if named == mine:
                     hit = "yes"
+                elif named is not None:
+                    continue  # another role of the configuration
                 elif any(isinstance(r, ResourceRef) and "caller_identity" in r.address for r in value.refs):
                     hit = "yes"  # the account this configuration deploys to: its root
                 else:
