@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import networkx as nx
@@ -85,8 +86,9 @@ class _Reader:
         present = {type(o) for o in config.resources}
         self.accelerated = AcceleratorEndpoint in present
         self.cloudfronted = CloudFrontVpcOrigin in present
-        # every role of the configuration, resolved only when an escalation search asks
-        self.iam_roles = ConfigurationRoles(self.every_role)
+        # every role of the configuration, resolved only when an escalation search asks (by a
+        # reader of its own: one held here would make a reference cycle around the graph)
+        self.iam_roles = ConfigurationRoles(partial(_every_role, graph, config))
 
     def obj(self, node: str) -> Any:
         data = self._nodes.get(node)
@@ -626,6 +628,10 @@ def route_target_kind(route: Route, target: Resource | None) -> str:
     if route.target_kind == "gateway":
         return "unknown" if target is None else "other"
     return route.target_kind
+
+
+def _every_role(graph: nx.MultiDiGraph, config: Configuration) -> tuple[RoleContext, ...]:
+    return _Reader(graph, config).every_role()
 
 
 def _unique_str(items: Iterable[str]) -> list[str]:

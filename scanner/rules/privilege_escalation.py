@@ -32,7 +32,6 @@ PASSROLE = Reference(
     "Grant a user permissions to pass a role to an AWS service",
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
 )
-PATHFINDING = Reference("pathfinding.cloud: AWS privilege escalation paths", "https://pathfinding.cloud/")
 
 
 def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
@@ -65,8 +64,8 @@ RULE = Rule(
         "change its own policies, pass an administrator role to a new Lambda function, EC2 instance, "
         "CloudFormation stack or other compute resource, assume an administrator role whose trust policy admits "
         "it, or rewrite a role's trust policy, directly or through other roles. Whoever steals the instance's "
-        "credentials gets what an administrator role gives. The finding names each path by its pathfinding.cloud "
-        "id and each hop at its line."
+        "credentials gets what an administrator role gives. The finding names each path by its id in the public "
+        "pathfinding.cloud catalogue (https://pathfinding.cloud/) and each hop at its line."
     ),
     remediation="Remove the first enabling action (named in the finding) from its statement, or scope it to the "
     "resources the workload needs.",
@@ -79,7 +78,7 @@ RULE = Rule(
         "account).",
         "Attach a permissions boundary to the role so no change of its own policies can widen it.",
     ),
-    references=(IAM_BEST, PASSROLE, BOUNDARIES, ACCESS_ANALYZER, PATHFINDING),
+    references=(IAM_BEST, PASSROLE, BOUNDARIES, ACCESS_ANALYZER),
     tags=(*TAGS, "iam", "privilege"),
     fires_when=(
         "the role is not admin, but a path of the escalation catalogue (pathfinding.cloud ids: `iam-005` "
