@@ -38,10 +38,12 @@ _FILE = "escalation_paths.json"
 
 @dataclass(frozen=True)
 class Required:
-    """One required action (lower case ``service:name``) and what it must be allowed on."""
+    """One required action (``action`` lower case, ``name`` as AWS writes it) and what it
+    must be allowed on."""
 
     action: str
     on: On
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def catalogue() -> Catalogue:
             id=entry["id"],
             name=entry["name"],
             family=entry["family"],
-            actions=tuple(Required(a["action"].lower(), a["on"]) for a in entry["actions"]),
+            actions=tuple(Required(a["action"].lower(), a["on"], a["action"]) for a in entry["actions"]),
             reaches=entry["reaches"],
             description=entry["description"],
             url=entry["url"],

@@ -441,7 +441,7 @@ def _move(
         answer="possible" if reasons else "yes",
         reasons=reasons,
         granted_by=first.granted_by,
-        first_action=path.actions[0].action,
+        first_action=path.actions[0].name,
     )
 
 
