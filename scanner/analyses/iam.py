@@ -263,7 +263,7 @@ def escalation_trait(ctx: WorkloadContext, role: RoleContext, found: Escalation,
     count = len(found.moves)
     message = (
         f"{ctx.address} runs with role {role.role.address}, which {may} gain administrative access in "
-        f"{count} hop{'s' if count > 1 else ''} ({', '.join(ids)}): {hops}; {end}"
+        f"{count} hop{'s' if count > 1 else ''} ({', '.join(ids)}): {hops}{', ' if end.startswith('which') else '; '}{end}"
     )
     if found.reasons:
         message += f" (assuming: {'; '.join(found.reasons)})"

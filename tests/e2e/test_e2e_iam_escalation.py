@@ -51,6 +51,42 @@ Hop = tuple[str, str, str]
 
 FIRING: list[tuple[str, str, str, tuple[Hop, ...], int, tuple[int, ...], bool]] = [
     (
+        "escalation-modify-another-role",
+        "main.tf",
+        "aws_instance.attacher",
+        (("iam-019", "aws_iam_role.attacher", "aws_iam_role.batch"),),
+        72,
+        (72,),
+        False,
+    ),
+    (
+        "escalation-modify-another-role",
+        "main.tf",
+        "aws_instance.putter",
+        (("iam-017", "aws_iam_role.putter", "aws_iam_role.helper"),),
+        30,
+        (30,),
+        False,
+    ),
+    (
+        "escalation-modify-another-role",
+        "template.yaml",
+        "AttacherInstance",
+        (("iam-019", "AttacherRole", "BatchRole"),),
+        85,
+        (85,),
+        False,
+    ),
+    (
+        "escalation-modify-another-role",
+        "template.yaml",
+        "PutterInstance",
+        (("iam-017", "PutterRole", "HelperRole"),),
+        40,
+        (40,),
+        False,
+    ),
+    (
         "escalation-assume-admin-role",
         "main.tf",
         "aws_instance.operator",
@@ -314,6 +350,7 @@ QUIET = [
     ("escalation-assume-admin-role", ("hopeful", "assume_denied")),
     ("escalation-update-assume-role-policy", ("rewrite_denied", "rewrite_plain")),
     ("escalation-multi-hop-chains", ("loop_a",)),
+    ("escalation-modify-another-role", ("put_closed",)),
 ]
 
 
