@@ -23,6 +23,9 @@ Readings:
 * "internet-reachable with only an open security group" is read as internet-reachable and
   nothing from the critical/high rows: a workload reachable from the internet is medium even
   with no other trait, because the reachability itself is the exposure.
+* "admin role" is ``ec2-admin-role`` or ``ec2-privilege-escalation`` (a role that can make
+  itself administrator counts as one; the escalation is reported only for a role that is not
+  admin already).
 * "admin role and IMDSv1 without reachability" means the full administrator role only;
   a service-admin role with IMDSv1 and no reachability is low.
 * A workload with traits that the table does not name (``ec2-vulnerability``, say) is low.

@@ -260,10 +260,11 @@ def escalation_trait(ctx: WorkloadContext, role: RoleContext, found: Escalation,
     else:
         end = "which gives it administrative access"
     may = "may be able to" if found.answer == "possible" else "can"
+    joint = ", " if end.startswith("which") else "; "
     count = len(found.moves)
     message = (
         f"{ctx.address} runs with role {role.role.address}, which {may} gain administrative access in "
-        f"{count} hop{'s' if count > 1 else ''} ({', '.join(ids)}): {hops}{', ' if end.startswith('which') else '; '}{end}"
+        f"{count} hop{'s' if count > 1 else ''} ({', '.join(ids)}): {hops}{joint}{end}"
     )
     if found.reasons:
         message += f" (assuming: {'; '.join(found.reasons)})"
