@@ -48,6 +48,7 @@ from typing import Literal
 
 from scanner.analyses.iam_action_sets import (
     changing_actions,
+    controllable,
     controllable_services,
     covered_services,
     every_action,
@@ -284,8 +285,15 @@ def _kind(actions: frozenset[str], wild: frozenset[str]) -> tuple[GrantKind, fro
         return "admin", frozenset()
     if service_actions("iam") <= actions:
         return "iam-admin", frozenset()
-    held = frozenset(s for s in covered_services(actions) if not changing_actions(s).isdisjoint(wild))
+    held = frozenset(s for s in covered_services(actions) if _controlled(s, wild))
     return ("service-admin", held) if held else ("none", frozenset())
+
+
+def _controlled(service: str, wild: frozenset[str]) -> bool:
+    """Some action of the service that changes something is held through a wildcard."""
+    if service_actions(service) <= wild:
+        return controllable(service)  # all of it through wildcards: is there a write at all
+    return not changing_actions(service).isdisjoint(wild)
 
 
 @dataclass(frozen=True)
