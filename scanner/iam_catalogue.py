@@ -166,6 +166,13 @@ def action_info(action: str) -> ActionInfo | None:
     return ActionInfo(bundled, _ACCESS_LEVELS.get(level, level), resource_types, frozenset(keys))
 
 
+# In a service's bundled details, each action's entry starts with its one-letter access level
+# and the list of its resource types: ``["W",[...`. Read so, the levels need no JSON parse of
+# every service (a question about all services would otherwise decode the whole catalogue).
+_LEVEL_ENTRY = re.compile(r'\["([A-Z])",\[')
+_CHANGING_ENTRY = re.compile(r'\["[WPT]",\[')
+
+
 @cache
 def access_levels(prefix: str) -> dict[str, str]:
     """Every action of the service (lower-case ``service:name``) -> its access level (``Read``,
@@ -173,11 +180,17 @@ def access_levels(prefix: str) -> dict[str, str]:
     service = _services().get(prefix.strip().lower())
     if service is None:
         return {}
-    levels = _service_details(service.prefix.lower())["actions"]
+    levels = _LEVEL_ENTRY.findall(service.details)
     return {
-        f"{service.prefix.lower()}:{name.lower()}": _ACCESS_LEVELS.get(level[0], level[0])
+        f"{service.prefix.lower()}:{name.lower()}": _ACCESS_LEVELS.get(level, level)
         for name, level in zip(service.names, levels, strict=True)
     }
+
+
+def has_changing_actions(prefix: str) -> bool:
+    """The service has an action whose access level is Write, Permissions management or Tagging."""
+    service = _services().get(prefix.strip().lower())
+    return service is not None and _CHANGING_ENTRY.search(service.details) is not None
 
 
 @cache

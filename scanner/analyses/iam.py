@@ -86,6 +86,11 @@ def _related(ctx: WorkloadContext, role: RoleContext, grant: Grant) -> tuple[Evi
             )
         )
     related.extend(_source_place(source) for source in grant.together)
+    related.extend(
+        Evidence(source.statement.span, source.label, "denies part of it (explicit Deny on every resource)")
+        for source in grant.denied_by
+        if source.statement is not None
+    )
     boundary = role.boundary
     if boundary is not None:
         named = policy_label(boundary) if boundary.policy is not None or boundary.arn else "(not known offline)"

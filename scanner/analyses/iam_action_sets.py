@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-from scanner.iam_catalogue import access_levels, expand_actions
+from scanner.iam_catalogue import access_levels, expand_actions, has_changing_actions
 
 _READ_LEVELS = frozenset({"Read", "List"})
 
@@ -85,7 +85,13 @@ def changing_actions(service: str) -> frozenset[str]:
 
 
 @cache
+def controllable(service: str) -> bool:
+    """The service has an action that is not read-only: holding every action of a read-only
+    service (``pricing``) is reading it, not controlling it."""
+    return has_changing_actions(service)
+
+
+@cache
 def controllable_services() -> frozenset[str]:
-    """The services that have an action that is not read-only: holding every action of a
-    read-only service (``pricing``) is reading it, not controlling it."""
-    return frozenset(s for s in services() if changing_actions(s))
+    """The services that have an action that is not read-only."""
+    return frozenset(s for s in services() if controllable(s))

@@ -48,6 +48,7 @@ from typing import Literal
 
 from scanner.analyses.iam_action_sets import (
     changing_actions,
+    controllable,
     controllable_services,
     covered_services,
     every_action,
@@ -123,12 +124,14 @@ def _listed(names: tuple[str, ...]) -> str:
 @dataclass(frozen=True)
 class Grant:
     """What one statement (or AWS managed policy) of a role's policies grants on every
-    resource; ``together``: the other statements / policies it grants that with."""
+    resource; ``together``: the other statements / policies it grants that with;
+    ``denied_by``: the explicit Denies that take part of it away."""
 
     verdict: StatementVerdict
     resolved: ResolvedPolicy
     statement: Statement | None  # None for an AWS managed policy
     together: tuple[Source, ...] = ()
+    denied_by: tuple[Source, ...] = ()  # the explicit Denies that take part of it away
 
 
 # --- one clause, one source ----------------------------------------------------------------
@@ -214,6 +217,7 @@ class _Limits:
     doubtful: tuple[str, ...] = ()
     boundary_notes: tuple[str, ...] = ()
     boundary: str | None = None
+    deniers: tuple[tuple[frozenset[str], Source], ...] = ()  # the sure Denies, where each is written
 
 
 _NO_LIMITS = _Limits()
@@ -246,6 +250,7 @@ def _limits(identity: PolicySet, boundary: Boundary | None) -> _Limits:
     certain: list[frozenset[str]] = []
     conditional: list[tuple[frozenset[str], str]] = []
     doubtful: list[str] = []
+    deniers: list[tuple[frozenset[str], Source]] = []
     for clause in denies:
         if clause.not_resource or "*" not in clause.resources or (clause.not_action and clause.unknown_actions):
             continue  # on named resources only, or an unknown exception may exempt anything
@@ -254,6 +259,7 @@ def _limits(identity: PolicySet, boundary: Boundary | None) -> _Limits:
             conditional.append((actions, f"{clause.condition_text()}, {_where(clause)}"))
             continue
         sure.append(actions)
+        deniers.append((actions, clause.source))
         if clause.doubt is None:
             certain.append(actions)
         else:
@@ -270,6 +276,7 @@ def _limits(identity: PolicySet, boundary: Boundary | None) -> _Limits:
         doubtful=tuple(dict.fromkeys(doubtful)),
         boundary_notes=boundary_notes,
         boundary=boundary.label if boundary is not None and boundary.label else None,
+        deniers=tuple(deniers),
     )
 
 
@@ -284,8 +291,15 @@ def _kind(actions: frozenset[str], wild: frozenset[str]) -> tuple[GrantKind, fro
         return "admin", frozenset()
     if service_actions("iam") <= actions:
         return "iam-admin", frozenset()
-    held = frozenset(s for s in covered_services(actions) if not changing_actions(s).isdisjoint(wild))
+    held = frozenset(s for s in covered_services(actions) if _controlled(s, wild))
     return ("service-admin", held) if held else ("none", frozenset())
+
+
+def _controlled(service: str, wild: frozenset[str]) -> bool:
+    """Some action of the service that changes something is held through a wildcard."""
+    if service_actions(service) <= wild:
+        return controllable(service)  # all of it through wildcards: is there a write at all
+    return not changing_actions(service).isdisjoint(wild)
 
 
 @dataclass(frozen=True)
@@ -393,7 +407,8 @@ def role_grants(role: RoleContext) -> tuple[Grant, ...]:
         found = _assess_or_keep(part, limits)
         alone.append((source, part, found))
         if found.kind != "none":
-            grants.append(Grant(_verdict(found, _service_order(clauses), limits), source.resolved, source.statement))
+            verdict = _verdict(found, _service_order(clauses), limits)
+            grants.append(Grant(verdict, source.resolved, source.statement, denied_by=_denied_by(part, limits)))
     if len(alone) > 1 and not any(found.kind in ("admin", "iam-admin") for _, _, found in alone):
         grants.extend(_together(alone, limits, _service_order(list(policies.identity.allows))))
     for unknown in policies.identity.unknown:
@@ -403,6 +418,11 @@ def role_grants(role: RoleContext) -> tuple[Grant, ...]:
             if found.kind != "none":
                 grants.append(Grant(_verdict(found, {}, limits, unknown=note), unknown.resolved, None))
     return tuple(grants)
+
+
+def _denied_by(part: _Part, limits: _Limits) -> tuple[Source, ...]:
+    """The Denies that surely take some of the part's actions away."""
+    return tuple(dict.fromkeys(source for actions, source in limits.deniers if not actions.isdisjoint(part.actions)))
 
 
 def _anything(note: str) -> _Part:

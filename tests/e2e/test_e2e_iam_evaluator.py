@@ -242,12 +242,14 @@ DENY = "deny-iam-star-not-admin"
 
 
 @pytest.mark.parametrize(
-    ("file", "workload", "line"), [("main.tf", "aws_instance.denied", 21), ("template.yaml", "DeniedInstance", 19)]
+    ("file", "workload", "line", "deny_line"),
+    [("main.tf", "aws_instance.denied", 21, 29), ("template.yaml", "DeniedInstance", 19, 25)],
 )
-def test_deny_iam_star_takes_admin_away(file: str, workload: str, line: int) -> None:
+def test_deny_iam_star_takes_admin_away(file: str, workload: str, line: int, deny_line: int) -> None:
     trait = _only(DENY, file, workload)
     assert trait["rule_id"] == SERVICE_ADMIN
     assert trait["location"]["line"] == line
+    assert _related(trait)[deny_line] == "denies part of it (explicit Deny on every resource)"
     assert trait["message"].endswith(
         "the AWS managed policy AdministratorAccess allows every action of every service except iam on every resource"
     )

@@ -22,6 +22,7 @@ from scanner.analyses.iam_action_sets import (
 )
 from scanner.analyses.iam_evaluator import clause_applies
 from scanner.analyses.iam_policies import Clause, Source
+from scanner.iam_catalogue import access_levels, action_info, has_changing_actions
 from scanner.values import Span
 from scanner.workload import ResolvedPolicy
 
@@ -122,3 +123,13 @@ def test_a_read_only_service_changes_nothing() -> None:
     assert not changing_actions("pricing")
     assert {"s3", "iam"} <= controllable_services()
     assert "pricing" not in controllable_services()
+
+
+def test_access_levels_read_from_the_bundle_agree_with_action_info() -> None:
+    for service in ("s3", "iam", "ec2", "pricing", "ssmmessages"):
+        levels = access_levels(service)
+        assert levels and set(levels) == service_actions(service)
+        for action, level in levels.items():
+            info = action_info(action)
+            assert info is not None and info.access_level == level, action
+        assert has_changing_actions(service) == any(v not in ("Read", "List") for v in levels.values())
