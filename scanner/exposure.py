@@ -23,6 +23,9 @@ Readings:
 * "internet-reachable with only an open security group" is read as internet-reachable and
   nothing from the critical/high rows: a workload reachable from the internet is medium even
   with no other trait, because the reachability itself is the exposure.
+* "admin role" is ``ec2-admin-role`` or ``ec2-privilege-escalation`` (a role that can make
+  itself administrator counts as one; the escalation is reported only for a role that is not
+  admin already).
 * "admin role and IMDSv1 without reachability" means the full administrator role only;
   a service-admin role with IMDSv1 and no reachability is low.
 * A workload with traits that the table does not name (``ec2-vulnerability``, say) is low.
@@ -46,6 +49,7 @@ from scanner.rules import (
     exploitable_vulnerability,
     imdsv1,
     internet_reachable,
+    privilege_escalation,
     remote_access,
     service_admin_role,
     vpc_reachable,
@@ -60,6 +64,7 @@ INTERNET_REACHABLE = internet_reachable.ID
 REMOTE_ACCESS = remote_access.ID
 SERVICE_ADMIN_ROLE = service_admin_role.ID
 VPC_REACHABLE = vpc_reachable.ID
+PRIVILEGE_ESCALATION = privilege_escalation.ID
 
 ROLE_STEP_KINDS = ("instance_profile", "role", "policy", "policy_statement")
 
@@ -72,7 +77,7 @@ def severity_of(rule_ids: Collection[str]) -> Severity | None:
     internet = INTERNET_REACHABLE in ids
     vpc = VPC_REACHABLE in ids
     exploit = EXPLOITABLE_VULNERABILITY in ids
-    admin = ADMIN_ROLE in ids
+    admin = ADMIN_ROLE in ids or PRIVILEGE_ESCALATION in ids  # escalation counts as admin
     any_admin = admin or SERVICE_ADMIN_ROLE in ids
     imdsv1 = IMDSV1 in ids
     remote = REMOTE_ACCESS in ids
@@ -164,8 +169,10 @@ def attack_path(traits: Sequence[Trait]) -> tuple[PathStep, ...]:
     network = _best_network_path([t for t in traits if t.rule_id == INTERNET_REACHABLE])
     if not network:
         network = _best_network_path([t for t in traits if t.rule_id == VPC_REACHABLE])
-    role_trait = next((t for t in traits if t.rule_id == ADMIN_ROLE), None) or next(
-        (t for t in traits if t.rule_id == SERVICE_ADMIN_ROLE), None
+    role_trait = (
+        next((t for t in traits if t.rule_id == ADMIN_ROLE), None)
+        or next((t for t in traits if t.rule_id == PRIVILEGE_ESCALATION), None)
+        or next((t for t in traits if t.rule_id == SERVICE_ADMIN_ROLE), None)
     )
     steps = list(network)
     if role_trait is not None:

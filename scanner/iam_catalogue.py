@@ -166,6 +166,33 @@ def action_info(action: str) -> ActionInfo | None:
     return ActionInfo(bundled, _ACCESS_LEVELS.get(level, level), resource_types, frozenset(keys))
 
 
+# In a service's bundled details, each action's entry starts with its one-letter access level
+# and the list of its resource types: ``["W",[...`. Read so, the levels need no JSON parse of
+# every service (a question about all services would otherwise decode the whole catalogue).
+_LEVEL_ENTRY = re.compile(r'\["([A-Z])",\[')
+_CHANGING_ENTRY = re.compile(r'\["[WPT]",\[')
+
+
+@cache
+def access_levels(prefix: str) -> dict[str, str]:
+    """Every action of the service (lower-case ``service:name``) -> its access level (``Read``,
+    ``List``, ``Write``, ``Permissions management``, ``Tagging``); empty for an unknown prefix."""
+    service = _services().get(prefix.strip().lower())
+    if service is None:
+        return {}
+    levels = _LEVEL_ENTRY.findall(service.details)
+    return {
+        f"{service.prefix.lower()}:{name.lower()}": _ACCESS_LEVELS.get(level, level)
+        for name, level in zip(service.names, levels, strict=True)
+    }
+
+
+def has_changing_actions(prefix: str) -> bool:
+    """The service has an action whose access level is Write, Permissions management or Tagging."""
+    service = _services().get(prefix.strip().lower())
+    return service is not None and _CHANGING_ENTRY.search(service.details) is not None
+
+
 @cache
 def _policies() -> dict[str, tuple[str, str]]:
     """Path/name -> (default version id, the document's JSON text, parsed when asked)."""
@@ -227,11 +254,21 @@ def data_sources() -> dict[str, str]:
     return dict(_data_sources())
 
 
+def managed_policies_as_of() -> str:
+    """The date of the bundled AWS managed policy documents' source (``2026-08-26``)."""
+    return _manifest()[_POLICIES_FILE]["source_date"]
+
+
 @cache
-def _data_sources() -> dict[str, str]:
+def _manifest() -> dict[str, dict[str, str]]:
     text = resources.files("scanner").joinpath(f"data/{_SOURCES_FILE}").read_text(encoding="utf-8")
     manifest: dict[str, dict[str, str]] = json.loads(text)
+    return manifest
+
+
+@cache
+def _data_sources() -> dict[str, str]:
     return {
         name: f"{entry['source']}, version {entry['source_version']}, as of {entry['source_date']}"
-        for name, entry in sorted(manifest.items())
+        for name, entry in sorted(_manifest().items())
     }

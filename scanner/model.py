@@ -619,6 +619,16 @@ class Statement:
     resources: tuple[str | Unknown, ...] | None = None
     not_resources: tuple[str | Unknown, ...] | None = None
     has_condition: bool = False
+    # The Condition's "<operator> <key>" pairs as written (``StringEquals iam:PassedToService``),
+    # so a verdict resting on one can name it; empty when there is none or it is not known.
+    conditions: tuple[str, ...] = ()
+    # The Condition's values, ``(operator, key, values)``, as written (what the escalation
+    # search decides: ``StringEquals iam:PassedToService ec2.amazonaws.com``).
+    condition_values: tuple[tuple[str, str, tuple[str | Unknown, ...]], ...] = ()
+    # The Principal element of a trust policy's statement: ``(type, value)`` pairs as written
+    # (``("Service", "ec2.amazonaws.com")``, ``("AWS", "arn:aws:iam::111122223333:root")``,
+    # ``("*", "*")`` for ``Principal: "*"``); None when the statement has none.
+    principals: tuple[tuple[str, str | Unknown], ...] | None = None
     existence: Unknown | None = None  # not None: the statement may not be in the document
     attr_written: Mapping[str, Span] = field(default_factory=dict)
 
@@ -660,8 +670,18 @@ class PolicyAttachment(Resource):
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Role(Resource):
+    """An IAM role. ``permissions_boundary`` (Terraform ``permissions_boundary``, CloudFormation
+    ``PermissionsBoundary``): the managed policy that caps what the role's own policies can
+    grant: a literal ARN (an AWS managed policy's), a reference to a Policy, or Unknown."""
+
     inline_policies: tuple[Policy, ...] = ()
     attachments: tuple[PolicyAttachment, ...] = ()  # from managed_policy_arns / ManagedPolicyArns
+    permissions_boundary: Ref | None = None
+    # The trust policy (Terraform ``assume_role_policy``, CloudFormation
+    # ``AssumeRolePolicyDocument``): its statements, or why they are not known offline
+    # (``trust_unknown``); neither when the role has none written.
+    trust: tuple[Statement, ...] = ()
+    trust_unknown: Unknown | None = None
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

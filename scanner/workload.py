@@ -8,8 +8,9 @@ built on the rest can say it rests on an assumption.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from scanner.model import (
     AclEntry,
@@ -119,8 +120,32 @@ class ResolvedPolicy:
 
 @dataclass(frozen=True)
 class RoleContext:
+    """A role with the policies that apply to it. ``boundary``: its permissions boundary when
+    one is set (``attached_at`` the ``permissions_boundary`` line; neither ``policy`` nor
+    ``arn`` when the value names nothing known offline)."""
+
     role: Role
     policies: tuple[ResolvedPolicy, ...]
+    boundary: ResolvedPolicy | None = None
+
+
+class ConfigurationRoles:
+    """Every role the configuration defines, resolved with its policies as a workload's roles
+    are, read the first time an analysis asks (a configuration no escalation question is asked
+    of never reads them), and shared by all the configuration's workloads. ``memo`` holds what
+    the IAM analyses computed once per configuration (the escalation search's per-role moves,
+    the roles that are admin): state of this configuration's scan, dropped with it."""
+
+    def __init__(self, load: Callable[[], tuple[RoleContext, ...]]) -> None:
+        self._load = load
+        self._roles: tuple[RoleContext, ...] | None = None
+        self.memo: dict[object, Any] = {}
+
+    @property
+    def roles(self) -> tuple[RoleContext, ...]:
+        if self._roles is None:
+            self._roles = self._load()
+        return self._roles
 
 
 @dataclass(frozen=True)
@@ -243,6 +268,7 @@ class WorkloadContext:
     accelerators: tuple[AcceleratorFront, ...] = ()  # Global Accelerator endpoints in front of it
     cloudfront_origins: tuple[CloudFrontFront, ...] = ()  # CloudFront VPC origins in front of it
     api_gateways: tuple[ApiGatewayFront, ...] = ()  # API Gateway VPC link integrations in front of it
+    iam_roles: ConfigurationRoles | None = None  # every role of the configuration (escalation hops)
 
     @property
     def address(self) -> str:

@@ -240,6 +240,7 @@ _STATEMENT_KEYS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "resources": ("Resource", "resources"),
         "not_resources": ("NotResource", "not_resources"),
         "condition": ("Condition", "condition"),
+        "principals": ("Principal", "principals"),
     }
 )
 
@@ -272,7 +273,64 @@ def _statement(item: Mapping[str, Any], span: Span, block_form: bool, phase: Pha
         resources=listed("resources"),
         not_resources=listed("not_resources"),
         has_condition=bool(condition) if not isinstance(condition, Unknown) else True,
+        conditions=condition_keys(condition),
+        condition_values=condition_values(condition, phase),
+        principals=principals_of(values["principals"], phase) if "principals" in values else None,
     )
+
+
+def condition_values(condition: Any, phase: Phase) -> tuple[tuple[str, str, tuple[str | Unknown, ...]], ...]:
+    """A statement's Condition as ``(operator, key, values)``, in the order written, in the
+    JSON form or Terraform's ``condition`` blocks (``test``, ``variable``, ``values``)."""
+    found: list[tuple[str, str, tuple[str | Unknown, ...]]] = []
+    if isinstance(condition, Mapping):
+        for operator, keys in condition.items():
+            if isinstance(operator, str) and isinstance(keys, Mapping):
+                found.extend(
+                    (operator, key, as_cidrs(value, phase)) for key, value in keys.items() if isinstance(key, str)
+                )
+    elif isinstance(condition, list):
+        for block in condition:
+            if isinstance(block, Mapping) and isinstance(block.get("test"), str):
+                if isinstance(block.get("variable"), str):
+                    found.append((block["test"], block["variable"], as_cidrs(block.get("values"), phase)))
+    return tuple(found)
+
+
+def principals_of(value: Any, phase: Phase) -> tuple[tuple[str, str | Unknown], ...]:
+    """A Principal element as ``(type, value)`` pairs: ``"*"``, ``{"Service": [...], "AWS":
+    ...}`` or Terraform's ``principals`` blocks (``type``, ``identifiers``). A value not known
+    offline is an ``("?", Unknown)`` pair."""
+    if isinstance(value, (Unknown, ResourceRef)):
+        return (("?", as_str(value, phase) or Unknown("the Principal is not known offline")),)
+    if isinstance(value, str):
+        return ((value, value),) if value == "*" else (("?", value),)
+    found: list[tuple[str, str | Unknown]] = []
+    if isinstance(value, Mapping):
+        for kind, ids in value.items():
+            found.extend((str(kind), item) for item in as_cidrs(ids, phase))
+    elif isinstance(value, list):
+        for block in value:
+            if isinstance(block, Mapping) and isinstance(block.get("type"), str):
+                found.extend((block["type"], item) for item in as_cidrs(block.get("identifiers"), phase))
+    return tuple(found)
+
+
+def condition_keys(condition: Any) -> tuple[str, ...]:
+    """A statement's Condition as ``"<operator> <key>"`` pairs, in the order written: the JSON
+    form (``{"StringEquals": {"iam:PassedToService": ...}}``) or Terraform's ``condition``
+    blocks (``test``, ``variable``). What is not known offline is left out."""
+    found: list[str] = []
+    if isinstance(condition, Mapping):
+        for operator, keys in condition.items():
+            if isinstance(operator, str) and isinstance(keys, Mapping):
+                found.extend(f"{operator} {key}" for key in keys if isinstance(key, str))
+    elif isinstance(condition, list):
+        for block in condition:
+            if isinstance(block, Mapping) and isinstance(block.get("test"), str):
+                if isinstance(block.get("variable"), str):
+                    found.append(f"{block['test']} {block['variable']}")
+    return tuple(dict.fromkeys(found))
 
 
 def _with_heredoc_lines(text: str, document: Mapping[str, Any], span: Span) -> Mapping[str, Any]:

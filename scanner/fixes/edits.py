@@ -23,7 +23,8 @@ remove_route           the route to the gateway removed                         
 remove_listener        the load balancer listener removed                          reachability
 make_internal          the load balancer made internal                             reachability
 detach_policy          the managed policy detached from the role                   roles
-remove_statement       the policy statement that grants it removed                 roles
+remove_statement       the policy statement that grants it removed (for an         roles
+                       escalation: the one allowing its first action)
 =====================  =========================================================  ==========
 
 "rules": the trait rules whose answer the edit can change; every other trait of a workload
@@ -65,6 +66,7 @@ from scanner.rules import (
     imdsv1,
     internet_reachable,
     open_security_group,
+    privilege_escalation,
     public_ip,
     remote_access,
     service_admin_role,
@@ -89,7 +91,7 @@ EditKind = Literal[
 _GROUP_RULES = frozenset({open_security_group.ID, remote_access.ID, internet_reachable.ID, vpc_reachable.ID})
 _REACHABILITY = frozenset({internet_reachable.ID, vpc_reachable.ID})
 _PUBLIC = frozenset({public_ip.ID, internet_reachable.ID})
-_ROLES = frozenset({admin_role.ID, service_admin_role.ID})
+_ROLES = frozenset({admin_role.ID, service_admin_role.ID, privilege_escalation.ID})
 
 CHANGES: dict[EditKind, frozenset[str]] = {
     "require_imdsv2": frozenset({imdsv1.ID}),

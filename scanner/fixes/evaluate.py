@@ -34,7 +34,7 @@ from scanner.fixes.patches import source_patch
 from scanner.fixes.substitute import edited_context
 from scanner.model import Resource, SecurityGroupRule
 from scanner.options import ScanOptions
-from scanner.rules import admin_role, imdsv1, internet_reachable, service_admin_role
+from scanner.rules import admin_role, imdsv1, internet_reachable, privilege_escalation, service_admin_role
 from scanner.rules.registry import rule_order
 from scanner.workload import ApiGatewayFront, Placement, WorkloadContext
 
@@ -191,7 +191,7 @@ def _rerun(
 
 # The rules that read a workload's roles, and those that read its own settings (its metadata
 # options), which the signature does not hold: the IMDS rule's outcome is never shared.
-_ROLE_RULES = frozenset({admin_role.ID, service_admin_role.ID})
+_ROLE_RULES = frozenset({admin_role.ID, service_admin_role.ID, privilege_escalation.ID})
 _OWN_RULES = frozenset({imdsv1.ID})
 
 

@@ -139,6 +139,10 @@ class _Swap:
 
     def role(self, role: RoleContext) -> RoleContext:
         policies = tuple(p for p in (self.policy(p) for p in role.policies) if p is not None)
+        boundary = role.boundary
+        if boundary is not None:
+            # a boundary whose policy an edit removes names nothing known: never "no boundary"
+            boundary = self.policy(boundary) or ResolvedPolicy(boundary.attached_at, boundary.attached_by)
         attachments = self.many(role.role.attachments)
         inline = self.many(role.role.inline_policies)
         changed = role.role
@@ -147,7 +151,9 @@ class _Swap:
         same_policies = len(policies) == len(role.policies) and all(
             a is b for a, b in zip(policies, role.policies, strict=True)
         )
-        return role if changed is role.role and same_policies else copy_with(role, role=changed, policies=policies)
+        if changed is role.role and same_policies and boundary is role.boundary:
+            return role
+        return copy_with(role, role=changed, policies=policies, boundary=boundary)
 
     def template_use(self, use: LaunchTemplateUse) -> LaunchTemplateUse:
         if use.template is None:

@@ -305,6 +305,7 @@ EDGES: tuple[Link, ...] = (
     Link(Policy, "roles", Role, "has_policy", each=True, reverse=True, skip_parent=True),
     Link(PolicyAttachment, "role", Role, "has_policy", reverse=True, only_standalone=True),
     Link(PolicyAttachment, "policy", Policy, "attaches", quiet_names=True),
+    Link(Role, "permissions_boundary", Policy, "bounded_by", quiet_names=True),
 )
 
 JOINS: tuple[Join, ...] = (

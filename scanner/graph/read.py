@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import networkx as nx
@@ -61,6 +62,7 @@ from scanner.workload import (
     ApiGatewayFront,
     AttachedGroup,
     CloudFrontFront,
+    ConfigurationRoles,
     LaunchTemplateUse,
     LoadBalancerRoute,
     Placement,
@@ -102,6 +104,9 @@ class _Reader:
                 and o.connection is not None
                 and not self.out(o.address, "through_link")
             )
+        # every role of the configuration, resolved only when an escalation search asks (by a
+        # reader of its own: one held here would make a reference cycle around the graph)
+        self.iam_roles = ConfigurationRoles(partial(_every_role, graph, config))
 
     def obj(self, node: str) -> Any:
         data = self._nodes.get(node)
@@ -369,7 +374,26 @@ class _Reader:
                     policies.append(
                         ResolvedPolicy(attached_at=at, attached_by=found.address, arn=found.policy, attachment=found)
                     )
-        return RoleContext(role=role, policies=tuple(policies))
+        return RoleContext(role=role, policies=tuple(policies), boundary=self.boundary(role_node, role))
+
+    def every_role(self) -> tuple[RoleContext, ...]:
+        """Every role of the configuration, by address."""
+        roles = (self.role_context(o.address) for o in self.config.resources if isinstance(o, Role))
+        return tuple(sorted((r for r in roles if r is not None), key=lambda r: r.role.address))
+
+    def boundary(self, role_node: str, role: Role) -> ResolvedPolicy | None:
+        """The role's permissions boundary: the Policy it names, else its literal ARN, else
+        (an unknown value, a reference to nothing defined) neither."""
+        value = role.permissions_boundary
+        if value is None:
+            return None
+        at = role.span_of("permissions_boundary")
+        for node, _ in self.out(role_node, "bounded_by"):
+            found = self.obj(node)
+            if isinstance(found, Policy):
+                return ResolvedPolicy(attached_at=at, attached_by=role.address, policy=found)
+        arn = value if isinstance(value, str) else None
+        return ResolvedPolicy(attached_at=at, attached_by=role.address, arn=arn)
 
     def profiles(self, node: str, templates: list[str]) -> list[str]:
         """The instance profiles the workload's instances carry: its own, else one for each
@@ -529,6 +553,7 @@ class _Reader:
             load_balancer_routes=tuple(lb_routes),
             unresolved=tuple(_unique_str(unresolved)),
             between=self.between,
+            iam_roles=self.iam_roles,
             accelerators=tuple(self.accelerator_fronts(node, placements, lb_routes)) if self.accelerated else (),
             cloudfront_origins=tuple(self.cloudfront_fronts(node, lb_routes)) if self.cloudfronted else (),
             api_gateways=tuple(self.api_gateway_fronts(lb_routes)) if self.api_gatewayed else (),
@@ -700,6 +725,10 @@ def route_target_kind(route: Route, target: Resource | None) -> str:
     if route.target_kind == "gateway":
         return "unknown" if target is None else "other"
     return route.target_kind
+
+
+def _every_role(graph: nx.MultiDiGraph, config: Configuration) -> tuple[RoleContext, ...]:
+    return _Reader(graph, config).every_role()
 
 
 def _unique_str(items: Iterable[str]) -> list[str]:

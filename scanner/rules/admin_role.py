@@ -1,10 +1,13 @@
 """ec2-admin-role: the workload's instance role has administrative access.
 
-A role of the workload's instance profile has an Allow statement, on Resource ``*``, whose
-actions cover every action (``*``, ``*:*``) or every IAM action (``iam:*``: whoever can write
-IAM can make themselves admin), once the role's Deny statements are taken out; or the AWS
-managed ``AdministratorAccess`` / ``IAMFullAccess`` policy. How statements are read is
-``scanner.analyses.iam``. One trait per statement (or managed policy attachment) that grants it.
+A role of the workload's instance profile is allowed, on Resource ``*``, every action (``*``) or
+every IAM action (``iam:*``, or IAM actions that several statements only together cover:
+whoever can write IAM can make themselves admin), once the role's explicit Denies are taken out
+and within its permissions boundary. AWS managed policies are read from their bundled documents
+(``AdministratorAccess``, ``IAMFullAccess``); an AWS managed ARN the bundle does not hold may
+allow anything: a possible trait naming it. How a role's policies are read and combined is
+``scanner.analyses.iam_grants``. One trait per statement (or managed policy attachment) that
+grants it.
 """
 
 from __future__ import annotations
@@ -54,7 +57,8 @@ RULE = Rule(
     references=(IAM_BEST, ACCESS_ANALYZER, BOUNDARIES),
     tags=(*TAGS, "iam", "privilege"),
     fires_when=(
-        "the instance profile's role has `AdministratorAccess`/`IAMFullAccess` or an Allow of `*` / `iam:*` on "
-        "Resource `*`"
+        "the instance profile's role, all its policies together (AWS managed ones from their bundled documents), "
+        "allows every action or every IAM action on Resource `*`, less its explicit Denies and within its "
+        "permissions boundary (`AdministratorAccess`, `IAMFullAccess`, `*` / `iam:*` statements)"
     ),
 )

@@ -1,11 +1,13 @@
 """ec2-service-admin-role: the workload's instance role has full control of whole services.
 
-A role of the workload's instance profile has an Allow statement, on Resource ``*``, whose
-actions cover every action of another service (``s3:*``, ``ec2:*``, or a NotAction that
-leaves whole services allowed), once the role's Deny statements are taken out; or an AWS
-managed ``...FullAccess`` policy other than IAMFullAccess. Not reported when the workload
-already has ``ec2-admin-role``: that one says more. How statements are read is
-``scanner.analyses.iam``.
+A role of the workload's instance profile is allowed, on Resource ``*``, every action of another
+service (``s3:*``, ``ec2:*``, a NotAction that leaves whole services allowed, ``AdministratorAccess``
+under a permissions boundary that allows only ``s3:*``), once the role's explicit Denies are taken
+out; at least one action of the service that changes something must come through a wildcard or
+NotAction (a list of a small service's few actions is least privilege). AWS managed policies are
+read from their bundled documents (``AmazonS3FullAccess``, ``AmazonElasticMapReduceforEC2Role``).
+Not reported when the workload already has ``ec2-admin-role`` (one that holds for sure): that
+one says more. How statements are read is ``scanner.analyses.iam_grants``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ ID = "ec2-service-admin-role"
 
 
 def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
-    if any(grant.verdict.is_admin for _, grant in context.role_grants):
+    # an admin grant says more; one a policy not known offline only may have does not
+    if any(grant.verdict.is_admin and not grant.verdict.unknown for _, grant in context.role_grants):
         return []
     traits: dict[object, Trait] = {}
     for role, grant in context.role_grants:
@@ -55,7 +58,8 @@ RULE = Rule(
     references=(IAM_BEST, ACCESS_ANALYZER, BOUNDARIES),
     tags=(*TAGS, "iam", "privilege"),
     fires_when=(
-        "the role grants all actions of one other service on `*` (`s3:*`) or an AWS managed `…FullAccess` policy "
+        "the role's policies together allow every action of another service on `*` (`s3:*`, an AWS managed "
+        "`…FullAccess` policy by its document), less its explicit Denies and within its permissions boundary "
         "(not reported when `ec2-admin-role` is)"
     ),
 )

@@ -1,4 +1,4 @@
-"""CloudFormation IAM -> model: roles (inline ``Policies``, ``ManagedPolicyArns``), policies,
+"""CloudFormation IAM -> model: roles (inline ``Policies``, ``ManagedPolicyArns``, ``PermissionsBoundary``), policies,
 managed policies, role policies and instance profiles."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from scanner.adapters.cloudformation.fields import (
     items_of,
     own_ref,
 )
-from scanner.adapters.common import DEPLOYMENT, PolicyFormat, read_policy
+from scanner.adapters.common import DEPLOYMENT, PolicyFormat, parse_policy_document, read_policy
 from scanner.adapters.raw import RawResource
 from scanner.model import (
     InstanceProfile,
@@ -46,7 +46,19 @@ def map_role(raw: RawResource) -> list[Resource]:
                 **derived(raw, "ManagedPolicyArns", index, arns, Fields(item)), role=own_ref(raw), policy=as_ref(item)
             )
         )
-    return [Role(**base_fields(raw, fields, "RoleName"), inline_policies=tuple(inline), attachments=tuple(attachments))]
+    boundary = as_ref(fields.take("permissions_boundary", "PermissionsBoundary"))
+    trust = fields.take("trust", "AssumeRolePolicyDocument")
+    read = parse_policy_document(trust, fields.spans.get("trust", raw.span), _POLICIES)
+    return [
+        Role(
+            **base_fields(raw, fields, "RoleName"),
+            inline_policies=tuple(inline),
+            attachments=tuple(attachments),
+            permissions_boundary=boundary,
+            trust=read.statements,
+            trust_unknown=read.unknown if trust is not None else None,
+        )
+    ]
 
 
 def map_policy(raw: RawResource) -> list[Resource]:

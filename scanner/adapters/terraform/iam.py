@@ -1,11 +1,20 @@
-"""Terraform IAM -> model: roles (inline policies, ``managed_policy_arns``), role policies, managed
-policies, attachments and instance profiles."""
+"""Terraform IAM -> model: roles (inline policies, ``managed_policy_arns``, ``permissions_boundary``),
+role policies, managed policies, attachments and instance profiles."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from scanner.adapters.common import APPLY, PolicyFormat, as_ref, as_refs, is_unset, read_policy, resource_fields
+from scanner.adapters.common import (
+    APPLY,
+    PolicyFormat,
+    as_ref,
+    as_refs,
+    is_unset,
+    parse_policy_document,
+    read_policy,
+    resource_fields,
+)
 from scanner.adapters.raw import RawResource
 from scanner.adapters.terraform.body import Body, aws_name, base_fields
 from scanner.model import (
@@ -67,7 +76,19 @@ def map_role(raw: RawResource, body: Body) -> list[Resource]:
                     policy=policy,
                 )
             )
-    return [Role(inline_policies=tuple(inline), attachments=tuple(attachments), **base_fields(raw, body))]
+    boundary = body.ref("permissions_boundary", "permissions_boundary")
+    trust = body.get("assume_role_policy", "trust")
+    read = parse_policy_document(trust, body.key_span("assume_role_policy") or raw.span, _POLICIES)
+    return [
+        Role(
+            inline_policies=tuple(inline),
+            attachments=tuple(attachments),
+            permissions_boundary=boundary,
+            trust=read.statements,
+            trust_unknown=read.unknown if not is_unset(trust) else None,
+            **base_fields(raw, body),
+        )
+    ]
 
 
 def span_of_item(items: Any, index: int) -> Span | None:

@@ -285,6 +285,30 @@ def test_managed_policy_and_role_policy() -> None:
     assert policy.statements[0].actions == ("iam:PassRole",)
 
 
+BOUNDARIES = REPO / "fixtures" / "iam" / "admin-under-s3-only-boundary-is-service-admin-s3" / "template.yaml"
+
+
+def test_role_permissions_boundary_with_its_line() -> None:
+    [configuration] = load_templates([BOUNDARIES], ScanOptions(root=BOUNDARIES.parent))
+    assert configuration.errors == []
+    resources = {resource.address: resource for resource in configuration.resources}
+    bounded, managed, unknown = (resources[n] for n in ("BoundedRole", "ManagedBoundaryRole", "UnknownBoundaryRole"))
+    assert isinstance(bounded, Role) and bounded.permissions_boundary == ref("S3OnlyBoundary")
+    lines = BOUNDARIES.read_text().splitlines()
+    assert "PermissionsBoundary: !Ref S3OnlyBoundary" in lines[bounded.span_of("permissions_boundary").line - 1]
+    assert isinstance(managed, Role)
+    assert managed.permissions_boundary == "arn:aws:iam::aws:policy/AmazonS3FullAccess"  # the partition: aws
+    assert isinstance(unknown, Role) and isinstance(unknown.permissions_boundary, Unknown)
+
+
+def test_statement_condition_keys() -> None:
+    role = load(IAM)["AdminRole"]
+    assert isinstance(role, Role)
+    _, deny = role.inline_policies[0].statements
+    assert deny.conditions == ("Bool aws:SecureTransport",)
+    assert role.permissions_boundary is None
+
+
 # --- VPC and routing --------------------------------------------------------------------------------------
 
 VPC = "vpc-routing/template.yaml"

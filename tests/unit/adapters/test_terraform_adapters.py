@@ -800,6 +800,69 @@ def test_role_inline_policies_and_managed_policy_arns() -> None:
     assert second.policy == ResourceRef("aws_iam_policy.custom", "arn") and second.span == S(18)
 
 
+def test_role_permissions_boundary_with_its_line() -> None:
+    role = one(
+        to_model(
+            raw(
+                "aws_iam_role",
+                "bounded",
+                block(1, 5, name="bounded", permissions_boundary=At(4, ResourceRef("aws_iam_policy.boundary", "arn"))),
+            )
+        )
+    )
+    assert isinstance(role, Role)
+    assert role.permissions_boundary == ResourceRef("aws_iam_policy.boundary", "arn")
+    assert role.span_of("permissions_boundary") == S(4)
+    literal = one(
+        to_model(
+            raw(
+                "aws_iam_role",
+                "literal",
+                block(1, 3, permissions_boundary=At(2, "arn:aws:iam::aws:policy/PowerUserAccess")),
+            )
+        )
+    )
+    assert isinstance(literal, Role) and literal.permissions_boundary == "arn:aws:iam::aws:policy/PowerUserAccess"
+    none = one(to_model(raw("aws_iam_role", "none", block(1, 2, name="none"))))
+    assert isinstance(none, Role) and none.permissions_boundary is None
+
+
+def test_statement_condition_keys_in_both_forms() -> None:
+    json_form = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "iam:PassRole",
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"iam:PassedToService": "ec2.amazonaws.com", "aws:RequestedRegion": "eu-west-1"}
+                },
+            }
+        ]
+    }
+    policy = one(to_model(raw("aws_iam_policy", "json", block(1, 2, policy=json_form))))
+    assert one(list(policy.statements)).conditions == (
+        "StringEquals iam:PassedToService",
+        "StringEquals aws:RequestedRegion",
+    )
+    decoded = block(
+        1,
+        9,
+        statement=[
+            block(
+                2,
+                8,
+                actions=["iam:PassRole"],
+                resources=["*"],
+                condition=[{"test": "StringLike", "variable": "iam:PassedToService", "values": ["ec2.*"]}],
+            )
+        ],
+    )
+    blocks = one(to_model(raw("aws_iam_policy", "blocks", block(1, 2, policy=EncodedJson("{}", decoded)))))
+    statement = one(list(blocks.statements))
+    assert statement.has_condition and statement.conditions == ("StringLike iam:PassedToService",)
+
+
 def test_policy_documents_that_cannot_be_read() -> None:
     bad = one(to_model(raw("aws_iam_policy", "bad", block(1, 3, policy=At(2, "{not json")))))
     assert isinstance(bad, Policy) and bad.managed and bad.statements == ()

@@ -102,9 +102,14 @@ def only(traits: list[Trait]) -> Trait:
 # --- single statements -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("actions", ["*", "*:*", ["s3:GetObject", "*"], "*?"])
+@pytest.mark.parametrize("actions", ["*", "*:*", ["s3:GetObject", "*"], "*:?*"])
 def test_every_action_on_every_resource_is_admin(actions: object) -> None:
     assert statement_grants(allow(1, actions)).grant == "admin"
+
+
+def test_an_action_without_a_service_prefix_matches_nothing() -> None:
+    # IAM refuses it ("Actions/Conditions must be prefaced by a vendor"); only "*" stands alone
+    assert statement_grants(allow(1, "*?")).grant == "none"
 
 
 @pytest.mark.parametrize("actions", ["iam:*", "IAM:*", "i*:*", "iam:*?", ["s3:GetObject", "Iam:*"]])
