@@ -116,6 +116,11 @@ def _state(path: Path) -> tuple[str, ...]:
     return ("absent",)
 
 
+# Answers about fewer workloads than this are written at once: they take milliseconds, and
+# a small scan (a pre-commit hook's) starts no process.
+BACKGROUND_FROM = 300
+
+
 class ResultCache:
     """``directory`` None disables it (``--no-cache``)."""
 
@@ -156,7 +161,7 @@ class ResultCache:
         if self.directory is None or _failed_internally(result):
             return
         entry, header = self._entry(job), (FORMAT, self._inputs(result))
-        if self.background and can_fork():
+        if self.background and len(result.workload_paths) >= BACKGROUND_FROM and can_fork():
             # Pickling a large answer took a second of a cold 10,000-instance scan: a fork
             # of the scan writes it (the answer is already in its memory, nothing is copied)
             # while the scan writes its report. The entry appears whole or not at all.

@@ -347,10 +347,12 @@ def test_a_changed_scanner_does_not_reuse_answers(tmp_path: Path, monkeypatch: p
 def test_answers_written_in_the_background_are_complete_once_waited_for(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The command line writes new answers from forked writers while it writes its report,
-    and waits for them before it ends: the next scan is answered from the cache, the same."""
+    """The command line writes a large new answer from a forked writer while it writes its
+    report, and waits for it before it ends: the next scan is answered from the cache, the
+    same."""
     root, cache = make_repo(tmp_path), tmp_path / "cache"
     options = ScanOptions(root=root, cache_dir=cache, jobs=1)
+    monkeypatch.setattr(result_cache, "BACKGROUND_FROM", 1)  # the repository is small
     result = scan([root], options, background_writes=True)
     if sys.platform.startswith("linux"):
         assert len(result.cache_writers) == 2  # one per job: the Terraform module, the template
@@ -361,3 +363,10 @@ def test_answers_written_in_the_background_are_complete_once_waited_for(
     loads = CountingLoads(monkeypatch)
     assert render_json(scan([root], options)) == first
     assert loads.kinds == []
+
+
+def test_a_small_answer_is_written_at_once_without_a_process(tmp_path: Path) -> None:
+    root, cache = make_repo(tmp_path), tmp_path / "cache"
+    result = scan([root], ScanOptions(root=root, cache_dir=cache, jobs=1), background_writes=True)
+    assert result.cache_writers == []
+    assert len(list((cache / "results").rglob("*.result"))) == 2
