@@ -47,7 +47,7 @@ def _print_unknowns(console: Console, unknowns: tuple[Origin, ...]) -> None:
 
 def explain_workload(paths: list[Path], options: ScanOptions, address: str, console: Console) -> int:
     """Print the explanation; the exit code follows ``scan`` (1 when the workload has an exposure)."""
-    from scanner.analyses.network import NetworkMemo
+    from scanner.analyses.network_memo import NetworkMemo
     from scanner.analyses.reachability import explain_paths
     from scanner.analyses.reachability.verdicts import path_verdict
     from scanner.graph import build_graph, workload_contexts

@@ -32,7 +32,7 @@ from scanner.options import ScanOptions
 if TYPE_CHECKING:
     import networkx as nx
 
-    from scanner.analyses.network import NetworkMemo
+    from scanner.analyses.network_memo import NetworkMemo
     from scanner.analyses.reachability import PathKey
     from scanner.fixes.evaluate import FixRun
     from scanner.loaders.terraform.files import ParsedFiles
@@ -235,7 +235,7 @@ def _workloads_analysis(
     """The analysis of a chunk of ``workloads`` (by position). The memo and what measuring
     fixes shares are made here, once: each process (a forked worker has its own copy) keeps
     them from one chunk to the next."""
-    from scanner.analyses.network import NetworkMemo
+    from scanner.analyses.network_memo import NetworkMemo
     from scanner.criticality import apply_criticality
     from scanner.fingerprints import fingerprint
     from scanner.graph import context_reader

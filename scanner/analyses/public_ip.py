@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from scanner.analyses.network import NOT_INTERNET, NetworkMemo, atoms, is_internet_address, parse_cidr
+from scanner.analyses.network import NOT_INTERNET, atoms, is_internet_address, parse_cidr
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.unknowns import existence_open, origins_of, ref_text, unplaced_subnets
 from scanner.findings import Evidence
 from scanner.model import Instance, Resource

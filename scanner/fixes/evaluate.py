@@ -25,7 +25,8 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, fields
 
-from scanner.analyses.network import NetworkMemo, sg_rule_ports
+from scanner.analyses.network import sg_rule_ports
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability import PathKey
 from scanner.copies import copy_with
 from scanner.findings import SHOWN_FIXES, Evidence, Fix, FixOutcome, Severity, SourceChange, Trait

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from scanner.analyses.iam import Grant, role_grants
-from scanner.analyses.network import NetworkMemo
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.public_ip import PublicAddresses, public_addresses
 from scanner.analyses.reachability import PathKey, PathReport, keyed_paths
 from scanner.analyses.security_groups import PiecedOpening, WorldRule, pieced_openings, world_rules

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from scanner.analyses.network import NetworkMemo
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability import PathReport, explain_paths
 from scanner.analyses.reachability.accelerator import DENIED_UNTIL_ALLOWED
 from scanner.cli import app

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.analyses.network import NetworkMemo
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability import PathReport, explain_paths
 from scanner.findings import Exposure, Trait
 from scanner.graph import build_graph, workload_contexts

@@ -6,7 +6,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from scanner.analyses.network import NetworkMemo
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.findings import Trait
 from scanner.options import ScanOptions
 from scanner.rules.context import CheckContext

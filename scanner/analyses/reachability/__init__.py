@@ -50,7 +50,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from scanner.analyses.network import NetworkMemo
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability.accelerator import accelerator_paths, custom_routing_paths
 from scanner.analyses.reachability.api_gateway import api_gateway_paths
 from scanner.analyses.reachability.client_vpn import client_vpn_paths

@@ -28,7 +28,8 @@ its Elastic IP, as through its internet gateway path) are not followed here.
 
 from __future__ import annotations
 
-from scanner.analyses.network import NetworkMemo, PortSet
+from scanner.analyses.network import PortSet
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability.admission import internet_admission
 from scanner.analyses.reachability.gateway import through_groups
 from scanner.analyses.reachability.hops import Entry, PathReport, ingress_rules, step

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from scanner.analyses.network import (
     NOT_INTERNET,
-    NetworkMemo,
     PortSet,
     acl_cidrs,
     acl_passes_out,
@@ -22,6 +21,7 @@ from scanner.analyses.network import (
     parse_cidr,
     sg_rule_source_cidrs,
 )
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability.hops import route_destination
 from scanner.analyses.unknowns import origins_of
 from scanner.model import AclEntry, SecurityGroupRule

@@ -43,7 +43,8 @@ from __future__ import annotations
 
 import re
 
-from scanner.analyses.network import NetworkMemo, PortSet
+from scanner.analyses.network import PortSet
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability.hops import Entry, PathReport, VpcSource, step
 from scanner.analyses.reachability.load_balancer import load_balancer_path
 from scanner.analyses.unknowns import existence_open, origins_of

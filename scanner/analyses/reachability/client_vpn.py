@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scanner.analyses.network import NetworkMemo, PortSet, cidr_contains, cidr_overlaps, parse_cidr, sg_rule_ports
+from scanner.analyses.network import PortSet, cidr_contains, cidr_overlaps, parse_cidr, sg_rule_ports
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability.admission import acl_crossing, subnet_cidr
 from scanner.analyses.reachability.hops import (
     PathReport,

@@ -15,7 +15,8 @@ port, its HTTPS port or both.
 
 from __future__ import annotations
 
-from scanner.analyses.network import NetworkMemo, PortSet, sg_rule_ports
+from scanner.analyses.network import PortSet, sg_rule_ports
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability.admission import internet_admission
 from scanner.analyses.reachability.hops import (
     Entry,

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scanner.analyses.network import NetworkMemo, cidr_contains
+from scanner.analyses.network import cidr_contains
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability.from_network import admitted_from
 from scanner.analyses.reachability.hops import (
     PathReport,

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scanner.analyses.network import NetworkMemo, PortSet, cidr_contains, parse_cidr
+from scanner.analyses.network import PortSet, cidr_contains, parse_cidr
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.public_ip import internet_gateway_routes
 from scanner.analyses.reachability.hops import step
 from scanner.findings import PathStep

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scanner.analyses.network import NetworkMemo, PortSet, cidr_overlaps, sg_rule_ports
+from scanner.analyses.network import PortSet, cidr_overlaps, sg_rule_ports
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability.admission import acl_crossing
 from scanner.analyses.reachability.hops import ingress_rules, step
 from scanner.analyses.unknowns import origins_of

@@ -12,14 +12,8 @@ from __future__ import annotations
 
 import ipaddress
 
-from scanner.analyses.network import (
-    NetworkMemo,
-    PortSet,
-    RouteChoice,
-    holds_internet_address,
-    parse_cidr,
-    sg_rule_ports,
-)
+from scanner.analyses.network import PortSet, RouteChoice, holds_internet_address, parse_cidr, sg_rule_ports
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.public_ip import has_ipv6_address, internet_gateway_routes, public_addresses
 from scanner.analyses.reachability.admission import internet_admission
 from scanner.analyses.reachability.firewall import appliance_on_route, firewall_hop, inspect

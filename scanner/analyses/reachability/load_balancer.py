@@ -29,13 +29,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scanner.analyses.network import (
-    NetworkMemo,
-    PortSet,
-    cidr_contains,
-    parse_cidr,
-    sg_rule_ports,
-)
+from scanner.analyses.network import PortSet, cidr_contains, parse_cidr, sg_rule_ports
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.public_ip import internet_gateway_routes
 from scanner.analyses.reachability.admission import AclCrossing, acl_crossing, internet_admission, subnet_cidr
 from scanner.analyses.reachability.hops import (

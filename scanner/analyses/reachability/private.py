@@ -4,13 +4,8 @@ NACL letting that port in from the routed CIDR."""
 
 from __future__ import annotations
 
-from scanner.analyses.network import (
-    NetworkMemo,
-    PortSet,
-    cidr_overlaps,
-    parse_cidr,
-    sg_rule_ports,
-)
+from scanner.analyses.network import PortSet, cidr_overlaps, parse_cidr, sg_rule_ports
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability.admission import acl_crossing
 from scanner.analyses.reachability.hops import (
     PathReport,

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scanner.analyses.network import NetworkMemo, PortSet
+from scanner.analyses.network import PortSet
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability.from_network import admitted_from
 from scanner.analyses.reachability.hops import PathReport, own_part, rule_evidence, step, workload_step
 from scanner.analyses.unknowns import existence_open, origins_of

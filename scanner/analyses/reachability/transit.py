@@ -27,7 +27,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scanner.analyses.network import NetworkMemo, cidr_overlaps, longest_prefix_match, parse_cidr, sg_rule_ports
+from scanner.analyses.network import cidr_overlaps, longest_prefix_match, parse_cidr, sg_rule_ports
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability.direct_connect import advertised
 from scanner.analyses.reachability.from_network import admitted_from
 from scanner.analyses.reachability.hops import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scanner.analyses.network import NetworkMemo
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability import explain_paths
 from scanner.analyses.unknowns import origins_of
 from scanner.graph import build_graph, workload_contexts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scanner.analyses.network import NetworkMemo
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability import PathReport
 from scanner.analyses.reachability import explain_paths as explain_paths_with
 from scanner.findings import Trait
