@@ -65,15 +65,14 @@ class EscalationPath:
 
 @dataclass(frozen=True)
 class Catalogue:
+    """The paths, where they come from, and ``actions``: every action some path requires
+    (lower case)."""
+
     paths: tuple[EscalationPath, ...]
     source: str
     source_url: str
     as_of: str
-
-    @property
-    def actions(self) -> frozenset[str]:
-        """Every action some path requires (lower case)."""
-        return frozenset(r.action for p in self.paths for r in p.actions)
+    actions: frozenset[str]
 
 
 @cache
@@ -97,4 +96,5 @@ def catalogue() -> Catalogue:
         for entry in doc["paths"]
     )
     source = doc["source"]
-    return Catalogue(paths, source["name"], source["url"], source["date"])
+    actions = frozenset(r.action for p in paths for r in p.actions)
+    return Catalogue(paths, source["name"], source["url"], source["date"], actions)

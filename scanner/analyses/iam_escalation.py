@@ -29,6 +29,10 @@ partition and account fields are wildcards here). ``iam:PassedToService`` condit
 Actions a path needs on a resource created by the attack (``ec2:RunInstances``,
 ``lambda:CreateFunction`` ...) count when allowed on every resource (``*``).
 
+A policy whose statements are not known offline (an AWS managed ARN not in the bundle) adds
+no move: the admin traits already report it as possibly admin. A trust policy's Deny
+statements are not weighed.
+
 What is searched once: per role, its moves (``moves``), cached in the configuration's
 ``ConfigurationRoles.memo``, so the workloads sharing a role, and the chains passing through
 it, share them; the roles a statement names are found by ARN lookup (a wildcard pattern is

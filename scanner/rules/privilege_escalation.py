@@ -18,10 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from scanner.analyses.iam import escalation_trait
+from scanner.analyses.iam_escalation import escalation
 from scanner.findings import Trait
 from scanner.options import ScanOptions
 from scanner.rules.catalog import TAGS, Reference, Rule
 from scanner.rules.references import ACCESS_ANALYZER, BOUNDARIES, IAM_BEST
+from scanner.workload import ConfigurationRoles
 
 if TYPE_CHECKING:  # reports read the catalogue without loading the analyses
     from scanner.rules.context import CheckContext
@@ -35,10 +38,6 @@ PASSROLE = Reference(
 
 
 def check(context: CheckContext, options: ScanOptions) -> Iterable[Trait]:
-    from scanner.analyses.iam import escalation_trait
-    from scanner.analyses.iam_escalation import escalation
-    from scanner.workload import ConfigurationRoles
-
     # an admin role (even a possible one) says more: escalation is what a non-admin role can become
     if any(grant.verdict.is_admin for _, grant in context.role_grants):
         return []

@@ -384,3 +384,27 @@ def test_escalation_counts_as_an_admin_role_in_the_severity() -> None:
 
     assert severity_of([RULE, "ec2-imdsv1"]) == severity_of(["ec2-admin-role", "ec2-imdsv1"]) == Severity.MEDIUM
     assert severity_of([RULE, "ec2-internet-reachable", "ec2-remote-access"]) == Severity.CRITICAL
+
+
+def test_sarif_code_flow_shows_each_hop_at_its_line() -> None:
+    target = IAM / "escalation-multi-hop-chains" / "main.tf"
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "report.sarif"
+        result = CliRunner().invoke(
+            app, ["scan", str(target), "--format", "sarif", "-o", str(out), "--no-cache", "--fail-on", "none"]
+        )
+        assert result.exit_code == 0, result.output
+        log = json.loads(out.read_text(encoding="utf-8"))
+    results = [
+        r
+        for r in log["runs"][0]["results"]
+        if r["ruleId"] == RULE and "start_two" in r["message"]["text"].split(" runs with")[0]
+    ]
+    assert len(results) == 1
+    (flow,) = results[0]["codeFlows"]
+    lines = [
+        step["location"]["physicalLocation"]["region"]["startLine"] for step in flow["threadFlows"][0]["locations"]
+    ]
+    # instance, profile, role, its AssumeRole statement, the middle role, its PassRole
+    # statement, the admin role, its AdministratorAccess line
+    assert lines == [41, 36, 17, 31, 50, 64, 7, 13]
