@@ -113,6 +113,18 @@ def _settings(root: Path, config: Path | None) -> FileSettings:
     return load_settings(path) if path else FileSettings()
 
 
+# Options several commands take, declared once.
+VarOption = Annotated[list[str] | None, typer.Option("--var", help="Terraform variable NAME=VALUE.")]
+VarFileOption = Annotated[list[Path] | None, typer.Option("--var-file", help="Terraform .tfvars file.")]
+ParameterOption = Annotated[list[str] | None, typer.Option("--parameter", help="CloudFormation parameter Key=Value.")]
+AuthorizedPortsOption = Annotated[
+    str | None, typer.Option(help="Ports open to the world that are fine (default 80,443).")
+]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="Settings file (default .iacscan.toml or pyproject.toml).")
+]
+
+
 @app.command()
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="Folders and files to scan.")],
@@ -127,14 +139,10 @@ def scan(
             "applies to the worst case.",
         ),
     ] = None,
-    authorized_ports: Annotated[
-        str | None, typer.Option(help="Ports open to the world that are fine (default 80,443).")
-    ] = None,
-    var: Annotated[list[str] | None, typer.Option("--var", help="Terraform variable NAME=VALUE.")] = None,
-    var_file: Annotated[list[Path] | None, typer.Option("--var-file", help="Terraform .tfvars file.")] = None,
-    parameter: Annotated[
-        list[str] | None, typer.Option("--parameter", help="CloudFormation parameter Key=Value.")
-    ] = None,
+    authorized_ports: AuthorizedPortsOption = None,
+    var: VarOption = None,
+    var_file: VarFileOption = None,
+    parameter: ParameterOption = None,
     source: Annotated[Path | None, typer.Option("--source", help="The .tf folder behind a plan JSON.")] = None,
     skip_rule: Annotated[list[str] | None, typer.Option("--skip-rule", help="A rule id not to report.")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths not to scan.")] = None,
@@ -157,9 +165,7 @@ def scan(
     epss_threshold: Annotated[
         float | None, typer.Option(help="EPSS score that makes a CVE likely exploited (0.1).")
     ] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Settings file (default .iacscan.toml or pyproject.toml).")
-    ] = None,
+    config: ConfigOption = None,
     max_file_size: Annotated[int, typer.Option(help="Largest file read, in bytes.")] = 20 * 1024 * 1024,
     cache_dir: Annotated[
         Path | None, typer.Option("--cache-dir", help="Parse cache folder (default $XDG_CACHE_HOME/iacscan).")
@@ -653,21 +659,15 @@ def fixes(
     output_format: Annotated[FixesFormat, typer.Option("--format", "-f", help="text or json.")] = FixesFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the list here.")] = None,
     top: Annotated[int, typer.Option("--top", help="How many targets to list (0: all).")] = 20,
-    var: Annotated[list[str] | None, typer.Option("--var", help="Terraform variable NAME=VALUE.")] = None,
-    var_file: Annotated[list[Path] | None, typer.Option("--var-file", help="Terraform .tfvars file.")] = None,
-    parameter: Annotated[
-        list[str] | None, typer.Option("--parameter", help="CloudFormation parameter Key=Value.")
-    ] = None,
-    authorized_ports: Annotated[
-        str | None, typer.Option(help="Ports open to the world that are fine (default 80,443).")
-    ] = None,
+    var: VarOption = None,
+    var_file: VarFileOption = None,
+    parameter: ParameterOption = None,
+    authorized_ports: AuthorizedPortsOption = None,
     assume_worst: Annotated[
         bool | None, typer.Option("--assume-worst/--no-assume-worst", help="Count possible traits as holding.")
     ] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths not to scan.")] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Settings file (default .iacscan.toml or pyproject.toml).")
-    ] = None,
+    config: ConfigOption = None,
     cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Cache folder.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for loading (0: one per CPU).")] = 0,
@@ -720,17 +720,11 @@ def fixes(
 def explain(
     path: Annotated[Path, typer.Argument(help="The folder or file that holds the workload.")],
     resource: Annotated[str, typer.Argument(help="The workload's address (aws_instance.web, WebServer).")],
-    var: Annotated[list[str] | None, typer.Option("--var", help="Terraform variable NAME=VALUE.")] = None,
-    var_file: Annotated[list[Path] | None, typer.Option("--var-file", help="Terraform .tfvars file.")] = None,
-    parameter: Annotated[
-        list[str] | None, typer.Option("--parameter", help="CloudFormation parameter Key=Value.")
-    ] = None,
-    authorized_ports: Annotated[
-        str | None, typer.Option(help="Ports open to the world that are fine (default 80,443).")
-    ] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Settings file (default .iacscan.toml or pyproject.toml).")
-    ] = None,
+    var: VarOption = None,
+    var_file: VarFileOption = None,
+    parameter: ParameterOption = None,
+    authorized_ports: AuthorizedPortsOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Every path from the internet to one workload, where each is cut, its traits and fixes.
     It reads the same inputs as ``scan`` (variables, parameters, the settings file), so its
