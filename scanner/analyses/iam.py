@@ -230,6 +230,9 @@ def _move_evidence(move: Move) -> Evidence:
     message = f"allows {move.first_action}: {move.text()}"
     if move.granted_by:
         return _source_evidence(move.granted_by[0], message)
+    if move.trusted_by is not None and move.target is not None:
+        said = f"the trust policy names {move.actor.role.address}, which may assume it: {move.text()}"
+        return Evidence(move.trusted_by.span, move.target.role.address, said)
     return Evidence(move.actor.role.span, move.actor.role.address, message)
 
 

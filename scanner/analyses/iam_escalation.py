@@ -91,6 +91,8 @@ class Move:
     reasons: tuple[str, ...]
     granted_by: tuple[Source, ...]
     first_action: str
+    # A hop the target's trust policy alone allows (it names this role): its statement
+    trusted_by: Statement | None = None
 
     def text(self) -> str:
         actor = self.actor.role.address
@@ -491,11 +493,64 @@ def _path_moves(path: EscalationPath, actor: RoleContext, directory: Configurati
             found = _target_move(path, actor, target, view, rest, arns, directory)
             if found is not None:
                 moves.append(found)
+        if path.family == "assume" and len(path.actions) == 1:
+            named = {id(t.role) for t in targets}
+            moves.extend(_trusted_moves(path, actor, view, rest, directory, named))
         for arn in outside:
             first = allows(view, path.actions[0].action, f"{_ANY_ACCOUNT}{arn}")
             reason = f"{arn} is not defined in this configuration: what it may do is not known offline"
             moves.append(_move(path, actor, first, _joined(first, rest), outside=arn, more=(reason,)))
     return [m for m in moves if m is not None]
+
+
+def _trusted_moves(
+    path: EscalationPath,
+    actor: RoleContext,
+    view: RolePermissions,
+    rest: Decision,
+    directory: ConfigurationRoles,
+    named: set[int],
+) -> list[Move]:
+    """Assuming a role whose trust policy names this role by its ARN. Within one account
+    such a trust policy is enough: no ``sts:AssumeRole`` of the role's own policies is
+    needed (IAM evaluates a request in one account as allowed by either kind of policy),
+    but an explicit Deny of its own still refuses it."""
+    out: list[Move] = []
+    for target, statement in _naming(directory).get(role_arn(actor), ()):
+        if target.role is actor.role or id(target.role) in named:
+            continue
+        own = allows(view, path.actions[0].action, role_arn(target))
+        if own.answer == "no" and any(r.startswith("denied by") for r in own.reasons):
+            continue
+        trust = admits_role(target, actor, directory)
+        if trust.answer == "no":
+            continue
+        move = _move(path, actor, own, _joined(rest, trust), target=target)
+        if move is not None:
+            out.append(replace(move, trusted_by=statement) if not own.granted_by else move)
+    return out
+
+
+_ASSUME = "sts:assumerole"
+
+
+def _naming(directory: ConfigurationRoles) -> dict[str, list[tuple[RoleContext, Statement]]]:
+    """Role ARN -> the roles whose trust policy names that role itself (not its account, not
+    anyone), each with the statement: found once per configuration."""
+    found = directory.memo.get("trust_naming")
+    if found is None:
+        found = {}
+        arns = _arn_index(directory)
+        for role in directory.roles:
+            for statement in _trusting(role):
+                for kind, value in statement.principals or ():
+                    if kind != "AWS":
+                        continue
+                    arn = _ref_arn(value, arns) if isinstance(value, Unknown) else _widen(str(value))
+                    if arn is not None and ":role/" in arn:
+                        found.setdefault(arn, []).append((role, statement))
+        directory.memo["trust_naming"] = found
+    return found
 
 
 def _target_move(
@@ -564,6 +619,8 @@ def moves(role: RoleContext, directory: ConfigurationRoles) -> tuple[Move, ...]:
     found = directory.memo.get(key)
     if found is None:
         held = _held(role)
+        if role_arn(role) in _naming(directory):
+            held |= {_ASSUME}  # a trust policy naming the role lets it assume without a permission of its own
         found = ()
         if held:
             found = tuple(

@@ -408,3 +408,26 @@ def test_sarif_code_flow_shows_each_hop_at_its_line() -> None:
     # instance, profile, role, its AssumeRole statement, the middle role, its PassRole
     # statement, the admin role, its AdministratorAccess line
     assert lines == [41, 36, 17, 31, 50, 64, 7, 13]
+
+
+TRUST_ALONE = "escalation-assume-through-trust-alone"
+
+
+@pytest.mark.parametrize(
+    ("file", "workload", "actor", "target", "line", "near_miss"),
+    [
+        ("main.tf", "aws_instance.app", "aws_iam_role.app", "aws_iam_role.deploy", 33, "aws_instance.locked"),
+        ("template.yaml", "App", "AppRole", "DeployRole", 37, "Locked"),
+    ],
+)
+def test_a_trust_policy_naming_the_role_is_enough_to_assume_within_one_account(
+    file: str, workload: str, actor: str, target: str, line: int, near_miss: str
+) -> None:
+    """The role's own policies grant no sts:AssumeRole; the administrator's trust policy names
+    it, which within one account allows the request. The trait points at that trust statement
+    (the line to change); a Deny in the role's own policy still refuses it."""
+    [trait] = _traits(TRUST_ALONE, file, workload)
+    assert trait["verdict"] == "holds"
+    assert f"{actor} assumes {target} (sts-001: sts:AssumeRole)" in trait["message"]
+    assert (trait["location"]["address"], trait["location"]["line"]) == (target, line)
+    assert _traits(TRUST_ALONE, file, near_miss) == []
