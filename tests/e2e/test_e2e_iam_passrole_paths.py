@@ -1,0 +1,78 @@
+"""Every PassRole path of the escalation catalogue (pathfinding.cloud's ``family`` "pass"),
+both formats, from ``fixtures/iam/escalation-passrole-to-each-service``: a role that may pass
+an administrator role to the path's service and call the path's other actions escalates by
+exactly that path, the trait at its iam:PassRole statement; the same role whose
+administrator trusts another service only does not escalate by that path (another path,
+such as starting an existing build, may still be possible, named)."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from scanner.cli import app
+from tests.support.passrole_fixture import FOLDER, cloudformation, names, pass_paths, terraform
+
+IDS = [str(p["id"]) for p in pass_paths()]
+RULE = "ec2-privilege-escalation"
+
+
+@cache
+def _escalations(file: str) -> dict[str, dict[str, Any]]:
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "report.json"
+        result = CliRunner().invoke(
+            app, ["scan", str(FOLDER / file), "--format", "json", "-o", str(out), "--no-cache", "--fail-on", "none"]
+        )
+        assert result.exit_code == 0, result.output
+        report = json.loads(out.read_text(encoding="utf-8"))
+    return {e["workload"]: t for e in report["exposures"] for t in e["traits"] if t["rule_id"] == RULE}
+
+
+def _workload(path_id: str, file: str, miss: bool) -> str:
+    stem, logical = names(path_id)
+    return (
+        f"aws_instance.{stem}{'_miss' if miss else ''}" if file == "main.tf" else f"{logical}{'Miss' if miss else ''}"
+    )
+
+
+def _pass_statement_line(path_id: str, file: str) -> int:
+    stem, logical = names(path_id)
+    lines = (FOLDER / file).read_text(encoding="utf-8").splitlines()
+    if file == "main.tf":
+        wanted = f'Action = "iam:PassRole", Resource = aws_iam_role.{stem}_admin.arn'
+        return next(n for n, text in enumerate(lines, 1) if wanted in text)
+    resource = next(n for n, text in enumerate(lines, 1) if text.strip() == f"Resource: !GetAtt {logical}AdminRole.Arn")
+    return resource - 2  # the statement's "- Effect: Allow" line
+
+
+def test_the_fixture_is_what_the_generator_writes() -> None:
+    assert (FOLDER / "main.tf").read_text(encoding="utf-8") == terraform()
+    assert (FOLDER / "template.yaml").read_text(encoding="utf-8") == cloudformation()
+    assert len(IDS) >= 26
+
+
+@pytest.mark.parametrize("file", ["main.tf", "template.yaml"])
+@pytest.mark.parametrize("path_id", IDS)
+def test_each_passrole_path_escalates_by_itself_at_its_passrole_statement(path_id: str, file: str) -> None:
+    trait = _escalations(file).get(_workload(path_id, file, miss=False))
+    assert trait is not None, f"{path_id} found no escalation"
+    assert trait["verdict"] == "holds"
+    assert re.findall(r"\(([a-z0-9]+-\d{3})", trait["message"])[0] == path_id
+    assert trait["location"]["line"] == _pass_statement_line(path_id, file)
+
+
+@pytest.mark.parametrize("file", ["main.tf", "template.yaml"])
+@pytest.mark.parametrize("path_id", IDS)
+def test_an_administrator_trusting_another_service_stops_that_path(path_id: str, file: str) -> None:
+    trait = _escalations(file).get(_workload(path_id, file, miss=True))
+    if trait is not None:
+        assert trait["verdict"] == "possible"
+        assert path_id not in trait["message"]
