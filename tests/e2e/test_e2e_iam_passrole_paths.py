@@ -18,7 +18,17 @@ import pytest
 from typer.testing import CliRunner
 
 from scanner.cli import app
-from tests.support.passrole_fixture import FOLDER, cloudformation, names, pass_paths, terraform
+from tests.support.passrole_fixture import (
+    FOLDER,
+    MODIFY_FOLDER,
+    cloudformation,
+    modify_cloudformation,
+    modify_paths,
+    modify_terraform,
+    names,
+    pass_paths,
+    terraform,
+)
 
 IDS = [str(p["id"]) for p in pass_paths()]
 RULE = "ec2-privilege-escalation"
@@ -76,3 +86,52 @@ def test_an_administrator_trusting_another_service_stops_that_path(path_id: str,
     if trait is not None:
         assert trait["verdict"] == "possible"
         assert path_id not in trait["message"]
+
+
+MODIFY_IDS = [str(p["id"]) for p in modify_paths()]
+
+
+@cache
+def _modify_escalations(file: str) -> dict[str, dict[str, Any]]:
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "report.json"
+        result = CliRunner().invoke(
+            app,
+            ["scan", str(MODIFY_FOLDER / file), "--format", "json", "-o", str(out), "--no-cache", "--fail-on", "none"],
+        )
+        assert result.exit_code == 0, result.output
+        report = json.loads(out.read_text(encoding="utf-8"))
+    return {e["workload"]: t for e in report["exposures"] for t in e["traits"] if t["rule_id"] == RULE}
+
+
+def _first_statement_line(path_id: str, file: str) -> int:
+    """The line of the statement allowing the path's first action, in the actor's policy."""
+    stem, logical = names(path_id)
+    first = next(str(p["actions"][0]["action"]) for p in modify_paths() if p["id"] == path_id)  # type: ignore[index]
+    lines = (MODIFY_FOLDER / file).read_text(encoding="utf-8").splitlines()
+    if file == "main.tf":
+        start = lines.index(f'resource "aws_iam_role_policy" "{stem}" {{')
+        return next(n for n in range(start, len(lines)) if f'Action = "{first}"' in lines[n]) + 1
+    start = lines.index(f"  {logical}Permissions:")
+    return next(n for n in range(start, len(lines)) if lines[n].strip() == f"Action: {first}")  # the "- Effect" line
+
+
+def test_the_modify_fixture_is_what_the_generator_writes() -> None:
+    assert (MODIFY_FOLDER / "main.tf").read_text(encoding="utf-8") == modify_terraform()
+    assert (MODIFY_FOLDER / "template.yaml").read_text(encoding="utf-8") == modify_cloudformation()
+    assert len(MODIFY_IDS) == 6
+
+
+@pytest.mark.parametrize("file", ["main.tf", "template.yaml"])
+@pytest.mark.parametrize("path_id", MODIFY_IDS)
+def test_each_path_that_takes_another_role_over_escalates_by_itself(path_id: str, file: str) -> None:
+    """The worker is not admin: changing its permissions (attach, put, a new policy version)
+    and taking it over (assume it, its trust naming the actor; or rewrite its trust) is the
+    escalation, at the statement allowing the first action. Denied that action: none."""
+    escalations = _modify_escalations(file)
+    trait = escalations.get(_workload(path_id, file, miss=False))
+    assert trait is not None, f"{path_id} found no escalation"
+    assert trait["verdict"] == "holds"
+    assert re.findall(r"\(([a-z0-9]+-\d{3})", trait["message"])[0] == path_id
+    assert trait["location"]["line"] == _first_statement_line(path_id, file)
+    assert _workload(path_id, file, miss=True) not in escalations
