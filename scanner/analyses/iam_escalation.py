@@ -583,7 +583,7 @@ def _target_move(
         return None
     if path.family == "pass":
         decisions.append(admits_service(target, path.service))
-    if path.family in ("assume", "modify-target") and any(r.action == "sts:assumerole" for r in path.actions):
+    if path.family in ("assume", "modify-target") and any(r.action == _ASSUME for r in path.actions):
         decisions.append(admits_role(target, actor, directory))
     return _move(path, actor, first, _joined(rest, *decisions), target=target, admin=path.family == "modify-target")
 

@@ -198,10 +198,11 @@ def _internet_gateway_routes(placement: Placement, version: int, memo: NetworkMe
             candidates.append((destination, resolved))
     nets = [n for n in (parse_cidr(d) for d, _ in candidates) if n is not None]
     found: list[ResolvedRoute] = []
+    choose = memo.route_chooser(candidates, version)
     for lo, _ in atoms(version, [*nets, *NOT_INTERNET]):
         if not is_internet_address(version, lo):
             continue
-        choice = memo.longest_prefix_match(candidates, version, lo)
+        choice = choose(lo)
         if choice is not None and choice.target.target_kind == "internet_gateway" and choice.target not in found:
             found.append(choice.target)
     return tuple(found)

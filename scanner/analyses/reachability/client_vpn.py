@@ -32,7 +32,7 @@ from scanner.analyses.reachability.hops import (
     group_of,
     ingress_rules,
     own_part,
-    route_destination,
+    route_for,
     rule_evidence,
     step,
     workload_step,
@@ -284,8 +284,7 @@ def _onward(view: ClientVpnView, target: object, memo: NetworkMemo) -> tuple[str
     for _, placement in view.associations:
         if not isinstance(placement, Placement) or placement.routing_unknown:
             return "a route not known offline", ""
-        routes = [(d, r) for r in placement.routes if (d := route_destination(r, 4)) is not None]
-        choice = memo.longest_prefix_match(routes, 4, address)
+        choice = route_for(placement, 4, address, memo)
         if choice is not None and (choice.target.target_kind in _ONWARD or choice.target.target_kind == "unknown"):
             return f"{choice.target.target_address} ({choice.target.target_kind})", ""
         table = placement.route_table.address if placement.route_table is not None else "the main route table"

@@ -24,7 +24,7 @@ from scanner.analyses.reachability.hops import (
     group_of,
     ingress_rules,
     placement_step,
-    route_destination,
+    route_for,
     rule_evidence,
     step,
     table_step,
@@ -251,8 +251,7 @@ def internet_route(placement: Placement, version: int, memo: NetworkMemo) -> Rou
     """The route the subnet's table takes for an internet address (a sample one: the
     internet's addresses share a route unless a table names some of them)."""
     sample = int(ipaddress.ip_address("8.8.8.8" if version == 4 else "2600::"))
-    routes = [(d, r) for r in placement.routes if (d := route_destination(r, version)) is not None]
-    return memo.longest_prefix_match(routes, version, sample)
+    return route_for(placement, version, sample, memo)
 
 
 def _not_routed_to_a_gateway(

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from scanner.analyses.network import PortSet, sg_rule_ports
+from scanner.analyses.network import PortSet, RouteChoice, sg_rule_ports
+from scanner.analyses.network_memo import NetworkMemo
 from scanner.findings import Evidence, PathStep
 from scanner.model import SecurityGroupRule
 from scanner.values import Origin, Span
@@ -114,6 +115,12 @@ def group_of(groups: Sequence[AttachedGroup], rule: SecurityGroupRule) -> Attach
 
 def route_destination(resolved: ResolvedRoute, version: int) -> object:
     return resolved.route.destination if version == 4 else resolved.route.ipv6_destination
+
+
+def route_for(placement: Placement, version: int, address: int, memo: NetworkMemo) -> RouteChoice[ResolvedRoute] | None:
+    """The route the placement's table takes for ``address`` (the longest prefix that holds it)."""
+    routes = [(d, r) for r in placement.routes if (d := route_destination(r, version)) is not None]
+    return memo.longest_prefix_match(routes, version, address)
 
 
 def describe_route(resolved: ResolvedRoute, version: int) -> str:

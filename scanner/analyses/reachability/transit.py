@@ -36,6 +36,7 @@ from scanner.analyses.reachability.hops import (
     describe_route,
     own_part,
     route_destination,
+    route_for,
     rule_evidence,
     step,
     table_step,
@@ -301,8 +302,7 @@ def _sent_from(other: TgwAttachment, gateway: str, target: object, memo: Network
         return None
     elsewhere: list[str] = []
     for placement in placements:
-        routes = [(d, r) for r in placement.routes if (d := route_destination(r, 4)) is not None]
-        choice = memo.longest_prefix_match(routes, 4, address)
+        choice = route_for(placement, 4, address, memo)
         if choice is not None and choice.target.target_address == gateway:
             chosen = choice.target
             return step("route", chosen.route.address, f"route {describe_route(chosen, 4)}", chosen.route.span)
