@@ -99,8 +99,9 @@ CHANGES: dict[EditKind, frozenset[str]] = {
     "remove_eip": _PUBLIC,
     "remove_world_sources": _GROUP_RULES,
     "remove_rule": _GROUP_RULES,
-    "remove_acl_entry": _REACHABILITY,
-    "remove_route": _REACHABILITY,
+    # ec2-vpc-reachable reads only the groups' rules and the VPC's CIDRs, never a route or a NACL
+    "remove_acl_entry": frozenset({internet_reachable.ID}),
+    "remove_route": frozenset({internet_reachable.ID}),
     "remove_listener": frozenset({internet_reachable.ID}),
     "make_internal": frozenset({internet_reachable.ID}),
     "detach_policy": _ROLES,

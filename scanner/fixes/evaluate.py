@@ -32,10 +32,19 @@ from scanner.copies import copy_with
 from scanner.findings import SHOWN_FIXES, Evidence, Fix, FixOutcome, Severity, SourceChange, Trait
 from scanner.fixes.edits import CHANGE_SIZE, CHANGES, PARTS, Edit, EditsAt, Lookup, candidate_edits
 from scanner.fixes.patches import source_patch
-from scanner.fixes.substitute import edited_context
+from scanner.fixes.substitute import Shared, edited_context
 from scanner.model import Resource, SecurityGroupRule
 from scanner.options import ScanOptions
-from scanner.rules import admin_role, imdsv1, internet_reachable, privilege_escalation, service_admin_role
+from scanner.rules import (
+    admin_role,
+    imdsv1,
+    internet_reachable,
+    open_security_group,
+    privilege_escalation,
+    remote_access,
+    service_admin_role,
+    vpc_reachable,
+)
 from scanner.rules.registry import rule_order
 from scanner.workload import ApiGatewayFront, Placement, WorkloadContext
 
@@ -63,6 +72,8 @@ class FixRun:
     # Each edited object once per run, whichever workload meets it first: workloads sharing
     # a group then share its edited rules, and with them the network memo's answers.
     applied: dict[tuple[object, str], tuple[Resource, Resource | None]] = field(default_factory=dict)
+    # Each edited placement once per run (``substitute.Shared``, per edit), for the same reason
+    placements: dict[object, Shared] = field(default_factory=dict)
     # The traits an edit leaves, per workload signature (see ``network_signature``); not
     # shared when inline suppressions may tell two workloads' traits apart.
     outcomes: dict[tuple[object, ...], Found | None] = field(default_factory=dict)
@@ -80,6 +91,14 @@ class FixRun:
             known = self.patches[edit.key] = source_patch(
                 edit, self.lookup(edit.address), self.read_lines(edit.span.file)
             )
+        return known
+
+    def shared_parts(self, edit: Edit) -> Shared:
+        known = self.placements.get(edit.key)
+        if known is None:
+            if len(self.placements) >= _SHARED_LIMIT:
+                self.placements.clear()
+            known = self.placements[edit.key] = {}
         return known
 
     def change(self, edit: Edit) -> Callable[[Resource], Resource | None]:
@@ -109,10 +128,13 @@ def workload_fixes(
     # what the traits no re-run rule can change keep: (rule id, possible) and ports served, per re-run set
     kept_by_rerun: dict[frozenset[str], tuple[list[tuple[str, bool]], frozenset[int]]] = {}
     internet = next((t for t in traits if t.rule_id == internet_reachable.ID), None)
+    named_by: dict[str, frozenset[str]] = {}
     for edit in candidate_edits(traits, run.lookup, run.edits_at):
         rerun = CHANGES[edit.kind] & present
         if internet is not None and internet_unchanged(edit, internet, run):
             rerun -= {internet_reachable.ID}
+        if edit.kind in _RULE_EDITS:
+            rerun -= {r for r in rerun & _RULE_NAMING if edit.address not in named_by.setdefault(r, _named(traits, r))}
         if not rerun:
             continue
         reads_roles = not rerun.isdisjoint(_ROLE_RULES)
@@ -174,6 +196,24 @@ def internet_unchanged(edit: Edit, trait: Trait, run: FixRun) -> bool:
     return True
 
 
+# Rules whose traits name every security group rule that makes them hold (a rule admitting
+# the whole internet, each piece of a pieced opening, each rule admitting the whole VPC): an
+# edit of a rule none of their traits names leaves them as they are, so they are not run again.
+_RULE_NAMING = frozenset({open_security_group.ID, remote_access.ID, vpc_reachable.ID})
+_RULE_EDITS = frozenset({"remove_world_sources", "remove_rule"})
+
+
+def _named(traits: Sequence[Trait], rule_id: str) -> frozenset[str]:
+    """Every address the traits of one rule name: their places, related places and path steps."""
+    named: set[str] = set()
+    for trait in traits:
+        if trait.rule_id == rule_id:
+            named.add(trait.location.address)
+            named.update(e.address for e in trait.related)
+            named.update(s.address for path in (trait.path, *trait.other_paths) for s in path)
+    return frozenset(named)
+
+
 def _rerun(
     run: FixRun, ctx: WorkloadContext, edit: Edit, rerun: frozenset[str], open_paths: frozenset[PathKey] | None
 ) -> Found | None:
@@ -182,7 +222,7 @@ def _rerun(
     from scanner.rules.context import CheckContext
     from scanner.rules.registry import check_workload
 
-    edited = edited_context(ctx, edit.address, run.change(edit), PARTS[edit.kind])
+    edited = edited_context(ctx, edit.address, run.change(edit), PARTS[edit.kind], run.shared_parts(edit))
     if edited is None:
         return None
     check = CheckContext(edited, run.memo, run.vulnerability_data, path_candidates=open_paths)  # type: ignore[arg-type]
