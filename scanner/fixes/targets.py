@@ -1,6 +1,9 @@
 """Remediation targets across the estate: every measured fix of every exposure, grouped by
 the edit (the same line, the same change), ranked by the exposures it resolves, then those
-it reduces, then those whose traits it clears.
+it reduces, then those whose traits it clears. An exposure that holds only possibly (every
+trait depends on a value not known offline: it has no severity, only a possible one) counts
+after those that hold: resolving three possible exposures ranks below resolving one that is
+certain, and the summary says "possible".
 
 An exposure that stands for several alike instances (``Exposure.instances``) counts once
 per instance. The caller leaves suppressed exposures out: a fix for an accepted risk is not
@@ -26,6 +29,7 @@ class FixTarget:
     kind: str
     stops_service: str = ""
     resolves: int = 0
+    resolves_possible: int = 0  # of ``resolves``: exposures that hold only possibly
     reduces: int = 0
     clears: int = 0
     configurations: list[str] = field(default_factory=list)
@@ -39,7 +43,13 @@ class FixTarget:
         """ "resolves 14 exposures, reduces 3, in 2 configurations"."""
         parts = []
         if self.resolves:
-            parts.append(f"resolves {self.resolves} exposure{'s' if self.resolves != 1 else ''}")
+            plural = "s" if self.resolves != 1 else ""
+            if self.resolves_possible == self.resolves:
+                parts.append(f"resolves {self.resolves} possible exposure{plural}")
+            elif self.resolves_possible:
+                parts.append(f"resolves {self.resolves} exposure{plural} ({self.resolves_possible} possible)")
+            else:
+                parts.append(f"resolves {self.resolves} exposure{plural}")
         if self.reduces:
             parts.append(
                 f"reduces {self.reduces}"
@@ -64,6 +74,8 @@ def remediation_targets(exposures: Iterable[Exposure]) -> list[FixTarget]:
             target = _target(found, fix)
             if fix.outcome == "resolves":
                 target.resolves += weight
+                if exposure.severity is None:
+                    target.resolves_possible += weight
             elif fix.outcome == "reduces":
                 target.reduces += weight
             else:
@@ -84,10 +96,11 @@ def _target(found: dict[tuple[str, int, str], FixTarget], fix: Fix) -> FixTarget
     return target
 
 
-def _rank(target: FixTarget) -> tuple[int, int, int, bool, str, int, str]:
+def _rank(target: FixTarget) -> tuple[int, int, int, int, bool, str, int, str]:
     return (
-        -target.resolves,
+        -(target.resolves - target.resolves_possible),
         -target.reduces,
+        -target.resolves_possible,
         -target.clears,
         bool(target.stops_service),
         target.span.file,

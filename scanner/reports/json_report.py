@@ -158,6 +158,7 @@ def target_data(target: FixTarget) -> dict[str, Any]:
         "remediation": target.remediation,
         "edit": target.kind,
         "resolves": target.resolves,
+        "resolves_possible": target.resolves_possible,
         "reduces": target.reduces,
         "clears": target.clears,
         "configurations": target.configurations,

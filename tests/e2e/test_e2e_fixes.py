@@ -122,3 +122,19 @@ def test_default_vpc_route_is_not_offered_as_an_edit_the_user_cannot_make(file: 
     assert "remove_route" not in kinds
     assert {"remove_world_sources", "no_public_ip"} <= kinds
     assert all(f.location.span.file.endswith(file) for f in exposure.fixes)
+
+
+def test_a_fix_of_possible_exposures_ranks_after_a_fix_of_one_that_holds(tmp_path: Path) -> None:
+    """Two instances may get a public address (their subnet is a variable): resolving both
+    ranks after resolving one exposure that certainly holds, and the count says "possible"."""
+    folder = str(FIXES / "possible-exposures-rank-after-certain")
+    out = tmp_path / "targets.json"
+    done = CliRunner().invoke(app, ["fixes", folder, "--no-cache", "--format", "json", "--output", str(out)])
+    assert done.exit_code == 0, done.output
+    targets = json.loads(out.read_text(encoding="utf-8"))["fix_targets"]
+    first, second = targets[0], targets[1]
+    assert (first["edit"], first["resolves"], first["resolves_possible"]) == ("require_imdsv2", 1, 0)
+    assert (second["edit"], second["resolves"], second["resolves_possible"]) == ("no_public_ip", 2, 2)
+    assert (first["location"]["line"], second["location"]["line"]) == (36, 23)
+    text = CliRunner().invoke(app, ["fixes", folder, "--no-cache"]).output.splitlines()
+    assert text[1].endswith("resolves 2 possible exposures, in 1 configuration")
