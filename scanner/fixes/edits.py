@@ -256,6 +256,25 @@ def candidate_edits(traits: Iterable[Trait], lookup: Lookup, known: EditsAt | No
     return list(found.values())
 
 
+def workload_edits(traits: Iterable[Trait], launch_template: LaunchTemplate | None) -> list[Edit]:
+    """The edits of the workload's own declaration that no trait points at: a launch
+    configuration that leaves ``associate_public_ip_address`` to the subnet (the subnet, or
+    the default VPC's, gives the address) takes ``associate_public_ip_address = false``,
+    which overrides the subnet for every instance launched from it. A launch template is
+    not offered this edit: the setting lives in a ``network_interfaces`` block, and adding one
+    moves the template's security groups into it."""
+    if launch_template is None or not launch_template.is_launch_configuration:
+        return []
+    if launch_template.associate_public_ip is not None or launch_template.kind.startswith("implicit"):
+        return []
+    public = next((t for t in traits if t.rule_id == public_ip.ID), None)
+    if public is None:
+        return []
+    cfn = launch_template.kind.startswith("AWS::")
+    words = "AssociatePublicIpAddress: false" if cfn else "associate_public_ip_address = false"
+    return [Edit("no_public_ip", launch_template.address, launch_template.span, f"set {words}", public_ip.ID)]
+
+
 def _trait_edits(trait: Trait, lookup: Lookup, known: EditsAt) -> Iterator[Edit]:
     at = trait.location
     obj = lookup(at.address)
@@ -311,6 +330,10 @@ def _edits_at(rule_id: str, obj: Resource, span: Span, message: str) -> Iterator
     elif rule_id in _PUBLIC and isinstance(obj, (Instance, LaunchTemplate, NetworkInterface)):
         words = "AssociatePublicIpAddress: false" if cfn else "associate_public_ip_address = false"
         yield Edit("no_public_ip", obj.address, span, f"set {words}", rule_id)
+    elif rule_id in _PUBLIC and isinstance(obj, Subnet) and obj.address.startswith("data."):
+        # a subnet read by a data source is set elsewhere (the default VPC's: by AWS): the
+        # launch configuration's edit (``workload_edits``) or the instance's is the one to make
+        return
     elif rule_id in _PUBLIC and isinstance(obj, Subnet) and obj.map_public_ip_on_launch is not False:
         words = "MapPublicIpOnLaunch: false" if cfn else "map_public_ip_on_launch = false"
         yield Edit(

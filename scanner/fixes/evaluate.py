@@ -30,7 +30,7 @@ from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability import PathKey
 from scanner.copies import copy_with
 from scanner.findings import SHOWN_FIXES, Evidence, Fix, FixOutcome, Severity, SourceChange, Trait
-from scanner.fixes.edits import CHANGE_SIZE, CHANGES, PARTS, Edit, EditsAt, Lookup, candidate_edits
+from scanner.fixes.edits import CHANGE_SIZE, CHANGES, PARTS, Edit, EditsAt, Lookup, candidate_edits, workload_edits
 from scanner.fixes.patches import source_patch
 from scanner.fixes.substitute import Shared, edited_context
 from scanner.model import Resource, SecurityGroupRule
@@ -129,7 +129,9 @@ def workload_fixes(
     kept_by_rerun: dict[frozenset[str], tuple[list[tuple[str, bool]], frozenset[int]]] = {}
     internet = next((t for t in traits if t.rule_id == internet_reachable.ID), None)
     named_by: dict[str, frozenset[str]] = {}
-    for edit in candidate_edits(traits, run.lookup, run.edits_at):
+    edits = candidate_edits(traits, run.lookup, run.edits_at)
+    edits += [e for e in workload_edits(traits, ctx.launch_template) if e.key not in {d.key for d in edits}]
+    for edit in edits:
         rerun = CHANGES[edit.kind] & present
         if internet is not None and internet_unchanged(edit, internet, run):
             rerun -= {internet_reachable.ID}

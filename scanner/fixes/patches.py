@@ -639,6 +639,14 @@ def _no_public_ip(text: _Text) -> Patch:
         if obj.kind not in ("aws_subnet", "aws_default_subnet"):
             return ()
         return _hcl_insert(text, ["map_public_ip_on_launch = false"])
+    if isinstance(obj, LaunchTemplate) and obj.is_launch_configuration and obj.associate_public_ip is None:
+        if text.cfn:
+            if obj.kind != "AWS::AutoScaling::LaunchConfiguration":
+                return ()
+            return _cfn_insert(text, ["Properties"], "AssociatePublicIpAddress", [(0, "false")])
+        if obj.kind != "aws_launch_configuration":
+            return ()
+        return _hcl_insert(text, ["associate_public_ip_address = false"])
     # the provider sends a spot instance request's associate_public_ip_address (fleets.py)
     if isinstance(obj, Instance) and not text.cfn and obj.kind in ("aws_instance", "aws_spot_instance_request"):
         if obj.associate_public_ip is not None or obj.network_interfaces:

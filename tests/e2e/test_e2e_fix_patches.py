@@ -151,7 +151,11 @@ def test_sarif_fixes_carry_the_patches_and_pass_the_validator(tmp_path: Path) ->
     result = scan([FIXTURES / "fixes"], ScanOptions(root=REPO))
     log = json.loads(render_sarif(result))
     results = log["runs"][0]["results"]
-    exposure = next(r for r in results if r["ruleId"].startswith("ec2-exposure") and "web" in r["message"]["text"])
+    exposure = next(
+        r
+        for r in results
+        if r["ruleId"].startswith("ec2-exposure") and "load-balanced-web-server" in json.dumps(r["locations"])
+    )
     fixes = exposure["fixes"]
     imdsv2 = next(f for f in fixes if f["description"]["text"].startswith('set http_tokens = "required"'))
     assert imdsv2["description"]["text"].endswith("(high -> medium)")

@@ -138,3 +138,38 @@ def test_a_fix_of_possible_exposures_ranks_after_a_fix_of_one_that_holds(tmp_pat
     assert (first["location"]["line"], second["location"]["line"]) == (36, 23)
     text = CliRunner().invoke(app, ["fixes", folder, "--no-cache"]).output.splitlines()
     assert text[1].endswith("resolves 2 possible exposures, in 1 configuration")
+
+
+@pytest.mark.parametrize(
+    ("file", "workload", "first_line", "inserted"),
+    [
+        (
+            "main.tf",
+            "aws_autoscaling_group.web",
+            'resource "aws_launch_configuration" "web" {',
+            "  associate_public_ip_address = false\n",
+        ),
+        (
+            "template.yaml",
+            "WebAutoScalingGroup",
+            "  WebLaunchConfiguration:",
+            "      AssociatePublicIpAddress: false\n",
+        ),
+    ],
+)
+def test_default_subnets_public_address_is_fixed_on_the_launch_configuration(
+    file: str, workload: str, first_line: str, inserted: str
+) -> None:
+    """AWS's default subnets give the address: the subnet is not in the user's files (a data
+    source, or none at all), so the edit is the launch configuration's setting, which
+    overrides the subnet, and it reduces the exposure as removing the SSH rule does."""
+    exposure = exposure_of(scanned("launch-configuration-in-default-subnets", file), workload)
+    assert exposure.severity is Severity.HIGH
+    public = [f for f in exposure.fixes if f.kind == "no_public_ip"]
+    assert len(public) == 1, "one public-address edit, and none on the data source's subnet"
+    fix = public[0]
+    assert fix.location.address.endswith(("aws_launch_configuration.web", "WebLaunchConfiguration"))
+    assert text_at(fix)[0] == first_line
+    assert (fix.outcome, fix.severity) == ("reduces", Severity.LOW)
+    assert [c.text for c in fix.patch] == [inserted]
+    assert all(not f.location.address.startswith("data.") for f in exposure.fixes)
