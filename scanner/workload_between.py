@@ -158,6 +158,9 @@ class BetweenNetworks:
     services: Mapping[str, tuple[EndpointService, ...]] = field(default_factory=dict)
     # Network Firewalls by address (what a route's vpc_endpoint_id resolves to)
     firewalls: Mapping[str, FirewallView] = field(default_factory=dict)
+    # Gateway Load Balancer endpoints by address: the placements of their subnets
+    # (scanner.workload.Placement; where the endpoint sends on what its appliances return)
+    appliance_endpoints: Mapping[str, tuple[object, ...]] = field(default_factory=dict)
     # Client VPN endpoints (few per configuration: each workload looks at every one)
     client_vpn: tuple[ClientVpnView, ...] = ()
     # Global Accelerator custom routing endpoint groups by the address of each subnet they name

@@ -233,6 +233,7 @@ EDGES: tuple[Link, ...] = (
     Link(VpcEndpointServicePrincipals, "service", VpcEndpointService, "attaches"),
     Link(VpcEndpoint, "service", VpcEndpointService, "connects_to"),
     Link(VpcEndpoint, "vpc", Vpc, "in_vpc"),
+    Link(VpcEndpoint, "subnets", Subnet, "in_subnet", each=True),
     Link(NetworkFirewall, "policy", FirewallPolicy, "inspects_with"),
     Link(NetworkFirewall, "vpc", Vpc, "in_vpc"),
     Link(NetworkFirewall, "subnets", Subnet, "in_subnet", each=True),

@@ -42,6 +42,14 @@ from scanner.analyses.reachability.hops import (
     table_step,
     workload_step,
 )
+from scanner.analyses.reachability.inspected import (
+    Through,
+    appliance_hops,
+    inspected_ports,
+    onward_doors,
+    through_appliance,
+    workload_route_hop,
+)
 from scanner.analyses.unknowns import existence_open, origins_of
 from scanner.findings import Evidence, PathStep
 from scanner.model_between import DxGatewayAssociation, TransitGateway
@@ -60,11 +68,16 @@ def transit_paths(ctx: WorkloadContext, placement: Placement, version: int, memo
     for resolved in placement.routes:
         if resolved.target_kind == "transit_gateway" and resolved.route.destination is not None:
             by_gateway.setdefault(resolved.target_address, []).append(resolved)
+    # A route to a firewall's (or GWLB) endpoint whose subnets route on to a transit gateway
+    # of this configuration: the gateway is reached through the appliance.
+    for through in onward_doors(ctx, placement, ("transit_gateway",), memo):
+        assert through.onward is not None
+        if isinstance(through.onward.target, TransitGateway):
+            by_gateway.setdefault(through.onward.target_address, []).append(through.route)
     out: list[PathReport] = []
     for address, routes in by_gateway.items():
-        gateway = routes[0].target
         view = ctx.between.transit.get(address) if ctx.between is not None else None
-        if not isinstance(gateway, TransitGateway) or view is None:
+        if view is None:
             out.extend(_outside(ctx, placement, routes, memo))
             continue
         out.extend(_through_gateway(ctx, placement, view, routes, memo))
@@ -97,7 +110,12 @@ def _through_gateway(
     # A route to the gateway for networks no attachment of this configuration holds: their
     # attachments are elsewhere (another account, another configuration), assumed, named.
     known = [cidr for other in view.attachments if other is not own for cidr in other.cidrs]
-    beyond = [r for r in routes if not any(cidr_overlaps(r.route.destination, c) is not False for c in known)]
+    beyond = [
+        r
+        for r in routes
+        if r.target_kind == "transit_gateway"
+        and not any(cidr_overlaps(r.route.destination, c) is not False for c in known)
+    ]
     if beyond:
         found.extend(_outside(ctx, placement, beyond, memo, gateway_known=True))
     return found
@@ -133,12 +151,15 @@ def _from_attachment(
     assumptions: list[str] = []
     deciding: list[object] = []
     # 0. the source side: a subnet of the other VPC must send the workload's range to the gateway
+    inspections: list[tuple[Through, list[object], object]] = []  # (appliance, sources, destination)
     if other.kind == "vpc" and other.vpc is not None:
-        sent = _sent_from(other, gateway.address, target, memo)
+        sent = _sent_from(ctx, other, gateway.address, target, memo)
         if isinstance(sent, str):
             return _cut(steps, sent, other.attachment.address)
         if sent is not None:
-            steps.append(sent)
+            steps.extend(sent[0])
+            if sent[1] is not None:
+                inspections.append((sent[1], list(other.cidrs), target))
         else:
             assumptions.append(
                 f"{other.vpc.address}: the route tables of its subnets are not known offline; assumed one sends "
@@ -235,7 +256,22 @@ def _from_attachment(
             back = back or routes[0]
             continue
         returning = memo.longest_prefix_match(own_routes, 4, first)
-        if returning is not None and returning.target.target_address == gateway.address:
+        through = (
+            through_appliance(ctx, returning.target, first, memo)
+            if returning is not None and returning.target.target_kind == "vpc_endpoint"
+            else None
+        )
+        if through is not None and through.onward is not None and through.onward.target_address == gateway.address:
+            reply = _reply_refused(own, other, first, cidr)
+            if reply:
+                if not refusal:
+                    refusal = reply
+                    refused_at = own.table.address if own.table is not None else own.attachment.address
+                continue
+            sources.append(cidr)
+            back = back or through.route
+            inspections.append((through, [cidr], target))
+        elif returning is not None and returning.target.target_address == gateway.address:
             reply = _reply_refused(own, other, first, cidr)
             if reply:
                 if not refusal:
@@ -255,11 +291,21 @@ def _from_attachment(
     if not sources or back is None:
         return _cut(steps, refusal or f"{table_hop.address} has no route back to {cidrs}", refused_at)
     steps.append(step("route", back.route.address, f"route {describe_route(back, 4)} (return)", back.route.span))
+    returning_through = [t for t, _, _ in inspections if t.route is back]
+    if returning_through:
+        steps.extend(appliance_hops(returning_through[0]))
     # 4. the groups and the NACL
     admitted = admitted_from(ctx, placement, 4, sources, memo, named)
     if admitted.cut is not None or admitted.rule is None:
         return _cut(steps, admitted.cut or f"nothing admits {named}", admitted.cut_at)
     ports = admitted.ports
+    # 5. the appliances on the way (the source VPC's, the workload VPC's): what they drop is cut
+    for through, inspected_sources, destination in inspections:
+        passed, dropped, notes = inspected_ports(through, ports, inspected_sources, destination)
+        if not passed & ports:
+            return _cut(steps, dropped or "the firewall drops it", through.address)
+        ports = ports & passed
+        assumptions.extend(notes)
     if admitted.acl_step is not None:
         steps.append(admitted.acl_step)
     steps.append(
@@ -273,7 +319,8 @@ def _from_attachment(
     )
     steps = [replace(s, ports=str(ports)) if not s.ports else s for s in steps]
     steps.append(workload_step(ctx, ports))
-    built_on = existence_open(back.route, chosen.by, other.attachment, own.attachment, admitted.rule)
+    appliance_routes = [t.route.route for t, _, _ in inspections]
+    built_on = existence_open(back.route, chosen.by, other.attachment, own.attachment, admitted.rule, *appliance_routes)
     location = rule_evidence(ctx.security_groups, admitted.rule, f"admits {ports} from {named} via {gateway.address}")
     related = (
         Evidence(chosen.by.span, chosen.by.address, f"{how} route {chosen.destination} -> {own.attachment.address}"),
@@ -292,10 +339,14 @@ def _from_attachment(
     )
 
 
-def _sent_from(other: TgwAttachment, gateway: str, target: object, memo: NetworkMemo) -> PathStep | str | None:
+def _sent_from(
+    ctx: WorkloadContext, other: TgwAttachment, gateway: str, target: object, memo: NetworkMemo
+) -> tuple[list[PathStep], Through | None] | str | None:
     """The route of the other VPC that sends the workload's range to the transit gateway
-    (its hop), or why none does (a phrase), or None when its subnets' routes are not known
-    (no subnet of the VPC in the configuration, a route table not known offline)."""
+    (its hops, and the appliance it passes when that route goes to a firewall's or GWLB
+    endpoint whose subnets send it on to the gateway), or why none does (a phrase), or None
+    when its subnets' routes are not known (no subnet of the VPC in the configuration, a
+    route table not known offline)."""
     address = _first_address(target)
     placements = [p for p in other.source_placements if isinstance(p, Placement)]
     if address is None or not placements or any(p.routing_unknown for p in placements):
@@ -305,7 +356,10 @@ def _sent_from(other: TgwAttachment, gateway: str, target: object, memo: Network
         choice = route_for(placement, 4, address, memo)
         if choice is not None and choice.target.target_address == gateway:
             chosen = choice.target
-            return step("route", chosen.route.address, f"route {describe_route(chosen, 4)}", chosen.route.span)
+            return [step("route", chosen.route.address, f"route {describe_route(chosen, 4)}", chosen.route.span)], None
+        through = through_appliance(ctx, choice.target, address, memo) if choice is not None else None
+        if through is not None and through.onward is not None and through.onward.target_address == gateway:
+            return [workload_route_hop(through), *appliance_hops(through)], through
         if choice is not None and choice.target.target_kind == "unknown":
             return None
         table = placement.route_table.address if placement.route_table is not None else "the main route table"
