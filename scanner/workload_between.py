@@ -75,6 +75,9 @@ class TgwAttachment:
     # A VPC attachment's side: the placements of its VPC's subnets (scanner.workload.Placement),
     # whose route tables must send the workload's range to the transit gateway
     source_placements: tuple[object, ...] = ()
+    # The placements of the attachment's own subnets: their route tables decide where what the
+    # transit gateway delivers into the VPC goes (an inspection VPC sends it to a firewall)
+    attachment_placements: tuple[object, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -154,7 +154,16 @@ class _BetweenReader(GraphWriter):
             table_node, associated_by, unknown, why = associations[attachment.address]
             associated = full[table_node] if table_node is not None else None
             sources = self.vpc_placements(vpc, placement_of) if vpc is not None else ()
-            views.append(TgwAttachment(attachment, kind, cidrs, vpc, associated, associated_by, unknown, why, sources))
+            own_subnets = (
+                tuple(placement_of(node) for node, _ in self.out(attachment.address, "tgw_subnet"))
+                if placement_of is not None
+                else ()
+            )
+            views.append(
+                TgwAttachment(
+                    attachment, kind, cidrs, vpc, associated, associated_by, unknown, why, sources, own_subnets
+                )
+            )
         return TransitView(gateway, tuple(views))
 
     def vpc_placements(self, vpc: Vpc, placement_of: Callable[[str], object] | None) -> tuple[object, ...]:

@@ -223,6 +223,7 @@ EDGES: tuple[Link, ...] = (
     # between networks: transit gateways, Direct Connect, PrivateLink
     Link(TransitGatewayAttachment, "transit_gateway", TransitGateway, "attached"),
     Link(TransitGatewayAttachment, "vpc", Vpc, "in_vpc"),
+    Link(TransitGatewayAttachment, "subnets", Subnet, "tgw_subnet", each=True),
     Link(TransitGatewayRouteTable, "transit_gateway", TransitGateway, "tgw_route_table", reverse=True),
     Link(TransitGatewayRouteTableLink, "attachment", TGW_ATTACHMENTS, "attaches"),
     Link(TransitGatewayRoute, "route_table", TGW_TABLES, "tgw_route", reverse=True),

@@ -362,3 +362,133 @@ def test_gateway_load_balancer_endpoint_on_a_vpn_path_passes_assumed_and_named(f
     )
     found = _trait(GWLB, file, str(names["app"]))
     assert found is not None and found.possible and found.properties["via"] == "vpn"
+
+
+# --- a Network Firewall in an inspection VPC between two spokes of a transit gateway -------------
+
+INSPECTION = "network-firewall-in-an-inspection-vpc"
+INSPECTION_NAMES = {
+    TF: {
+        "db": "aws_instance.db",
+        "web": "aws_instance.web",
+        "shared": "aws_ec2_transit_gateway_vpc_attachment.shared",
+        "firewall": "aws_networkfirewall_firewall.main",
+        "policy": "aws_networkfirewall_firewall_policy.main",
+        "group": "aws_networkfirewall_rule_group.db",
+        "to_inspection": "aws_ec2_transit_gateway_route.spokes_to_inspection",
+        "inspection": "aws_ec2_transit_gateway_vpc_attachment.inspection",
+        "attachment_table": "aws_route_table.inspection_attachment",
+        "to_firewall": "aws_route_table.inspection_attachment.route[0]",
+        "to_hub": "aws_route_table.inspection_firewall.route[0]",
+        "inspection_table": "aws_ec2_transit_gateway_route_table.inspection",
+        "to_app": "aws_ec2_transit_gateway_route_table_propagation.app",
+        "lines": (
+            'resource "aws_ec2_transit_gateway_route" "spokes_to_inspection"',
+            'resource "aws_ec2_transit_gateway_vpc_attachment" "inspection"',
+            'resource "aws_route_table" "inspection_attachment"',
+            "route {",
+            'resource "aws_networkfirewall_firewall" "main"',
+            "route {",
+            'resource "aws_ec2_transit_gateway_route_table" "inspection"',
+            'resource "aws_ec2_transit_gateway_route_table_propagation" "app"',
+        ),
+    },
+    CFN: {
+        "db": "Db",
+        "web": "Web",
+        "shared": "SharedAttachment",
+        "firewall": "Firewall",
+        "policy": "Policy",
+        "group": "DbRules",
+        "to_inspection": "SpokesToInspection",
+        "inspection": "InspectionAttachment",
+        "attachment_table": "InspectionAttachmentRouteTable",
+        "to_firewall": "AttachmentToFirewall",
+        "to_hub": "FirewallToHub",
+        "inspection_table": "InspectionTable",
+        "to_app": "AppPropagation",
+        "lines": (
+            "SpokesToInspection:",
+            "InspectionAttachment:",
+            "InspectionAttachmentRouteTable:",
+            "AttachmentToFirewall:",
+            "Firewall:",
+            "FirewallToHub:",
+            "InspectionTable:",
+            "AppPropagation:",
+        ),
+    },
+}
+
+
+def _from_shared(file: str, workload: str) -> PathReport:
+    names = INSPECTION_NAMES[file]
+    reports = _reports(FIXTURES / INSPECTION / file, workload)
+    (found,) = [r for r in reports if r.via == "transit_gateway" and r.steps[0].address == names["shared"]]
+    return found
+
+
+@pytest.mark.parametrize("file", [TF, CFN])
+def test_inspection_vpc_firewall_passes_what_its_rules_pass_between_spokes(file: str) -> None:
+    names = INSPECTION_NAMES[file]
+    path = _from_shared(file, str(names["web"]))
+    assert path.open and not path.possible
+    assert path.ports == "tcp 443"
+    start = [s.address for s in path.steps].index(str(names["to_inspection"]))
+    kinds = (
+        "transit_gateway_route",
+        "transit_gateway_vpc_attachment",
+        "route_table",
+        "route",
+        "network_firewall",
+        "route",
+        "transit_gateway_route_table",
+        "transit_gateway_route",
+    )
+    addresses = (
+        "to_inspection",
+        "inspection",
+        "attachment_table",
+        "to_firewall",
+        "firewall",
+        "to_hub",
+        "inspection_table",
+        "to_app",
+    )
+    _assert_hops(
+        PathReport(path.via, path.version, path.steps[start:], path.ports),
+        [(k, str(names[a]), line) for k, a, line in zip(kinds, addresses, names["lines"], strict=True)],
+        "tcp 443",
+    )
+    found = _trait(INSPECTION, file, str(names["web"]))
+    assert found is not None and found.properties["via"] == "transit_gateway"
+    assert found.properties["ports"] == "tcp 443"
+
+
+@pytest.mark.parametrize("file", [TF, CFN])
+def test_inspection_vpc_firewall_drop_cuts_the_path_at_the_firewall(file: str) -> None:
+    names = INSPECTION_NAMES[file]
+    path = _from_shared(file, str(names["db"]))
+    assert path.cut == f"Network Firewall policy {names['policy']} rule group {names['group']} drops tcp 5432"
+    assert path_verdict(path, str(names["db"])).hop == names["firewall"]
+    assert _trait(INSPECTION, file, str(names["db"])) is None
+
+
+def test_an_inspection_vpc_that_does_not_send_it_back_to_the_gateway_cuts_the_path(tmp_path: Path) -> None:
+    """The firewall's subnet has no route back to the transit gateway for the spoke: what the
+    spoke table sends to the inspection VPC does not reach the workload."""
+    text = (FIXTURES / INSPECTION / TF).read_text(encoding="utf-8")
+    route = '    cidr_block         = "10.0.0.0/8"\n    transit_gateway_id = aws_ec2_transit_gateway.hub.id\n'
+    assert route in text
+    (tmp_path / TF).write_text(
+        text.replace(
+            route, '    cidr_block         = "10.1.0.0/16"\n    transit_gateway_id = aws_ec2_transit_gateway.hub.id\n'
+        ),
+        encoding="utf-8",
+    )
+    reports = _reports(tmp_path / TF, "aws_instance.web", tmp_path)
+    (path,) = [r for r in reports if r.via == "transit_gateway" and r.steps[0].address.endswith(".shared")]
+    assert path.cut == (
+        "transit gateway route table aws_ec2_transit_gateway_route_table.spokes sends 10.0.1.0/24 to "
+        "aws_ec2_transit_gateway_vpc_attachment.inspection, not to aws_ec2_transit_gateway_vpc_attachment.app"
+    )

@@ -50,6 +50,7 @@ from scanner.analyses.reachability.inspected import (
     through_appliance,
     workload_route_hop,
 )
+from scanner.analyses.reachability.inspection_vpc import through_inspection_vpc
 from scanner.analyses.unknowns import existence_open, origins_of
 from scanner.findings import Evidence, PathStep
 from scanner.model_between import DxGatewayAssociation, TransitGateway
@@ -211,11 +212,29 @@ def _from_attachment(
             f"(blackhole route {chosen.by.address})",
         )
     if chosen.attachment is not own.attachment:
-        return _cut(
-            steps,
-            f"transit gateway route table {table.address} sends {target} to {chosen.target_text}, "
-            f"not to {own.attachment.address}",
+        # An inspection VPC between the two (inspection_vpc.py): through its firewall and on.
+        inspection = (
+            through_inspection_vpc(ctx, view, chosen.attachment, own.attachment, address, memo)
+            if address is not None
+            else None
         )
+        if isinstance(inspection, str):
+            return _cut(steps, inspection)
+        if inspection is None:
+            return _cut(
+                steps,
+                f"transit gateway route table {table.address} sends {target} to {chosen.target_text}, "
+                f"not to {own.attachment.address}",
+            )
+        if chosen.possible is not None:
+            assumptions.append(f"{chosen.by.address}: the route rests on {chosen.possible.reason}; assumed it applies")
+            deciding.append(chosen.possible)
+        how = "propagated" if chosen.propagated else "static"
+        described = f"{how} route {chosen.destination} -> {chosen.target_text}"
+        steps.append(step("transit_gateway_route", chosen.by.address, described, chosen.by.span))
+        steps.extend(inspection.steps)
+        inspections.append((inspection.through, list(other.cidrs), target))
+        chosen = inspection.onward
     if chosen.possible is not None:
         assumptions.append(f"{chosen.by.address}: the route rests on {chosen.possible.reason}; assumed it applies")
         deciding.append(chosen.possible)
@@ -262,7 +281,7 @@ def _from_attachment(
             else None
         )
         if through is not None and through.onward is not None and through.onward.target_address == gateway.address:
-            reply = _reply_refused(own, other, first, cidr)
+            reply = _reply_refused(ctx, view, own, other, first, cidr, target, memo, inspections)
             if reply:
                 if not refusal:
                     refusal = reply
@@ -272,7 +291,7 @@ def _from_attachment(
             back = back or through.route
             inspections.append((through, [cidr], target))
         elif returning is not None and returning.target.target_address == gateway.address:
-            reply = _reply_refused(own, other, first, cidr)
+            reply = _reply_refused(ctx, view, own, other, first, cidr, target, memo, inspections)
             if reply:
                 if not refusal:
                     refusal = reply
@@ -425,9 +444,21 @@ def _outside(
     return out
 
 
-def _reply_refused(own: TgwAttachment, other: TgwAttachment, first: int, cidr: object) -> str:
+def _reply_refused(
+    ctx: WorkloadContext,
+    view: TransitView,
+    own: TgwAttachment,
+    other: TgwAttachment,
+    first: int,
+    cidr: object,
+    target: object,
+    memo: NetworkMemo,
+    inspections: list[tuple[Through, list[object], object]],
+) -> str:
     """Why replies to ``cidr`` do not get back through the transit gateway: the route table
-    the workload VPC's attachment is associated with must send them to ``other``."""
+    the workload VPC's attachment is associated with must send them to ``other``, or to an
+    inspection VPC that sends them on to ``other`` (its appliance joins ``inspections``
+    when the way in did not pass it)."""
     table = own.table
     if table is None:
         return f"{own.attachment.address} is associated with no transit gateway route table: replies cannot return"
@@ -439,6 +470,13 @@ def _reply_refused(own: TgwAttachment, other: TgwAttachment, first: int, cidr: o
     if choice.target.blackhole:
         return f"transit gateway route table {table.address} drops the replies to {cidr} (blackhole)"
     if choice.target.attachment is not other.attachment:
+        inspection = through_inspection_vpc(ctx, view, choice.target.attachment, other.attachment, first, memo)
+        if isinstance(inspection, str):
+            return f"the replies to {cidr}: {inspection}"
+        if inspection is not None:
+            if all(t.address != inspection.through.address for t, _, _ in inspections):
+                inspections.append((inspection.through, [cidr], target))
+            return ""
         return (
             f"transit gateway route table {table.address} sends the replies to {cidr} to "
             f"{choice.target.target_text}, not to {other.attachment.address}"
