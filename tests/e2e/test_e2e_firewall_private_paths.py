@@ -492,3 +492,95 @@ def test_an_inspection_vpc_that_does_not_send_it_back_to_the_gateway_cuts_the_pa
         "transit gateway route table aws_ec2_transit_gateway_route_table.spokes sends 10.0.1.0/24 to "
         "aws_ec2_transit_gateway_vpc_attachment.inspection, not to aws_ec2_transit_gateway_vpc_attachment.app"
     )
+
+
+# --- a Network Firewall between the subnet and a Direct Connect virtual private gateway ----------
+
+DX_FIREWALL_TF = """
+resource "aws_subnet" "app_firewall" {
+  vpc_id     = aws_vpc.app.id
+  cidr_block = "10.1.0.0/28"
+}
+
+resource "aws_networkfirewall_rule_group" "onprem" {
+  name     = "onprem"
+  type     = "STATEFUL"
+  capacity = 10
+
+  rule_group {
+    rules_source {
+      stateful_rule {
+        action = "DROP"
+        header {
+          protocol         = "TCP"
+          source           = "172.16.0.0/12"
+          source_port      = "ANY"
+          direction        = "FORWARD"
+          destination      = "10.1.0.0/16"
+          destination_port = "443"
+        }
+        rule_option {
+          keyword  = "sid"
+          settings = ["1"]
+        }
+      }
+    }
+  }
+}
+
+resource "aws_networkfirewall_firewall_policy" "onprem" {
+  name = "onprem"
+
+  firewall_policy {
+    stateless_default_actions          = ["aws:forward_to_sfe"]
+    stateless_fragment_default_actions = ["aws:forward_to_sfe"]
+
+    stateful_rule_group_reference {
+      resource_arn = aws_networkfirewall_rule_group.onprem.arn
+    }
+  }
+}
+
+resource "aws_networkfirewall_firewall" "onprem" {
+  name                = "onprem"
+  firewall_policy_arn = aws_networkfirewall_firewall_policy.onprem.arn
+  vpc_id              = aws_vpc.app.id
+
+  subnet_mapping {
+    subnet_id = aws_subnet.app_firewall.id
+  }
+}
+
+resource "aws_route_table" "app_firewall" {
+  vpc_id = aws_vpc.app.id
+
+  route {
+    cidr_block = "172.16.0.0/12"
+    gateway_id = aws_vpn_gateway.app.id
+  }
+}
+
+resource "aws_route_table_association" "app_firewall" {
+  subnet_id      = aws_subnet.app_firewall.id
+  route_table_id = aws_route_table.app_firewall.id
+}
+"""
+
+
+def test_direct_connect_path_through_a_firewall_is_cut_by_its_drop(tmp_path: Path) -> None:
+    text = (FIXTURES / "direct-connect-gateway" / TF).read_text(encoding="utf-8")
+    route = '    cidr_block = "172.16.0.0/12"\n    gateway_id = aws_vpn_gateway.app.id\n'
+    assert text.count(route) == 1
+    endpoint = "tolist(aws_networkfirewall_firewall.onprem.firewall_status[0].sync_states)[0].attachment[0].endpoint_id"
+    text = text.replace(route, f'    cidr_block      = "172.16.0.0/12"\n    vpc_endpoint_id = {endpoint}\n')
+    (tmp_path / TF).write_text(text + DX_FIREWALL_TF, encoding="utf-8")
+    (path,) = [r for r in _reports(tmp_path / TF, "aws_instance.app", tmp_path) if r.via == "direct_connect"]
+    assert path.cut == (
+        "Network Firewall policy aws_networkfirewall_firewall_policy.onprem rule group "
+        "aws_networkfirewall_rule_group.onprem drops tcp 443"
+    )
+    assert path.cut_at == "aws_networkfirewall_firewall.onprem"
+    assert [(s.kind, s.address) for s in path.steps[2:4]] == [
+        ("network_firewall", "aws_networkfirewall_firewall.onprem"),
+        ("route", "aws_route_table.app_firewall.route[0]"),
+    ]

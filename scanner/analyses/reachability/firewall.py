@@ -77,7 +77,9 @@ def _matches(rule: FirewallRule, source: object, destination: object, notes: lis
     unknown = [str(a) for a in (*rule.sources, *rule.destinations) if isinstance(a, Unknown)]
     # Every internet address is a source of the internet's connections; a private network's
     # connections meet only the rules whose sources overlap it.
-    partial = not whole and (source == INTERNET or any(cidr_overlaps(s, source) is True for s in rule.sources))
+    partial = not whole and (
+        source == INTERNET or isinstance(source, Unknown) or any(cidr_overlaps(s, source) is True for s in rule.sources)
+    )
     if rule.action in ("aws:drop", "drop", "reject") and (unknown or partial):
         named = ", ".join(unknown) or ("part of the internet" if source == INTERNET else f"part of {source}")
         notes.append(f"rule group {group} rule {rule.address} may drop part of it (it names {named})")
