@@ -15,6 +15,11 @@ and named) reaches the workload when:
 4. the workload's groups admit a port from the source range and the subnet's NACL lets it
    in (and the replies back out).
 
+A subnet route on either side that goes to a Network Firewall or Gateway Load Balancer
+endpoint whose subnets route on to the transit gateway, and a route table sending the range
+to an inspection VPC's attachment (inspection_vpc.py), put the appliance on the path: what
+it drops is cut at its hop (inspected.py).
+
 What is modelled exactly: route tables, associations, propagations (explicit and default),
 static and blackhole routes. What is not: the Availability Zones of the attachment's subnets
 (subnets carry no zone here), appliance mode, transit gateway peering and Connect
