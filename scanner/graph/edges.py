@@ -227,7 +227,8 @@ EDGES: tuple[Link, ...] = (
     Link(TransitGatewayRouteTable, "transit_gateway", TransitGateway, "tgw_route_table", reverse=True),
     Link(TransitGatewayRouteTableLink, "attachment", TGW_ATTACHMENTS, "attaches"),
     Link(TransitGatewayRoute, "route_table", TGW_TABLES, "tgw_route", reverse=True),
-    Link(TransitGatewayRoute, "attachment", TGW_ATTACHMENTS, "route_target"),
+    # A Network Firewall attached to the transit gateway itself is a route's target too.
+    Link(TransitGatewayRoute, "attachment", (*TGW_ATTACHMENTS, NetworkFirewall), "route_target"),
     Link(DxGatewayAssociation, "dx_gateway", DxGateway, "attaches"),
     Link(DxGatewayAssociation, "gateway", (VpnGateway, TransitGateway), "attached"),
     Link(VpcEndpointService, "load_balancers", LoadBalancer, "fronts", each=True),

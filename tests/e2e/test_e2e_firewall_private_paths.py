@@ -584,3 +584,36 @@ def test_direct_connect_path_through_a_firewall_is_cut_by_its_drop(tmp_path: Pat
         ("network_firewall", "aws_networkfirewall_firewall.onprem"),
         ("route", "aws_route_table.app_firewall.route[0]"),
     ]
+
+
+# --- a Network Firewall attached to the transit gateway itself -----------------------------------
+
+ATTACHED = "network-firewall-attached-to-transit-gateway"
+
+
+def test_firewall_attached_to_the_gateway_evaluates_its_rules_and_names_its_way_on() -> None:
+    web = _path(ATTACHED, CFN, "Web", "transit_gateway")
+    assert web.open and web.possible
+    assert web.ports == "tcp 443"
+    assert web.assumptions == (
+        "Firewall is attached to the transit gateway directly; the route table of its attachment is not read: "
+        "assumed it sends the traffic on to AppAttachment",
+    )
+    _assert_hops(
+        PathReport(web.via, web.version, web.steps[3:5], web.ports),
+        [
+            ("transit_gateway_route", "SpokesToFirewall", "SpokesToFirewall:"),
+            ("network_firewall", "Firewall", "Firewall:"),
+        ],
+        "tcp 443",
+    )
+    assert web.steps[4].description == "attached to Hub, inspected by Network Firewall policy Policy"
+    found = _trait(ATTACHED, CFN, "Web")
+    assert found is not None and found.possible and found.properties["ports"] == "tcp 443"
+
+
+def test_firewall_attached_to_the_gateway_drop_cuts_the_path() -> None:
+    db = _path(ATTACHED, CFN, "Db", "transit_gateway")
+    assert db.cut == "Network Firewall policy Policy rule group DbRules drops tcp 5432"
+    assert path_verdict(db, "Db").hop == "Firewall"
+    assert _trait(ATTACHED, CFN, "Db") is None

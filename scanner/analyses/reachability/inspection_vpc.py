@@ -6,7 +6,14 @@ subnets route it back to the same transit gateway; and the route table the inspe
 attachment is associated with sends it on to the destination's attachment.
 
 Each step is the longest-prefix route of its table for the destination's first address, as
-the transit gateway and the VPC route it. What the firewall lets through is decided by
+the transit gateway and the VPC route it.
+
+A Network Firewall attached to the transit gateway directly (a transit gateway route to the
+firewall's own attachment, CloudFormation's TransitGatewayId on the firewall) inspects what
+the route sends it; the route table its attachment is associated with is not read (the
+firewall's attachment is not an attachment resource of the configuration): that it sends the
+traffic on to the destination's attachment is assumed and named, while the firewall's rules
+are evaluated. What the firewall lets through is decided by
 firewall.py's evaluator (with the source network's CIDRs) where the caller evaluates the
 path's appliances. Not modelled: appliance mode (which keeps both directions of a flow on
 one Availability Zone's firewall endpoint: subnets carry no zone here) and more than one
@@ -28,8 +35,9 @@ from scanner.analyses.reachability.inspected import (
 )
 from scanner.findings import PathStep
 from scanner.model import Resource
+from scanner.model_between import NetworkFirewall
 from scanner.workload import Placement, WorkloadContext
-from scanner.workload_between import TgwAttachment, TgwRoute, TransitView
+from scanner.workload_between import FirewallView, TgwAttachment, TgwRoute, TransitView
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,20 @@ class InspectionHop:
     through: Through
     onward: TgwRoute
     steps: tuple[PathStep, ...]  # up to the inspection attachment's table (its route on is the caller's)
+
+
+def attached_firewall(ctx: WorkloadContext, route: TgwRoute, destination: Resource) -> tuple[FirewallView, str] | None:
+    """When a transit gateway ``route`` sends to a Network Firewall attached to the gateway:
+    the firewall and the assumption that it sends the traffic on to ``destination``."""
+    if not isinstance(route.attachment, NetworkFirewall) or ctx.between is None:
+        return None
+    view = ctx.between.firewalls.get(route.attachment.address)
+    if view is None:
+        return None
+    return view, (
+        f"{route.attachment.address} is attached to the transit gateway directly; the route table of its "
+        f"attachment is not read: assumed it sends the traffic on to {destination.address}"
+    )
 
 
 def through_inspection_vpc(

@@ -32,9 +32,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scanner.analyses.network import cidr_overlaps, longest_prefix_match, parse_cidr, sg_rule_ports
+from scanner.analyses.network import PortSet, cidr_overlaps, longest_prefix_match, parse_cidr, sg_rule_ports
 from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability.direct_connect import advertised
+from scanner.analyses.reachability.firewall import firewall_hop, inspect
 from scanner.analyses.reachability.from_network import admitted_from
 from scanner.analyses.reachability.hops import (
     PathReport,
@@ -55,12 +56,12 @@ from scanner.analyses.reachability.inspected import (
     through_appliance,
     workload_route_hop,
 )
-from scanner.analyses.reachability.inspection_vpc import through_inspection_vpc
+from scanner.analyses.reachability.inspection_vpc import attached_firewall, through_inspection_vpc
 from scanner.analyses.unknowns import existence_open, origins_of
 from scanner.findings import Evidence, PathStep
 from scanner.model_between import DxGatewayAssociation, TransitGateway
 from scanner.workload import Placement, ResolvedRoute, WorkloadContext
-from scanner.workload_between import TgwAttachment, TgwRoute, TransitView
+from scanner.workload_between import FirewallView, TgwAttachment, TgwRoute, TransitView
 
 VIA = "transit_gateway"
 _SIDE = {"vpc": "transit_gateway_vpc_attachment", "vpn": "vpn_connection", "direct_connect": "direct_connect_gateway"}
@@ -158,6 +159,7 @@ def _from_attachment(
     deciding: list[object] = []
     # 0. the source side: a subnet of the other VPC must send the workload's range to the gateway
     inspections: list[tuple[Through, list[object], object]] = []  # (appliance, sources, destination)
+    attached_firewalls: list[tuple[FirewallView, list[object]]] = []  # attached to the gateway: (firewall, sources)
     if other.kind == "vpc" and other.vpc is not None:
         sent = _sent_from(ctx, other, gateway.address, target, memo)
         if isinstance(sent, str):
@@ -216,7 +218,18 @@ def _from_attachment(
             f"transit gateway route table {table.address} drops {chosen.destination} "
             f"(blackhole route {chosen.by.address})",
         )
-    if chosen.attachment is not own.attachment:
+    attached = attached_firewall(ctx, chosen, own.attachment) if chosen.attachment is not own.attachment else None
+    if attached is not None:
+        # A firewall attached to the gateway itself: its rules are evaluated, its way on assumed.
+        firewall, note = attached
+        assumptions.append(note)
+        attached_firewalls.append((firewall, list(other.cidrs)))
+        how = "propagated" if chosen.propagated else "static"
+        described = f"{how} route {chosen.destination} -> {chosen.target_text}"
+        steps.append(step("transit_gateway_route", chosen.by.address, described, chosen.by.span))
+        hop = firewall_hop(firewall, firewall.firewall.address, PortSet())
+        steps.append(replace(hop, description=f"attached to {gateway.address}, {hop.description}", ports=""))
+    elif chosen.attachment is not own.attachment:
         # An inspection VPC between the two (inspection_vpc.py): through its firewall and on.
         inspection = (
             through_inspection_vpc(ctx, view, chosen.attachment, own.attachment, address, memo)
@@ -244,14 +257,15 @@ def _from_attachment(
         assumptions.append(f"{chosen.by.address}: the route rests on {chosen.possible.reason}; assumed it applies")
         deciding.append(chosen.possible)
     how = "propagated" if chosen.propagated else "static"
-    steps.append(
-        step(
-            "transit_gateway_route",
-            chosen.by.address,
-            f"{how} route {chosen.destination} -> {own.attachment.address}",
-            chosen.by.span,
+    if attached is None:
+        steps.append(
+            step(
+                "transit_gateway_route",
+                chosen.by.address,
+                f"{how} route {chosen.destination} -> {own.attachment.address}",
+                chosen.by.span,
+            )
         )
-    )
     steps.append(step("transit_gateway", gateway.address, "the transit gateway", gateway.span))
     steps.append(
         step(
@@ -286,7 +300,9 @@ def _from_attachment(
             else None
         )
         if through is not None and through.onward is not None and through.onward.target_address == gateway.address:
-            reply = _reply_refused(ctx, view, own, other, first, cidr, target, memo, inspections)
+            reply = _reply_refused(
+                ctx, view, own, other, first, cidr, target, memo, inspections, attached_firewalls, assumptions
+            )
             if reply:
                 if not refusal:
                     refusal = reply
@@ -296,7 +312,9 @@ def _from_attachment(
             back = back or through.route
             inspections.append((through, [cidr], target))
         elif returning is not None and returning.target.target_address == gateway.address:
-            reply = _reply_refused(ctx, view, own, other, first, cidr, target, memo, inspections)
+            reply = _reply_refused(
+                ctx, view, own, other, first, cidr, target, memo, inspections, attached_firewalls, assumptions
+            )
             if reply:
                 if not refusal:
                     refusal = reply
@@ -328,6 +346,16 @@ def _from_attachment(
         passed, dropped, notes = inspected_ports(through, ports, inspected_sources, destination)
         if not passed & ports:
             return _cut(steps, dropped or "the firewall drops it", through.address)
+        ports = ports & passed
+        assumptions.extend(notes)
+    for firewall, firewall_sources in attached_firewalls:
+        passed, dropped, notes = PortSet(), "", []
+        for source in firewall_sources:
+            got, why, said = inspect(firewall, ports, target, source)
+            passed, dropped = passed | got, dropped or why
+            notes.extend(said)
+        if not passed & ports:
+            return _cut(steps, dropped or "the firewall drops it", firewall.firewall.address)
         ports = ports & passed
         assumptions.extend(notes)
     if admitted.acl_step is not None:
@@ -459,11 +487,14 @@ def _reply_refused(
     target: object,
     memo: NetworkMemo,
     inspections: list[tuple[Through, list[object], object]],
+    attached: list[tuple[FirewallView, list[object]]],
+    assumptions: list[str],
 ) -> str:
     """Why replies to ``cidr`` do not get back through the transit gateway: the route table
     the workload VPC's attachment is associated with must send them to ``other``, or to an
     inspection VPC that sends them on to ``other`` (its appliance joins ``inspections``
-    when the way in did not pass it)."""
+    when the way in did not pass it), or to a firewall attached to the gateway (it joins
+    ``attached``, its way on assumed in ``assumptions``)."""
     table = own.table
     if table is None:
         return f"{own.attachment.address} is associated with no transit gateway route table: replies cannot return"
@@ -475,6 +506,12 @@ def _reply_refused(
     if choice.target.blackhole:
         return f"transit gateway route table {table.address} drops the replies to {cidr} (blackhole)"
     if choice.target.attachment is not other.attachment:
+        firewall = attached_firewall(ctx, choice.target, other.attachment)
+        if firewall is not None:
+            if all(f.firewall is not firewall[0].firewall for f, _ in attached):
+                attached.append((firewall[0], [cidr]))
+                assumptions.append(firewall[1])
+            return ""
         inspection = through_inspection_vpc(ctx, view, choice.target.attachment, other.attachment, first, memo)
         if isinstance(inspection, str):
             return f"the replies to {cidr}: {inspection}"
