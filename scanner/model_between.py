@@ -113,11 +113,14 @@ class VpcEndpointServicePrincipals(Resource):
 @dataclass(frozen=True, kw_only=True, eq=False)
 class VpcEndpoint(Resource):
     """aws_vpc_endpoint, AWS::EC2::VPCEndpoint (only what routes read: a Gateway Load
-    Balancer endpoint sits in the route path; ``service`` names its endpoint service)."""
+    Balancer endpoint sits in the route path; ``service`` names its endpoint service;
+    ``subnets`` (subnet_ids / SubnetIds) hold its network interfaces: a Gateway Load
+    Balancer endpoint's one subnet routes on what its appliances return)."""
 
     endpoint_type: MaybeStr = None  # Interface | Gateway | GatewayLoadBalancer (None: Gateway)
     service: Ref | None = None
     vpc: Ref | None = None
+    subnets: tuple[Ref, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

@@ -75,6 +75,9 @@ class TgwAttachment:
     # A VPC attachment's side: the placements of its VPC's subnets (scanner.workload.Placement),
     # whose route tables must send the workload's range to the transit gateway
     source_placements: tuple[object, ...] = ()
+    # The placements of the attachment's own subnets: their route tables decide where what the
+    # transit gateway delivers into the VPC goes (an inspection VPC sends it to a firewall)
+    attachment_placements: tuple[object, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,9 @@ class BetweenNetworks:
     services: Mapping[str, tuple[EndpointService, ...]] = field(default_factory=dict)
     # Network Firewalls by address (what a route's vpc_endpoint_id resolves to)
     firewalls: Mapping[str, FirewallView] = field(default_factory=dict)
+    # Gateway Load Balancer endpoints by address: the placements of their subnets
+    # (scanner.workload.Placement; where the endpoint sends on what its appliances return)
+    appliance_endpoints: Mapping[str, tuple[object, ...]] = field(default_factory=dict)
     # Client VPN endpoints (few per configuration: each workload looks at every one)
     client_vpn: tuple[ClientVpnView, ...] = ()
     # Global Accelerator custom routing endpoint groups by the address of each subnet they name

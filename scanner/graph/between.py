@@ -50,6 +50,7 @@ from scanner.model_between import (
     TransitGatewayAttachment,
     TransitGatewayRoute,
     TransitGatewayRouteTable,
+    VpcEndpoint,
     VpcEndpointService,
     VpcEndpointServicePrincipals,
 )
@@ -153,7 +154,16 @@ class _BetweenReader(GraphWriter):
             table_node, associated_by, unknown, why = associations[attachment.address]
             associated = full[table_node] if table_node is not None else None
             sources = self.vpc_placements(vpc, placement_of) if vpc is not None else ()
-            views.append(TgwAttachment(attachment, kind, cidrs, vpc, associated, associated_by, unknown, why, sources))
+            own_subnets = (
+                tuple(placement_of(node) for node, _ in self.out(attachment.address, "tgw_subnet"))
+                if placement_of is not None
+                else ()
+            )
+            views.append(
+                TgwAttachment(
+                    attachment, kind, cidrs, vpc, associated, associated_by, unknown, why, sources, own_subnets
+                )
+            )
         return TransitView(gateway, tuple(views))
 
     def vpc_placements(self, vpc: Vpc, placement_of: Callable[[str], object] | None) -> tuple[object, ...]:
@@ -224,6 +234,7 @@ def read_between(
     dx: list[DxGatewayAssociation] = []
     services: list[VpcEndpointService] = []
     firewalls: list[NetworkFirewall] = []
+    appliances: list[VpcEndpoint] = []
     client_vpn: list[ClientVpnEndpoint] = []
     custom_routing: list[CustomRoutingEndpointGroup] = []
     for obj in objects:
@@ -235,11 +246,21 @@ def read_between(
             services.append(obj)
         elif isinstance(obj, NetworkFirewall):
             firewalls.append(obj)
+        elif isinstance(obj, VpcEndpoint) and str(obj.endpoint_type or "").lower() == "gatewayloadbalancer":
+            appliances.append(obj)
         elif isinstance(obj, ClientVpnEndpoint):
             client_vpn.append(obj)
         elif isinstance(obj, CustomRoutingEndpointGroup):
             custom_routing.append(obj)
-    if not gateways and not dx and not services and not firewalls and not client_vpn and not custom_routing:
+    if (
+        not gateways
+        and not dx
+        and not services
+        and not firewalls
+        and not appliances
+        and not client_vpn
+        and not custom_routing
+    ):
         return None
     reader = _BetweenReader(graph)
     direct: dict[str, list[DxGatewayAssociation]] = {}
@@ -266,6 +287,12 @@ def read_between(
         direct_connect={k: tuple(v) for k, v in direct.items()},
         services={k: tuple(v) for k, v in fronted.items()},
         firewalls={f.address: _firewall(reader, f, placement_of) for f in firewalls},
+        appliance_endpoints={
+            e.address: tuple(placement_of(node) for node, _ in reader.out(e.address, "in_subnet"))
+            if placement_of is not None
+            else ()
+            for e in appliances
+        },
         client_vpn=tuple(_client_vpn(reader, e, placement_of) for e in client_vpn),
         custom_routing=_custom_routing(reader, custom_routing),
     )

@@ -141,6 +141,7 @@ def map_vpc_endpoint(raw: RawResource) -> list[Resource]:
             endpoint_type=as_str(fields.take("endpoint_type", "VpcEndpointType")),
             service=as_ref(fields.take("service", "ServiceName")),
             vpc=as_ref(fields.take("vpc", "VpcId")),
+            subnets=as_refs(fields.take("subnets", "SubnetIds")),
         )
     ]
 

@@ -134,6 +134,7 @@ def map_vpc_endpoint(raw: RawResource, body: Body) -> list[Resource]:
             endpoint_type=body.text("vpc_endpoint_type", "endpoint_type"),
             service=body.ref("service_name", "service"),
             vpc=body.ref("vpc_id", "vpc"),
+            subnets=body.refs("subnet_ids", "subnets"),
             **base_fields(raw, body),
         )
     ]

@@ -29,11 +29,12 @@ from scanner.analyses.reachability.hops import (
     table_step,
     workload_step,
 )
+from scanner.analyses.reachability.inspected import Through, appliance_hops, inspected_ports, onward_doors
 from scanner.analyses.unknowns import existence_open, origins_of
 from scanner.findings import Evidence, PathStep
 from scanner.model_between import DxGatewayAssociation
 from scanner.values import Unknown
-from scanner.workload import Placement, WorkloadContext
+from scanner.workload import Placement, ResolvedRoute, WorkloadContext
 
 VIA = "direct_connect"
 
@@ -74,7 +75,11 @@ def direct_connect_paths(
     if version != 4 or ctx.between is None or not ctx.between.direct_connect:
         return []
     out: list[PathReport] = []
-    for resolved in placement.routes:
+    # The subnet's routes to the virtual private gateway, and those through a firewall's (or
+    # GWLB) endpoint whose subnets route on to it (inspected.py).
+    doors: list[tuple[ResolvedRoute, Through | None]] = [(r, None) for r in placement.routes]
+    doors.extend((t.onward, t) for t in onward_doors(ctx, placement, ("vpn_gateway",), memo) if t.onward is not None)
+    for resolved, through in doors:
         if resolved.target_kind != "vpn_gateway" or resolved.target is None or resolved.route.destination is None:
             continue
         for association in ctx.between.direct_connect.get(resolved.target.address, ()):
@@ -94,14 +99,12 @@ def direct_connect_paths(
             if refused:
                 out.append(PathReport(VIA, 4, tuple(steps), "", cut=refused, cut_at=association.address))
                 continue
+            back = resolved if through is None else through.route
+            if through is not None:
+                steps.extend(appliance_hops(through))
             steps.append(table_step(placement))
             steps.append(
-                step(
-                    "route",
-                    resolved.route.address,
-                    f"route {describe_route(resolved, 4)} (return)",
-                    resolved.route.span,
-                )
+                step("route", back.route.address, f"route {describe_route(back, 4)} (return)", back.route.span)
             )
             admitted = admitted_from(ctx, placement, 4, [destination], memo, named)
             if admitted.cut is not None or admitted.rule is None:
@@ -109,6 +112,15 @@ def direct_connect_paths(
                 out.append(PathReport(VIA, 4, tuple(steps), "", cut=why, cut_at=admitted.cut_at))
                 continue
             ports = admitted.ports
+            if through is not None:
+                subnet = placement.subnet.cidr if placement.subnet is not None else None
+                passed, dropped, notes = inspected_ports(through, ports, [destination], subnet)
+                if not passed & ports:
+                    why = dropped or "the firewall drops it"
+                    out.append(PathReport(VIA, 4, tuple(steps), "", cut=why, cut_at=through.address))
+                    continue
+                ports = ports & passed
+                assumptions.extend(notes)
             if admitted.acl_step is not None:
                 steps.append(admitted.acl_step)
             steps.append(
@@ -124,7 +136,7 @@ def direct_connect_paths(
             steps.append(workload_step(ctx, ports))
             if isinstance(destination, Unknown):
                 assumptions.append(f"{resolved.route.address}: {destination.reason}; assumed on-premises networks")
-            built_on = existence_open(resolved.route, association, admitted.rule)
+            built_on = existence_open(resolved.route, association, admitted.rule, back.route)
             out.append(
                 PathReport(
                     VIA,

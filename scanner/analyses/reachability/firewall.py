@@ -12,7 +12,10 @@ first pass or drop deciding (alert goes on), then the policy's stateful default 
 connections from the internet when one of its sources is 0.0.0.0/0 (ANY) and one of its
 destinations holds the workload's subnet; a rule naming part of the internet, a rule
 variable, Suricata rules as a string, a domain list or a group not in the configuration may
-drop part of it: the path stays open and is possible, naming each.
+drop part of it: the path stays open and is possible, naming each. The same evaluation
+serves a private path (``source``: the CIDR of the network on the other side of a peering
+connection, VPN or transit gateway): a rule counts when one of its sources holds that whole
+CIDR, and a drop rule naming part of it may drop part of it (possible, named).
 
 Where it sits: the workload subnet's route for internet addresses goes to the firewall's
 endpoint (a route's vpc_endpoint_id), and the firewall's subnets route internet addresses to
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scanner.analyses.network import PortSet, cidr_contains, parse_cidr
+from scanner.analyses.network import PortSet, cidr_contains, cidr_overlaps
 from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.public_ip import internet_gateway_routes
 from scanner.analyses.reachability.hops import step
@@ -58,26 +61,36 @@ def rule_ports(rule: FirewallRule) -> PortSet:
     return out
 
 
-def _matches(rule: FirewallRule, destination: object, notes: list[str], group: str) -> bool:
-    """Does the rule apply to connections from every internet address to ``destination``?"""
-    whole = any((n := parse_cidr(s)) is not None and n.prefixlen == 0 for s in rule.sources)
+INTERNET = "0.0.0.0/0"
+
+
+def _matches(rule: FirewallRule, source: object, destination: object, notes: list[str], group: str) -> bool:
+    """Does the rule apply to connections from every address of ``source`` to ``destination``?"""
+    whole = any(cidr_contains(s, source) is True for s in rule.sources)
     if not whole and rule.direction == "ANY":
-        whole = any((n := parse_cidr(d)) is not None and n.prefixlen == 0 for d in rule.destinations)
+        whole = any(cidr_contains(d, source) is True for d in rule.destinations)
     holds = any(cidr_contains(d, destination) is True for d in rule.destinations)
     if rule.direction == "ANY":
         holds = holds or any(cidr_contains(s, destination) is True for s in rule.sources)
     if whole and holds:
         return True
     unknown = [str(a) for a in (*rule.sources, *rule.destinations) if isinstance(a, Unknown)]
-    if rule.action in ("aws:drop", "drop", "reject") and (unknown or not whole):
-        named = ", ".join(unknown) or "part of the internet"
+    # Every internet address is a source of the internet's connections; a private network's
+    # connections meet only the rules whose sources overlap it.
+    partial = not whole and (
+        source == INTERNET or isinstance(source, Unknown) or any(cidr_overlaps(s, source) is True for s in rule.sources)
+    )
+    if rule.action in ("aws:drop", "drop", "reject") and (unknown or partial):
+        named = ", ".join(unknown) or ("part of the internet" if source == INTERNET else f"part of {source}")
         notes.append(f"rule group {group} rule {rule.address} may drop part of it (it names {named})")
     return False
 
 
-def inspect(view: FirewallView, ports: PortSet, destination: object) -> tuple[PortSet, str, list[str]]:
-    """The ports of ``ports`` the firewall passes from the internet to ``destination``, the
-    first drop in words, and the assumptions."""
+def inspect(
+    view: FirewallView, ports: PortSet, destination: object, source: object = INTERNET
+) -> tuple[PortSet, str, list[str]]:
+    """The ports of ``ports`` the firewall passes from ``source`` (the internet unless named)
+    to ``destination``, the first drop in words, and the assumptions."""
     policy = view.policy
     notes: list[str] = []
     if policy is None:
@@ -90,7 +103,7 @@ def inspect(view: FirewallView, ports: PortSet, destination: object) -> tuple[Po
         group = _group(use, notes, "stateless")
         for rule in group:
             hit = remaining & rule_ports(rule)
-            if not hit or not _matches(rule, destination, notes, use.named):
+            if not hit or not _matches(rule, source, destination, notes, use.named):
                 continue
             remaining = remaining.difference(hit)
             if rule.action == "aws:pass":
@@ -110,7 +123,7 @@ def inspect(view: FirewallView, ports: PortSet, destination: object) -> tuple[Po
                 notes.append(f"{policy.address}: no stateless default action written; assumed aws:forward_to_sfe")
             forwarded = forwarded | remaining
     if forwarded:
-        through, why = _stateful(view, forwarded, destination, notes, name)
+        through, why = _stateful(view, forwarded, source, destination, notes, name)
         passed = passed | through
         dropped = dropped or why
     return passed, dropped, notes
@@ -126,7 +139,7 @@ def _group(use: GroupUse, notes: list[str], kind: str) -> tuple[FirewallRule, ..
 
 
 def _stateful(
-    view: FirewallView, ports: PortSet, destination: object, notes: list[str], name: str
+    view: FirewallView, ports: PortSet, source: object, destination: object, notes: list[str], name: str
 ) -> tuple[PortSet, str]:
     policy = view.policy
     assert policy is not None
@@ -136,7 +149,7 @@ def _stateful(
         remaining, passed, dropped = ports, PortSet(), ""
         for use, rule in ordered:
             hit = remaining & rule_ports(rule)
-            if not hit or rule.action == "alert" or not _matches(rule, destination, notes, use.named):
+            if not hit or rule.action == "alert" or not _matches(rule, source, destination, notes, use.named):
                 continue
             remaining = remaining.difference(hit)
             if rule.action == "pass":
@@ -153,14 +166,14 @@ def _stateful(
     # default action order: pass rules, then drop and reject, then alert; no match passes
     passed = PortSet()
     for use, rule in ordered:
-        if rule.action == "pass" and _matches(rule, destination, notes, use.named):
+        if rule.action == "pass" and _matches(rule, source, destination, notes, use.named):
             passed = passed | (ports & rule_ports(rule))
     remaining = ports.difference(passed)
     dropped = ""
     for use, rule in ordered:
         if rule.action in ("drop", "reject"):
             hit = remaining & rule_ports(rule)
-            if hit and _matches(rule, destination, notes, use.named):
+            if hit and _matches(rule, source, destination, notes, use.named):
                 remaining = remaining.difference(hit)
                 dropped = dropped or f"{name} rule group {use.named} {rule.action}s {hit}"
     return passed | remaining, dropped

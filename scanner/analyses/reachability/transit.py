@@ -15,6 +15,11 @@ and named) reaches the workload when:
 4. the workload's groups admit a port from the source range and the subnet's NACL lets it
    in (and the replies back out).
 
+A subnet route on either side that goes to a Network Firewall or Gateway Load Balancer
+endpoint whose subnets route on to the transit gateway, and a route table sending the range
+to an inspection VPC's attachment (inspection_vpc.py), put the appliance on the path: what
+it drops is cut at its hop (inspected.py).
+
 What is modelled exactly: route tables, associations, propagations (explicit and default),
 static and blackhole routes. What is not: the Availability Zones of the attachment's subnets
 (subnets carry no zone here), appliance mode, transit gateway peering and Connect
@@ -27,9 +32,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scanner.analyses.network import cidr_overlaps, longest_prefix_match, parse_cidr, sg_rule_ports
+from scanner.analyses.network import PortSet, cidr_overlaps, longest_prefix_match, parse_cidr, sg_rule_ports
 from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability.direct_connect import advertised
+from scanner.analyses.reachability.firewall import firewall_hop, inspect
 from scanner.analyses.reachability.from_network import admitted_from
 from scanner.analyses.reachability.hops import (
     PathReport,
@@ -42,11 +48,20 @@ from scanner.analyses.reachability.hops import (
     table_step,
     workload_step,
 )
+from scanner.analyses.reachability.inspected import (
+    Through,
+    appliance_hops,
+    inspected_ports,
+    onward_doors,
+    through_appliance,
+    workload_route_hop,
+)
+from scanner.analyses.reachability.inspection_vpc import attached_firewall, through_inspection_vpc
 from scanner.analyses.unknowns import existence_open, origins_of
 from scanner.findings import Evidence, PathStep
 from scanner.model_between import DxGatewayAssociation, TransitGateway
 from scanner.workload import Placement, ResolvedRoute, WorkloadContext
-from scanner.workload_between import TgwAttachment, TgwRoute, TransitView
+from scanner.workload_between import FirewallView, TgwAttachment, TgwRoute, TransitView
 
 VIA = "transit_gateway"
 _SIDE = {"vpc": "transit_gateway_vpc_attachment", "vpn": "vpn_connection", "direct_connect": "direct_connect_gateway"}
@@ -60,11 +75,16 @@ def transit_paths(ctx: WorkloadContext, placement: Placement, version: int, memo
     for resolved in placement.routes:
         if resolved.target_kind == "transit_gateway" and resolved.route.destination is not None:
             by_gateway.setdefault(resolved.target_address, []).append(resolved)
+    # A route to a firewall's (or GWLB) endpoint whose subnets route on to a transit gateway
+    # of this configuration: the gateway is reached through the appliance.
+    for through in onward_doors(ctx, placement, ("transit_gateway",), memo):
+        assert through.onward is not None
+        if isinstance(through.onward.target, TransitGateway):
+            by_gateway.setdefault(through.onward.target_address, []).append(through.route)
     out: list[PathReport] = []
     for address, routes in by_gateway.items():
-        gateway = routes[0].target
         view = ctx.between.transit.get(address) if ctx.between is not None else None
-        if not isinstance(gateway, TransitGateway) or view is None:
+        if view is None:
             out.extend(_outside(ctx, placement, routes, memo))
             continue
         out.extend(_through_gateway(ctx, placement, view, routes, memo))
@@ -97,7 +117,12 @@ def _through_gateway(
     # A route to the gateway for networks no attachment of this configuration holds: their
     # attachments are elsewhere (another account, another configuration), assumed, named.
     known = [cidr for other in view.attachments if other is not own for cidr in other.cidrs]
-    beyond = [r for r in routes if not any(cidr_overlaps(r.route.destination, c) is not False for c in known)]
+    beyond = [
+        r
+        for r in routes
+        if r.target_kind == "transit_gateway"
+        and not any(cidr_overlaps(r.route.destination, c) is not False for c in known)
+    ]
     if beyond:
         found.extend(_outside(ctx, placement, beyond, memo, gateway_known=True))
     return found
@@ -133,12 +158,16 @@ def _from_attachment(
     assumptions: list[str] = []
     deciding: list[object] = []
     # 0. the source side: a subnet of the other VPC must send the workload's range to the gateway
+    inspections: list[tuple[Through, list[object], object]] = []  # (appliance, sources, destination)
+    attached_firewalls: list[tuple[FirewallView, list[object]]] = []  # attached to the gateway: (firewall, sources)
     if other.kind == "vpc" and other.vpc is not None:
-        sent = _sent_from(other, gateway.address, target, memo)
+        sent = _sent_from(ctx, other, gateway.address, target, memo)
         if isinstance(sent, str):
             return _cut(steps, sent, other.attachment.address)
         if sent is not None:
-            steps.append(sent)
+            steps.extend(sent[0])
+            if sent[1] is not None:
+                inspections.append((sent[1], list(other.cidrs), target))
         else:
             assumptions.append(
                 f"{other.vpc.address}: the route tables of its subnets are not known offline; assumed one sends "
@@ -189,24 +218,54 @@ def _from_attachment(
             f"transit gateway route table {table.address} drops {chosen.destination} "
             f"(blackhole route {chosen.by.address})",
         )
-    if chosen.attachment is not own.attachment:
-        return _cut(
-            steps,
-            f"transit gateway route table {table.address} sends {target} to {chosen.target_text}, "
-            f"not to {own.attachment.address}",
+    attached = attached_firewall(ctx, chosen, own.attachment) if chosen.attachment is not own.attachment else None
+    if attached is not None:
+        # A firewall attached to the gateway itself: its rules are evaluated, its way on assumed.
+        firewall, note = attached
+        assumptions.append(note)
+        attached_firewalls.append((firewall, list(other.cidrs)))
+        how = "propagated" if chosen.propagated else "static"
+        described = f"{how} route {chosen.destination} -> {chosen.target_text}"
+        steps.append(step("transit_gateway_route", chosen.by.address, described, chosen.by.span))
+        hop = firewall_hop(firewall, firewall.firewall.address, PortSet())
+        steps.append(replace(hop, description=f"attached to {gateway.address}, {hop.description}", ports=""))
+    elif chosen.attachment is not own.attachment:
+        # An inspection VPC between the two (inspection_vpc.py): through its firewall and on.
+        inspection = (
+            through_inspection_vpc(ctx, view, chosen.attachment, own.attachment, address, memo)
+            if address is not None
+            else None
         )
+        if isinstance(inspection, str):
+            return _cut(steps, inspection)
+        if inspection is None:
+            return _cut(
+                steps,
+                f"transit gateway route table {table.address} sends {target} to {chosen.target_text}, "
+                f"not to {own.attachment.address}",
+            )
+        if chosen.possible is not None:
+            assumptions.append(f"{chosen.by.address}: the route rests on {chosen.possible.reason}; assumed it applies")
+            deciding.append(chosen.possible)
+        how = "propagated" if chosen.propagated else "static"
+        described = f"{how} route {chosen.destination} -> {chosen.target_text}"
+        steps.append(step("transit_gateway_route", chosen.by.address, described, chosen.by.span))
+        steps.extend(inspection.steps)
+        inspections.append((inspection.through, list(other.cidrs), target))
+        chosen = inspection.onward
     if chosen.possible is not None:
         assumptions.append(f"{chosen.by.address}: the route rests on {chosen.possible.reason}; assumed it applies")
         deciding.append(chosen.possible)
     how = "propagated" if chosen.propagated else "static"
-    steps.append(
-        step(
-            "transit_gateway_route",
-            chosen.by.address,
-            f"{how} route {chosen.destination} -> {own.attachment.address}",
-            chosen.by.span,
+    if attached is None:
+        steps.append(
+            step(
+                "transit_gateway_route",
+                chosen.by.address,
+                f"{how} route {chosen.destination} -> {own.attachment.address}",
+                chosen.by.span,
+            )
         )
-    )
     steps.append(step("transit_gateway", gateway.address, "the transit gateway", gateway.span))
     steps.append(
         step(
@@ -235,8 +294,27 @@ def _from_attachment(
             back = back or routes[0]
             continue
         returning = memo.longest_prefix_match(own_routes, 4, first)
-        if returning is not None and returning.target.target_address == gateway.address:
-            reply = _reply_refused(own, other, first, cidr)
+        through = (
+            through_appliance(ctx, returning.target, first, memo)
+            if returning is not None and returning.target.target_kind == "vpc_endpoint"
+            else None
+        )
+        if through is not None and through.onward is not None and through.onward.target_address == gateway.address:
+            reply = _reply_refused(
+                ctx, view, own, other, first, cidr, target, memo, inspections, attached_firewalls, assumptions
+            )
+            if reply:
+                if not refusal:
+                    refusal = reply
+                    refused_at = own.table.address if own.table is not None else own.attachment.address
+                continue
+            sources.append(cidr)
+            back = back or through.route
+            inspections.append((through, [cidr], target))
+        elif returning is not None and returning.target.target_address == gateway.address:
+            reply = _reply_refused(
+                ctx, view, own, other, first, cidr, target, memo, inspections, attached_firewalls, assumptions
+            )
             if reply:
                 if not refusal:
                     refusal = reply
@@ -255,11 +333,31 @@ def _from_attachment(
     if not sources or back is None:
         return _cut(steps, refusal or f"{table_hop.address} has no route back to {cidrs}", refused_at)
     steps.append(step("route", back.route.address, f"route {describe_route(back, 4)} (return)", back.route.span))
+    returning_through = [t for t, _, _ in inspections if t.route is back]
+    if returning_through:
+        steps.extend(appliance_hops(returning_through[0]))
     # 4. the groups and the NACL
     admitted = admitted_from(ctx, placement, 4, sources, memo, named)
     if admitted.cut is not None or admitted.rule is None:
         return _cut(steps, admitted.cut or f"nothing admits {named}", admitted.cut_at)
     ports = admitted.ports
+    # 5. the appliances on the way (the source VPC's, the workload VPC's): what they drop is cut
+    for through, inspected_sources, destination in inspections:
+        passed, dropped, notes = inspected_ports(through, ports, inspected_sources, destination)
+        if not passed & ports:
+            return _cut(steps, dropped or "the firewall drops it", through.address)
+        ports = ports & passed
+        assumptions.extend(notes)
+    for firewall, firewall_sources in attached_firewalls:
+        passed, dropped, notes = PortSet(), "", []
+        for source in firewall_sources:
+            got, why, said = inspect(firewall, ports, target, source)
+            passed, dropped = passed | got, dropped or why
+            notes.extend(said)
+        if not passed & ports:
+            return _cut(steps, dropped or "the firewall drops it", firewall.firewall.address)
+        ports = ports & passed
+        assumptions.extend(notes)
     if admitted.acl_step is not None:
         steps.append(admitted.acl_step)
     steps.append(
@@ -273,7 +371,8 @@ def _from_attachment(
     )
     steps = [replace(s, ports=str(ports)) if not s.ports else s for s in steps]
     steps.append(workload_step(ctx, ports))
-    built_on = existence_open(back.route, chosen.by, other.attachment, own.attachment, admitted.rule)
+    appliance_routes = [t.route.route for t, _, _ in inspections]
+    built_on = existence_open(back.route, chosen.by, other.attachment, own.attachment, admitted.rule, *appliance_routes)
     location = rule_evidence(ctx.security_groups, admitted.rule, f"admits {ports} from {named} via {gateway.address}")
     related = (
         Evidence(chosen.by.span, chosen.by.address, f"{how} route {chosen.destination} -> {own.attachment.address}"),
@@ -292,10 +391,14 @@ def _from_attachment(
     )
 
 
-def _sent_from(other: TgwAttachment, gateway: str, target: object, memo: NetworkMemo) -> PathStep | str | None:
+def _sent_from(
+    ctx: WorkloadContext, other: TgwAttachment, gateway: str, target: object, memo: NetworkMemo
+) -> tuple[list[PathStep], Through | None] | str | None:
     """The route of the other VPC that sends the workload's range to the transit gateway
-    (its hop), or why none does (a phrase), or None when its subnets' routes are not known
-    (no subnet of the VPC in the configuration, a route table not known offline)."""
+    (its hops, and the appliance it passes when that route goes to a firewall's or GWLB
+    endpoint whose subnets send it on to the gateway), or why none does (a phrase), or None
+    when its subnets' routes are not known (no subnet of the VPC in the configuration, a
+    route table not known offline)."""
     address = _first_address(target)
     placements = [p for p in other.source_placements if isinstance(p, Placement)]
     if address is None or not placements or any(p.routing_unknown for p in placements):
@@ -305,7 +408,10 @@ def _sent_from(other: TgwAttachment, gateway: str, target: object, memo: Network
         choice = route_for(placement, 4, address, memo)
         if choice is not None and choice.target.target_address == gateway:
             chosen = choice.target
-            return step("route", chosen.route.address, f"route {describe_route(chosen, 4)}", chosen.route.span)
+            return [step("route", chosen.route.address, f"route {describe_route(chosen, 4)}", chosen.route.span)], None
+        through = through_appliance(ctx, choice.target, address, memo) if choice is not None else None
+        if through is not None and through.onward is not None and through.onward.target_address == gateway:
+            return [workload_route_hop(through), *appliance_hops(through)], through
         if choice is not None and choice.target.target_kind == "unknown":
             return None
         table = placement.route_table.address if placement.route_table is not None else "the main route table"
@@ -371,9 +477,24 @@ def _outside(
     return out
 
 
-def _reply_refused(own: TgwAttachment, other: TgwAttachment, first: int, cidr: object) -> str:
+def _reply_refused(
+    ctx: WorkloadContext,
+    view: TransitView,
+    own: TgwAttachment,
+    other: TgwAttachment,
+    first: int,
+    cidr: object,
+    target: object,
+    memo: NetworkMemo,
+    inspections: list[tuple[Through, list[object], object]],
+    attached: list[tuple[FirewallView, list[object]]],
+    assumptions: list[str],
+) -> str:
     """Why replies to ``cidr`` do not get back through the transit gateway: the route table
-    the workload VPC's attachment is associated with must send them to ``other``."""
+    the workload VPC's attachment is associated with must send them to ``other``, or to an
+    inspection VPC that sends them on to ``other`` (its appliance joins ``inspections``
+    when the way in did not pass it), or to a firewall attached to the gateway (it joins
+    ``attached``, its way on assumed in ``assumptions``)."""
     table = own.table
     if table is None:
         return f"{own.attachment.address} is associated with no transit gateway route table: replies cannot return"
@@ -385,6 +506,19 @@ def _reply_refused(own: TgwAttachment, other: TgwAttachment, first: int, cidr: o
     if choice.target.blackhole:
         return f"transit gateway route table {table.address} drops the replies to {cidr} (blackhole)"
     if choice.target.attachment is not other.attachment:
+        firewall = attached_firewall(ctx, choice.target, other.attachment)
+        if firewall is not None:
+            if all(f.firewall is not firewall[0].firewall for f, _ in attached):
+                attached.append((firewall[0], [cidr]))
+                assumptions.append(firewall[1])
+            return ""
+        inspection = through_inspection_vpc(ctx, view, choice.target.attachment, other.attachment, first, memo)
+        if isinstance(inspection, str):
+            return f"the replies to {cidr}: {inspection}"
+        if inspection is not None:
+            if all(t.address != inspection.through.address for t, _, _ in inspections):
+                inspections.append((inspection.through, [cidr], target))
+            return ""
         return (
             f"transit gateway route table {table.address} sends the replies to {cidr} to "
             f"{choice.target.target_text}, not to {other.attachment.address}"

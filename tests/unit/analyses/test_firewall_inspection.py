@@ -112,3 +112,49 @@ def test_a_rule_for_another_destination_does_not_apply() -> None:
     )
     view = _view(stateful=(_group("rg", True, other),))
     assert inspect(view, WEB, SUBNET)[0] == WEB
+
+
+# --- a private network as the source (peering, VPN, transit gateway paths) ----------------------
+
+PEER = "172.16.0.0/16"
+
+
+def _from(source: str, action: str, low: int) -> FirewallRule:
+    return FirewallRule(
+        address=f"rule-{action}-{source}",
+        kind="rule",
+        span=SPAN,
+        action=action,
+        protocols=("6",),
+        sources=(source,),
+        destinations=(SUBNET,),
+        ports=((low, low),),
+    )
+
+
+def test_a_rule_whose_source_holds_the_private_network_applies_to_it() -> None:
+    view = _view(stateful=(_group("rg", True, _from("172.16.0.0/12", "drop", 22)),))
+    passed, dropped, notes = inspect(view, WEB, SUBNET, PEER)
+    assert str(passed) == "tcp 80, tcp 443"
+    assert dropped == "Network Firewall policy policy rule group rg drops tcp 22"
+    assert notes == []
+
+
+def test_a_rule_for_another_network_leaves_the_private_network_alone() -> None:
+    # The internet's 0.0.0.0/0 would not match 10.9.0.0/16 either; a peer outside it is untouched.
+    view = _view(stateful=(_group("rg", True, _from("10.9.0.0/16", "drop", 22)),))
+    passed, dropped, notes = inspect(view, WEB, SUBNET, PEER)
+    assert passed == WEB and dropped == "" and notes == []
+
+
+def test_a_drop_rule_naming_part_of_the_private_network_is_a_possible_cut_named() -> None:
+    view = _view(stateful=(_group("rg", True, _from("172.16.5.0/24", "drop", 22)),))
+    passed, dropped, notes = inspect(view, WEB, SUBNET, PEER)
+    assert passed == WEB and dropped == ""
+    assert notes == [f"rule group rg rule rule-drop-172.16.5.0/24 may drop part of it (it names part of {PEER})"]
+
+
+def test_the_internet_is_the_source_unless_one_is_named() -> None:
+    view = _view(stateful=(_group("rg", True, _from(PEER, "drop", 22)),))
+    assert inspect(view, WEB, SUBNET)[0] == WEB  # a rule for the peer does not drop the internet
+    assert str(inspect(view, WEB, SUBNET, PEER)[0]) == "tcp 80, tcp 443"
