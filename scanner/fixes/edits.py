@@ -260,19 +260,32 @@ def workload_edits(traits: Iterable[Trait], launch_template: LaunchTemplate | No
     """The edits of the workload's own declaration that no trait points at: a launch
     configuration that leaves ``associate_public_ip_address`` to the subnet (the subnet, or
     the default VPC's, gives the address) takes ``associate_public_ip_address = false``,
-    which overrides the subnet for every instance launched from it. A launch template is
-    not offered this edit: the setting lives in a ``network_interfaces`` block, and adding one
-    moves the template's security groups into it."""
-    if launch_template is None or not launch_template.is_launch_configuration:
+    which overrides the subnet for every instance launched from it. A launch template takes
+    it in a network interface (``network_interfaces`` / ``NetworkInterfaces``), which must
+    then carry the template's security groups too (EC2 refuses both): that edit is described,
+    with no source patch."""
+    if launch_template is None or launch_template.associate_public_ip is not None:
         return []
-    if launch_template.associate_public_ip is not None or launch_template.kind.startswith("implicit"):
+    if launch_template.kind not in _PUBLIC_ADDRESS_WORDS or launch_template.metadata_unsupported:
         return []
-    public = next((t for t in traits if t.rule_id == public_ip.ID), None)
-    if public is None:
+    if not any(t.rule_id == public_ip.ID for t in traits):
         return []
-    cfn = launch_template.kind.startswith("AWS::")
-    words = "AssociatePublicIpAddress: false" if cfn else "associate_public_ip_address = false"
-    return [Edit("no_public_ip", launch_template.address, launch_template.span, f"set {words}", public_ip.ID)]
+    words = _PUBLIC_ADDRESS_WORDS[launch_template.kind]
+    return [Edit("no_public_ip", launch_template.address, launch_template.span, words, public_ip.ID)]
+
+
+_PUBLIC_ADDRESS_WORDS = {
+    "aws_launch_configuration": "set associate_public_ip_address = false",
+    "AWS::AutoScaling::LaunchConfiguration": "set AssociatePublicIpAddress: false",
+    "aws_launch_template": (
+        "add network_interfaces { device_index = 0, associate_public_ip_address = false, security_groups = "
+        "[...] } with the template's vpc_security_group_ids moved into it"
+    ),
+    "AWS::EC2::LaunchTemplate": (
+        "add NetworkInterfaces [{DeviceIndex: 0, AssociatePublicIpAddress: false, Groups: [...]}] to "
+        "LaunchTemplateData, with its SecurityGroupIds moved into it"
+    ),
+}
 
 
 def _trait_edits(trait: Trait, lookup: Lookup, known: EditsAt) -> Iterator[Edit]:

@@ -173,3 +173,24 @@ def test_default_subnets_public_address_is_fixed_on_the_launch_configuration(
     assert (fix.outcome, fix.severity) == ("reduces", Severity.LOW)
     assert [c.text for c in fix.patch] == [inserted]
     assert all(not f.location.address.startswith("data.") for f in exposure.fixes)
+
+
+@pytest.mark.parametrize(
+    ("file", "workload", "first_line", "said"),
+    [
+        ("main.tf", "aws_autoscaling_group.web", 'resource "aws_launch_template" "web" {', "add network_interfaces {"),
+        ("template.yaml", "WebAutoScalingGroup", "  WebLaunchTemplate:", "add NetworkInterfaces ["),
+    ],
+)
+def test_default_subnets_public_address_on_a_launch_template_is_a_described_fix(
+    file: str, workload: str, first_line: str, said: str
+) -> None:
+    """A launch template takes the setting only in a network interface that must also hold
+    its security groups: the fix is measured (the address goes, high -> low) and described,
+    with no text patch, since the block has to be restructured."""
+    exposure = exposure_of(scanned("launch-template-in-default-subnets", file), workload)
+    (fix,) = [f for f in exposure.fixes if f.kind == "no_public_ip"]
+    assert text_at(fix)[0] == first_line
+    assert fix.remediation.startswith(said) and "moved into it" in fix.remediation
+    assert (fix.outcome, fix.severity) == ("reduces", Severity.LOW)
+    assert fix.patch == ()
