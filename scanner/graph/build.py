@@ -165,6 +165,16 @@ class _Builder(GraphWriter):
                 self.edge(src.address, target.address, kind, span, **attrs)
         return list(resolved.objects)
 
+    def _inherit_unknown_groups(self, holder: str, work: str) -> bool:
+        """The groups ``holder`` (a launch template, an ENI) attaches by a reference the
+        configuration does not resolve are the workload's too: it launches with them, and
+        what they may admit stays possible instead of no group admitting anything."""
+        unknown = self.graph.nodes[holder].get("unknown_groups", []) if holder in self.graph.nodes else []
+        if unknown:
+            kept = self.graph.nodes[work].setdefault("unknown_groups", [])
+            kept.extend(u for u in unknown if u not in kept)
+        return bool(unknown)
+
     def link_all(
         self,
         src: Resource,
@@ -333,6 +343,7 @@ class _Builder(GraphWriter):
                     continue
                 for sg, d in self.out(template.address, "protected_by"):
                     self.edge(work.address, sg, "protected_by", d["span"], via=template.address)
+                self._inherit_unknown_groups(template.address, work.address)
                 for sentence in self.graph.nodes[template.address].get("unresolved", []):
                     if "security groups" in sentence:
                         self.unresolved(work.address, sentence)
@@ -341,6 +352,7 @@ class _Builder(GraphWriter):
             for sg, d in self.out(eni, "protected_by"):
                 eni_groups = True
                 self.edge(work.address, sg, "protected_by", d["span"], via=eni)
+            eni_groups = self._inherit_unknown_groups(eni, work.address) or eni_groups
         # AWS gives the VPC's default group to instances launched with no group: when no
         # template is used, or one of the templates (an override's, say) names none. A
         # workload whose service names other groups then (EKS: the cluster group) gets those.

@@ -71,3 +71,22 @@ def test_a_group_id_given_as_a_parameter_is_still_a_group_whose_rules_are_not_kn
     reachable = next(t for t in web.traits if t.rule_id == REACHABLE)
     assert reachable.possible
     assert any("sg-0123456789abcdef0" in a and "not defined in this configuration" in a for a in reachable.assumptions)
+
+
+def test_a_launch_templates_group_not_known_reaches_its_auto_scaling_group() -> None:
+    """The group comes from the launch template the instances launch from: without it the
+    workload would have no group and the path would be cut for want of one."""
+    for file, workload, line, origin in (
+        ("main.tf", "aws_autoscaling_group.web", 41, ("data_source", "data.aws_security_group.shared_web", 31)),
+        ("template.yaml", "WebGroup", 49, ("parameter", "WebGroupId", 7)),
+    ):
+        result = scan([UNKNOWNS / "launch-template-group-not-known" / file], ScanOptions(root=REPO))
+        web = next(e for e in result.exposures if e.workload == workload)
+        reachable = next(t for t in web.traits if t.rule_id == REACHABLE)
+        assert reachable.possible
+        assert reachable.location.span.line == line  # the template's security group line
+        assert origin in {(o.kind, o.name, o.span.line) for o in reachable.unknowns if o.span}
+        assert web.possible_severity == Severity.HIGH
+        paths = next(w for w in result.workload_paths if w.workload == workload).paths
+        gateway = next(p for p in paths if p.via == "gateway" and p.family == "IPv4")
+        assert gateway.verdict == "possible"
