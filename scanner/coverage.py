@@ -51,6 +51,14 @@ _GLUE_DEV_ENDPOINT = "Glue development endpoints are servers reachable by SSH, i
 _MWAA = "MWAA environments run your Airflow DAGs with an execution role; the web server can be public"
 _BATCH_FARGATE = "Batch compute environments on Fargate (FARGATE, FARGATE_SPOT) run job containers on Fargate"
 
+# A module call whose source was not read is listed as well, under this pseudo-type, once
+# per call: the Terraform loader hands it over with the call's lines.
+UNREAD_MODULE: Final = "module"
+_UNREAD_MODULE = (
+    "module calls whose source was not read (not downloaded: run terraform init; or outside the scanned "
+    "folder): the instances, Auto Scaling groups or node groups they may create are not analysed"
+)
+
 NOT_ANALYSED: Final[Mapping[str, str]] = MappingProxyType(
     {
         # Terraform
@@ -128,10 +136,14 @@ def not_analysed(types: Iterable[str]) -> dict[str, int]:
 
 def why_not_analysed(resource_type: str) -> str:
     """What resources of ``resource_type`` run that is not analysed ("" for a type not listed)."""
+    if resource_type == UNREAD_MODULE:
+        return _UNREAD_MODULE
     return NOT_ANALYSED.get(resource_type) or PARTLY_ANALYSED.get(resource_type, ("", ""))[1]
 
 
 def shown_type(resource_type: str) -> str:
     """The type as a report names it: with which of its resources, when only some are listed."""
+    if resource_type == UNREAD_MODULE:
+        return "module calls not read"
     which = PARTLY_ANALYSED.get(resource_type, ("", ""))[0]
     return f"{resource_type} {which}" if which else resource_type

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
-from scanner.coverage import shown_type
+from scanner.coverage import UNREAD_MODULE, shown_type
 from scanner.findings import SHOWN_FIXES, Exposure, PathStep, ScanResult, Severity, fix_effect, origin_text
 from scanner.suppressions import SuppressionIndex, justification
 
@@ -72,10 +72,19 @@ def _blocks(result: ScanResult, show_suppressed: bool, in_baseline: Hidden | Non
     for notice in sorted(set(result.notices).union(*(c.notices for c in result.configurations))):
         yield [[(f"note: {notice}", "dim")]]
     for configuration in sorted(result.configurations, key=lambda c: c.name):
-        counted = configuration.not_analysed()
+        counted = dict(configuration.not_analysed())
+        unread = counted.pop(UNREAD_MODULE, 0)
         if counted:
             listed = ", ".join(f"{shown_type(kind)} ({count})" for kind, count in counted.items())
             yield [[(f"not analysed: {configuration.name}: {listed} run compute iacscan does not check", "yellow")]]
+        if unread:
+            calls = (
+                "module call whose source was not read: what it creates is"
+                if unread == 1
+                else ("module calls whose source was not read: what they create is")
+            )
+            said = f"{unread} {calls} not analysed (see the notes above)"
+            yield [[(f"not analysed: {configuration.name}: {said}", "yellow")]]
     for _configuration, suppression in index.without_reason():
         yield [
             [

@@ -27,6 +27,8 @@ from scanner.loaders.terraform import load_terraform_configuration
 from scanner.loaders.terraform.plan import load_plan
 from scanner.model import Instance, SecurityGroup
 from scanner.options import ScanOptions
+from scanner.reports.json_report import report_data
+from scanner.reports.text import plain_text
 from scanner.rules.admin_role import ID as ADMIN_ROLE
 from scanner.rules.imdsv1 import ID as IMDSV1
 from scanner.rules.internet_reachable import ID as INTERNET_REACHABLE
@@ -229,6 +231,22 @@ def test_module_calls_that_were_not_downloaded_give_one_notice_each() -> None:
     [app_instance] = [r for r in config.resources if r.address == "aws_instance.app"]
     assert isinstance(app_instance, Instance)
     assert isinstance(app_instance.subnet, Unknown) and "module.vpc" in app_instance.subnet.reason
+
+
+def test_module_calls_not_downloaded_are_listed_as_not_analysed_in_every_report() -> None:
+    """What a module not read creates (the bastion here) is never read as "no exposure": the
+    calls are counted with the compute iacscan does not check, at their lines."""
+    folder = INPUTS / "registry-module-not-downloaded"
+    result = scan([folder], ScanOptions(root=REPO))
+    [config] = result.configurations
+    assert config.not_analysed() == {"module": 2}
+    unread = sorted((r.address, r.span.line) for r in config.resources if r.kind == "module")
+    assert unread == [("module.bastion", 8), ("module.vpc", 1)]
+    listed = report_data(result)["not_analysed"]
+    assert [(e["type"], e["count"]) for e in listed] == [("module", 2)]
+    assert "terraform init" in listed[0]["why"]
+    text = plain_text(result)
+    assert "2 module calls whose source was not read: what they create is not analysed" in text
 
 
 def test_module_source_outside_the_scanned_tree_is_refused_and_reported() -> None:

@@ -44,7 +44,7 @@ from scanner.adapters.terraform import (
     vpc,
 )
 from scanner.adapters.terraform.body import Body
-from scanner.coverage import runs_unanalysed_compute
+from scanner.coverage import UNREAD_MODULE, runs_unanalysed_compute
 from scanner.findings import LoadError
 from scanner.model import Resource, Tag, UnanalysedCompute
 
@@ -173,7 +173,7 @@ def to_model(raw: RawResource) -> list[Resource]:
     """One Terraform resource -> its model objects (none for types the scanner does not model)."""
     mapper = MAPPERS.get(raw.type)
     if mapper is None:
-        if runs_unanalysed_compute(raw.type, MAPPERS):
+        if raw.type == UNREAD_MODULE or runs_unanalysed_compute(raw.type, MAPPERS):
             return [UnanalysedCompute(address=raw.address, kind=raw.type, span=raw.span, existence=raw.existence)]
         return []
     return mapper(raw, Body(raw.body, raw.span, raw.shown_span))

@@ -24,6 +24,7 @@ from typing import Any
 
 from scanner.adapters.raw import RawResource
 from scanner.adapters.terraform.default_vpc import SUBNET_DATA, VPC_DATA
+from scanner.coverage import UNREAD_MODULE
 from scanner.findings import LoadError, Suppression
 from scanner.loaders.terraform import hcl as syn
 from scanner.loaders.terraform.eval import finalize
@@ -162,6 +163,12 @@ class Loader:
                 self.add_suppressions(override_source, override, base)
             for child in instance.module_instances(name):
                 self.collect(child)
+            if name in instance.module_unloaded:
+                # what the module creates is not read: listed, so that no finding is not "safe"
+                span = Span(source.display, block.line, block.end_line)
+                self.result.resources.append(
+                    RawResource(address=base, type=UNREAD_MODULE, body=SpannedDict(span=span), span=span)
+                )
 
     def emit_resources(
         self, instance: ModuleInstance, rtype: str, rname: str, block: syn.Block, source: SourceFile
