@@ -6,7 +6,7 @@ and roles with their policies, elastic IPs and load balancer routes."""
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
@@ -407,9 +407,13 @@ class _Reader:
 
     # load balancers
 
-    def lb_routes(self, node: str) -> list[LoadBalancerRoute]:
+    def lb_routes(self, node: str, interfaces: Sequence[str] = ()) -> list[LoadBalancerRoute]:
+        """The routes of every listener reaching the workload: through a target group that
+        names it (or an IP target that is the private address of one of its ``interfaces``),
+        or a classic load balancer that lists it."""
         out: list[LoadBalancerRoute] = []
-        for src, d in self.into(node, "targets"):
+        targeting = [edge for holder in (node, *interfaces) for edge in self.into(holder, "targets")]
+        for src, d in targeting:
             source = self.obj(src)
             attached_at = d["span"]
             if isinstance(source, TargetGroup):
@@ -530,7 +534,7 @@ class _Reader:
                     roles.append(found)
                     for policy in found.policies:
                         unresolved.extend(self.unresolved(policy.attached_by))
-        lb_routes = self.lb_routes(node)
+        lb_routes = self.lb_routes(node, [e.address for e in enis])
         eips: list[ElasticIp | EipAssociation] = []
         eni_addresses = {e.address for e in enis}
         for holder in [node, *sorted(eni_addresses)]:
