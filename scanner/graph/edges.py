@@ -323,6 +323,7 @@ JOINS: tuple[Join, ...] = (
         "target",
         (Instance, NetworkInterface),
         "targets",
+        span_field="target",
         copied=("port",),
     ),
     Join(AutoScalingAttachment, "target_group", TargetGroup, "auto_scaling_group", AutoScalingGroup, "targets"),

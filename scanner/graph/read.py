@@ -558,7 +558,7 @@ class _Reader:
             unresolved=tuple(_unique_str(unresolved)),
             between=self.between,
             iam_roles=self.iam_roles,
-            accelerators=tuple(self.accelerator_fronts(node, placements, lb_routes)) if self.accelerated else (),
+            accelerators=tuple(self.accelerator_fronts(node, placements, lb_routes, eips)) if self.accelerated else (),
             cloudfront_origins=tuple(self.cloudfront_fronts(node, lb_routes)) if self.cloudfronted else (),
             api_gateways=tuple(self.api_gateway_fronts(lb_routes)) if self.api_gatewayed else (),
         )
@@ -630,15 +630,31 @@ class _Reader:
     # Global Accelerator
 
     def accelerator_fronts(
-        self, node: str, placements: list[Placement], lb_routes: list[LoadBalancerRoute]
+        self,
+        node: str,
+        placements: list[Placement],
+        lb_routes: list[LoadBalancerRoute],
+        eips: Sequence[ElasticIp | EipAssociation] = (),
     ) -> list[AcceleratorFront]:
-        """The accelerator endpoints that are the workload, then those that are a load
-        balancer in front of it, each once."""
+        """The accelerator endpoints that are the workload, then those that are an Elastic IP
+        associated with it (by the ElasticIp or the association in ``eips``), then those that
+        are a load balancer in front of it, each once."""
         out: list[AcceleratorFront] = []
-        fronted: dict[str, tuple[str, tuple[Placement, ...]]] = {node: ("", tuple(placements))}
+        # target node -> (load balancer, its placements, the Elastic IP, what associates it)
+        fronted: dict[str, tuple[str, tuple[Placement, ...], ElasticIp | None, str]] = {
+            node: ("", tuple(placements), None, "")
+        }
+        for held in eips:
+            named = (
+                [held] if isinstance(held, ElasticIp) else [self.obj(e) for e, _ in self.out(held.address, "attaches")]
+            )
+            for eip in named:
+                if isinstance(eip, ElasticIp):
+                    fronted.setdefault(eip.address, ("", tuple(placements), eip, held.address))
         for route in lb_routes:
-            fronted.setdefault(route.load_balancer.address, (route.load_balancer.address, route.lb_placements))
-        for target, (lb, where) in fronted.items():
+            lb_address = route.load_balancer.address
+            fronted.setdefault(lb_address, (lb_address, route.lb_placements, None, ""))
+        for target, (lb, where, elastic_ip, associated_by) in fronted.items():
             for src, _ in self.into(target, "accelerates"):
                 endpoint = self.obj(src)
                 if not isinstance(endpoint, AcceleratorEndpoint):
@@ -667,7 +683,11 @@ class _Reader:
                     )
                 vpc = next((p.vpc.address for p in where if p.vpc is not None), "")
                 gateway = self.internet_gateway(where)
-                out.append(AcceleratorFront(accelerator, listener, group, endpoint, lb, gateway, vpc))
+                out.append(
+                    AcceleratorFront(
+                        accelerator, listener, group, endpoint, lb, gateway, vpc, elastic_ip, associated_by
+                    )
+                )
         return out
 
     def internet_gateway(self, placements: tuple[Placement, ...]) -> bool | None:

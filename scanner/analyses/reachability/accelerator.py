@@ -22,8 +22,12 @@ endpoints). Every destination is denied until allowed with AllowCustomRoutingTra
 Terraform and CloudFormation do not set: such a path is at most possible, named. Whether
 the VPC has an internet gateway attached is not checked for them.
 
-Dual-stack accelerators' IPv6 addresses and Elastic IP endpoints (the instance is reached on
-its Elastic IP, as through its internet gateway path) are not followed here.
+An Elastic IP endpoint associated with the workload goes on through that Elastic IP, as
+``elastic_ip_endpoint`` says: client addresses are never preserved for it, so the
+connections come through the VPC's internet gateway and the subnet's NACL, and the
+workload's groups must admit the internet.
+
+Dual-stack accelerators' IPv6 addresses are not followed here.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from __future__ import annotations
 from scanner.analyses.network import PortSet
 from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability.admission import internet_admission
+from scanner.analyses.reachability.elastic_ip_endpoint import elastic_ip_path
 from scanner.analyses.reachability.gateway import through_groups
 from scanner.analyses.reachability.hops import Entry, PathReport, ingress_rules, step
 from scanner.analyses.reachability.load_balancer import load_balancer_path
@@ -56,6 +61,8 @@ def accelerator_paths(ctx: WorkloadContext, version: int, memo: NetworkMemo) -> 
         entry = _entry(front, _load_balancer(ctx, front))
         if isinstance(entry, PathReport):
             out.append(entry)  # cut before the endpoint
+        elif front.elastic_ip is not None:
+            out.append(elastic_ip_path(ctx, front, entry, memo))
         elif not front.load_balancer:
             placement = ctx.placements[0] if ctx.placements else None
             out.append(_instance_path(ctx, front.group.address, entry, placement, memo))
@@ -154,6 +161,8 @@ def _preserved(
     """Whether the clients' addresses reach the endpoint (AWS's default by endpoint type when
     not written)."""
     written = front.endpoint.client_ip_preservation
+    if front.elastic_ip is not None:
+        return False  # not supported for Elastic IP endpoints
     if not front.load_balancer:
         return True  # an EC2 instance endpoint always preserves them
     if lb is not None and lb.lb_type == "network" and not lb.security_groups:

@@ -1,0 +1,230 @@
+"""Two more doors into the VPC, end to end in both formats: a load balancer IP target that is
+a network interface's private address reaches the instance the interface belongs to, and a
+Global Accelerator endpoint that is an Elastic IP reaches the instance it is associated
+with (through the internet gateway: the accelerator's own addresses are the source). Each
+door is open for one instance and cut for another, at the hop that cuts it; open paths
+carry their ports hop by hop and point at the line the user edits."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from scanner.cli import app
+from scanner.findings import Exposure, PathStep, ScanResult, Trait
+from scanner.options import ScanOptions
+from scanner.reports.json_report import render_json
+from scanner.scan import scan
+from tests.support.paths import REPO
+
+FIXTURES = REPO / "fixtures" / "reachability"
+TF, CFN = "main.tf", "template.yaml"
+IP_TARGETS = "alb-ip-target-network-interface-of-instance"
+EIP_ENDPOINTS = "accelerator-elastic-ip-endpoint"
+
+
+@cache
+def _scan(behaviour: str, file: str) -> ScanResult:
+    result = scan([FIXTURES / behaviour / file], ScanOptions(root=REPO))
+    assert not result.all_errors, result.all_errors
+    return result
+
+
+def _exposure(behaviour: str, file: str, workload: str) -> Exposure | None:
+    found = [e for e in _scan(behaviour, file).exposures if e.workload == workload]
+    return found[0] if found else None
+
+
+def _reachable(behaviour: str, file: str, workload: str) -> Trait:
+    found = _exposure(behaviour, file, workload)
+    assert found is not None
+    return next(t for t in found.traits if t.rule_id == "ec2-internet-reachable")
+
+
+def _paths(behaviour: str, file: str, workload: str, via: str) -> list[dict[str, Any]]:
+    report = json.loads(render_json(_scan(behaviour, file)))
+    (found,) = [w for w in report["workloads"] if w["workload"] == workload]
+    return [p for p in found["paths"] if p["via"] == via]
+
+
+def _line(behaviour: str, file: str, step: PathStep) -> str:
+    assert step.span is not None
+    return (FIXTURES / behaviour / file).read_text(encoding="utf-8").splitlines()[step.span.line - 1]
+
+
+def _hops(path: tuple[PathStep, ...] | list[PathStep]) -> list[tuple[str, str, str]]:
+    return [(s.kind, s.address, s.ports) for s in path]
+
+
+@pytest.mark.parametrize(
+    ("file", "names"),
+    [
+        (
+            TF,
+            {
+                "workload": "aws_instance.app",
+                "lb": "aws_lb.web",
+                "listener": "aws_lb_listener.http",
+                "tg": "aws_lb_target_group.by_ip",
+                "lb_rule": "aws_security_group.alb.ingress[0]",
+                "rule": "aws_security_group.app.ingress[0]",
+                "table": "aws_route_table.public",
+                "route": "aws_route_table.public.route[0]",
+                "lb_group": "aws_security_group.alb.id",
+                "attachment": "aws_network_interface.app.private_ip",
+            },
+        ),
+        (
+            CFN,
+            {
+                "workload": "App",
+                "lb": "Web",
+                "listener": "HttpListener",
+                "tg": "ByIpTargets",
+                "lb_rule": "AlbGroup.SecurityGroupIngress[0]",
+                "rule": "AppGroup.SecurityGroupIngress[0]",
+                "table": "PublicRouteTable",
+                "route": "InternetRoute",
+                "lb_group": "!Ref AlbGroup",
+                "attachment": "!GetAtt AppEni.PrimaryPrivateIpAddress",
+            },
+        ),
+    ],
+)
+def test_an_ip_target_naming_a_network_interface_reaches_its_instance(file: str, names: dict[str, str]) -> None:
+    trait = _reachable(IP_TARGETS, file, names["workload"])
+    assert trait.properties["via"] == "load_balancer" and trait.properties["ports"] == "tcp 8080"
+    assert names["lb_group"] in _line(IP_TARGETS, file, trait.path[-2])  # the rule admitting the ALB's group
+    assert trait.location.span.line == trait.path[-2].span.line  # type: ignore[union-attr]
+    assert _hops(trait.path) == [
+        ("internet", "internet", ""),
+        ("load_balancer", names["lb"], "tcp 80"),
+        ("listener", names["listener"], "tcp 80"),
+        ("route_table", names["table"], "tcp 80"),
+        ("route", names["route"], "tcp 80"),
+        ("security_group_rule", names["lb_rule"], "tcp 80"),
+        ("target_group", names["tg"], "tcp 8080"),
+        ("security_group_rule", names["rule"], "tcp 8080"),
+        ("instance", names["workload"], "tcp 8080"),
+    ]
+    # the related place "registers the workload as a target" is the IP target's line
+    registered = next(r for r in trait.related if r.message == "registers the workload as a target")
+    text = (FIXTURES / IP_TARGETS / file).read_text(encoding="utf-8").splitlines()[registered.span.line - 1]
+    assert names["attachment"] in text
+
+
+@pytest.mark.parametrize(
+    ("file", "workload", "group"),
+    [(TF, "aws_instance.refused", "aws_security_group.refused"), (CFN, "Refused", "RefusedGroup")],
+)
+def test_an_ip_target_whose_group_refuses_the_load_balancer_is_cut_there(file: str, workload: str, group: str) -> None:
+    assert _exposure(IP_TARGETS, file, workload) is None
+    (path,) = _paths(IP_TARGETS, file, workload, "load_balancer")
+    assert path["verdict"] == "cut" and path["hop"] == group
+    assert "does not admit tcp 8080 from" in path["why"] and "proxies" in path["why"]
+
+
+@pytest.mark.parametrize(
+    ("file", "names"),
+    [
+        (
+            TF,
+            {
+                "workload": "aws_instance.web",
+                "accelerator": "aws_globalaccelerator_accelerator.web",
+                "listener": "aws_globalaccelerator_listener.https",
+                "group": "aws_globalaccelerator_endpoint_group.elastic_ips",
+                "eip": "aws_eip.web",
+                "gateway": "aws_internet_gateway.gw",
+                "table": "aws_route_table.public",
+                "route": "aws_route_table.public.route[0]",
+                "sg": "aws_security_group.web",
+                "rule": "aws_security_group.web.ingress[0]",
+                "endpoint_line": "aws_eip.web.id",
+            },
+        ),
+        (
+            CFN,
+            {
+                "workload": "Web",
+                "accelerator": "Accelerator",
+                "listener": "HttpsListener",
+                "group": "ElasticIpEndpoints",
+                "eip": "WebIp",
+                "gateway": "Gateway",
+                "table": "PublicRouteTable",
+                "route": "InternetRoute",
+                "sg": "WebGroup",
+                "rule": "WebGroup.SecurityGroupIngress[0]",
+                "endpoint_line": "!GetAtt WebIp.AllocationId",
+            },
+        ),
+    ],
+)
+def test_an_elastic_ip_endpoint_reaches_its_instance_through_the_internet_gateway(
+    file: str, names: dict[str, str]
+) -> None:
+    trait = _reachable(EIP_ENDPOINTS, file, names["workload"])
+    assert [p["via"] for p in trait.properties["paths"]] == ["gateway", "accelerator"]
+    (through,) = trait.other_paths
+    # the listener's 8443 reaches the endpoint as 443 (the port override), every hop on
+    assert _hops(through) == [
+        ("internet", "internet", ""),
+        ("accelerator", names["accelerator"], ""),
+        ("accelerator_listener", names["listener"], "tcp 443"),
+        ("endpoint_group", names["group"], "tcp 443"),
+        ("elastic_ip", names["eip"], "tcp 443"),
+        ("internet_gateway", names["gateway"], "tcp 443"),
+        ("route_table", names["table"], "tcp 443"),
+        ("route", names["route"], "tcp 443"),
+        ("security_group", names["sg"], "tcp 443"),
+        ("security_group_rule", names["rule"], "tcp 443"),
+        ("instance", names["workload"], "tcp 443"),
+    ]
+    endpoint = through[3].span  # the endpoint configuration naming the Elastic IP
+    assert endpoint is not None
+    lines = (FIXTURES / EIP_ENDPOINTS / file).read_text(encoding="utf-8").splitlines()
+    assert any(names["endpoint_line"] in text for text in lines[endpoint.line - 1 : endpoint.end_line])
+    assert "0.0.0.0/0" in _line(EIP_ENDPOINTS, file, through[-2])
+    (path,) = _paths(EIP_ENDPOINTS, file, names["workload"], "accelerator")
+    assert path["verdict"] == "open" and path["ports"] == "tcp 443"
+
+
+@pytest.mark.parametrize(
+    ("file", "workload", "group"),
+    [(TF, "aws_instance.blocked", "aws_security_group.ssh_from_vpc"), (CFN, "Blocked", "SshFromVpcGroup")],
+)
+def test_an_elastic_ip_endpoint_whose_group_refuses_the_port_is_cut_there(file: str, workload: str, group: str) -> None:
+    found = _exposure(EIP_ENDPOINTS, file, workload)
+    assert found is not None and {t.rule_id for t in found.traits} == {"ec2-public-ip"}  # its Elastic IP, no more
+    (path,) = _paths(EIP_ENDPOINTS, file, workload, "accelerator")
+    assert path["verdict"] == "cut" and path["hop"] == group
+    assert "admits tcp 443 from the internet" in path["why"] and "not the clients'" in path["why"]
+
+
+def test_removing_the_elastic_ip_closes_the_accelerator_door_too() -> None:
+    found = _exposure(EIP_ENDPOINTS, TF, "aws_instance.web")
+    assert found is not None
+    removal = next(f for f in found.fixes if "remove the Elastic IP" in f.remediation)
+    assert removal.outcome == "resolves"
+
+
+@pytest.mark.parametrize(
+    ("folder", "workload", "door"),
+    [
+        (IP_TARGETS, "aws_instance.app", "OPEN via load_balancer (IPv4) on tcp 8080"),
+        (EIP_ENDPOINTS, "aws_instance.web", "OPEN via accelerator (IPv4) on tcp 443"),
+    ],
+)
+def test_explain_names_the_door(folder: str, workload: str, door: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(
+        app, ["explain", f"fixtures/reachability/{folder}", workload], env={"COLUMNS": "300", "NO_COLOR": "1"}
+    )
+    assert door in result.output
+    hop = "aws_lb_target_group.by_ip" if folder == IP_TARGETS else "aws_eip.web"
+    assert hop in result.output
