@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -214,17 +215,93 @@ def test_removing_the_elastic_ip_closes_the_accelerator_door_too() -> None:
 
 
 @pytest.mark.parametrize(
-    ("folder", "workload", "door"),
+    ("folder", "workload", "door", "hop"),
     [
-        (IP_TARGETS, "aws_instance.app", "OPEN via load_balancer (IPv4) on tcp 8080"),
-        (EIP_ENDPOINTS, "aws_instance.web", "OPEN via accelerator (IPv4) on tcp 443"),
+        (IP_TARGETS, "aws_instance.app", "OPEN via load_balancer (IPv4) on tcp 8080", "aws_lb_target_group.by_ip"),
+        (EIP_ENDPOINTS, "aws_instance.web", "OPEN via accelerator (IPv4) on tcp 443", "aws_eip.web"),
+        (
+            "accelerator-dual-stack-instance-ipv6",
+            "aws_instance.web",
+            "OPEN via accelerator (IPv6) on tcp 443",
+            "aws_globalaccelerator_endpoint_group.web",
+        ),
     ],
 )
-def test_explain_names_the_door(folder: str, workload: str, door: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_explain_names_the_door(
+    folder: str, workload: str, door: str, hop: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(REPO)
     result = CliRunner().invoke(
         app, ["explain", f"fixtures/reachability/{folder}", workload], env={"COLUMNS": "300", "NO_COLOR": "1"}
     )
     assert door in result.output
-    hop = "aws_lb_target_group.by_ip" if folder == IP_TARGETS else "aws_eip.web"
     assert hop in result.output
+
+
+DUAL_STACK = "accelerator-dual-stack-instance-ipv6"
+
+
+@pytest.mark.parametrize(
+    ("file", "workload", "rule", "ipv6_source"),
+    [
+        (TF, "aws_instance.web", "aws_security_group.web.ingress[0]", "ipv6_cidr_blocks"),
+        (CFN, "Web", "WebGroup.SecurityGroupIngress[1]", "CidrIpv6: ::/0"),
+    ],
+)
+def test_a_dual_stack_accelerator_reaches_an_instance_endpoint_over_ipv6_from_its_clients(
+    file: str, workload: str, rule: str, ipv6_source: str
+) -> None:
+    trait = _reachable(DUAL_STACK, file, workload)
+    assert [(p["via"], p["family"]) for p in trait.properties["paths"]] == [
+        ("accelerator", "IPv4"),
+        ("accelerator", "IPv6"),
+    ]
+    (ipv6,) = trait.other_paths
+    assert ipv6[0].description == "any IPv6 address on the internet"
+    assert [(s.kind, s.ports) for s in ipv6[1:4]] == [
+        ("accelerator", ""),
+        ("accelerator_listener", "tcp 443"),
+        ("endpoint_group", "tcp 443"),
+    ]
+    admitting = ipv6[-2]
+    assert (admitting.kind, admitting.address, admitting.ports) == ("security_group_rule", rule, "tcp 443")
+    assert ipv6_source in _line(DUAL_STACK, file, admitting)  # the IPv6 source the user edits
+    assert (ipv6[-1].address, ipv6[-1].ports) == (workload, "tcp 443")
+
+
+@pytest.mark.parametrize(
+    ("file", "workload", "group"),
+    [(TF, "aws_instance.ipv4_only", "aws_security_group.ipv4_only"), (CFN, "Ipv4Only", "Ipv4OnlyGroup")],
+)
+def test_a_dual_stack_accelerator_is_cut_over_ipv6_by_a_group_admitting_only_ipv4(
+    file: str, workload: str, group: str
+) -> None:
+    trait = _reachable(DUAL_STACK, file, workload)
+    assert [(p["via"], p["family"]) for p in trait.properties["paths"]] == [("accelerator", "IPv4")]
+    by_family = {p["family"]: p for p in _paths(DUAL_STACK, file, workload, "accelerator")}
+    assert by_family["IPv4"]["verdict"] == "open"
+    assert by_family["IPv6"]["verdict"] == "cut" and by_family["IPv6"]["hop"] == group
+    assert "from the IPv6 internet" in by_family["IPv6"]["why"]
+
+
+def test_an_ipv4_accelerator_has_no_ipv6_door() -> None:
+    """The Elastic IP fixture's accelerator is IPV4: no IPv6 accelerator path at all."""
+    assert {p["family"] for p in _paths(EIP_ENDPOINTS, TF, "aws_instance.web", "accelerator")} == {"IPv4"}
+
+
+def test_an_accelerator_whose_address_type_is_a_variable_is_possibly_dual_stack(tmp_path: Path) -> None:
+    text = (FIXTURES / DUAL_STACK / TF).read_text(encoding="utf-8")
+    assert 'ip_address_type = "DUAL_STACK"' in text
+    text = text.replace('ip_address_type = "DUAL_STACK"', "ip_address_type = var.address_type")
+    (tmp_path / TF).write_text(text + '\nvariable "address_type" {\n  type = string\n}\n', encoding="utf-8")
+    result = scan([tmp_path], ScanOptions(root=tmp_path))
+    report = json.loads(render_json(result))
+    (found,) = [w for w in report["workloads"] if w["workload"] == "aws_instance.web"]
+    by_family = {p["family"]: p for p in found["paths"] if p["via"] == "accelerator"}
+    assert by_family["IPv4"]["verdict"] == "open"
+    assert by_family["IPv6"]["verdict"] == "possible" and by_family["IPv6"]["ports"] == "tcp 443"
+    explained = CliRunner().invoke(
+        app, ["explain", str(tmp_path), "aws_instance.web"], env={"COLUMNS": "300", "NO_COLOR": "1"}
+    )
+    assert "ip_address_type is unknown (variable address_type has no value); assumed dual-stack" in explained.output
+    assert "decided by: variable var.address_type" in explained.output
