@@ -305,3 +305,125 @@ def test_an_accelerator_whose_address_type_is_a_variable_is_possibly_dual_stack(
     )
     assert "ip_address_type is unknown (variable address_type has no value); assumed dual-stack" in explained.output
     assert "decided by: variable var.address_type" in explained.output
+
+
+ACCELERATED_ALB = """
+resource "aws_globalaccelerator_accelerator" "web" {
+  name = "web"
+}
+
+resource "aws_globalaccelerator_listener" "http" {
+  accelerator_arn = aws_globalaccelerator_accelerator.web.id
+  protocol        = "TCP"
+
+  port_range {
+    from_port = 80
+    to_port   = 80
+  }
+}
+
+resource "aws_globalaccelerator_endpoint_group" "alb" {
+  listener_arn = aws_globalaccelerator_listener.http.id
+
+  endpoint_configuration {
+    endpoint_id = aws_lb.web.arn
+  }
+}
+"""
+
+
+def test_a_door_ending_at_an_internal_load_balancer_follows_its_ip_targets(tmp_path: Path) -> None:
+    """The IP target fixture with its ALB made internal and put behind Global Accelerator:
+    the load balancer's own door is shut, the accelerator's reaches the interface's instance."""
+    text = (FIXTURES / IP_TARGETS / TF).read_text(encoding="utf-8")
+    facing = '  load_balancer_type = "application"\n'
+    assert facing in text
+    text = text.replace(facing, facing + "  internal           = true\n")
+    (tmp_path / TF).write_text(text + ACCELERATED_ALB, encoding="utf-8")
+    report = json.loads(render_json(scan([tmp_path], ScanOptions(root=tmp_path))))
+    paths = {
+        (w["workload"], p["via"]): p
+        for w in report["workloads"]
+        for p in w["paths"]
+        if p["family"] == "IPv4" and p["via"] in ("load_balancer", "accelerator")
+    }
+    assert paths[("aws_instance.app", "load_balancer")]["hop"] == "aws_lb.web"  # internal
+    opened = paths[("aws_instance.app", "accelerator")]
+    assert opened["verdict"] == "open" and opened["ports"] == "tcp 8080"
+    refused = paths[("aws_instance.refused", "accelerator")]
+    assert refused["verdict"] == "cut" and refused["hop"] == "aws_security_group.refused"
+
+
+LITERAL = "nlb-ip-target-literal-private-address"
+
+
+@pytest.mark.parametrize(
+    ("file", "names"),
+    [
+        (
+            TF,
+            {
+                "workload": "aws_instance.app",
+                "lb": "aws_lb.edge",
+                "listener": "aws_lb_listener.tls",
+                "tg": "aws_lb_target_group.by_ip",
+                "rule": "aws_security_group.vpc_only.ingress[0]",
+                "target": 'target_id        = "10.0.10.15"',
+            },
+        ),
+        (
+            CFN,
+            {
+                "workload": "App",
+                "lb": "Edge",
+                "listener": "TcpListener",
+                "tg": "ByIpTargets",
+                "rule": "VpcOnlyGroup.SecurityGroupIngress[0]",
+                "target": "- Id: 10.0.10.15",
+            },
+        ),
+    ],
+)
+def test_a_literal_ip_target_names_the_instance_written_with_that_address(file: str, names: dict[str, str]) -> None:
+    trait = _reachable(LITERAL, file, names["workload"])
+    assert trait.properties["via"] == "load_balancer" and trait.properties["ports"] == "tcp 8443"
+    assert [(s.kind, s.address, s.ports) for s in trait.path if s.kind not in ("route_table", "route")] == [
+        ("internet", "internet", ""),
+        ("load_balancer", names["lb"], "tcp 443"),
+        ("listener", names["listener"], "tcp 443"),
+        ("target_group", names["tg"], "tcp 8443"),
+        ("security_group_rule", names["rule"], "tcp 8443"),
+        ("instance", names["workload"], "tcp 8443"),
+    ]
+    assert "10.0.0.0/16" in _line(LITERAL, file, trait.path[-2])  # the NLB's addresses are the source
+    registered = next(r for r in trait.related if r.message == "registers the workload as a target")
+    lines = (FIXTURES / LITERAL / file).read_text(encoding="utf-8").splitlines()
+    assert names["target"] in lines[registered.span.line - 1]
+
+
+@pytest.mark.parametrize(
+    ("file", "refused", "group", "unwritten"),
+    [
+        (TF, "aws_instance.refused", "aws_security_group.office_only", "aws_instance.unwritten"),
+        (CFN, "Refused", "OfficeOnlyGroup", "Unwritten"),
+    ],
+)
+def test_a_literal_ip_target_is_cut_by_its_group_or_tied_to_nothing(
+    file: str, refused: str, group: str, unwritten: str
+) -> None:
+    (path,) = _paths(LITERAL, file, refused, "load_balancer")
+    assert path["verdict"] == "cut" and path["hop"] == group
+    assert "client IP preservation is off" in path["why"]
+    # an instance whose address is chosen at launch is not the target 10.0.10.99 in its subnet
+    assert _paths(LITERAL, file, unwritten, "load_balancer") == []
+    assert _exposure(LITERAL, file, unwritten) is None
+
+
+def test_a_literal_address_written_for_two_instances_names_neither(tmp_path: Path) -> None:
+    text = (FIXTURES / LITERAL / TF).read_text(encoding="utf-8")
+    assert text.count('private_ip             = "10.0.10.16"') == 1
+    (tmp_path / TF).write_text(text.replace('"10.0.10.16"', '"10.0.10.15"'), encoding="utf-8")
+    report = json.loads(render_json(scan([tmp_path], ScanOptions(root=tmp_path))))
+    for workload in ("aws_instance.app", "aws_instance.refused"):
+        (found,) = [w for w in report["workloads"] if w["workload"] == workload]
+        assert [p for p in found["paths"] if p["via"] == "load_balancer"] == []
