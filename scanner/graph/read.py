@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 
 from scanner.findings import Configuration
+from scanner.graph.accelerator_fronts import accelerator_fronts
 from scanner.graph.between import read_between
 from scanner.graph.core import Adjacency, edges_of_kind
 from scanner.graph.defaults import DEFAULT_VPC, DEFAULT_VPC_CIDR, main_table_node
@@ -53,12 +54,11 @@ from scanner.model import (
     VpcPeering,
     VpnGateway,
 )
-from scanner.model_accelerator import Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup
+from scanner.model_accelerator import AcceleratorEndpoint
 from scanner.model_apigateway import HttpApi, HttpIntegration, HttpVpcLink, RestApi, RestIntegration, RestVpcLink
 from scanner.model_cloudfront import CloudFrontDistribution, CloudFrontVpcOrigin
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import (
-    AcceleratorFront,
     ApiGatewayFront,
     AttachedGroup,
     CloudFrontFront,
@@ -558,7 +558,7 @@ class _Reader:
             unresolved=tuple(_unique_str(unresolved)),
             between=self.between,
             iam_roles=self.iam_roles,
-            accelerators=tuple(self.accelerator_fronts(node, placements, lb_routes, eips)) if self.accelerated else (),
+            accelerators=tuple(accelerator_fronts(self, node, placements, lb_routes, eips)) if self.accelerated else (),
             cloudfront_origins=tuple(self.cloudfront_fronts(node, lb_routes)) if self.cloudfronted else (),
             api_gateways=tuple(self.api_gateway_fronts(lb_routes)) if self.api_gatewayed else (),
         )
@@ -626,78 +626,6 @@ class _Reader:
                 distributions = tuple(d for d in users if isinstance(d, CloudFrontDistribution))
                 out.append(CloudFrontFront(origin, distributions, lb))
         return out
-
-    # Global Accelerator
-
-    def accelerator_fronts(
-        self,
-        node: str,
-        placements: list[Placement],
-        lb_routes: list[LoadBalancerRoute],
-        eips: Sequence[ElasticIp | EipAssociation] = (),
-    ) -> list[AcceleratorFront]:
-        """The accelerator endpoints that are the workload, then those that are an Elastic IP
-        associated with it (by the ElasticIp or the association in ``eips``), then those that
-        are a load balancer in front of it, each once."""
-        out: list[AcceleratorFront] = []
-        # target node -> (load balancer, its placements, the Elastic IP, what associates it)
-        fronted: dict[str, tuple[str, tuple[Placement, ...], ElasticIp | None, str]] = {
-            node: ("", tuple(placements), None, "")
-        }
-        for held in eips:
-            named = (
-                [held] if isinstance(held, ElasticIp) else [self.obj(e) for e, _ in self.out(held.address, "attaches")]
-            )
-            for eip in named:
-                if isinstance(eip, ElasticIp):
-                    fronted.setdefault(eip.address, ("", tuple(placements), eip, held.address))
-        for route in lb_routes:
-            lb_address = route.load_balancer.address
-            fronted.setdefault(lb_address, (lb_address, route.lb_placements, None, ""))
-        for target, (lb, where, elastic_ip, associated_by) in fronted.items():
-            for src, _ in self.into(target, "accelerates"):
-                endpoint = self.obj(src)
-                if not isinstance(endpoint, AcceleratorEndpoint):
-                    continue
-                groups = [self.obj(g) for g, _ in self.into(src, "has_endpoint")]
-                group = next((g for g in groups if isinstance(g, EndpointGroup)), None)
-                if group is None:
-                    continue
-                listener = next(
-                    (
-                        x
-                        for x in (self.obj(u) for u, _ in self.into(group.address, "has_endpoint_group"))
-                        if isinstance(x, AcceleratorListener)
-                    ),
-                    None,
-                )
-                accelerator = None
-                if listener is not None:
-                    accelerator = next(
-                        (
-                            x
-                            for x in (self.obj(u) for u, _ in self.into(listener.address, "has_listener"))
-                            if isinstance(x, Accelerator)
-                        ),
-                        None,
-                    )
-                vpc = next((p.vpc.address for p in where if p.vpc is not None), "")
-                gateway = self.internet_gateway(where)
-                out.append(
-                    AcceleratorFront(
-                        accelerator, listener, group, endpoint, lb, gateway, vpc, elastic_ip, associated_by
-                    )
-                )
-        return out
-
-    def internet_gateway(self, placements: tuple[Placement, ...]) -> bool | None:
-        """Whether the VPC of these placements has an internet gateway attached (None: not known)."""
-        if any(p.default_vpc for p in placements):
-            return True
-        vpcs = {p.vpc.address for p in placements if p.vpc is not None}
-        if not vpcs:
-            return None
-        return any(isinstance(self.obj(u), InternetGateway) for vpc in vpcs for u, _ in self.into(vpc, "in_vpc"))
 
 
 @dataclass
