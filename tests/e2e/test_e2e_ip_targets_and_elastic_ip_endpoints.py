@@ -207,6 +207,38 @@ def test_an_elastic_ip_endpoint_whose_group_refuses_the_port_is_cut_there(file: 
     assert "admits tcp 443 from the internet" in path["why"] and "not the clients'" in path["why"]
 
 
+@pytest.mark.parametrize(
+    ("file", "expected"),
+    [
+        (
+            TF,
+            {
+                "aws_instance.unrouted": ("aws_route_table.unrouted", "cannot leave by aws_eip.unrouted"),
+                "aws_instance.guarded": ("aws_network_acl.guarded", "no entry allowing tcp 443 in"),
+            },
+        ),
+        (
+            CFN,
+            {
+                "Unrouted": ("UnroutedRouteTable", "cannot leave by UnroutedIp"),
+                "Guarded": ("GuardedAcl", "no entry allowing tcp 443 in"),
+            },
+        ),
+    ],
+)
+def test_an_elastic_ip_endpoint_needs_the_route_back_and_the_network_acl(
+    file: str, expected: dict[str, tuple[str, str]]
+) -> None:
+    """Global Accelerator's connections reach an Elastic IP as the internet's do: a subnet
+    without a route to the internet gateway, or a NACL letting only ssh in, shuts the door."""
+    for workload, (hop, phrase) in expected.items():
+        (path,) = _paths(EIP_ENDPOINTS, file, workload, "accelerator")
+        assert path["verdict"] == "cut" and path["hop"] == hop
+        assert phrase in path["why"]
+        found = _exposure(EIP_ENDPOINTS, file, workload)
+        assert found is not None and {t.rule_id for t in found.traits} == {"ec2-public-ip"}
+
+
 def test_removing_the_elastic_ip_closes_the_accelerator_door_too() -> None:
     found = _exposure(EIP_ENDPOINTS, TF, "aws_instance.web")
     assert found is not None
