@@ -175,6 +175,9 @@ class Instance(Resource):
     image: Ref | None = None  # ami-..., data.aws_ami ref, "resolve:ssm:...", Unknown
     user_data: MaybeStr = None
     network_interfaces: tuple[Ref, ...] = ()  # ENIs attached at launch
+    # private IPv4 addresses written as literals (private_ip, secondary_private_ips,
+    # PrivateIpAddress): a load balancer IP target written as the same literal names it
+    private_ips: tuple[str, ...] = ()
     tags: tuple[Tag, ...] = ()  # its own and the provider's default_tags (scanner.criticality)
     # Not "": this declaration cannot set metadata options (or AWS never receives what it
     # writes), so ``metadata`` is None and the account default applies; the sentence says why.
@@ -498,6 +501,7 @@ class NetworkInterface(Resource):
     attached_instance: Ref | None = None  # inline attachment block / AWS::EC2::NetworkInterface has none
     ipv6_address_count: MaybeInt = None
     public_ip: MaybeBool = None  # only known for ENIs defined inline in a launch spec
+    private_ips: tuple[str, ...] = ()  # as Instance.private_ips (private_ips, PrivateIpAddresses)
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

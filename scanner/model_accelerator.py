@@ -19,6 +19,10 @@ What AWS does with them (https://docs.aws.amazon.com/global-accelerator/latest/d
   internet-facing ALB, not supported for Network Load Balancers without security groups or
   Elastic IPs (preserve-client-ip-address.html). ``client_ip_preservation`` None: not
   written, AWS's default for the endpoint type applies.
+* A dual-stack accelerator (``ip_address_type`` DUAL_STACK) has IPv6 addresses as well; it
+  takes only endpoints that support dual-stack (load balancers and EC2 instances, not
+  Elastic IPs), each with client IP address preservation on (about-endpoints.html,
+  about-endpoints-caveats.html).
 * An endpoint group whose traffic dial is 0 %, or an endpoint of weight 0, takes no traffic
   (about-endpoint-groups-traffic-dial.html, about-endpoints-endpoint-weights.html).
 
@@ -45,6 +49,7 @@ from scanner.model import MaybeBool, MaybeInt, MaybeStr, Ref, Resource
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Accelerator(Resource):
     enabled: MaybeBool = None  # None: not written, AWS's default is enabled
+    ip_address_type: MaybeStr = None  # IPV4 | DUAL_STACK; None: not written, AWS's default IPV4
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

@@ -164,8 +164,9 @@ class LoadBalancerRoute:
 @dataclass(frozen=True)
 class AcceleratorFront:
     """A Global Accelerator endpoint that is the workload (an instance endpoint,
-    ``load_balancer`` empty) or a load balancer in front of it (``load_balancer``: its
-    address, whose routes to the workload are in ``load_balancer_routes``).
+    ``load_balancer`` empty), an Elastic IP associated with it (``elastic_ip``), or a load
+    balancer in front of it (``load_balancer``: its address, whose routes to the workload
+    are in ``load_balancer_routes``).
     ``vpc_has_internet_gateway``: the endpoint's VPC has one attached (Global Accelerator
     needs it, even for endpoints in private subnets); None when its VPC is not known."""
 
@@ -176,6 +177,10 @@ class AcceleratorFront:
     load_balancer: str
     vpc_has_internet_gateway: bool | None
     vpc: str = ""  # the endpoint's VPC ("" not known)
+    # an Elastic IP endpoint: the Elastic IP, and the address of what associates it with the
+    # workload (the ElasticIp itself or an EipAssociation, as held in ``elastic_ips``)
+    elastic_ip: ElasticIp | None = None
+    associated_by: str = ""
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,21 @@ def as_cidrs(value: Any, phase: Phase) -> tuple[Cidr, ...]:
     return tuple(cidr for cidr in cidrs if cidr is not None)
 
 
+def literal_addresses(*values: Any) -> tuple[str, ...]:
+    """The addresses among ``values`` written as literals: strings, lists of them, and
+    CloudFormation's ``PrivateIpAddresses`` items (``PrivateIpAddress`` keys). An address not
+    known offline is left out: it ties nothing to the resource."""
+    found: list[str] = []
+    for value in values:
+        items = value if isinstance(value, (list, tuple)) else [value]
+        for item in items:
+            if isinstance(item, Mapping):
+                item = item.get("PrivateIpAddress")
+            if isinstance(item, str) and item:
+                found.append(item)
+    return tuple(dict.fromkeys(found))
+
+
 def as_bool(value: Any, phase: Phase) -> MaybeBool:
     """A boolean, or its text "true" / "false" (any case, surrounding whitespace ignored).
     Anything else is Unknown: neither tool reads a number as a boolean."""

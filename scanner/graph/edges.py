@@ -318,7 +318,17 @@ JOINS: tuple[Join, ...] = (
     Join(
         SecurityGroupAttachment, "network_interface", NetworkInterface, "security_group", SecurityGroup, "protected_by"
     ),
-    Join(TargetGroupAttachment, "target_group", TargetGroup, "target", Instance, "targets", copied=("port",)),
+    # an IP target names an instance's private address, or a network interface's (attached to one)
+    Join(
+        TargetGroupAttachment,
+        "target_group",
+        TargetGroup,
+        "target",
+        (Instance, NetworkInterface),
+        "targets",
+        span_field="target",
+        copied=("port",),
+    ),
     Join(AutoScalingAttachment, "target_group", TargetGroup, "auto_scaling_group", AutoScalingGroup, "targets"),
     Join(AutoScalingAttachment, "load_balancer", LoadBalancer, "auto_scaling_group", AutoScalingGroup, "targets"),
     Join(ClassicLbAttachment, "load_balancer", LoadBalancer, "instance", Instance, "targets"),

@@ -6,7 +6,7 @@ and roles with their policies, elastic IPs and load balancer routes."""
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 
 from scanner.findings import Configuration
+from scanner.graph.accelerator_fronts import accelerator_fronts
 from scanner.graph.between import read_between
 from scanner.graph.core import Adjacency, edges_of_kind
 from scanner.graph.defaults import DEFAULT_VPC, DEFAULT_VPC_CIDR, main_table_node
@@ -53,12 +54,11 @@ from scanner.model import (
     VpcPeering,
     VpnGateway,
 )
-from scanner.model_accelerator import Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup
+from scanner.model_accelerator import AcceleratorEndpoint
 from scanner.model_apigateway import HttpApi, HttpIntegration, HttpVpcLink, RestApi, RestIntegration, RestVpcLink
 from scanner.model_cloudfront import CloudFrontDistribution, CloudFrontVpcOrigin
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import (
-    AcceleratorFront,
     ApiGatewayFront,
     AttachedGroup,
     CloudFrontFront,
@@ -407,9 +407,13 @@ class _Reader:
 
     # load balancers
 
-    def lb_routes(self, node: str) -> list[LoadBalancerRoute]:
+    def lb_routes(self, node: str, interfaces: Sequence[str] = ()) -> list[LoadBalancerRoute]:
+        """The routes of every listener reaching the workload: through a target group that
+        names it (or an IP target that is the private address of one of its ``interfaces``),
+        or a classic load balancer that lists it."""
         out: list[LoadBalancerRoute] = []
-        for src, d in self.into(node, "targets"):
+        targeting = [edge for holder in (node, *interfaces) for edge in self.into(holder, "targets")]
+        for src, d in targeting:
             source = self.obj(src)
             attached_at = d["span"]
             if isinstance(source, TargetGroup):
@@ -530,7 +534,7 @@ class _Reader:
                     roles.append(found)
                     for policy in found.policies:
                         unresolved.extend(self.unresolved(policy.attached_by))
-        lb_routes = self.lb_routes(node)
+        lb_routes = self.lb_routes(node, [e.address for e in enis])
         eips: list[ElasticIp | EipAssociation] = []
         eni_addresses = {e.address for e in enis}
         for holder in [node, *sorted(eni_addresses)]:
@@ -554,7 +558,7 @@ class _Reader:
             unresolved=tuple(_unique_str(unresolved)),
             between=self.between,
             iam_roles=self.iam_roles,
-            accelerators=tuple(self.accelerator_fronts(node, placements, lb_routes)) if self.accelerated else (),
+            accelerators=tuple(accelerator_fronts(self, node, placements, lb_routes, eips)) if self.accelerated else (),
             cloudfront_origins=tuple(self.cloudfront_fronts(node, lb_routes)) if self.cloudfronted else (),
             api_gateways=tuple(self.api_gateway_fronts(lb_routes)) if self.api_gatewayed else (),
         )
@@ -622,58 +626,6 @@ class _Reader:
                 distributions = tuple(d for d in users if isinstance(d, CloudFrontDistribution))
                 out.append(CloudFrontFront(origin, distributions, lb))
         return out
-
-    # Global Accelerator
-
-    def accelerator_fronts(
-        self, node: str, placements: list[Placement], lb_routes: list[LoadBalancerRoute]
-    ) -> list[AcceleratorFront]:
-        """The accelerator endpoints that are the workload, then those that are a load
-        balancer in front of it, each once."""
-        out: list[AcceleratorFront] = []
-        fronted: dict[str, tuple[str, tuple[Placement, ...]]] = {node: ("", tuple(placements))}
-        for route in lb_routes:
-            fronted.setdefault(route.load_balancer.address, (route.load_balancer.address, route.lb_placements))
-        for target, (lb, where) in fronted.items():
-            for src, _ in self.into(target, "accelerates"):
-                endpoint = self.obj(src)
-                if not isinstance(endpoint, AcceleratorEndpoint):
-                    continue
-                groups = [self.obj(g) for g, _ in self.into(src, "has_endpoint")]
-                group = next((g for g in groups if isinstance(g, EndpointGroup)), None)
-                if group is None:
-                    continue
-                listener = next(
-                    (
-                        x
-                        for x in (self.obj(u) for u, _ in self.into(group.address, "has_endpoint_group"))
-                        if isinstance(x, AcceleratorListener)
-                    ),
-                    None,
-                )
-                accelerator = None
-                if listener is not None:
-                    accelerator = next(
-                        (
-                            x
-                            for x in (self.obj(u) for u, _ in self.into(listener.address, "has_listener"))
-                            if isinstance(x, Accelerator)
-                        ),
-                        None,
-                    )
-                vpc = next((p.vpc.address for p in where if p.vpc is not None), "")
-                gateway = self.internet_gateway(where)
-                out.append(AcceleratorFront(accelerator, listener, group, endpoint, lb, gateway, vpc))
-        return out
-
-    def internet_gateway(self, placements: tuple[Placement, ...]) -> bool | None:
-        """Whether the VPC of these placements has an internet gateway attached (None: not known)."""
-        if any(p.default_vpc for p in placements):
-            return True
-        vpcs = {p.vpc.address for p in placements if p.vpc is not None}
-        if not vpcs:
-            return None
-        return any(isinstance(self.obj(u), InternetGateway) for vpc in vpcs for u, _ in self.into(vpc, "in_vpc"))
 
 
 @dataclass

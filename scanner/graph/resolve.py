@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from scanner.model import Resource
+from scanner.model import Instance, NetworkInterface, Resource
 from scanner.values import Origin, ResourceRef, Unknown
 
 R = TypeVar("R", bound=Resource)
@@ -43,17 +43,22 @@ class Resolved:
 
 class Resolver:
     """Finds the objects a ``Ref`` names: by address (a counted family ``x`` covers
-    ``x[0]``, ``x[1]`` ...), by AWS name for literal strings, through ``Unknown.refs``."""
+    ``x[0]``, ``x[1]`` ...), by AWS name for literal strings (or by the private address an
+    instance or a network interface is written with), through ``Unknown.refs``."""
 
     def __init__(self, objects: Iterable[Resource]) -> None:
         self.by_address: dict[str, Resource] = {}
         self.families: dict[str, list[Resource]] = {}
         self.by_name: dict[str, list[Resource]] = {}
         self.by_unknown_name: dict[tuple[str, Origin], list[Resource]] = {}
+        self.by_private_ip: dict[str, list[Resource]] = {}
         for obj in objects:
             if obj.address in self.by_address:
                 continue
             self.by_address[obj.address] = obj
+            if isinstance(obj, Instance | NetworkInterface):
+                for ip in obj.private_ips:
+                    self.by_private_ip.setdefault(ip, []).append(obj)
             indexed = _INDEXED.match(obj.address)
             if indexed:
                 self.families.setdefault(indexed.group(1), []).append(obj)
@@ -97,6 +102,11 @@ class Resolver:
             direct = [o for o in self.objects_at(ref) if isinstance(o, types)]
             if direct:
                 return Resolved(tuple(direct))
+            # A literal private address (an IP target) names the one instance or interface
+            # written with it; written for several (copies of one network), it names none.
+            held = [o for o in self.by_private_ip.get(ref, ()) if isinstance(o, types)]
+            if len(self.by_private_ip.get(ref, ())) == 1 and held:
+                return Resolved(tuple(held))
             return Resolved((), f"{owner}: {what} '{ref}' is not defined in this configuration")
         return Resolved((), f"{owner}: {what} has an unexpected value {ref!r}")
 

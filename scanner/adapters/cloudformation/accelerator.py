@@ -22,7 +22,13 @@ from scanner.model_accelerator import Accelerator, AcceleratorEndpoint, Accelera
 
 def map_accelerator(raw: RawResource) -> list[Resource]:
     fields = Fields(raw.body)
-    return [Accelerator(enabled=as_bool(fields.take("enabled", "Enabled")), **base_fields(raw, fields, "Name"))]
+    return [
+        Accelerator(
+            enabled=as_bool(fields.take("enabled", "Enabled")),
+            ip_address_type=as_str(fields.take("ip_address_type", "IpAddressType")),
+            **base_fields(raw, fields, "Name"),
+        )
+    ]
 
 
 def map_listener(raw: RawResource) -> list[Resource]:

@@ -20,7 +20,7 @@ from scanner.adapters.cloudformation.fields import (
     own_ref,
     span_in,
 )
-from scanner.adapters.common import ipv6_address_count, unknown_metadata, written_block
+from scanner.adapters.common import ipv6_address_count, literal_addresses, unknown_metadata, written_block
 from scanner.adapters.raw import RawResource
 from scanner.adapters.tags import cloudformation_instance_tags, cloudformation_tags
 from scanner.model import (
@@ -108,6 +108,10 @@ def map_instance(raw: RawResource) -> list[Resource]:
                 eni_fields.take("ipv6_address_count", "Ipv6Addresses"),
             ),
             public_ip=as_bool(eni_fields.take("public_ip", "AssociatePublicIpAddress")),
+            private_ips=literal_addresses(
+                eni_fields.take("private_ips", "PrivateIpAddress"),
+                eni_fields.take("private_ips", "PrivateIpAddresses"),
+            ),
         )
         enis.append(eni)
         eni_refs.append(ResourceRef(eni.address, "Ref"))
@@ -150,6 +154,7 @@ def map_instance(raw: RawResource) -> list[Resource]:
         image=as_ref(fields.take("image", "ImageId")),
         user_data=as_str(fields.take("user_data", "UserData")),
         network_interfaces=tuple(eni_refs),
+        private_ips=literal_addresses(fields.take("private_ips", "PrivateIpAddress")),
         tags=cloudformation_tags(get_in(raw.body, "Tags"), raw.span),
     )
     return [instance, *enis]
@@ -280,6 +285,9 @@ def map_network_interface(raw: RawResource) -> list[Resource]:
             ipv6_address_count=_ipv6_count(
                 fields.take("ipv6_address_count", "Ipv6AddressCount"),
                 fields.take("ipv6_address_count", "Ipv6Addresses"),
+            ),
+            private_ips=literal_addresses(
+                fields.take("private_ips", "PrivateIpAddress"), fields.take("private_ips", "PrivateIpAddresses")
             ),
         )
     ]

@@ -21,7 +21,13 @@ from scanner.values import ResourceRef
 
 
 def map_accelerator(raw: RawResource, body: Body) -> list[Resource]:
-    return [Accelerator(enabled=body.flag("enabled", "enabled"), **base_fields(raw, body))]
+    return [
+        Accelerator(
+            enabled=body.flag("enabled", "enabled"),
+            ip_address_type=body.text("ip_address_type", "ip_address_type"),
+            **base_fields(raw, body),
+        )
+    ]
 
 
 def map_listener(raw: RawResource, body: Body) -> list[Resource]:

@@ -7,7 +7,14 @@ import base64
 import binascii
 from typing import Any
 
-from scanner.adapters.common import APPLY, as_str, ipv6_address_count, unknown_metadata, written_block
+from scanner.adapters.common import (
+    APPLY,
+    as_str,
+    ipv6_address_count,
+    literal_addresses,
+    unknown_metadata,
+    written_block,
+)
 from scanner.adapters.raw import RawResource
 from scanner.adapters.tags import resource_tags, terraform_group_tags, terraform_instance_tags
 from scanner.adapters.terraform.body import Body, base_fields, block_fields
@@ -101,6 +108,9 @@ def map_instance(raw: RawResource, body: Body) -> list[Resource]:
             image=body.ref("ami", "image"),
             user_data=user_data,
             network_interfaces=interfaces,
+            private_ips=literal_addresses(
+                body.get("private_ip", "private_ips"), body.get("secondary_private_ips", "private_ips")
+            ),
             tags=resource_tags(body.get("tags"), body.get("tags_all"), raw.span),
             **base_fields(raw, body),
         )
@@ -243,6 +253,11 @@ def map_network_interface(raw: RawResource, body: Body) -> list[Resource]:
             security_groups=body.refs("security_groups", "security_groups"),
             attached_instance=attachment.ref("instance") if attachment is not None else None,
             ipv6_address_count=ipv6_count,
+            private_ips=literal_addresses(
+                body.get("private_ip", "private_ips"),
+                body.get("private_ips", "private_ips"),
+                body.get("private_ip_list", "private_ips"),
+            ),
             **base_fields(raw, body),
         )
     ]

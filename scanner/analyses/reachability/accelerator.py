@@ -1,6 +1,6 @@
 """Paths from the internet through AWS Global Accelerator (``scanner.model_accelerator``
-states what AWS does), IPv4: an accelerator takes connections on its listener's port ranges
-and sends them to an endpoint, which may sit in a *private* subnet.
+states what AWS does): an accelerator takes connections on its listener's port ranges and
+sends them to an endpoint, which may sit in a *private* subnet.
 
 * The accelerator must be enabled, and the endpoint's VPC must have an internet gateway
   attached (not a route to it: Global Accelerator enters through its own network
@@ -22,17 +22,29 @@ endpoints). Every destination is denied until allowed with AllowCustomRoutingTra
 Terraform and CloudFormation do not set: such a path is at most possible, named. Whether
 the VPC has an internet gateway attached is not checked for them.
 
-Dual-stack accelerators' IPv6 addresses and Elastic IP endpoints (the instance is reached on
-its Elastic IP, as through its internet gateway path) are not followed here.
+An Elastic IP endpoint associated with the workload goes on through that Elastic IP, as
+``elastic_ip_endpoint`` says: client addresses are never preserved for it, so the
+connections come through the VPC's internet gateway and the subnet's NACL, and the
+workload's groups must admit the internet.
+
+A dual-stack accelerator (``ip_address_type`` DUAL_STACK; not known offline: assumed, named)
+takes IPv6 clients too. It accepts only endpoints that keep the clients' addresses, so an
+instance endpoint with an IPv6 address receives them from the IPv6 internet: its groups
+must admit it (an instance without an IPv6 address is sent IPv4 only). The IPv6 paths of a
+dual-stack accelerator's load balancer endpoints are not followed.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from scanner.analyses.network import PortSet
 from scanner.analyses.network_memo import NetworkMemo
+from scanner.analyses.public_ip import has_ipv6_address
 from scanner.analyses.reachability.admission import internet_admission
+from scanner.analyses.reachability.elastic_ip_endpoint import elastic_ip_path
 from scanner.analyses.reachability.gateway import through_groups
-from scanner.analyses.reachability.hops import Entry, PathReport, ingress_rules, step
+from scanner.analyses.reachability.hops import FAMILY, Entry, PathReport, ingress_rules, step
 from scanner.analyses.reachability.load_balancer import load_balancer_path
 from scanner.analyses.unknowns import origins_of
 from scanner.findings import PathStep
@@ -48,14 +60,18 @@ VIA = "accelerator"
 
 def accelerator_paths(ctx: WorkloadContext, version: int, memo: NetworkMemo) -> list[PathReport]:
     """One path per accelerator endpoint in front of the workload (and per route of a load
-    balancer endpoint to it)."""
-    if version != 4 or not ctx.accelerators:
+    balancer endpoint to it); IPv6: one per instance endpoint of a dual-stack accelerator."""
+    if not ctx.accelerators:
         return []
+    if version == 6:
+        return [path for front in ctx.accelerators if (path := _ipv6_instance_path(ctx, front, memo)) is not None]
     out: list[PathReport] = []
     for front in ctx.accelerators:
         entry = _entry(front, _load_balancer(ctx, front))
         if isinstance(entry, PathReport):
             out.append(entry)  # cut before the endpoint
+        elif front.elastic_ip is not None:
+            out.append(elastic_ip_path(ctx, front, entry, memo))
         elif not front.load_balancer:
             placement = ctx.placements[0] if ctx.placements else None
             out.append(_instance_path(ctx, front.group.address, entry, placement, memo))
@@ -66,18 +82,51 @@ def accelerator_paths(ctx: WorkloadContext, version: int, memo: NetworkMemo) -> 
     return out
 
 
+def _ipv6_instance_path(ctx: WorkloadContext, front: AcceleratorFront, memo: NetworkMemo) -> PathReport | None:
+    """The IPv6 path of an instance endpoint of a dual-stack accelerator (None for other
+    endpoints, or an accelerator that is IPv4 only). Its clients' IPv6 addresses are kept
+    (a dual-stack accelerator takes only endpoints with client IP preservation), so the
+    workload needs an IPv6 address and groups admitting the IPv6 internet."""
+    if front.load_balancer or front.elastic_ip is not None or front.accelerator is None:
+        return None
+    accelerator = front.accelerator
+    written = accelerator.ip_address_type
+    assumptions: list[str] = []
+    unknowns: list[Origin] = []
+    if isinstance(written, Unknown):
+        assumptions.append(f"{accelerator.address}: ip_address_type is unknown ({written.reason}); assumed dual-stack")
+        unknowns.extend(origins_of(written))
+    elif not isinstance(written, str) or written.upper() != "DUAL_STACK":
+        return None
+    entry = _entry(front, None, 6)
+    if isinstance(entry, PathReport):
+        return entry
+    entry = replace(entry, assumptions=(*entry.assumptions, *assumptions), unknowns=(*entry.unknowns, *unknowns))
+    placement = ctx.placements[0] if ctx.placements else None
+    if placement is not None and not has_ipv6_address(ctx, placement):
+        return PathReport(
+            VIA,
+            6,
+            entry.steps,
+            "",
+            cut=f"{ctx.address} has no IPv6 address: {accelerator.address} sends it IPv4 only",
+            cut_at=ctx.address,
+        )
+    return _instance_path(ctx, front.group.address, entry, placement, memo, 6)
+
+
 def _load_balancer(ctx: WorkloadContext, front: AcceleratorFront) -> LoadBalancer | None:
     return next(
         (r.load_balancer for r in ctx.load_balancer_routes if r.load_balancer.address == front.load_balancer), None
     )
 
 
-def _entry(front: AcceleratorFront, lb: LoadBalancer | None) -> Entry | PathReport:
+def _entry(front: AcceleratorFront, lb: LoadBalancer | None, version: int = 4) -> Entry | PathReport:
     """How the accelerator's traffic enters, or the path cut before it reaches the endpoint."""
     group, endpoint, listener, accelerator = front.group, front.endpoint, front.listener, front.accelerator
     assumptions: list[str] = []
     unknowns: list[Origin] = []
-    steps: list[PathStep] = [step("internet", "internet", "any IPv4 address on the internet", None)]
+    steps: list[PathStep] = [step("internet", "internet", f"any {FAMILY[version]} address on the internet", None)]
     if accelerator is not None:
         steps.append(step("accelerator", accelerator.address, "Global Accelerator", accelerator.span))
     ports = _endpoint_ports(front, assumptions, unknowns)
@@ -88,14 +137,14 @@ def _entry(front: AcceleratorFront, lb: LoadBalancer | None) -> Entry | PathRepo
     if accelerator is None:
         assumptions.append(f"{group.address}: its accelerator is not in the configuration; assumed enabled")
     elif accelerator.enabled is False:
-        return _cut(steps, accelerator.address, f"{accelerator.address} is disabled (not enabled)")
+        return _cut(steps, accelerator.address, f"{accelerator.address} is disabled (not enabled)", version)
     elif isinstance(accelerator.enabled, Unknown):
         assumptions.append(f"{accelerator.address}: enabled is unknown ({accelerator.enabled.reason}); assumed enabled")
         unknowns.extend(origins_of(accelerator.enabled))
     if group.traffic_dial == 0:
-        return _cut(steps, group.address, f"{group.address} takes no traffic (its traffic dial is 0 %)")
+        return _cut(steps, group.address, f"{group.address} takes no traffic (its traffic dial is 0 %)", version)
     if endpoint.weight == 0:
-        return _cut(steps, endpoint.address, f"{endpoint.address} has weight 0: it is sent no traffic")
+        return _cut(steps, endpoint.address, f"{endpoint.address} has weight 0: it is sent no traffic", version)
     if front.vpc_has_internet_gateway is False:
         what = front.load_balancer or "the workload"
         return _cut(
@@ -103,6 +152,7 @@ def _entry(front: AcceleratorFront, lb: LoadBalancer | None) -> Entry | PathRepo
             front.vpc or endpoint.address,
             f"{front.vpc or 'the VPC'} of {what} has no internet gateway attached: Global Accelerator reaches no "
             "endpoint in it",
+            version,
         )
     if front.vpc_has_internet_gateway is None:
         assumptions.append(
@@ -111,8 +161,8 @@ def _entry(front: AcceleratorFront, lb: LoadBalancer | None) -> Entry | PathRepo
     return Entry(VIA, tuple(steps), ports, preserved, group.address, tuple(assumptions), tuple(unknowns))
 
 
-def _cut(steps: list[PathStep], at: str, why: str) -> PathReport:
-    return PathReport(VIA, 4, tuple(steps), "", cut=why, cut_at=at)
+def _cut(steps: list[PathStep], at: str, why: str, version: int = 4) -> PathReport:
+    return PathReport(VIA, version, tuple(steps), "", cut=why, cut_at=at)
 
 
 def _endpoint_ports(front: AcceleratorFront, assumptions: list[str], unknowns: list[Origin]) -> PortSet:
@@ -154,6 +204,8 @@ def _preserved(
     """Whether the clients' addresses reach the endpoint (AWS's default by endpoint type when
     not written)."""
     written = front.endpoint.client_ip_preservation
+    if front.elastic_ip is not None:
+        return False  # not supported for Elastic IP endpoints
     if not front.load_balancer:
         return True  # an EC2 instance endpoint always preserves them
     if lb is not None and lb.lb_type == "network" and not lb.security_groups:
@@ -171,23 +223,23 @@ def _preserved(
 
 
 def _instance_path(
-    ctx: WorkloadContext, group: str, entry: Entry, placement: Placement | None, memo: NetworkMemo
+    ctx: WorkloadContext, group: str, entry: Entry, placement: Placement | None, memo: NetworkMemo, version: int = 4
 ) -> PathReport:
     """On from ``entry`` to the workload itself, clients' addresses kept (``group``: the
     endpoint group that sends it traffic)."""
     rules = ingress_rules(ctx.security_groups)
-    admission = internet_admission(placement, rules, 4, False, memo, check_acl=False)
+    admission = internet_admission(placement, rules, version, False, memo, check_acl=False)
     steps = list(entry.steps)
     groups = ", ".join(g.group.address for g in ctx.security_groups) or "no security group"
     through = admission.sg_ports & entry.ports
     if not through:
         return PathReport(
             VIA,
-            4,
+            version,
             tuple(steps),
             "",
-            cut=f"no rule of {groups} admits {entry.ports} from the internet (Global Accelerator keeps the "
-            "clients' addresses)",
+            cut=f"no rule of {groups} admits {entry.ports} from the {'' if version == 4 else 'IPv6 '}internet "
+            "(Global Accelerator keeps the clients' addresses)",
             cut_at=ctx.security_groups[0].group.address if ctx.security_groups else ctx.address,
         )
     ports = through & admission.world_ports
@@ -196,17 +248,17 @@ def _instance_path(
     if not ports:
         return PathReport(
             VIA,
-            4,
+            version,
             tuple(steps),
             str(through),
             restricted=f"reachable on {through} through {group} from {', '.join(admission.sources)} only",
             assumptions=tuple(dict.fromkeys(assumptions)),
             unknowns=tuple(dict.fromkeys(unknowns)),
         )
-    group_steps, related, others, location = through_groups(ctx, placement, rules, 4, False, ports, memo)
+    group_steps, related, others, location = through_groups(ctx, placement, rules, version, False, ports, memo)
     return PathReport(
         VIA,
-        4,
+        version,
         (*steps, *group_steps),
         str(ports),
         location=location,

@@ -20,6 +20,7 @@ from scanner.analyses.reachability.firewall import appliance_on_route, firewall_
 from scanner.analyses.reachability.hops import (
     FAMILY,
     PathReport,
+    cidr_fields,
     describe_route,
     group_of,
     ingress_rules,
@@ -318,7 +319,7 @@ def through_groups(
                     "security_group_rule",
                     rule.address,
                     f"admits {sg_rule_ports(rule)} from the internet",
-                    rule.span_of("cidrs", "ipv6_cidrs"),
+                    rule.span_of(*cidr_fields(version)),
                     part,
                 )
             )
@@ -326,8 +327,12 @@ def through_groups(
     anchor, _ = admitting[0]
     others: list[Evidence] = []
     for other, part in admitting[1:]:
-        others.append(rule_evidence(ctx.security_groups, other, f"also admits {part} from the {family} internet"))
-    location = rule_evidence(ctx.security_groups, anchor, f"admits {sg_rule_ports(anchor)} from the {family} internet")
+        others.append(
+            rule_evidence(ctx.security_groups, other, f"also admits {part} from the {family} internet", version)
+        )
+    location = rule_evidence(
+        ctx.security_groups, anchor, f"admits {sg_rule_ports(anchor)} from the {family} internet", version
+    )
     return steps, related, others, location
 
 

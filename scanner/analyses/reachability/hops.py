@@ -146,5 +146,12 @@ def workload_step(ctx: WorkloadContext, ports: PortSet | None = None) -> PathSte
     return step(kind, ctx.address, f"the workload {ctx.address}", ctx.workload.span, ports)
 
 
-def rule_evidence(groups: Sequence[AttachedGroup], rule: SecurityGroupRule, message: str) -> Evidence:
-    return Evidence(span=rule.span_of("cidrs", "ipv6_cidrs", "source_groups"), address=rule.address, message=message)
+def rule_evidence(groups: Sequence[AttachedGroup], rule: SecurityGroupRule, message: str, version: int = 4) -> Evidence:
+    """The rule's line for a path of ``version``: its source ranges of that family first (a
+    rule naming both families is edited at the line of the one the path came by)."""
+    return Evidence(span=rule.span_of(*cidr_fields(version), "source_groups"), address=rule.address, message=message)
+
+
+def cidr_fields(version: int) -> tuple[str, str]:
+    """A rule's source range fields, that family's first."""
+    return ("cidrs", "ipv6_cidrs") if version == 4 else ("ipv6_cidrs", "cidrs")

@@ -409,3 +409,15 @@ def test_instance_metadata_options_written_on_the_instance() -> None:
     assert isinstance(instance, Instance) and instance.metadata is not None
     assert instance.metadata.http_tokens == "required" and instance.metadata.http_endpoint is None
     assert instance.span_of("http_tokens").line == line_of(INSTANCES, "HttpTokens: required", nth=2)
+
+
+def test_private_addresses_written_as_literals() -> None:
+    folder = REPO / "fixtures" / "reachability" / "nlb-ip-target-literal-private-address"
+    [configuration] = load_templates([folder / "template.yaml"], ScanOptions(root=folder))
+    assert configuration.errors == []
+    resources = {resource.address: resource for resource in configuration.resources}
+    assert resources["App"].private_ips == ("10.0.10.15",)
+    assert resources["Unwritten"].private_ips == ()
+    # an IP target written as a literal keeps it, to be matched against those addresses
+    targets = [r for r in resources.values() if isinstance(r, TargetGroupAttachment)]
+    assert sorted(str(t.target) for t in targets) == ["10.0.10.15", "10.0.10.16", "10.0.10.99"]

@@ -965,3 +965,30 @@ def test_raw_assumptions_are_carried() -> None:
         assumptions=("count is unknown: assumed one instance",),
     )
     assert one(to_model(resource)).assumptions == ("count is unknown: assumed one instance",)
+
+
+def test_private_addresses_written_as_literals_are_kept_and_unknown_ones_left_out() -> None:
+    instance = one(
+        to_model(
+            raw(
+                "aws_instance",
+                "pinned",
+                block(1, 4, private_ip=At(2, "10.0.1.5"), secondary_private_ips=At(3, ["10.0.1.6", Unknown("var")])),
+            )
+        )
+    )
+    assert isinstance(instance, Instance)
+    assert instance.private_ips == ("10.0.1.5", "10.0.1.6")
+    assert instance.span_of("private_ips") == S(2)  # the first line that writes one
+    interface = one(
+        to_model(
+            raw(
+                "aws_network_interface",
+                "pinned",
+                block(1, 3, private_ips=At(2, ["10.0.1.7", ResourceRef("aws_instance.x", "private_ip")])),
+            )
+        )
+    )
+    assert isinstance(interface, NetworkInterface) and interface.private_ips == ("10.0.1.7",)
+    launched = one(to_model(raw("aws_instance", "launched", block(1, 2, ami=At(2, "ami-0abc")))))
+    assert launched.private_ips == ()  # chosen at launch: nothing ties a target to it
