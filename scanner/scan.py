@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from scanner.analyses.network_memo import NetworkMemo
-    from scanner.analyses.reachability import PathKey
+    from scanner.analyses.reachability import PathKey, PathReport
     from scanner.fixes.evaluate import FixRun
     from scanner.loaders.terraform.files import ParsedFiles
     from scanner.model import AutoScalingGroup, Instance
@@ -145,6 +145,7 @@ class WorkloadFindings:
     notices: list[str]
     restricted: tuple[RestrictedPath, ...]  # the paths open only to named sources
     open_paths: frozenset[PathKey]  # the candidate paths found open: what measuring a fix re-analyses
+    open_reports: tuple[tuple[PathKey, PathReport], ...]  # those paths as found (``scanner.fixes.shortcuts``)
     paths: tuple[PathVerdict, ...]  # every candidate path's verdict
 
 
@@ -167,6 +168,7 @@ def workload_traits(
         context.notices,
         tuple(dict.fromkeys(restricted)),
         context.open_paths,
+        tuple((key, report) for key, report in context.keyed_paths if report.open),
         path_verdicts(context.paths, ctx.address),
     )
 
@@ -274,7 +276,7 @@ def _workloads_analysis(
             if exposure is None:
                 continue
             started = time.perf_counter()
-            exposure = with_fixes(run, ctx, exposure, traits, found.open_paths)
+            exposure = with_fixes(run, ctx, exposure, traits, found.open_paths, found.open_reports)
             if places:
                 exposure = replace(exposure, fixes=tuple(fix_in_repository(f, places) for f in exposure.fixes))
             measuring += time.perf_counter() - started
@@ -357,6 +359,7 @@ def with_fixes(
     exposure: Exposure,
     traits: list[Trait],
     open_paths: frozenset[PathKey] | None = None,
+    open_reports: tuple[tuple[PathKey, PathReport], ...] | None = None,
 ) -> Exposure:
     """The exposure with every edit that changes it, measured on its traits that no inline
     suppression silences (all of them when every one is silenced, as its severity is).
@@ -364,7 +367,7 @@ def with_fixes(
     from scanner.fixes.evaluate import workload_fixes
 
     active = [t for t in traits if run.active(t)] or traits
-    return copy_with(exposure, fixes=workload_fixes(run, ctx, active, open_paths))
+    return copy_with(exposure, fixes=workload_fixes(run, ctx, active, open_paths, open_reports))
 
 
 def exposure_of(

@@ -21,17 +21,18 @@ then the most traits cleared; then file and line.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, fields
 
 from scanner.analyses.network import sg_rule_ports
 from scanner.analyses.network_memo import NetworkMemo
-from scanner.analyses.reachability import PathKey
+from scanner.analyses.reachability import PathKey, PathReport
 from scanner.copies import copy_with
 from scanner.findings import SHOWN_FIXES, Evidence, Fix, FixOutcome, Severity, SourceChange, Trait
 from scanner.fixes.edits import CHANGE_SIZE, CHANGES, PARTS, Edit, EditsAt, Lookup, candidate_edits, workload_edits
 from scanner.fixes.patches import source_patch
+from scanner.fixes.served import path_served, ports_in
+from scanner.fixes.shortcuts import RULE_EDITS, internet_after_edit
 from scanner.fixes.substitute import Shared, edited_context
 from scanner.model import Resource, SecurityGroupRule
 from scanner.options import ScanOptions
@@ -115,7 +116,11 @@ class FixRun:
 
 
 def workload_fixes(
-    run: FixRun, ctx: WorkloadContext, traits: Sequence[Trait], open_paths: frozenset[PathKey] | None = None
+    run: FixRun,
+    ctx: WorkloadContext,
+    traits: Sequence[Trait],
+    open_paths: frozenset[PathKey] | None = None,
+    open_reports: Sequence[tuple[PathKey, PathReport]] | None = None,
 ) -> tuple[Fix, ...]:
     """Every edit that changes this workload, ranked. ``traits``: the workload's active
     traits (what its severity comes from); ``open_paths``: the candidate paths found open
@@ -150,7 +155,7 @@ def workload_fixes(
         else:
             if len(run.outcomes) >= _SHARED_LIMIT:
                 run.outcomes.clear()
-            found = run.outcomes[key] = _rerun(run, ctx, edit, rerun, open_paths)
+            found = run.outcomes[key] = _rerun(run, ctx, edit, rerun, open_paths, open_reports)
         if found is None:
             continue  # the workload does not hold the object: not its edit
         if rerun not in kept_by_rerun:
@@ -194,7 +199,7 @@ def internet_unchanged(edit: Edit, trait: Trait, run: FixRun) -> bool:
         rule = run.lookup(edit.address)
         if not isinstance(rule, SecurityGroupRule):
             return False
-        return not _ports_in(str(sg_rule_ports(rule)), run.options.authorized_ports)
+        return not ports_in(str(sg_rule_ports(rule)), run.options.authorized_ports)
     return True
 
 
@@ -202,7 +207,7 @@ def internet_unchanged(edit: Edit, trait: Trait, run: FixRun) -> bool:
 # the whole internet, each piece of a pieced opening, each rule admitting the whole VPC): an
 # edit of a rule none of their traits names leaves them as they are, so they are not run again.
 _RULE_NAMING = frozenset({open_security_group.ID, remote_access.ID, vpc_reachable.ID})
-_RULE_EDITS = frozenset({"remove_world_sources", "remove_rule"})
+_RULE_EDITS = RULE_EDITS
 
 
 def _named(traits: Sequence[Trait], rule_id: str) -> frozenset[str]:
@@ -217,19 +222,85 @@ def _named(traits: Sequence[Trait], rule_id: str) -> frozenset[str]:
 
 
 def _rerun(
-    run: FixRun, ctx: WorkloadContext, edit: Edit, rerun: frozenset[str], open_paths: frozenset[PathKey] | None
+    run: FixRun,
+    ctx: WorkloadContext,
+    edit: Edit,
+    rerun: frozenset[str],
+    open_paths: frozenset[PathKey] | None,
+    open_reports: Sequence[tuple[PathKey, PathReport]] | None = None,
 ) -> Found | None:
     """The traits of the ``rerun`` rules on the edited workload (None when the workload does
-    not hold the edited object: then the edit is not one of its fixes)."""
+    not hold the edited object: then the edit is not one of its fixes). The internet trait
+    after a security group rule's edit is decided from the paths found open when they
+    decide it (``scanner.fixes.shortcuts``), else found again like the others."""
     from scanner.rules.context import CheckContext
     from scanner.rules.registry import check_workload
 
+    decided = _internet_decided(run, ctx, edit, rerun, open_reports)
+    if decided is not None:
+        rerun = rerun - {internet_reachable.ID}
+        if not rerun:
+            return decided
     edited = edited_context(ctx, edit.address, run.change(edit), PARTS[edit.kind], run.shared_parts(edit))
     if edited is None:
         return None
     check = CheckContext(edited, run.memo, run.vulnerability_data, path_candidates=open_paths)  # type: ignore[arg-type]
     found = [t for t in check_workload(check, run.options, rerun) if run.active(t)]
+    if decided is not None:
+        return (*decided[0], *((t.rule_id, t.possible) for t in found)), decided[1]
     return tuple((t.rule_id, t.possible) for t in found), _served_ports(found, run.options.authorized_ports)
+
+
+def _internet_decided(
+    run: FixRun,
+    ctx: WorkloadContext,
+    edit: Edit,
+    rerun: frozenset[str],
+    open_reports: Sequence[tuple[PathKey, PathReport]] | None,
+) -> Found | None:
+    """The internet trait after an edit, as (rule id, possible) pairs and the ports it
+    serves, when the open paths decide it (``scanner.fixes.shortcuts``); None otherwise (and
+    when the workload does not hold the edited object: then the edit is not its own). Not
+    when inline suppressions may tell the traits apart (``run.shares_outcomes``)."""
+    if open_reports is None or internet_reachable.ID not in rerun or not run.shares_outcomes:
+        return None
+    edited: Resource | None = None
+    if edit.kind in RULE_EDITS:
+        rule = _held_rule(ctx, edit.address)
+        if rule is None:
+            return None
+        edited = edit.apply(rule)
+    elif not _held_elsewhere(ctx, edit):
+        return None
+    after = internet_after_edit(
+        ctx,
+        edit.kind,
+        edit.address,
+        edited if isinstance(edited, SecurityGroupRule) else None,
+        open_reports,
+        run.options.authorized_ports,
+    )
+    if after is None:
+        return None
+    possible, served = after
+    return ((internet_reachable.ID, possible),) if possible is not None else (), served
+
+
+def _held_elsewhere(ctx: WorkloadContext, edit: Edit) -> bool:
+    """Whether the workload holds the route or NACL entry an edit removes (in a subnet of
+    its own or of its load balancers'): else the edit is not its own."""
+    if edit.kind not in ("remove_route", "remove_acl_entry"):
+        return False
+    placements = [*ctx.placements, *(p for r in ctx.load_balancer_routes for p in r.lb_placements)]
+    if edit.kind == "remove_route":
+        return any(r.route.address == edit.address for p in placements for r in p.routes)
+    return any(e.address == edit.address for p in placements for e in p.acl_entries)
+
+
+def _held_rule(ctx: WorkloadContext, address: str) -> SecurityGroupRule | None:
+    """The rule at ``address`` as the workload holds it: in its groups or its load balancers'."""
+    groups = [*ctx.security_groups, *(g for r in ctx.load_balancer_routes for g in r.lb_security_groups)]
+    return next((r for g in groups for r in g.rules if r.address == address), None)
 
 
 # The rules that read a workload's roles, and those that read its own settings (its metadata
@@ -369,34 +440,12 @@ def _rank(fix: Fix) -> tuple[bool, bool, int, int, int, int, str, int, str]:
     )
 
 
-_PORTS = re.compile(r"\btcp (\d+)(?:-(\d+))?")
-
-
 def _served_ports(traits: Sequence[Trait], authorized: Collection[int]) -> frozenset[int]:
-    """The authorised tcp ports the internet reaches the workload's service on: a load
-    balancer path's listener port, another path's port at the workload. Only paths that
-    start on the internet serve the public: one from Client VPN clients, a peered or
-    on-premises network is a private door, and cutting it stops no public service."""
+    """The authorised tcp ports the internet reaches the workload's service on, over every
+    path of its internet trait (``scanner.fixes.served``)."""
     out: set[int] = set()
     for trait in traits:
-        if trait.rule_id != internet_reachable.ID:
-            continue
-        for path in (trait.path, *trait.other_paths):
-            if not path or path[0].kind != "internet":
-                continue
-            listener = next((s for s in path if s.kind == "listener"), None)
-            shown = listener if listener is not None else (path[-1] if path else None)
-            if shown is not None:
-                out.update(_ports_in(shown.ports, authorized))
+        if trait.rule_id == internet_reachable.ID:
+            for path in (trait.path, *trait.other_paths):
+                out.update(path_served(path, authorized))
     return frozenset(out)
-
-
-def _ports_in(text: str, authorized: Collection[int]) -> set[int]:
-    if text.startswith("all traffic"):
-        return set(authorized)
-    found: set[int] = set()
-    for match in _PORTS.finditer(text):
-        low = int(match.group(1))
-        high = int(match.group(2) or low)
-        found.update(p for p in authorized if low <= p <= high)
-    return found
