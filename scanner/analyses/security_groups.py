@@ -25,7 +25,6 @@ places.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,12 +118,8 @@ def rule_opening(rule: SecurityGroupRule) -> Opening | None:
 
 
 def _is_whole_internet(cidr: object) -> bool:
-    if not isinstance(cidr, str):
-        return False
-    try:
-        return ipaddress.ip_network(cidr.strip(), strict=False).prefixlen == 0
-    except ValueError:
-        return False
+    network = parse_cidr(cidr)  # cached: a large estate repeats the same few CIDRs
+    return network is not None and network.prefixlen == 0
 
 
 @dataclass(frozen=True)
