@@ -49,6 +49,8 @@ from dataclasses import dataclass, replace
 
 from scanner.analyses.iam_action_sets import pattern_set
 from scanner.analyses.iam_evaluator import Answer, Decision, RolePermissions, allows, role_permissions
+from scanner.analyses.iam_existing_compute import Kind, Running, on_resource, running
+from scanner.analyses.iam_existing_compute import arns as compute_arns
 from scanner.analyses.iam_grants import role_grants
 from scanner.analyses.iam_policies import Boundary, Clause, PolicySet, RolePolicies, Source
 from scanner.escalation_catalogue import EscalationPath, Required, catalogue
@@ -58,9 +60,12 @@ from scanner.workload import ConfigurationRoles, RoleContext
 
 MAX_HOPS = 4
 _IAM_ARN = re.compile(r"^arn:[^:]*:iam::[^:]*:")
+_OTHER_ARN = re.compile(r"^arn:[^:]*:(?!iam:)([^:]*):[^:]*:[^:]*:")
 _ROLE_ARN = re.compile(r"^arn:[^:]*:iam::[^:]*:role/")
 _ACCOUNT_ROOT = re.compile(r"^(?:arn:[^:]*:iam::(?P<account>[^:]*):root|(?P<bare>\d{12}))$")
 _PASSED_TO_SERVICE = "iam:passedtoservice"
+_NAMING_ATTRIBUTES = ("arn", "ref", "id", "name", "function_name")
+_NAMED_BY_ANY_ATTRIBUTE = (":policy/", ":instance/", ":function:")
 _ANY_ACCOUNT = "arn:*:iam::*:"
 
 
@@ -93,6 +98,8 @@ class Move:
     first_action: str
     # A hop the target's trust policy alone allows (it names this role): its statement
     trusted_by: Statement | None = None
+    # A hop through an existing compute resource of the configuration: the resource, its role
+    via: Running | None = None
 
     def text(self) -> str:
         actor = self.actor.role.address
@@ -101,6 +108,9 @@ class Move:
         if self.outside:
             return f"{actor} reaches {self.outside} ({self.path.id}: {self.path.name})"
         target = self.target.role.address if self.target is not None else "?"
+        if self.via is not None:
+            taken = self.via.resource.address
+            return f"{actor} takes over {taken}, which runs with {target} ({self.path.id}: {self.path.name})"
         verbs = {
             "pass": f"passes {target} to {self.path.service}",
             "existing": f"takes over a resource of {self.path.service} running with {target}",
@@ -150,15 +160,20 @@ def _roles_by_arn(directory: ConfigurationRoles) -> dict[str, RoleContext]:
 
 
 def _widen(pattern: str) -> str:
-    """An IAM ARN pattern with any partition and account (the configuration's are not known)."""
-    return _IAM_ARN.sub(_ANY_ACCOUNT, pattern) if pattern.startswith("arn:") else pattern
+    """An ARN pattern with any partition, region and account (the configuration's are not known)."""
+    if not pattern.startswith("arn:"):
+        return pattern
+    return _OTHER_ARN.sub(r"arn:*:\1:*:*:", _IAM_ARN.sub(_ANY_ACCOUNT, pattern))
 
 
 def _ref_arn(unknown: Unknown, arns: dict[str, str]) -> str | None:
     for ref in unknown.refs:
-        if isinstance(ref, ResourceRef) and ref.attribute.lower() in ("arn", "ref", "id", "name"):
+        if isinstance(ref, ResourceRef) and ref.attribute.lower() in _NAMING_ATTRIBUTES:
             found = arns.get(ref.address)
-            if found is not None and (ref.attribute.lower() == "arn" or ":policy/" in found):
+            if found is None:
+                continue
+            # a policy's id, and an instance's or a function's id / Ref / name, stand for them too
+            if ref.attribute.lower() == "arn" or any(kind in found for kind in _NAMED_BY_ANY_ATTRIBUTE):
                 return found
     return None
 
@@ -219,16 +234,21 @@ def _mentions_passed_to_service(policies: RolePolicies) -> bool:
     return any(_PASSED_TO_SERVICE in " ".join(c.conditions).lower() for c in clauses)
 
 
-def _view(role: RoleContext, directory: ConfigurationRoles, service: str = "") -> RolePermissions:
+def _view(
+    role: RoleContext, directory: ConfigurationRoles, service: str = "", existing: bool = False
+) -> RolePermissions:
     """The role's permissions as the search reads them, for passing a role to ``service``
-    (one view for every service when no statement conditions on ``iam:PassedToService``)."""
+    (one view for every service when no statement conditions on ``iam:PassedToService``);
+    ``existing``: also reading references to the configuration's instances and functions."""
     policies = role_permissions(role).policies
     if service and not _mentions_passed_to_service(policies):
         service = ""
-    key = ("view", role, service)
+    key = ("view", role, service, existing)
     found = directory.memo.get(key)
     if found is None:
         arns = _arn_index(directory)
+        if existing:
+            arns = {**arns, **compute_arns(directory)}
         boundary = policies.boundary
         if boundary is not None and boundary.policies is not None:
             boundary = Boundary(
@@ -476,13 +496,7 @@ def _path_moves(path: EscalationPath, actor: RoleContext, directory: Configurati
         first = allows(view, path.actions[0].action, "*")
         moves.append(_move(path, actor, first, rest, outside="an IAM user of the account", more=(path.why,)))
     elif family == "existing":
-        # which resource runs with which role is not read: the move is to the best admin role
-        # that trusts the service (one per configuration and service), never a hop onwards
-        first = allows(view, path.actions[0].action, "*")
-        admin_role = _service_admin(path.service, directory)
-        if admin_role is not None and admin_role[0].role is not actor.role:
-            target, trust = admin_role
-            moves.append(_move(path, actor, first, _joined(rest, trust), target=target, more=(path.why,)))
+        moves.extend(_existing_moves(path, actor, view, rest, directory))
     else:  # pass, assume, trust, modify-target: the roles the statements name
         keyed = next(r for r in path.actions if r.on in ("passed_role", "target_role"))
         targets, outside = _named(view, keyed.action, directory)
@@ -501,6 +515,48 @@ def _path_moves(path: EscalationPath, actor: RoleContext, directory: Configurati
             reason = f"{arn} is not defined in this configuration: what it may do is not known offline"
             moves.append(_move(path, actor, first, _joined(first, rest), outside=arn, more=(reason,)))
     return [m for m in moves if m is not None]
+
+
+def _kind(path: EscalationPath) -> Kind | None:
+    on = path.actions[0].on
+    return on if on in ("instance", "function") else None
+
+
+def _existing_moves(
+    path: EscalationPath, actor: RoleContext, view: RolePermissions, rest: Decision, directory: ConfigurationRoles
+) -> list[Move | None]:
+    """Taking over a compute resource that already runs with a role: each instance or
+    function of the configuration the actor may act on (one move per role they run with,
+    one that holds for sure first), then onwards from that role. Beyond them (another
+    service's resources, or a role none of them runs with), which resource runs with which
+    role is not read: a move to the best admin role that trusts the service, possible and
+    never a hop onwards."""
+    kind = _kind(path)
+    resources = running(directory, kind) if kind is not None else ()
+    found: dict[str, Move] = {}
+    if kind is not None and resources:
+        permissions = _view(actor, directory, existing=True)
+        for target in resources:
+            address = target.role.role.address
+            prior = found.get(address)
+            if target.role.role is actor.role or (prior is not None and prior.answer == "yes"):
+                continue
+            decisions = [on_resource(permissions, r.action, target, kind) for r in path.actions if r.on == kind]
+            if any(d.answer == "no" for d in decisions):
+                continue
+            trust = admits_service(target.role, path.service)
+            move = _move(path, actor, decisions[0], _joined(rest, *decisions, trust), target=target.role)
+            if move is not None and (prior is None or move.answer == "yes"):
+                found[address] = replace(move, via=target)
+    out: list[Move | None] = list(found.values())
+    taken = frozenset(r.role.role.address for r in resources)
+    admin_role = _service_admin(path.service, directory, taken)
+    if admin_role is not None and admin_role[0].role is not actor.role:
+        admin, trust = admin_role
+        first = allows(view, path.actions[0].action, "*")
+        anywhere = _joined(*(allows(view, r.action, "*") for r in path.actions), trust)
+        out.append(_move(path, actor, first, anywhere, target=admin, more=(path.why,)))
+    return out
 
 
 def _trusted_moves(
@@ -588,15 +644,21 @@ def _target_move(
     return _move(path, actor, first, _joined(rest, *decisions), target=target, admin=path.family == "modify-target")
 
 
-def _service_admin(service: str, directory: ConfigurationRoles) -> tuple[RoleContext, Decision] | None:
+def _service_admin(
+    service: str, directory: ConfigurationRoles, taken: frozenset[str] = frozenset()
+) -> tuple[RoleContext, Decision] | None:
     """The role with administrative access whose trust policy admits ``service`` (one that
-    holds for sure first), with the trust decision; once per configuration and service."""
-    key = ("service_admin", service)
+    holds for sure first), with the trust decision, but none of the roles ``taken`` (which
+    resources of the configuration run with them is known); once per configuration, service
+    and ``taken``."""
+    key = ("service_admin", service, taken)
     if key in directory.memo:
         found: tuple[RoleContext, Decision] | None = directory.memo[key]
         return found
     best: tuple[int, RoleContext, Decision] | None = None
     for role in directory.roles:
+        if role.role.address in taken:
+            continue
         trust = admits_service(role, service)
         if trust.answer == "no":
             continue

@@ -37,13 +37,14 @@ def _other_service(service: str) -> str:
     return "lambda.amazonaws.com" if service != "lambda.amazonaws.com" else "ec2.amazonaws.com"
 
 
-def _terraform_actor(actor: str, statements: list[str]) -> str:
-    """A role the EC2 service can assume, with ``statements`` in its inline policy, and an
-    instance running with it."""
+def _terraform_actor(actor: str, statements: list[str], boundary: str = "") -> str:
+    """A role the EC2 service can assume, with ``statements`` in its inline policy (and the
+    permissions boundary ``boundary``, a reference, when given), and an instance running with it."""
     return (
         f'resource "aws_iam_role" "{actor}" {{\n'
         f'  name = "{actor}"\n'
-        "  assume_role_policy = jsonencode({\n"
+        + (f"  permissions_boundary = {boundary}\n" if boundary else "")
+        + "  assume_role_policy = jsonencode({\n"
         '    Version   = "2012-10-17"\n'
         '    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", '
         'Principal = { Service = "ec2.amazonaws.com" } }]\n'
