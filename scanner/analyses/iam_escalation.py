@@ -49,14 +49,14 @@ from dataclasses import dataclass, replace
 
 from scanner.analyses.iam_action_sets import pattern_set
 from scanner.analyses.iam_evaluator import Answer, Decision, RolePermissions, allows, role_permissions
-from scanner.analyses.iam_existing_compute import Kind, Running, on_resource, running
+from scanner.analyses.iam_existing_compute import Kind, Running, alike, on_resource, running, taken_over
 from scanner.analyses.iam_existing_compute import arns as compute_arns
 from scanner.analyses.iam_grants import role_grants
 from scanner.analyses.iam_policies import Boundary, Clause, PolicySet, RolePolicies, Source
 from scanner.escalation_catalogue import EscalationPath, Required, catalogue
 from scanner.model import Statement
 from scanner.values import ResourceRef, Unknown
-from scanner.workload import ConfigurationRoles, RoleContext
+from scanner.workload import ConfigurationRoles, RoleContext, RunsWithRole
 
 MAX_HOPS = 4
 _IAM_ARN = re.compile(r"^arn:[^:]*:iam::[^:]*:")
@@ -454,6 +454,7 @@ def _move(
     admin: bool = False,
     outside: str = "",
     more: tuple[str, ...] = (),
+    via: Running | None = None,
 ) -> Move | None:
     if together is None:
         return None
@@ -468,6 +469,7 @@ def _move(
         reasons=reasons,
         granted_by=first.granted_by,
         first_action=path.actions[0].name,
+        via=via,
     )
 
 
@@ -532,24 +534,31 @@ def _existing_moves(
     role is not read: a move to the best admin role that trusts the service, possible and
     never a hop onwards."""
     kind = _kind(path)
-    resources = running(directory, kind) if kind is not None else ()
-    found: dict[str, Move] = {}
-    if kind is not None and resources:
+    groups = running(directory, kind) if kind is not None else ()
+    out: list[Move | None] = []
+    if kind is not None and groups:
         permissions = _view(actor, directory, existing=True)
-        for target in resources:
-            address = target.role.role.address
-            prior = found.get(address)
-            if target.role.role is actor.role or (prior is not None and prior.answer == "yes"):
+        same = alike(permissions, kind)
+        required = [r.action for r in path.actions if r.on == kind]
+        shared: list[Decision] = []
+        together: Decision | None = None
+        for role, resources, trust in _worth_taking(directory, kind, path.service):
+            if role.role is actor.role:
                 continue
-            decisions = [on_resource(permissions, r.action, target, kind) for r in path.actions if r.on == kind]
-            if any(d.answer == "no" for d in decisions):
-                continue
-            trust = admits_service(target.role, path.service)
-            move = _move(path, actor, decisions[0], _joined(rest, *decisions, trust), target=target.role)
-            if move is not None and (prior is None or move.answer == "yes"):
-                found[address] = replace(move, via=target)
-    out: list[Move | None] = list(found.values())
-    taken = frozenset(r.role.role.address for r in resources)
+            best: Move | None = None
+            for item in resources:
+                target = taken_over(item, role, kind)
+                if not same or not shared:  # treated alike: one answer serves every resource
+                    shared = [on_resource(permissions, action, target, kind, same) for action in required]
+                    together = _joined(rest, *shared)
+                joined = together if together is None or trust.answer == "yes" else _joined(together, trust)
+                move = _move(path, actor, shared[0], joined, target=role, via=target)
+                if move is not None and (best is None or move.answer == "yes"):
+                    best = move
+                if same or (best is not None and best.answer == "yes"):
+                    break
+            out.append(best)
+    taken = _taken(directory, kind) if kind is not None else frozenset()
     admin_role = _service_admin(path.service, directory, taken)
     if admin_role is not None and admin_role[0].role is not actor.role:
         admin, trust = admin_role
@@ -557,6 +566,34 @@ def _existing_moves(
         anywhere = _joined(*(allows(view, r.action, "*") for r in path.actions), trust)
         out.append(_move(path, actor, first, anywhere, target=admin, more=(path.why,)))
     return out
+
+
+def _taken(directory: ConfigurationRoles, kind: Kind) -> frozenset[str]:
+    """The roles some resource of ``kind`` of the configuration runs with."""
+    key = ("taken", kind)
+    found: frozenset[str] | None = directory.memo.get(key)
+    if found is None:
+        found = frozenset(role.role.address for role, _ in running(directory, kind))
+        directory.memo[key] = found
+    return found
+
+
+def _worth_taking(
+    directory: ConfigurationRoles, kind: Kind, service: str
+) -> tuple[tuple[RoleContext, tuple[RunsWithRole, ...], Decision], ...]:
+    """The resources of ``kind`` by the role they run with, for the roles that trust
+    ``service`` (else the resource holds no credentials of it) and lead on (``_leads_on``),
+    with the trust decision; once per configuration."""
+    key = ("worth_taking", kind, service)
+    found: tuple[tuple[RoleContext, tuple[RunsWithRole, ...], Decision], ...] | None = directory.memo.get(key)
+    if found is None:
+        found = tuple(
+            (role, resources, trust)
+            for role, resources in running(directory, kind)
+            if _leads_on(role, directory) and (trust := admits_service(role, service)).answer != "no"
+        )
+        directory.memo[key] = found
+    return found
 
 
 def _trusted_moves(
@@ -675,14 +712,30 @@ def _service_admin(
     return found
 
 
+def _held_by(role: RoleContext, directory: ConfigurationRoles) -> frozenset[str]:
+    """The catalogue's actions the role may take (cached per role)."""
+    key = ("held", role)
+    found: frozenset[str] | None = directory.memo.get(key)
+    if found is None:
+        found = _held(role)
+        if role_arn(role) in _naming(directory):
+            found |= {_ASSUME}  # a trust policy naming the role lets it assume without a permission of its own
+        directory.memo[key] = found
+    return found
+
+
+def _leads_on(role: RoleContext, directory: ConfigurationRoles) -> bool:
+    """Can reaching the role matter: it is (or may be) admin, or may take a move of its own?
+    Most instance roles of an estate are neither: a hop to one is not made."""
+    return bool(_held_by(role, directory)) or _admin(role, directory).answer != "no"
+
+
 def moves(role: RoleContext, directory: ConfigurationRoles) -> tuple[Move, ...]:
     """Every move the role can take, in the catalogue's order (cached per role)."""
     key = ("moves", role)
     found = directory.memo.get(key)
     if found is None:
-        held = _held(role)
-        if role_arn(role) in _naming(directory):
-            held |= {_ASSUME}  # a trust policy naming the role lets it assume without a permission of its own
+        held = _held_by(role, directory)
         found = ()
         if held:
             found = tuple(

@@ -50,7 +50,7 @@ from scanner.analyses.iam_evaluator import Decision, RolePermissions, allows
 from scanner.model import Resource
 from scanner.model_lambda import LambdaFunction
 from scanner.values import Span
-from scanner.workload import ConfigurationRoles, RoleContext
+from scanner.workload import ConfigurationRoles, RoleContext, RunsWithRole
 
 Kind = Literal["instance", "function"]
 
@@ -92,24 +92,45 @@ def _arn(resource: Resource, kind: Kind) -> tuple[str, str]:
     return f"{_PREFIX[kind]}<name of {resource.address}>", why
 
 
-def running(directory: ConfigurationRoles, kind: Kind) -> tuple[Running, ...]:
-    """The resources of ``kind`` the configuration defines, each with every role it runs with
-    (a role not defined here is left out); once per configuration."""
+def running(directory: ConfigurationRoles, kind: Kind) -> tuple[tuple[RoleContext, tuple[RunsWithRole, ...]], ...]:
+    """The resources of ``kind`` the configuration defines, by the role they run with (a role
+    not defined here is left out), in address order; once per configuration."""
     key = ("running", kind)
-    found: tuple[Running, ...] | None = directory.memo.get(key)
+    found: tuple[tuple[RoleContext, tuple[RunsWithRole, ...]], ...] | None = directory.memo.get(key)
     if found is None:
         roles = {r.role.address: r for r in directory.roles}
-        out: list[Running] = []
+        groups: dict[str, list[RunsWithRole]] = {}
         for item in directory.compute:
-            is_function = isinstance(item.resource, LambdaFunction)
-            role = roles.get(item.role)
-            if role is None or is_function != (kind == "function"):
-                continue
-            arn, unknown = _arn(item.resource, kind)
-            out.append(Running(item.resource, role, item.named_at, arn, unknown))
-        found = tuple(out)
+            if item.role in roles and isinstance(item.resource, LambdaFunction) == (kind == "function"):
+                groups.setdefault(item.role, []).append(item)
+        found = tuple((roles[address], tuple(group)) for address, group in groups.items())
         directory.memo[key] = found
     return found
+
+
+def taken_over(item: RunsWithRole, role: RoleContext, kind: Kind) -> Running:
+    """The resource as the search matches it (made only for the resources a role is asked about)."""
+    arn, unknown = _arn(item.resource, kind)
+    return Running(item.resource, role, item.named_at, arn, unknown)
+
+
+def alike(view: RolePermissions, kind: Kind) -> bool:
+    """Do the role's statements (Allow, Deny, boundary) treat every resource of ``kind`` alike?
+    True when none of their ARN patterns names one resource of that kind in particular (only
+    ``*``, ``instance/*``, ``function:*`` or patterns of other services): then one answer
+    serves every instance or function, which keeps the search one question per role on
+    estates of thousands of instances."""
+    prefix = _PREFIX[kind]
+    sets = [view.policies.identity]
+    boundary = view.policies.boundary
+    if boundary is not None and boundary.policies is not None:
+        sets.append(boundary.policies)
+    return not any(
+        pattern.startswith(prefix) and pattern[len(prefix) :] != "*"
+        for policies in sets
+        for clause in (*policies.allows, *policies.denies)
+        for pattern in clause.resources
+    )
 
 
 def arns(directory: ConfigurationRoles) -> dict[str, str]:
@@ -142,10 +163,11 @@ def _may_name(view: RolePermissions, action: str, target: Running, kind: Kind) -
     return None
 
 
-def on_resource(view: RolePermissions, action: str, target: Running, kind: Kind) -> Decision:
+def on_resource(view: RolePermissions, action: str, target: Running, kind: Kind, same: bool = False) -> Decision:
     """May the role call ``action`` on ``target`` (for ``ssm:SendCommand``, on the instance and
-    on a shell document)?"""
-    found = allows(view, action, target.arn)
+    on a shell document)? ``same``: its statements treat every resource of ``kind`` alike
+    (``alike``), so the answer is the one for any of them."""
+    found = allows(view, action, f"{_PREFIX[kind]}<any>" if same else target.arn)
     if found.answer == "no" and not any(r.startswith("denied by") for r in found.reasons):
         maybe = _may_name(view, action, target, kind)
         if maybe is not None:
