@@ -13,17 +13,19 @@ policies, less explicit Denies, within its permissions boundary). A path reaches
   assumed (``assume``: ``sts:AssumeRole`` on T, and T's trust policy admits this role, its
   account's root or ``*``), its trust policy rewritten (``trust``), its permissions changed
   and taken over (``modify-target``: admin at once), or the role of an existing compute
-  resource (``existing``: which function / stack / instance runs with which role is not read:
-  possible, named). When T has administrative access (``scanner.analyses.iam_grants``: every
-  action, or every IAM action, on every resource) the escalation is found; otherwise the
-  search goes on from T, at most ``MAX_HOPS`` hops, each role visited once (a cycle ends);
+  resource (``existing``: an instance or a Lambda function of the configuration the role may
+  act on, ``scanner.analyses.iam_existing_compute``; of other services, which resource runs
+  with which role is not read: possible, named). When T has administrative access
+  (``scanner.analyses.iam_grants``: every action, or every IAM action, on every resource)
+  the escalation is found; otherwise the search goes on from T, at most ``MAX_HOPS`` hops,
+  each role visited once (a cycle ends);
 - **something outside the configuration**: a role ARN a statement names that no role here
   has, an IAM user (users are not read): possible, with the reason.
 
 Reading resources: a statement item that refers to a role's or a managed policy's ARN
 (``aws_iam_role.t.arn``, ``!GetAtt T.Arn``, ``!Ref Policy``) is that ARN. The configuration's
-account is not known offline, so an IAM ARN naming an account is read as naming this one (its
-partition and account fields are wildcards here). ``iam:PassedToService`` conditions on
+account is not known offline, so an ARN naming an account (or a region) is read as naming
+this one (its partition, region and account fields are wildcards here). ``iam:PassedToService`` conditions on
 ``iam:PassRole`` are decided for the service each path passes to (``StringEquals`` /
 ``StringLike`` and their negations); any other condition leaves the grant possible, named.
 Actions a path needs on a resource created by the attack (``ec2:RunInstances``,
@@ -38,7 +40,8 @@ What is searched once: per role, its moves (``moves``), cached in the configurat
 it, share them; the roles a statement names are found by ARN lookup (a wildcard pattern is
 matched once against every role's ARN; ``*`` is every role), never by asking every role on
 every path. A role none of whose statements may grant any action of the catalogue has no
-move (one set intersection).
+move (one set intersection), and no hop is made to a role that is not admin and has none:
+on an estate of thousands of instances, most instance roles.
 """
 
 from __future__ import annotations
@@ -54,7 +57,8 @@ from scanner.analyses.iam_existing_compute import arns as compute_arns
 from scanner.analyses.iam_grants import role_grants
 from scanner.analyses.iam_policies import Boundary, Clause, PolicySet, RolePolicies, Source
 from scanner.escalation_catalogue import EscalationPath, Required, catalogue
-from scanner.model import Statement
+from scanner.model import Instance, Statement
+from scanner.model_lambda import LambdaFunction
 from scanner.values import ResourceRef, Unknown
 from scanner.workload import ConfigurationRoles, RoleContext, RunsWithRole
 
@@ -109,7 +113,9 @@ class Move:
             return f"{actor} reaches {self.outside} ({self.path.id}: {self.path.name})"
         target = self.target.role.address if self.target is not None else "?"
         if self.via is not None:
-            taken = self.via.resource.address
+            resource = self.via.resource
+            one = isinstance(resource, Instance | LambdaFunction)  # else a group or fleet of instances
+            taken = resource.address if one else f"an instance of {resource.address}"
             return f"{actor} takes over {taken}, which runs with {target} ({self.path.id}: {self.path.name})"
         verbs = {
             "pass": f"passes {target} to {self.path.service}",

@@ -125,6 +125,7 @@ def test_each_path_takes_over_the_resource_running_with_the_administrator(path_i
     assert len(shown) == 1 and set(actions_of(PATHS[shown[0]])) <= set(actions_of(PATHS[path_id]))
     assert [(h["from"], h["to"]) for h in trait["properties"]["hops"]] == [(role, admin)]
     assert trait["location"]["line"] == _statement_line(path_id, file)
+    assert trait["location"]["file"].endswith(f"escalation-existing-compute-each-path/{file}")
     assert f"takes over {resource}, which runs with {admin}" in trait["message"]
     steps = [
         (s["address"], s["location"]["line"]) for s in trait["path"] if s["kind"] in ("instance", "lambda_function")

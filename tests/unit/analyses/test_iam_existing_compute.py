@@ -6,7 +6,7 @@ from the resource's role, and no work at all for a role without such actions."""
 from __future__ import annotations
 
 from scanner.analyses.iam_escalation import escalation, moves
-from scanner.model import Instance, Role, Statement
+from scanner.model import AutoScalingGroup, Instance, Role, Statement
 from scanner.model_lambda import LambdaFunction
 from scanner.values import Span, Unknown
 from scanner.workload import ConfigurationRoles, ResolvedPolicy, RoleContext, RunsWithRole
@@ -85,6 +85,16 @@ def test_send_command_needs_the_instance_and_a_shell_document() -> None:
     document = "arn:aws:ssm:us-east-1::document/AWS-RunShellScript"
     shell = actor(stmt(10, "Allow", ("ssm:SendCommand",), (instances, document)))
     assert found(shell, directory(shell, box, compute=(instance(),)), "ssm-002") == [("yes", "aws_instance.box", ())]
+
+
+def test_the_instances_of_a_group_are_taken_over_through_its_launch_template_role() -> None:
+    box = trusting("aws_iam_role.box", ("Service", "ec2.amazonaws.com"), ADMIN)
+    group = AutoScalingGroup(address="aws_autoscaling_group.web", kind="aws_autoscaling_group", span=span(80))
+    me = actor(stmt(10, "Allow", ("ssm:StartSession",), ("arn:aws:ec2:*:*:instance/*",)))
+    where = directory(me, box, compute=(RunsWithRole(group, "aws_iam_role.box", Span("iam.tf", 84, 84)),))
+    (move,) = [m for m in moves(me, where) if m.path.id == "ssm-001"]
+    assert move.answer == "yes" and move.target is not None and move.target.role.address == "aws_iam_role.box"
+    assert "takes over an instance of aws_autoscaling_group.web, which runs with aws_iam_role.box" in move.text()
 
 
 def test_a_role_that_does_not_trust_the_service_gives_the_instance_no_credentials() -> None:
