@@ -549,7 +549,7 @@ def _existing_moves(
         shared: list[Decision] = []
         together: Decision | None = None
         for role, resources, trust in _worth_taking(directory, kind, path.service):
-            if role.role is actor.role:
+            if role.role.address == actor.role.address:  # its own instances: nothing gained
                 continue
             best: Move | None = None
             for item in resources:

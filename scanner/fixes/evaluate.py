@@ -111,6 +111,10 @@ def workload_fixes(
     internet = next((t for t in traits if t.rule_id == internet_reachable.ID), None)
     for edit in candidate_edits(traits, run.lookup, run.edits_at):
         rerun = CHANGES[edit.kind] & present
+        if admin_role.ID in rerun:
+            # an admin role hides what it could escalate to (scanner.rules.privilege_escalation):
+            # an edit taking admin away may leave an escalation, which must be measured too
+            rerun |= {privilege_escalation.ID}
         if internet is not None and internet_unchanged(edit, internet, run):
             rerun -= {internet_reachable.ID}
         if not rerun:
