@@ -50,10 +50,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from scanner.analyses import iam_existing_compute as existing
 from scanner.analyses.iam_action_sets import pattern_set
 from scanner.analyses.iam_evaluator import Answer, Decision, RolePermissions, allows, role_permissions
-from scanner.analyses.iam_existing_compute import Kind, Running, alike, on_resource, running, taken_over
-from scanner.analyses.iam_existing_compute import arns as compute_arns
 from scanner.analyses.iam_grants import role_grants
 from scanner.analyses.iam_policies import Boundary, Clause, PolicySet, RolePolicies, Source
 from scanner.escalation_catalogue import EscalationPath, Required, catalogue
@@ -103,7 +102,7 @@ class Move:
     # A hop the target's trust policy alone allows (it names this role): its statement
     trusted_by: Statement | None = None
     # A hop through an existing compute resource of the configuration: the resource, its role
-    via: Running | None = None
+    via: existing.Running | None = None
 
     def text(self) -> str:
         actor = self.actor.role.address
@@ -241,20 +240,20 @@ def _mentions_passed_to_service(policies: RolePolicies) -> bool:
 
 
 def _view(
-    role: RoleContext, directory: ConfigurationRoles, service: str = "", existing: bool = False
+    role: RoleContext, directory: ConfigurationRoles, service: str = "", compute: bool = False
 ) -> RolePermissions:
     """The role's permissions as the search reads them, for passing a role to ``service``
     (one view for every service when no statement conditions on ``iam:PassedToService``);
-    ``existing``: also reading references to the configuration's instances and functions."""
+    ``compute``: also reading references to the configuration's instances and functions."""
     policies = role_permissions(role).policies
     if service and not _mentions_passed_to_service(policies):
         service = ""
-    key = ("view", role, service, existing)
+    key = ("view", role, service, compute)
     found = directory.memo.get(key)
     if found is None:
         arns = _arn_index(directory)
-        if existing:
-            arns = {**arns, **compute_arns(directory)}
+        if compute:
+            arns = {**arns, **existing.arns(directory)}
         boundary = policies.boundary
         if boundary is not None and boundary.policies is not None:
             boundary = Boundary(
@@ -460,7 +459,7 @@ def _move(
     admin: bool = False,
     outside: str = "",
     more: tuple[str, ...] = (),
-    via: Running | None = None,
+    via: existing.Running | None = None,
 ) -> Move | None:
     if together is None:
         return None
@@ -525,11 +524,6 @@ def _path_moves(path: EscalationPath, actor: RoleContext, directory: Configurati
     return [m for m in moves if m is not None]
 
 
-def _kind(path: EscalationPath) -> Kind | None:
-    on = path.actions[0].on
-    return on if on in ("instance", "function") else None
-
-
 def _existing_moves(
     path: EscalationPath, actor: RoleContext, view: RolePermissions, rest: Decision, directory: ConfigurationRoles
 ) -> list[Move | None]:
@@ -539,12 +533,12 @@ def _existing_moves(
     service's resources, or a role none of them runs with), which resource runs with which
     role is not read: a move to the best admin role that trusts the service, possible and
     never a hop onwards."""
-    kind = _kind(path)
-    groups = running(directory, kind) if kind is not None else ()
+    kind = existing.kind_of(path)
+    groups = existing.running(directory, kind) if kind is not None else ()
     out: list[Move | None] = []
     if kind is not None and groups:
-        permissions = _view(actor, directory, existing=True)
-        same = alike(permissions, kind)
+        permissions = _view(actor, directory, compute=True)
+        same = existing.alike(permissions, kind)
         required = [r.action for r in path.actions if r.on == kind]
         shared: list[Decision] = []
         together: Decision | None = None
@@ -553,9 +547,9 @@ def _existing_moves(
                 continue
             best: Move | None = None
             for item in resources:
-                target = taken_over(item, role, kind)
+                target = existing.taken_over(item, role, kind)
                 if not same or not shared:  # treated alike: one answer serves every resource
-                    shared = [on_resource(permissions, action, target, kind, same) for action in required]
+                    shared = [existing.on_resource(permissions, action, target, kind, same) for action in required]
                     together = _joined(rest, *shared)
                 joined = together if together is None or trust.answer == "yes" else _joined(together, trust)
                 move = _move(path, actor, shared[0], joined, target=role, via=target)
@@ -564,7 +558,7 @@ def _existing_moves(
                 if same or (best is not None and best.answer == "yes"):
                     break
             out.append(best)
-    taken = _taken(directory, kind) if kind is not None else frozenset()
+    taken = existing.taken_roles(directory, kind) if kind is not None else frozenset()
     admin_role = _service_admin(path.service, directory, taken)
     if admin_role is not None and admin_role[0].role is not actor.role:
         admin, trust = admin_role
@@ -574,18 +568,8 @@ def _existing_moves(
     return out
 
 
-def _taken(directory: ConfigurationRoles, kind: Kind) -> frozenset[str]:
-    """The roles some resource of ``kind`` of the configuration runs with."""
-    key = ("taken", kind)
-    found: frozenset[str] | None = directory.memo.get(key)
-    if found is None:
-        found = frozenset(role.role.address for role, _ in running(directory, kind))
-        directory.memo[key] = found
-    return found
-
-
 def _worth_taking(
-    directory: ConfigurationRoles, kind: Kind, service: str
+    directory: ConfigurationRoles, kind: existing.Kind, service: str
 ) -> tuple[tuple[RoleContext, tuple[RunsWithRole, ...], Decision], ...]:
     """The resources of ``kind`` by the role they run with, for the roles that trust
     ``service`` (else the resource holds no credentials of it) and lead on (``_leads_on``),
@@ -595,7 +579,7 @@ def _worth_taking(
     if found is None:
         found = tuple(
             (role, resources, trust)
-            for role, resources in running(directory, kind)
+            for role, resources in existing.running(directory, kind)
             if _leads_on(role, directory) and (trust := admits_service(role, service)).answer != "no"
         )
         directory.memo[key] = found

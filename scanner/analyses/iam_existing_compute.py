@@ -47,6 +47,7 @@ from typing import Literal
 
 from scanner.analyses.iam_action_sets import pattern_set
 from scanner.analyses.iam_evaluator import Decision, RolePermissions, allows
+from scanner.escalation_catalogue import EscalationPath
 from scanner.model import Resource
 from scanner.model_lambda import LambdaFunction
 from scanner.values import Span
@@ -106,6 +107,22 @@ def running(directory: ConfigurationRoles, kind: Kind) -> tuple[tuple[RoleContex
         found = tuple((roles[address], tuple(group)) for address, group in groups.items())
         directory.memo[key] = found
     return found
+
+
+def taken_roles(directory: ConfigurationRoles, kind: Kind) -> frozenset[str]:
+    """The roles some resource of ``kind`` of the configuration runs with."""
+    key = ("taken", kind)
+    found: frozenset[str] | None = directory.memo.get(key)
+    if found is None:
+        found = frozenset(role.role.address for role, _ in running(directory, kind))
+        directory.memo[key] = found
+    return found
+
+
+def kind_of(path: EscalationPath) -> Kind | None:
+    """What an ``existing`` path takes over: an instance, a function, else a resource not read."""
+    on = path.actions[0].on
+    return on if on in ("instance", "function") else None
 
 
 def taken_over(item: RunsWithRole, role: RoleContext, kind: Kind) -> Running:

@@ -17,6 +17,7 @@ from scanner.findings import Configuration
 from scanner.graph.between import read_between
 from scanner.graph.core import Adjacency, edges_of_kind
 from scanner.graph.defaults import DEFAULT_VPC, DEFAULT_VPC_CIDR, main_table_node
+from scanner.graph.read_compute import every_compute
 from scanner.model import (
     UNKNOWN_GROUP_RULE,
     AclEntry,
@@ -56,7 +57,6 @@ from scanner.model import (
 from scanner.model_accelerator import Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup
 from scanner.model_apigateway import HttpApi, HttpIntegration, HttpVpcLink, RestApi, RestIntegration, RestVpcLink
 from scanner.model_cloudfront import CloudFrontDistribution, CloudFrontVpcOrigin
-from scanner.model_lambda import LambdaFunction
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import (
     AcceleratorFront,
@@ -382,25 +382,6 @@ class _Reader:
         """Every role of the configuration, by address."""
         roles = (self.role_context(o.address) for o in self.config.resources if isinstance(o, Role))
         return tuple(sorted((r for r in roles if r is not None), key=lambda r: r.role.address))
-
-    def every_compute(self) -> tuple[RunsWithRole, ...]:
-        """Which workload and which Lambda function runs with which role (every role of each)."""
-        found: list[RunsWithRole] = []
-        for work in workloads_of(self.graph):
-            templates = [t for t, _ in self.out(work.address, "launched_from")]
-            for profile in self.profiles(work.address, templates):
-                named_at = next(
-                    (d["span"] for p, d in self.out(work.address, "has_profile") if p == profile and d.get("span")),
-                    work.span,
-                )
-                found.extend(RunsWithRole(work, role, named_at) for role, _ in self.out(profile, "has_role"))
-        for function in self.config.resources:
-            if isinstance(function, LambdaFunction):
-                found.extend(
-                    RunsWithRole(function, role, d["span"] or function.span)
-                    for role, d in self.out(function.address, "runs_as")
-                )
-        return tuple(found)
 
     def boundary(self, role_node: str, role: Role) -> ResolvedPolicy | None:
         """The role's permissions boundary: the Policy it names, else its literal ARN, else
@@ -753,7 +734,7 @@ def _every_role(graph: nx.MultiDiGraph, config: Configuration) -> tuple[RoleCont
 
 
 def _every_compute(graph: nx.MultiDiGraph, config: Configuration) -> tuple[RunsWithRole, ...]:
-    return _Reader(graph, config).every_compute()
+    return every_compute(_Reader(graph, config), workloads_of(graph))
 
 
 def _unique_str(items: Iterable[str]) -> list[str]:
