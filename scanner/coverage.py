@@ -10,7 +10,8 @@ containers or functions that can hold a role, listen on a network or reach the i
 and is not analysed; no adapter maps it (a test keeps it so). A type an adapter maps is
 analysed and never listed; where only some of its resources run compute iacscan does not
 analyse (a Batch compute environment on Fargate), its mapper emits an ``UnanalysedCompute``
-for those, and ``PARTLY_ANALYSED`` says why.
+for those, and ``PARTLY_ANALYSED`` says why. Lambda functions are mapped for the escalation
+search only (which role each runs with, ``scanner.model_lambda``): every one is still listed.
 
 Not listed on purpose: managed data services (RDS, Aurora, Neptune, DocumentDB,
 ElastiCache, OpenSearch, MSK, Amazon MQ, Redshift) run engines AWS operates on instances
@@ -67,7 +68,6 @@ NOT_ANALYSED: Final[Mapping[str, str]] = MappingProxyType(
         "aws_emr_instance_fleet": _EMR,
         "aws_ecs_service": _ECS,
         "aws_ecs_task_definition": _ECS,
-        "aws_lambda_function": _LAMBDA,
         "aws_sagemaker_notebook_instance": _SAGEMAKER,
         "aws_gamelift_fleet": _GAMELIFT,
         "aws_appstream_fleet": _APPSTREAM,
@@ -91,7 +91,6 @@ NOT_ANALYSED: Final[Mapping[str, str]] = MappingProxyType(
         "AWS::EMR::InstanceFleetConfig": _EMR,
         "AWS::ECS::Service": _ECS,
         "AWS::ECS::TaskDefinition": _ECS,
-        "AWS::Lambda::Function": _LAMBDA,
         "AWS::Serverless::Function": _LAMBDA,
         "AWS::SageMaker::NotebookInstance": _SAGEMAKER,
         "AWS::GameLift::Fleet": _GAMELIFT,
@@ -114,12 +113,15 @@ NOT_ANALYSED: Final[Mapping[str, str]] = MappingProxyType(
 )
 
 
-# Types an adapter maps, of which some resources run compute that is not analysed (the
-# mapper says which, with an ``UnanalysedCompute``): which ones, and why they are listed.
+# Types an adapter maps, of which some (or all) resources run compute that is not analysed (the
+# mapper says which, with an ``UnanalysedCompute``): which ones ("" all), and why they are listed.
 PARTLY_ANALYSED: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
     {
         "aws_batch_compute_environment": ("on Fargate", _BATCH_FARGATE),
         "AWS::Batch::ComputeEnvironment": ("on Fargate", _BATCH_FARGATE),
+        # every function: mapped only for the escalation search (which role each one runs with)
+        "aws_lambda_function": ("", _LAMBDA),
+        "AWS::Lambda::Function": ("", _LAMBDA),
     }
 )
 

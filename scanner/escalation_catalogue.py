@@ -8,16 +8,19 @@ are the catalogue's; the rest is written here, for this scanner:
 - ``family``: how the search reads the path. ``self`` changes the actor's own permissions
   (admin at once); ``pass`` creates a compute resource with a passed role (``service`` is the
   service principal the passed role's trust policy must admit); ``existing`` takes over a
-  compute resource that already runs with a role (which resource runs with which role is not
-  read: possible); ``assume`` assumes another role whose trust policy admits the actor;
-  ``trust`` rewrites another role's trust policy; ``modify-target`` changes another role's
-  permissions and takes it over (admin at once); ``user`` reaches an IAM user (users are not
-  read from the configuration: possible); ``user-only`` is open only to an IAM user acting on
-  itself or its group (never to an instance role).
+  compute resource that already runs with a role (an EC2 instance or a Lambda function of the
+  configuration, matched to its role; of other services, or in a configuration defining none,
+  which resource runs with which role is not read: possible); ``assume`` assumes another role
+  whose trust policy admits the actor; ``trust`` rewrites another role's trust policy;
+  ``modify-target`` changes another role's permissions and takes it over (admin at once);
+  ``user`` reaches an IAM user (users are not read from the configuration: possible);
+  ``user-only`` is open only to an IAM user acting on itself or its group (never to an
+  instance role).
 - ``actions``: each required action and the resource it must be allowed on: ``*`` (every
   resource), ``passed_role`` / ``target_role`` (the other role's ARN), ``self_role`` (the
   actor's ARN), ``self_policy`` / ``target_policy`` (a customer managed policy attached to the
-  actor / the other role), ``user`` (an IAM user).
+  actor / the other role), ``user`` (an IAM user), ``instance`` / ``function`` (an existing EC2
+  instance / Lambda function of the configuration: the role it runs with is the target).
 - ``reachable_in_configuration``: ``yes`` (the search can find it for sure), ``possible``
   (at best possible, ``why`` says why) or ``no`` (never, for an instance role).
 """
@@ -31,7 +34,9 @@ from importlib import resources
 from typing import Literal
 
 Family = Literal["self", "pass", "existing", "assume", "trust", "modify-target", "user", "user-only"]
-On = Literal["*", "passed_role", "target_role", "self_role", "self_policy", "target_policy", "user"]
+On = Literal[
+    "*", "passed_role", "target_role", "self_role", "self_policy", "target_policy", "user", "instance", "function"
+]
 
 _FILE = "escalation_paths.json"
 

@@ -127,7 +127,8 @@ class PathStep:
     ``kind``: internet | internet_gateway | load_balancer | listener | target_group |
     route_table | route | network_acl | network_acl_entry | security_group |
     security_group_rule | vpc_peering | vpn_gateway | subnet | instance |
-    auto_scaling_group | launch_template | instance_profile | role | policy | policy_statement.
+    auto_scaling_group | launch_template | instance_profile | role | policy | policy_statement |
+    lambda_function.
     ``ports``: what still passes after this hop, e.g. "tcp 22, tcp 80-443" ("" when n/a)."""
 
     kind: str

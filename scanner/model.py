@@ -114,8 +114,9 @@ def made_by_aws(address: str) -> str | None:
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class UnanalysedCompute(Resource):
-    """A resource that runs compute iacscan does not analyse (``scanner.coverage``): kept only
-    so the scan can say it was not looked at. ``kind`` is its resource type."""
+    """A resource that runs compute iacscan does not analyse (``scanner.coverage``): kept so
+    the scan can say it was not looked at (a subclass carries what another analysis reads of
+    it: ``scanner.model_lambda``). ``kind`` is its resource type."""
 
 
 # --- workloads -------------------------------------------------------------------------

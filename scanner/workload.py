@@ -129,16 +129,40 @@ class RoleContext:
     boundary: ResolvedPolicy | None = None
 
 
+@dataclass(frozen=True)
+class RunsWithRole:
+    """A compute resource of the configuration and a role it runs with: an EC2 workload (its
+    instances hold the role of their instance profile) or a Lambda function (its execution
+    role). ``role``: the role's address; ``named_at``: the line that gives the resource the
+    role (the instance profile line, a function's role line)."""
+
+    resource: Resource
+    role: str
+    named_at: Span
+
+
+def _nothing() -> tuple[RunsWithRole, ...]:
+    return ()
+
+
 class ConfigurationRoles:
     """Every role the configuration defines, resolved with its policies as a workload's roles
     are, read the first time an analysis asks (a configuration no escalation question is asked
-    of never reads them), and shared by all the configuration's workloads. ``memo`` holds what
-    the IAM analyses computed once per configuration (the escalation search's per-role moves,
-    the roles that are admin): state of this configuration's scan, dropped with it."""
+    of never reads them), and shared by all the configuration's workloads; likewise
+    ``compute``, which of its compute resources runs with which role (read only when an
+    escalation path through an existing resource is asked about). ``memo`` holds what the IAM
+    analyses computed once per configuration (the escalation search's per-role moves, the roles
+    that are admin): state of this configuration's scan, dropped with it."""
 
-    def __init__(self, load: Callable[[], tuple[RoleContext, ...]]) -> None:
+    def __init__(
+        self,
+        load: Callable[[], tuple[RoleContext, ...]],
+        compute: Callable[[], tuple[RunsWithRole, ...]] = _nothing,
+    ) -> None:
         self._load = load
+        self._load_compute = compute
         self._roles: tuple[RoleContext, ...] | None = None
+        self._compute: tuple[RunsWithRole, ...] | None = None
         self.memo: dict[object, Any] = {}
 
     @property
@@ -146,6 +170,12 @@ class ConfigurationRoles:
         if self._roles is None:
             self._roles = self._load()
         return self._roles
+
+    @property
+    def compute(self) -> tuple[RunsWithRole, ...]:
+        if self._compute is None:
+            self._compute = self._load_compute()
+        return self._compute
 
 
 @dataclass(frozen=True)
@@ -289,5 +319,6 @@ __all__ = [
     "ResolvedPolicy",
     "ResolvedRoute",
     "RoleContext",
+    "RunsWithRole",
     "WorkloadContext",
 ]

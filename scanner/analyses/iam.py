@@ -18,7 +18,8 @@ from scanner.analyses.iam_grants import Grant, StatementVerdict, managed_policy_
 from scanner.analyses.iam_policies import Source, policy_label
 from scanner.analyses.unknowns import existence_open, origins_of
 from scanner.findings import Evidence, PathStep, Trait
-from scanner.model import AutoScalingGroup, Instance, Policy
+from scanner.model import AutoScalingGroup, Instance, Policy, Resource
+from scanner.model_lambda import LambdaFunction
 from scanner.values import Origin
 from scanner.workload import RoleContext, WorkloadContext
 
@@ -236,6 +237,13 @@ def _move_evidence(move: Move) -> Evidence:
     return Evidence(move.actor.role.span, move.actor.role.address, message)
 
 
+def _taken_kind(resource: Resource) -> str:
+    """The path step kind of an existing resource an escalation takes over."""
+    if isinstance(resource, LambdaFunction):
+        return "lambda_function"
+    return "auto_scaling_group" if isinstance(resource, AutoScalingGroup) else "instance"
+
+
 def _hop_steps(found: Escalation) -> list[PathStep]:
     steps: list[PathStep] = []
     for index, move in enumerate(found.moves):
@@ -243,6 +251,10 @@ def _hop_steps(found: Escalation) -> list[PathStep]:
         if index:
             steps.append(PathStep("role", move.actor.role.address, "role reached", move.actor.role.span))
         steps.append(PathStep("policy_statement", place.address, place.message, place.span))
+        if move.via is not None and move.target is not None:
+            taken = move.via.resource
+            said = f"already runs with {move.target.role.address}: taken over ({move.path.id})"
+            steps.append(PathStep(_taken_kind(taken), taken.address, said, move.via.named_at))
     last = found.moves[-1]
     if found.admin_role is not None:
         role = found.admin_role
@@ -287,6 +299,9 @@ def escalation_trait(ctx: WorkloadContext, role: RoleContext, found: Escalation,
     for move in found.moves[1:]:
         related.append(_move_evidence(move))
     for move in found.moves:
+        if move.via is not None and move.target is not None:
+            said = f"runs with {move.target.role.address}, taken over by {move.path.id}"
+            related.append(Evidence(move.via.named_at, move.via.resource.address, said))
         if move.target is not None:
             related.append(Evidence(move.target.role.span, move.target.role.address, f"reached by {move.path.id}"))
     if found.admin_role is not None:

@@ -13,17 +13,19 @@ policies, less explicit Denies, within its permissions boundary). A path reaches
   assumed (``assume``: ``sts:AssumeRole`` on T, and T's trust policy admits this role, its
   account's root or ``*``), its trust policy rewritten (``trust``), its permissions changed
   and taken over (``modify-target``: admin at once), or the role of an existing compute
-  resource (``existing``: which function / stack / instance runs with which role is not read:
-  possible, named). When T has administrative access (``scanner.analyses.iam_grants``: every
-  action, or every IAM action, on every resource) the escalation is found; otherwise the
-  search goes on from T, at most ``MAX_HOPS`` hops, each role visited once (a cycle ends);
+  resource (``existing``: an instance or a Lambda function of the configuration the role may
+  act on, ``scanner.analyses.iam_existing_compute``; of other services, which resource runs
+  with which role is not read: possible, named). When T has administrative access
+  (``scanner.analyses.iam_grants``: every action, or every IAM action, on every resource)
+  the escalation is found; otherwise the search goes on from T, at most ``MAX_HOPS`` hops,
+  each role visited once (a cycle ends);
 - **something outside the configuration**: a role ARN a statement names that no role here
   has, an IAM user (users are not read): possible, with the reason.
 
 Reading resources: a statement item that refers to a role's or a managed policy's ARN
 (``aws_iam_role.t.arn``, ``!GetAtt T.Arn``, ``!Ref Policy``) is that ARN. The configuration's
-account is not known offline, so an IAM ARN naming an account is read as naming this one (its
-partition and account fields are wildcards here). ``iam:PassedToService`` conditions on
+account is not known offline, so an ARN naming an account (or a region) is read as naming
+this one (its partition, region and account fields are wildcards here). ``iam:PassedToService`` conditions on
 ``iam:PassRole`` are decided for the service each path passes to (``StringEquals`` /
 ``StringLike`` and their negations); any other condition leaves the grant possible, named.
 Actions a path needs on a resource created by the attack (``ec2:RunInstances``,
@@ -38,7 +40,8 @@ What is searched once: per role, its moves (``moves``), cached in the configurat
 it, share them; the roles a statement names are found by ARN lookup (a wildcard pattern is
 matched once against every role's ARN; ``*`` is every role), never by asking every role on
 every path. A role none of whose statements may grant any action of the catalogue has no
-move (one set intersection).
+move (one set intersection), and no hop is made to a role that is not admin and has none:
+on an estate of thousands of instances, most instance roles.
 """
 
 from __future__ import annotations
@@ -47,20 +50,25 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from scanner.analyses import iam_existing_compute as existing
 from scanner.analyses.iam_action_sets import pattern_set
 from scanner.analyses.iam_evaluator import Answer, Decision, RolePermissions, allows, role_permissions
 from scanner.analyses.iam_grants import role_grants
 from scanner.analyses.iam_policies import Boundary, Clause, PolicySet, RolePolicies, Source
 from scanner.escalation_catalogue import EscalationPath, Required, catalogue
-from scanner.model import Statement
+from scanner.model import Instance, Statement
+from scanner.model_lambda import LambdaFunction
 from scanner.values import ResourceRef, Unknown
-from scanner.workload import ConfigurationRoles, RoleContext
+from scanner.workload import ConfigurationRoles, RoleContext, RunsWithRole
 
 MAX_HOPS = 4
 _IAM_ARN = re.compile(r"^arn:[^:]*:iam::[^:]*:")
+_OTHER_ARN = re.compile(r"^arn:[^:]*:(?!iam:)([^:]*):[^:]*:[^:]*:")
 _ROLE_ARN = re.compile(r"^arn:[^:]*:iam::[^:]*:role/")
 _ACCOUNT_ROOT = re.compile(r"^(?:arn:[^:]*:iam::(?P<account>[^:]*):root|(?P<bare>\d{12}))$")
 _PASSED_TO_SERVICE = "iam:passedtoservice"
+_NAMING_ATTRIBUTES = ("arn", "ref", "id", "name", "function_name")
+_NAMED_BY_ANY_ATTRIBUTE = (":policy/", ":instance/", ":function:")
 _ANY_ACCOUNT = "arn:*:iam::*:"
 
 
@@ -93,6 +101,8 @@ class Move:
     first_action: str
     # A hop the target's trust policy alone allows (it names this role): its statement
     trusted_by: Statement | None = None
+    # A hop through an existing compute resource of the configuration: the resource, its role
+    via: existing.Running | None = None
 
     def text(self) -> str:
         actor = self.actor.role.address
@@ -101,6 +111,11 @@ class Move:
         if self.outside:
             return f"{actor} reaches {self.outside} ({self.path.id}: {self.path.name})"
         target = self.target.role.address if self.target is not None else "?"
+        if self.via is not None:
+            resource = self.via.resource
+            one = isinstance(resource, Instance | LambdaFunction)  # else a group or fleet of instances
+            taken = resource.address if one else f"an instance of {resource.address}"
+            return f"{actor} takes over {taken}, which runs with {target} ({self.path.id}: {self.path.name})"
         verbs = {
             "pass": f"passes {target} to {self.path.service}",
             "existing": f"takes over a resource of {self.path.service} running with {target}",
@@ -150,15 +165,20 @@ def _roles_by_arn(directory: ConfigurationRoles) -> dict[str, RoleContext]:
 
 
 def _widen(pattern: str) -> str:
-    """An IAM ARN pattern with any partition and account (the configuration's are not known)."""
-    return _IAM_ARN.sub(_ANY_ACCOUNT, pattern) if pattern.startswith("arn:") else pattern
+    """An ARN pattern with any partition, region and account (the configuration's are not known)."""
+    if not pattern.startswith("arn:"):
+        return pattern
+    return _OTHER_ARN.sub(r"arn:*:\1:*:*:", _IAM_ARN.sub(_ANY_ACCOUNT, pattern))
 
 
 def _ref_arn(unknown: Unknown, arns: dict[str, str]) -> str | None:
     for ref in unknown.refs:
-        if isinstance(ref, ResourceRef) and ref.attribute.lower() in ("arn", "ref", "id", "name"):
+        if isinstance(ref, ResourceRef) and ref.attribute.lower() in _NAMING_ATTRIBUTES:
             found = arns.get(ref.address)
-            if found is not None and (ref.attribute.lower() == "arn" or ":policy/" in found):
+            if found is None:
+                continue
+            # a policy's id, and an instance's or a function's id / Ref / name, stand for them too
+            if ref.attribute.lower() == "arn" or any(kind in found for kind in _NAMED_BY_ANY_ATTRIBUTE):
                 return found
     return None
 
@@ -219,16 +239,21 @@ def _mentions_passed_to_service(policies: RolePolicies) -> bool:
     return any(_PASSED_TO_SERVICE in " ".join(c.conditions).lower() for c in clauses)
 
 
-def _view(role: RoleContext, directory: ConfigurationRoles, service: str = "") -> RolePermissions:
+def _view(
+    role: RoleContext, directory: ConfigurationRoles, service: str = "", compute: bool = False
+) -> RolePermissions:
     """The role's permissions as the search reads them, for passing a role to ``service``
-    (one view for every service when no statement conditions on ``iam:PassedToService``)."""
+    (one view for every service when no statement conditions on ``iam:PassedToService``);
+    ``compute``: also reading references to the configuration's instances and functions."""
     policies = role_permissions(role).policies
     if service and not _mentions_passed_to_service(policies):
         service = ""
-    key = ("view", role, service)
+    key = ("view", role, service, compute)
     found = directory.memo.get(key)
     if found is None:
         arns = _arn_index(directory)
+        if compute:
+            arns = {**arns, **existing.arns(directory)}
         boundary = policies.boundary
         if boundary is not None and boundary.policies is not None:
             boundary = Boundary(
@@ -434,6 +459,7 @@ def _move(
     admin: bool = False,
     outside: str = "",
     more: tuple[str, ...] = (),
+    via: existing.Running | None = None,
 ) -> Move | None:
     if together is None:
         return None
@@ -448,6 +474,7 @@ def _move(
         reasons=reasons,
         granted_by=first.granted_by,
         first_action=path.actions[0].name,
+        via=via,
     )
 
 
@@ -476,13 +503,7 @@ def _path_moves(path: EscalationPath, actor: RoleContext, directory: Configurati
         first = allows(view, path.actions[0].action, "*")
         moves.append(_move(path, actor, first, rest, outside="an IAM user of the account", more=(path.why,)))
     elif family == "existing":
-        # which resource runs with which role is not read: the move is to the best admin role
-        # that trusts the service (one per configuration and service), never a hop onwards
-        first = allows(view, path.actions[0].action, "*")
-        admin_role = _service_admin(path.service, directory)
-        if admin_role is not None and admin_role[0].role is not actor.role:
-            target, trust = admin_role
-            moves.append(_move(path, actor, first, _joined(rest, trust), target=target, more=(path.why,)))
+        moves.extend(_existing_moves(path, actor, view, rest, directory))
     else:  # pass, assume, trust, modify-target: the roles the statements name
         keyed = next(r for r in path.actions if r.on in ("passed_role", "target_role"))
         targets, outside = _named(view, keyed.action, directory)
@@ -501,6 +522,68 @@ def _path_moves(path: EscalationPath, actor: RoleContext, directory: Configurati
             reason = f"{arn} is not defined in this configuration: what it may do is not known offline"
             moves.append(_move(path, actor, first, _joined(first, rest), outside=arn, more=(reason,)))
     return [m for m in moves if m is not None]
+
+
+def _existing_moves(
+    path: EscalationPath, actor: RoleContext, view: RolePermissions, rest: Decision, directory: ConfigurationRoles
+) -> list[Move | None]:
+    """Taking over a compute resource that already runs with a role: each instance or
+    function of the configuration the actor may act on (one move per role they run with,
+    one that holds for sure first), then onwards from that role. Beyond them (another
+    service's resources, or a role none of them runs with), which resource runs with which
+    role is not read: a move to the best admin role that trusts the service, possible and
+    never a hop onwards."""
+    kind = existing.kind_of(path)
+    groups = existing.running(directory, kind) if kind is not None else ()
+    out: list[Move | None] = []
+    if kind is not None and groups:
+        permissions = _view(actor, directory, compute=True)
+        same = existing.alike(permissions, kind)
+        required = [r.action for r in path.actions if r.on == kind]
+        shared: list[Decision] = []
+        together: Decision | None = None
+        for role, resources, trust in _worth_taking(directory, kind, path.service):
+            if role.role.address == actor.role.address:  # its own instances: nothing gained
+                continue
+            best: Move | None = None
+            for item in resources:
+                target = existing.taken_over(item, role, kind)
+                if not same or not shared:  # treated alike: one answer serves every resource
+                    shared = [existing.on_resource(permissions, action, target, kind, same) for action in required]
+                    together = _joined(rest, *shared)
+                joined = together if together is None or trust.answer == "yes" else _joined(together, trust)
+                move = _move(path, actor, shared[0], joined, target=role, via=target)
+                if move is not None and (best is None or move.answer == "yes"):
+                    best = move
+                if same or (best is not None and best.answer == "yes"):
+                    break
+            out.append(best)
+    taken = existing.taken_roles(directory, kind) if kind is not None else frozenset()
+    admin_role = _service_admin(path.service, directory, taken)
+    if admin_role is not None and admin_role[0].role is not actor.role:
+        admin, trust = admin_role
+        first = allows(view, path.actions[0].action, "*")
+        anywhere = _joined(*(allows(view, r.action, "*") for r in path.actions), trust)
+        out.append(_move(path, actor, first, anywhere, target=admin, more=(path.why,)))
+    return out
+
+
+def _worth_taking(
+    directory: ConfigurationRoles, kind: existing.Kind, service: str
+) -> tuple[tuple[RoleContext, tuple[RunsWithRole, ...], Decision], ...]:
+    """The resources of ``kind`` by the role they run with, for the roles that trust
+    ``service`` (else the resource holds no credentials of it) and lead on (``_leads_on``),
+    with the trust decision; once per configuration."""
+    key = ("worth_taking", kind, service)
+    found: tuple[tuple[RoleContext, tuple[RunsWithRole, ...], Decision], ...] | None = directory.memo.get(key)
+    if found is None:
+        found = tuple(
+            (role, resources, trust)
+            for role, resources in existing.running(directory, kind)
+            if _leads_on(role, directory) and (trust := admits_service(role, service)).answer != "no"
+        )
+        directory.memo[key] = found
+    return found
 
 
 def _trusted_moves(
@@ -588,15 +671,21 @@ def _target_move(
     return _move(path, actor, first, _joined(rest, *decisions), target=target, admin=path.family == "modify-target")
 
 
-def _service_admin(service: str, directory: ConfigurationRoles) -> tuple[RoleContext, Decision] | None:
+def _service_admin(
+    service: str, directory: ConfigurationRoles, taken: frozenset[str] = frozenset()
+) -> tuple[RoleContext, Decision] | None:
     """The role with administrative access whose trust policy admits ``service`` (one that
-    holds for sure first), with the trust decision; once per configuration and service."""
-    key = ("service_admin", service)
+    holds for sure first), with the trust decision, but none of the roles ``taken`` (which
+    resources of the configuration run with them is known); once per configuration, service
+    and ``taken``."""
+    key = ("service_admin", service, taken)
     if key in directory.memo:
         found: tuple[RoleContext, Decision] | None = directory.memo[key]
         return found
     best: tuple[int, RoleContext, Decision] | None = None
     for role in directory.roles:
+        if role.role.address in taken:
+            continue
         trust = admits_service(role, service)
         if trust.answer == "no":
             continue
@@ -613,14 +702,30 @@ def _service_admin(service: str, directory: ConfigurationRoles) -> tuple[RoleCon
     return found
 
 
+def _held_by(role: RoleContext, directory: ConfigurationRoles) -> frozenset[str]:
+    """The catalogue's actions the role may take (cached per role)."""
+    key = ("held", role)
+    found: frozenset[str] | None = directory.memo.get(key)
+    if found is None:
+        found = _held(role)
+        if role_arn(role) in _naming(directory):
+            found |= {_ASSUME}  # a trust policy naming the role lets it assume without a permission of its own
+        directory.memo[key] = found
+    return found
+
+
+def _leads_on(role: RoleContext, directory: ConfigurationRoles) -> bool:
+    """Can reaching the role matter: it is (or may be) admin, or may take a move of its own?
+    Most instance roles of an estate are neither: a hop to one is not made."""
+    return bool(_held_by(role, directory)) or _admin(role, directory).answer != "no"
+
+
 def moves(role: RoleContext, directory: ConfigurationRoles) -> tuple[Move, ...]:
     """Every move the role can take, in the catalogue's order (cached per role)."""
     key = ("moves", role)
     found = directory.memo.get(key)
     if found is None:
-        held = _held(role)
-        if role_arn(role) in _naming(directory):
-            held |= {_ASSUME}  # a trust policy naming the role lets it assume without a permission of its own
+        held = _held_by(role, directory)
         found = ()
         if held:
             found = tuple(

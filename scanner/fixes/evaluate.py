@@ -138,6 +138,10 @@ def workload_fixes(
     edits += [e for e in workload_edits(traits, ctx.launch_template) if e.key not in {d.key for d in edits}]
     for edit in edits:
         rerun = CHANGES[edit.kind] & present
+        if admin_role.ID in rerun:
+            # an admin role hides what it could escalate to (scanner.rules.privilege_escalation):
+            # an edit taking admin away may leave an escalation, which must be measured too
+            rerun |= {privilege_escalation.ID}
         if internet is not None and internet_unchanged(edit, internet, run):
             rerun -= {internet_reachable.ID}
         if edit.kind in _RULE_EDITS:

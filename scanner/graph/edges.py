@@ -101,6 +101,7 @@ from scanner.model_between import (
     VpcEndpointServicePrincipals,
 )
 from scanner.model_cloudfront import CloudFrontDistribution, CloudFrontVpcOrigin
+from scanner.model_lambda import LambdaFunction
 
 Targets = tuple[type[Resource], ...]
 T = TypeVar("T")
@@ -305,6 +306,8 @@ EDGES: tuple[Link, ...] = (
     Link(HttpIntegration, "api", HttpApi, "integrates"),
     # IAM
     Link(InstanceProfile, "roles", Role, "has_role", each=True),
+    # a function's execution role, given by ARN: a literal one names a role here only by reference
+    Link(LambdaFunction, "role", Role, "runs_as", quiet_names=True),
     Link(Policy, "roles", Role, "has_policy", each=True, reverse=True, skip_parent=True),
     Link(PolicyAttachment, "role", Role, "has_policy", reverse=True, only_standalone=True),
     Link(PolicyAttachment, "policy", Policy, "attaches", quiet_names=True),

@@ -18,6 +18,7 @@ from scanner.graph.accelerator_fronts import accelerator_fronts
 from scanner.graph.between import read_between
 from scanner.graph.core import Adjacency, edges_of_kind
 from scanner.graph.defaults import DEFAULT_VPC, DEFAULT_VPC_CIDR, main_table_node
+from scanner.graph.read_compute import every_compute
 from scanner.model import (
     UNKNOWN_GROUP_RULE,
     AclEntry,
@@ -69,6 +70,7 @@ from scanner.workload import (
     ResolvedPolicy,
     ResolvedRoute,
     RoleContext,
+    RunsWithRole,
     WorkloadContext,
 )
 
@@ -106,7 +108,7 @@ class _Reader:
             )
         # every role of the configuration, resolved only when an escalation search asks (by a
         # reader of its own: one held here would make a reference cycle around the graph)
-        self.iam_roles = ConfigurationRoles(partial(_every_role, graph, config))
+        self.iam_roles = ConfigurationRoles(partial(_every_role, graph, config), partial(_every_compute, graph, config))
 
     def obj(self, node: str) -> Any:
         data = self._nodes.get(node)
@@ -681,6 +683,10 @@ def route_target_kind(route: Route, target: Resource | None) -> str:
 
 def _every_role(graph: nx.MultiDiGraph, config: Configuration) -> tuple[RoleContext, ...]:
     return _Reader(graph, config).every_role()
+
+
+def _every_compute(graph: nx.MultiDiGraph, config: Configuration) -> tuple[RunsWithRole, ...]:
+    return every_compute(_Reader(graph, config), workloads_of(graph))
 
 
 def _unique_str(items: Iterable[str]) -> list[str]:

@@ -57,6 +57,7 @@ RESOURCE_TYPES: Mapping[str, str] = MappingProxyType(
         "network_acl": "AwsEc2NetworkAcl",
         "load_balancer": "AwsElbv2LoadBalancer",
         "launch_template": "AwsEc2LaunchTemplate",
+        "lambda_function": "AwsLambdaFunction",
         "vpc_peering": "AwsEc2VpcPeeringConnection",
     }
 )

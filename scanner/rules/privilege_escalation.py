@@ -7,7 +7,9 @@ escalation catalogue (pathfinding.cloud's ids): change its own permissions
 role of the configuration to a new compute resource (``iam:PassRole`` with
 ``ec2:RunInstances``, ``lambda:CreateFunction`` + ``lambda:InvokeFunction``,
 ``cloudformation:CreateStack`` ...), assume an admin role whose trust policy admits it, rewrite
-a role's trust policy, or several such hops (at most four). How the search reads the role's
+a role's trust policy, take over an EC2 instance or a Lambda function of the configuration that
+runs with an admin role (``ssm:SendCommand``, ``ssm:StartSession``, new user data,
+``lambda:UpdateFunctionCode`` ...), or several such hops (at most four). How the search reads the role's
 statements and the other roles' trust policies is ``scanner.analyses.iam_escalation``. One
 trait per role: its best chain (one that holds for sure before a possible one, the shortest
 first), at the statement that allows the chain's first action.
@@ -62,7 +64,9 @@ RULE = Rule(
         "The instance profile's role is not an administrator, but its permissions let it become one: it can "
         "change its own policies, pass an administrator role to a new Lambda function, EC2 instance, "
         "CloudFormation stack or other compute resource, assume an administrator role whose trust policy admits "
-        "it, or rewrite a role's trust policy, directly or through other roles. Whoever steals the instance's "
+        "it, rewrite a role's trust policy, or take over an EC2 instance or Lambda function that already runs with "
+        "an administrator role (Run Command, Session Manager, new user data, new function code), directly or "
+        "through other roles. Whoever steals the instance's "
         "credentials gets what an administrator role gives. The finding names each path by its id in the public "
         "pathfinding.cloud catalogue (https://pathfinding.cloud/) and each hop at its line."
     ),
@@ -75,6 +79,9 @@ RULE = Rule(
         "Condition `iam:PassRole` on `iam:PassedToService` so a role can be passed only to the service that needs it.",
         "Narrow the trust policies of administrator roles to the principals that must assume them (not the whole "
         "account).",
+        "Scope `ssm:SendCommand`, `ssm:StartSession`, `ec2:ModifyInstanceAttribute` and "
+        "`lambda:UpdateFunctionCode` to the instances and functions the workload manages, never to those running "
+        "with an administrator role.",
         "Attach a permissions boundary to the role so no change of its own policies can widen it.",
     ),
     references=(IAM_BEST, PASSROLE, BOUNDARIES, ACCESS_ANALYZER),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from scanner.analyses.iam_escalation import MAX_HOPS, escalation, moves
 from scanner.escalation_catalogue import catalogue
 from scanner.iam_catalogue import expand_actions
@@ -26,6 +28,14 @@ def test_the_catalogue_holds_pathfinding_clouds_65_aws_paths_with_real_actions()
             assert path.why, path.id
     families = {p.id: p.family for p in paths}
     assert families["ec2-001"] == "pass" and families["iam-005"] == "self" and families["iam-007"] == "user-only"
+
+
+def test_the_readme_counts_the_paths_as_the_catalogue_reads_them() -> None:
+    reach = Counter(p.reachable_in_configuration for p in catalogue().paths)
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    for found, key in (("for sure", "yes"), ("possible only", "possible"), ("never", "no")):
+        assert f"| {found} ({reach[key]}) |" in text, found
+    assert reach["yes"] >= 44  # every existing instance and function path is searched for sure
 
 
 def _contexts(fixture: str, file: str) -> dict[str, WorkloadContext]:
