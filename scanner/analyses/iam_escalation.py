@@ -558,6 +558,10 @@ def _existing_moves(
                 if same or (best is not None and best.answer == "yes"):
                     break
             out.append(best)
+            if best is not None and best.answer == "yes" and _admin(role, directory).answer == "yes":
+                # the search takes the first sure move to a sure admin: the roles after it
+                # are never reached through this path (an estate has hundreds of them)
+                break
     taken = existing.taken_roles(directory, kind) if kind is not None else frozenset()
     admin_role = _service_admin(path.service, directory, taken)
     if admin_role is not None and admin_role[0].role is not actor.role:
