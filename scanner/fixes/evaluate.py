@@ -32,7 +32,7 @@ from scanner.findings import SHOWN_FIXES, Evidence, Fix, FixOutcome, Severity, S
 from scanner.fixes.edits import CHANGE_SIZE, CHANGES, PARTS, Edit, EditsAt, Lookup, candidate_edits, workload_edits
 from scanner.fixes.patches import source_patch
 from scanner.fixes.served import path_served, ports_in
-from scanner.fixes.shortcuts import RULE_EDITS, internet_after_edit
+from scanner.fixes.shortcuts import RULE_EDITS, internet_after_address_edit, internet_after_edit
 from scanner.fixes.substitute import Shared, edited_context
 from scanner.model import Resource, SecurityGroupRule
 from scanner.options import ScanOptions
@@ -249,10 +249,24 @@ def _rerun(
     if edited is None:
         return None
     check = CheckContext(edited, run.memo, run.vulnerability_data, path_candidates=open_paths)  # type: ignore[arg-type]
+    if decided is None and edit.kind == "no_public_ip" and _decides(run, rerun, open_reports):
+        assert open_reports is not None
+        after = internet_after_address_edit(
+            edited, check.public_addresses.of(4), open_reports, run.options.authorized_ports
+        )
+        if after is not None:
+            decided = ((internet_reachable.ID, after[0]),) if after[0] is not None else (), after[1]
+            rerun = rerun - {internet_reachable.ID}
     found = [t for t in check_workload(check, run.options, rerun) if run.active(t)]
     if decided is not None:
         return (*decided[0], *((t.rule_id, t.possible) for t in found)), decided[1]
     return tuple((t.rule_id, t.possible) for t in found), _served_ports(found, run.options.authorized_ports)
+
+
+def _decides(run: FixRun, rerun: frozenset[str], open_reports: Sequence[tuple[PathKey, PathReport]] | None) -> bool:
+    """Whether the open paths may decide the internet trait (``scanner.fixes.shortcuts``):
+    it is re-run, the paths are at hand, and no inline suppression tells traits apart."""
+    return open_reports is not None and internet_reachable.ID in rerun and run.shares_outcomes
 
 
 def _internet_decided(
@@ -266,8 +280,9 @@ def _internet_decided(
     serves, when the open paths decide it (``scanner.fixes.shortcuts``); None otherwise (and
     when the workload does not hold the edited object: then the edit is not its own). Not
     when inline suppressions may tell the traits apart (``run.shares_outcomes``)."""
-    if open_reports is None or internet_reachable.ID not in rerun or not run.shares_outcomes:
+    if not _decides(run, rerun, open_reports):
         return None
+    assert open_reports is not None
     edited: Resource | None = None
     if edit.kind in RULE_EDITS:
         rule = _held_rule(ctx, edit.address)

@@ -23,7 +23,12 @@ An edit only takes away (``scanner.fixes.edits``), so for each path found open:
 * a path through an internet gateway whose NACL loses an inbound entry is cut when no
   inbound entry left allows any internet address (the NACL then denies it by its last rule).
   Route and NACL edits are decided only when every open path goes through an internet
-  gateway: a load balancer's path reads other subnets' routes and NACLs.
+  gateway: a load balancer's path reads other subnets' routes and NACLs;
+* a public address taken away (``associate_public_ip_address``, the subnet's mapping)
+  changes only the paths through an internet gateway to the workload's own address: the
+  others (a load balancer, an accelerator, a peering connection ...) reach its private
+  address and stay as they were; an IPv4 path through an internet gateway is cut when the
+  edited workload has no public IPv4 address left in that subnet.
 
 Only certain paths are decided here (a possible one rests on assumptions the edit may
 change), and only when no inline suppression can tell two traits apart.
@@ -35,6 +40,7 @@ from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 from scanner.analyses.network import NOT_INTERNET, PortSet, parse_cidr, sg_rule_ports
+from scanner.analyses.public_ip import PublicAddress
 from scanner.analyses.reachability import PathKey, PathReport
 from scanner.analyses.reachability.hops import ingress_rules, route_destination
 from scanner.fixes.served import path_served
@@ -227,3 +233,30 @@ def _text_reach(cidr: str) -> str:
         for private in NOT_INTERNET
     )
     return "none" if inside else "other"
+
+
+def internet_after_address_edit(
+    edited: WorkloadContext,
+    public_v4: PublicAddress | None,
+    open_reports: Sequence[tuple[PathKey, PathReport]],
+    authorized: Collection[int],
+) -> InternetAfter | None:
+    """The internet trait once the workload (``edited``, with the IPv4 public address
+    ``public_v4`` the edit leaves it) has lost a public address setting; None when the open
+    paths do not decide it."""
+    left: list[tuple[bool, frozenset[int]]] = []
+    for key, report in open_reports:
+        if report.via != "gateway":
+            left.append((report.possible, served_by(report, authorized)))
+            continue
+        if key[0] != "gateway" or report.version != 4 or report.possible:
+            return None
+        index = key[2]
+        if not isinstance(index, int) or index >= len(edited.placements):
+            return None
+        if public_v4 is not None and edited.placements[index] in public_v4.placements:
+            return None  # still public there: what else changed is for the analysis to say
+    if not left:
+        return None, frozenset()
+    served = frozenset(p for _, ports in left for p in ports)
+    return all(possible for possible, _ in left), served
