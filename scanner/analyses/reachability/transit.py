@@ -299,7 +299,10 @@ def _from_attachment(
             if returning is not None and returning.target.target_kind == "vpc_endpoint"
             else None
         )
-        if through is not None and through.onward is not None and through.onward.target_address == gateway.address:
+        inspected = (
+            through is not None and through.onward is not None and through.onward.target_address == gateway.address
+        )
+        if inspected or (returning is not None and returning.target.target_address == gateway.address):
             reply = _reply_refused(
                 ctx, view, own, other, first, cidr, target, memo, inspections, attached_firewalls, assumptions
             )
@@ -309,19 +312,11 @@ def _from_attachment(
                     refused_at = own.table.address if own.table is not None else own.attachment.address
                 continue
             sources.append(cidr)
-            back = back or through.route
-            inspections.append((through, [cidr], target))
-        elif returning is not None and returning.target.target_address == gateway.address:
-            reply = _reply_refused(
-                ctx, view, own, other, first, cidr, target, memo, inspections, attached_firewalls, assumptions
-            )
-            if reply:
-                if not refusal:
-                    refusal = reply
-                    refused_at = own.table.address if own.table is not None else own.attachment.address
-                continue
-            sources.append(cidr)
-            back = back or returning.target
+            if inspected and through is not None:  # back through the appliance
+                back = back or through.route
+                inspections.append((through, [cidr], target))
+            elif returning is not None:
+                back = back or returning.target
         elif not refusal:
             refusal = (
                 f"{table_hop.address} sends {cidr} back to {returning.target.target_address} "
