@@ -332,7 +332,7 @@ def scan(
     elif chosen is OutputFormat.sarif:
         _write(render_sarif_text(result, known), output)
     elif chosen is OutputFormat.json:
-        _write_json_report(shown, output, in_baseline)
+        _write_json_report(shown, output, in_baseline, options.jobs)
     else:
         _write_text_report(shown, output, show_suppressed, in_baseline)
     if timings:
@@ -549,16 +549,18 @@ def render_sarif_text(result: ScanResult, known: set[str] | None) -> str:
     return render_sarif(result, baseline=known)
 
 
-def _write_json_report(result: ScanResult, output: Path | None, in_baseline: Hidden | None = None) -> None:
+def _write_json_report(
+    result: ScanResult, output: Path | None, in_baseline: Hidden | None = None, workers: int = 1
+) -> None:
     """Written as it is rendered (``json_report.write_json``): a large report is never held
-    whole in memory."""
+    whole in memory as objects; ``workers`` processes render its exposures."""
     from scanner.reports.json_report import write_json
 
     if output is None:
-        write_json(result, sys.stdout.write, in_baseline=in_baseline)
+        write_json(result, sys.stdout.write, in_baseline=in_baseline, workers=workers)
         return
     with output.open("w", encoding="utf-8") as stream:
-        write_json(result, stream.write, in_baseline=in_baseline)
+        write_json(result, stream.write, in_baseline=in_baseline, workers=workers)
 
 
 def _stdout_console() -> Console:

@@ -38,6 +38,30 @@ class LazyItems:
         return iter(self.items)
 
 
+class Rendered(str):
+    """An item of a ``LazyItems`` list already written as indented JSON text at the depth
+    of the list's items (``items_text``): written as it is."""
+
+
+def _item_text(value: Any, indent: str) -> str:
+    parts: list[str] = []
+    try:
+        _write(value, indent, parts)
+        return "".join(parts)
+    except _NotPlain:
+        text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+        return text.replace("\n", "\n" + indent)
+
+
+def items_text(values: Iterable[Any], indent: str) -> list[Rendered]:
+    """``values`` as ``write_indented`` writes the items of a list whose items are indented
+    by ``indent``, each on its own."""
+    try:
+        return [Rendered(_item_text(value, indent)) for value in values]
+    finally:
+        _SHAPES.clear()  # keys can be user text (tags, parameters): keep none across reports
+
+
 class _Sink(list[str]):
     """The pieces written so far, handed to ``write`` now and then."""
 
@@ -170,13 +194,10 @@ def _write_lazy(value: LazyItems, indent: str, parts: list[str]) -> None:
     for item in value:
         parts.append(",\n" + inner if written else "[\n" + inner)
         written = True
-        item_parts: list[str] = []
-        try:
-            _write(item, inner, item_parts)
-            parts.append("".join(item_parts))
-        except _NotPlain:
-            text = json.dumps(item, indent=2, sort_keys=True, ensure_ascii=False, default=str)
-            parts.append(text.replace("\n", "\n" + inner))
+        if type(item) is Rendered:
+            parts.append(item)
+        else:
+            parts.append(_item_text(item, inner))
         if isinstance(parts, _Sink) and len(parts) > 64:
             parts.flush()
     parts.append("\n" + indent + "]" if written else "[]")
