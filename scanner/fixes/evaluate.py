@@ -33,7 +33,7 @@ from scanner.fixes.edits import CHANGE_SIZE, CHANGES, PARTS, Edit, EditsAt, Look
 from scanner.fixes.patches import source_patch
 from scanner.fixes.served import path_served, ports_in
 from scanner.fixes.shortcuts import RULE_EDITS, internet_after_address_edit, internet_after_edit
-from scanner.fixes.substitute import Shared, edited_context
+from scanner.fixes.substitute import edited_context
 from scanner.model import Resource, SecurityGroupRule
 from scanner.options import ScanOptions
 from scanner.rules import (
@@ -73,8 +73,6 @@ class FixRun:
     # Each edited object once per run, whichever workload meets it first: workloads sharing
     # a group then share its edited rules, and with them the network memo's answers.
     applied: dict[tuple[object, str], tuple[Resource, Resource | None]] = field(default_factory=dict)
-    # Each edited placement once per run (``substitute.Shared``, per edit), for the same reason
-    placements: dict[object, Shared] = field(default_factory=dict)
     # The traits an edit leaves, per workload signature (see ``network_signature``); not
     # shared when inline suppressions may tell two workloads' traits apart.
     outcomes: dict[tuple[object, ...], Found | None] = field(default_factory=dict)
@@ -92,14 +90,6 @@ class FixRun:
             known = self.patches[edit.key] = source_patch(
                 edit, self.lookup(edit.address), self.read_lines(edit.span.file)
             )
-        return known
-
-    def shared_parts(self, edit: Edit) -> Shared:
-        known = self.placements.get(edit.key)
-        if known is None:
-            if len(self.placements) >= _SHARED_LIMIT:
-                self.placements.clear()
-            known = self.placements[edit.key] = {}
         return known
 
     def change(self, edit: Edit) -> Callable[[Resource], Resource | None]:
@@ -245,7 +235,7 @@ def _rerun(
         rerun = rerun - {internet_reachable.ID}
         if not rerun:
             return decided
-    edited = edited_context(ctx, edit.address, run.change(edit), PARTS[edit.kind], run.shared_parts(edit))
+    edited = edited_context(ctx, edit.address, run.change(edit), PARTS[edit.kind])
     if edited is None:
         return None
     check = CheckContext(edited, run.memo, run.vulnerability_data, path_candidates=open_paths)  # type: ignore[arg-type]

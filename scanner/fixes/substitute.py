@@ -34,20 +34,13 @@ R = TypeVar("R", bound=Resource)
 T = TypeVar("T")
 
 
-# Edited copies of a context's parts kept across workloads: id of the original part ->
-# (the original, kept alive so that its id is not reused; its edited copy; whether the
-# edited object was in it).
-Shared = dict[int, tuple[object, object, bool]]
-
-
 class _Swap:
     """The edit of one address, applied wherever the context holds that object."""
 
-    def __init__(self, address: str, change: Change, shared: Shared | None = None) -> None:
+    def __init__(self, address: str, change: Change) -> None:
         self.address = address
         self.change = change
         self.hit = False
-        self.shared = shared
 
     def one(self, obj: R) -> R | None:
         if obj.address != self.address:
@@ -86,20 +79,6 @@ class _Swap:
         return table if routes is table.routes else copy_with(table, routes=routes)
 
     def placement(self, placement: Placement) -> Placement:
-        """The placement edited; one copy for every workload in it, so that the network
-        memo's answers about the copy are shared as they are about the original."""
-        if self.shared is None:
-            return self._placement(placement)
-        known = self.shared.get(id(placement))
-        if known is None or known[0] is not placement:
-            before, self.hit = self.hit, False
-            edited = self._placement(placement)
-            known = self.shared[id(placement)] = (placement, edited, self.hit)
-            self.hit = before or self.hit
-        self.hit = self.hit or known[2]
-        return known[1]  # type: ignore[return-value]
-
-    def _placement(self, placement: Placement) -> Placement:
         subnet = self.one(placement.subnet) if placement.subnet is not None else None
         routes = placement.routes
         if any(r.route.address == self.address for r in routes):
@@ -190,18 +169,13 @@ EVERY_PART: frozenset[Part] = frozenset(
 
 
 def edited_context(
-    ctx: WorkloadContext,
-    address: str,
-    change: Change,
-    parts: frozenset[Part] = EVERY_PART,
-    shared: Shared | None = None,
+    ctx: WorkloadContext, address: str, change: Change, parts: frozenset[Part] = EVERY_PART
 ) -> WorkloadContext | None:
     """``ctx`` with the object at ``address`` changed by ``change`` (None from ``change``:
     removed); None when the context does not hold that object. ``parts``: where in the
     context an object of the edited kind can be (a security group rule: in the groups and
-    the load balancer routes), the rest is kept as it is. ``shared``: the edited copies
-    of this edit's earlier contexts, to be reused (one dictionary per edit)."""
-    swap = _Swap(address, change, shared)
+    the load balancer routes), the rest is kept as it is."""
+    swap = _Swap(address, change)
     changes: dict[str, object] = {}
     if "workload" in parts:
         workload = swap.one(ctx.workload)
