@@ -365,6 +365,18 @@ def holds_internet_address(net: Network) -> bool:
     return any(is_internet_address(net.version, start) for start, _ in atoms(net.version, same_family, (low, high)))
 
 
+def internet_reach(cidr: object) -> str:
+    """How much of the internet a source range is: "world" (the whole family, ``/0``),
+    "none" (no internet address: private, shared, link-local ...), or "other" (part of the
+    internet, or a range not known offline or not readable)."""
+    network = parse_cidr(cidr)
+    if network is None:
+        return "other"
+    if network.prefixlen == 0:
+        return "world"
+    return "other" if holds_internet_address(network) else "none"
+
+
 def internet_size(version: int) -> int:
     """How many addresses of the family are internet addresses (not in ``NOT_INTERNET``)."""
     return _INTERNET_SIZE[version]

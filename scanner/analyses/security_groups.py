@@ -25,7 +25,6 @@ places.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +33,7 @@ from scanner.analyses.network import (
     Network,
     PortSet,
     atoms,
+    internet_reach,
     internet_size,
     is_internet_address,
     network_contains_address,
@@ -119,8 +119,7 @@ def rule_opening(rule: SecurityGroupRule) -> Opening | None:
 
 
 def _is_whole_internet(cidr: object) -> bool:
-    network = parse_cidr(cidr)  # cached: a large estate repeats the same few CIDRs
-    return network is not None and network.prefixlen == 0
+    return internet_reach(cidr) == "world"
 
 
 @dataclass(frozen=True)
@@ -258,7 +257,8 @@ def pieced_openings(ctx: WorkloadContext, singles: list[WorldRule]) -> list[Piec
     found: list[PiecedOpening] = []
     ingress = [(g, r) for g in ctx.security_groups for r in g.rules if r.ingress]
     for version in (4, 6):
-        if not any(_partly_internet(c) for _, r in ingress for c in (r.cidrs if version == 4 else r.ipv6_cidrs)):
+        ranges = (c for _, r in ingress for c in (r.cidrs if version == 4 else r.ipv6_cidrs))
+        if all(internet_reach(c) != "other" for c in ranges):
             # only whole-internet ranges (each already a single) and private ones: no pieces
             continue
         known = [
@@ -314,22 +314,6 @@ def _pieces_may_cover(
             else:
                 partial += net.num_addresses
     return bool(world - single) or partial >= internet_size(version)
-
-
-def _partly_internet(cidr: object) -> bool:
-    """A range that holds internet addresses without being the whole family (or may: not
-    known offline, unreadable text)."""
-    return _text_partly_internet(cidr) if isinstance(cidr, str) else True
-
-
-@functools.lru_cache(maxsize=4096)  # an estate repeats a few CIDRs on thousands of rules
-def _text_partly_internet(cidr: str) -> bool:
-    network = parse_cidr(cidr)
-    if network is None:
-        return True
-    if network.prefixlen == 0:
-        return False
-    return not any(network.version == n.version and network.subnet_of(n) for n in NOT_INTERNET)  # type: ignore[arg-type]
 
 
 def _family(source: str) -> int | None:

@@ -32,7 +32,7 @@ from scanner.findings import SHOWN_FIXES, Evidence, Fix, FixOutcome, Severity, S
 from scanner.fixes.edits import CHANGE_SIZE, CHANGES, PARTS, Edit, EditsAt, Lookup, candidate_edits, workload_edits
 from scanner.fixes.patches import source_patch
 from scanner.fixes.served import path_served, ports_in
-from scanner.fixes.shortcuts import RULE_EDITS, internet_after_address_edit, internet_after_edit
+from scanner.fixes.shortcuts import RULE_EDITS, InternetAfter, internet_after_address_edit, internet_after_edit
 from scanner.fixes.substitute import edited_context
 from scanner.model import Resource, SecurityGroupRule
 from scanner.options import ScanOptions
@@ -132,10 +132,10 @@ def workload_fixes(
             # an admin role hides what it could escalate to (scanner.rules.privilege_escalation):
             # an edit taking admin away may leave an escalation, which must be measured too
             rerun |= {privilege_escalation.ID}
-        if internet is not None and internet_unchanged(edit, internet, run):
+        if internet is not None and internet_unchanged(edit, internet, run, named_by):
             rerun -= {internet_reachable.ID}
-        if edit.kind in _RULE_EDITS:
-            rerun -= {r for r in rerun & _RULE_NAMING if edit.address not in named_by.setdefault(r, _named(traits, r))}
+        if edit.kind in RULE_EDITS:
+            rerun -= {r for r in rerun & _RULE_NAMING if edit.address not in _named(traits, r, named_by)}
         if not rerun:
             continue
         reads_roles = not rerun.isdisjoint(_ROLE_RULES)
@@ -175,21 +175,20 @@ _CUT_ON_A_PATH = frozenset(
 )
 
 
-def internet_unchanged(edit: Edit, trait: Trait, run: FixRun) -> bool:
+def internet_unchanged(edit: Edit, trait: Trait, run: FixRun, named_by: dict[str, frozenset[str]]) -> bool:
     """Whether the edit certainly leaves the ``ec2-internet-reachable`` trait as it is, so
     the path analysis need not run again: the trait holds (not possible), and the edited
     object is on none of its paths and none of its related places (each path names the rule,
     NACL entry, route, listener and load balancer that let it through, so an object named
     nowhere decides none of them), and it is not a security group rule that admits an
     authorised port (it could be the one that serves the public port). An edit of a public
-    address always runs again while some path goes through an internet gateway."""
+    address always runs again while some path goes through an internet gateway.
+    ``named_by``: what each rule's traits name (``_named``)."""
     if trait.possible or edit.kind not in _CUT_ON_A_PATH:
         return False
-    involved = {trait.location.address, *(e.address for e in trait.related)}
-    involved.update(s.address for path in (trait.path, *trait.other_paths) for s in path)
-    if edit.address in involved:
+    if edit.address in _named((trait,), trait.rule_id, named_by):
         return False
-    if edit.kind in ("remove_world_sources", "remove_rule"):
+    if edit.kind in RULE_EDITS:
         rule = run.lookup(edit.address)
         if not isinstance(rule, SecurityGroupRule):
             return False
@@ -201,18 +200,21 @@ def internet_unchanged(edit: Edit, trait: Trait, run: FixRun) -> bool:
 # the whole internet, each piece of a pieced opening, each rule admitting the whole VPC): an
 # edit of a rule none of their traits names leaves them as they are, so they are not run again.
 _RULE_NAMING = frozenset({open_security_group.ID, remote_access.ID, vpc_reachable.ID})
-_RULE_EDITS = RULE_EDITS
 
 
-def _named(traits: Sequence[Trait], rule_id: str) -> frozenset[str]:
-    """Every address the traits of one rule name: their places, related places and path steps."""
-    named: set[str] = set()
-    for trait in traits:
-        if trait.rule_id == rule_id:
-            named.add(trait.location.address)
-            named.update(e.address for e in trait.related)
-            named.update(s.address for path in (trait.path, *trait.other_paths) for s in path)
-    return frozenset(named)
+def _named(traits: Sequence[Trait], rule_id: str, known: dict[str, frozenset[str]]) -> frozenset[str]:
+    """Every address the traits of one rule name: their places, related places and path
+    steps; found once per workload (``known``)."""
+    found = known.get(rule_id)
+    if found is None:
+        named: set[str] = set()
+        for trait in traits:
+            if trait.rule_id == rule_id:
+                named.add(trait.location.address)
+                named.update(e.address for e in trait.related)
+                named.update(s.address for path in (trait.path, *trait.other_paths) for s in path)
+        found = known[rule_id] = frozenset(named)
+    return found
 
 
 def _rerun(
@@ -225,8 +227,9 @@ def _rerun(
 ) -> Found | None:
     """The traits of the ``rerun`` rules on the edited workload (None when the workload does
     not hold the edited object: then the edit is not one of its fixes). The internet trait
-    after a security group rule's edit is decided from the paths found open when they
-    decide it (``scanner.fixes.shortcuts``), else found again like the others."""
+    after an edit of a security group rule, a route, a NACL entry or a public address is
+    decided from the paths found open when they decide it (``scanner.fixes.shortcuts``),
+    else found again like the others."""
     from scanner.rules.context import CheckContext
     from scanner.rules.registry import check_workload
 
@@ -245,7 +248,7 @@ def _rerun(
             edited, check.public_addresses.of(4), open_reports, run.options.authorized_ports
         )
         if after is not None:
-            decided = ((internet_reachable.ID, after[0]),) if after[0] is not None else (), after[1]
+            decided = _as_found(after)
             rerun = rerun - {internet_reachable.ID}
     found = [t for t in check_workload(check, run.options, rerun) if run.active(t)]
     if decided is not None:
@@ -289,8 +292,11 @@ def _internet_decided(
         open_reports,
         run.options.authorized_ports,
     )
-    if after is None:
-        return None
+    return _as_found(after) if after is not None else None
+
+
+def _as_found(after: InternetAfter) -> Found:
+    """The internet trait the open paths decide, as a re-run finds it."""
     possible, served = after
     return ((internet_reachable.ID, possible),) if possible is not None else (), served
 

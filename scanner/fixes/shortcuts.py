@@ -37,9 +37,8 @@ change), and only when no inline suppression can tell two traits apart.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from functools import lru_cache
 
-from scanner.analyses.network import NOT_INTERNET, PortSet, parse_cidr, sg_rule_ports
+from scanner.analyses.network import PortSet, internet_reach, sg_rule_ports
 from scanner.analyses.public_ip import PublicAddress
 from scanner.analyses.reachability import PathKey, PathReport
 from scanner.analyses.reachability.hops import ingress_rules, route_destination
@@ -77,10 +76,15 @@ def internet_after_edit(
             return None
         if after is not CUT:
             left.append(after)
+    return _trait_after(left)
+
+
+def _trait_after(left: Sequence[tuple[bool, frozenset[int]]]) -> InternetAfter:
+    """The trait from the paths left open, each (possible, served ports): none left, no
+    trait; else possible when every one is, serving what any of them serves."""
     if not left:
         return None, frozenset()
-    served = frozenset(p for _, ports in left for p in ports)
-    return all(possible for possible, _ in left), served
+    return all(possible for possible, _ in left), frozenset(p for _, ports in left for p in ports)
 
 
 RULE_EDITS = frozenset({"remove_world_sources", "remove_rule"})
@@ -164,7 +168,7 @@ def _no_internet_allowed_without(placement: Placement, address: str, version: in
         cidr = entry.cidr if version == 4 else entry.ipv6_cidr
         if cidr is None:
             continue
-        if _cidr_reach(cidr) != "none":
+        if internet_reach(cidr) != "none":
             return False
     return True
 
@@ -211,28 +215,10 @@ def _reach(rule: SecurityGroupRule, version: int) -> str:
     if not isinstance(rule.protocol, (str, type(None))):
         return "other"
     sources = rule.cidrs if version == 4 else rule.ipv6_cidrs
-    kinds = {_cidr_reach(c) for c in sources}
+    kinds = {internet_reach(c) for c in sources}
     if "other" in kinds:
         return "other"
     return "world" if "world" in kinds else "none"
-
-
-def _cidr_reach(cidr: object) -> str:
-    return _text_reach(cidr) if isinstance(cidr, str) else "other"
-
-
-@lru_cache(maxsize=4096)
-def _text_reach(cidr: str) -> str:
-    network = parse_cidr(cidr)
-    if network is None:
-        return "other"
-    if network.prefixlen == 0:
-        return "world"
-    inside = any(
-        network.version == private.version and network.subnet_of(private)  # type: ignore[arg-type]
-        for private in NOT_INTERNET
-    )
-    return "none" if inside else "other"
 
 
 def internet_after_address_edit(
@@ -256,7 +242,4 @@ def internet_after_address_edit(
             return None
         if public_v4 is not None and edited.placements[index] in public_v4.placements:
             return None  # still public there: what else changed is for the analysis to say
-    if not left:
-        return None, frozenset()
-    served = frozenset(p for _, ports in left for p in ports)
-    return all(possible for possible, _ in left), served
+    return _trait_after(left)
