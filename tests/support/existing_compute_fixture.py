@@ -19,7 +19,14 @@ from __future__ import annotations
 
 import json
 
-from tests.support.passrole_fixture import ADMIN, CATALOGUE, _cloudformation_instance, _terraform_actor, names
+from tests.support.passrole_fixture import (
+    ADMIN,
+    CATALOGUE,
+    _cloudformation_instance,
+    _terraform_actor,
+    cloudformation_ec2_role,
+    names,
+)
 from tests.support.paths import REPO
 
 FOLDER = REPO / "fixtures" / "iam" / "escalation-existing-compute-each-path"
@@ -202,16 +209,7 @@ def cloudformation() -> str:
             else:
                 resources = _cloudformation_resources(path, f"{actor}Target")
             lines += [
-                f"  {actor}Role:",
-                "    Type: AWS::IAM::Role",
-                "    Properties:",
-                "      AssumeRolePolicyDocument:",
-                '        Version: "2012-10-17"',
-                "        Statement:",
-                "          - Effect: Allow",
-                "            Action: sts:AssumeRole",
-                "            Principal:",
-                "              Service: ec2.amazonaws.com",
+                *cloudformation_ec2_role(actor),
             ]
             if case == "bounded":
                 lines.append(f"      PermissionsBoundary: !Ref {actor}Boundary")

@@ -107,6 +107,22 @@ def _terraform_actor(actor: str, statements: list[str], boundary: str = "") -> s
     )
 
 
+def cloudformation_ec2_role(actor: str) -> list[str]:
+    """The head of a CloudFormation role ``{actor}Role`` that EC2 may assume."""
+    return [
+        f"  {actor}Role:",
+        "    Type: AWS::IAM::Role",
+        "    Properties:",
+        "      AssumeRolePolicyDocument:",
+        '        Version: "2012-10-17"',
+        "        Statement:",
+        "          - Effect: Allow",
+        "            Action: sts:AssumeRole",
+        "            Principal:",
+        "              Service: ec2.amazonaws.com",
+    ]
+
+
 def _cloudformation_instance(actor: str) -> list[str]:
     """The instance profile of ``{actor}Role`` and an instance running with it."""
     return [
@@ -195,16 +211,7 @@ def cloudformation(limited: bool = False) -> str:
             service = str(path["service"]) if case != "Miss" else _other_service(str(path["service"]))
             actor, admin = f"{stem}{case}", f"{stem}{case}Admin"
             lines += [
-                f"  {actor}Role:",
-                "    Type: AWS::IAM::Role",
-                "    Properties:",
-                "      AssumeRolePolicyDocument:",
-                '        Version: "2012-10-17"',
-                "        Statement:",
-                "          - Effect: Allow",
-                "            Action: sts:AssumeRole",
-                "            Principal:",
-                "              Service: ec2.amazonaws.com",
+                *cloudformation_ec2_role(actor),
                 *([f"      PermissionsBoundary: !Ref {actor}Boundary"] if case == "Bounded" else []),
                 "      Policies:",
                 f"        - PolicyName: {actor}",
@@ -320,16 +327,7 @@ def modify_cloudformation() -> str:
             # the actor's permissions in a policy of their own: the worker's trust names the
             # actor, so the actor role itself must not name the worker (a circular dependency)
             lines += [
-                f"  {actor}Role:",
-                "    Type: AWS::IAM::Role",
-                "    Properties:",
-                "      AssumeRolePolicyDocument:",
-                '        Version: "2012-10-17"',
-                "        Statement:",
-                "          - Effect: Allow",
-                "            Action: sts:AssumeRole",
-                "            Principal:",
-                "              Service: ec2.amazonaws.com",
+                *cloudformation_ec2_role(actor),
                 f"  {actor}Permissions:",
                 "    Type: AWS::IAM::Policy",
                 "    Properties:",
