@@ -145,7 +145,5 @@ def why_not_analysed(resource_type: str) -> str:
 
 def shown_type(resource_type: str) -> str:
     """The type as a report names it: with which of its resources, when only some are listed."""
-    if resource_type == UNREAD_MODULE:
-        return "module calls not read"
     which = PARTLY_ANALYSED.get(resource_type, ("", ""))[0]
     return f"{resource_type} {which}" if which else resource_type
