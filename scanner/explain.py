@@ -125,7 +125,7 @@ def explain_workload(paths: list[Path], options: ScanOptions, address: str, cons
         if exposure is None:
             console.print("  none: no exposure", highlight=False)
             continue
-        exposure = with_fixes(fix_run(configuration, graph, memo, options), ctx, exposure, traits, found.open_paths)
+        exposure = with_fixes(fix_run(configuration, graph, memo, options), ctx, exposure, traits, found.open_reports)
         code = EXIT_FINDINGS
         for trait in exposure.traits:
             verdict = "  [magenta]possible[/magenta]" if trait.possible else ""

@@ -144,8 +144,9 @@ class WorkloadFindings:
     traits: list[Trait]  # rules the user skips left out
     notices: list[str]
     restricted: tuple[RestrictedPath, ...]  # the paths open only to named sources
-    open_paths: frozenset[PathKey]  # the candidate paths found open: what measuring a fix re-analyses
-    open_reports: tuple[tuple[PathKey, PathReport], ...]  # those paths as found (``scanner.fixes.shortcuts``)
+    # the candidate paths found open, as found: what measuring a fix re-analyses, or decides
+    # from them (``scanner.fixes.shortcuts``)
+    open_reports: tuple[tuple[PathKey, PathReport], ...]
     paths: tuple[PathVerdict, ...]  # every candidate path's verdict
 
 
@@ -167,7 +168,6 @@ def workload_traits(
         traits,
         context.notices,
         tuple(dict.fromkeys(restricted)),
-        context.open_paths,
         tuple((key, report) for key, report in context.keyed_paths if report.open),
         path_verdicts(context.paths, ctx.address),
     )
@@ -276,7 +276,7 @@ def _workloads_analysis(
             if exposure is None:
                 continue
             started = time.perf_counter()
-            exposure = with_fixes(run, ctx, exposure, traits, found.open_paths, found.open_reports)
+            exposure = with_fixes(run, ctx, exposure, traits, found.open_reports)
             if places:
                 exposure = replace(exposure, fixes=tuple(fix_in_repository(f, places) for f in exposure.fixes))
             measuring += time.perf_counter() - started
@@ -358,16 +358,15 @@ def with_fixes(
     ctx: WorkloadContext,
     exposure: Exposure,
     traits: list[Trait],
-    open_paths: frozenset[PathKey] | None = None,
     open_reports: tuple[tuple[PathKey, PathReport], ...] | None = None,
 ) -> Exposure:
     """The exposure with every edit that changes it, measured on its traits that no inline
     suppression silences (all of them when every one is silenced, as its severity is).
-    ``open_paths``: the candidate paths the first analysis found open (None: re-analyse all)."""
+    ``open_reports``: the candidate paths the first analysis found open (None: re-analyse all)."""
     from scanner.fixes.evaluate import workload_fixes
 
     active = [t for t in traits if run.active(t)] or traits
-    return copy_with(exposure, fixes=workload_fixes(run, ctx, active, open_paths, open_reports))
+    return copy_with(exposure, fixes=workload_fixes(run, ctx, active, open_reports))
 
 
 def exposure_of(

@@ -109,12 +109,12 @@ def workload_fixes(
     run: FixRun,
     ctx: WorkloadContext,
     traits: Sequence[Trait],
-    open_paths: frozenset[PathKey] | None = None,
     open_reports: Sequence[tuple[PathKey, PathReport]] | None = None,
 ) -> tuple[Fix, ...]:
     """Every edit that changes this workload, ranked. ``traits``: the workload's active
-    traits (what its severity comes from); ``open_paths``: the candidate paths found open
-    (only those are analysed again on an edited copy; None: all)."""
+    traits (what its severity comes from); ``open_reports``: the candidate paths found open
+    (only those are analysed again on an edited copy, or decide the edit's outcome; None:
+    all are analysed again)."""
     present = {t.rule_id for t in traits}
     before = run.severity([(t.rule_id, t.possible) for t in traits])
     served = _served_ports(traits, run.options.authorized_ports)
@@ -149,7 +149,7 @@ def workload_fixes(
         else:
             if len(run.outcomes) >= _SHARED_LIMIT:
                 run.outcomes.clear()
-            found = run.outcomes[key] = _rerun(run, ctx, edit, rerun, open_paths, open_reports)
+            found = run.outcomes[key] = _rerun(run, ctx, edit, rerun, open_reports)
         if found is None:
             continue  # the workload does not hold the object: not its edit
         if rerun not in kept_by_rerun:
@@ -222,7 +222,6 @@ def _rerun(
     ctx: WorkloadContext,
     edit: Edit,
     rerun: frozenset[str],
-    open_paths: frozenset[PathKey] | None,
     open_reports: Sequence[tuple[PathKey, PathReport]] | None = None,
 ) -> Found | None:
     """The traits of the ``rerun`` rules on the edited workload (None when the workload does
@@ -241,6 +240,7 @@ def _rerun(
     edited = edited_context(ctx, edit.address, run.change(edit), PARTS[edit.kind])
     if edited is None:
         return None
+    open_paths = frozenset(key for key, _ in open_reports) if open_reports is not None else None
     check = CheckContext(edited, run.memo, run.vulnerability_data, path_candidates=open_paths)  # type: ignore[arg-type]
     if decided is None and edit.kind == "no_public_ip" and _decides(run, rerun, open_reports):
         assert open_reports is not None

@@ -42,8 +42,8 @@ def _compared(folder: Path, root: Path = REPO) -> tuple[int, list[str]]:
                 rerun = CHANGES[edit.kind] & present
                 if INTERNET not in rerun:
                     continue
-                shortcut = evaluate._rerun(run, ctx, edit, rerun, found.open_paths, found.open_reports)
-                full = evaluate._rerun(run, ctx, edit, rerun, found.open_paths)
+                shortcut = evaluate._rerun(run, ctx, edit, rerun, found.open_reports)
+                full = evaluate._rerun(run, ctx, edit, rerun)
                 decided += evaluate._internet_decided(run, ctx, edit, rerun, found.open_reports) is not None
                 decided += edit.kind == "no_public_ip"
                 same = (shortcut is None and full is None) or (
