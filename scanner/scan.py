@@ -91,16 +91,17 @@ def run_load_jobs(
     from scanner.loaders.registry import TERRAFORM
 
     terraform_modules = [job.paths[0] for job in jobs if job.kind == TERRAFORM.name]
+    in_workers = options.jobs > 1 and len(jobs) > 1
     parsed = None
     if terraform_modules:
-        from scanner.loaders.terraform.files import ParsedFiles, warm_parse_cache
+        from scanner.loaders.terraform.files import ParsedFiles, parse_in_parallel
 
         parsed = ParsedFiles()
-        if options.jobs > 1:
-            warm_parse_cache(terraform_modules, options)  # files in parallel, even in one module
+        # files in parallel, even in one module; jobs loaded in workers read them from the cache
+        parse_in_parallel(terraform_modules, options, None if in_workers else parsed)
 
     loaded: list[list[Configuration]] = []
-    if options.jobs > 1 and len(jobs) > 1:
+    if in_workers:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=min(options.jobs, len(jobs))) as pool:

@@ -218,7 +218,7 @@ def test_the_report_does_not_depend_on_the_number_of_workers(tmp_path: Path, mon
     two = cli_json(root, tmp_path / "two.json", "--jobs", "2", "--cache-dir", str(tmp_path / "c2"))
     assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
     assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()
-    # One large root module: its files are parsed by a pool of workers, then read from the cache.
+    # One large root module: its files are parsed by forked workers, which fill the cache too.
     monkeypatch.setattr(terraform_files, "PARALLEL_PARSE_BYTES", 0)
     single = root / "many"
     serial = scan_json(single, None, jobs=1)
@@ -226,3 +226,29 @@ def test_the_report_does_not_depend_on_the_number_of_workers(tmp_path: Path, mon
     parallel = scan_json(single, parallel_cache, jobs=2)
     assert parallel == serial
     assert len(cache_entries(parallel_cache)) == 41, "the workers parsed every file of the module"
+    # Without a cache the workers send the parsed files back instead.
+    assert scan_json(single, None, jobs=2) == serial
+
+
+def test_files_parsed_in_parallel_without_a_cache_reach_the_load_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = tmp_path / "many"
+    many_file_module(module)
+    monkeypatch.setattr(terraform_files, "PARALLEL_PARSE_BYTES", 0)
+    options = ScanOptions(root=tmp_path, cache_dir=None, jobs=2)
+    parsed = terraform_files.ParsedFiles()
+    terraform_files.parse_in_parallel([module], options, parsed)
+    # Every file is kept, whichever process parsed it: the load parses none of them again.
+    parses: list[Path] = []
+    real_parse = terraform_files._parse_file
+    monkeypatch.setattr(
+        terraform_files, "_parse_file", lambda path, *rest: parses.append(path) or real_parse(path, *rest)
+    )
+    files = sorted(module.glob("*.tf"))
+    assert len(files) == 41
+    for path in files:
+        errors: list[object] = []
+        source = parsed.parse(path, options.display_path(path), options, errors)  # type: ignore[arg-type]
+        assert source is not None and source.display == options.display_path(path)
+    assert parses == []

@@ -4,12 +4,11 @@ A file is read only below the size limit, as UTF-8 text, never when it holds NUL
 ``iacscan:ignore`` comments are collected with it. What a text parses to is kept in the
 content-addressed parse cache (``scanner.cache``). ``ParsedFiles`` keeps the files parsed
 during one scan, so root modules sharing a child module parse it once, and
-``warm_parse_cache`` parses a large module's files in parallel processes before it is loaded.
+``parse_in_parallel`` parses a large module's files in parallel processes before it is loaded.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,6 +121,17 @@ class ParsedFiles:
         errors.extend(cached[1])
         return cached[0]
 
+    def keep(self, path: Path, display: str, result: tuple[SourceFile | None, list[LoadError]] | None) -> None:
+        """A file parsed elsewhere (``parse_in_parallel``), for ``parse`` to return."""
+        if result is None:
+            return
+        try:
+            stat = path.stat()
+        except OSError:
+            return
+        if len(self._files) < _PARSED_LIMIT:
+            self._files[(str(path.resolve()), stat.st_size, stat.st_mtime_ns, display)] = result
+
 
 def _parse_file(path: Path, display: str, options: ScanOptions, errors: list[LoadError]) -> SourceFile | None:
     text = _read_text(path, display, options, errors)
@@ -143,15 +153,20 @@ def _parse_file(path: Path, display: str, options: ScanOptions, errors: list[Loa
 PARALLEL_PARSE_BYTES = 512 * 1024
 
 
-def warm_parse_cache(folders: list[Path], options: ScanOptions) -> None:
-    """Parse the Terraform files of ``folders`` that the parse cache lacks across
-    ``options.jobs`` processes, so a cold scan of one large root module uses every CPU; the
-    load that follows reads the cache. Each result depends only on the file's bytes, never on
-    which worker parsed it, so the output is the same with any number of workers."""
-    if options.jobs < 2 or options.cache_dir is None:
+def parse_in_parallel(folders: list[Path], options: ScanOptions, parsed: ParsedFiles | None) -> None:
+    """Parse the Terraform files of ``folders`` across ``options.jobs`` processes, so a
+    cold scan of one large root module uses every CPU: forked workers parse (and write the
+    parse cache, when there is one) and send each file back, and ``parsed`` keeps it for
+    the load that follows (None: the load runs in other processes, which read the cache;
+    then the workers only fill the cache). Files the parse cache holds already are left to
+    the load (reading them is quick). Each result depends only on the file's bytes, never on
+    which process parsed it, so the output is the same with any number of workers."""
+    if options.jobs < 2 or (parsed is None and options.cache_dir is None):
         return
+    from scanner.forked_parts import map_shared
+
     cache = ParseCache(options.cache_dir)
-    todo: list[tuple[int, str]] = []
+    todo: list[tuple[int, Path]] = []
     for folder in folders:
         try:
             paths = sorted(p for p in folder.iterdir() if is_terraform_file(p) and p.is_file())
@@ -159,25 +174,33 @@ def warm_parse_cache(folders: list[Path], options: ScanOptions) -> None:
             continue
         for path in paths:
             try:
-                if path.stat().st_size > options.max_file_bytes:
+                size = path.stat().st_size
+                if size > options.max_file_bytes or not options.inside_root(path):
                     continue
-                data = path.read_bytes()
+                if cache.directory is not None and cache.has(path.read_bytes(), f"terraform-{_kind_of(path)}"):
+                    continue
             except OSError:
                 continue
-            if not cache.has(data, f"terraform-{_kind_of(path)}"):
-                todo.append((len(data), str(path)))
+            todo.append((size, path))
     if len(todo) < 2 or sum(size for size, _ in todo) < PARALLEL_PARSE_BYTES:
         return
-    from concurrent.futures import ProcessPoolExecutor
+    todo.sort(key=lambda item: -item[0])  # largest first: the processes finish together
+    files = [path for _, path in todo]
+    results = map_shared(files, lambda path: _parse_one(path, options, parsed is not None), options.jobs)
+    if parsed is not None:
+        for path, result in zip(files, results, strict=True):
+            parsed.keep(path, options.display_path(path), result)
 
-    todo.sort(reverse=True)  # largest first: the workers finish together
-    with contextlib.suppress(Exception), ProcessPoolExecutor(max_workers=min(options.jobs, len(todo))) as pool:
-        list(pool.map(_warm_one, [path for _, path in todo], [options] * len(todo)))
 
-
-def _warm_one(path: str, options: ScanOptions) -> None:
-    with contextlib.suppress(Exception):  # the serial load reports any problem with the file
-        _parse_file(Path(path), path, options, [])
+def _parse_one(path: Path, options: ScanOptions, send: bool) -> tuple[SourceFile | None, list[LoadError]] | None:
+    """A file parsed as the load would, when ``send`` (else only into the parse cache);
+    None when it cannot be parsed here: the load then tries again and reports the problem."""
+    errors: list[LoadError] = []
+    try:
+        source = _parse_file(path, options.display_path(path), options, errors)
+    except Exception:
+        return None
+    return (source, errors) if send else None
 
 
 def _kind_of(path: Path) -> str:
