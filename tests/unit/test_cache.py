@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from scanner.cache import FORMAT, ParseCache
+from scanner.findings import LoadError
 from scanner.loaders.terraform import files as terraform_files
 from scanner.loaders.terraform import hcl as hcl_syntax
 from scanner.options import ScanOptions
@@ -248,7 +249,7 @@ def test_files_parsed_in_parallel_without_a_cache_reach_the_load_in_memory(
     files = sorted(module.glob("*.tf"))
     assert len(files) == 41
     for path in files:
-        errors: list[object] = []
-        source = parsed.parse(path, options.display_path(path), options, errors)  # type: ignore[arg-type]
+        errors: list[LoadError] = []
+        source = parsed.parse(path, options.display_path(path), options, errors)
         assert source is not None and source.display == options.display_path(path)
     assert parses == []

@@ -91,6 +91,16 @@ def _read_text(path: Path, display: str, options: ScanOptions, errors: list[Load
 _PARSED_LIMIT = 4096  # files kept by one ParsedFiles at most: past it, it starts again
 
 
+_FileKey = tuple[str, int, int, str]  # real path, size, mtime, display
+ParsedFile = tuple[Optional[SourceFile], list[LoadError]]  # noqa: UP045
+
+
+def _file_key(path: Path, display: str) -> _FileKey:
+    """A file as ``ParsedFiles`` knows it: an edited or replaced file is another file."""
+    stat = path.stat()
+    return (str(path.resolve()), stat.st_size, stat.st_mtime_ns, display)
+
+
 class ParsedFiles:
     """The files parsed during one scan, by (real path, size, mtime, display): a repository's
     root modules share their child modules, and parsing dominates load time. The pipeline
@@ -99,14 +109,13 @@ class ParsedFiles:
     in a worker process, a test) makes its own."""
 
     def __init__(self) -> None:
-        self._files: dict[tuple[str, int, int, str], tuple[SourceFile | None, list[LoadError]]] = {}
+        self._files: dict[_FileKey, ParsedFile] = {}
 
     def parse(self, path: Path, display: str, options: ScanOptions, errors: list[LoadError]) -> SourceFile | None:
         """The parsed file (None when it cannot be read or parsed; ``errors`` says why), from
         memory when this scan has parsed it already."""
         try:
-            stat = path.stat()
-            key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, display)
+            key = _file_key(path, display)
         except OSError:
             return _parse_file(path, display, options, errors)
         if key[1] > options.max_file_bytes:
@@ -115,29 +124,31 @@ class ParsedFiles:
         if cached is None:
             found: list[LoadError] = []
             cached = (_parse_file(path, display, options, found), found)
-            if len(self._files) >= _PARSED_LIMIT:
-                self._files.clear()
-            self._files[key] = cached
+            self._store(key, cached)
         errors.extend(cached[1])
         return cached[0]
 
-    def keep(self, path: Path, display: str, result: tuple[SourceFile | None, list[LoadError]] | None) -> None:
+    def keep(self, path: Path, display: str, result: ParsedFile | None) -> None:
         """A file parsed elsewhere (``parse_in_parallel``), for ``parse`` to return."""
         if result is None:
             return
         try:
-            stat = path.stat()
+            key = _file_key(path, display)
         except OSError:
             return
-        if len(self._files) < _PARSED_LIMIT:
-            self._files[(str(path.resolve()), stat.st_size, stat.st_mtime_ns, display)] = result
+        self._store(key, result)
+
+    def _store(self, key: _FileKey, parsed: ParsedFile) -> None:
+        if len(self._files) >= _PARSED_LIMIT:
+            self._files.clear()
+        self._files[key] = parsed
 
 
 def _parse_file(path: Path, display: str, options: ScanOptions, errors: list[LoadError]) -> SourceFile | None:
     text = _read_text(path, display, options, errors)
     if text is None:
         return None
-    kind = "tfvars.json" if path.name.endswith(".tfvars.json") else "tf.json" if path.name.endswith(".json") else "hcl"
+    kind = _kind_of(path)
     cache = ParseCache(options.cache_dir)
     body, problem, ignores, comment_lines = cache.get_or_compute(
         text.encode("utf-8"), f"terraform-{kind}", lambda: _parse_text(text, kind, options.cache_dir)
@@ -192,7 +203,7 @@ def parse_in_parallel(folders: list[Path], options: ScanOptions, parsed: ParsedF
             parsed.keep(path, options.display_path(path), result)
 
 
-def _parse_one(path: Path, options: ScanOptions, send: bool) -> tuple[SourceFile | None, list[LoadError]] | None:
+def _parse_one(path: Path, options: ScanOptions, send: bool) -> ParsedFile | None:
     """A file parsed as the load would, when ``send`` (else only into the parse cache);
     None when it cannot be parsed here: the load then tries again and reports the problem."""
     errors: list[LoadError] = []
