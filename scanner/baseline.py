@@ -9,11 +9,12 @@ moving lines or reformatting does not make an old finding new.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from scanner.findings import ScanResult
 from scanner.fingerprints import fingerprint, possible_fingerprint
+from scanner.frozen import frozen
 
 BASELINE_VERSION = 1
 
@@ -47,7 +48,7 @@ def read_baseline(path: Path) -> set[str]:
     return set(prints)
 
 
-@dataclass(frozen=True)
+@frozen
 class Hidden:
     """What a baseline hid from the text and JSON reports: ``exposures`` whose fingerprint
     and every trait's are in it (left out whole), and ``traits`` of the exposures still shown

@@ -33,11 +33,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from fnmatch import translate
 from functools import lru_cache
 
 from scanner.findings import CriticalityNote, Exposure, Severity
+from scanner.frozen import frozen
 from scanner.model import AutoScalingGroup, Instance, Tag
 from scanner.values import Span
 
@@ -45,7 +46,7 @@ Rules = tuple[tuple[str, ...], tuple[str, ...]]
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
-@dataclass(frozen=True)
+@frozen
 class NameSource:
     """A name of the workload: ``text``, ``what`` it is (Name tag, address), where written."""
 
@@ -54,14 +55,14 @@ class NameSource:
     span: Span | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Verdict:
     level: str  # high | normal | low
     reason: str = ""
     span: Span | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class _Rule:
     kind: str  # tag | name
     key: re.Pattern[str]
@@ -87,7 +88,7 @@ def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile(translate(pattern.lower()))
 
 
-@dataclass(frozen=True)
+@frozen
 class _Level:
     """One level's rules as two patterns: every tag rule over ``key\0value`` and every name
     rule over a word, so a workload costs one match per tag and per word, whatever the

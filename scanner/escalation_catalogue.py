@@ -28,10 +28,11 @@ are the catalogue's; the rest is written here, for this scanner:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Literal
+
+from scanner.frozen import frozen
 
 Family = Literal["self", "pass", "existing", "assume", "trust", "modify-target", "user", "user-only"]
 On = Literal[
@@ -41,7 +42,7 @@ On = Literal[
 _FILE = "escalation_paths.json"
 
 
-@dataclass(frozen=True)
+@frozen
 class Required:
     """One required action (``action`` lower case, ``name`` as AWS writes it) and what it
     must be allowed on."""
@@ -51,7 +52,7 @@ class Required:
     name: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class EscalationPath:
     id: str
     name: str
@@ -68,7 +69,7 @@ class EscalationPath:
         return next((r for r in self.actions if r.on == on), None)
 
 
-@dataclass(frozen=True)
+@frozen
 class Catalogue:
     """The paths, where they come from, and ``actions``: every action some path requires
     (lower case)."""

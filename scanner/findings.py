@@ -24,6 +24,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from scanner.frozen import frozen
 from scanner.values import Origin, Span
 
 if TYPE_CHECKING:  # a warm scan reads findings from the cache without the model
@@ -32,7 +33,7 @@ if TYPE_CHECKING:  # a warm scan reads findings from the cache without the model
 ConfigurationKind = Literal["terraform", "terraform-plan", "cloudformation", "cdk"]
 
 
-@dataclass(frozen=True)
+@frozen
 class LoadError:
     """A file (or part of one) that could not be read, or, as a configuration's warning, a
     problem met and resolved while reading it. ``line`` is 1-based, 0 if unknown."""
@@ -46,7 +47,7 @@ class LoadError:
         return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Suppression:
     """An inline ``iacscan:ignore``: rule ids it silences for ``address`` (a resource
     address, or a prefix such as ``aws_instance.web`` covering ``aws_instance.web[0]``)."""
@@ -109,7 +110,7 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True)
+@frozen
 class Evidence:
     """A place involved in a trait: ``span`` the line(s), ``address`` the resource written
     there, ``message`` what that place does ("allows tcp 22 from 0.0.0.0/0")."""
@@ -119,7 +120,7 @@ class Evidence:
     message: str
 
 
-@dataclass(frozen=True)
+@frozen
 class PathStep:
     """One hop of an attack path, in order from the source (internet, peer network, VPN)
     to the workload and on to what it can reach (profile, role, statement).
@@ -138,7 +139,7 @@ class PathStep:
     ports: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Trait:
     """One exposure trait of one workload.
 
@@ -174,7 +175,7 @@ FixOutcome = Literal["resolves", "reduces", "clears"]
 SHOWN_FIXES = 3  # fixes a report shows per workload, best first
 
 
-@dataclass(frozen=True)
+@frozen
 class SourceChange:
     """One replacement in a file, as SARIF's ``replacement`` says it: the text from
     (``line``, ``column``) up to (``end_line``, ``end_column``) (1-based, end exclusive; a
@@ -188,7 +189,7 @@ class SourceChange:
     text: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Fix:
     """One edit at ``location`` (the line the user changes) and what it really does to this
     workload, measured by re-analysing it with the edit applied (``scanner.fixes``).
@@ -212,7 +213,7 @@ class Fix:
     patch: tuple[SourceChange, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class RestrictedPath:
     """A path open only to named source ranges, not to the whole internet: not an exposure
     (Security Hub's own remediation is to restrict the sources), but shown. ``via``:
@@ -224,7 +225,7 @@ class RestrictedPath:
     reason: str
 
 
-@dataclass(frozen=True)
+@frozen
 class PathVerdict:
     """One candidate path to a workload in one line: ``verdict`` open, possible (open only
     for some values of what is not known offline), restricted (open to named sources only)
@@ -240,7 +241,7 @@ class PathVerdict:
     why: str
 
 
-@dataclass(frozen=True)
+@frozen
 class WorkloadPaths:
     """Every candidate path to one workload, exposed or not: the answer to "why is my open
     security group not reported?"."""
@@ -251,7 +252,7 @@ class WorkloadPaths:
     paths: tuple[PathVerdict, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class CriticalityNote:
     """How critical the workload is (``scanner.criticality``) when that is not ``normal``:
     ``level`` high | low, ``reason`` the rule's match in words ("tag environment=production"),
@@ -278,7 +279,7 @@ class CriticalityNote:
         return f"{verb} from {self.table_severity.name}: {self.because()}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Exposure:
     """One finding per workload with at least one trait.
 

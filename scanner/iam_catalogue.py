@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
+
+from scanner.frozen import frozen
 
 _ACTIONS_FILE = "iam_actions.json.xz"
 _POLICIES_FILE = "aws_managed_policy_documents.json.xz"
@@ -44,7 +45,7 @@ _POLICY_ARN = re.compile(r"arn:aws(?:-cn|-us-gov)?:iam::aws:policy/(?P<key>.+)",
 _ACCESS_LEVELS = {"R": "Read", "W": "Write", "L": "List", "T": "Tagging", "P": "Permissions management"}
 
 
-@dataclass(frozen=True)
+@frozen
 class ResourceType:
     """A resource type an action acts on: `required` when the action always names one."""
 
@@ -53,7 +54,7 @@ class ResourceType:
     arn_format: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class ActionInfo:
     """What the Service Authorization Reference says of one action."""
 
@@ -68,7 +69,7 @@ class ActionInfo:
         return bool(self.resource_types)
 
 
-@dataclass(frozen=True)
+@frozen
 class _Service:
     """One service's line: its action names (as bundled, and lower case) and its details, parsed when asked."""
 

@@ -48,9 +48,10 @@ Conventions
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal, Union
 
+from scanner.frozen import frozen
 from scanner.values import ResourceRef, Span, Unknown
 
 Ref = Union[ResourceRef, str, Unknown]  # noqa: UP007 (a runtime alias on 3.10)
@@ -73,7 +74,7 @@ def written_at(
     return None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class Resource:
     address: str
     kind: str
@@ -112,7 +113,7 @@ def made_by_aws(address: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class UnanalysedCompute(Resource):
     """A resource that runs compute iacscan does not analyse (``scanner.coverage``): kept so
     the scan can say it was not looked at (a subclass carries what another analysis reads of
@@ -122,7 +123,7 @@ class UnanalysedCompute(Resource):
 # --- workloads -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class MetadataOptions:
     """``metadata_options`` / ``MetadataOptions``. ``None`` fields take AWS's default
     (tokens optional, endpoint enabled) unless an account default says otherwise."""
@@ -144,7 +145,7 @@ class MetadataOptions:
         return written_at(self.attr_spans, self.attr_written, fields)
 
 
-@dataclass(frozen=True)
+@frozen
 class Tag:
     """A tag AWS puts on a resource, as written (a key or value not known offline is not
     kept), with the line it is written at. ``via``: how it reaches the resource: "" its own
@@ -160,7 +161,7 @@ class Tag:
     via: str = ""
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class Instance(Resource):
     """An EC2 instance: ``aws_instance`` / ``AWS::EC2::Instance``, or another declaration that
     launches one instance (``capacity`` names which, e.g. ``spot_instance_request``)."""
@@ -185,7 +186,7 @@ class Instance(Resource):
     metadata_unsupported: str = ""
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class LaunchTemplate(Resource):
     """A launch template, or a launch configuration (``is_launch_configuration``), or what a
     declaration writes inline instead of one (a Spot Fleet launch specification: then
@@ -204,7 +205,7 @@ class LaunchTemplate(Resource):
     instance_tags: tuple[Tag, ...] = ()  # tag_specifications / TagSpecifications for instances
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class LaunchTemplateOverride(Resource):
     """One override of an Auto Scaling group's mixed instances policy (Terraform
     ``mixed_instances_policy { launch_template { override { ... } } }``, CloudFormation
@@ -223,7 +224,7 @@ class LaunchTemplateOverride(Resource):
     instance_requirements: Mapping[str, object] | Unknown | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class AutoScalingGroup(Resource):
     """An Auto Scaling group. ``launch_template`` is its base template: ``launch_template`` /
     ``LaunchTemplate``, or the mixed instances policy's launch template specification.
@@ -261,7 +262,7 @@ class AutoScalingGroup(Resource):
         return not self.overrides or any(o.launch_template is None for o in self.overrides)
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class InstanceMetadataDefaults(Resource):
     """``aws_ec2_instance_metadata_defaults``: the account/region default."""
 
@@ -272,14 +273,14 @@ class InstanceMetadataDefaults(Resource):
 # --- VPC, subnets, routing -------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class Vpc(Resource):
     cidr_blocks: tuple[Cidr, ...] = ()
     ipv6_cidr_blocks: tuple[Cidr, ...] = ()
     is_default: bool = False  # the region's default VPC: aws_default_vpc, data "aws_vpc" { default = true }
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class VpcCidrAssociation(Resource):
     """aws_vpc_ipv4_cidr_block_association, aws_vpc_ipv6_cidr_block_association, AWS::EC2::VPCCidrBlock."""
 
@@ -288,7 +289,7 @@ class VpcCidrAssociation(Resource):
     ipv6_cidr: MaybeStr = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class Subnet(Resource):
     """A subnet. ``is_default``: a default subnet of the default VPC (aws_default_subnet, a
     data source selecting default subnets): it maps public IPv4 addresses unless
@@ -319,7 +320,7 @@ RouteTargetKind = Literal[
 ]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class Route(Resource):
     """A route: inline in a route table (``route_table`` None) or standalone (aws_route,
     AWS::EC2::Route) pointing at its table."""
@@ -332,7 +333,7 @@ class Route(Resource):
     target_kind: RouteTargetKind = "other"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class RouteTable(Resource):
     vpc: Ref | None = None
     routes: tuple[Route, ...] = ()
@@ -340,26 +341,26 @@ class RouteTable(Resource):
     propagating_vgws: tuple[Ref, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class RouteTableAssociation(Resource):
     route_table: Ref | None = None
     subnet: Ref | None = None
     gateway: Ref | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class MainRouteTableAssociation(Resource):
     vpc: Ref | None = None
     route_table: Ref | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class InternetGateway(Resource):
     vpc: Ref | None = None
     egress_only: bool = False  # aws_egress_only_internet_gateway carries no inbound traffic
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class GatewayAttachment(Resource):
     """aws_internet_gateway_attachment, aws_vpn_gateway_attachment, AWS::EC2::VPCGatewayAttachment."""
 
@@ -367,24 +368,24 @@ class GatewayAttachment(Resource):
     gateway: Ref | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class NatGateway(Resource):
     subnet: Ref | None = None
     private: bool = False  # connectivity_type = "private"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class VpcPeering(Resource):
     vpc: Ref | None = None
     peer_vpc: Ref | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class VpnGateway(Resource):
     vpc: Ref | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class VpnGatewayRoutePropagation(Resource):
     """aws_vpn_gateway_route_propagation, AWS::EC2::VPNGatewayRoutePropagation."""
 
@@ -392,7 +393,7 @@ class VpnGatewayRoutePropagation(Resource):
     route_tables: tuple[Ref, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class VpnConnection(Resource):
     """A site-to-site VPN; its static routes name the on-premises CIDRs."""
 
@@ -403,7 +404,7 @@ class VpnConnection(Resource):
 # --- network ACLs ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class AclEntry(Resource):
     """One NACL rule: inline (``acl`` None) or standalone (aws_network_acl_rule,
     AWS::EC2::NetworkAclEntry). ``protocol`` is normalised to an IANA number as a string
@@ -420,7 +421,7 @@ class AclEntry(Resource):
     to_port: MaybeInt = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class NetworkAcl(Resource):
     vpc: Ref | None = None
     subnets: tuple[Ref, ...] = ()
@@ -428,7 +429,7 @@ class NetworkAcl(Resource):
     is_default: bool = False  # aws_default_network_acl
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class NetworkAclAssociation(Resource):
     acl: Ref | None = None
     subnet: Ref | None = None
@@ -437,7 +438,7 @@ class NetworkAclAssociation(Resource):
 # --- security groups ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class SecurityGroupRule(Resource):
     """One security group rule. Inline blocks live in ``SecurityGroup.rules`` (``group``
     None); aws_security_group_rule, aws_vpc_security_group_{ingress,egress}_rule and
@@ -465,7 +466,7 @@ class SecurityGroupRule(Resource):
 UNKNOWN_GROUP_RULE = "unknown security group"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class PrefixList(Resource):
     """A customer managed prefix list (aws_ec2_managed_prefix_list, AWS::EC2::PrefixList):
     a security group rule naming it admits each of its CIDRs. ``address_family`` "IPv4" or
@@ -476,7 +477,7 @@ class PrefixList(Resource):
     aws_managed: str = ""  # an AWS managed list read by its name (data source): its entries are AWS's
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class PrefixListEntry(Resource):
     """aws_ec2_managed_prefix_list_entry: one more CIDR of a prefix list."""
 
@@ -484,7 +485,7 @@ class PrefixListEntry(Resource):
     cidr: Cidr | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class SecurityGroup(Resource):
     vpc: Ref | None = None
     rules: tuple[SecurityGroupRule, ...] = ()
@@ -495,7 +496,7 @@ class SecurityGroup(Resource):
     implicit_egress_all: bool = False
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class NetworkInterface(Resource):
     subnet: Ref | None = None
     security_groups: tuple[Ref, ...] = ()
@@ -505,13 +506,13 @@ class NetworkInterface(Resource):
     private_ips: tuple[str, ...] = ()  # as Instance.private_ips (private_ips, PrivateIpAddresses)
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class NetworkInterfaceAttachment(Resource):
     instance: Ref | None = None
     network_interface: Ref | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class SecurityGroupAttachment(Resource):
     """aws_network_interface_sg_attachment."""
 
@@ -519,13 +520,13 @@ class SecurityGroupAttachment(Resource):
     network_interface: Ref | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class ElasticIp(Resource):
     instance: Ref | None = None
     network_interface: Ref | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class EipAssociation(Resource):
     eip: Ref | None = None
     instance: Ref | None = None
@@ -537,7 +538,7 @@ class EipAssociation(Resource):
 LoadBalancerType = Literal["application", "network", "gateway", "classic"]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class Listener(Resource):
     """aws_lb_listener / AWS::ElasticLoadBalancingV2::Listener, or a classic LB's inline
     listener (``instance_port`` set, ``target_groups`` empty)."""
@@ -549,13 +550,13 @@ class Listener(Resource):
     instance_port: MaybeInt = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class ListenerRule(Resource):
     listener: Ref | None = None
     target_groups: tuple[Ref, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class LoadBalancer(Resource):
     lb_type: LoadBalancerType = "application"
     internal: MaybeBool = None  # None: not set, AWS default is internet-facing
@@ -568,7 +569,7 @@ class LoadBalancer(Resource):
     privatelink_inbound_rules: MaybeStr = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class TargetGroup(Resource):
     """``preserve_client_ip``: the ``preserve_client_ip.enabled`` attribute of a Network Load
     Balancer's target group (None: not set, AWS's default for the target type and protocol)."""
@@ -580,7 +581,7 @@ class TargetGroup(Resource):
     preserve_client_ip: MaybeBool = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class TargetGroupAttachment(Resource):
     """aws_lb_target_group_attachment, or one item of a CloudFormation TargetGroup's Targets."""
 
@@ -589,7 +590,7 @@ class TargetGroupAttachment(Resource):
     port: MaybeInt = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class AutoScalingAttachment(Resource):
     """aws_autoscaling_attachment / aws_autoscaling_traffic_source_attachment."""
 
@@ -598,7 +599,7 @@ class AutoScalingAttachment(Resource):
     load_balancer: Ref | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class ClassicLbAttachment(Resource):
     """aws_elb_attachment."""
 
@@ -609,7 +610,7 @@ class ClassicLbAttachment(Resource):
 # --- IAM -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class Statement:
     """One policy statement. A list field is None when the key is absent; items may be
     Unknown. ``span`` points at the statement (or the whole document when statements have
@@ -648,7 +649,7 @@ class Statement:
         return written_at(self.attr_spans, self.attr_written, fields)
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class Policy(Resource):
     """An IAM policy document: inline on a role (``Role.inline_policies``), a role policy
     (aws_iam_role_policy, AWS::IAM::Policy, ``roles`` set) or a customer managed policy
@@ -662,7 +663,7 @@ class Policy(Resource):
     managed: bool = False
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class PolicyAttachment(Resource):
     """A managed policy attached to a role: aws_iam_role_policy_attachment,
     aws_iam_policy_attachment (one per role), an item of managed_policy_arns /
@@ -673,7 +674,7 @@ class PolicyAttachment(Resource):
     policy: Ref | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class Role(Resource):
     """An IAM role. ``permissions_boundary`` (Terraform ``permissions_boundary``, CloudFormation
     ``PermissionsBoundary``): the managed policy that caps what the role's own policies can
@@ -689,6 +690,6 @@ class Role(Resource):
     trust_unknown: Unknown | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class InstanceProfile(Resource):
     roles: tuple[Ref, ...] = ()

@@ -41,32 +41,31 @@ has Accelerator, Listener, EndpointGroup and CrossAccountAttachment, all standar
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from scanner.frozen import frozen
 from scanner.model import MaybeBool, MaybeInt, MaybeStr, Ref, Resource
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class Accelerator(Resource):
     enabled: MaybeBool = None  # None: not written, AWS's default is enabled
     ip_address_type: MaybeStr = None  # IPV4 | DUAL_STACK; None: not written, AWS's default IPV4
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class AcceleratorListener(Resource):
     accelerator: Ref | None = None
     protocol: MaybeStr = None  # TCP | UDP
     port_ranges: tuple[tuple[MaybeInt, MaybeInt], ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class EndpointGroup(Resource):
     listener: Ref | None = None
     port_overrides: tuple[tuple[MaybeInt, MaybeInt], ...] = ()  # (listener port, endpoint port)
     traffic_dial: MaybeInt = None  # percent of the listener's traffic the group takes; None: 100
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class AcceleratorEndpoint(Resource):
     """One endpoint configuration of an endpoint group (``endpoint_configuration`` /
     ``EndpointConfigurations`` item)."""
@@ -77,14 +76,14 @@ class AcceleratorEndpoint(Resource):
     weight: MaybeInt = None  # None: AWS's default, 128; 0 sends it nothing
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class CustomRoutingAccelerator(Resource):
     """aws_globalaccelerator_custom_routing_accelerator."""
 
     enabled: MaybeBool = None  # None: not written, AWS's default is enabled
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class CustomRoutingListener(Resource):
     """aws_globalaccelerator_custom_routing_listener: the accelerator's port ranges, mapped
     onto the destinations of its endpoint groups."""
@@ -93,7 +92,7 @@ class CustomRoutingListener(Resource):
     port_ranges: tuple[tuple[MaybeInt, MaybeInt], ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class CustomRoutingEndpointGroup(Resource):
     """aws_globalaccelerator_custom_routing_endpoint_group: ``destinations`` are the
     destination_configuration blocks, (from_port, to_port, protocols: "6" / "17");

@@ -26,8 +26,7 @@ What AWS does:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from scanner.frozen import frozen
 from scanner.model import Cidr, MaybeStr, Ref, Resource
 from scanner.values import Unknown
 
@@ -40,17 +39,17 @@ def through_vpc_link(connection_type: MaybeStr) -> bool:
     )
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class RestApi(Resource):
     endpoint_types: tuple[Cidr, ...] = ()  # strings or unknowns; () not written: EDGE
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class RestVpcLink(Resource):
     targets: tuple[Ref, ...] = ()  # target_arns: one Network Load Balancer
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class RestIntegration(Resource):
     """A REST API method's integration (``aws_api_gateway_integration``, the ``Integration`` of
     an ``AWS::ApiGateway::Method``)."""
@@ -61,18 +60,18 @@ class RestIntegration(Resource):
     uri: MaybeStr = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class HttpApi(Resource):
     protocol_type: MaybeStr = None  # HTTP | WEBSOCKET
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class HttpVpcLink(Resource):
     subnets: tuple[Ref, ...] = ()
     security_groups: tuple[Ref, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class HttpIntegration(Resource):
     api: Ref | None = None
     connection_type: MaybeStr = None  # INTERNET (not written) | VPC_LINK

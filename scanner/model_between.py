@@ -5,13 +5,12 @@ PrivateLink (the conventions of ``scanner.model`` hold: ``None`` is "not set",
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from scanner.frozen import frozen
 from scanner.model import Cidr, MaybeBool, MaybeInt, MaybeStr, Ref, Resource
 from scanner.values import Unknown
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class TransitGateway(Resource):
     """aws_ec2_transit_gateway, AWS::EC2::TransitGateway. ``default_association`` /
     ``default_propagation``: default_route_table_association / _propagation
@@ -22,7 +21,7 @@ class TransitGateway(Resource):
     default_propagation: MaybeBool = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class TransitGatewayAttachment(Resource):
     """A VPC attachment: aws_ec2_transit_gateway_vpc_attachment, AWS::EC2::TransitGatewayAttachment,
     AWS::EC2::TransitGatewayVpcAttachment. ``default_association`` / ``default_propagation``:
@@ -38,14 +37,14 @@ class TransitGatewayAttachment(Resource):
     default_propagation: MaybeBool = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class TransitGatewayRouteTable(Resource):
     """aws_ec2_transit_gateway_route_table, AWS::EC2::TransitGatewayRouteTable."""
 
     transit_gateway: Ref | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class TransitGatewayRouteTableLink(Resource):
     """An attachment associated with (``propagation`` False) or propagating into
     (``propagation`` True) a transit gateway route table:
@@ -58,7 +57,7 @@ class TransitGatewayRouteTableLink(Resource):
     propagation: bool = False
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class TransitGatewayRoute(Resource):
     """aws_ec2_transit_gateway_route, AWS::EC2::TransitGatewayRoute: a static route to an
     attachment, or a blackhole (``blackhole`` True: matching traffic is dropped)."""
@@ -69,12 +68,12 @@ class TransitGatewayRoute(Resource):
     blackhole: MaybeBool = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class DxGateway(Resource):
     """aws_dx_gateway, AWS::DirectConnect::DirectConnectGateway."""
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class DxGatewayAssociation(Resource):
     """aws_dx_gateway_association, AWS::DirectConnect::DirectConnectGatewayAssociation: a
     virtual private gateway or transit gateway (``gateway``) reachable from the on-premises
@@ -87,7 +86,7 @@ class DxGatewayAssociation(Resource):
     allowed_prefixes: tuple[Cidr, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class VpcEndpointService(Resource):
     """A PrivateLink endpoint service: aws_vpc_endpoint_service, AWS::EC2::VPCEndpointService.
     ``load_balancers``: its network (and gateway) load balancers; ``allowed_principals``
@@ -101,7 +100,7 @@ class VpcEndpointService(Resource):
     acceptance_required: MaybeBool = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class VpcEndpointServicePrincipals(Resource):
     """aws_vpc_endpoint_service_allowed_principal, AWS::EC2::VPCEndpointServicePermissions:
     more principals allowed on an endpoint service."""
@@ -110,7 +109,7 @@ class VpcEndpointServicePrincipals(Resource):
     principals: tuple[str | Unknown, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class VpcEndpoint(Resource):
     """aws_vpc_endpoint, AWS::EC2::VPCEndpoint (only what routes read: a Gateway Load
     Balancer endpoint sits in the route path; ``service`` names its endpoint service;
@@ -123,7 +122,7 @@ class VpcEndpoint(Resource):
     subnets: tuple[Ref, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class FirewallRule(Resource):
     """One 5-tuple rule of a Network Firewall rule group: stateless (``priority`` set;
     ``action`` aws:pass | aws:drop | aws:forward_to_sfe) or stateful (``action`` pass | drop
@@ -141,7 +140,7 @@ class FirewallRule(Resource):
     direction: str = "FORWARD"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class FirewallRuleGroup(Resource):
     """aws_networkfirewall_rule_group, AWS::NetworkFirewall::RuleGroup: its 5-tuple rules, in
     order. ``opaque``: what it holds that is not evaluated here (Suricata rules as a string, a
@@ -152,7 +151,7 @@ class FirewallRuleGroup(Resource):
     opaque: str = ""
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class FirewallPolicy(Resource):
     """aws_networkfirewall_firewall_policy, AWS::NetworkFirewall::FirewallPolicy: its rule
     groups (stateless with their priorities; stateful in the order written, with priorities
@@ -169,7 +168,7 @@ class FirewallPolicy(Resource):
     stateful_default: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class NetworkFirewall(Resource):
     """aws_networkfirewall_firewall, AWS::NetworkFirewall::Firewall: an endpoint in each of
     its subnets inspects what routes send to it (a route's vpc_endpoint_id)."""
@@ -179,7 +178,7 @@ class NetworkFirewall(Resource):
     subnets: tuple[Ref, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class ClientVpnEndpoint(Resource):
     """aws_ec2_client_vpn_endpoint, AWS::EC2::ClientVpnEndpoint: remote users' devices connect
     to it and get addresses from ``client_cidr`` (client_cidr_block / ClientCidrBlock); their
@@ -194,7 +193,7 @@ class ClientVpnEndpoint(Resource):
     vpc: Ref | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class ClientVpnAssociation(Resource):
     """aws_ec2_client_vpn_network_association, AWS::EC2::ClientVpnTargetNetworkAssociation: a
     target network (a subnet) of an endpoint, where its network interfaces are created. AWS
@@ -204,7 +203,7 @@ class ClientVpnAssociation(Resource):
     subnet: Ref | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class ClientVpnAuthorization(Resource):
     """aws_ec2_client_vpn_authorization_rule, AWS::EC2::ClientVpnAuthorizationRule: clients
     may reach ``target_cidr`` (target_network_cidr / TargetNetworkCidr): all of them when
@@ -218,7 +217,7 @@ class ClientVpnAuthorization(Resource):
     access_group: MaybeStr = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class ClientVpnRoute(Resource):
     """aws_ec2_client_vpn_route, AWS::EC2::ClientVpnRoute: a route of the endpoint's route
     table sending ``destination`` (destination_cidr_block / DestinationCidrBlock) out of its

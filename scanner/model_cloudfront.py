@@ -13,15 +13,14 @@ CIDR covers the internet. A VPC origin no enabled distribution uses takes no req
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from scanner.frozen import frozen
 from scanner.model import MaybeBool, MaybeInt, MaybeStr, Ref, Resource
 
 # The AWS managed prefix list of CloudFront's origin-facing addresses.
 CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class CloudFrontVpcOrigin(Resource):
     endpoint: Ref | None = None  # the load balancer's or the instance's ARN
     http_port: MaybeInt = None  # None: not written, 80
@@ -29,7 +28,7 @@ class CloudFrontVpcOrigin(Resource):
     protocol_policy: MaybeStr = None  # http-only | https-only | match-viewer
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class CloudFrontDistribution(Resource):
     enabled: MaybeBool = None
     vpc_origins: tuple[Ref, ...] = ()  # the VPC origins its origins use (vpc_origin_config)

@@ -14,12 +14,11 @@ still counted as compute that is not analysed (``scanner.coverage``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from scanner.frozen import frozen
 from scanner.model import Ref, UnanalysedCompute
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@frozen(kw_only=True, eq=False)
 class LambdaFunction(UnanalysedCompute):
     """``name``: the function name (None: not written, CloudFormation generates one; Unknown:
     not known offline). ``role``: its execution role, as written. ``kind`` is the resource type."""

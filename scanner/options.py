@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
+
+from scanner.frozen import frozen
 
 DEFAULT_MAX_INSTANCES = 10_000  # a count/for_each past it is analysed as one representative instance
 
@@ -25,7 +27,7 @@ DEFAULT_CRITICALITY: tuple[tuple[str, ...], tuple[str, ...]] = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class ScanOptions:
     """``root``: spans and reports name files relative to it (POSIX). Nothing is read
     outside it: module sources, ``file()``, nested stack URLs and symlinks that leave it

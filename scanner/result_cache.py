@@ -27,12 +27,13 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from scanner.cache import code_fingerprint
 from scanner.findings import Configuration, Exposure, WorkloadPaths
 from scanner.forked_parts import can_fork
+from scanner.frozen import frozen
 from scanner.options import ScanOptions
 
 FORMAT = "result-3"
@@ -41,7 +42,7 @@ FORMAT = "result-3"
 Inputs = dict[str, tuple[str, ...]]
 
 
-@dataclass(frozen=True)
+@frozen
 class JobResult:
     """What one load job contributes to a scan. Configurations are summaries: their
     resources are dropped (reports need only the count)."""

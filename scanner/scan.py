@@ -9,7 +9,7 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +26,7 @@ from scanner.findings import (
     Trait,
     WorkloadPaths,
 )
+from scanner.frozen import frozen
 from scanner.loaders.formats import LoadJob
 from scanner.options import ScanOptions
 
@@ -138,7 +139,7 @@ def run_load_jobs(
     return loaded
 
 
-@dataclass(frozen=True)
+@frozen
 class WorkloadFindings:
     """What the rules found on one workload."""
 
@@ -218,7 +219,7 @@ WORKLOADS_PER_WORKER = 150
 WORKLOADS_PER_CHUNK = 50
 
 
-@dataclass(frozen=True)
+@frozen
 class PartResult:
     """What the analysis of some of a configuration's workloads found."""
 

@@ -6,9 +6,11 @@ a typo never silently turns a check off.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
+
+from scanner.frozen import frozen
 
 try:
     import tomllib
@@ -46,7 +48,7 @@ class SettingsError(ValueError):
     """A configuration file that cannot be used; the message names the file and key."""
 
 
-@dataclass(frozen=True)
+@frozen
 class FileSettings:
     source: Path | None = None
     fail_on: str | None = None

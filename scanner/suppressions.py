@@ -12,9 +12,9 @@ A suppression without a reason still applies; reports flag it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from scanner.findings import Exposure, ScanResult, Suppression, Trait
+from scanner.frozen import frozen
 from scanner.rules.exposure_levels import EXPOSURE, exposure_rule_id
 
 
@@ -43,7 +43,7 @@ def matching_suppression(
     return None
 
 
-@dataclass(frozen=True)
+@frozen
 class SuppressionIndex:
     """The suppressions of a scan, by configuration name."""
 

@@ -7,15 +7,15 @@ verdicts into certain ones."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from scanner.findings import Exposure
+from scanner.frozen import frozen
 from scanner.values import Origin
 
 FILLABLE_FIRST = ("variable", "parameter", "count", "condition", "module", "data_source", "remote_state", "import")
 
 
-@dataclass(frozen=True)
+@frozen
 class OpenInput:
     """One unknown of one configuration and the number of trait verdicts it decides."""
 

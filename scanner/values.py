@@ -16,11 +16,12 @@ were written. ``span_of()`` reads that back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from scanner.frozen import frozen
 
-@dataclass(frozen=True, order=True)
+
+@frozen(order=True)
 class Span:
     """Where something is written: a file (path relative to the scanned root, POSIX
     separators) and its first and last line, both 1-based and inclusive."""
@@ -33,7 +34,7 @@ class Span:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True)
+@frozen
 class ResourceRef:
     """A reference to another resource in the same configuration.
 
@@ -49,7 +50,7 @@ class ResourceRef:
         return f"{self.address}.{self.attribute}"
 
 
-@dataclass(frozen=True, order=True)
+@frozen(order=True)
 class Origin:
     """An input the configuration leaves open, which decides an unknown value: what a user
     would fill in (or look up) to know it.
@@ -71,7 +72,7 @@ class Origin:
 UNKNOWN_PART = "${...}"  # an unknown part of a string, in ``Unknown.text``
 
 
-@dataclass(frozen=True)
+@frozen
 class Unknown:
     """A value that cannot be known offline.
 

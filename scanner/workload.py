@@ -9,9 +9,10 @@ built on the rest can say it rests on an assumption.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from scanner.frozen import frozen
 from scanner.model import (
     AclEntry,
     AutoScalingGroup,
@@ -45,7 +46,7 @@ from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload_between import BetweenNetworks
 
 
-@dataclass(frozen=True)
+@frozen
 class AttachedGroup:
     """A security group on the workload, with all its rules (inline and standalone) and
     the line where the workload (or its launch template / ENI) attaches it."""
@@ -55,7 +56,7 @@ class AttachedGroup:
     attached_at: Span
 
 
-@dataclass(frozen=True)
+@frozen
 class ResolvedRoute:
     """A route in effect in a table: inline, standalone (aws_route / AWS::EC2::Route) or
     propagated from a virtual private gateway (``propagated_by``: the propagating_vgws
@@ -73,7 +74,7 @@ class ResolvedRoute:
     propagated_by: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Placement:
     """One subnet the workload runs in (an ASG has several), with its routing and NACL.
 
@@ -104,7 +105,7 @@ class Placement:
     routing_unknown: tuple[object, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class ResolvedPolicy:
     """A policy that applies to the role: an inline / role / customer managed ``Policy``
     (``policy`` set) or an AWS managed policy known by ARN only (``arn`` set).
@@ -118,7 +119,7 @@ class ResolvedPolicy:
     attachment: Resource | None = None  # the attaching resource (may not exist: its count is unknown)
 
 
-@dataclass(frozen=True)
+@frozen
 class RoleContext:
     """A role with the policies that apply to it. ``boundary``: its permissions boundary when
     one is set (``attached_at`` the ``permissions_boundary`` line; neither ``policy`` nor
@@ -129,7 +130,7 @@ class RoleContext:
     boundary: ResolvedPolicy | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class RunsWithRole:
     """A compute resource of the configuration and a role it runs with: an EC2 workload (its
     instances hold the role of their instance profile) or a Lambda function (its execution
@@ -178,7 +179,7 @@ class ConfigurationRoles:
         return self._compute
 
 
-@dataclass(frozen=True)
+@frozen
 class LoadBalancerRoute:
     """A path from a load balancer listener to this workload."""
 
@@ -191,7 +192,7 @@ class LoadBalancerRoute:
     attached_at: Span  # the attachment / target_group_arns / Targets line
 
 
-@dataclass(frozen=True)
+@frozen
 class AcceleratorFront:
     """A Global Accelerator endpoint that is the workload (an instance endpoint,
     ``load_balancer`` empty), an Elastic IP associated with it (``elastic_ip``), or a load
@@ -213,7 +214,7 @@ class AcceleratorFront:
     associated_by: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class CloudFrontFront:
     """A CloudFront VPC origin that is the workload (``load_balancer`` empty) or a load
     balancer in front of it, with the distributions that use it."""
@@ -223,7 +224,7 @@ class CloudFrontFront:
     load_balancer: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ApiGatewayFront:
     """An API Gateway integration sending requests through a VPC link to a load balancer in
     front of the workload: a REST API's (V1: the link names the NLB, ``listener`` empty) or
@@ -242,7 +243,7 @@ class ApiGatewayFront:
     guessed: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class LaunchTemplateUse:
     """A launch template (or launch configuration) the workload launches instances from, and
     which instances do.
@@ -275,7 +276,7 @@ class LaunchTemplateUse:
         return str(self.reference)
 
 
-@dataclass(frozen=True)
+@frozen
 class WorkloadContext:
     """One workload as the graph resolved it. ``launch_template`` is its base template (what
     an instance or a group names itself); ``launch_templates`` every template it launches

@@ -7,8 +7,9 @@ workload's context (None when the configuration has none of them: nothing to rea
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from scanner.frozen import frozen
 from scanner.model import (
     Cidr,
     Resource,
@@ -30,7 +31,7 @@ from scanner.model_between import (
 from scanner.values import Span, Unknown
 
 
-@dataclass(frozen=True)
+@frozen
 class TgwRoute:
     """A route in a transit gateway route table: static (``by`` the TransitGatewayRoute) or
     propagated (``by`` the propagation, or the attachment's default propagation).
@@ -46,7 +47,7 @@ class TgwRoute:
     possible: Unknown | None = None  # set: the route exists only if this unknown says so
 
 
-@dataclass(frozen=True)
+@frozen
 class TgwTable:
     """A transit gateway route table; ``resource`` the TransitGatewayRouteTable, or the
     transit gateway itself for its default route table."""
@@ -56,7 +57,7 @@ class TgwTable:
     routes: tuple[TgwRoute, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class TgwAttachment:
     """One attachment of a transit gateway. ``kind``: vpc | vpn | direct_connect.
     ``cidrs``: the networks on its side (a VPC's CIDRs; a VPN's static routes; else Unknown,
@@ -80,13 +81,13 @@ class TgwAttachment:
     attachment_placements: tuple[object, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class TransitView:
     gateway: TransitGateway
     attachments: tuple[TgwAttachment, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class EndpointService:
     """A PrivateLink endpoint service in front of a load balancer, with every principal
     allowed on it (its own and those of the principal resources)."""
@@ -96,7 +97,7 @@ class EndpointService:
     principals_at: Span | None = None  # the line naming them (the service's, else a principal resource's)
 
 
-@dataclass(frozen=True)
+@frozen
 class GroupUse:
     """A rule group a firewall policy uses: its priority in the policy, the group (None: not
     in the configuration; ``named`` as written)."""
@@ -106,7 +107,7 @@ class GroupUse:
     named: str
 
 
-@dataclass(frozen=True)
+@frozen
 class FirewallView:
     """A Network Firewall with its policy (None: not in the configuration), the policy's
     stateless and stateful rule groups in evaluation order, and the placements of its
@@ -119,7 +120,7 @@ class FirewallView:
     placements: tuple[object, ...] = ()  # scanner.workload.Placement (not imported: no cycle)
 
 
-@dataclass(frozen=True)
+@frozen
 class ClientVpnView:
     """A Client VPN endpoint with its target networks (each association with the placement
     of its subnet: None when the subnet is not known offline), authorization rules and
@@ -139,7 +140,7 @@ class ClientVpnView:
     vpc: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class CustomRoutingFront:
     """A Global Accelerator custom routing endpoint group naming a subnet as an endpoint, with
     its listener and accelerator (None: not in the configuration)."""
@@ -149,7 +150,7 @@ class CustomRoutingFront:
     accelerator: CustomRoutingAccelerator | None
 
 
-@dataclass(frozen=True)
+@frozen
 class BetweenNetworks:
     """Per configuration: transit gateways by address; Direct Connect gateway associations
     by the address of the gateway (virtual private or transit) they associate; PrivateLink

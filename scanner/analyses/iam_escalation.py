@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from scanner.analyses import iam_existing_compute as existing
 from scanner.analyses.iam_action_sets import pattern_set
@@ -56,6 +56,7 @@ from scanner.analyses.iam_evaluator import Answer, Decision, RolePermissions, al
 from scanner.analyses.iam_grants import role_grants
 from scanner.analyses.iam_policies import Boundary, Clause, PolicySet, RolePolicies, Source
 from scanner.escalation_catalogue import EscalationPath, Required, catalogue
+from scanner.frozen import frozen
 from scanner.model import Instance, Statement
 from scanner.model_lambda import LambdaFunction
 from scanner.values import ResourceRef, Unknown
@@ -83,7 +84,7 @@ def _policy_arn(name: object, address: str) -> str:
     return f"{_ANY_ACCOUNT}policy/{name if isinstance(name, str) else f'<generated name of {address}>'}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Move:
     """One step a role can take along path ``path``: to admin at once (``admin``: its own
     permissions, or ``target``'s, changed), to another role of the configuration
@@ -126,7 +127,7 @@ class Move:
         return f"{actor} {verbs.get(self.path.family, f'reaches {target}')} ({self.path.id}: {self.path.name})"
 
 
-@dataclass(frozen=True)
+@frozen
 class Escalation:
     """A chain of moves from the workload's role to administrative access. ``admin_role``:
     the role of the configuration that has it (None: a move gave admin, or the chain ends

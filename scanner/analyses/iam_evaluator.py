@@ -32,17 +32,18 @@ role share its answers); ``allows`` remembers each answer on the role's permissi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from typing import Literal
 
 from scanner.analyses.iam_policies import Clause, PolicySet, RolePolicies, Source, read_role
+from scanner.frozen import frozen
 from scanner.workload import RoleContext
 
 Answer = Literal["yes", "no", "possible"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Decision:
     """``answer``; ``reasons``: for possible, what it rests on; for no, what refuses it.
     ``granted_by``: the statements (or AWS managed policies) whose Allow applies."""
@@ -52,7 +53,7 @@ class Decision:
     granted_by: tuple[Source, ...] = ()
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class RolePermissions:
     """A role's policies read once, and the answers given so far (``memo``)."""
 

@@ -42,12 +42,12 @@ remembered on the role's permissions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from scanner.analyses.iam_action_sets import pattern_set
 from scanner.analyses.iam_evaluator import Decision, RolePermissions, allows
 from scanner.escalation_catalogue import EscalationPath
+from scanner.frozen import frozen
 from scanner.model import Resource
 from scanner.model_lambda import LambdaFunction
 from scanner.values import Span
@@ -64,7 +64,7 @@ SHELL_DOCUMENTS = tuple(
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Running:
     """A compute resource of the configuration and a role it runs with. ``arn``: its ARN as the
     search matches it (any partition, region, account; an id or name not known offline is a

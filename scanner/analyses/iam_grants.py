@@ -42,7 +42,6 @@ AWS's own action list, not a comparison of patterns:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
@@ -68,6 +67,7 @@ from scanner.analyses.iam_policies import (
     read_policies,
     statement_clause,
 )
+from scanner.frozen import frozen
 from scanner.model import Statement
 from scanner.values import Span, Unknown
 from scanner.workload import ResolvedPolicy, RoleContext
@@ -76,7 +76,7 @@ GrantKind = Literal["admin", "iam-admin", "service-admin", "none"]
 _SHOWN_SERVICES = 8  # a longer list of services is cut in sentences (properties keep all)
 
 
-@dataclass(frozen=True)
+@frozen
 class StatementVerdict:
     """What one Allow statement (or one AWS managed policy, or several statements together)
     grants on every resource.
@@ -121,7 +121,7 @@ def _listed(names: tuple[str, ...]) -> str:
     return f"{', '.join(names[:_SHOWN_SERVICES])} and {len(names) - _SHOWN_SERVICES} more"
 
 
-@dataclass(frozen=True)
+@frozen
 class Grant:
     """What one statement (or AWS managed policy) of a role's policies grants on every
     resource; ``together``: the other statements / policies it grants that with;
@@ -137,7 +137,7 @@ class Grant:
 # --- one clause, one source ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class _Part:
     """What a source grants on every resource: all of it, the part no note hangs on, the part
     written with wildcards (or NotAction), and the notes."""
@@ -201,7 +201,7 @@ def _source_part(clauses: list[Clause]) -> _Part | None:
 # --- what limits a grant: the Denies and the boundary ----------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class _Limits:
     """``within``: what the boundary allows on every resource (None: no boundary, or one not
     known); ``within_sure``: the same without its noted statements; ``denied``: what the
@@ -302,7 +302,7 @@ def _controlled(service: str, wild: frozenset[str]) -> bool:
     return not changing_actions(service).isdisjoint(wild)
 
 
-@dataclass(frozen=True)
+@frozen
 class _Assessment:
     kind: GrantKind
     held: frozenset[str]  # the services, for service-admin

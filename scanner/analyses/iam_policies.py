@@ -25,10 +25,10 @@ unknown ``count`` or ``Condition``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
+from scanner.frozen import frozen
 from scanner.iam_catalogue import managed_policies_as_of, managed_policy_document
 from scanner.model import Statement
 from scanner.values import Unknown
@@ -48,7 +48,7 @@ def managed_policy_name(arn: str) -> str | None:
     return found.group(1).lstrip("/")
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class Source:
     """Where clauses are written: one statement of a policy of the configuration
     (``statement`` set), or an AWS managed policy as a whole, at the line attaching it."""
@@ -69,7 +69,7 @@ def policy_label(resolved: ResolvedPolicy) -> str:
     return name if name is not None else (resolved.arn or resolved.attached_by)
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class Clause:
     """One statement as the evaluator reads it. ``actions`` are the known items of ``Action``
     (of ``NotAction`` when ``not_action``); ``resources`` those of ``Resource`` (of
@@ -92,7 +92,7 @@ class Clause:
         return ", ".join(self.conditions) if self.conditions else "a condition not known offline"
 
 
-@dataclass(frozen=True)
+@frozen
 class UnknownPolicy:
     """A policy of the role whose statements are not known offline, and why."""
 
@@ -100,7 +100,7 @@ class UnknownPolicy:
     reason: str
 
 
-@dataclass(frozen=True)
+@frozen
 class PolicySet:
     """The clauses of some policies, Allow and Deny apart, and the policies not known."""
 
@@ -109,7 +109,7 @@ class PolicySet:
     unknown: tuple[UnknownPolicy, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Boundary:
     """The role's permissions boundary: its clauses, or (``policies`` None) why they are not
     known. ``label``: the policy's address or AWS managed name ("" when it names nothing known)."""
@@ -120,7 +120,7 @@ class Boundary:
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class RolePolicies:
     """Everything IAM weighs for the role: its identity-based policies and its boundary."""
 

@@ -23,9 +23,8 @@ launches from the base template (``base_launches``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from scanner.analyses.unknowns import origins_of
+from scanner.frozen import frozen
 from scanner.model import AutoScalingGroup, Instance, MetadataOptions, Ref
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.workload import LaunchTemplateUse, WorkloadContext
@@ -33,7 +32,7 @@ from scanner.workload import LaunchTemplateUse, WorkloadContext
 _NO_PREFERENCE = "no-preference"
 
 
-@dataclass(frozen=True)
+@frozen
 class MetadataSetting:
     """Where one metadata attribute's value comes from. ``value`` None: AWS's default."""
 

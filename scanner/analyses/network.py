@@ -17,10 +17,11 @@ import bisect
 import functools
 import ipaddress
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Generic, TypeVar, Union
 
 from scanner.analyses.unknowns import origins_of
+from scanner.frozen import frozen
 from scanner.model import UNKNOWN_GROUP_RULE, AclEntry, SecurityGroupRule
 from scanner.protocols import ALL_PROTOCOLS, ICMP, ICMPV6, TCP, UDP, normalize_protocol, protocol_name
 from scanner.values import Origin, Unknown
@@ -84,7 +85,7 @@ FULL: tuple[Range, ...] = ((0, MAX_PORT),)
 NONE: tuple[Range, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class PortSet:
     """A set of (protocol, port) pairs: sorted disjoint port ranges per named protocol, and
     ``other_protocols``: every protocol *not* named in ``explicit`` is included on all ports.
@@ -387,7 +388,7 @@ def internet_size(version: int) -> int:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@frozen
 class RouteChoice(Generic[T]):
     network: Network
     target: T
@@ -410,7 +411,7 @@ def longest_prefix_match(routes: Sequence[tuple[object, T]], version: int, addre
 # --- network ACLs --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class AclDecision:
     """One entry that decided some ports for an address: ``ports`` the part it decided."""
 
@@ -419,7 +420,7 @@ class AclDecision:
     allow: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class AclVerdict:
     allowed: PortSet
     decisions: tuple[AclDecision, ...] = ()
@@ -514,7 +515,7 @@ def return_allowed(outbound: PortSet, protocol: str) -> bool:
     return bool(outbound.ports(protocol))
 
 
-@dataclass(frozen=True)
+@frozen
 class AclPass:
     """What survives a NACL for clients at one address: the inbound ports whose return
     traffic is also allowed out (NACLs are stateless)."""
@@ -561,7 +562,7 @@ def _both_ways(initiated: PortSet, replies: PortSet) -> PortSet:
 # --- security groups -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class SgAdmission:
     """What the ingress rules of the groups admit from one source, and the rules that do it."""
 

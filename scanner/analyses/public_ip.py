@@ -15,18 +15,19 @@ gateway; an egress-only gateway carries no inbound traffic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from scanner.analyses.network import NOT_INTERNET, atoms, is_internet_address, parse_cidr
 from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.unknowns import existence_open, origins_of, ref_text, unplaced_subnets
 from scanner.findings import Evidence
+from scanner.frozen import frozen
 from scanner.model import Instance, Resource
 from scanner.values import Origin, Span, Unknown
 from scanner.workload import Placement, ResolvedRoute, WorkloadContext
 
 
-@dataclass(frozen=True)
+@frozen
 class PublicAddress:
     """Why the workload has a public address of one family, and the line to change."""
 
@@ -42,7 +43,7 @@ class PublicAddress:
         return bool(self.assumptions or self.unknowns)
 
 
-@dataclass(frozen=True)
+@frozen
 class PublicAddresses:
     ipv4: PublicAddress | None
     ipv6: PublicAddress | None

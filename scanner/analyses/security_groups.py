@@ -25,7 +25,6 @@ places.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from scanner.analyses.network import (
@@ -43,6 +42,7 @@ from scanner.analyses.network import (
 )
 from scanner.analyses.unknowns import may_not_exist, origins_of
 from scanner.findings import Evidence, PathStep, Trait
+from scanner.frozen import frozen
 from scanner.locations import written_evidence
 from scanner.model import SecurityGroupRule
 from scanner.protocols import ALL_PROTOCOLS, PROTOCOL_NAMES, TCP, UDP, normalize_protocol
@@ -55,7 +55,7 @@ REMOTE_NAMES = {22: "SSH", 3389: "RDP"}
 _MAX_PORT = 65535
 
 
-@dataclass(frozen=True)
+@frozen
 class Opening:
     """What one ingress rule lets in: a protocol (IANA number as a string, "-1" for all) and,
     for TCP / UDP, a port range."""
@@ -122,7 +122,7 @@ def _is_whole_internet(cidr: object) -> bool:
     return internet_reach(cidr) == "world"
 
 
-@dataclass(frozen=True)
+@frozen
 class WorldRule:
     """An ingress rule of an attached group whose sources include the whole internet."""
 
@@ -238,7 +238,7 @@ def world_rule_trait(
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class PiecedOpening:
     """Ports the whole internet reaches only through several rules together (per family):
     ``rules`` each admit part of the internet on some of ``ports``; ``anchor`` the first."""

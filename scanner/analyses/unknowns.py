@@ -11,8 +11,8 @@ place that collects them, so every analysis names them the same way.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from scanner.frozen import frozen
 from scanner.model import Instance, Resource
 from scanner.values import Origin, ResourceRef, Unknown
 from scanner.workload import WorkloadContext
@@ -65,7 +65,7 @@ def ref_text(value: object) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
+@frozen
 class Open:
     """What a possible verdict rests on: sentences and origins (both empty: it is certain)."""
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from scanner.findings import Evidence, Trait
+from scanner.frozen import frozen
 from scanner.model import Instance, LaunchTemplate
 from scanner.values import ResourceRef, Span, Unknown
 from scanner.vulndata import versions
@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@frozen
 class _Match:
     """One vulnerability of one installed package, whatever told us."""
 
@@ -63,7 +63,7 @@ class _Match:
         return tuple(dict.fromkeys(i.upper() for i in self.ids if i.upper().startswith("CVE-")))
 
 
-@dataclass(frozen=True)
+@frozen
 class VulnerabilityFinding:
     """One vulnerability of one package on the workload, assessed: ``exploitable`` when its
     CVSS vector says network attack and it is in KEV or its EPSS score reaches the threshold."""

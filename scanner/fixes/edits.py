@@ -36,12 +36,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Literal
 
 from scanner.analyses.network import sg_rule_ports
 from scanner.copies import copy_with
 from scanner.findings import Trait
+from scanner.frozen import frozen
 from scanner.model import (
     AclEntry,
     EipAssociation,
@@ -143,7 +144,7 @@ WORLD = ("0.0.0.0/0", "::/0")
 _CUTTABLE_STEPS = frozenset({"security_group_rule", "network_acl_entry", "route", "listener", "load_balancer"})
 
 
-@dataclass(frozen=True)
+@frozen
 class Edit:
     """One change at one place. ``address``: the object changed; ``span``: the line(s) the
     user edits; ``description``: the change in the template's own words; ``rule_id``: the

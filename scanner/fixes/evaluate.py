@@ -22,7 +22,7 @@ then the most traits cleared; then file and line.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 
 from scanner.analyses.network import sg_rule_ports
 from scanner.analyses.network_memo import NetworkMemo
@@ -34,6 +34,7 @@ from scanner.fixes.patches import source_patch
 from scanner.fixes.served import path_served, ports_in
 from scanner.fixes.shortcuts import RULE_EDITS, InternetAfter, internet_after_address_edit, internet_after_edit
 from scanner.fixes.substitute import edited_context
+from scanner.frozen import frozen
 from scanner.model import Resource, SecurityGroupRule
 from scanner.options import ScanOptions
 from scanner.rules import (
@@ -60,7 +61,7 @@ Severities = Callable[[Sequence[tuple[str, bool]]], Severity | None]  # from (ru
 _SHARED_LIMIT = 4096
 
 
-@dataclass(frozen=True)
+@frozen
 class FixRun:
     """What one analysis run shares while measuring fixes."""
 

@@ -67,11 +67,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 from scanner.findings import SourceChange
 from scanner.fixes.edits import WORLD, Edit
+from scanner.frozen import frozen
 from scanner.model import (
     Instance,
     InstanceMetadataDefaults,
@@ -117,7 +117,7 @@ def patchable_file(path: str) -> bool:
     return ".terraform" not in parts and "cdk.out" not in parts
 
 
-@dataclass(frozen=True)
+@frozen
 class _Text:
     """The edited file: its lines (1-based access), its syntax, the edit and the object."""
 

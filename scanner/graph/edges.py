@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TypeVar
 
+from scanner.frozen import frozen
 from scanner.model import (
     AclEntry,
     AutoScalingAttachment,
@@ -122,7 +122,7 @@ def _names(types: Targets) -> str:
     return " | ".join(t.__name__ for t in types)
 
 
-@dataclass(frozen=True)
+@frozen
 class Link:
     """``model.field -> targets: kind``: one edge from the object to each target its field
     names (``reverse``: from the target to the object; ``each``: the field is a tuple of
@@ -160,7 +160,7 @@ class Link:
         return f"{self.model.__name__}.{self.field}{many} -> {_names(self.types)}: {self.kind}{back}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Join:
     """``model: first -> second: kind``: an edge from each object ``first`` names to each
     object ``second`` names, attributed ``via`` the join resource, with its span (``span_field``:
@@ -374,7 +374,7 @@ NESTED_DEFAULT_KIND = "contains"
 # --- the tables indexed by model type (the builder's hot path: one lookup per object) -------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Plan:
     """What linking an object of one model type does, in order: ``checks``, joins whose
     second field has no row (its unresolved sentence comes first); ``links``, each row with

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TypeVar
 
+from scanner.frozen import frozen
 from scanner.model import Instance, NetworkInterface, Resource
 from scanner.values import Origin, ResourceRef, Unknown
 
@@ -32,7 +32,7 @@ def input_key(value: object) -> tuple[str, Origin] | None:
     return None
 
 
-@dataclass(frozen=True)
+@frozen
 class Resolved:
     """What a reference points at: the objects of the wanted types, and a sentence when
     (part of) it did not resolve."""

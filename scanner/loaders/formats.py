@@ -10,18 +10,18 @@ Neither compares kind strings.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scanner.findings import Configuration, ConfigurationKind
+from scanner.frozen import frozen
 from scanner.options import ScanOptions
 
 if TYPE_CHECKING:
     from scanner.loaders.terraform.files import ParsedFiles
 
 
-@dataclass(frozen=True)
+@frozen
 class LoadJob:
     """One unit of loading work: a Terraform root module, a plan, a cdk.out, or all
     CloudFormation templates together (nested stacks and ImportValue cross them)."""
@@ -33,7 +33,7 @@ class LoadJob:
 Loader = Callable[[LoadJob, ScanOptions, "ParsedFiles | None"], list[Configuration]]
 
 
-@dataclass(frozen=True)
+@frozen
 class InputFormat:
     """``detect`` is asked of a folder (``folder``: Terraform, cdk.out) or of a candidate
     file; ``one_job``: all the format's paths of a scan load as one job (CloudFormation:

@@ -31,11 +31,11 @@ is set (``SchemaVersion`` 2018-10-08, ``Id``, ``ProductArn``, ``GeneratorId``,
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from scanner import __version__
 from scanner.findings import SHOWN_FIXES, Exposure, Severity, Trait, fix_effect, origin_text
+from scanner.frozen import frozen
 from scanner.reports.security_hub_common import (
     TRAIT_TYPES,
     exposure_id,
@@ -75,7 +75,7 @@ TYPES: Mapping[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class AsffTarget:
     """Where the findings go: ``account`` and ``region`` of Security Hub, ``now`` the run's
     time (ISO 8601, taken once), ``source_url_base`` for ``SourceUrl`` (None: none)."""

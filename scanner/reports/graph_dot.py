@@ -13,12 +13,13 @@ picture; node ids then carry the configuration name.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import pairwise
 
 import networkx as nx
 
 from scanner.findings import Exposure, PathStep, Severity
+from scanner.frozen import frozen
 from scanner.rules.internet_reachable import ID as INTERNET_REACHABLE
 
 INTERNET_KIND = "internet"
@@ -33,7 +34,7 @@ POSSIBLE_FILL = "#efedf5"  # no trait holds: a possible exposure
 SEVERITY_FONT = {Severity.CRITICAL: "white", Severity.HIGH: "white", Severity.MEDIUM: "black", Severity.LOW: "black"}
 
 
-@dataclass(frozen=True)
+@frozen
 class DrawnConfiguration:
     """One configuration to draw: its graph and the exposures the scan found in it."""
 

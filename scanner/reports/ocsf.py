@@ -23,11 +23,11 @@ findings AWS Security Hub exports in OCSF.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from scanner import __version__
 from scanner.findings import Exposure, Severity, Trait, fix_effect, origin_text
+from scanner.frozen import frozen
 from scanner.reports.security_hub_common import (
     TRAIT_TYPES,
     exposure_id,
@@ -53,7 +53,7 @@ SEVERITY_NAMES = {1: "Informational", 2: "Low", 3: "Medium", 4: "High", 5: "Crit
 OBSERVABLE_OTHER = 99
 
 
-@dataclass(frozen=True)
+@frozen
 class OcsfTarget:
     """``time_ms`` the run's time (milliseconds since the epoch, taken once); ``account`` and
     ``region`` (None: not given)."""

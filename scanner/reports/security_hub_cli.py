@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from scanner.findings import ScanResult
+from scanner.frozen import frozen
 from scanner.settings import FileSettings
 
 ACCOUNT = re.compile(r"^\d{12}$")
@@ -29,7 +29,7 @@ class SecurityHubOptionError(ValueError):
     """A missing or malformed option; the message names it."""
 
 
-@dataclass(frozen=True)
+@frozen
 class SecurityHubOptions:
     format: str  # asff | ocsf
     account: str | None

@@ -18,8 +18,9 @@ its workload's exposure (``scanner.reports.sarif``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Literal
+
+from scanner.frozen import frozen
 
 RuleKind = Literal["trait", "exposure", "notice"]
 Level = Literal["error", "warning", "note"]
@@ -28,13 +29,13 @@ DOCS_BASE_URI = "https://github.com/iacscan/iacscan/blob/main/docs/rules/"
 TAGS = ("security", "aws", "ec2")
 
 
-@dataclass(frozen=True)
+@frozen
 class Reference:
     title: str
     url: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Rule:
     """One rule. ``remediation`` is the one line a fix shows; ``steps`` the full advice
     (Markdown inline code allowed), ``references`` AWS documentation; ``fires_when`` the

@@ -8,9 +8,9 @@ was fixed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from scanner.frozen import frozen
 from scanner.values import Span
 from scanner.vulndata.packages import InstalledPackage, with_release
 from scanner.vulndata.sourcelines import TextLines
@@ -52,7 +52,7 @@ _PLATFORMS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class InspectorFinding:
     package: InstalledPackage
     vulnerability_id: str

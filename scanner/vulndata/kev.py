@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from scanner.findings import LoadError
+from scanner.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class KevEntry:
     cve_id: str
     name: str

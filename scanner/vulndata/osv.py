@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from scanner.findings import LoadError
+from scanner.frozen import frozen
 from scanner.vulndata import versions
 from scanner.vulndata.packages import InstalledPackage
 
 
-@dataclass(frozen=True)
+@frozen
 class AffectedPackage:
     ecosystem: str
     name: str
@@ -30,7 +31,7 @@ class AffectedPackage:
     cvss_vectors: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Advisory:
     id: str
     aliases: tuple[str, ...]
@@ -45,7 +46,7 @@ class Advisory:
         return tuple(dict.fromkeys(i for i in ids if i.upper().startswith("CVE-")))
 
 
-@dataclass(frozen=True)
+@frozen
 class AdvisoryMatch:
     package: InstalledPackage
     advisory: Advisory

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import unquote
 
+from scanner.frozen import frozen
 from scanner.values import Span
 
 
-@dataclass(frozen=True)
+@frozen
 class InstalledPackage:
     """A package that runs on the workload.
 
@@ -30,7 +30,7 @@ class InstalledPackage:
     purl: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class PackageUrl:
     type: str
     namespace: str

@@ -21,8 +21,10 @@ from typing import Any
 
 import yaml
 
+from scanner.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class UserDataPackage:
     name: str
     version: str

@@ -29,7 +29,6 @@ capacity ``ec2_fleet``, address ``Fleet/LaunchTemplateConfigs[N]``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from scanner.adapters.cloudformation.ec2 import primary_index
@@ -45,6 +44,7 @@ from scanner.adapters.cloudformation.fields import (
 )
 from scanner.adapters.common import DEPLOYMENT, comma_separated_refs
 from scanner.adapters.raw import RawResource
+from scanner.frozen import frozen
 from scanner.model import AutoScalingGroup, LaunchTemplate, LaunchTemplateOverride, Ref, Resource
 from scanner.values import ResourceRef
 
@@ -53,7 +53,7 @@ LAUNCH_SPECIFICATION_METADATA = "a Spot Fleet launch specification cannot set me
 _CONFIG = "SpotFleetRequestConfigData"
 
 
-@dataclass(frozen=True)
+@frozen
 class _Fleet:
     """What every workload of a fleet shares, and the lines it was read from (``fields``)."""
 

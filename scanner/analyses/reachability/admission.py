@@ -8,7 +8,6 @@ client's ephemeral ports."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from scanner.analyses.network import (
     NOT_INTERNET,
@@ -24,6 +23,7 @@ from scanner.analyses.network import (
 from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability.hops import route_destination
 from scanner.analyses.unknowns import origins_of
+from scanner.frozen import frozen
 from scanner.model import AclEntry, SecurityGroupRule
 from scanner.values import Origin, Span, Unknown
 from scanner.workload import Placement, ResolvedRoute
@@ -31,7 +31,7 @@ from scanner.workload import Placement, ResolvedRoute
 # --- sources: which addresses get in, through the NACL and the groups ------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Admission:
     ports: PortSet  # through the NACL and the groups
     sg_ports: PortSet  # what the groups alone admit from the eligible sources
@@ -199,7 +199,7 @@ def internet_admission(
 # --- NACLs between two places inside AWS --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class AclCrossing:
     """What one subnet's NACL lets through of some ports, to or from some peers."""
 

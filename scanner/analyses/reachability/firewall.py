@@ -26,20 +26,19 @@ the configuration: the path goes through it, assumed to pass (named)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from scanner.analyses.network import PortSet, cidr_contains, cidr_overlaps
 from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.public_ip import internet_gateway_routes
 from scanner.analyses.reachability.hops import step
 from scanner.findings import PathStep
+from scanner.frozen import frozen
 from scanner.model_between import FirewallRule, NetworkFirewall, VpcEndpoint
 from scanner.values import Unknown
 from scanner.workload import Placement, ResolvedRoute, WorkloadContext
 from scanner.workload_between import FirewallView, GroupUse
 
 
-@dataclass(frozen=True)
+@frozen
 class Inspection:
     """What passes (``passed``), why the rest is dropped (``dropped``: the first drop, in
     words), what the verdict assumes, and the hop that tells it."""

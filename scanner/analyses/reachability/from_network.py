@@ -6,7 +6,6 @@ rules whose sources overlap them, then the subnet's NACL letting those ports in 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from scanner.analyses.network import PortSet, cidr_overlaps, sg_rule_ports
 from scanner.analyses.network_memo import NetworkMemo
@@ -14,12 +13,13 @@ from scanner.analyses.reachability.admission import acl_crossing
 from scanner.analyses.reachability.hops import ingress_rules, step
 from scanner.analyses.unknowns import origins_of
 from scanner.findings import PathStep
+from scanner.frozen import frozen
 from scanner.model import SecurityGroupRule
 from scanner.values import Origin, Unknown
 from scanner.workload import Placement, WorkloadContext
 
 
-@dataclass(frozen=True)
+@frozen
 class FromNetwork:
     """``ports`` that get in from ``sources`` (empty: ``cut`` says where it stops), the first
     admitting ``rule``, the NACL hop, and what the verdict assumes."""

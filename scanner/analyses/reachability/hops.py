@@ -4,11 +4,12 @@ lines a trait points at."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from scanner.analyses.network import PortSet, RouteChoice, sg_rule_ports
 from scanner.analyses.network_memo import NetworkMemo
 from scanner.findings import Evidence, PathStep
+from scanner.frozen import frozen
 from scanner.model import SecurityGroupRule
 from scanner.values import Origin, Span
 from scanner.workload import AttachedGroup, Placement, ResolvedRoute, WorkloadContext
@@ -17,7 +18,7 @@ FAMILY = {4: "IPv4", 6: "IPv6"}
 ANY_SOURCE = {4: "0.0.0.0/0", 6: "::/0"}
 
 
-@dataclass(frozen=True)
+@frozen
 class PathReport:
     """One candidate path to the workload: open (``cut`` None, ``ports`` what survives) or
     cut at a hop, with the reason in words."""
@@ -47,7 +48,7 @@ class PathReport:
         return bool(self.assumptions or self.unknowns)
 
 
-@dataclass(frozen=True)
+@frozen
 class Entry:
     """A service in front of a load balancer that takes the internet's connections itself (a
     Global Accelerator listener): the path starts with its ``steps`` instead of an internet
@@ -73,7 +74,7 @@ class Entry:
     source: VpcSource | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class VpcSource:
     """Network interfaces in a VPC a service connects from: ``words`` name them in a path,
     ``groups`` are their security groups, ``placements`` their subnets (none: not known)."""

@@ -24,19 +24,19 @@ Network Firewall and no Gateway Load Balancer endpoint."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from scanner.analyses.network import PortSet, RouteChoice, parse_cidr
 from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability.firewall import firewall_hop, inspect
 from scanner.analyses.reachability.hops import describe_route, route_for, step
 from scanner.findings import PathStep
+from scanner.frozen import frozen
 from scanner.model_between import NetworkFirewall, VpcEndpoint
 from scanner.workload import Placement, ResolvedRoute, WorkloadContext
 from scanner.workload_between import FirewallView
 
 
-@dataclass(frozen=True)
+@frozen
 class Through:
     """An appliance a private path passes: the subnet's ``route`` to its endpoint, the
     firewall (``view``; None for a Gateway Load Balancer endpoint), the ``onward`` route its

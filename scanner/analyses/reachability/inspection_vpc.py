@@ -21,8 +21,6 @@ inspection VPC in a row."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from scanner.analyses.network import longest_prefix_match
 from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.reachability.hops import route_for, step, table_step
@@ -34,13 +32,14 @@ from scanner.analyses.reachability.inspected import (
     workload_route_hop,
 )
 from scanner.findings import PathStep
+from scanner.frozen import frozen
 from scanner.model import Resource
 from scanner.model_between import NetworkFirewall
 from scanner.workload import Placement, WorkloadContext
 from scanner.workload_between import FirewallView, TgwAttachment, TgwRoute, TransitView
 
 
-@dataclass(frozen=True)
+@frozen
 class InspectionHop:
     """The inspection VPC's ``attachment``, the appliance it passes (``through``), the route
     its associated table takes on (``onward``) and the hops that tell it."""

@@ -27,8 +27,6 @@ What must hold, in the order a packet meets it:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from scanner.analyses.network import PortSet, cidr_contains, parse_cidr, sg_rule_ports
 from scanner.analyses.network_memo import NetworkMemo
 from scanner.analyses.public_ip import internet_gateway_routes
@@ -48,6 +46,7 @@ from scanner.analyses.reachability.hops import (
 )
 from scanner.analyses.unknowns import existence_open, origins_of
 from scanner.findings import Evidence, PathStep
+from scanner.frozen import frozen
 from scanner.model import LoadBalancer, SecurityGroup, SecurityGroupRule
 from scanner.values import Origin, ResourceRef, Unknown
 from scanner.workload import LoadBalancerRoute, Placement, WorkloadContext
@@ -77,7 +76,7 @@ def _target_ports(route: LoadBalancerRoute, listener_ports: PortSet) -> tuple[Po
     return PortSet.of("6"), [f"{route.load_balancer.address}: the port on the target is not known; assumed any tcp"]
 
 
-@dataclass(frozen=True)
+@frozen
 class _Clients:
     """Whether the workload sees the client's own address, and why (for the path's words)."""
 

@@ -22,17 +22,18 @@ paid by those templates only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from yaml import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.scanner import ScannerError
 
+from scanner.frozen import frozen
+
 MAX_EXPANDED_NODES = 250_000  # cfn-lint's own bound on alias expansion
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-@dataclass(frozen=True)
+@frozen
 class RepeatedKey:
     """``key`` written on ``dropped_line`` and again on ``kept_line`` (1-based) of one mapping."""
 

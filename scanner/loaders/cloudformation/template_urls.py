@@ -26,10 +26,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from scanner.frozen import frozen
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 _SKIPPED_FOLDERS = frozenset({".git", ".terraform", "node_modules", "cdk.out", ".venv", "__pycache__"})
@@ -38,7 +39,7 @@ _PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
-@dataclass(frozen=True)
+@frozen
 class UrlMatch:
     """What a nested stack's URL names: ``path`` (the one template it matches), else
     ``candidates`` (several share its longest suffix) or neither (none matches); ``written``
@@ -91,7 +92,7 @@ def mapped_by_prefix(url: str, prefixes: Iterable[tuple[str, Path]]) -> Path | N
     return best[1] / rest if rest else None
 
 
-@dataclass(frozen=True)
+@frozen
 class TemplateFinder:
     """What matching a scan's nested stack URLs shares: the templates under ``root`` by file
     name (``named``, see ``templates_by_name``), which files are templates, and the explicit

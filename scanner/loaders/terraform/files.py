@@ -16,6 +16,7 @@ from typing import Optional
 
 from scanner.cache import ParseCache
 from scanner.findings import LoadError
+from scanner.frozen import frozen
 from scanner.loaders.terraform import hcl as syn
 from scanner.loaders.terraform.file_names import is_terraform_file
 from scanner.options import ScanOptions
@@ -28,7 +29,7 @@ def link_display(path: Path, options: ScanOptions) -> str:
     return path.name if folder in (".", "") else f"{folder}/{path.name}"
 
 
-@dataclass(frozen=True)
+@frozen
 class IgnoreComment:
     line: int
     rule_ids: tuple[str, ...]

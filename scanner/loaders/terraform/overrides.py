@@ -22,9 +22,9 @@ the file an item is written in, so its values and lines point at the override fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from scanner.frozen import frozen
 from scanner.loaders.terraform import hcl as syn
 
 # blocks whose arguments merge one by one instead of being replaced as a whole
@@ -37,21 +37,21 @@ def is_override_file(path: Path) -> bool:
     return stem == "override" or stem.endswith("_override")
 
 
-@dataclass(frozen=True)
+@frozen
 class OverrideAttribute(syn.Attribute):
     """An argument an override file wrote into a block of another file."""
 
     file: str  # display path of the override file
 
 
-@dataclass(frozen=True)
+@frozen
 class OverrideBlock(syn.Block):
     """A nested block an override file wrote into a block of another file."""
 
     file: str
 
 
-@dataclass(frozen=True)
+@frozen
 class MergedBody(syn.Body):
     """The body of a block an override merged into: its items may come from several files."""
 

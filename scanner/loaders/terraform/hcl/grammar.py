@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from hcl2.postlexer import PostLexer
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
+from scanner.frozen import frozen
 from scanner.loaders.terraform.hcl.templates import TemplateMarker, assemble_template, heredoc_text
 from scanner.loaders.terraform.hcl.tree import (
     Attribute,
@@ -52,7 +52,7 @@ from scanner.loaders.terraform.hcl.tree import (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class NestedExpressions:
     """How the grammar reads the expressions inside the heredocs it meets: ``read(text, line,
     grammar_cache)`` is the fast parser's ``parse_expression``, passed in by the fast parser
@@ -66,7 +66,7 @@ class NestedExpressions:
         return self.read(text, line, self.grammar_cache)
 
 
-@dataclass(frozen=True)
+@frozen
 class _Step:
     name: str | None
     key: Expr | None
@@ -338,13 +338,13 @@ _ToSyntax.tuple = _ToSyntax.tuple_rule  # type: ignore[attr-defined]
 _ToSyntax.object = _ToSyntax.object_rule  # type: ignore[attr-defined]
 
 
-@dataclass(frozen=True)
+@frozen
 class _Args:
     items: tuple[Expr, ...]
     expand: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class _Cond:
     expr: Expr
 

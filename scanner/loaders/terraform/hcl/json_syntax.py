@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scanner.frozen import frozen
 from scanner.loaders.terraform.hcl.fast_parser import HclReader
 from scanner.loaders.terraform.hcl.tree import (
     Attribute,
@@ -29,7 +29,7 @@ from scanner.loaders.terraform.hcl.tree import (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class _JsonNode:
     value: Any  # scalar | list[_JsonNode] | list[tuple[str, int, _JsonNode]] for objects
     kind: str  # scalar | array | object

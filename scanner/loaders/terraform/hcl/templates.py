@@ -12,9 +12,9 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from scanner.frozen import frozen
 from scanner.loaders.terraform.hcl.tree import (
     Expr,
     HclSyntaxError,
@@ -30,7 +30,7 @@ ExpressionParser = Callable[[str, int], Expr]
 """Reads one expression written at a line: ``parse_expression(text, line)``."""
 
 
-@dataclass(frozen=True)
+@frozen
 class TemplateMarker:
     """A template directive before the if/for structure is assembled."""
 

@@ -9,8 +9,9 @@ HCL parsers. Nothing here parses or evaluates anything.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
+
+from scanner.frozen import frozen
 
 
 class HclSyntaxError(Exception):
@@ -26,25 +27,25 @@ class HclSyntaxError(Exception):
 # Syntax tree
 
 
-@dataclass(frozen=True)
+@frozen
 class Node:
     line: int
     end_line: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Literal(Node):
     value: Any  # str | int | float | bool | None
 
 
-@dataclass(frozen=True)
+@frozen
 class TemplateIf(Node):
     condition: Expr
     then_parts: tuple[TemplatePart, ...]
     else_parts: tuple[TemplatePart, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class TemplateFor(Node):
     key_var: str | None
     value_var: str
@@ -52,31 +53,31 @@ class TemplateFor(Node):
     body_parts: tuple[TemplatePart, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Template(Node):
     """A quoted string or heredoc with interpolations/directives. ``str`` parts are text."""
 
     parts: tuple[TemplatePart, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Variable(Node):
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class GetAttr(Node):
     obj: Expr
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Index(Node):
     obj: Expr
     key: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class SplatStep:
     """One step after a splat: ``.name`` (key is None) or ``[key]``."""
 
@@ -84,7 +85,7 @@ class SplatStep:
     key: Expr | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Splat(Node):
     """``obj[*].a.b`` (full) or ``obj.*.a`` (attribute-only: trailing indexes apply to the result)."""
 
@@ -93,55 +94,55 @@ class Splat(Node):
     full: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class FunctionCall(Node):
     name: str
     args: tuple[Expr, ...]
     expand_final: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class Conditional(Node):
     condition: Expr
     true_value: Expr
     false_value: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class BinaryOp(Node):
     op: str
     left: Expr
     right: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class UnaryOp(Node):
     op: str
     operand: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class Parens(Node):
     expr: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class TupleExpr(Node):
     items: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class ObjectItem(Node):
     key: Expr  # a bare name key is already a Literal string
     value: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class ObjectExpr(Node):
     items: tuple[ObjectItem, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class ForExpr(Node):
     key_var: str | None
     value_var: str
@@ -171,20 +172,20 @@ Expr = (
 TemplatePart = str | Expr | TemplateIf | TemplateFor
 
 
-@dataclass(frozen=True)
+@frozen
 class Attribute(Node):
     name: str
     expr: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class Block(Node):
     type: str
     labels: tuple[str, ...]
     body: Body
 
 
-@dataclass(frozen=True)
+@frozen
 class Body(Node):
     items: tuple[Attribute | Block, ...]
 

@@ -40,9 +40,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from scanner.frozen import frozen
 from scanner.loaders.terraform.plan.planned import INDEX, Plan, Planned, Scope, index_value, module_call
 from scanner.loaders.terraform.plan.unknowns import plan_origins, with_origins
 from scanner.values import ResourceRef, Span, SpannedDict, SpannedList, Unknown
@@ -75,7 +75,7 @@ def for_each_refs(block: Mapping[str, Any] | None) -> list[str]:
     return expression_refs(block.get("for_each_expression")) if isinstance(block, Mapping) else []
 
 
-@dataclass(frozen=True)
+@frozen
 class Resolution:
     """What an expression's references name: planned resources (``refs``), and the
     references the plan could not follow (``unfollowed``: then ``refs`` is what the value

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from scanner.frozen import frozen
 from scanner.values import Span
 
 
@@ -28,7 +29,7 @@ _HCL_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_]*)[ \t]*\r?\n")
 
 
-@dataclass(frozen=True)
+@frozen
 class _Token:
     kind: str  # "ident", "string", "number", "heredoc", "punct", "newline", "other"
     text: str
