@@ -1,4 +1,4 @@
-"""``copy_with``: ``dataclasses.replace`` for the frozen dataclasses of the model and the
+"""``copy_with``: ``dataclasses.replace`` for the ``@frozen`` values of the model and the
 findings, without running ``__init__`` again. A large estate's analysis makes a hundred
 thousand such copies (each trait with its fingerprint, each edit a fix measures), and
 ``replace`` re-validating every field of a twenty-field dataclass cost seconds. Safe for a

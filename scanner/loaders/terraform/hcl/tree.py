@@ -1,4 +1,4 @@
-"""The HCL syntax tree: frozen dataclasses whose every node knows its first and last line.
+"""The HCL syntax tree: ``@frozen`` values whose every node knows its first and last line.
 
 The fast parser (``fast_parser``), python-hcl2's grammar (``grammar``) and the reader of
 Terraform's JSON syntax (``json_syntax``) all build this same tree, and ``HclSyntaxError`` is
